@@ -1,0 +1,208 @@
+/* cc-protojson.c
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc-protojson.h"
+#include "cc-sandbox-error.h"
+
+gint64
+cc_protojson_get_int64 (JsonObject *object,
+                        const char *member,
+                        gint64      default_value)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return (gint64) json_node_get_double (node);
+    case G_TYPE_STRING:
+      {
+        const char *text = json_node_get_string (node);
+        char *end = NULL;
+        gint64 value = g_ascii_strtoll (text, &end, 10);
+
+        return (end != text && *end == '\0') ? value : default_value;
+      }
+    default:
+      return default_value;
+    }
+}
+
+gboolean
+cc_protojson_get_bool (JsonObject *object,
+                       const char *member,
+                       gboolean    default_value)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return default_value;
+  return json_node_get_boolean (node);
+}
+
+const char *
+cc_protojson_get_string (JsonObject *object,
+                         const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+JsonObject *
+cc_protojson_get_object (JsonObject *object,
+                         const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+/* Accepts standard and URL-safe alphabets, with or without padding, as protobuf parsers do. */
+GBytes *
+cc_protojson_decode_base64 (const char *text)
+{
+  g_autofree char *copy = NULL;
+  gsize len, padded;
+  gsize out_len = 0;
+  guchar *out;
+
+  if (text == NULL)
+    return NULL;
+
+  len = strlen (text);
+  padded = (len + 3) & ~(gsize) 3;
+  copy = g_malloc (padded + 1);
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c == '-')
+        c = '+';
+      else if (c == '_')
+        c = '/';
+      else if (!(g_ascii_isalnum (c) || c == '+' || c == '/' || c == '='))
+        return NULL;
+      copy[i] = c;
+    }
+  for (gsize i = len; i < padded; i++)
+    copy[i] = '=';
+  copy[padded] = '\0';
+
+  out = g_base64_decode_inplace (copy, &out_len);
+  return g_bytes_new (out, out_len);
+}
+
+GBytes *
+cc_protojson_get_bytes (JsonObject *object,
+                        const char *member)
+{
+  return cc_protojson_decode_base64 (cc_protojson_get_string (object, member));
+}
+
+void
+cc_protojson_add_int64 (JsonBuilder *builder,
+                        const char  *member,
+                        gint64       value)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, buf);
+}
+
+void
+cc_protojson_add_bytes (JsonBuilder *builder,
+                        const char  *member,
+                        const void  *data,
+                        gsize        length)
+{
+  g_autofree char *encoded = g_base64_encode (data, length);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, encoded);
+}
+
+char *
+cc_protojson_format_timestamp (gint64 unix_usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) full = NULL;
+  int usec = (int) (unix_usec % G_USEC_PER_SEC);
+
+  if (dt == NULL)
+    return g_strdup ("1970-01-01T00:00:00Z");
+  if (usec == 0)
+    return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  full = g_date_time_add (dt, usec);
+  return g_date_time_format (full, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+gboolean
+cc_protojson_parse_timestamp (const char *text,
+                              gint64     *unix_usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || (dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
+    return FALSE;
+  if (unix_usec != NULL)
+    *unix_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  return TRUE;
+}
+
+JsonObject *
+cc_protojson_parse_object (const char  *data,
+                           gssize       length,
+                           GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data ? data : "", data ? length : 0, &local_error))
+    {
+      g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL,
+                   "Malformed JSON: %s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL,
+                           "Expected a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+cc_protojson_to_string (JsonNode *node,
+                        gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, length);
+}

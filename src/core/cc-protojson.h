@@ -1,0 +1,44 @@
+/* cc-protojson.h: the few proto3-JSON rules both protocol ends need
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * int64 travels as a JSON string, bytes as padded base64, timestamps as RFC 3339 in UTC, and
+ * readers accept the alternative forms (numbers for int64, URL-safe or unpadded base64).
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+gint64       cc_protojson_get_int64        (JsonObject   *object,
+                                            const char   *member,
+                                            gint64        default_value);
+gboolean     cc_protojson_get_bool         (JsonObject   *object,
+                                            const char   *member,
+                                            gboolean      default_value);
+const char  *cc_protojson_get_string       (JsonObject   *object,
+                                            const char   *member);
+JsonObject  *cc_protojson_get_object       (JsonObject   *object,
+                                            const char   *member);
+GBytes      *cc_protojson_get_bytes        (JsonObject   *object,
+                                            const char   *member);
+GBytes      *cc_protojson_decode_base64    (const char   *text);
+void         cc_protojson_add_int64        (JsonBuilder  *builder,
+                                            const char   *member,
+                                            gint64        value);
+void         cc_protojson_add_bytes        (JsonBuilder  *builder,
+                                            const char   *member,
+                                            const void   *data,
+                                            gsize         length);
+char        *cc_protojson_format_timestamp (gint64        unix_usec);
+gboolean     cc_protojson_parse_timestamp  (const char   *text,
+                                            gint64       *unix_usec);
+JsonObject  *cc_protojson_parse_object     (const char   *data,
+                                            gssize        length,
+                                            GError      **error);
+char        *cc_protojson_to_string        (JsonNode     *node,
+                                            gsize        *length);
+
+G_END_DECLS
