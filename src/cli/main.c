@@ -5,12 +5,11 @@
  */
 #include "config.h"
 
-#include <glib.h>
+#include "cc-cli-private.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_printerr ("code-canvas-cli: not built yet\n");
-  return 1;
+  return cc_cli_run (argc, argv);
 }

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+# bench.py: run the benchmark workloads through Code Canvas and the official E2B SDK
+#
+# Copyright 2026 The Code Canvas Authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Alternates our C driver (A) and the SDK's Node driver (B) on the same engine, A B A B, after one
+uncounted warm-up of each, then measures the machine's floor for the same work. Prints, per
+workload, both medians, min-max, the ratio ours/SDK and the floor, as a Markdown table.
+
+The engine is already running (bench/run.sh starts it) and E2B_API_URL, E2B_SANDBOX_URL and
+E2B_API_KEY point at it. Nothing here asserts on time."""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MIB = 1024 * 1024
+
+FULL = {"echo_n": 200, "stream_bytes": 256 * MIB, "many_n": 1000, "many_size": 4096,
+        "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000}
+QUICK = {"echo_n": 20, "stream_bytes": 16 * MIB, "many_n": 100, "many_size": 4096,
+         "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_driver(argv, env=None):
+    """One run of a driver: its JSON result line, or a dict with 'error'."""
+    t0 = time.monotonic()
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    wall = (time.monotonic() - t0) * 1000
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip() or proc.stdout.strip() or f"exit {proc.returncode}")[-400:]}
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": f"no JSON result in {proc.stdout[-200:]!r}"}
+    result["wall_ms"] = wall
+    return result
+
+
+def timed_shell(script, cwd=None):
+    t0 = time.monotonic()
+    subprocess.run(["bash", "-c", script], check=True, cwd=cwd,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.monotonic() - t0) * 1000
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def fmt_ms(v):
+    if v is None:
+        return "—"
+    if v >= 100:
+        return f"{v:.0f} ms"
+    if v >= 10:
+        return f"{v:.1f} ms"
+    return f"{v:.2f} ms"
+
+
+def fmt_range(values):
+    if not values:
+        return "—"
+    return f"{fmt_ms(min(values))}–{fmt_ms(max(values))}"
+
+
+class Workload:
+    def __init__(self, key, title, cc_args, sdk_args, floor=None, bytes_moved=None, per_item=None):
+        self.key, self.title = key, title
+        self.cc_args, self.sdk_args = cc_args, sdk_args
+        self.floor, self.bytes_moved, self.per_item = floor, bytes_moved, per_item
+        self.results = {"ours": [], "sdk": []}
+        self.errors = {"ours": [], "sdk": []}
+        self.floor_ms = []
+
+
+def make_floors(sizes, scratch):
+    """The machine's own cost for the same work, without any sandbox or HTTP in between."""
+    src_many = os.path.join(scratch, "many-src")
+    for i in range(sizes["many_n"]):
+        d = os.path.join(src_many, f"d{i % 10}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"f{i}.txt"), "wb") as f:
+            f.write(b"x" * (sizes["many_size"] - 1) + b"\n")
+    big = os.path.join(scratch, "big.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(sizes["big_bytes"]))
+
+    def echo():
+        return timed_shell(f'for i in $(seq {sizes["echo_n"]}); do /bin/bash -c "echo $i" >/dev/null; done')
+
+    def login_echo():
+        # What every command really runs: the protocol's `/bin/bash -l -c` reads the system's
+        # login profile, which costs more than the fork/exec itself on some machines.
+        home = os.path.join(scratch, "home")
+        os.makedirs(home, exist_ok=True)
+        return timed_shell(f'for i in $(seq {sizes["echo_n"]}); do env -i HOME="{home}" PATH=/usr/bin:/bin '
+                           f'/bin/bash -l -c "echo $i" >/dev/null; done')
+
+    def stream():
+        return timed_shell(f'head -c {sizes["stream_bytes"]} /dev/zero | cat >/dev/null')
+
+    def many():
+        dst = os.path.join(scratch, "many-dst")
+        ms = timed_shell(f'cp -r "{src_many}" "{dst}" && sync -f "{dst}"')
+        shutil.rmtree(dst)
+        return ms
+
+    def upload():
+        dst = os.path.join(scratch, "big-copy.bin")
+        ms = timed_shell(f'cat "{big}" | cat >"{dst}"')
+        os.unlink(dst)
+        return ms
+
+    def download():
+        return timed_shell(f'cat "{big}" | cat >/dev/null')
+
+    return {"echo": echo, "login_echo": login_echo, "stream": stream, "many": many, "upload": upload, "download": download}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc-bench", required=True, help="the C driver (our core)")
+    ap.add_argument("--node", default="node")
+    ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,b,c,d-up,d-down,e,f)")
+    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--app", help="code-canvas, for (g)")
+    ap.add_argument("--first-frame", help="cc-first-frame, for (g)")
+    opts = ap.parse_args()
+
+    sizes = QUICK if opts.quick else FULL
+    cc = [opts.cc_bench]
+    sdk = [opts.node, opts.sdk_bench]
+    have_cc = os.access(opts.cc_bench, os.X_OK)
+    scratch = tempfile.mkdtemp(prefix="cc-bench-floor.")
+    floors = make_floors(sizes, scratch)
+
+    s = sizes
+    workloads = [
+        Workload("a", f'{s["echo_n"]} sequential `echo` commands', ["echo", s["echo_n"]],
+                 ["echo", s["echo_n"]], floors["echo"], per_item=s["echo_n"]),
+        Workload("b", f'one command writing {s["stream_bytes"] // MIB} MiB to stdout',
+                 ["stream", s["stream_bytes"]], ["stream", s["stream_bytes"]], floors["stream"],
+                 bytes_moved=s["stream_bytes"]),
+        Workload("c", f'upload {s["many_n"]} files of {s["many_size"] // 1024} KiB in one call',
+                 ["upload-many", s["many_n"], s["many_size"]], ["upload-many", s["many_n"], s["many_size"]],
+                 floors["many"], bytes_moved=s["many_n"] * s["many_size"]),
+        Workload("d-up", f'upload one {s["big_bytes"] // MIB} MiB file', ["upload", s["big_bytes"]],
+                 ["upload", s["big_bytes"]], floors["upload"], bytes_moved=s["big_bytes"]),
+        Workload("d-down", f'download one {s["big_bytes"] // MIB} MiB file', ["download", s["big_bytes"]],
+                 ["download", s["big_bytes"]], floors["download"], bytes_moved=s["big_bytes"]),
+        Workload("e", f'create + kill {s["create_n"]} sandboxes', ["create", s["create_n"]],
+                 ["create", s["create_n"]], None, per_item=s["create_n"]),
+        Workload("f", f'cache hit on a project with {s["history_n"]} history records',
+                 ["cache-hit", s["history_n"]], None, None),
+        Workload("a2", f'{s["echo_n"]} sequential `echo` through the product API (recorded, no cache)',
+                 ["exec", s["echo_n"]], None, None, per_item=s["echo_n"]),
+    ]
+    if opts.app and opts.first_frame:
+        g = Workload("g", "code-canvas start to first frame (Xvfb), idle RSS after 3 s", [], None, None)
+        g.argv = [opts.first_frame, "--idle-ms", "3000", "--", opts.app]
+        workloads.append(g)
+    if opts.only:
+        keep = set(opts.only.split(","))
+        workloads = [w for w in workloads if w.key in keep]
+
+    for w in workloads:
+        sides = []
+        if getattr(w, "argv", None):
+            sides.append(("ours", w.argv))
+        elif have_cc:
+            sides.append(("ours", cc + [str(a) for a in w.cc_args]))
+        if w.sdk_args is not None:
+            sides.append(("sdk", sdk + [str(a) for a in w.sdk_args]))
+        log(f"[{w.key}] {w.title}: warm-up")
+        for _side, argv in sides:
+            run_driver(argv)
+        for i in range(opts.runs):
+            for side, argv in sides:
+                r = run_driver(argv)
+                if "error" in r:
+                    w.errors[side].append(r["error"])
+                    log(f"[{w.key}] {side} run {i + 1}: FAILED: {r['error']}")
+                else:
+                    w.results[side].append(r)
+                    log(f"[{w.key}] {side} run {i + 1}: {fmt_ms(r['ms'])}")
+        if w.floor:
+            w.floor()
+            w.floor_ms = [w.floor() for _ in range(opts.runs)]
+        if w.key == "a":
+            w.login_floor_ms = [floors["login_echo"]() for _ in range(opts.runs)]
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    report(workloads, sizes, opts, have_cc)
+
+
+def side_stats(w, side):
+    rs = w.results[side]
+    out = {"ms": [r["ms"] for r in rs]}
+    out["median"] = median(out["ms"])
+    samples = [x for r in rs for x in r.get("samples", [])]
+    out["p50_item"] = median(samples)
+    out["rss_kb"] = max((r.get("peak_rss_kb") or 0 for r in rs), default=None) or None
+    return out
+
+
+def report(workloads, sizes, opts, have_cc):
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    print(f"Machine: {os.cpu_count()} cores, {cpu}, Linux {platform.release()}")
+    print(f"Runs: {opts.runs} counted after 1 warm-up, alternating ours/SDK; sizes: {'quick' if opts.quick else 'full'}")
+    print()
+    print("| workload | ours median (min–max) | SDK median (min–max) | ours/SDK | floor median | notes |")
+    print("|---|---|---|---|---|---|")
+    raw = {}
+    for w in workloads:
+        ours, sdk = side_stats(w, "ours"), side_stats(w, "sdk")
+        ratio = "—"
+        if ours["median"] is not None and sdk["median"]:
+            ratio = f"{ours['median'] / sdk['median']:.2f}×"
+        notes = []
+        if w.per_item:
+            if ours["p50_item"] is not None:
+                notes.append(f"ours p50/item {fmt_ms(ours['p50_item'])}")
+            if sdk["p50_item"] is not None:
+                notes.append(f"SDK p50/item {fmt_ms(sdk['p50_item'])}")
+            if w.floor_ms:
+                notes.append(f"floor/item {fmt_ms(median(w.floor_ms) / w.per_item)}")
+            if getattr(w, "login_floor_ms", None):
+                notes.append(f"`bash -l -c echo`/item {fmt_ms(median(w.login_floor_ms) / w.per_item)}")
+        if w.bytes_moved:
+            for name, st in (("ours", ours), ("SDK", sdk)):
+                if st["median"]:
+                    notes.append(f"{name} {w.bytes_moved / MIB / (st['median'] / 1000):.0f} MiB/s")
+        if w.key == "g" and ours["ms"]:
+            rs = w.results["ours"]
+            idle = median([r.get("idle_rss_kb") or 0 for r in rs])
+            anon = median([r.get("rss_anon_kb") or 0 for r in rs])
+            filed = median([r.get("rss_file_kb") or 0 for r in rs])
+            notes.append(f"idle RSS median {idle / 1024:.0f} MiB ({anon / 1024:.0f} MiB anonymous, "
+                         f"{filed / 1024:.0f} MiB mapped files)")
+        if w.key == "b":
+            for name, st in (("ours", ours), ("SDK", sdk)):
+                if st["rss_kb"]:
+                    notes.append(f"{name} peak RSS {st['rss_kb'] / 1024:.0f} MiB")
+        for side in ("ours", "sdk"):
+            if w.errors[side]:
+                notes.append(f"{side}: {len(w.errors[side])} failed run(s): {w.errors[side][0][:120]}")
+        ours_cell = f"{fmt_ms(ours['median'])} ({fmt_range(ours['ms'])})" if ours["ms"] else ("not built" if not have_cc else "failed")
+        sdk_cell = f"{fmt_ms(sdk['median'])} ({fmt_range(sdk['ms'])})" if sdk["ms"] else ("no SDK peer" if w.sdk_args is None else "failed")
+        floor_cell = fmt_ms(median(w.floor_ms)) if w.floor_ms else "—"
+        print(f"| ({w.key}) {w.title} | {ours_cell} | {sdk_cell} | {ratio} | {floor_cell} | {'; '.join(notes)} |")
+        raw[w.key] = {"title": w.title, "ours": w.results["ours"], "sdk": w.results["sdk"],
+                      "errors": w.errors, "floor_ms": w.floor_ms}
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"sizes": sizes, "runs": opts.runs, "workloads": raw}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,526 @@
+/* cc-preview-pane.c
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "cc-preview-pane.h"
+#include "cc-sandbox-error.h"
+
+#define LOG_TAIL_LINES 15
+
+struct _CcPreviewPane
+{
+  AdwBin          parent_instance;
+
+  CcClient       *client;
+  CcProject      *project;
+  GCancellable   *cancellable;
+  char           *url;
+  gboolean        running;
+  gboolean        busy;
+  GSignalGroup   *log_signals;
+  guint           attach_id;
+
+  GtkStack       *stack;
+  GtkBox         *toolbar;
+  GtkEntry       *address_entry;
+  GtkStack       *reload_stack;
+  GtkProgressBar *progress;
+  WebKitWebView  *web_view;
+  GtkTextView    *log_view;
+  AdwStatusPage  *failed_page;
+  GtkTextView    *failed_log_view;
+  GtkLabel       *starting_label;
+};
+
+G_DEFINE_FINAL_TYPE (CcPreviewPane, cc_preview_pane, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_RUNNING, PROP_BUSY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { ERROR, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+set_state (CcPreviewPane *self,
+           gboolean       running,
+           gboolean       busy)
+{
+  if (self->running != running)
+    {
+      self->running = running;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+  if (self->busy != busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->toolbar), running);
+}
+
+static void
+on_log_output (CcPreviewPane *self,
+               GBytes        *chunk)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  GtkTextIter end;
+  gsize len;
+  const char *data = g_bytes_get_data (chunk, &len);
+  g_autofree char *valid = g_utf8_make_valid (data, len);
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, valid, -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_iter (self->log_view, &end, 0, FALSE, 0, 0);
+}
+
+static gboolean
+attach_log (gpointer user_data)
+{
+  CcPreviewPane *self = user_data;
+  CcExecution *server;
+
+  if (self->client == NULL || self->project == NULL)
+    {
+      self->attach_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  server = cc_client_get_dev_server (self->client, cc_project_get_id (self->project));
+  if (server == NULL)
+    return self->busy ? G_SOURCE_CONTINUE : (self->attach_id = 0, G_SOURCE_REMOVE);
+  g_signal_group_set_target (self->log_signals, server);
+  self->attach_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The last lines the server printed, for a failure the user has to understand. */
+static char *
+dup_log_tail (CcPreviewPane *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n, first;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strchomp (text);
+  lines = g_strsplit (text, "\n", -1);
+  n = g_strv_length (lines);
+  first = n > LOG_TAIL_LINES ? n - LOG_TAIL_LINES : 0;
+  return g_strjoinv ("\n", lines + first);
+}
+
+static void
+show_failure (CcPreviewPane *self,
+              const GError  *error)
+{
+  const char *title = _("The Dev Server Could Not Be Started");
+  g_autofree char *tail = dup_log_tail (self);
+  guint port = self->project != NULL ? cc_project_get_port (self->project) : 0;
+  g_autofree char *port_title = NULL;
+
+  if (error->domain == CC_SANDBOX_ERROR)
+    switch ((CcSandboxError) error->code)
+      {
+      case CC_SANDBOX_ERROR_PROCESS_EXITED:
+        title = _("The Dev Server Stopped Before It Was Ready");
+        break;
+      case CC_SANDBOX_ERROR_PORT_NOT_OPEN:
+        port_title = g_strdup_printf (_("Nothing Answered on Port %u"), port);
+        title = port_title;
+        break;
+      case CC_SANDBOX_ERROR_SANDBOX_GONE:
+        title = _("The Sandbox Is Gone");
+        break;
+      case CC_SANDBOX_ERROR_NO_API_KEY:
+      case CC_SANDBOX_ERROR_UNAUTHORIZED:
+        title = _("An API Key Is Needed");
+        break;
+      case CC_SANDBOX_ERROR_ENGINE_UNREACHABLE:
+        title = _("The Local Engine Is Not Running");
+        break;
+      case CC_SANDBOX_ERROR_NETWORK:
+      case CC_SANDBOX_ERROR_DNS:
+      case CC_SANDBOX_ERROR_TLS:
+      case CC_SANDBOX_ERROR_TIMEOUT:
+        title = _("The Sandbox Could Not Be Reached");
+        break;
+      case CC_SANDBOX_ERROR_FAILED:
+      case CC_SANDBOX_ERROR_FORBIDDEN:
+      case CC_SANDBOX_ERROR_RATE_LIMITED:
+      case CC_SANDBOX_ERROR_NOT_FOUND:
+      case CC_SANDBOX_ERROR_ALREADY_EXISTS:
+      case CC_SANDBOX_ERROR_INVALID_ARGUMENT:
+      case CC_SANDBOX_ERROR_DEADLINE:
+      case CC_SANDBOX_ERROR_PROTOCOL:
+      case CC_SANDBOX_ERROR_DISK_FULL:
+      case CC_SANDBOX_ERROR_SERVICE_BUSY:
+      case CC_SANDBOX_ERROR_SERVER:
+      default:
+        break;
+      }
+
+  adw_status_page_set_title (self->failed_page, title);
+  adw_status_page_set_description (self->failed_page, error->message);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->failed_log_view), tail, -1);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->failed_log_view)), tail[0] != '\0');
+  gtk_stack_set_visible_child_name (self->stack, "failed");
+}
+
+static void
+start_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CcPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = cc_client_start_dev_server_finish (CC_CLIENT (source), result, &error);
+  if (url == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      attach_log (self);
+      set_state (self, FALSE, FALSE);
+      show_failure (self, error);
+      return;
+    }
+
+  attach_log (self);
+  g_free (self->url);
+  self->url = g_steal_pointer (&url);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), self->url);
+  set_state (self, TRUE, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  webkit_web_view_load_uri (self->web_view, self->url);
+}
+
+void
+cc_preview_pane_start (CcPreviewPane *self)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (CC_IS_PREVIEW_PANE (self));
+
+  if (self->client == NULL || self->project == NULL || self->busy)
+    return;
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", 0);
+  label = g_strdup_printf (_("Starting the dev server and waiting for port %u to answer…"),
+                           cc_project_get_port (self->project));
+  gtk_label_set_label (self->starting_label, label);
+  gtk_stack_set_visible_child_name (self->stack, "starting");
+  set_state (self, FALSE, TRUE);
+  cc_client_start_dev_server_async (self->client, cc_project_get_id (self->project), 0, self->cancellable,
+                                    start_cb, g_object_ref (self));
+  if (self->attach_id == 0)
+    self->attach_id = g_timeout_add (200, attach_log, self);
+}
+
+static void
+stop_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CcPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  set_state (self, FALSE, FALSE);
+  if (!cc_client_stop_dev_server_finish (CC_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[ERROR], 0, _("Could not stop the dev server"), error);
+}
+
+void
+cc_preview_pane_stop (CcPreviewPane *self)
+{
+  g_return_if_fail (CC_IS_PREVIEW_PANE (self));
+
+  if (self->client == NULL || self->project == NULL)
+    return;
+
+  /* Cancelling the start also stops waiting for the port. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_signal_group_set_target (self->log_signals, NULL);
+  webkit_web_view_stop_loading (self->web_view);
+  g_clear_pointer (&self->url, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
+  gtk_stack_set_visible_child_name (self->stack, "idle");
+  set_state (self, FALSE, TRUE);
+  cc_client_stop_dev_server_async (self->client, cc_project_get_id (self->project), self->cancellable,
+                                   stop_cb, g_object_ref (self));
+}
+
+static void
+on_reload_clicked (CcPreviewPane *self)
+{
+  webkit_web_view_reload (self->web_view);
+}
+
+static void
+on_stop_loading_clicked (CcPreviewPane *self)
+{
+  webkit_web_view_stop_loading (self->web_view);
+}
+
+static void
+on_address_activate (CcPreviewPane *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->address_entry));
+  g_autofree char *uri = NULL;
+
+  if (self->url == NULL || text[0] == '\0')
+    return;
+  /* A path alone ("/about") is relative to the preview URL. */
+  if (text[0] == '/')
+    {
+      g_autoptr(GUri) base = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+      g_autoptr(GUri) resolved = base != NULL ? g_uri_parse_relative (base, text, G_URI_FLAGS_NONE, NULL) : NULL;
+
+      uri = resolved != NULL ? g_uri_to_string (resolved) : NULL;
+    }
+  else if (g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://"))
+    uri = g_strdup (text);
+  if (uri != NULL)
+    webkit_web_view_load_uri (self->web_view, uri);
+}
+
+static void
+launch_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CcPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_signal_emit (self, signals[ERROR], 0, _("Could not open the browser"), error);
+}
+
+static void
+on_open_browser_clicked (CcPreviewPane *self)
+{
+  const char *uri = webkit_web_view_get_uri (self->web_view);
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  if (uri == NULL)
+    uri = self->url;
+  if (uri == NULL)
+    return;
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL, launch_cb,
+                                           g_object_ref (self));
+}
+
+static void
+on_copy_url_clicked (CcPreviewPane *self)
+{
+  const char *uri = webkit_web_view_get_uri (self->web_view);
+
+  if (uri == NULL)
+    uri = self->url;
+  if (uri != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+}
+
+static void
+on_start_clicked (CcPreviewPane *self)
+{
+  cc_preview_pane_start (self);
+}
+
+static void
+on_load_changed (WebKitWebView   *web_view,
+                 WebKitLoadEvent  event,
+                 CcPreviewPane   *self)
+{
+  const char *uri = webkit_web_view_get_uri (web_view);
+  gboolean loading = event != WEBKIT_LOAD_FINISHED;
+
+  if (uri != NULL && !gtk_widget_has_focus (GTK_WIDGET (self->address_entry)))
+    gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri);
+  gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), loading);
+}
+
+static void
+on_progress_changed (WebKitWebView *web_view,
+                     GParamSpec    *pspec,
+                     CcPreviewPane *self)
+{
+  gtk_progress_bar_set_fraction (self->progress, webkit_web_view_get_estimated_load_progress (web_view));
+}
+
+static void
+cc_preview_pane_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CcPreviewPane *self = CC_PREVIEW_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_preview_pane_dispose (GObject *object)
+{
+  CcPreviewPane *self = CC_PREVIEW_PANE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->attach_id, g_source_remove);
+  if (self->log_signals != NULL)
+    g_signal_group_set_target (self->log_signals, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_PREVIEW_PANE);
+  g_clear_object (&self->log_signals);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->project);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->url, g_free);
+  G_OBJECT_CLASS (cc_preview_pane_parent_class)->dispose (object);
+}
+
+static void
+cc_preview_pane_class_init (CcPreviewPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cc_preview_pane_dispose;
+  object_class->get_property = cc_preview_pane_get_property;
+
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                   G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                 NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  g_type_ensure (WEBKIT_TYPE_WEB_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preview-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, reload_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, progress);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, web_view);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, log_view);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_log_view);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, starting_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_reload_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_loading_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_address_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_browser_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_url_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_progress_changed);
+}
+
+static void
+cc_preview_pane_init (CcPreviewPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->log_signals = g_signal_group_new (CC_TYPE_EXECUTION);
+  g_signal_group_connect_object (self->log_signals, "stdout", G_CALLBACK (on_log_output), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->log_signals, "stderr", G_CALLBACK (on_log_output), self, G_CONNECT_SWAPPED);
+  set_state (self, FALSE, FALSE);
+}
+
+void
+cc_preview_pane_set_project (CcPreviewPane *self,
+                             CcClient      *client,
+                             CcProject     *project)
+{
+  CcExecution *server = NULL;
+
+  g_return_if_fail (CC_IS_PREVIEW_PANE (self));
+
+  if (self->project == project)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->attach_id, g_source_remove);
+  g_signal_group_set_target (self->log_signals, NULL);
+  g_set_object (&self->client, client);
+  g_set_object (&self->project, project);
+  g_clear_pointer (&self->url, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", 0);
+  webkit_web_view_load_uri (self->web_view, "about:blank");
+  gtk_stack_set_visible_child_name (self->stack, "idle");
+  set_state (self, FALSE, FALSE);
+
+  /* A server left running for this project: show it again (start reuses it). */
+  if (client != NULL && project != NULL)
+    server = cc_client_get_dev_server (client, cc_project_get_id (project));
+  if (server != NULL && !cc_execution_is_done (server))
+    cc_preview_pane_start (self);
+}
+
+gboolean
+cc_preview_pane_get_running (CcPreviewPane *self)
+{
+  g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), FALSE);
+  return self->running;
+}
+
+gboolean
+cc_preview_pane_get_busy (CcPreviewPane *self)
+{
+  g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), FALSE);
+  return self->busy;
+}
+
+const char *
+cc_preview_pane_get_url (CcPreviewPane *self)
+{
+  g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), NULL);
+  return self->url;
+}
+
+WebKitWebView *
+cc_preview_pane_get_web_view (CcPreviewPane *self)
+{
+  g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), NULL);
+  return self->web_view;
+}
+
+const char *
+cc_preview_pane_get_state (CcPreviewPane *self)
+{
+  g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}

@@ -1,0 +1,219 @@
+/* cc-project-sidebar.c
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cc-project-row.h"
+#include "cc-project-sidebar.h"
+
+struct _CcProjectSidebar
+{
+  AdwBin              parent_instance;
+
+  CcClient           *client;
+  GtkSingleSelection *selection;
+  char               *pending_select;
+  GCancellable       *cancellable;
+
+  GtkListView        *list_view;
+  GtkStack           *stack;
+};
+
+G_DEFINE_FINAL_TYPE (CcProjectSidebar, cc_project_sidebar, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_SELECTED_PROJECT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+try_select (CcProjectSidebar *self,
+            const char       *project_id)
+{
+  GListModel *model;
+  guint n;
+
+  if (self->selection == NULL)
+    return FALSE;
+  model = G_LIST_MODEL (self->selection);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_project_get_id (project), project_id) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+on_items_changed (GListModel       *model,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  CcProjectSidebar *self)
+{
+  if (self->pending_select != NULL && try_select (self, self->pending_select))
+    g_clear_pointer (&self->pending_select, g_free);
+}
+
+static void
+on_selected_changed (GtkSingleSelection *selection,
+                     GParamSpec         *pspec,
+                     CcProjectSidebar   *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_PROJECT]);
+}
+
+static void
+load_projects_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcProjectSidebar) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_client_load_projects_finish (CC_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not load projects: %s", error->message);
+}
+
+static void
+cc_project_sidebar_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CcProjectSidebar *self = CC_PROJECT_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_PROJECT:
+      g_value_set_object (value, cc_project_sidebar_get_selected_project (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+on_activate (GtkListView      *list_view,
+             guint             position,
+             CcProjectSidebar *self)
+{
+  /* Enter on a row: move on to the command entry, the usual next step. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.focus-command", NULL);
+}
+
+static void
+cc_project_sidebar_dispose (GObject *object)
+{
+  CcProjectSidebar *self = CC_PROJECT_SIDEBAR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (cc_client_get_projects (self->client), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_PROJECT_SIDEBAR);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_select, g_free);
+
+  G_OBJECT_CLASS (cc_project_sidebar_parent_class)->dispose (object);
+}
+
+static void
+cc_project_sidebar_class_init (CcProjectSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cc_project_sidebar_dispose;
+  object_class->get_property = cc_project_sidebar_get_property;
+
+  properties[PROP_SELECTED_PROJECT] =
+    g_param_spec_object ("selected-project", NULL, NULL, CC_TYPE_PROJECT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CC_TYPE_PROJECT_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-project-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcProjectSidebar, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+}
+
+static void
+cc_project_sidebar_init (CcProjectSidebar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+void
+cc_project_sidebar_set_client (CcProjectSidebar *self,
+                               CcClient         *client)
+{
+  GListModel *projects;
+
+  g_return_if_fail (CC_IS_PROJECT_SIDEBAR (self));
+  g_return_if_fail (CC_IS_CLIENT (client));
+
+  if (self->client != client)
+    {
+      g_set_object (&self->client, client);
+      projects = cc_client_get_projects (client);
+
+      if (self->selection != NULL)
+        g_signal_handlers_disconnect_by_data (self->selection, self);
+      g_clear_object (&self->selection);
+      self->selection = gtk_single_selection_new (g_object_ref (projects));
+      gtk_single_selection_set_autoselect (self->selection, TRUE);
+      g_signal_connect_object (self->selection, "notify::selected-item",
+                               G_CALLBACK (on_selected_changed), self, 0);
+      g_signal_connect_object (projects, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_AFTER);
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_PROJECT]);
+    }
+
+  cc_client_load_projects_async (client, self->cancellable, load_projects_cb, g_object_ref (self));
+}
+
+CcProject *
+cc_project_sidebar_get_selected_project (CcProjectSidebar *self)
+{
+  g_return_val_if_fail (CC_IS_PROJECT_SIDEBAR (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+void
+cc_project_sidebar_select (CcProjectSidebar *self,
+                           const char       *project_id)
+{
+  g_return_if_fail (CC_IS_PROJECT_SIDEBAR (self));
+
+  g_clear_pointer (&self->pending_select, g_free);
+  if (!try_select (self, project_id))
+    self->pending_select = g_strdup (project_id);
+}
+
+void
+cc_project_sidebar_select_nth (CcProjectSidebar *self,
+                               guint             position)
+{
+  g_return_if_fail (CC_IS_PROJECT_SIDEBAR (self));
+
+  if (self->selection != NULL && position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    gtk_single_selection_set_selected (self->selection, position);
+}

@@ -1,0 +1,357 @@
+/* cc-window-actions.c: the win.* actions
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "cc-new-project-dialog.h"
+#include "cc-window-private.h"
+
+void
+_cc_window_update_actions (CcWindow *self)
+{
+  gboolean has_client = self->client != NULL;
+  gboolean has_project = self->project != NULL;
+  gboolean dev_running = has_project && cc_preview_pane_get_running (self->preview_pane);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_client);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-project", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-project", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-command", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-command", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-dev-server",
+                                 has_project && !dev_running && !self->dev_server_busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-dev-server",
+                                 has_project && (dev_running || self->dev_server_busy));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.extend-sandbox", has_project);
+  gtk_stack_set_visible_child_name (self->dev_server_stack,
+                                    dev_running || self->dev_server_busy ? "stop" : "start");
+  gtk_widget_set_visible (GTK_WIDGET (self->dev_server_stack), has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->sandbox_controls), has_project);
+}
+
+static void
+new_project_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  CcNewProjectDialog *dialog;
+
+  if (self->client == NULL)
+    return;
+  dialog = cc_new_project_dialog_new (self->client, self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "project-created", G_CALLBACK (cc_window_select_project), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  CcWindow  *self;
+  CcProject *project;
+  GtkEntry  *entry;
+} RenameData;
+
+static void
+rename_data_free (gpointer data)
+{
+  RenameData *rename = data;
+
+  g_clear_object (&rename->self);
+  g_clear_object (&rename->project);
+  g_free (rename);
+}
+
+static void
+rename_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) project = NULL;
+
+  project = cc_client_update_project_info_finish (CC_CLIENT (source), result, &error);
+  if (project == NULL)
+    cc_window_show_error (self, _("Could not rename the project"), error);
+  else if (self->project != NULL &&
+           g_strcmp0 (cc_project_get_id (self->project), cc_project_get_id (project)) == 0)
+    adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
+}
+
+static void
+on_rename_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    RenameData       *rename)
+{
+  g_autoptr(CcProject) changes = NULL;
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (rename->entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+  if (g_strcmp0 (response, "rename") != 0 || rename->self->client == NULL || stripped[0] == '\0')
+    return;
+  changes = cc_project_new (stripped);
+  cc_client_update_project_info_async (rename->self->client, cc_project_get_id (rename->project),
+                                       changes, CC_PROJECT_FIELD_NAME, rename->self->cancellable,
+                                       rename_done_cb, g_object_ref (rename->self));
+}
+
+static void
+on_rename_entry_changed (GtkEditable      *entry,
+                         AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "rename", name[0] != '\0');
+}
+
+static void
+rename_project_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  AdwMessageDialog *dialog;
+  RenameData *rename;
+  GtkWidget *entry;
+
+  if (self->project == NULL)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Rename Project"), NULL));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), cc_project_get_name (self->project));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Project name"), -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "rename", _("_Rename"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "rename");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (entry, "changed", G_CALLBACK (on_rename_entry_changed), dialog, 0);
+
+  rename = g_new0 (RenameData, 1);
+  rename->self = g_object_ref (self);
+  rename->project = g_object_ref (self->project);
+  rename->entry = GTK_ENTRY (entry);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_rename_response), rename,
+                         (GClosureNotify) (void (*) (void)) rename_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_client_delete_project_finish (CC_CLIENT (source), result, &error))
+    cc_window_show_error (self, _("Could not delete the project"), error);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    CcWindow         *self)
+{
+  CcProject *project = g_object_get_data (G_OBJECT (dialog), "project");
+  CcCommandView *view;
+
+  if (g_strcmp0 (response, "delete") != 0 || self->client == NULL || project == NULL)
+    return;
+
+  view = g_hash_table_lookup (self->command_views, cc_project_get_id (project));
+  if (view != NULL)
+    {
+      g_hash_table_remove (self->command_views, cc_project_get_id (project));
+      gtk_stack_remove (self->command_stack, GTK_WIDGET (view));
+    }
+  cc_client_delete_project_async (self->client, cc_project_get_id (project), self->cancellable,
+                                  delete_done_cb, g_object_ref (self));
+}
+
+static void
+delete_project_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
+  adw_message_dialog_format_heading (dialog, _("Delete “%s”?"), cc_project_get_name (self->project));
+  adw_message_dialog_set_body (dialog, _("Its sandbox, files and cached results are removed. "
+                                         "This cannot be undone."));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "project", g_object_ref (self->project), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+select_project_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  cc_project_sidebar_select_nth (self->sidebar, g_variant_get_uint32 (param) - 1);
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->sidebar_button, !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+static void
+focus_command_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  CcCommandView *view = _cc_window_get_command_view (self);
+
+  if (view == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
+  cc_command_view_focus_entry (view);
+}
+
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  const char *page = strchr (action_name, '-') + 1;   /* "win.show-terminal" → "terminal" */
+
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
+static void
+run_command_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  CcCommandView *view = _cc_window_get_command_view (self);
+
+  if (view == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
+  cc_command_view_run (view, g_variant_get_string (param, NULL));
+}
+
+void
+_cc_window_start_dev_server (CcWindow *self)
+{
+  if (self->project == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "preview");
+  cc_preview_pane_start (self->preview_pane);
+}
+
+static void
+start_dev_server_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  _cc_window_start_dev_server (CC_WINDOW (widget));
+}
+
+static void
+stop_dev_server_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  cc_preview_pane_stop (self->preview_pane);
+}
+
+static void
+extend_sandbox_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->sandbox_controls), "sandbox.extend", NULL);
+}
+
+static void
+reload_projects_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (self->client != NULL)
+    cc_project_sidebar_set_client (self->sidebar, self->client);
+}
+
+static void
+on_preview_running_changed (CcPreviewPane *pane,
+                            GParamSpec    *pspec,
+                            CcWindow      *self)
+{
+  self->dev_server_busy = cc_preview_pane_get_busy (pane);
+  _cc_window_update_actions (self);
+}
+
+static void
+on_sidebar_toggled (GtkToggleButton *button,
+                    CcWindow        *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar), gtk_toggle_button_get_active (button));
+}
+
+void
+_cc_window_init_actions (CcWindow *self)
+{
+  g_signal_connect_object (self->preview_pane, "notify::running",
+                           G_CALLBACK (on_preview_running_changed), self, 0);
+  g_signal_connect_object (self->preview_pane, "notify::busy",
+                           G_CALLBACK (on_preview_running_changed), self, 0);
+  g_signal_connect_object (self->sidebar_button, "toggled", G_CALLBACK (on_sidebar_toggled), self, 0);
+}
+
+void
+_cc_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-project", NULL, rename_project_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-project", NULL, delete_project_action);
+  gtk_widget_class_install_action (widget_class, "win.select-project", "u", select_project_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-command", NULL, focus_command_action);
+  gtk_widget_class_install_action (widget_class, "win.show-terminal", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shell", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-editor", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-preview", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.run-command", "s", run_command_action);
+  gtk_widget_class_install_action (widget_class, "win.start-dev-server", NULL, start_dev_server_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-dev-server", NULL, stop_dev_server_action);
+  gtk_widget_class_install_action (widget_class, "win.extend-sandbox", NULL, extend_sandbox_action);
+  gtk_widget_class_install_action (widget_class, "win.reload-projects", NULL, reload_projects_action);
+}

@@ -1,0 +1,61 @@
+/* cc-window-private.h: what cc-window.c and cc-window-actions.c share
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-command-view.h"
+#include "cc-file-editor.h"
+#include "cc-file-tree.h"
+#include "cc-history-panel.h"
+#include "cc-preview-pane.h"
+#include "cc-project-sidebar.h"
+#include "cc-sandbox-controls.h"
+#include "cc-shell-view.h"
+#include "cc-window.h"
+
+G_BEGIN_DECLS
+
+struct _CcWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CcClient             *client;
+  CcProject            *project;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  GHashTable           *command_views;     /* project id → CcCommandView (borrowed: in command_stack) */
+  GSignalGroup         *client_signals;
+  gulong                app_client_handler;
+  guint                 dev_server_busy : 1;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  GtkToggleButton      *sidebar_button;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  CcSandboxControls    *sandbox_controls;
+  GtkStack             *dev_server_stack;
+  GtkStack             *main_stack;
+  AdwStatusPage        *error_page;
+  GtkPaned             *sidebar_paned;
+  GtkPaned             *inspector_paned;
+  GtkPaned             *bottom_paned;
+  AdwViewStack         *view_stack;
+  GtkStack             *command_stack;
+  CcProjectSidebar     *sidebar;
+  CcShellView          *shell_view;
+  CcFileEditor         *file_editor;
+  CcPreviewPane        *preview_pane;
+  CcHistoryPanel       *history_panel;
+  CcFileTree           *file_tree;
+};
+
+void            _cc_window_class_init_actions  (GtkWidgetClass *widget_class);
+void            _cc_window_init_actions        (CcWindow       *self);
+void            _cc_window_update_actions      (CcWindow       *self);
+CcCommandView  *_cc_window_get_command_view    (CcWindow       *self);
+void            _cc_window_start_dev_server    (CcWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,1322 @@
+/* cc-client.c: the product's contract — object, projects, connections, keys, engine
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "cc-client-private.h"
+#include "cc-protojson.h"
+
+G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
+
+G_DEFINE_FLAGS_TYPE (CcExecuteFlags, cc_execute_flags,
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_NONE, "none"),
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_USE_CACHE, "use-cache"),
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_STDIN, "stdin"),
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_NO_DEADLINE, "no-deadline"))
+
+G_DEFINE_ENUM_TYPE (CcSandboxStatus, cc_sandbox_status,
+                    G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_NONE, "none"),
+                    G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_STARTING, "starting"),
+                    G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_PAUSED, "paused"),
+                    G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_EXPIRED, "expired"))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CACHE_TTL,
+  PROP_RECORD_RETENTION,
+  PROP_SANDBOX_TIMEOUT,
+  PROP_COMMAND_TIMEOUT,
+  PROP_KEEP_ALIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+guint _cc_client_signals[CLIENT_N_SIGNALS];
+
+static void
+cc_client_dispose (GObject *object)
+{
+  CcClient *self = CC_CLIENT (object);
+
+  if (self->slots != NULL)
+    g_hash_table_remove_all (self->slots);
+  G_OBJECT_CLASS (cc_client_parent_class)->dispose (object);
+}
+
+static void
+cc_client_finalize (GObject *object)
+{
+  CcClient *self = CC_CLIENT (object);
+
+  g_clear_pointer (&self->slots, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->flush_waiters, g_ptr_array_unref);
+  g_clear_object (&self->locator);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (cc_client_parent_class)->finalize (object);
+}
+
+static void
+cc_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CcClient *self = CC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CACHE_TTL:
+      g_value_set_uint (value, cc_store_get_cache_ttl (self->store));
+      break;
+    case PROP_RECORD_RETENTION:
+      g_value_set_uint (value, cc_store_get_record_retention (self->store));
+      break;
+    case PROP_SANDBOX_TIMEOUT:
+      g_value_set_uint (value, self->sandbox_timeout);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      g_value_set_uint (value, self->command_timeout);
+      break;
+    case PROP_KEEP_ALIVE:
+      g_value_set_boolean (value, self->keep_alive);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_client_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CcClient *self = CC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_CACHE_TTL:
+      cc_store_set_cache_ttl (self->store, g_value_get_uint (value));
+      break;
+    case PROP_RECORD_RETENTION:
+      cc_store_set_record_retention (self->store, g_value_get_uint (value));
+      break;
+    case PROP_SANDBOX_TIMEOUT:
+      self->sandbox_timeout = MAX (g_value_get_uint (value), 10);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      self->command_timeout = g_value_get_uint (value);
+      break;
+    case PROP_KEEP_ALIVE:
+      self->keep_alive = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_client_class_init (CcClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cc_client_dispose;
+  object_class->finalize = cc_client_finalize;
+  object_class->get_property = cc_client_get_property;
+  object_class->set_property = cc_client_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, CC_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHE_TTL] =
+    g_param_spec_uint ("cache-ttl", NULL, NULL, 0, G_MAXUINT, CC_STORE_DEFAULT_CACHE_TTL,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECORD_RETENTION] =
+    g_param_spec_uint ("record-retention", NULL, NULL, 0, G_MAXUINT, CC_STORE_DEFAULT_RECORD_RETENTION,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SANDBOX_TIMEOUT] =
+    g_param_spec_uint ("sandbox-timeout", NULL, NULL, 10, 86400, 300,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMAND_TIMEOUT] =
+    g_param_spec_uint ("command-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEEP_ALIVE] =
+    g_param_spec_boolean ("keep-alive", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  _cc_client_signals[CLIENT_SIGNAL_SANDBOX_STATE_CHANGED] =
+    g_signal_new ("sandbox-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  _cc_client_signals[CLIENT_SIGNAL_SANDBOX_RECREATED] =
+    g_signal_new ("sandbox-recreated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  _cc_client_signals[CLIENT_SIGNAL_FILE_CHANGED] =
+    g_signal_new ("file-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_FILE_MONITOR_EVENT);
+}
+
+static void
+cc_client_init (CcClient *self)
+{
+  self->projects = g_list_store_new (CC_TYPE_PROJECT);
+  self->load_waiters = g_ptr_array_new ();
+  self->flush_waiters = g_ptr_array_new ();
+  self->locator = cc_engine_locator_new ();
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) _cc_sandbox_slot_free);
+  self->sandbox_timeout = 300;
+  self->keep_alive = TRUE;
+  self->engine_autostart = TRUE;
+}
+
+CcClient *
+cc_client_new (CcStore *store)
+{
+  g_return_val_if_fail (CC_IS_STORE (store), NULL);
+  return g_object_new (CC_TYPE_CLIENT, "store", store, NULL);
+}
+
+CcStore *
+cc_client_get_store (CcClient *self)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+  return self->store;
+}
+
+static void
+default_store_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcStore) store = NULL;
+  GError *error = NULL;
+
+  store = cc_store_open_finish (result, &error);
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cc_client_new (store), g_object_unref);
+}
+
+void
+cc_client_new_default_async (GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GFile) file = cc_store_dup_default_file ();
+
+  g_task_set_source_tag (task, cc_client_new_default_async);
+  cc_store_open_async (file, cancellable, default_store_cb, g_steal_pointer (&task));
+}
+
+CcClient *
+cc_client_new_default_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- background writes ------------------------------------------------------------------- */
+
+void
+_cc_client_hold (CcClient *self)
+{
+  g_object_ref (self);
+  self->n_pending++;
+}
+
+void
+_cc_client_release (CcClient *self)
+{
+  g_assert (self->n_pending > 0);
+  if (--self->n_pending == 0)
+    {
+      g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->flush_waiters);
+
+      self->flush_waiters = g_ptr_array_new ();
+      for (guint i = 0; i < waiters->len; i++)
+        {
+          g_autoptr(GTask) task = g_ptr_array_index (waiters, i);
+          g_task_return_boolean (task, TRUE);
+        }
+    }
+  g_object_unref (self);
+}
+
+void
+cc_client_flush_async (CcClient            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_flush_async);
+  if (self->n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_ptr_array_add (self->flush_waiters, g_steal_pointer (&task));
+}
+
+gboolean
+cc_client_flush_finish (CcClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- projects ---------------------------------------------------------------------------- */
+
+static void
+finish_load_waiters (CcClient     *self,
+                     const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->load_waiters);
+
+  self->load_waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      g_autoptr(GTask) task = g_ptr_array_index (waiters, i);
+
+      if (error)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+static void
+list_projects_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcClient) self = user_data;
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->projects_loading = FALSE;
+  model = cc_store_list_projects_finish (CC_STORE (source), result, &error);
+  if (model != NULL)
+    {
+      guint n = g_list_model_get_n_items (model);
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (items, g_list_model_get_item (model, i));
+      g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
+                           items->pdata, items->len);
+      self->projects_loaded = TRUE;
+    }
+  finish_load_waiters (self, error);
+}
+
+void
+cc_client_load_projects_async (CcClient            *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_load_projects_async);
+  g_ptr_array_add (self->load_waiters, g_steal_pointer (&task));
+  if (!self->projects_loading)
+    {
+      self->projects_loading = TRUE;
+      cc_store_list_projects_async (self->store, NULL, list_projects_cb, g_object_ref (self));
+    }
+}
+
+gboolean
+cc_client_load_projects_finish (CcClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+load_in_background_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_client_load_projects_finish (CC_CLIENT (source), result, &error))
+    g_warning ("Could not load the projects: %s", error->message);
+}
+
+GListModel *
+cc_client_get_projects (CcClient *self)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+
+  if (!self->projects_loaded && !self->projects_loading)
+    cc_client_load_projects_async (self, NULL, load_in_background_cb, NULL);
+  return G_LIST_MODEL (self->projects);
+}
+
+static gboolean
+find_project_position (CcClient   *self,
+                       const char *project_id,
+                       guint      *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->projects));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (G_LIST_MODEL (self->projects), i);
+
+      if (g_strcmp0 (cc_project_get_id (project), project_id) == 0)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+CcProject *
+cc_client_find_project (CcClient   *self,
+                        const char *id_or_name)
+{
+  GListModel *model;
+  guint n;
+  guint position;
+  CcProject *by_name = NULL;
+  guint n_by_name = 0;
+
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+
+  if (id_or_name == NULL)
+    return NULL;
+  model = G_LIST_MODEL (self->projects);
+  if (find_project_position (self, id_or_name, &position))
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (model, position);
+      return project;     /* the list store keeps its reference */
+    }
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_project_get_name (project), id_or_name) == 0)
+        {
+          by_name = project;
+          n_by_name++;
+        }
+    }
+  /* A name two projects share addresses neither: the caller must use the id. */
+  return n_by_name == 1 ? by_name : NULL;
+}
+
+void
+_cc_client_project_changed (CcClient  *self,
+                            CcProject *project)
+{
+  guint position;
+
+  if (find_project_position (self, cc_project_get_id (project), &position))
+    g_list_store_splice (self->projects, position, 1, (gpointer *) &project, 1);
+}
+
+static void
+get_project_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CcProject *project = cc_store_get_project_finish (CC_STORE (source), result, &error);
+
+  if (project == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+_cc_client_get_project_async (CcClient            *self,
+                              const char          *project_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  guint position;
+
+  g_task_set_source_tag (task, _cc_client_get_project_async);
+  if (project_id == NULL || *project_id == '\0')
+    {
+      g_task_return_new_error (task, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
+                               _("No project was given. Pick a project first."));
+      return;
+    }
+  if (find_project_position (self, project_id, &position))
+    {
+      g_task_return_pointer (task, g_list_model_get_item (G_LIST_MODEL (self->projects), position),
+                             g_object_unref);
+      return;
+    }
+  cc_store_get_project_async (self->store, project_id, cancellable, get_project_cb,
+                              g_steal_pointer (&task));
+}
+
+CcProject *
+_cc_client_get_project_finish (CcClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+create_project_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  CcProject *project = cc_store_create_project_finish (CC_STORE (source), result, &error);
+
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!find_project_position (self, cc_project_get_id (project), &(guint) { 0 }))
+    g_list_store_insert (self->projects, 0, project);
+  g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+cc_client_create_project_async (CcClient            *self,
+                                const char          *name,
+                                CcConnectionKind     kind,
+                                const char          *endpoint,
+                                const char          *template_id,
+                                GFile               *folder,
+                                guint                port,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(CcProject) project = NULL;
+  const CcTemplate *template = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (folder == NULL || G_IS_FILE (folder));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_create_project_async);
+
+  if (name == NULL || *name == '\0')
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("A project needs a name. Give it one and try again."));
+      return;
+    }
+  if (template_id != NULL && *template_id != '\0')
+    {
+      template = cc_template_lookup (template_id);
+      if (template == NULL)
+        {
+          g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                                   _("There is no template named “%s”. Choose blank, node, vite "
+                                     "or python."), template_id);
+          return;
+        }
+    }
+  if (kind == CC_CONNECTION_CUSTOM && (endpoint == NULL || *endpoint == '\0'))
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("A custom connection needs the API URL of an E2B-compatible "
+                                 "service. Enter it and try again."));
+      return;
+    }
+
+  project = cc_project_new (name);
+  cc_project_set_connection_kind (project, kind);
+  if (kind == CC_CONNECTION_CUSTOM)
+    cc_project_set_api_url (project, endpoint);
+  if (folder != NULL)
+    {
+      g_autofree char *path = g_file_get_path (folder);
+
+      if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                                   _("“%s” is not a folder on this computer. Choose an existing "
+                                     "folder."), path ? path : g_file_peek_path (folder));
+          return;
+        }
+      cc_project_set_local_folder (project, path);
+    }
+  if (template == NULL && folder == NULL)
+    template = cc_template_lookup (CC_TEMPLATE_BLANK);
+  if (template != NULL)
+    {
+      cc_project_set_template (project, cc_template_get_id (template));
+      cc_project_set_setup_command (project, cc_template_get_setup_command (template));
+      cc_project_set_start_command (project, cc_template_get_start_command (template));
+    }
+  cc_project_set_port (project, port ? port : (template ? cc_template_get_port (template) : 3000));
+
+  cc_store_create_project_async (self->store, project, cancellable, create_project_cb,
+                                 g_steal_pointer (&task));
+}
+
+CcProject *
+cc_client_create_project_finish (CcClient      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cc_client_get_project_info_async (CcClient            *self,
+                                  const char          *project_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_get_project_info_async);
+  cc_store_get_project_async (self->store, project_id, cancellable, get_project_cb,
+                              g_steal_pointer (&task));
+}
+
+CcProject *
+cc_client_get_project_info_finish (CcClient      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+update_project_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  CcProject *project = cc_store_update_project_finish (CC_STORE (source), result, &error);
+
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _cc_client_project_changed (self, project);
+  g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+cc_client_update_project_info_async (CcClient            *self,
+                                     const char          *project_id,
+                                     CcProject           *changes,
+                                     CcProjectField       fields,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (CC_IS_PROJECT (changes));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_update_project_info_async);
+  if ((fields & CC_PROJECT_FIELD_NAME) &&
+      (cc_project_get_name (changes) == NULL || *cc_project_get_name (changes) == '\0'))
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("A project needs a name. Give it one and try again."));
+      return;
+    }
+  if ((fields & CC_PROJECT_FIELD_PORT) &&
+      (cc_project_get_port (changes) == 0 || cc_project_get_port (changes) > 65535))
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("The port must be a number from 1 to 65535."));
+      return;
+    }
+  cc_store_update_project_async (self->store, project_id, fields, changes, cancellable,
+                                 update_project_cb, g_steal_pointer (&task));
+}
+
+CcProject *
+cc_client_update_project_info_finish (CcClient      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Delete: kill the sandbox (best effort), delete the row, clear the cache and the snapshot. */
+
+static void
+delete_store_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  const char *project_id = g_task_get_task_data (task);
+  g_autoptr(GFile) snapshot = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  guint position;
+
+  if (!cc_store_delete_project_finish (CC_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (find_project_position (self, project_id, &position))
+    g_list_store_remove (self->projects, position);
+  g_hash_table_remove (self->slots, project_id);
+  cc_store_cache_clear_async (self->store, project_id, NULL, NULL, NULL, NULL);
+  snapshot = _cc_client_dup_snapshot_dir (self, project_id);
+  path = g_file_get_path (snapshot);
+  if (path != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (snapshot);
+      g_autofree char *parent_path = g_file_get_path (parent);
+      g_autoptr(GSubprocess) rm = NULL;
+
+      /* The snapshot is our own directory under the data dir; rm -rf runs it off the loop. */
+      rm = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             NULL, "rm", "-rf", "--", parent_path, NULL);
+      if (rm != NULL)
+        g_subprocess_wait_async (rm, NULL, NULL, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+delete_kill_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_sandbox_api_kill_finish (CC_SANDBOX_API (source), result, &error) &&
+      !g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE))
+    g_debug ("Could not kill the sandbox of a deleted project: %s", error->message);
+  cc_store_delete_project_async (self->store, g_task_get_task_data (task), NULL,
+                                 delete_store_cb, g_object_ref (task));
+}
+
+static void
+delete_connection_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  const char *sandbox_id = g_object_get_data (G_OBJECT (task), "sandbox-id");
+  g_autoptr(CcConnection) connection = NULL;
+  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = _cc_client_get_connection_finish (self, result, &error);
+  if (connection == NULL)
+    {
+      /* No engine or no key: the sandbox cannot be reached, which must not keep the project. */
+      g_debug ("Deleting a project without killing its sandbox: %s", error->message);
+      cc_store_delete_project_async (self->store, g_task_get_task_data (task), NULL,
+                                     delete_store_cb, g_object_ref (task));
+      return;
+    }
+  api = cc_sandbox_api_new (connection);
+  cc_sandbox_api_kill_async (api, sandbox_id, NULL, delete_kill_cb, g_steal_pointer (&task));
+}
+
+static void
+delete_get_project_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  g_autoptr(CcProject) project = NULL;
+  CcSandboxSlot *slot;
+  GError *error = NULL;
+
+  project = _cc_client_get_project_finish (self, result, &error);
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  slot = g_hash_table_lookup (self->slots, cc_project_get_id (project));
+  if (slot != NULL && slot->dev_server != NULL)
+    cc_execution_cancel (slot->dev_server);
+  if (_cc_nonempty (cc_project_get_sandbox_id (project)) == NULL)
+    {
+      cc_store_delete_project_async (self->store, cc_project_get_id (project), NULL,
+                                     delete_store_cb, g_steal_pointer (&task));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "sandbox-id",
+                          g_strdup (_cc_nonempty (cc_project_get_sandbox_id (project))), g_free);
+  _cc_client_get_connection_async (self, project, NULL, delete_connection_cb,
+                                   g_steal_pointer (&task));
+}
+
+void
+cc_client_delete_project_async (CcClient            *self,
+                                const char          *project_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_delete_project_async);
+  g_task_set_task_data (task, g_strdup (project_id), g_free);
+  _cc_client_get_project_async (self, project_id, cancellable, delete_get_project_cb,
+                                g_steal_pointer (&task));
+}
+
+gboolean
+cc_client_delete_project_finish (CcClient      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- connections and keys ---------------------------------------------------------------- */
+
+const char *
+_cc_client_keyring_name (CcConnectionKind  kind,
+                         const char       *endpoint)
+{
+  if (kind == CC_CONNECTION_CUSTOM && endpoint != NULL && *endpoint != '\0')
+    return endpoint;
+  return CC_KEYRING_CONNECTION_E2B;
+}
+
+char *
+_cc_client_connection_key (CcProject *project)
+{
+  switch (cc_project_get_connection_kind (project))
+    {
+    case CC_CONNECTION_E2B:
+      return g_strdup ("e2b");
+    case CC_CONNECTION_CUSTOM:
+      return g_strdup_printf ("custom:%s", _cc_nonempty (cc_project_get_api_url (project)));
+    case CC_CONNECTION_LOCAL:
+    default:
+      return g_strdup ("local");
+    }
+}
+
+static void
+locate_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  g_autoptr(CcEngineInfo) info = NULL;
+  CcConnection *connection;
+  GError *error = NULL;
+
+  info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A restarted engine has a new URL and key: the cached connection is keyed by its URL. */
+  connection = g_hash_table_lookup (self->connections, info->url);
+  if (connection == NULL)
+    {
+      connection = cc_engine_info_create_connection (info);
+      g_hash_table_insert (self->connections, g_strdup (info->url), connection);
+    }
+  g_task_return_pointer (task, g_object_ref (connection), g_object_unref);
+}
+
+static void
+keyring_lookup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  CcProject *project = g_task_get_task_data (task);
+  CcConnectionKind kind = cc_project_get_connection_kind (project);
+  g_autofree char *cache_key = _cc_client_connection_key (project);
+  g_autoptr(CcConnection) connection = NULL;
+  GError *error = NULL;
+  char *key;
+
+  key = cc_keyring_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (key == NULL && kind == CC_CONNECTION_E2B)
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NO_API_KEY,
+                               _("There is no E2B API key. Add your E2B API key in Preferences "
+                                 "(or with “code-canvas-cli key set”)."));
+      return;
+    }
+
+  if (kind == CC_CONNECTION_E2B)
+    connection = cc_connection_new_e2b (NULL);
+  else
+    {
+      const char *sandbox_url = _cc_nonempty (cc_project_get_sandbox_url (project));
+      const char *url = NULL;
+      const char *domain = NULL;
+
+      /* The second custom field is either a full URL or just a domain. */
+      if (sandbox_url != NULL && strstr (sandbox_url, "://") != NULL)
+        url = sandbox_url;
+      else
+        domain = sandbox_url;
+      connection = cc_connection_new_custom (_cc_nonempty (cc_project_get_api_url (project)), url, domain);
+    }
+  cc_connection_set_api_key (connection, key);
+  cc_keyring_key_free (key);
+  g_hash_table_replace (self->connections, g_strdup (cache_key), g_object_ref (connection));
+  g_task_return_pointer (task, g_steal_pointer (&connection), g_object_unref);
+}
+
+void
+_cc_client_get_connection_async (CcClient            *self,
+                                 CcProject           *project,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *key = _cc_client_connection_key (project);
+  CcConnection *cached;
+
+  g_task_set_source_tag (task, _cc_client_get_connection_async);
+  g_task_set_task_data (task, g_object_ref (project), g_object_unref);
+
+  if (cc_project_get_connection_kind (project) == CC_CONNECTION_LOCAL)
+    {
+      cc_engine_locator_locate_async (self->locator, cancellable, locate_cb, g_steal_pointer (&task));
+      return;
+    }
+  cached = g_hash_table_lookup (self->connections, key);
+  if (cached != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (cached), g_object_unref);
+      return;
+    }
+  cc_keyring_lookup_async (_cc_client_keyring_name (cc_project_get_connection_kind (project),
+                                                    _cc_nonempty (cc_project_get_api_url (project))),
+                           cancellable, keyring_lookup_cb, g_steal_pointer (&task));
+}
+
+CcConnection *
+_cc_client_get_connection_finish (CcClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+forget_connections (CcClient   *self,
+                    const char *cache_key)
+{
+  /* Live connections hold the old key in memory: drop them so the next call reads it again. */
+  g_hash_table_remove (self->connections, cache_key);
+}
+
+static void
+key_stored_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!cc_keyring_store_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static char *
+key_cache_key (CcConnectionKind  kind,
+               const char       *endpoint)
+{
+  if (kind == CC_CONNECTION_CUSTOM)
+    return g_strdup_printf ("custom:%s", endpoint);
+  return g_strdup ("e2b");
+}
+
+void
+cc_client_store_api_key_async (CcClient            *self,
+                               CcConnectionKind     kind,
+                               const char          *endpoint,
+                               const char          *key,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *cache_key = key_cache_key (kind, endpoint);
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_store_api_key_async);
+  if (kind == CC_CONNECTION_LOCAL)
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("The local engine needs no API key."));
+      return;
+    }
+  if (key == NULL || key[strspn (key, " \t\r\n")] == '\0')
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("The API key is empty. Paste the key from your E2B dashboard."));
+      return;
+    }
+  forget_connections (self, cache_key);
+  cc_keyring_store_async (_cc_client_keyring_name (kind, endpoint), key, cancellable,
+                          key_stored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+cc_client_store_api_key_finish (CcClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+key_cleared_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!cc_keyring_clear_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cc_client_clear_api_key_async (CcClient            *self,
+                               CcConnectionKind     kind,
+                               const char          *endpoint,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *cache_key = key_cache_key (kind, endpoint);
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_clear_api_key_async);
+  forget_connections (self, cache_key);
+  cc_keyring_clear_async (_cc_client_keyring_name (kind, endpoint), cancellable, key_cleared_cb,
+                          g_steal_pointer (&task));
+}
+
+gboolean
+cc_client_clear_api_key_finish (CcClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+has_key_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *key = cc_keyring_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, key != NULL);
+  cc_keyring_key_free (key);
+}
+
+void
+cc_client_has_api_key_async (CcClient            *self,
+                             CcConnectionKind     kind,
+                             const char          *endpoint,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_has_api_key_async);
+  cc_keyring_lookup_async (_cc_client_keyring_name (kind, endpoint), cancellable, has_key_cb,
+                           g_steal_pointer (&task));
+}
+
+gboolean
+cc_client_has_api_key_finish (CcClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- the local engine -------------------------------------------------------------------- */
+
+void
+cc_engine_status_free (CcEngineStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->url);
+  g_free (status->version);
+  g_free (status->detail);
+  g_free (status);
+}
+
+static void
+health_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcEngineStatus *status = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
+      g_bytes_get_size (body) > 0)
+    {
+      g_autoptr(JsonObject) object = cc_protojson_parse_object (g_bytes_get_data (body, NULL),
+                                                                g_bytes_get_size (body), NULL);
+
+      if (object != NULL)
+        {
+          const char *isolation = cc_protojson_get_string (object, "isolation");
+          const char *reason = cc_protojson_get_string (object, "isolationReason");
+          const char *version = cc_protojson_get_string (object, "version");
+
+          if (reason == NULL)
+            reason = cc_protojson_get_string (object, "isolation_reason");
+          status->isolated = isolation != NULL ? g_strcmp0 (isolation, "none") != 0
+                                               : cc_protojson_get_bool (object, "isolated", FALSE);
+          if (version != NULL && status->version == NULL)
+            status->version = g_strdup (version);
+          if (!status->isolated && reason != NULL)
+            status->detail = g_strdup (reason);
+        }
+    }
+  if (!status->isolated && status->detail == NULL)
+    status->detail = g_strdup (_("Sandboxes on this computer run without bubblewrap isolation."));
+  g_task_return_pointer (task, status, (GDestroyNotify) cc_engine_status_free);
+}
+
+static void
+status_locate_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcEngineInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  CcEngineStatus *status;
+  CcConnection *connection;
+  CcClient *self = g_task_get_source_object (task);
+
+  info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
+  status = g_new0 (CcEngineStatus, 1);
+  if (info == NULL)
+    {
+      status->running = FALSE;
+      status->detail = g_strdup (error->message);
+      g_task_return_pointer (task, status, (GDestroyNotify) cc_engine_status_free);
+      return;
+    }
+  status->running = TRUE;
+  status->url = g_strdup (info->url);
+  status->version = g_strdup (info->version);
+  g_task_set_task_data (task, status, NULL);
+
+  connection = g_hash_table_lookup (self->connections, info->url);
+  if (connection == NULL)
+    {
+      connection = cc_engine_info_create_connection (info);
+      g_hash_table_insert (self->connections, g_strdup (info->url), connection);
+    }
+  url = g_strdup_printf ("%s/engine/status", info->url);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-KEY", info->api_key);
+  soup_session_send_and_read_async (cc_connection_get_session (connection), msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), health_cb, g_object_ref (task));
+}
+
+void
+cc_client_get_engine_status_async (CcClient            *self,
+                                   gboolean             start,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_get_engine_status_async);
+  cc_engine_locator_set_autostart (self->locator, start && self->engine_autostart);
+  cc_engine_locator_locate_async (self->locator, cancellable, status_locate_cb,
+                                  g_steal_pointer (&task));
+  cc_engine_locator_set_autostart (self->locator, self->engine_autostart);
+}
+
+CcEngineStatus *
+cc_client_get_engine_status_finish (CcClient      *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cc_client_set_engine_runtime_dir (CcClient   *self,
+                                  const char *runtime_dir)
+{
+  g_return_if_fail (CC_IS_CLIENT (self));
+  cc_engine_locator_set_runtime_dir (self->locator, runtime_dir);
+}
+
+void
+cc_client_set_engine_autostart (CcClient *self,
+                                gboolean  autostart)
+{
+  g_return_if_fail (CC_IS_CLIENT (self));
+  self->engine_autostart = autostart;
+  cc_engine_locator_set_autostart (self->locator, autostart);
+}
+
+static void
+env_locate_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcEngineInfo) info = NULL;
+  GError *error = NULL;
+
+  info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Printed for the user's own shell on request (like the engine's --print-env). */
+  g_task_return_pointer (task,
+                         g_strdup_printf ("E2B_API_URL=%s\nE2B_SANDBOX_URL=%s\nE2B_API_KEY=%s\n",
+                                          info->url, info->url, info->api_key),
+                         g_free);
+}
+
+void
+cc_client_get_engine_env_async (CcClient            *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_get_engine_env_async);
+  cc_engine_locator_locate_async (self->locator, cancellable, env_locate_cb, g_steal_pointer (&task));
+}
+
+char *
+cc_client_get_engine_env_finish (CcClient      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

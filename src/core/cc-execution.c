@@ -1,0 +1,650 @@
+/* cc-execution.c: one command of a project, running or finished
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The object only holds state and emits signals; the client (cc-client-exec.c) drives it
+ * through the private setters in cc-client-private.h. Output is kept in two bounded
+ * CcOutputCapture buffers, so a command that prints gigabytes costs a few MiB here.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-client-private.h"
+
+struct _CcExecution
+{
+  GObject           parent_instance;
+
+  char             *id;
+  char             *project_id;
+  char             *command;
+  CcExecutionState  state;
+  guint             pid;
+  int               exit_code;
+  gint64            duration_ms;
+  gboolean          cached;
+  GError           *error;
+
+  CcOutputCapture  *out;
+  CcOutputCapture  *err;
+
+  GCancellable     *cancellable;      /* cancelled by cc_execution_cancel() */
+  CcRemoteProcess  *process;
+  gulong            stdout_id;
+  gulong            stderr_id;
+  gulong            pty_id;
+
+  GPtrArray        *waiters;          /* GTask */
+};
+
+G_DEFINE_FINAL_TYPE (CcExecution, cc_execution, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (CcExecutionState, cc_execution_state,
+                    G_DEFINE_ENUM_VALUE (CC_EXECUTION_STATE_PENDING, "pending"),
+                    G_DEFINE_ENUM_VALUE (CC_EXECUTION_STATE_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (CC_EXECUTION_STATE_FINISHED, "finished"),
+                    G_DEFINE_ENUM_VALUE (CC_EXECUTION_STATE_FAILED, "failed"),
+                    G_DEFINE_ENUM_VALUE (CC_EXECUTION_STATE_CANCELLED, "cancelled"))
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_PROJECT_ID,
+  PROP_COMMAND,
+  PROP_STATE,
+  PROP_PID,
+  PROP_EXIT_CODE,
+  PROP_DURATION_MS,
+  PROP_CACHED,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_STARTED,
+  SIGNAL_STDOUT,
+  SIGNAL_STDERR,
+  SIGNAL_FINISHED,
+  SIGNAL_REATTACHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+cc_execution_disconnect_process (CcExecution *self)
+{
+  if (self->process == NULL)
+    return;
+  g_clear_signal_handler (&self->stdout_id, self->process);
+  g_clear_signal_handler (&self->stderr_id, self->process);
+  g_clear_signal_handler (&self->pty_id, self->process);
+  g_clear_object (&self->process);
+}
+
+static void
+cc_execution_dispose (GObject *object)
+{
+  CcExecution *self = CC_EXECUTION (object);
+
+  cc_execution_disconnect_process (self);
+  G_OBJECT_CLASS (cc_execution_parent_class)->dispose (object);
+}
+
+static void
+cc_execution_finalize (GObject *object)
+{
+  CcExecution *self = CC_EXECUTION (object);
+
+  g_assert (self->waiters == NULL || self->waiters->len == 0);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->out, cc_output_capture_free);
+  g_clear_pointer (&self->err, cc_output_capture_free);
+  g_clear_error (&self->error);
+  g_free (self->id);
+  g_free (self->project_id);
+  g_free (self->command);
+  G_OBJECT_CLASS (cc_execution_parent_class)->finalize (object);
+}
+
+static void
+cc_execution_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  CcExecution *self = CC_EXECUTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_PROJECT_ID:
+      g_value_set_string (value, self->project_id);
+      break;
+    case PROP_COMMAND:
+      g_value_set_string (value, self->command);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PID:
+      g_value_set_uint (value, self->pid);
+      break;
+    case PROP_EXIT_CODE:
+      g_value_set_int (value, self->exit_code);
+      break;
+    case PROP_DURATION_MS:
+      g_value_set_int64 (value, self->duration_ms);
+      break;
+    case PROP_CACHED:
+      g_value_set_boolean (value, self->cached);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_execution_class_init (CcExecutionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cc_execution_dispose;
+  object_class->finalize = cc_execution_finalize;
+  object_class->get_property = cc_execution_get_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECT_ID] =
+    g_param_spec_string ("project-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMAND] =
+    g_param_spec_string ("command", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, CC_TYPE_EXECUTION_STATE, CC_EXECUTION_STATE_PENDING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PID] =
+    g_param_spec_uint ("pid", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXIT_CODE] =
+    g_param_spec_int ("exit-code", NULL, NULL, G_MININT, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION_MS] =
+    g_param_spec_int64 ("duration-ms", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHED] =
+    g_param_spec_boolean ("cached", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_STARTED] =
+    g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_STDOUT] =
+    g_signal_new ("stdout", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_STDERR] =
+    g_signal_new ("stderr", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[SIGNAL_REATTACHED] =
+    g_signal_new ("reattached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+cc_execution_init (CcExecution *self)
+{
+  self->exit_code = -1;
+  self->cancellable = g_cancellable_new ();
+  self->waiters = g_ptr_array_new ();
+}
+
+/* ---- public getters ---------------------------------------------------------------------- */
+
+const char *
+cc_execution_get_id (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return self->id;
+}
+
+const char *
+cc_execution_get_project_id (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return self->project_id;
+}
+
+const char *
+cc_execution_get_command (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return self->command;
+}
+
+CcExecutionState
+cc_execution_get_state (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), CC_EXECUTION_STATE_FAILED);
+  return self->state;
+}
+
+gboolean
+cc_execution_is_done (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), TRUE);
+  return self->state >= CC_EXECUTION_STATE_FINISHED;
+}
+
+guint
+cc_execution_get_pid (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), 0);
+  return self->pid;
+}
+
+int
+cc_execution_get_exit_code (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), -1);
+  return self->exit_code;
+}
+
+gint64
+cc_execution_get_duration_ms (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), 0);
+  return self->duration_ms;
+}
+
+gboolean
+cc_execution_get_cached (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), FALSE);
+  return self->cached;
+}
+
+gboolean
+cc_execution_get_truncated (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), FALSE);
+  return (self->out && cc_output_capture_get_truncated (self->out)) ||
+         (self->err && cc_output_capture_get_truncated (self->err));
+}
+
+const GError *
+cc_execution_get_error (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return self->error;
+}
+
+static GBytes *
+capture_to_bytes (CcOutputCapture *capture)
+{
+  char *text;
+
+  if (capture == NULL)
+    return g_bytes_new (NULL, 0);
+  text = cc_output_capture_dup_text (capture);
+  return g_bytes_new_take (text, text ? strlen (text) : 0);
+}
+
+GBytes *
+cc_execution_dup_stdout (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return capture_to_bytes (self->out);
+}
+
+GBytes *
+cc_execution_dup_stderr (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), NULL);
+  return capture_to_bytes (self->err);
+}
+
+/* ---- waiting ----------------------------------------------------------------------------- */
+
+static void
+complete_waiter (GTask       *task,
+                 CcExecution *self)
+{
+  if (self->state == CC_EXECUTION_STATE_FINISHED)
+    g_task_return_boolean (task, TRUE);
+  else if (self->error != NULL)
+    g_task_return_error (task, g_error_copy (self->error));
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The command was cancelled."));
+}
+
+void
+cc_execution_wait_async (CcExecution         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_EXECUTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_execution_wait_async);
+  if (cc_execution_is_done (self))
+    {
+      complete_waiter (task, self);
+      return;
+    }
+  g_task_set_return_on_cancel (task, TRUE);
+  g_ptr_array_add (self->waiters, g_steal_pointer (&task));
+}
+
+gboolean
+cc_execution_wait_finish (CcExecution   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- control ----------------------------------------------------------------------------- */
+
+static void
+kill_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The process may have ended on its own meanwhile: nothing to report. */
+  if (!cc_remote_process_kill_finish (CC_REMOTE_PROCESS (source), result, &error))
+    g_debug ("Killing a cancelled command failed: %s", error->message);
+}
+
+void
+cc_execution_cancel (CcExecution *self)
+{
+  g_return_if_fail (CC_IS_EXECUTION (self));
+
+  if (cc_execution_is_done (self) || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->process != NULL)
+    cc_remote_process_kill_async (self->process, NULL, kill_done_cb, NULL);
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+send_input_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+check_running (CcExecution  *self,
+               GTask        *task)
+{
+  if (self->process == NULL || cc_execution_is_done (self))
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("The command is not running, so it cannot take input."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cc_execution_send_stdin_async (CcExecution         *self,
+                               GBytes              *data,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_EXECUTION (self));
+  g_return_if_fail (data != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_execution_send_stdin_async);
+  if (!check_running (self, task))
+    return;
+  cc_remote_process_send_input_async (self->process, data, cancellable, send_input_cb,
+                                      g_steal_pointer (&task));
+}
+
+gboolean
+cc_execution_send_stdin_finish (CcExecution   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+close_stdin_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (cc_remote_process_close_stdin_finish (CC_REMOTE_PROCESS (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cc_execution_close_stdin_async (CcExecution         *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_EXECUTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_execution_close_stdin_async);
+  if (!check_running (self, task))
+    return;
+  cc_remote_process_close_stdin_async (self->process, cancellable, close_stdin_cb,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+cc_execution_close_stdin_finish (CcExecution   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- private: driven by the client ------------------------------------------------------- */
+
+CcExecution *
+_cc_execution_new (const char *project_id,
+                   const char *command,
+                   gsize       max_output)
+{
+  CcExecution *self = g_object_new (CC_TYPE_EXECUTION, NULL);
+
+  self->project_id = g_strdup (project_id);
+  self->command = g_strdup (command);
+  self->out = cc_output_capture_new (max_output);
+  self->err = cc_output_capture_new (max_output);
+  return self;
+}
+
+GCancellable *
+_cc_execution_get_cancellable (CcExecution *self)
+{
+  return self->cancellable;
+}
+
+CcRemoteProcess *
+_cc_execution_get_process (CcExecution *self)
+{
+  return self->process;
+}
+
+CcOutputCapture *
+_cc_execution_get_capture (CcExecution *self,
+                           gboolean     is_stderr)
+{
+  return is_stderr ? self->err : self->out;
+}
+
+void
+_cc_execution_set_id (CcExecution *self,
+                      const char  *id)
+{
+  if (g_strcmp0 (self->id, id) == 0)
+    return;
+  g_free (self->id);
+  self->id = g_strdup (id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+void
+_cc_execution_feed (CcExecution *self,
+                    gboolean     is_stderr,
+                    GBytes      *chunk)
+{
+  if (g_bytes_get_size (chunk) == 0)
+    return;
+  cc_output_capture_append_bytes (is_stderr ? self->err : self->out, chunk);
+  g_signal_emit (self, signals[is_stderr ? SIGNAL_STDERR : SIGNAL_STDOUT], 0, chunk);
+}
+
+static void
+on_process_stdout (CcRemoteProcess *process,
+                   GBytes          *chunk,
+                   CcExecution     *self)
+{
+  _cc_execution_feed (self, FALSE, chunk);
+}
+
+static void
+on_process_stderr (CcRemoteProcess *process,
+                   GBytes          *chunk,
+                   CcExecution     *self)
+{
+  _cc_execution_feed (self, TRUE, chunk);
+}
+
+void
+_cc_execution_set_process (CcExecution     *self,
+                           CcRemoteProcess *process,
+                           gboolean         reattached)
+{
+  guint pid = cc_remote_process_get_pid (process);
+
+  cc_execution_disconnect_process (self);
+  self->process = g_object_ref (process);
+  self->stdout_id = g_signal_connect (process, "stdout", G_CALLBACK (on_process_stdout), self);
+  self->stderr_id = g_signal_connect (process, "stderr", G_CALLBACK (on_process_stderr), self);
+  /* A PTY's output is the terminal's: it goes where stdout goes. */
+  self->pty_id = g_signal_connect (process, "pty", G_CALLBACK (on_process_stdout), self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->pid != pid)
+    {
+      self->pid = pid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+    }
+  if (self->state != CC_EXECUTION_STATE_RUNNING)
+    {
+      self->state = CC_EXECUTION_STATE_RUNNING;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  /* If the command was cancelled while it was starting, the kill could not be sent then. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    cc_remote_process_kill_async (process, NULL, kill_done_cb, NULL);
+
+  if (reattached)
+    g_signal_emit (self, signals[SIGNAL_REATTACHED], 0);
+  else
+    g_signal_emit (self, signals[SIGNAL_STARTED], 0, pid);
+}
+
+static void
+cc_execution_complete (CcExecution      *self,
+                       CcExecutionState  state)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  g_object_ref (self);
+  cc_execution_disconnect_process (self);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+
+  waiters = g_steal_pointer (&self->waiters);
+  self->waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      g_autoptr(GTask) task = g_ptr_array_index (waiters, i);
+
+      complete_waiter (task, self);
+    }
+  g_object_unref (self);
+}
+
+void
+_cc_execution_finish (CcExecution *self,
+                      int          exit_code,
+                      gint64       duration_ms,
+                      gboolean     cached)
+{
+  if (cc_execution_is_done (self))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->exit_code = exit_code;
+  self->duration_ms = duration_ms;
+  self->cached = cached;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION_MS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHED]);
+  g_object_thaw_notify (G_OBJECT (self));
+  cc_execution_complete (self, CC_EXECUTION_STATE_FINISHED);
+}
+
+void
+_cc_execution_fail (CcExecution  *self,
+                    const GError *error,
+                    gint64        duration_ms)
+{
+  CcExecutionState state;
+
+  if (cc_execution_is_done (self))
+    return;
+
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
+  self->duration_ms = duration_ms;
+  state = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+    ? CC_EXECUTION_STATE_CANCELLED : CC_EXECUTION_STATE_FAILED;
+  cc_execution_complete (self, state);
+}

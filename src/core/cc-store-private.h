@@ -1,0 +1,106 @@
+/* cc-store-private.h: what the cc-store-*.c files share, and hooks for the tests
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "cc-store.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this code writes; see cc-store-schema.c for the history. */
+#define CC_STORE_SCHEMA_VERSION        2
+#define CC_STORE_DEFAULT_BUSY_TIMEOUT  5000     /* ms another connection may hold a write lock */
+#define CC_STORE_PURGE_INTERVAL        (10 * 60) /* seconds between purges of expired rows */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+enum {
+  _CC_STORE_SIGNAL_PROJECT_ADDED,
+  _CC_STORE_SIGNAL_PROJECT_UPDATED,
+  _CC_STORE_SIGNAL_PROJECT_REMOVED,
+  _CC_STORE_SIGNAL_OPERATION_CHANGED,
+  _CC_STORE_N_SIGNALS
+};
+
+struct _CcStore
+{
+  GObject       parent_instance;
+
+  GFile        *file;
+  char         *path;            /* for messages; set before the store is shared */
+  GMainContext *context;         /* where the periodic purge runs */
+  guint         purge_source_id;
+
+  /* Only touched on the caller's thread: workers get what they need in their task data. */
+  CcClockFunc   clock_func;
+  gpointer      clock_data;
+  guint         cache_ttl;
+  guint         record_retention;
+  gsize         max_output;
+
+  /* One connection; a worker holds the mutex for as long as it uses it. */
+  GMutex        mutex;
+  sqlite3      *db;
+};
+
+/* Locking and errors (workers only) */
+sqlite3      *_cc_store_lock                 (CcStore       *self);
+void          _cc_store_unlock               (CcStore       *self);
+void          _cc_store_set_error            (CcStore       *self,
+                                              int            rc,
+                                              const char    *what,
+                                              GError       **error);
+sqlite3_stmt *_cc_store_prepare              (CcStore       *self,
+                                              const char    *sql,
+                                              const char    *what,
+                                              GError       **error);
+gboolean      _cc_store_exec                 (CcStore       *self,
+                                              const char    *sql,
+                                              const char    *what,
+                                              GError       **error);
+gboolean      _cc_store_begin                (CcStore       *self,
+                                              const char    *what,
+                                              GError       **error);
+gboolean      _cc_store_commit               (CcStore       *self,
+                                              const char    *what,
+                                              GError       **error);
+void          _cc_store_rollback             (CcStore       *self);
+const char   *_cc_store_column_text          (sqlite3_stmt  *stmt,
+                                              int            column);
+
+/* Emits @signal with @object (taken) on the store's context; callable from workers. */
+void          _cc_store_emit_later           (CcStore       *self,
+                                              guint          signal,
+                                              gpointer       object);
+
+/* Schema (cc-store-schema.c): bring the open database to CC_STORE_SCHEMA_VERSION. */
+gboolean      _cc_store_migrate              (CcStore       *self,
+                                              GError       **error);
+gboolean      _cc_store_purge_locked         (CcStore       *self,
+                                              gint64         now,
+                                              guint          cache_ttl,
+                                              GError       **error);
+
+/* Rows to objects */
+CcProject    *_cc_store_project_from_row     (sqlite3_stmt  *stmt);
+CcOperation  *_cc_store_operation_from_row   (sqlite3_stmt  *stmt);
+extern const char _cc_store_project_columns[];
+extern const char _cc_store_operation_columns[];
+
+/* Text capped to @max_bytes the way CcOutputCapture keeps it; sets *truncated when it was. */
+char         *_cc_store_cap_text             (const char    *text,
+                                              gsize          max_bytes,
+                                              gboolean      *truncated);
+
+/* Tests: open with a short busy timeout, so a locked database fails fast. */
+void          _cc_store_open_full_async      (GFile               *file,
+                                              guint                busy_timeout_ms,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+
+G_END_DECLS

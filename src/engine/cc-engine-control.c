@@ -1,0 +1,906 @@
+/* cc-engine-control.c: the control plane (sandbox lifecycle, protocol §2)
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-engine-server.h"
+#include "cc-protojson.h"
+
+#define DEFAULT_LIST_LIMIT 100
+#define MAX_LIST_LIMIT     1000
+#define MIN_REFRESH_S      15
+
+/* Bodies ----------------------------------------------------------------------------------- */
+
+/* The request body as a JSON object ({} when empty); answers 400 and returns NULL otherwise. */
+static JsonObject *
+parse_body (SoupServerMessage  *msg,
+            const char * const *allowed)
+{
+  g_autoptr(GBytes) bytes = _cc_engine_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *unknown = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (length == 0)
+    return json_object_new ();
+  object = cc_protojson_parse_object (data, length, &error);
+  if (object == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("Invalid request body: %s", error->message);
+
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return NULL;
+    }
+  if (!_cc_engine_check_fields (object, allowed, &unknown))
+    {
+      g_autofree char *message = g_strdup_printf ("Invalid request body: unknown field \"%s\"", unknown);
+
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return NULL;
+    }
+  return g_steal_pointer (&object);
+}
+
+/* An optional integer member; FALSE (after answering 400) when present but not an integer in
+ * [min, max]. */
+static gboolean
+get_int_member (SoupServerMessage *msg,
+                JsonObject        *object,
+                const char        *member,
+                gint64             min,
+                gint64             max,
+                gint64            *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *message = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_INT64 ||
+       json_node_get_value_type (node) == G_TYPE_DOUBLE))
+    {
+      gint64 v = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
+                                                                  : (gint64) json_node_get_double (node);
+      if (v >= min && v <= max)
+        {
+          *value = v;
+          return TRUE;
+        }
+    }
+  message = g_strdup_printf ("Invalid request body: \"%s\" must be an integer between %" G_GINT64_FORMAT
+                             " and %" G_GINT64_FORMAT, member, min, max);
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+  return FALSE;
+}
+
+static gboolean
+get_bool_member (SoupServerMessage *msg,
+                 JsonObject        *object,
+                 const char        *member,
+                 gboolean          *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *message = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *value = json_node_get_boolean (node);
+      return TRUE;
+    }
+  message = g_strdup_printf ("Invalid request body: \"%s\" must be a boolean", member);
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+  return FALSE;
+}
+
+static gboolean
+get_string_map (SoupServerMessage *msg,
+                JsonObject        *object,
+                const char        *member,
+                GHashTable        *into)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autoptr(GList) names = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *map;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto invalid;
+  map = json_node_get_object (node);
+  names = json_object_get_members (map);
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (map, l->data);
+
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        goto invalid;
+    }
+  for (GList *l = names; l; l = l->next)
+    g_hash_table_insert (into, g_strdup (l->data),
+                         g_strdup (json_object_get_string_member (map, l->data)));
+  return TRUE;
+
+invalid:
+  message = g_strdup_printf ("Invalid request body: \"%s\" must be an object of strings", member);
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+  return FALSE;
+}
+
+static void
+add_timestamp (JsonBuilder *builder,
+               const char  *member,
+               gint64       unix_usec)
+{
+  /* Whole seconds + UTC "Z", the form the API answers with. */
+  g_autofree char *text = cc_protojson_format_timestamp (unix_usec - unix_usec % G_USEC_PER_SEC);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_string_map (JsonBuilder *builder,
+                const char  *member,
+                GHashTable  *map)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, map);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+/* Sandbox (create, connect, resume answers). */
+static JsonNode *
+sandbox_to_json (CcEngine        *engine,
+                 CcEngineSandbox *sandbox)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string (builder, "sandboxID", cc_engine_sandbox_get_id (sandbox));
+  add_string (builder, "templateID", cc_engine_sandbox_get_template_id (sandbox));
+  add_string (builder, "clientID", "6532622b");
+  add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
+  add_string (builder, "envdAccessToken", cc_engine_sandbox_get_access_token (sandbox));
+  add_string (builder, "domain", cc_engine_get_domain (engine));
+  add_string (builder, "trafficAccessToken", NULL);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+add_listed_members (JsonBuilder     *builder,
+                    CcEngineSandbox *sandbox)
+{
+  add_string (builder, "sandboxID", cc_engine_sandbox_get_id (sandbox));
+  add_string (builder, "templateID", cc_engine_sandbox_get_template_id (sandbox));
+  add_string (builder, "clientID", "6532622b");
+  add_timestamp (builder, "startedAt", cc_engine_sandbox_get_started_at (sandbox));
+  add_timestamp (builder, "endAt", cc_engine_sandbox_get_end_at (sandbox));
+  add_string (builder, "state", cc_engine_sandbox_state_to_string (cc_engine_sandbox_get_state (sandbox)));
+  add_int (builder, "cpuCount", g_get_num_processors ());
+  add_int (builder, "memoryMB", 512);
+  add_int (builder, "diskSizeMB", 512);
+  add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
+  add_string_map (builder, "metadata", cc_engine_sandbox_get_metadata (sandbox));
+}
+
+static JsonNode *
+sandbox_detail_to_json (CcEngine        *engine,
+                        CcEngineSandbox *sandbox)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_listed_members (builder, sandbox);
+  add_string (builder, "envdAccessToken", cc_engine_sandbox_get_access_token (sandbox));
+  add_string (builder, "domain", cc_engine_get_domain (engine));
+  json_builder_set_member_name (builder, "allowInternetAccess");
+  json_builder_add_boolean_value (builder, cc_engine_sandbox_get_internet (sandbox));
+  json_builder_set_member_name (builder, "lifecycle");
+  json_builder_begin_object (builder);
+  add_string (builder, "onTimeout", cc_engine_sandbox_get_auto_pause (sandbox) ? "pause" : "kill");
+  json_builder_set_member_name (builder, "autoResume");
+  json_builder_add_boolean_value (builder, cc_engine_sandbox_get_auto_resume (sandbox));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+reply_sandbox_not_found (SoupServerMessage *msg,
+                         const char        *sandbox_id)
+{
+  g_autofree char *message = g_strdup_printf ("Sandbox \"%s\" doesn't exist or you don't have access to it",
+                                              sandbox_id);
+
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, message);
+}
+
+/* Lifecycle -------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  CcEngine *engine;
+  CcEngineSandbox *sandbox;
+} TimerData;
+
+static void
+kill_sandbox (CcEngine        *engine,
+              CcEngineSandbox *sandbox)
+{
+  g_autoptr(CcEngineSandbox) ref = g_object_ref (sandbox);
+
+  cc_engine_sandbox_disarm_timer (sandbox);
+  _cc_engine_process_kill_all (sandbox);
+  cc_engine_sandbox_destroy_files (sandbox);
+  _cc_engine_remove_sandbox (engine, sandbox);
+}
+
+static void
+pause_sandbox (CcEngineSandbox *sandbox)
+{
+  cc_engine_sandbox_disarm_timer (sandbox);
+  _cc_engine_process_kill_all (sandbox);
+  cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_PAUSED);
+  cc_engine_sandbox_save (sandbox);
+}
+
+static gboolean
+expire_cb (gpointer user_data)
+{
+  CcEngine *engine = user_data;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = g_get_real_time ();
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* The timer that fired belongs to one sandbox, but checking them all keeps this stateless. */
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (cc_engine_sandbox_get_state (value) == CC_ENGINE_SANDBOX_RUNNING &&
+        cc_engine_sandbox_get_end_at (value) <= now + 1000)
+      g_ptr_array_add (due, g_object_ref (value));
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      CcEngineSandbox *sandbox = due->pdata[i];
+
+      if (cc_engine_sandbox_get_auto_pause (sandbox))
+        {
+          g_message ("Sandbox %s timed out: pausing it", cc_engine_sandbox_get_id (sandbox));
+          pause_sandbox (sandbox);
+        }
+      else
+        {
+          g_message ("Sandbox %s timed out: removing it", cc_engine_sandbox_get_id (sandbox));
+          kill_sandbox (engine, sandbox);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm (CcEngine        *engine,
+     CcEngineSandbox *sandbox)
+{
+  /* The sandbox holds the timer; the engine outlives every sandbox in its table. */
+  if (cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
+    cc_engine_sandbox_arm_timer (sandbox, expire_cb, engine);
+  else
+    cc_engine_sandbox_disarm_timer (sandbox);
+}
+
+void
+_cc_engine_control_arm_all (CcEngine *engine)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    arm (engine, value);
+}
+
+static void
+set_timeout (CcEngine        *engine,
+             CcEngineSandbox *sandbox,
+             gint64           seconds)
+{
+  cc_engine_sandbox_set_end_at (sandbox, g_get_real_time () + seconds * G_USEC_PER_SEC);
+  arm (engine, sandbox);
+}
+
+void
+_cc_engine_control_auto_resume (CcEngine        *engine,
+                                CcEngineSandbox *sandbox)
+{
+  g_message ("Sandbox %s resumed by a request to it", cc_engine_sandbox_get_id (sandbox));
+  cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
+  set_timeout (engine, sandbox, CC_ENGINE_DEFAULT_TIMEOUT_S);
+  cc_engine_sandbox_save (sandbox);
+}
+
+/* Handlers --------------------------------------------------------------------------------- */
+
+static void
+handle_create (CcEngine          *engine,
+               SoupServerMessage *msg)
+{
+  static const char * const allowed[] = {
+    "templateID", "timeout", "metadata", "envVars", "autoPause", "autoPauseMemory", "autoResume",
+    "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", NULL
+  };
+  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(CcEngineSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *template_id;
+  gint64 timeout = CC_ENGINE_DEFAULT_TIMEOUT_S;
+  gboolean auto_pause = FALSE, internet = TRUE, dummy = FALSE;
+  JsonObject *auto_resume;
+
+  if (body == NULL)
+    return;
+  if (json_object_has_member (body, "templateID") &&
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (body, "templateID")))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid request body: \"templateID\" must be a string");
+      return;
+    }
+  template_id = cc_protojson_get_string (body, "templateID");
+  if (!get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
+      !get_bool_member (msg, body, "autoPause", &auto_pause) ||
+      !get_bool_member (msg, body, "autoPauseMemory", &dummy) ||
+      !get_bool_member (msg, body, "secure", &dummy) ||
+      !get_bool_member (msg, body, "allow_internet_access", &internet))
+    return;
+
+  if (g_hash_table_size (_cc_engine_get_sandboxes (engine)) >= CC_ENGINE_MAX_SANDBOXES)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
+      _cc_engine_reply_api_error (msg, 429, "You have reached the maximum number of sandboxes on this engine; kill some first");
+      return;
+    }
+
+  sandbox = cc_engine_sandbox_new (cc_engine_get_data_dir (engine), template_id);
+  if (!get_string_map (msg, body, "metadata", cc_engine_sandbox_get_metadata (sandbox)) ||
+      !get_string_map (msg, body, "envVars", cc_engine_sandbox_get_env_vars (sandbox)))
+    return;
+  auto_resume = cc_protojson_get_object (body, "autoResume");
+  if (auto_resume != NULL)
+    cc_engine_sandbox_set_auto_resume (sandbox, cc_protojson_get_bool (auto_resume, "enabled", FALSE));
+  cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
+  cc_engine_sandbox_set_internet (sandbox, internet);
+
+  if (!cc_engine_sandbox_create_dirs (sandbox, &error))
+    {
+      g_warning ("%s", error->message);
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      return;
+    }
+  _cc_engine_add_sandbox (engine, sandbox);
+  set_timeout (engine, sandbox, timeout);
+  cc_engine_sandbox_save (sandbox);
+
+  answer = sandbox_to_json (engine, sandbox);
+  _cc_engine_reply_json (msg, SOUP_STATUS_CREATED, answer);
+}
+
+static gint
+compare_started (gconstpointer a,
+                 gconstpointer b)
+{
+  CcEngineSandbox *sa = *(CcEngineSandbox **) a;
+  CcEngineSandbox *sb = *(CcEngineSandbox **) b;
+  gint64 ta = cc_engine_sandbox_get_started_at (sa);
+  gint64 tb = cc_engine_sandbox_get_started_at (sb);
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return strcmp (cc_engine_sandbox_get_id (sa), cc_engine_sandbox_get_id (sb));
+}
+
+static char *
+page_token (CcEngineSandbox *sandbox)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", cc_engine_sandbox_get_started_at (sandbox),
+                          cc_engine_sandbox_get_id (sandbox));
+}
+
+static gboolean
+metadata_matches (CcEngineSandbox *sandbox,
+                  GHashTable      *filter)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  GHashTable *metadata = cc_engine_sandbox_get_metadata (sandbox);
+
+  if (filter == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, filter);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (g_hash_table_lookup (metadata, key), value) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+handle_list (CcEngine          *engine,
+             SoupServerMessage *msg,
+             GHashTable        *query,
+             gboolean           paged)
+{
+  const char *state_param = query ? g_hash_table_lookup (query, "state") : NULL;
+  const char *metadata_param = query ? g_hash_table_lookup (query, "metadata") : NULL;
+  const char *limit_param = query ? g_hash_table_lookup (query, "limit") : NULL;
+  const char *next_param = query ? g_hash_table_lookup (query, "nextToken") : NULL;
+  const char *order_param = query ? g_hash_table_lookup (query, "order") : NULL;
+  const char *template_param = query ? g_hash_table_lookup (query, "template") : NULL;
+  gboolean want_running = TRUE, want_paused = TRUE, ascending = FALSE;
+  g_autoptr(GHashTable) filter = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  guint64 limit = DEFAULT_LIST_LIMIT;
+  guint start = 0, count = 0, i;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (state_param != NULL && *state_param != '\0')
+    {
+      g_auto(GStrv) states = g_strsplit (state_param, ",", -1);
+
+      want_running = want_paused = FALSE;
+      for (i = 0; states[i]; i++)
+        {
+          if (g_str_equal (states[i], "running"))
+            want_running = TRUE;
+          else if (g_str_equal (states[i], "paused"))
+            want_paused = TRUE;
+          else
+            {
+              _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid state filter: use running and/or paused");
+              return;
+            }
+        }
+    }
+  if (!paged && state_param == NULL)
+    want_paused = FALSE;  /* the v1 list shows running sandboxes */
+  if (metadata_param != NULL && *metadata_param != '\0')
+    filter = soup_form_decode (metadata_param);
+  if (limit_param != NULL && !g_ascii_string_to_unsigned (limit_param, 10, 1, MAX_LIST_LIMIT, &limit, NULL))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid limit: use a number from 1 to 1000");
+      return;
+    }
+  if (order_param != NULL)
+    {
+      if (g_str_equal (order_param, "asc"))
+        ascending = TRUE;
+      else if (!g_str_equal (order_param, "desc"))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid order: use asc or desc");
+          return;
+        }
+    }
+  if (!paged)
+    limit = G_MAXUINT;
+
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CcEngineSandboxState state = cc_engine_sandbox_get_state (value);
+
+      if ((state == CC_ENGINE_SANDBOX_RUNNING && !want_running) ||
+          (state == CC_ENGINE_SANDBOX_PAUSED && !want_paused))
+        continue;
+      if (!metadata_matches (value, filter))
+        continue;
+      if (template_param != NULL && g_strcmp0 (template_param, cc_engine_sandbox_get_template_id (value)) != 0)
+        continue;
+      g_ptr_array_add (all, value);
+    }
+  g_ptr_array_sort (all, compare_started);
+  if (!ascending)
+    for (i = 0; i < all->len / 2; i++)
+      {
+        gpointer tmp = all->pdata[i];
+
+        all->pdata[i] = all->pdata[all->len - 1 - i];
+        all->pdata[all->len - 1 - i] = tmp;
+      }
+
+  if (paged && next_param != NULL && *next_param != '\0')
+    {
+      /* The token names the first sandbox of the next page; if it is gone, start after where it
+       * would have been. */
+      start = all->len;
+      for (i = 0; i < all->len; i++)
+        {
+          g_autofree char *token = page_token (all->pdata[i]);
+          int cmp = strcmp (token, next_param);
+
+          if (cmp == 0 || (ascending ? cmp > 0 : cmp < 0))
+            {
+              start = i;
+              break;
+            }
+        }
+    }
+
+  json_builder_begin_array (builder);
+  for (i = start; i < all->len && count < limit; i++, count++)
+    {
+      json_builder_begin_object (builder);
+      add_listed_members (builder, all->pdata[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (paged && i < all->len)
+    {
+      g_autofree char *token = page_token (all->pdata[i]);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-Next-Token", token);
+    }
+  answer = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+add_metric (JsonBuilder     *builder,
+            CcEngine        *engine)
+{
+  struct statvfs st;
+  gint64 now = g_get_real_time ();
+  guint64 disk_total = 0, disk_used = 0;
+
+  if (statvfs (cc_engine_get_data_dir (engine), &st) == 0)
+    {
+      disk_total = (guint64) st.f_blocks * st.f_frsize;
+      disk_used = (guint64) (st.f_blocks - st.f_bfree) * st.f_frsize;
+    }
+  json_builder_begin_object (builder);
+  add_timestamp (builder, "timestamp", now);
+  add_int (builder, "timestampUnix", now / G_USEC_PER_SEC);
+  add_int (builder, "cpuCount", g_get_num_processors ());
+  json_builder_set_member_name (builder, "cpuUsedPct");
+  json_builder_add_double_value (builder, 0.0);
+  add_int (builder, "memUsed", 0);
+  add_int (builder, "memTotal", 512 * 1024 * 1024);
+  add_int (builder, "memCache", 0);
+  add_int (builder, "diskUsed", (gint64) disk_used);
+  add_int (builder, "diskTotal", (gint64) disk_total);
+  json_builder_end_object (builder);
+}
+
+static void
+handle_metrics (CcEngine          *engine,
+                SoupServerMessage *msg,
+                CcEngineSandbox   *sandbox)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_builder_begin_array (builder);
+  if (cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
+    add_metric (builder, engine);
+  json_builder_end_array (builder);
+  answer = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+handle_all_metrics (CcEngine          *engine,
+                    SoupServerMessage *msg,
+                    GHashTable        *query)
+{
+  const char *ids_param = query ? g_hash_table_lookup (query, "sandbox_ids") : NULL;
+  g_auto(GStrv) ids = g_strsplit (ids_param ? ids_param : "", ",", -1);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxes");
+  json_builder_begin_object (builder);
+  for (guint i = 0; ids[i]; i++)
+    {
+      CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, ids[i]);
+
+      if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+        continue;
+      json_builder_set_member_name (builder, ids[i]);
+      add_metric (builder, engine);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+handle_status (CcEngine          *engine,
+               SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 running = 0, paused = 0;
+
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (cc_engine_sandbox_get_state (value) == CC_ENGINE_SANDBOX_RUNNING)
+        running++;
+      else
+        paused++;
+    }
+
+  json_builder_begin_object (builder);
+  add_string (builder, "version", PACKAGE_VERSION);
+  add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
+  add_string (builder, "url", cc_engine_get_url (engine));
+  add_string (builder, "domain", cc_engine_get_domain (engine));
+  add_string (builder, "isolation", cc_engine_get_isolation (engine));
+  add_string (builder, "isolationReason", cc_engine_get_isolation_reason (engine));
+  add_int (builder, "pid", getpid ());
+  add_int (builder, "sandboxes", running + paused);
+  add_int (builder, "running", running);
+  add_int (builder, "paused", paused);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+reply_sandbox (CcEngine          *engine,
+               SoupServerMessage *msg,
+               CcEngineSandbox   *sandbox,
+               guint              status)
+{
+  g_autoptr(JsonNode) answer = sandbox_to_json (engine, sandbox);
+
+  _cc_engine_reply_json (msg, status, answer);
+}
+
+static void
+handle_sandbox (CcEngine          *engine,
+                SoupServerMessage *msg,
+                const char        *method,
+                const char        *sandbox_id,
+                const char        *action,
+                gboolean           v2)
+{
+  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, sandbox_id);
+  gboolean running;
+
+  if (sandbox == NULL)
+    {
+      reply_sandbox_not_found (msg, sandbox_id);
+      return;
+    }
+  running = cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING;
+
+  if (action == NULL && !v2 && g_str_equal (method, "GET"))
+    {
+      g_autoptr(JsonNode) answer = sandbox_detail_to_json (engine, sandbox);
+
+      _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+    }
+  else if (action == NULL && !v2 && g_str_equal (method, "DELETE"))
+    {
+      kill_sandbox (engine, sandbox);
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    }
+  else if (!v2 && g_strcmp0 (action, "timeout") == 0 && g_str_equal (method, "POST"))
+    {
+      static const char * const allowed[] = { "timeout", NULL };
+      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+      gint64 timeout = -1;
+
+      if (body == NULL || !get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout))
+        return;
+      if (timeout < 0)
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid request body: \"timeout\" is required");
+          return;
+        }
+      if (running)
+        {
+          set_timeout (engine, sandbox, timeout);
+          cc_engine_sandbox_save (sandbox);
+        }
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    }
+  else if (!v2 && g_strcmp0 (action, "refreshes") == 0 && g_str_equal (method, "POST"))
+    {
+      static const char * const allowed[] = { "duration", NULL };
+      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+      gint64 duration = MIN_REFRESH_S;
+      gint64 end;
+
+      if (body == NULL || !get_int_member (msg, body, "duration", 0, 3600, &duration))
+        return;
+      end = g_get_real_time () + MAX (duration, MIN_REFRESH_S) * G_USEC_PER_SEC;
+      if (running && end > cc_engine_sandbox_get_end_at (sandbox))
+        {
+          cc_engine_sandbox_set_end_at (sandbox, end);
+          arm (engine, sandbox);
+          cc_engine_sandbox_save (sandbox);
+        }
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    }
+  else if (!v2 && g_strcmp0 (action, "pause") == 0 && g_str_equal (method, "POST"))
+    {
+      static const char * const allowed[] = { "memory", NULL };
+      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+
+      if (body == NULL)
+        return;
+      if (!running)
+        {
+          g_autofree char *message = g_strdup_printf ("Sandbox %s is already paused", sandbox_id);
+
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_CONFLICT, message);
+          return;
+        }
+      pause_sandbox (sandbox);
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    }
+  else if ((!v2 && g_strcmp0 (action, "resume") == 0) || (v2 && g_strcmp0 (action, "connect") == 0))
+    {
+      static const char * const allowed[] = { "timeout", "autoPause", "memory", NULL };
+      g_autoptr(JsonObject) body = NULL;
+      gint64 timeout = CC_ENGINE_DEFAULT_TIMEOUT_S;
+      gboolean auto_pause = cc_engine_sandbox_get_auto_pause (sandbox), memory = FALSE;
+
+      if (!g_str_equal (method, "POST"))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+          return;
+        }
+      body = parse_body (msg, allowed);
+      if (body == NULL ||
+          !get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
+          !get_bool_member (msg, body, "autoPause", &auto_pause) ||
+          !get_bool_member (msg, body, "memory", &memory))
+        return;
+
+      if (running)
+        {
+          if (!v2)
+            {
+              g_autofree char *message = g_strdup_printf ("Sandbox %s is already running", sandbox_id);
+
+              _cc_engine_reply_api_error (msg, SOUP_STATUS_CONFLICT, message);
+              return;
+            }
+          /* Connecting never shortens the sandbox's life. */
+          if (g_get_real_time () + timeout * G_USEC_PER_SEC > cc_engine_sandbox_get_end_at (sandbox))
+            {
+              set_timeout (engine, sandbox, timeout);
+              cc_engine_sandbox_save (sandbox);
+            }
+          reply_sandbox (engine, msg, sandbox, SOUP_STATUS_OK);
+          return;
+        }
+
+      cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
+      cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
+      set_timeout (engine, sandbox, timeout);
+      cc_engine_sandbox_save (sandbox);
+      reply_sandbox (engine, msg, sandbox, SOUP_STATUS_CREATED);
+    }
+  else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
+    handle_metrics (engine, msg, sandbox);
+  else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  else if (!v2 && (g_strcmp0 (action, "fork") == 0 || g_strcmp0 (action, "snapshots") == 0))
+    _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "The local engine does not support this operation");
+  else
+    _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+}
+
+void
+_cc_engine_control_handle (CcEngine          *engine,
+                           SoupServerMessage *msg,
+                           const char        *path,
+                           GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_auto(GStrv) parts = g_strsplit (path + (path[0] == '/'), "/", -1);
+  guint n = g_strv_length (parts);
+  gboolean v2 = FALSE;
+  char **p = parts;
+
+  if (n > 0 && g_str_equal (p[0], "v2"))
+    {
+      v2 = TRUE;
+      p++;
+      n--;
+    }
+  if (n > 0 && p[n - 1][0] == '\0')
+    n--;  /* trailing slash */
+
+  if (!v2 && n == 2 && g_str_equal (p[0], "engine") && g_str_equal (p[1], "status") && g_str_equal (method, "GET"))
+    {
+      handle_status (engine, msg);
+      return;
+    }
+  if (!v2 && n == 2 && g_str_equal (p[0], "engine") && g_str_equal (p[1], "previews") && g_str_equal (method, "POST"))
+    {
+      _cc_engine_preview_create (engine, msg);  /* cc-engine-preview.c (engine-fs) */
+      return;
+    }
+  if (n == 0 || !g_str_equal (p[0], "sandboxes"))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
+  if (n == 1)
+    {
+      if (g_str_equal (method, "POST"))
+        handle_create (engine, msg);
+      else if (g_str_equal (method, "GET"))
+        handle_list (engine, msg, query, v2);
+      else
+        _cc_engine_reply_api_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+      return;
+    }
+  if (!v2 && n == 2 && g_str_equal (p[1], "metrics") && g_str_equal (method, "GET"))
+    {
+      handle_all_metrics (engine, msg, query);
+      return;
+    }
+  if (n > 3)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
+  handle_sandbox (engine, msg, method, p[1], n == 3 ? p[2] : NULL, v2);
+}

@@ -1,0 +1,1012 @@
+/* cc-engine-files.c: envd's plain-HTTP /files API (download and upload)
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GET streams the file in chunks as the client reads them (never the whole file in memory), with
+ * Range, If-Modified-Since and gzip, like Go's http.ServeContent behind envd's gzip middleware.
+ * POST takes multipart/form-data (SoupMultipart) or application/octet-stream (optionally gzip),
+ * and writes in a worker thread.
+ *
+ * Errors are envd's: {"code":<status>,"message":…}. One choice of ours: a path that leaves the
+ * sandbox (by "..", an absolute path elsewhere or a symlink pointing out) is answered 403, the
+ * status the Connect calls use for the same refusal (permission_denied), since envd itself has no
+ * confinement to report.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <gio/gunixoutputstream.h>
+
+#include "cc-engine-entry.h"
+#include "cc-engine-files.h"
+#include "cc-engine-fswork.h"
+#include "cc-engine-private.h"
+
+#define CHUNK_SIZE      (256 * 1024)
+/* Bytes handed to libsoup but not yet written to the socket: reading pauses above this. */
+#define HIGH_WATER      (1024 * 1024)
+#define METADATA_PREFIX "user.e2b."
+#define UNAUTHORIZED_MESSAGE \
+  "unauthorized access, please provide a valid access token or method signing if supported"
+
+/* Signatures ------------------------------------------------------------------------------- */
+
+char *
+_cc_engine_files_signature (const char *path,
+                            const char *op,
+                            const char *user,
+                            const char *token,
+                            gint64      expiration)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *text = NULL;
+  g_autofree char *encoded = NULL;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  char *pad;
+
+  if (expiration > 0)
+    text = g_strdup_printf ("%s:%s:%s:%s:%" G_GINT64_FORMAT, path ? path : "", op,
+                            user ? user : "", token ? token : "", expiration);
+  else
+    text = g_strdup_printf ("%s:%s:%s:%s", path ? path : "", op, user ? user : "",
+                            token ? token : "");
+  g_checksum_update (checksum, (const guchar *) text, strlen (text));
+  g_checksum_get_digest (checksum, digest, &digest_len);
+
+  encoded = g_base64_encode (digest, digest_len);
+  if ((pad = strchr (encoded, '=')) != NULL)
+    *pad = '\0';
+  return g_strconcat ("v1_", encoded, NULL);
+}
+
+gboolean
+_cc_engine_files_equal_constant (const char *a,
+                                 const char *b)
+{
+  gsize len_a, len_b;
+  guint8 diff = 0;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  len_a = strlen (a);
+  len_b = strlen (b);
+  if (len_a != len_b)
+    return FALSE;
+  for (gsize i = 0; i < len_a; i++)
+    diff |= (guint8) a[i] ^ (guint8) b[i];
+  return diff == 0;
+}
+
+static const char *
+query_get (GHashTable *query,
+           const char *name)
+{
+  return query != NULL ? g_hash_table_lookup (query, name) : NULL;
+}
+
+/* Access: the token (checked by the router), else a valid, unexpired signature (§3.2, §7.4). */
+static gboolean
+check_access (CcEngineSandbox   *sandbox,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              gboolean           authorized,
+              const char        *op)
+{
+  const char *token = cc_engine_sandbox_get_access_token (sandbox);
+  const char *signature = query_get (query, "signature");
+  const char *expiration_text = query_get (query, "signature_expiration");
+  g_autofree char *expected = NULL;
+  gint64 expiration = 0;
+
+  if (authorized || token == NULL || *token == '\0')
+    return TRUE;
+
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                    "X-Access-Token") != NULL || signature == NULL)
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
+      return FALSE;
+    }
+
+  if (expiration_text != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (expiration_text, 10, 1, G_MAXINT64, &value, NULL))
+        {
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid signature expiration");
+          return FALSE;
+        }
+      expiration = (gint64) value;
+      if (expiration < g_get_real_time () / G_USEC_PER_SEC)
+        {
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "signature is already expired");
+          return FALSE;
+        }
+    }
+
+  expected = _cc_engine_files_signature (query_get (query, "path"), op,
+                                         query_get (query, "username"), token, expiration);
+  if (!_cc_engine_files_equal_constant (signature, expected))
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid signature");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+select_user (SoupServerMessage *msg,
+             GHashTable        *query)
+{
+  const char *user = query_get (query, "username");
+
+  if (user == NULL || *user == '\0')
+    user = "user";
+  if (cc_engine_sandbox_user_home (user) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("invalid user: '%s'", user);
+
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, message);
+      return NULL;
+    }
+  return user;
+}
+
+static guint
+status_for_error (const GError *error)
+{
+  if (error->domain == G_IO_ERROR)
+    switch (error->code)
+      {
+      case G_IO_ERROR_NOT_FOUND:
+        return SOUP_STATUS_NOT_FOUND;
+      case G_IO_ERROR_PERMISSION_DENIED:
+        return SOUP_STATUS_FORBIDDEN;
+      case G_IO_ERROR_NO_SPACE:
+        return SOUP_STATUS_INSUFFICIENT_STORAGE;
+      case G_IO_ERROR_INVALID_ARGUMENT:
+      case G_IO_ERROR_INVALID_DATA:
+      case G_IO_ERROR_IS_DIRECTORY:
+      case G_IO_ERROR_NOT_DIRECTORY:
+      case G_IO_ERROR_EXISTS:
+      case G_IO_ERROR_PARTIAL_INPUT:
+      case G_IO_ERROR_INVALID_FILENAME:
+      case G_IO_ERROR_FILENAME_TOO_LONG:
+        return SOUP_STATUS_BAD_REQUEST;
+      default:
+        break;
+      }
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+/* Resolves @path for writing or reading: a symlink at the end is followed in the sandbox's view,
+ * so the host never follows a link text meant for the sandbox. */
+static char *
+resolve_target (CcEngineSandbox  *sandbox,
+                const char       *user,
+                const char       *path,
+                char            **sandbox_path,
+                GError          **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *clean = NULL;
+  g_autofree char *target_host = NULL;
+  struct stat st;
+
+  host = cc_engine_sandbox_resolve_path (sandbox, user, path, &clean, error);
+  if (host == NULL)
+    return NULL;
+  if (lstat (host, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      if (!_cc_engine_entry_follow (sandbox, user, host, clean, &target_host, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "path '%s' is a broken symlink", clean);
+          return NULL;
+        }
+      g_free (host);
+      host = g_steal_pointer (&target_host);
+    }
+  if (sandbox_path != NULL)
+    *sandbox_path = g_steal_pointer (&clean);
+  return g_steal_pointer (&host);
+}
+
+/* Download --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  int                ref_count;
+  SoupServerMessage *msg;
+  GInputStream      *stream;
+  GCancellable      *cancellable;
+  goffset            remaining;     /* -1: until end of stream */
+  gsize              backlog;
+  gboolean           reading;
+  gboolean           eof;
+  gboolean           finished;
+  gulong             wrote_id;
+  gulong             finished_id;
+} Download;
+
+static void download_read_next (Download *self);
+
+static Download *
+download_ref (Download *self)
+{
+  self->ref_count++;
+  return self;
+}
+
+static void
+download_unref (Download *self)
+{
+  if (--self->ref_count > 0)
+    return;
+  g_clear_signal_handler (&self->wrote_id, self->msg);
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  g_clear_object (&self->msg);
+  g_clear_object (&self->stream);
+  g_clear_object (&self->cancellable);
+  g_free (self);
+}
+
+static void
+download_abort (Download *self)
+{
+  g_autoptr(GIOStream) connection = NULL;
+
+  /* The status line is gone already: the only honest way to report a failure mid-body is to
+   * drop the connection, so the client sees a short body rather than a wrong one. */
+  self->eof = TRUE;
+  connection = soup_server_message_steal_connection (self->msg);
+  if (connection != NULL)
+    g_io_stream_close (connection, NULL, NULL);
+  if (!self->finished)
+    {
+      self->finished = TRUE;
+      download_unref (self);
+    }
+}
+
+static void
+download_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Download *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessageBody *body;
+
+  self->reading = FALSE;
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (self->finished)
+    {
+      download_unref (self);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      g_debug ("Download failed while reading: %s", error->message);
+      download_abort (self);
+      download_unref (self);
+      return;
+    }
+
+  body = soup_server_message_get_response_body (self->msg);
+  if (g_bytes_get_size (bytes) == 0)
+    self->eof = TRUE;
+  else
+    {
+      self->backlog += g_bytes_get_size (bytes);
+      if (self->remaining > 0)
+        {
+          self->remaining -= g_bytes_get_size (bytes);
+          if (self->remaining <= 0)
+            self->eof = TRUE;
+        }
+      soup_message_body_append_bytes (body, bytes);
+    }
+  if (self->eof)
+    soup_message_body_complete (body);
+  soup_server_message_unpause (self->msg);
+
+  if (!self->eof && self->backlog < HIGH_WATER)
+    download_read_next (self);
+  download_unref (self);
+}
+
+static void
+download_read_next (Download *self)
+{
+  gsize want = CHUNK_SIZE;
+
+  if (self->reading || self->eof || self->finished)
+    return;
+  if (self->remaining > 0 && (goffset) want > self->remaining)
+    want = self->remaining;
+  self->reading = TRUE;
+  g_input_stream_read_bytes_async (self->stream, want, G_PRIORITY_DEFAULT, self->cancellable,
+                                   download_read_cb, download_ref (self));
+}
+
+static void
+download_wrote_cb (SoupServerMessage *msg,
+                   guint              chunk_size,
+                   gpointer           user_data)
+{
+  Download *self = user_data;
+
+  self->backlog = chunk_size > self->backlog ? 0 : self->backlog - chunk_size;
+  if (self->backlog < HIGH_WATER / 2)
+    download_read_next (self);
+}
+
+static void
+download_finished_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  Download *self = user_data;
+
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_signal_handler (&self->wrote_id, self->msg);
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  download_unref (self);
+}
+
+static gboolean
+accepts_gzip (SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_list (headers, "Accept-Encoding");
+  GSList *list;
+  gboolean result = FALSE;
+
+  if (value == NULL)
+    return FALSE;
+  list = soup_header_parse_quality_list (value, NULL);
+  for (GSList *l = list; l != NULL; l = l->next)
+    if (g_ascii_strcasecmp (l->data, "gzip") == 0 || g_str_equal (l->data, "*"))
+      result = TRUE;
+  soup_header_free_list (list);
+  return result;
+}
+
+static char *
+guess_content_type (const char *host_path,
+                    const char *name)
+{
+  g_autofree char *content_type = NULL;
+  g_autofree char *mime = NULL;
+  guchar head[512];
+  gssize len = 0;
+  int fd;
+
+  /* By name first, then by content (Go's ServeContent does the same). */
+  fd = open (host_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0)
+    {
+      len = read (fd, head, sizeof head);
+      close (fd);
+    }
+  content_type = g_content_type_guess (name, len > 0 ? head : NULL, MAX (len, 0), NULL);
+  mime = g_content_type_get_mime_type (content_type);
+  if (mime == NULL)
+    return g_strdup ("application/octet-stream");
+  if (g_str_has_prefix (mime, "text/") && g_utf8_validate ((const char *) head, MAX (len, 0), NULL))
+    return g_strconcat (mime, "; charset=utf-8", NULL);
+  return g_steal_pointer (&mime);
+}
+
+static void
+handle_download (CcEngineSandbox   *sandbox,
+                 SoupServerMessage *msg,
+                 GHashTable        *query,
+                 const char        *user)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *path = query_get (query, "path");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *sandbox_path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *last_modified = NULL;
+  g_autoptr(GDateTime) mtime = NULL;
+  g_autoptr(GHashTable) disposition = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  goffset start = 0, length;
+  gboolean partial = FALSE;
+  gboolean gzip = FALSE;
+  const char *since;
+  Download *self;
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+  struct stat st;
+
+  host = resolve_target (sandbox, user, path, &sandbox_path, &error);
+  if (host == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_autofree char *message = g_strdup_printf ("path '%s' does not exist", path ? path : "");
+
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, message);
+        }
+      else
+        _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+      return;
+    }
+  if (stat (host, &st) != 0)
+    {
+      g_autofree char *message = NULL;
+
+      if (errno == ENOENT || errno == ENOTDIR)
+        {
+          message = g_strdup_printf ("path '%s' does not exist", sandbox_path);
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, message);
+        }
+      else
+        {
+          message = g_strdup_printf ("error checking path '%s': %s", sandbox_path, g_strerror (errno));
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, message);
+        }
+      return;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autofree char *message = g_strdup_printf ("path '%s' is a directory", sandbox_path);
+
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_autofree char *message = g_strdup_printf ("path '%s' is not a regular file", sandbox_path);
+
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
+
+  file = g_file_new_for_path (host);
+  file_stream = g_file_read (file, NULL, &error);
+  if (file_stream == NULL)
+    {
+      _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+      return;
+    }
+
+  name = g_path_get_basename (sandbox_path);
+  content_type = guess_content_type (host, name);
+  mtime = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
+  last_modified = soup_date_time_to_string (mtime, SOUP_DATE_HTTP);
+  disposition = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (disposition, "filename", name);
+
+  soup_message_headers_replace (headers, "Last-Modified", last_modified);
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  soup_message_headers_set_content_type (headers, content_type, NULL);
+  soup_message_headers_set_content_disposition (headers, "inline", disposition);
+
+  since = soup_message_headers_get_one (request_headers, "If-Modified-Since");
+  if (since != NULL && soup_message_headers_get_one (request_headers, "Range") == NULL)
+    {
+      g_autoptr(GDateTime) since_dt = soup_date_time_new_from_http_string (since);
+
+      if (since_dt != NULL && g_date_time_to_unix (since_dt) >= st.st_mtim.tv_sec)
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+          return;
+        }
+    }
+
+  length = st.st_size;
+  if (soup_message_headers_get_ranges (request_headers, st.st_size, &ranges, &n_ranges))
+    {
+      /* One range is served as such; several are answered with the whole file, which RFC 9110
+       * allows and every client handles. */
+      if (n_ranges == 1)
+        {
+          goffset first = MAX (ranges[0].start, 0);
+          goffset last = MIN (ranges[0].end, st.st_size - 1);
+
+          if (first >= st.st_size || last < first)
+            {
+              g_autofree char *range = g_strdup_printf ("bytes */%" G_GOFFSET_FORMAT,
+                                                        (goffset) st.st_size);
+
+              soup_message_headers_free_ranges (request_headers, ranges);
+              soup_message_headers_replace (headers, "Content-Range", range);
+              _cc_engine_reply_http_error (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
+                                           "requested range not satisfiable");
+              return;
+            }
+          start = first;
+          length = last - first + 1;
+          partial = TRUE;
+          soup_message_headers_set_content_range (headers, first, last, st.st_size);
+        }
+      soup_message_headers_free_ranges (request_headers, ranges);
+    }
+
+  if (start > 0 && !g_seekable_seek (G_SEEKABLE (file_stream), start, G_SEEK_SET, NULL, &error))
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      return;
+    }
+
+  gzip = !partial && length > 0 && accepts_gzip (request_headers);
+  if (gzip)
+    {
+      /* Level 1: on loopback the network is faster than zlib, so spend as little CPU as gzip
+       * allows while still honouring what the client asked for. */
+      g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+
+      stream = g_converter_input_stream_new (G_INPUT_STREAM (file_stream), G_CONVERTER (compressor));
+      soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+      soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+    }
+  else
+    {
+      stream = G_INPUT_STREAM (g_object_ref (file_stream));
+      soup_message_headers_set_content_length (headers, length);
+    }
+  soup_server_message_set_status (msg, partial ? SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK, NULL);
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD || length == 0)
+    {
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      return;
+    }
+
+  self = g_new0 (Download, 1);
+  self->ref_count = 1;        /* held until the message is finished */
+  self->msg = g_object_ref (msg);
+  self->stream = g_steal_pointer (&stream);
+  self->cancellable = g_cancellable_new ();
+  self->remaining = gzip ? -1 : length;
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  self->wrote_id = g_signal_connect (msg, "wrote-body-data", G_CALLBACK (download_wrote_cb), self);
+  self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (download_finished_cb), self);
+  soup_server_message_pause (msg);
+  download_read_next (self);
+}
+
+/* Upload ----------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char   *host_path;
+  char   *sandbox_path;
+  GBytes *data;
+  gboolean gzip;
+} UploadFile;
+
+typedef struct
+{
+  GPtrArray  *files;        /* UploadFile */
+  GHashTable *metadata;     /* lowercased key → value, or NULL */
+} Upload;
+
+static void
+upload_file_free (gpointer data)
+{
+  UploadFile *file = data;
+
+  g_free (file->host_path);
+  g_free (file->sandbox_path);
+  g_clear_pointer (&file->data, g_bytes_unref);
+  g_free (file);
+}
+
+static void
+upload_free (gpointer data)
+{
+  Upload *self = data;
+
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  g_clear_pointer (&self->metadata, g_hash_table_unref);
+  g_free (self);
+}
+
+static gboolean
+set_errno_error (GError    **error,
+                 int         saved_errno,
+                 const char *what,
+                 const char *sandbox_path)
+{
+  if (saved_errno == EDQUOT || saved_errno == ENOSPC)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 "not enough disk space to write %s: %s", sandbox_path, g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Each upload replaces all metadata of the file (envd semantics). */
+static void
+store_metadata (int         fd,
+                GHashTable *metadata)
+{
+  char names[8192];
+  ssize_t len;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  len = flistxattr (fd, names, sizeof names);
+  for (ssize_t off = 0; len > 0 && off < len; off += strlen (names + off) + 1)
+    if (g_str_has_prefix (names + off, METADATA_PREFIX))
+      fremovexattr (fd, names + off);
+
+  if (metadata == NULL)
+    return;
+  g_hash_table_iter_init (&iter, metadata);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *name = g_strconcat (METADATA_PREFIX, key, NULL);
+
+      /* A filesystem without user xattrs simply keeps no metadata, as on envd. */
+      if (fsetxattr (fd, name, value, strlen (value), 0) != 0 && errno != ENOTSUP)
+        g_debug ("Could not store metadata %s: %s", name, g_strerror (errno));
+    }
+}
+
+static gboolean
+write_one (UploadFile  *file,
+           GHashTable  *metadata,
+           GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (file->host_path);
+  g_autoptr(GOutputStream) fd_stream = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *data;
+  gsize length;
+  struct stat st;
+  int fd;
+
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    return set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
+                            file->sandbox_path);
+  if (lstat (file->host_path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   "path '%s' is a directory", file->sandbox_path);
+      return FALSE;
+    }
+
+  /* O_NOFOLLOW: a link put there meanwhile is refused rather than followed on this machine. */
+  fd = open (file->host_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return set_errno_error (error, errno, "opening", file->sandbox_path);
+  store_metadata (fd, metadata);
+
+  fd_stream = g_unix_output_stream_new (fd, TRUE);
+  if (file->gzip)
+    {
+      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+      stream = g_converter_output_stream_new (fd_stream, G_CONVERTER (decompressor));
+    }
+  else
+    stream = g_object_ref (fd_stream);
+
+  data = g_bytes_get_data (file->data, &length);
+  if ((length > 0 && !g_output_stream_write_all (stream, data, length, NULL, NULL, &local_error)) ||
+      !g_output_stream_close (stream, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                     "not enough disk space to write %s", file->sandbox_path);
+      else if (file->gzip && local_error->domain == G_IO_ERROR &&
+               (local_error->code == G_IO_ERROR_INVALID_DATA ||
+                local_error->code == G_IO_ERROR_PARTIAL_INPUT))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "the gzip body for %s is not valid: %s", file->sandbox_path,
+                     local_error->message);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     "error writing %s: %s", file->sandbox_path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+upload_work (gpointer      data,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  Upload *self = data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      UploadFile *file = self->files->pdata[i];
+      g_autofree char *name = g_path_get_basename (file->sandbox_path);
+
+      if (!write_one (file, self->metadata, error))
+        return NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "file");
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, file->sandbox_path);
+      if (self->metadata != NULL)
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          json_builder_set_member_name (builder, "metadata");
+          json_builder_begin_object (builder);
+          g_hash_table_iter_init (&iter, self->metadata);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            {
+              json_builder_set_member_name (builder, key);
+              json_builder_add_string_value (builder, value);
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+upload_reply (SoupServerMessage *msg,
+              JsonNode          *result,
+              const GError      *error)
+{
+  if (result != NULL)
+    _cc_engine_reply_json (msg, SOUP_STATUS_OK, result);
+  else
+    _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+}
+
+static gboolean
+is_printable_ascii (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+/* X-Metadata-<key>: <value> headers → key (lowercased) → value; NULL without any. */
+static GHashTable *
+parse_metadata (SoupMessageHeaders  *headers,
+                GError             **error)
+{
+  g_autoptr(GHashTable) metadata = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      const char *key;
+
+      if (g_ascii_strncasecmp (name, "X-Metadata-", strlen ("X-Metadata-")) != 0)
+        continue;
+      key = name + strlen ("X-Metadata-");
+      if (*key == '\0' || !is_printable_ascii (key) || !is_printable_ascii (value) ||
+          strlen (key) > 200 || strlen (value) > 4000)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "invalid metadata header %s", name);
+          return NULL;
+        }
+      if (metadata == NULL)
+        metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_replace (metadata, g_ascii_strdown (key, -1), g_strdup (value));
+    }
+  if (metadata == NULL)
+    metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return g_steal_pointer (&metadata);
+}
+
+static gboolean
+add_file (Upload           *self,
+          CcEngineSandbox  *sandbox,
+          const char       *user,
+          const char       *path,
+          GBytes           *data,
+          gboolean          gzip,
+          GHashTable       *seen,
+          GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *sandbox_path = NULL;
+  UploadFile *file;
+  char *host;
+
+  host = resolve_target (sandbox, user, path, &sandbox_path, &local_error);
+  if (host == NULL)
+    {
+      /* A dangling in-view link is written through like any missing file: its target. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "%s: write to the link's target path instead", local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (g_hash_table_contains (seen, host))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "cannot upload multiple files to the same path '%s'", sandbox_path);
+      g_free (host);
+      return FALSE;
+    }
+  g_hash_table_add (seen, host);
+
+  file = g_new0 (UploadFile, 1);
+  file->host_path = g_strdup (host);
+  file->sandbox_path = g_steal_pointer (&sandbox_path);
+  file->data = g_bytes_ref (data);
+  file->gzip = gzip;
+  g_ptr_array_add (self->files, file);
+  return TRUE;
+}
+
+static void
+handle_upload (CcEngineSandbox   *sandbox,
+               SoupServerMessage *msg,
+               GHashTable        *query,
+               const char        *user)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  const char *path = query_get (query, "path");
+  const char *encoding;
+  Upload *self;
+
+  metadata = parse_metadata (headers, &error);
+  if (metadata == NULL)
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+
+  self = g_new0 (Upload, 1);
+  self->files = g_ptr_array_new_with_free_func (upload_file_free);
+  if (g_hash_table_size (metadata) > 0)
+    self->metadata = g_steal_pointer (&metadata);
+  body = _cc_engine_request_body (msg);
+  /* libsoup keeps the received chunks besides the flat copy: drop them so that an upload is held
+   * once, not twice, while it is written. */
+  soup_message_body_truncate (soup_server_message_get_request_body (msg));
+  encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+
+  if (_cc_engine_content_type_is (msg, "multipart/form-data"))
+    {
+      SoupMultipart *multipart = soup_multipart_new_from_message (headers, body);
+      int n_parts;
+
+      if (multipart == NULL)
+        {
+          upload_free (self);
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                       "error parsing multipart form: malformed body");
+          return;
+        }
+      n_parts = soup_multipart_get_length (multipart);
+      for (int i = 0; i < n_parts; i++)
+        {
+          g_autoptr(GHashTable) params = NULL;
+          SoupMessageHeaders *part_headers;
+          GBytes *part_body;
+          const char *value, *field, *filename, *target;
+
+          soup_multipart_get_part (multipart, i, &part_headers, &part_body);
+          /* Not soup_message_headers_get_content_disposition(): it keeps only the last component
+           * of a filename, and here the filename is the destination path (protocol §7.3). The
+           * path is confined by resolve_path() instead. */
+          value = soup_message_headers_get_one (part_headers, "Content-Disposition");
+          if (value == NULL)
+            continue;
+          params = soup_header_parse_semi_param_list (value);
+          field = g_hash_table_lookup (params, "name");
+          filename = g_hash_table_lookup (params, "filename");
+          /* Parts with other field names are not files (protocol §7.3). */
+          if (g_strcmp0 (field, "file") != 0)
+            continue;
+          target = path != NULL ? path : filename;
+          if (target == NULL || *target == '\0')
+            {
+              g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "a file part has no filename and the request no path");
+              break;
+            }
+          if (!add_file (self, sandbox, user, target, part_body, FALSE, seen, &error))
+            break;
+        }
+      soup_multipart_free (multipart);
+    }
+  else if (_cc_engine_content_type_is (msg, "application/octet-stream"))
+    {
+      gboolean gzip = FALSE;
+
+      if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
+        gzip = TRUE;
+      else if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "unsupported Content-Encoding %s: use gzip or none", encoding);
+      if (error == NULL && (path == NULL || *path == '\0'))
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             "the path parameter is required for application/octet-stream uploads");
+      if (error == NULL)
+        add_file (self, sandbox, user, path, body, gzip, seen, &error);
+    }
+  else
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "unsupported Content-Type: use multipart/form-data or application/octet-stream");
+
+  if (error == NULL && self->files->len == 0)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "the request holds no file: send parts named \"file\"");
+  if (error != NULL)
+    {
+      upload_free (self);
+      _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+      return;
+    }
+
+  _cc_engine_fswork_run (msg, upload_work, upload_reply, self, upload_free);
+}
+
+/* Entry point ------------------------------------------------------------------------------ */
+
+void
+_cc_engine_files_handle (CcEngine          *engine,
+                         CcEngineSandbox   *sandbox,
+                         SoupServerMessage *msg,
+                         GHashTable        *query,
+                         gboolean           authorized)
+{
+  const char *method = soup_server_message_get_method (msg);
+  gboolean read = method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD;
+  const char *user;
+
+  if (!read && method != SOUP_METHOD_POST)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", "GET, HEAD, POST");
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method not allowed");
+      return;
+    }
+  if (!check_access (sandbox, msg, query, authorized, read ? "read" : "write"))
+    return;
+  if ((user = select_user (msg, query)) == NULL)
+    return;
+
+  if (read)
+    handle_download (sandbox, msg, query, user);
+  else
+    handle_upload (sandbox, msg, query, user);
+}

@@ -1,0 +1,1133 @@
+/* cc-engine-filesystem.c: the filesystem.Filesystem service
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Unary calls answer JSON (protocol §4.1, §6); WatchDir is a server stream (§4.3). Every path goes
+ * through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the sandbox; a path
+ * that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
+ * Remove) run in a worker thread so other clients are not kept waiting.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cc-connect.h"
+#include "cc-engine-entry.h"
+#include "cc-engine-fswork.h"
+#include "cc-engine-private.h"
+#include "cc-engine-server.h"
+#include "cc-engine-watch.h"
+#include "cc-protojson.h"
+
+#define WATCHERS_KEY "cc-engine-filesystem-watchers"
+/* Events a polling watcher keeps between two GetWatcherEvents calls; older ones are dropped. */
+#define MAX_WATCHER_EVENTS 10000
+/* Polling watchers a sandbox may hold at once: a client that never removes its watchers must not
+ * use up the inotify watches of everyone. */
+#define MAX_WATCHERS 64
+/* ListDir answers are held in memory whole: a walk stops with resource_exhausted beyond this. */
+#define MAX_LIST_ENTRIES 200000
+
+/* Request parsing -------------------------------------------------------------------------- */
+
+/* proto3 JSON parsers accept the proto field name as well as the lowerCamelCase one. */
+static JsonNode *
+get_member (JsonObject *object,
+            const char *camel,
+            const char *snake)
+{
+  JsonNode *node = json_object_get_member (object, camel);
+
+  if (node == NULL && snake != NULL)
+    node = json_object_get_member (object, snake);
+  return node;
+}
+
+static gboolean
+get_string_field (JsonObject  *object,
+                  const char  *camel,
+                  const char  *snake,
+                  const char **out,
+                  GError     **error)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "invalid value for string field %s", camel);
+      return FALSE;
+    }
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+get_bool_field (JsonObject  *object,
+                const char  *camel,
+                const char  *snake,
+                gboolean    *out,
+                GError     **error)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  *out = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "invalid value for bool field %s", camel);
+      return FALSE;
+    }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+check_fields (JsonObject         *object,
+              const char * const *allowed,
+              GError            **error)
+{
+  g_autofree char *unknown = NULL;
+
+  /* Real envd rejects unknown fields (protocol §4.4); so do we, so clients stay honest. */
+  if (!_cc_engine_check_fields (object, allowed, &unknown))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "unknown field \"%s\"", unknown);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             const GError      *error)
+{
+  const char *code;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS))
+    code = "failed_precondition";
+  else
+    code = _cc_engine_connect_code_for_error (error);
+  _cc_engine_reply_connect_error (msg, code, error->message);
+}
+
+static void
+reply_result (SoupServerMessage *msg,
+              JsonNode          *result,
+              const GError      *error)
+{
+  if (result != NULL)
+    _cc_engine_reply_json (msg, SOUP_STATUS_OK, result);
+  else
+    reply_error (msg, error);
+}
+
+static JsonNode *
+wrap_entry (JsonNode *entry)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_member (object, "entry", entry);
+  json_node_set_object (node, object);
+  return node;
+}
+
+static JsonNode *
+empty_object (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return node;
+}
+
+static gboolean
+is_view_root (const char *sandbox_path)
+{
+  return g_strcmp0 (sandbox_path, "/home/user") == 0 || g_strcmp0 (sandbox_path, "/root") == 0 ||
+         g_strcmp0 (sandbox_path, "/tmp") == 0;
+}
+
+/* Like cc_engine_sandbox_resolve_path(), but a last component that is a symlink pointing out of
+ * the sandbox is still found, as itself: Stat reports it as a broken link, Remove and Move act
+ * on the link, never on what it points at. */
+static char *
+resolve_link_itself (CcEngineSandbox  *sandbox,
+                     const char       *user,
+                     const char       *path,
+                     char            **sandbox_path,
+                     GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *clean = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *parent_host = NULL;
+  g_autofree char *parent_sandbox = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *host = NULL;
+  const char *home = cc_engine_sandbox_user_home (user);
+  char *result;
+  struct stat st;
+
+  result = cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, &local_error);
+  if (result != NULL || home == NULL ||
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return result;
+    }
+
+  if (path == NULL || *path == '\0' || g_str_equal (path, "~"))
+    clean = g_strdup (home);
+  else if (g_str_has_prefix (path, "~/"))
+    clean = g_canonicalize_filename (path + 2, home);
+  else
+    clean = g_canonicalize_filename (path, home);
+  parent = g_path_get_dirname (clean);
+  base = g_path_get_basename (clean);
+  parent_host = cc_engine_sandbox_resolve_path (sandbox, user, parent, &parent_sandbox, NULL);
+  if (parent_host == NULL || g_str_equal (base, "/"))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  host = g_build_filename (parent_host, base, NULL);
+  if (lstat (host, &st) != 0 || !S_ISLNK (st.st_mode))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (sandbox_path != NULL)
+    *sandbox_path = _cc_engine_entry_join (parent_sandbox, base);
+  return g_steal_pointer (&host);
+}
+
+static void
+set_errno_error (GError    **error,
+                 int         saved_errno,
+                 const char *what,
+                 const char *sandbox_path)
+{
+  if (saved_errno == ENOENT)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "file not found: %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+}
+
+/* Stat ------------------------------------------------------------------------------------- */
+
+static void
+handle_stat (CcEngineSandbox   *sandbox,
+             SoupServerMessage *msg,
+             JsonObject        *request,
+             const char        *user)
+{
+  static const char * const fields[] = { "path", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *sandbox_path = NULL;
+  JsonNode *entry;
+  const char *path;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "path", NULL, &path, &error) ||
+      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL ||
+      (entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+
+  {
+    g_autoptr(JsonNode) answer = wrap_entry (entry);
+
+    _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+  }
+}
+
+/* ListDir ---------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  CcEngineSandbox *sandbox;
+  char            *user;
+  char            *host;
+  char            *sandbox_path;
+  guint            depth;
+} ListDirData;
+
+static void
+list_dir_data_free (gpointer data)
+{
+  ListDirData *self = data;
+
+  g_clear_object (&self->sandbox);
+  g_free (self->user);
+  g_free (self->host);
+  g_free (self->sandbox_path);
+  g_free (self);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Walks like Go's filepath.WalkDir: lexical order, a directory before its content, links listed
+ * but never descended into. */
+static gboolean
+list_level (ListDirData  *self,
+            const char   *host_dir,
+            const char   *sandbox_dir,
+            guint         level,
+            JsonArray    *entries,
+            GError      **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  dir = g_dir_open (host_dir, 0, NULL);
+  if (dir == NULL)
+    return TRUE;            /* removed meanwhile, or unreadable: nothing to list */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child_host = g_build_filename (host_dir, names->pdata[i], NULL);
+      g_autofree char *child_sandbox = _cc_engine_entry_join (sandbox_dir, names->pdata[i]);
+      JsonNode *entry;
+      struct stat st;
+
+      entry = _cc_engine_entry_build (self->sandbox, self->user, child_host, child_sandbox, NULL);
+      if (entry == NULL)
+        continue;
+      if (json_array_get_length (entries) >= MAX_LIST_ENTRIES)
+        {
+          json_node_unref (entry);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                       "more than %d entries under %s; list with a smaller depth",
+                       MAX_LIST_ENTRIES, self->sandbox_path);
+          return FALSE;
+        }
+      json_array_add_element (entries, entry);
+
+      if (level < self->depth && lstat (child_host, &st) == 0 && S_ISDIR (st.st_mode) &&
+          !list_level (self, child_host, child_sandbox, level + 1, entries, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+list_dir_work (gpointer      data,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  ListDirData *self = data;
+  g_autoptr(JsonArray) entries = json_array_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *dir_host = g_strdup (self->host);
+  JsonNode *node;
+  struct stat st;
+
+  if (lstat (dir_host, &st) != 0)
+    {
+      set_errno_error (error, errno, "reading directory", self->sandbox_path);
+      return NULL;
+    }
+  if (S_ISLNK (st.st_mode))
+    {
+      g_free (dir_host);
+      dir_host = NULL;
+      if (!_cc_engine_entry_follow (self->sandbox, self->user, self->host, self->sandbox_path,
+                                    &dir_host, NULL) ||
+          stat (dir_host, &st) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+                       "cannot follow the symlink %s: it is broken, loops or leads out of the sandbox",
+                       self->sandbox_path);
+          return NULL;
+        }
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                   "path is not a directory: %s", self->sandbox_path);
+      return NULL;
+    }
+
+  if (!list_level (self, dir_host, self->sandbox_path, 1, entries, error))
+    return NULL;
+
+  json_object_set_array_member (object, "entries", g_steal_pointer (&entries));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, object);
+  return node;
+}
+
+static void
+handle_list_dir (CcEngineSandbox   *sandbox,
+                 SoupServerMessage *msg,
+                 JsonObject        *request,
+                 const char        *user)
+{
+  static const char * const fields[] = { "path", "depth", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *sandbox_path = NULL;
+  ListDirData *data;
+  const char *path;
+  gint64 depth;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "path", NULL, &path, &error) ||
+      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+  depth = cc_protojson_get_int64 (request, "depth", 1);
+  if (depth < 0 || depth > G_MAXUINT32)
+    {
+      _cc_engine_reply_connect_error (msg, "invalid_argument", "invalid depth");
+      return;
+    }
+
+  data = g_new0 (ListDirData, 1);
+  data->sandbox = g_object_ref (sandbox);
+  data->user = g_strdup (user);
+  data->host = g_steal_pointer (&host);
+  data->sandbox_path = g_steal_pointer (&sandbox_path);
+  data->depth = MAX (depth, 1);          /* depth 0 means the default, one level */
+  _cc_engine_fswork_run (msg, list_dir_work, reply_result, data, list_dir_data_free);
+}
+
+/* MakeDir ---------------------------------------------------------------------------------- */
+
+static void
+handle_make_dir (CcEngineSandbox   *sandbox,
+                 SoupServerMessage *msg,
+                 JsonObject        *request,
+                 const char        *user)
+{
+  static const char * const fields[] = { "path", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *sandbox_path = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonNode *entry;
+  const char *path;
+  struct stat st;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "path", NULL, &path, &error) ||
+      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+
+  if (stat (host, &st) == 0)
+    {
+      g_autofree char *message = NULL;
+
+      if (S_ISDIR (st.st_mode))
+        {
+          message = g_strdup_printf ("directory already exists: %s", sandbox_path);
+          _cc_engine_reply_connect_error (msg, "already_exists", message);
+        }
+      else
+        {
+          message = g_strdup_printf ("path already exists but is not a directory: %s", sandbox_path);
+          _cc_engine_reply_connect_error (msg, "invalid_argument", message);
+        }
+      return;
+    }
+
+  if (g_mkdir_with_parents (host, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
+                       "creating directory", sandbox_path);
+      reply_error (msg, error);
+      return;
+    }
+
+  entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error);
+  if (entry == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+  answer = wrap_entry (entry);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+/* Move ------------------------------------------------------------------------------------- */
+
+static gboolean
+move_path (const char  *from,
+           const char  *to,
+           const char  *sandbox_to,
+           GError     **error)
+{
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) destination = NULL;
+
+  if (rename (from, to) == 0)
+    return TRUE;
+  if (errno != EXDEV)
+    {
+      set_errno_error (error, errno, "moving to", sandbox_to);
+      return FALSE;
+    }
+
+  /* Home and /tmp may be different filesystems on this machine: copy and delete. */
+  source = g_file_new_for_path (from);
+  destination = g_file_new_for_path (to);
+  return g_file_move (source, destination,
+                      G_FILE_COPY_OVERWRITE | G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
+                      NULL, NULL, NULL, error);
+}
+
+static void
+handle_move (CcEngineSandbox   *sandbox,
+             SoupServerMessage *msg,
+             JsonObject        *request,
+             const char        *user)
+{
+  static const char * const fields[] = { "source", "destination", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sandbox_from = NULL;
+  g_autofree char *sandbox_to = NULL;
+  g_autofree char *parent = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *source, *destination;
+  JsonNode *entry;
+  struct stat st;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "source", NULL, &source, &error) ||
+      !get_string_field (request, "destination", NULL, &destination, &error) ||
+      (from = resolve_link_itself (sandbox, user, source, &sandbox_from, &error)) == NULL ||
+      (to = cc_engine_sandbox_resolve_path (sandbox, user, destination, &sandbox_to, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+
+  if (lstat (from, &st) != 0)
+    {
+      set_errno_error (&error, errno, "moving", sandbox_from);
+      reply_error (msg, error);
+      return;
+    }
+  if (is_view_root (sandbox_from) || is_view_root (sandbox_to))
+    {
+      _cc_engine_reply_connect_error (msg, "permission_denied",
+                                      "the home and /tmp directories cannot be moved or replaced");
+      return;
+    }
+
+  parent = g_path_get_dirname (to);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
+                       sandbox_to);
+      reply_error (msg, error);
+      return;
+    }
+  if (!move_path (from, to, sandbox_to, &error) ||
+      (entry = _cc_engine_entry_build (sandbox, user, to, sandbox_to, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+  answer = wrap_entry (entry);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+/* Remove ----------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *host;
+  char *sandbox_path;
+} RemoveData;
+
+static void
+remove_data_free (gpointer data)
+{
+  RemoveData *self = data;
+
+  g_free (self->host);
+  g_free (self->sandbox_path);
+  g_free (self);
+}
+
+static int
+remove_one (const char        *path,
+            const struct stat *st,
+            int                flag,
+            struct FTW        *ftw)
+{
+  /* Go's RemoveAll keeps going and reports the first failure; so do we, through errno. */
+  if (remove (path) != 0 && errno != ENOENT)
+    return errno;
+  return 0;
+}
+
+static JsonNode *
+remove_work (gpointer      data,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  RemoveData *self = data;
+  struct stat st;
+  int rc;
+
+  if (lstat (self->host, &st) != 0)
+    {
+      if (errno == ENOENT)
+        return empty_object ();           /* RemoveAll: nothing there is success */
+      set_errno_error (error, errno, "removing", self->sandbox_path);
+      return NULL;
+    }
+
+  if (!S_ISDIR (st.st_mode))
+    rc = unlink (self->host) == 0 ? 0 : errno;
+  else
+    rc = nftw (self->host, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  if (rc != 0 && rc != ENOENT)
+    {
+      set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
+      return NULL;
+    }
+  return empty_object ();
+}
+
+static void
+handle_remove (CcEngineSandbox   *sandbox,
+               SoupServerMessage *msg,
+               JsonObject        *request,
+               const char        *user)
+{
+  static const char * const fields[] = { "path", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *sandbox_path = NULL;
+  RemoveData *data;
+  const char *path;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "path", NULL, &path, &error) ||
+      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL)
+    {
+      reply_error (msg, error);
+      return;
+    }
+  if (is_view_root (sandbox_path))
+    {
+      _cc_engine_reply_connect_error (msg, "permission_denied",
+                                      "the home and /tmp directories cannot be removed");
+      return;
+    }
+
+  data = g_new0 (RemoveData, 1);
+  data->host = g_steal_pointer (&host);
+  data->sandbox_path = g_steal_pointer (&sandbox_path);
+  _cc_engine_fswork_run (msg, remove_work, reply_result, data, remove_data_free);
+}
+
+/* Watching: shared by WatchDir and the watcher calls ---------------------------------------- */
+
+typedef struct
+{
+  CcEngineSandbox *sandbox;         /* borrowed: the watch lives no longer than its owner */
+  char            *user;
+  char            *sandbox_path;
+  char            *host_dir;
+  gboolean         recursive;
+  gboolean         include_entry;
+} WatchSpec;
+
+static void
+watch_spec_clear (WatchSpec *spec)
+{
+  g_clear_pointer (&spec->user, g_free);
+  g_clear_pointer (&spec->sandbox_path, g_free);
+  g_clear_pointer (&spec->host_dir, g_free);
+}
+
+/* Parses a WatchDirRequest / CreateWatcherRequest and checks its directory. */
+static gboolean
+watch_spec_init (WatchSpec        *spec,
+                 CcEngineSandbox  *sandbox,
+                 const char       *user,
+                 JsonObject       *request,
+                 GError          **error)
+{
+  static const char * const fields[] = { "path", "recursive", "includeEntry", "include_entry",
+                                         "allowNetworkMounts", "allow_network_mounts", NULL };
+  g_autofree char *host = NULL;
+  gboolean allow_network_mounts;
+  const char *path;
+  struct stat st;
+
+  spec->sandbox = sandbox;
+  spec->user = g_strdup (user);
+  if (!check_fields (request, fields, error) ||
+      !get_string_field (request, "path", NULL, &path, error) ||
+      !get_bool_field (request, "recursive", NULL, &spec->recursive, error) ||
+      !get_bool_field (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
+      !get_bool_field (request, "allowNetworkMounts", "allow_network_mounts",
+                       &allow_network_mounts, error))
+    return FALSE;
+
+  host = cc_engine_sandbox_resolve_path (sandbox, user, path, &spec->sandbox_path, error);
+  if (host == NULL)
+    return FALSE;
+  if (lstat (host, &st) != 0)
+    {
+      set_errno_error (error, errno, "watching", spec->sandbox_path);
+      return FALSE;
+    }
+  if (S_ISLNK (st.st_mode))
+    {
+      g_autofree char *target = NULL;
+
+      if (!_cc_engine_entry_follow (sandbox, user, host, spec->sandbox_path, &target, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "file not found: %s is a broken symlink", spec->sandbox_path);
+          return FALSE;
+        }
+      g_free (host);
+      host = g_steal_pointer (&target);
+      if (stat (host, &st) != 0)
+        {
+          set_errno_error (error, errno, "watching", spec->sandbox_path);
+          return FALSE;
+        }
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                   "path %s is not a directory", spec->sandbox_path);
+      return FALSE;
+    }
+  spec->host_dir = g_steal_pointer (&host);
+  return TRUE;
+}
+
+/* A FilesystemEvent: {"name":…,"type":…,"entry":{…}}; the entry only for create, write and chmod
+ * when it was asked for (protocol §6.4). */
+static JsonNode *
+build_event (WatchSpec  *spec,
+             const char *name,
+             const char *event_type,
+             const char *host_path)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "name", name);
+  json_object_set_string_member (object, "type", event_type);
+  if (spec->include_entry &&
+      (g_str_equal (event_type, CC_ENGINE_EVENT_CREATE) ||
+       g_str_equal (event_type, CC_ENGINE_EVENT_WRITE) ||
+       g_str_equal (event_type, CC_ENGINE_EVENT_CHMOD)))
+    {
+      g_autofree char *sandbox_path = _cc_engine_entry_join (spec->sandbox_path, name);
+      JsonNode *entry = _cc_engine_entry_build (spec->sandbox, spec->user, host_path,
+                                                sandbox_path, NULL);
+
+      if (entry != NULL)
+        json_object_set_member (object, "entry", entry);
+    }
+  json_node_set_object (node, object);
+  return node;
+}
+
+/* WatchDir --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  WatchSpec       spec;
+  CcEngineSandbox *sandbox_ref;
+  CcEngineStream  *stream;
+  CcEngineWatch   *watch;
+} WatchDir;
+
+static void
+watch_dir_closed_cb (CcEngineStream *stream,
+                     gpointer        user_data)
+{
+  WatchDir *self = user_data;
+
+  g_clear_pointer (&self->watch, _cc_engine_watch_free);
+  g_clear_pointer (&self->stream, _cc_engine_stream_unref);
+  watch_spec_clear (&self->spec);
+  g_clear_object (&self->sandbox_ref);
+  g_free (self);
+}
+
+static void
+watch_dir_event_cb (CcEngineWatch *watch,
+                    const char    *name,
+                    const char    *event_type,
+                    const char    *host_path,
+                    gpointer       user_data)
+{
+  WatchDir *self = user_data;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) message = json_node_new (JSON_NODE_OBJECT);
+
+  if (self->stream == NULL || _cc_engine_stream_is_finished (self->stream))
+    return;
+  if (event_type == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("the watched directory %s was removed",
+                                               self->spec.sandbox_path);
+
+      _cc_engine_stream_finish (self->stream, "not_found", text);
+      return;
+    }
+  /* Dropping events silently would leave the client with a wrong picture of the tree: a client
+   * that cannot keep up is told so and can start over. */
+  if (_cc_engine_stream_is_congested (self->stream))
+    {
+      g_clear_pointer (&self->watch, _cc_engine_watch_free);
+      _cc_engine_stream_finish (self->stream, "resource_exhausted",
+                                "the client reads watch events too slowly");
+      return;
+    }
+
+  json_object_set_member (object, "filesystem",
+                          build_event (&self->spec, name, event_type, host_path));
+  json_node_set_object (message, object);
+  _cc_engine_stream_send_json (self->stream, message);
+}
+
+/* The request of a server-streaming call: exactly one envelope holding a JSON object. */
+static JsonObject *
+parse_stream_request (SoupServerMessage  *msg,
+                      GError            **error)
+{
+  g_autoptr(CcConnectDecoder) decoder = cc_connect_decoder_new (0);
+  g_autoptr(GBytes) body = _cc_engine_request_body (msg);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize length;
+  guint8 flags = 0;
+
+  data = g_bytes_get_data (body, &length);
+  cc_connect_decoder_push (decoder, data, length);
+  if (!cc_connect_decoder_next (decoder, &flags, &payload, &local_error) ||
+      cc_connect_decoder_get_pending (decoder) != 0 || (flags & CC_CONNECT_FLAG_COMPRESSED))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the request must be exactly one uncompressed Connect envelope%s%s",
+                   local_error ? ": " : "", local_error ? local_error->message : "");
+      return NULL;
+    }
+  data = g_bytes_get_data (payload, &length);
+  {
+    JsonObject *object = cc_protojson_parse_object (data, length, &local_error);
+
+    if (object == NULL)
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s", local_error->message);
+    return object;
+  }
+}
+
+static void
+handle_watch_dir (CcEngineSandbox   *sandbox,
+                  SoupServerMessage *msg,
+                  const char        *user)
+{
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GError) error = NULL;
+  WatchDir *self;
+
+  if (!_cc_engine_content_type_is (msg, "application/connect+json"))
+    {
+      _cc_engine_reply_connect_error (msg, "invalid_argument",
+                                      "WatchDir is a streaming call: use application/connect+json");
+      return;
+    }
+
+  self = g_new0 (WatchDir, 1);
+  self->sandbox_ref = g_object_ref (sandbox);
+  request = parse_stream_request (msg, &error);
+  if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
+    {
+      watch_spec_clear (&self->spec);
+      g_clear_object (&self->sandbox_ref);
+      g_free (self);
+      _cc_engine_reply_stream_error (msg, _cc_engine_connect_code_for_error (error), error->message);
+      return;
+    }
+
+  self->watch = _cc_engine_watch_new (self->spec.host_dir, self->spec.recursive,
+                                      watch_dir_event_cb, self, &error);
+  if (self->watch == NULL)
+    {
+      watch_spec_clear (&self->spec);
+      g_clear_object (&self->sandbox_ref);
+      g_free (self);
+      _cc_engine_reply_stream_error (msg, "internal", error->message);
+      return;
+    }
+
+  self->stream = _cc_engine_stream_new (msg, "{\"keepalive\":{}}", watch_dir_closed_cb, self);
+  _cc_engine_stream_set_deadline (self->stream, _cc_engine_request_timeout_ms (msg));
+  _cc_engine_stream_send_payload (self->stream, "{\"start\":{}}", strlen ("{\"start\":{}}"));
+}
+
+/* CreateWatcher / GetWatcherEvents / RemoveWatcher ------------------------------------------ */
+
+typedef struct
+{
+  WatchSpec      spec;
+  CcEngineWatch *watch;
+  GPtrArray     *events;          /* FilesystemEvent JsonNodes since the last poll */
+} Watcher;
+
+static void
+watcher_free (gpointer data)
+{
+  Watcher *self = data;
+
+  g_clear_pointer (&self->watch, _cc_engine_watch_free);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  watch_spec_clear (&self->spec);
+  g_free (self);
+}
+
+static void
+watcher_event_cb (CcEngineWatch *watch,
+                  const char    *name,
+                  const char    *event_type,
+                  const char    *host_path,
+                  gpointer       user_data)
+{
+  Watcher *self = user_data;
+
+  if (event_type == NULL)
+    return;               /* the directory is gone: its removal was reported by its parent */
+  if (self->events->len >= MAX_WATCHER_EVENTS)
+    g_ptr_array_remove_index (self->events, 0);
+  g_ptr_array_add (self->events, build_event (&self->spec, name, event_type, host_path));
+}
+
+/* The watchers live on their sandbox, so they go away with it. */
+static GHashTable *
+sandbox_watchers (CcEngineSandbox *sandbox)
+{
+  GHashTable *watchers = g_object_get_data (G_OBJECT (sandbox), WATCHERS_KEY);
+
+  if (watchers == NULL)
+    {
+      watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, watcher_free);
+      g_object_set_data_full (G_OBJECT (sandbox), WATCHERS_KEY, watchers,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return watchers;
+}
+
+static void
+handle_create_watcher (CcEngineSandbox   *sandbox,
+                       SoupServerMessage *msg,
+                       JsonObject        *request,
+                       const char        *user)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  Watcher *self;
+  char *id;
+
+  if (g_hash_table_size (sandbox_watchers (sandbox)) >= MAX_WATCHERS)
+    {
+      _cc_engine_reply_connect_error (msg, "resource_exhausted",
+                                      "too many watchers: remove some with RemoveWatcher first");
+      return;
+    }
+
+  self = g_new0 (Watcher, 1);
+  if (!watch_spec_init (&self->spec, sandbox, user, request, &error))
+    {
+      watcher_free (self);
+      reply_error (msg, error);
+      return;
+    }
+  self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->watch = _cc_engine_watch_new (self->spec.host_dir, self->spec.recursive,
+                                      watcher_event_cb, self, &error);
+  if (self->watch == NULL)
+    {
+      watcher_free (self);
+      reply_error (msg, error);
+      return;
+    }
+
+  id = g_uuid_string_random ();
+  g_hash_table_insert (sandbox_watchers (sandbox), id, self);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "watcherId", id);
+  answer = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (answer, object);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static Watcher *
+lookup_watcher (CcEngineSandbox   *sandbox,
+                SoupServerMessage *msg,
+                JsonObject        *request,
+                const char       **id_out)
+{
+  static const char * const fields[] = { "watcherId", "watcher_id", NULL };
+  g_autoptr(GError) error = NULL;
+  const char *id;
+  Watcher *watcher;
+
+  if (!check_fields (request, fields, &error) ||
+      !get_string_field (request, "watcherId", "watcher_id", &id, &error))
+    {
+      reply_error (msg, error);
+      return NULL;
+    }
+  watcher = id ? g_hash_table_lookup (sandbox_watchers (sandbox), id) : NULL;
+  if (watcher == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("watcher with id %s not found", id ? id : "");
+
+      _cc_engine_reply_connect_error (msg, "not_found", message);
+      return NULL;
+    }
+  *id_out = id;
+  return watcher;
+}
+
+static void
+handle_get_watcher_events (CcEngineSandbox   *sandbox,
+                           SoupServerMessage *msg,
+                           JsonObject        *request)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) answer = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GPtrArray) events = NULL;
+  const char *id;
+  Watcher *watcher;
+
+  if ((watcher = lookup_watcher (sandbox, msg, request, &id)) == NULL)
+    return;
+
+  events = g_steal_pointer (&watcher->events);
+  watcher->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  if (events->len > 0)
+    {
+      JsonArray *array = json_array_sized_new (events->len);
+
+      for (guint i = 0; i < events->len; i++)
+        json_array_add_element (array, json_node_ref (events->pdata[i]));
+      json_object_set_array_member (object, "events", array);
+    }
+  json_node_set_object (answer, object);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+handle_remove_watcher (CcEngineSandbox   *sandbox,
+                       SoupServerMessage *msg,
+                       JsonObject        *request)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  const char *id;
+
+  if (lookup_watcher (sandbox, msg, request, &id) == NULL)
+    return;
+  g_hash_table_remove (sandbox_watchers (sandbox), id);
+  answer = empty_object ();
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
+/* Dispatch --------------------------------------------------------------------------------- */
+
+void
+_cc_engine_filesystem_handle (CcEngine          *engine,
+                              CcEngineSandbox   *sandbox,
+                              SoupServerMessage *msg,
+                              const char        *method,
+                              const char        *user)
+{
+  g_autoptr(JsonObject) request = NULL;
+
+  if (g_strcmp0 (method, "WatchDir") == 0)
+    {
+      handle_watch_dir (sandbox, msg, user);
+      return;
+    }
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      _cc_engine_reply_connect_error (msg, "unimplemented", "Connect calls use POST");
+      return;
+    }
+  request = _cc_engine_parse_unary_request (msg);
+  if (request == NULL)
+    return;
+
+  if (g_strcmp0 (method, "Stat") == 0)
+    handle_stat (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "ListDir") == 0)
+    handle_list_dir (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "MakeDir") == 0)
+    handle_make_dir (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "Move") == 0)
+    handle_move (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "Remove") == 0)
+    handle_remove (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "CreateWatcher") == 0)
+    handle_create_watcher (sandbox, msg, request, user);
+  else if (g_strcmp0 (method, "GetWatcherEvents") == 0)
+    handle_get_watcher_events (sandbox, msg, request);
+  else if (g_strcmp0 (method, "RemoveWatcher") == 0)
+    handle_remove_watcher (sandbox, msg, request);
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("method filesystem.Filesystem/%s is not implemented",
+                                                  method ? method : "");
+
+      _cc_engine_reply_connect_error (msg, "unimplemented", message);
+    }
+}

@@ -1,0 +1,474 @@
+/* cc-engine-preview.c: the preview proxy (<port>-<id>.<domain> → that port of the sandbox)
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A sandbox's processes share this machine's network, so its port N is 127.0.0.1:N. Once the
+ * target accepts a connection, the client's connection is taken over from libsoup, the request is
+ * written to the target once more (Host rewritten, hop-by-hop headers dropped, "Connection:
+ * close" unless it is an upgrade) and the two sockets are spliced both ways. So a response of any
+ * size streams through without being held, and WebSocket upgrades (live reload of dev servers)
+ * work with no extra code: the 101 and the frames are just bytes on the spliced sockets. When
+ * the port is not open the answer is E2B's proxy error (protocol §8): 502 with
+ * {"sandboxId","message","port","code"}.
+ *
+ * Preview listeners (a fallback for clients that do not resolve *.localhost)
+ * --------------------------------------------------------------------------
+ * "<port>-<id>.localhost:<engine port>" reaches the engine only if the client maps every
+ * *.localhost name to loopback. GLib's resolver does (checked on Debian 12: GResolver answers ::1
+ * and 127.0.0.1), so libsoup and WebKitGTK load such URLs, and so does curl (browsers have the
+ * same rule built in); glibc's getaddrinfo with Debian's "hosts: files dns" does not (getent,
+ * Python, Node's default lookup). For those, and for anyone who wants a plain URL, the engine offers one loopback port
+ * per previewed sandbox port, on the control plane:
+ *
+ *   POST /engine/previews            X-API-KEY: <engine key>
+ *   {"sandboxID":"<id>","port":3000}
+ *   → 201 {"sandboxID":"<id>","port":3000,"url":"http://127.0.0.1:<listen port>/"}
+ *     (200 with the same URL when that preview exists already)
+ *   → 400 {"code":400,"message":…} bad body / port; 404 unknown sandbox
+ *
+ * Everything sent to that URL is proxied exactly like a <port>-<id> Host (same 502 answers,
+ * same WebSocket support); the listener binds 127.0.0.1 only and lives as long as the engine.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cc-engine-private.h"
+#include "cc-protojson.h"
+
+#define PREVIEWS_KEY "cc-engine-previews"
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *sandbox_id;
+  guint              port;
+  gulong             finished_id;
+  gboolean           finished;
+} Pending;
+
+static void
+pending_free (Pending *self)
+{
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  g_clear_object (&self->msg);
+  g_free (self->sandbox_id);
+  g_free (self);
+}
+
+static void
+pending_finished_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Pending *self = user_data;
+
+  self->finished = TRUE;
+}
+
+static void
+reply_proxy_error (SoupServerMessage *msg,
+                   const char        *sandbox_id,
+                   guint              port,
+                   const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxId");
+  json_builder_add_string_value (builder, sandbox_id ? sandbox_id : "");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  if (port > 0)
+    {
+      json_builder_set_member_name (builder, "port");
+      json_builder_add_int_value (builder, port);
+    }
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, SOUP_STATUS_BAD_GATEWAY);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+}
+
+/* The sandbox id of a <port>-<id>.<domain> Host, for answers about a sandbox we do not know. */
+static char *
+sandbox_id_from_host (SoupServerMessage *msg)
+{
+  const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Host");
+  const char *dash, *dot;
+
+  if (host == NULL || (dash = strchr (host, '-')) == NULL)
+    return g_strdup ("");
+  dot = strchr (dash + 1, '.');
+  return dot ? g_strndup (dash + 1, dot - dash - 1) : g_strdup (dash + 1);
+}
+
+static gboolean
+is_hop_by_hop (const char *name,
+               const char *connection)
+{
+  static const char * const hop[] = {
+    "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
+    "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hop); i++)
+    if (g_ascii_strcasecmp (name, hop[i]) == 0)
+      return TRUE;
+  /* Headers the client named in Connection belong to this hop only, too. */
+  return connection != NULL && soup_header_contains (connection, name);
+}
+
+/* The request as the target will see it: the same method, target and end-to-end headers. */
+static GBytes *
+build_request_head (SoupServerMessage *msg,
+                    guint              port,
+                    gsize              body_length)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *connection = soup_message_headers_get_list (headers, "Connection");
+  const char *upgrade = soup_message_headers_get_one (headers, "Upgrade");
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  GUri *uri = soup_server_message_get_uri (msg);
+  GString *head = g_string_sized_new (1024);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  GSocketAddress *remote;
+
+  g_string_append_printf (head, "%s %s%s%s HTTP/1.1\r\n",
+                          soup_server_message_get_method (msg),
+                          *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/",
+                          g_uri_get_query (uri) ? "?" : "",
+                          g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
+  /* Dev servers guard against DNS rebinding by accepting only localhost Hosts (Vite does). */
+  g_string_append_printf (head, "Host: localhost:%u\r\n", port);
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (!is_hop_by_hop (name, connection))
+      g_string_append_printf (head, "%s: %s\r\n", name, value);
+
+  if (host != NULL)
+    g_string_append_printf (head, "X-Forwarded-Host: %s\r\n", host);
+  g_string_append (head, "X-Forwarded-Proto: http\r\n");
+  remote = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      g_autofree char *ip = g_inet_address_to_string (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
+      g_string_append_printf (head, "X-Forwarded-For: %s\r\n", ip);
+    }
+
+  if (upgrade != NULL && connection != NULL && soup_header_contains (connection, "Upgrade"))
+    g_string_append_printf (head, "Connection: Upgrade\r\nUpgrade: %s\r\n", upgrade);
+  else
+    g_string_append (head, "Connection: close\r\n");
+  if (body_length > 0 || soup_message_headers_get_one (headers, "Content-Length") != NULL ||
+      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_length);
+  g_string_append (head, "\r\n");
+
+  return g_string_free_to_bytes (head);
+}
+
+typedef struct
+{
+  GIOStream   *client;
+  GIOStream   *target;
+  GBytes      *head;
+  GBytes      *body;
+} Tunnel;
+
+static void
+tunnel_free (Tunnel *self)
+{
+  g_clear_object (&self->client);
+  g_clear_object (&self->target);
+  g_clear_pointer (&self->head, g_bytes_unref);
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_free (self);
+}
+
+static void
+splice_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Tunnel *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_io_stream_splice_finish (result, &error))
+    g_debug ("Preview connection ended: %s", error->message);
+  tunnel_free (self);
+}
+
+static void
+start_splice (Tunnel *self)
+{
+  /* Either side closing ends the exchange: the target closes after its response (we asked it
+   * to), a WebSocket ends when either end goes away. */
+  g_io_stream_splice_async (self->client, self->target,
+                            G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
+                            G_PRIORITY_DEFAULT, NULL, splice_done_cb, self);
+}
+
+static void
+wrote_body_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Tunnel *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      g_debug ("Preview request body not delivered: %s", error->message);
+      g_io_stream_close (self->client, NULL, NULL);
+      g_io_stream_close (self->target, NULL, NULL);
+      tunnel_free (self);
+      return;
+    }
+  start_splice (self);
+}
+
+static void
+wrote_head_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Tunnel *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const void *data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      g_debug ("Preview request not delivered: %s", error->message);
+      g_io_stream_close (self->client, NULL, NULL);
+      g_io_stream_close (self->target, NULL, NULL);
+      tunnel_free (self);
+      return;
+    }
+  data = self->body ? g_bytes_get_data (self->body, &length) : NULL;
+  if (length == 0)
+    {
+      start_splice (self);
+      return;
+    }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->target), data, length,
+                                   G_PRIORITY_DEFAULT, NULL, wrote_body_cb, self);
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  Tunnel *self;
+  gsize length;
+  const void *head;
+
+  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (pending->finished)
+    {
+      pending_free (pending);
+      return;
+    }
+  if (connection == NULL)
+    {
+      g_debug ("Preview of port %u: %s", pending->port, error->message);
+      reply_proxy_error (pending->msg, pending->sandbox_id, pending->port,
+                         "The sandbox is running but port is not open");
+      soup_server_message_unpause (pending->msg);
+      pending_free (pending);
+      return;
+    }
+
+  self = g_new0 (Tunnel, 1);
+  self->target = G_IO_STREAM (g_steal_pointer (&connection));
+  self->body = _cc_engine_request_body (pending->msg);
+  self->head = build_request_head (pending->msg, pending->port, g_bytes_get_size (self->body));
+  g_clear_signal_handler (&pending->finished_id, pending->msg);
+  self->client = soup_server_message_steal_connection (pending->msg);
+  pending_free (pending);
+  if (self->client == NULL)
+    {
+      tunnel_free (self);
+      return;
+    }
+
+  head = g_bytes_get_data (self->head, &length);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->target), head, length,
+                                   G_PRIORITY_DEFAULT, NULL, wrote_head_cb, self);
+}
+
+void
+_cc_engine_preview_handle (CcEngine          *engine,
+                           CcEngineSandbox   *sandbox,
+                           guint              port,
+                           SoupServerMessage *msg)
+{
+  g_autoptr(GSocketClient) client = NULL;
+  Pending *pending;
+
+  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+    {
+      g_autofree char *id = sandbox ? g_strdup (cc_engine_sandbox_get_id (sandbox))
+                                    : sandbox_id_from_host (msg);
+
+      reply_proxy_error (msg, id, 0, "The sandbox was not found");
+      return;
+    }
+  if (port == 0 || port > 65535)
+    {
+      reply_proxy_error (msg, cc_engine_sandbox_get_id (sandbox), port,
+                         "The sandbox is running but port is not open");
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->msg = g_object_ref (msg);
+  pending->sandbox_id = g_strdup (cc_engine_sandbox_get_id (sandbox));
+  pending->port = port;
+  pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb), pending);
+
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 30);
+  soup_server_message_pause (msg);
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL, connected_cb, pending);
+}
+
+/* Preview listeners ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  CcEngine   *engine;       /* borrowed: listeners are owned by the engine */
+  char       *sandbox_id;
+  guint       port;
+  SoupServer *server;
+  char       *url;
+} Listener;
+
+static void
+listener_free (gpointer data)
+{
+  Listener *self = data;
+
+  if (self->server != NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+    }
+  g_free (self->sandbox_id);
+  g_free (self->url);
+  g_free (self);
+}
+
+static void
+listener_handler (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Listener *self = user_data;
+
+  _cc_engine_preview_handle (self->engine, cc_engine_lookup_sandbox (self->engine, self->sandbox_id),
+                             self->port, msg);
+}
+
+void
+_cc_engine_preview_create (CcEngine          *engine,
+                           SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) bytes = _cc_engine_request_body (msg);
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *key = NULL;
+  GHashTable *listeners;
+  Listener *listener;
+  const char *sandbox_id;
+  gint64 port;
+  gsize length;
+  const char *data;
+  gboolean created = FALSE;
+
+  data = g_bytes_get_data (bytes, &length);
+  request = cc_protojson_parse_object (data, length, &error);
+  if (request == NULL)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  sandbox_id = cc_protojson_get_string (request, "sandboxID");
+  port = cc_protojson_get_int64 (request, "port", 0);
+  if (sandbox_id == NULL || port <= 0 || port > 65535)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  "send {\"sandboxID\":…,\"port\":N} with a port from 1 to 65535");
+      return;
+    }
+  if (cc_engine_lookup_sandbox (engine, sandbox_id) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("sandbox \"%s\" not found", sandbox_id);
+
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, message);
+      return;
+    }
+
+  listeners = g_object_get_data (G_OBJECT (engine), PREVIEWS_KEY);
+  if (listeners == NULL)
+    {
+      listeners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, listener_free);
+      g_object_set_data_full (G_OBJECT (engine), PREVIEWS_KEY, listeners,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+
+  key = g_strdup_printf ("%s:%u", sandbox_id, (guint) port);
+  listener = g_hash_table_lookup (listeners, key);
+  if (listener == NULL)
+    {
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+      g_autoptr(GSList) uris = NULL;
+
+      listener = g_new0 (Listener, 1);
+      listener->engine = engine;
+      listener->sandbox_id = g_strdup (sandbox_id);
+      listener->port = port;
+      listener->server = soup_server_new ("server-header", "code-canvas-engine ", NULL);
+      soup_server_add_handler (listener->server, NULL, listener_handler, listener, NULL);
+      if (!soup_server_listen (listener->server, address, 0, &error))
+        {
+          listener_free (listener);
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+          return;
+        }
+      uris = soup_server_get_uris (listener->server);
+      listener->url = g_uri_to_string (uris->data);
+      g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+      g_hash_table_insert (listeners, g_steal_pointer (&key), listener);
+      created = TRUE;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxID");
+  json_builder_add_string_value (builder, listener->sandbox_id);
+  json_builder_set_member_name (builder, "port");
+  json_builder_add_int_value (builder, listener->port);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, listener->url);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, answer);
+}

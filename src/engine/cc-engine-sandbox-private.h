@@ -1,0 +1,68 @@
+/* cc-engine-sandbox-private.h: what the server and the control plane know about a sandbox
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cc-engine-sandbox.h"
+
+G_BEGIN_DECLS
+
+#define CC_ENGINE_SANDBOX_ID_LENGTH 20
+
+/* A new sandbox with a fresh id and access token, its dirs under @data_dir (not yet created). */
+CcEngineSandbox *cc_engine_sandbox_new            (const char       *data_dir,
+                                                   const char       *template_id);
+/* Rebuilds a sandbox from its saved state; NULL with @error when the file is not usable. */
+CcEngineSandbox *cc_engine_sandbox_new_from_state (const char       *data_dir,
+                                                   JsonObject       *state,
+                                                   GError          **error);
+JsonNode        *cc_engine_sandbox_to_state       (CcEngineSandbox  *self);
+/* Creates the home and /tmp directories. */
+gboolean         cc_engine_sandbox_create_dirs    (CcEngineSandbox  *self,
+                                                   GError          **error);
+
+gboolean         cc_engine_sandbox_is_valid_id    (const char       *sandbox_id);
+
+const char      *cc_engine_sandbox_get_template_id (CcEngineSandbox *self);
+void             cc_engine_sandbox_set_state      (CcEngineSandbox  *self,
+                                                   CcEngineSandboxState state);
+const char      *cc_engine_sandbox_state_to_string (CcEngineSandboxState state);
+/* name → value, owned by the sandbox. */
+GHashTable      *cc_engine_sandbox_get_metadata   (CcEngineSandbox  *self);
+gint64           cc_engine_sandbox_get_started_at (CcEngineSandbox  *self);
+void             cc_engine_sandbox_set_started_at (CcEngineSandbox  *self,
+                                                   gint64            unix_usec);
+gint64           cc_engine_sandbox_get_end_at     (CcEngineSandbox  *self);
+void             cc_engine_sandbox_set_end_at     (CcEngineSandbox  *self,
+                                                   gint64            unix_usec);
+gboolean         cc_engine_sandbox_get_auto_pause (CcEngineSandbox  *self);
+void             cc_engine_sandbox_set_auto_pause (CcEngineSandbox  *self,
+                                                   gboolean          auto_pause);
+gboolean         cc_engine_sandbox_get_auto_resume (CcEngineSandbox *self);
+void             cc_engine_sandbox_set_auto_resume (CcEngineSandbox *self,
+                                                   gboolean          auto_resume);
+gboolean         cc_engine_sandbox_get_internet   (CcEngineSandbox  *self);
+void             cc_engine_sandbox_set_internet   (CcEngineSandbox  *self,
+                                                   gboolean          allow);
+
+/* The sandbox's processes, pid → CcEngineProcess (owned). */
+GHashTable      *cc_engine_sandbox_get_processes  (CcEngineSandbox  *self);
+
+/* The expiry timer: @func runs once at end_at (re-armed by every call). */
+void             cc_engine_sandbox_arm_timer      (CcEngineSandbox  *self,
+                                                   GSourceFunc       func,
+                                                   gpointer          user_data);
+void             cc_engine_sandbox_disarm_timer   (CcEngineSandbox  *self);
+
+/* Saves the state file asynchronously; overlapping saves are coalesced in order. */
+void             cc_engine_sandbox_save           (CcEngineSandbox  *self);
+/* Saves it now (engine shutdown). */
+void             cc_engine_sandbox_save_sync      (CcEngineSandbox  *self);
+/* Forgets the state file and removes the directories (in a worker thread). */
+void             cc_engine_sandbox_destroy_files  (CcEngineSandbox  *self);
+
+G_END_DECLS

@@ -1,0 +1,783 @@
+/* cc-engine.c: the server: one loopback port, authentication and routing
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every request arrives at one handler that decides what it is from the Host and the
+ * E2b-Sandbox-Id header: preview traffic (<port>-<id>.<domain>), the sandbox daemon
+ * (49983-<id>.<domain> or the header), or the control plane. Authentication happens here,
+ * before any handler sees the request.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "cc-engine-server.h"
+#include "cc-engine-spawn.h"
+#include "cc-protojson.h"
+
+struct _CcEngine
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  char *runtime_dir;
+  char *json_path;
+  char *lock_path;
+  int lock_fd;
+
+  SoupServer *server;
+  guint port;
+  char *url;
+  char *domain;
+  char *api_key;
+
+  gboolean isolated;
+  char *isolation_reason;
+
+  GHashTable *sandboxes;
+};
+
+G_DEFINE_FINAL_TYPE (CcEngine, cc_engine, G_TYPE_OBJECT)
+
+static void
+cc_engine_finalize (GObject *object)
+{
+  CcEngine *self = CC_ENGINE (object);
+
+  cc_engine_stop (self);
+  g_clear_pointer (&self->sandboxes, g_hash_table_unref);
+  g_free (self->data_dir);
+  g_free (self->runtime_dir);
+  g_free (self->json_path);
+  g_free (self->lock_path);
+  g_free (self->url);
+  g_free (self->domain);
+  if (self->api_key != NULL)
+    explicit_bzero (self->api_key, strlen (self->api_key));
+  g_free (self->api_key);
+  g_free (self->isolation_reason);
+
+  G_OBJECT_CLASS (cc_engine_parent_class)->finalize (object);
+}
+
+static void
+cc_engine_class_init (CcEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cc_engine_finalize;
+}
+
+static void
+cc_engine_init (CcEngine *self)
+{
+  self->lock_fd = -1;
+  self->sandboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+CcEngine *
+cc_engine_new (const char *data_dir,
+               const char *runtime_dir)
+{
+  CcEngine *self = g_object_new (CC_TYPE_ENGINE, NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  self->runtime_dir = g_strdup (runtime_dir);
+  self->json_path = g_build_filename (runtime_dir, "engine.json", NULL);
+  self->lock_path = g_build_filename (runtime_dir, "engine.lock", NULL);
+  return self;
+}
+
+/* Accessors -------------------------------------------------------------------------------- */
+
+guint
+cc_engine_get_port (CcEngine *self)
+{
+  return self->port;
+}
+
+const char *
+cc_engine_get_url (CcEngine *self)
+{
+  return self->url;
+}
+
+const char *
+cc_engine_get_domain (CcEngine *self)
+{
+  return self->domain;
+}
+
+const char *
+cc_engine_get_api_key (CcEngine *self)
+{
+  return self->api_key;
+}
+
+const char *
+cc_engine_get_isolation (CcEngine *self)
+{
+  return self->isolated ? "bubblewrap" : "none";
+}
+
+const char *
+cc_engine_get_isolation_reason (CcEngine *self)
+{
+  return self->isolated ? NULL : self->isolation_reason;
+}
+
+const char *
+cc_engine_get_data_dir (CcEngine *self)
+{
+  return self->data_dir;
+}
+
+gboolean
+_cc_engine_is_isolated (CcEngine *self)
+{
+  return self->isolated;
+}
+
+const char *
+_cc_engine_get_runtime_dir (CcEngine *self)
+{
+  return self->runtime_dir;
+}
+
+CcEngineSandbox *
+cc_engine_lookup_sandbox (CcEngine   *self,
+                          const char *sandbox_id)
+{
+  if (sandbox_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->sandboxes, sandbox_id);
+}
+
+GHashTable *
+_cc_engine_get_sandboxes (CcEngine *self)
+{
+  return self->sandboxes;
+}
+
+void
+_cc_engine_add_sandbox (CcEngine        *self,
+                        CcEngineSandbox *sandbox)
+{
+  g_hash_table_replace (self->sandboxes, g_strdup (cc_engine_sandbox_get_id (sandbox)),
+                        g_object_ref (sandbox));
+}
+
+void
+_cc_engine_remove_sandbox (CcEngine        *self,
+                           CcEngineSandbox *sandbox)
+{
+  g_hash_table_remove (self->sandboxes, cc_engine_sandbox_get_id (sandbox));
+}
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+/* Comparing secrets in constant time: a local attacker must not learn a key byte by byte. */
+static gboolean
+secret_equal (const char *given,
+              const char *expected)
+{
+  gsize n_given, n_expected;
+  guint8 diff = 0;
+
+  if (given == NULL || expected == NULL)
+    return FALSE;
+  n_given = strlen (given);
+  n_expected = strlen (expected);
+  for (gsize i = 0; i < n_expected; i++)
+    diff |= (guint8) expected[i] ^ (guint8) (i < n_given ? given[i] : 0);
+  return diff == 0 && n_given == n_expected;
+}
+
+void
+_cc_engine_reply_stream_error (SoupServerMessage *msg,
+                               const char        *code,
+                               const char        *message)
+{
+  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
+
+  _cc_engine_stream_finish (stream, code, message);
+  _cc_engine_stream_unref (stream);
+}
+
+/* The Linux user of a daemon request, from "Authorization: Basic base64(user:)"; "user" when
+ * absent. NULL for a user the sandbox does not have. */
+static char *
+request_user (SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  char *colon;
+
+  if (auth == NULL)
+    return g_strdup ("user");
+  if (g_ascii_strncasecmp (auth, "Basic ", 6) != 0)
+    return NULL;
+  decoded = g_base64_decode (auth + 6, &length);
+  text = g_strndup ((const char *) decoded, length);
+  colon = strchr (text, ':');
+  if (colon != NULL)
+    *colon = '\0';
+  if (*text == '\0')
+    return g_strdup ("user");
+  if (cc_engine_sandbox_user_home (text) == NULL)
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+static gboolean
+is_streaming_method (const char *path)
+{
+  return g_str_equal (path, "/process.Process/Start") ||
+         g_str_equal (path, "/process.Process/Connect") ||
+         g_str_equal (path, "/filesystem.Filesystem/WatchDir");
+}
+
+static void
+reply_envs (CcEngineSandbox   *sandbox,
+            SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+static void
+reply_envd_metrics (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ts");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "cpu_count");
+  json_builder_add_int_value (builder, g_get_num_processors ());
+  json_builder_set_member_name (builder, "cpu_used_pct");
+  json_builder_add_double_value (builder, 0.0);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+static void
+reply_sandbox_not_found (SoupServerMessage *msg,
+                         const char        *sandbox_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  /* What E2B's proxy answers for a sandbox that is gone or paused. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxId");
+  json_builder_add_string_value (builder, sandbox_id);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, "The sandbox was not found");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, 502);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+}
+
+static void
+handle_daemon (CcEngine          *self,
+               const char        *sandbox_id,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query)
+{
+  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  const char *token = soup_message_headers_get_one (headers, "X-Access-Token");
+  gboolean authorized;
+  g_autofree char *user = NULL;
+
+  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+      cc_engine_sandbox_get_auto_resume (sandbox))
+    _cc_engine_control_auto_resume (self, sandbox);
+
+  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+    {
+      reply_sandbox_not_found (msg, sandbox_id);
+      return;
+    }
+
+  if (g_str_equal (path, "/health"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+
+  authorized = secret_equal (token, cc_engine_sandbox_get_access_token (sandbox));
+
+  if (g_str_equal (path, "/files"))
+    {
+      if (token != NULL && !authorized)
+        {
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                                       "unauthorized access, please provide a valid access token or method signing if supported");
+          return;
+        }
+      _cc_engine_files_handle (self, sandbox, msg, query, authorized);
+      return;
+    }
+
+  if (!authorized)
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                                   "unauthorized access, please provide a valid access token or method signing if supported");
+      return;
+    }
+
+  if (g_str_equal (path, "/envs") && g_str_equal (method, "GET"))
+    {
+      reply_envs (sandbox, msg);
+      return;
+    }
+  if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
+    {
+      reply_envd_metrics (msg);
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/process.Process/") || g_str_has_prefix (path, "/filesystem.Filesystem/"))
+    {
+      gboolean streaming = is_streaming_method (path);
+
+      if (!g_str_equal (method, "POST"))
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+          return;
+        }
+      user = request_user (msg);
+      if (user == NULL)
+        {
+          if (streaming)
+            _cc_engine_reply_stream_error (msg, "unauthenticated", "invalid username");
+          else
+            _cc_engine_reply_connect_error (msg, "unauthenticated", "invalid username");
+          return;
+        }
+      if (g_str_has_prefix (path, "/process.Process/"))
+        _cc_engine_process_handle (self, sandbox, msg, path + strlen ("/process.Process/"), user);
+      else
+        _cc_engine_filesystem_handle (self, sandbox, msg, path + strlen ("/filesystem.Filesystem/"), user);
+      return;
+    }
+
+  _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, "not found");
+}
+
+/* "<port>-<id>.<rest>" → port and id; FALSE for any other Host. */
+static gboolean
+parse_sandbox_host (const char *host,
+                    guint      *port,
+                    char      **sandbox_id)
+{
+  const char *dash, *dot;
+  guint64 value;
+  g_autofree char *port_text = NULL;
+  g_autofree char *id = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  dash = strchr (host, '-');
+  dot = strchr (host, '.');
+  if (dash == NULL || dot == NULL || dash > dot)
+    return FALSE;
+  port_text = g_strndup (host, dash - host);
+  if (!g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &value, NULL))
+    return FALSE;
+  id = g_strndup (dash + 1, dot - dash - 1);
+  if (!cc_engine_sandbox_is_valid_id (id))
+    return FALSE;
+  *port = (guint) value;
+  *sandbox_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static void
+server_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  CcEngine *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *header_id = soup_message_headers_get_one (headers, "E2b-Sandbox-Id");
+  g_autofree char *host_id = NULL;
+  guint host_port = 0;
+
+  if (soup_server_message_get_status (msg) != 0)
+    return;  /* already answered while reading (body too large) */
+
+  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+    {
+      if (host_port == CC_ENGINE_ENVD_PORT)
+        handle_daemon (self, host_id, msg, path, query);
+      else
+        {
+          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, host_id);
+
+          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+              cc_engine_sandbox_get_auto_resume (sandbox))
+            _cc_engine_control_auto_resume (self, sandbox);
+          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+            reply_sandbox_not_found (msg, host_id);
+          else
+            _cc_engine_preview_handle (self, sandbox, host_port, msg);
+        }
+      return;
+    }
+
+  if (header_id != NULL)
+    {
+      handle_daemon (self, header_id, msg, path, query);
+      return;
+    }
+
+  if (!secret_equal (soup_message_headers_get_one (headers, "X-API-KEY"), self->api_key))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_UNAUTHORIZED, "Invalid API key");
+      return;
+    }
+  _cc_engine_control_handle (self, msg, path, query);
+}
+
+/* Bodies are refused early when they announce a size over the limit; /files uploads are exempt
+ * (their handler streams them). */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (g_str_equal (g_uri_get_path (uri), "/files"))
+    return;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > CC_ENGINE_MAX_BODY)
+    _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if (g_str_equal (g_uri_get_path (uri), "/files") || soup_server_message_get_status (msg) != 0)
+    return;
+  if (body->length > CC_ENGINE_MAX_BODY)
+    {
+      /* Chunked and too long: stop keeping it, answer 413 once it ends. */
+      soup_message_body_set_accumulate (body, FALSE);
+      soup_message_body_truncate (body);
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
+    }
+}
+
+/* libsoup 3.2 does not notice when a client closes an idle keep-alive connection (it stays in
+ * CLOSE_WAIT and keeps its fd). Between requests we watch the socket ourselves: at end of file
+ * we close it; when the next request arrives we step aside and let libsoup read it. */
+static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+idle_socket_cb (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  char byte;
+  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || (condition & (G_IO_HUP | G_IO_ERR)))
+    g_socket_close (socket, NULL);
+  g_object_set_data (G_OBJECT (socket), "cc-idle-watch", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr(GSource) source = NULL;
+
+  if (socket == NULL || g_socket_is_closed (socket) ||
+      g_object_get_data (G_OBJECT (socket), "cc-idle-watch") != NULL)
+    return;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, (GSourceFunc) (GCallback) idle_socket_cb, NULL, NULL);
+  g_source_attach (source, NULL);
+  /* The data owns the source: it goes away with the socket. */
+  g_object_set_data_full (G_OBJECT (socket), "cc-idle-watch", g_source_ref (source),
+                          destroy_source);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data);
+}
+
+/* State files ------------------------------------------------------------------------------ */
+
+static void
+load_sandboxes (CcEngine *self)
+{
+  g_autofree char *state_dir = g_build_filename (self->data_dir, "state", NULL);
+  g_autoptr(GDir) dir = g_dir_open (state_dir, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *contents = NULL;
+      g_autoptr(JsonObject) state = NULL;
+      g_autoptr(CcEngineSandbox) sandbox = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      path = g_build_filename (state_dir, name, NULL);
+      if (!g_file_get_contents (path, &contents, &length, &error) ||
+          (state = cc_protojson_parse_object (contents, length, &error)) == NULL ||
+          (sandbox = cc_engine_sandbox_new_from_state (self->data_dir, state, &error)) == NULL)
+        {
+          g_warning ("Ignoring the saved sandbox %s: %s", name, error->message);
+          continue;
+        }
+      if (!cc_engine_sandbox_create_dirs (sandbox, &error))
+        {
+          g_warning ("Ignoring the saved sandbox %s: %s", name, error->message);
+          continue;
+        }
+      _cc_engine_add_sandbox (self, sandbox);
+    }
+  if (g_hash_table_size (self->sandboxes) > 0)
+    g_message ("Restored %u sandboxes", g_hash_table_size (self->sandboxes));
+}
+
+/* engine.json ------------------------------------------------------------------------------ */
+
+static gboolean
+take_lock (CcEngine  *self,
+           GError   **error)
+{
+  self->lock_fd = open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open the engine lock file %s: %s"), self->lock_path, g_strerror (saved));
+      return FALSE;
+    }
+  if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("Another code-canvas-engine is already running for this user (see %s). "
+                     "Use that one, or stop it first."), self->json_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_engine_json (CcEngine  *self,
+                   GError   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, self->url);
+  json_builder_set_member_name (builder, "port");
+  json_builder_add_int_value (builder, self->port);
+  json_builder_set_member_name (builder, "domain");
+  json_builder_add_string_value (builder, self->domain);
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, getpid ());
+  json_builder_set_member_name (builder, "api_key");
+  json_builder_add_string_value (builder, self->api_key);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "envd_version");
+  json_builder_add_string_value (builder, CC_ENGINE_ENVD_VERSION);
+  json_builder_set_member_name (builder, "isolation");
+  json_builder_add_string_value (builder, cc_engine_get_isolation (self));
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  text = cc_protojson_to_string (node, &length);
+
+  return g_file_set_contents_full (self->json_path, text, length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+static char *
+new_api_key (void)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  guint8 raw[32];
+  GString *key = g_string_new ("cc_local_");
+
+  if (getrandom (raw, sizeof raw, 0) != sizeof raw)
+    for (gsize i = 0; i < sizeof raw; i++)
+      raw[i] = g_random_int_range (0, 256);
+  for (gsize i = 0; i < sizeof raw; i++)
+    g_string_append_c (key, alphabet[raw[i] % (sizeof alphabet - 1)]);
+  explicit_bzero (raw, sizeof raw);
+  return g_string_free (key, FALSE);
+}
+
+gboolean
+cc_engine_start (CcEngine  *self,
+                 guint      port,
+                 GError   **error)
+{
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (g_mkdir_with_parents (self->runtime_dir, 0700) != 0 ||
+      g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the engine's directories: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  if (!take_lock (self, error))
+    return FALSE;
+
+  {
+    g_autofree char *state_dir = g_build_filename (self->data_dir, "state", NULL);
+
+    g_mkdir_with_parents (state_dir, 0700);
+  }
+
+  self->isolated = cc_engine_spawn_probe (self->runtime_dir, &reason);
+  self->isolation_reason = g_steal_pointer (&reason);
+  if (self->isolated)
+    g_message ("Sandbox processes run under bubblewrap");
+  else
+    g_warning ("Sandbox processes run WITHOUT isolation: %s", self->isolation_reason);
+
+  load_sandboxes (self);
+
+  self->server = soup_server_new ("server-header", "code-canvas-engine/" PACKAGE_VERSION, NULL);
+  soup_server_add_handler (self->server, NULL, server_handler, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, port);
+  if (!soup_server_listen (self->server, address, 0, error))
+    {
+      g_prefix_error (error, _("Could not listen on 127.0.0.1:%u: "), port);
+      cc_engine_stop (self);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (self->server);
+  self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->domain = g_strdup_printf ("localhost:%u", self->port);
+  self->api_key = new_api_key ();
+
+  if (!write_engine_json (self, error))
+    {
+      cc_engine_stop (self);
+      return FALSE;
+    }
+
+  _cc_engine_control_arm_all (self);
+  g_message ("Listening on %s", self->url);
+  return TRUE;
+}
+
+void
+cc_engine_stop (CcEngine *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->sandboxes != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->sandboxes);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          cc_engine_sandbox_disarm_timer (value);
+          _cc_engine_process_forget_all (value);
+          if (self->server != NULL)
+            cc_engine_sandbox_save_sync (value);
+        }
+    }
+
+  if (self->server != NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+    }
+  if (self->lock_fd >= 0)
+    {
+      if (self->url != NULL)
+        g_unlink (self->json_path);
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+}

@@ -1,0 +1,596 @@
+/* test-app.c: the code-canvas window, driven through its widgets, against a private engine
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The cases are the steps of one user's first session, in order: the first-run page, the
+ * preferences, creating a Node project through the dialog, running commands in the terminal
+ * view, editing a file, and previewing the dev server. They share one application, window and
+ * engine (a fresh profile per run), so a later case assumes the earlier ones passed.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+#include "cc-application.h"
+#include "cc-history-row.h"
+#include "cc-new-project-dialog.h"
+#include "cc-preferences-window.h"
+#include "cc-test-engine.h"
+#include "cc-test-util.h"
+#include "cc-window-private.h"
+
+#define WAIT_LIMIT_US (120 * G_USEC_PER_SEC)   /* against hangs only; nothing is timed */
+
+typedef struct
+{
+  CcTestEngine  *engine;
+  CcApplication *app;
+  CcWindow      *window;
+  char          *shots_dir;
+  char          *project_file;
+} AppState;
+
+static AppState state;
+
+/* Spins the main loop until @cond holds; fails (rather than hang) after a generous bound. */
+#define WAIT_FOR(cond, what)                                                     \
+  G_STMT_START {                                                                 \
+    gint64 deadline_ = g_get_monotonic_time () + WAIT_LIMIT_US;                  \
+    while (!(cond))                                                              \
+      {                                                                          \
+        if (g_get_monotonic_time () > deadline_)                                 \
+          g_error ("Gave up waiting for %s", what);                              \
+        g_main_context_iteration (NULL, TRUE);                                   \
+      }                                                                          \
+  } G_STMT_END
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *paints)
+{
+  (*paints)++;
+}
+
+static void
+queue_draw_all (GtkWidget *widget)
+{
+  gtk_widget_queue_draw (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    queue_draw_all (child);
+}
+
+/* Wait until @widget is mapped and its window painted twice. */
+static void
+wait_drawn (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  guint paints = 0;
+  gulong id;
+
+  WAIT_FOR (gtk_widget_get_mapped (widget), "the widget to be mapped");
+  clock = gtk_widget_get_frame_clock (widget);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
+  /* Two frames that each had something to draw: layout settles in the first. */
+  queue_draw_all (widget);
+  WAIT_FOR (paints >= 1, "a frame");
+  queue_draw_all (widget);
+  WAIT_FOR (paints >= 2, "a second frame");
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+snapshot_to_png (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (state.shots_dir, name, NULL);
+  GskRenderer *renderer;
+  int w, h;
+
+  wait_drawn (widget);
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+close_and_finalize (GtkWindow *window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (window);
+  WAIT_FOR (weak == NULL, "the window to be finalized");
+}
+
+/* ---- cases ------------------------------------------------------------------------------ */
+
+static void
+test_first_run (void)
+{
+  state.window = cc_window_new (state.app);
+  gtk_window_present (GTK_WINDOW (state.window));
+  wait_drawn (GTK_WIDGET (state.window));
+
+  WAIT_FOR (state.window->client != NULL, "the project store");
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (state.window->main_stack), "loading") != 0,
+            "the projects to load");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->main_stack), ==, "first-run");
+  snapshot_to_png (GTK_WIDGET (state.window), "first-run.png");
+}
+
+static GtkWidget *
+find_descendant (GtkWidget  *widget,
+                 GType       type,
+                 const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (title == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0))
+        return child;
+      if ((found = find_descendant (child, type, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  GtkWindow *prefs;
+  GtkWidget *key_row;
+  AdwActionRow *status_row;
+
+  g_action_group_activate_action (G_ACTION_GROUP (state.app), "preferences", NULL);
+  prefs = find_toplevel (CC_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  /* Let the engine status arrive before the picture is taken (spinning, not sleeping). */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  snapshot_to_png (GTK_WIDGET (prefs), "preferences.png");
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "connections");
+  snapshot_to_png (GTK_WIDGET (prefs), "preferences-connections.png");
+
+  /* A key typed into the password row goes to the real keyring and leaves the widget. */
+  key_row = find_descendant (GTK_WIDGET (prefs), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  status_row = ADW_ACTION_ROW (find_descendant (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Stored Key"));
+  g_assert_nonnull (key_row);
+  g_assert_nonnull (status_row);
+  WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (status_row), "No key stored") == 0, "the keyring lookup");
+  gtk_editable_set_text (GTK_EDITABLE (key_row), "e2b_test_key_0123456789");
+  g_signal_emit_by_name (key_row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
+  WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (status_row), "A key is stored in your keyring") == 0,
+            "the key to be stored");
+  close_and_finalize (prefs);
+}
+
+static void
+on_setup_finished (CcNewProjectDialog *dialog,
+                   gboolean            ok,
+                   int                *result)
+{
+  *result = ok ? 1 : 0;
+}
+
+static void
+test_new_project (void)
+{
+  CcNewProjectDialog *dialog;
+  GListModel *projects;
+  GListModel *root;
+  int setup_result = -1;
+  gboolean has_server_js = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.new-project", NULL);
+  dialog = CC_NEW_PROJECT_DIALOG (find_toplevel (CC_TYPE_NEW_PROJECT_DIALOG));
+  g_assert_nonnull (dialog);
+  g_object_ref (dialog);
+
+  g_assert_false (cc_new_project_dialog_can_create (dialog));
+  gtk_editable_set_text (cc_new_project_dialog_get_name_row (dialog), "Hello Node");
+  cc_new_project_dialog_set_template (dialog, CC_TEMPLATE_NODE);
+  g_assert_true (cc_new_project_dialog_can_create (dialog));
+  snapshot_to_png (GTK_WIDGET (dialog), "new-project.png");
+
+  g_signal_connect (dialog, "setup-finished", G_CALLBACK (on_setup_finished), &setup_result);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-project.create", NULL);
+  WAIT_FOR (setup_result != -1, "the project setup");
+  g_assert_cmpint (setup_result, ==, 1);
+  g_signal_handlers_disconnect_by_data (dialog, &setup_result);
+  g_object_unref (dialog);
+
+  projects = cc_client_get_projects (state.window->client);
+  g_assert_cmpuint (g_list_model_get_n_items (projects), ==, 1);
+  WAIT_FOR (state.window->project != NULL, "the new project to be selected");
+  g_assert_cmpstr (cc_project_get_name (state.window->project), ==, "Hello Node");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->main_stack), ==, "workspace");
+
+  /* Its files show up in the tree. */
+  root = cc_file_tree_get_root (state.window->file_tree);
+  g_assert_nonnull (root);
+  while (!has_server_js)
+    {
+      WAIT_FOR (g_list_model_get_n_items (root) > 0, "the file tree");
+      for (guint i = 0; i < g_list_model_get_n_items (root); i++)
+        {
+          g_autoptr(GFileInfo) info = g_list_model_get_item (root, i);
+
+          if (g_strcmp0 (g_file_info_get_name (info), "server.js") == 0)
+            {
+              has_server_js = TRUE;
+              state.project_file = g_strdup (g_file_info_get_attribute_string (info, "cc::path"));
+            }
+        }
+      if (!has_server_js)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (state.project_file);
+}
+
+static gboolean
+history_has (const char *input,
+             gboolean   *cached)
+{
+  GListModel *model = cc_history_panel_get_model (state.window->history_panel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_operation_get_input (op), input) == 0 &&
+          cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
+        {
+          if (cached != NULL)
+            *cached = cc_operation_get_cached (op);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+on_execution_finished (CcCommandView *view,
+                       CcExecution   *execution,
+                       CcExecution  **out)
+{
+  g_set_object (out, execution);
+}
+
+/* Types @command into the entry, presses Enter, waits for the end; (transfer full). */
+static CcExecution *
+run_in_terminal (const char *command)
+{
+  CcCommandView *view = _cc_window_get_command_view (state.window);
+  CcExecution *finished = NULL;
+  GtkEditable *entry;
+  gulong id;
+
+  g_assert_nonnull (view);
+  entry = cc_command_view_get_entry (view);
+  gtk_editable_set_text (entry, command);
+  id = g_signal_connect (view, "execution-finished", G_CALLBACK (on_execution_finished), &finished);
+  g_signal_emit_by_name (entry, "activate");
+  WAIT_FOR (finished != NULL, "the command to finish");
+  g_signal_handler_disconnect (view, id);
+  return finished;
+}
+
+static gboolean
+terminal_shows (CcCommandView *view,
+                const char    *needle)
+{
+  g_autofree char *text = cc_terminal_view_dup_text (cc_command_view_get_terminal (view));
+
+  return text != NULL && strstr (text, needle) != NULL;
+}
+
+static void
+test_terminal_echo (void)
+{
+  g_autoptr(CcExecution) execution = NULL;
+  g_autofree char *text = NULL;
+  CcCommandView *view;
+
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "terminal");
+  execution = run_in_terminal ("echo hello-from-the-test");
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_FINISHED);
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+
+  view = _cc_window_get_command_view (state.window);
+  /* VTE parses what it is fed on its own schedule: wait for the text to show. */
+  WAIT_FOR (terminal_shows (view, "Exit code 0"), "the end of the output in the terminal");
+  text = cc_terminal_view_dup_text (cc_command_view_get_terminal (view));
+  g_assert_nonnull (strstr (text, "$ echo hello-from-the-test"));
+  /* The output line itself, not only the echoed prompt. */
+  g_assert_nonnull (strstr (text, "\nhello-from-the-test"));
+  g_assert_nonnull (strstr (cc_command_view_get_status (view), "Exit code 0"));
+
+  WAIT_FOR (history_has ("echo hello-from-the-test", NULL), "the history row");
+  snapshot_to_png (GTK_WIDGET (state.window), "main.png");
+}
+
+static gboolean
+cached_badge_shown (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (CC_IS_HISTORY_ROW (child))
+        {
+          CcOperation *op = cc_history_row_get_operation (CC_HISTORY_ROW (child));
+
+          if (op != NULL && cc_operation_get_cached (op) &&
+              g_strcmp0 (cc_operation_get_input (op), "echo hello-from-the-test") == 0 &&
+              cc_history_row_get_cached_badge_visible (CC_HISTORY_ROW (child)))
+            return TRUE;
+        }
+      else if (cached_badge_shown (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_terminal_cached (void)
+{
+  g_autoptr(CcExecution) execution = NULL;
+  CcCommandView *view = _cc_window_get_command_view (state.window);
+  gboolean cached = FALSE;
+
+  cc_command_view_set_use_cache (view, TRUE);
+  execution = run_in_terminal ("echo hello-from-the-test");
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_FINISHED);
+  g_assert_true (cc_execution_get_cached (execution));
+  g_assert_nonnull (strstr (cc_command_view_get_status (view), "cached"));
+
+  WAIT_FOR (history_has ("echo hello-from-the-test", &cached) && cached, "the cached history row");
+  WAIT_FOR (cached_badge_shown (GTK_WIDGET (state.window->history_panel)), "the cached badge");
+}
+
+static void
+test_terminal_failing (void)
+{
+  g_autoptr(CcExecution) execution = NULL;
+  g_autofree char *text = NULL;
+  CcCommandView *view = _cc_window_get_command_view (state.window);
+
+  execution = run_in_terminal ("echo about to fail >&2; exit 3");
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_FINISHED);
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 3);
+  g_assert_nonnull (strstr (cc_command_view_get_status (view), "Exit code 3"));
+  WAIT_FOR (terminal_shows (view, "Exit code 3"), "the exit code in the terminal");
+  text = cc_terminal_view_dup_text (cc_command_view_get_terminal (view));
+  g_assert_nonnull (strstr (text, "about to fail"));
+  g_assert_nonnull (strstr (text, "Exit code 3"));
+}
+
+static void
+on_saved (CcFileEditor *editor,
+          const char   *path,
+          gboolean     *saved)
+{
+  *saved = TRUE;
+}
+
+static void
+test_editor_save (void)
+{
+  CcFileEditor *editor = state.window->file_editor;
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  gboolean saved = FALSE;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *content = NULL;
+
+  g_signal_emit_by_name (state.window->file_tree, "file-activated", state.project_file, (guint64) 0);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (state.window->view_stack), ==, "editor");
+  WAIT_FOR (g_strcmp0 (cc_file_editor_get_state (editor), "loading") != 0, "the file to load");
+  g_assert_cmpstr (cc_file_editor_get_state (editor), ==, "editor");
+
+  buffer = GTK_TEXT_BUFFER (cc_file_editor_get_buffer (editor));
+  g_assert_nonnull (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer)));
+  g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer))), ==, "js");
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "// edited in the editor\n", -1);
+  g_assert_true (gtk_text_buffer_get_modified (buffer));
+
+  g_signal_connect (editor, "saved", G_CALLBACK (on_saved), &saved);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  WAIT_FOR (saved, "the file to be saved");
+  g_signal_handlers_disconnect_by_data (editor, &saved);
+  g_assert_false (gtk_text_buffer_get_modified (buffer));
+
+  /* Read back through the client: the sandbox has the new text. */
+  cc_client_read_file_async (state.window->client, cc_project_get_id (state.window->project),
+                             state.project_file, NULL, cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  bytes = cc_client_read_file_finish (state.window->client, result, &error);
+  g_assert_no_error (error);
+  content = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_nonnull (strstr (content, "// edited in the editor\n"));
+  g_assert_nonnull (strstr (content, "http.createServer"));
+}
+
+static gboolean
+shell_shows (const char *needle)
+{
+  CcTerminalView *terminal = cc_shell_view_get_terminal (state.window->shell_view);
+  g_autofree char *text = cc_terminal_view_dup_text (terminal);
+
+  return text != NULL && strstr (text, needle) != NULL;
+}
+
+static void
+test_shell (void)
+{
+  CcTerminalView *terminal = cc_shell_view_get_terminal (state.window->shell_view);
+
+  /* Showing the tab opens the shell. */
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "shell");
+  WAIT_FOR (cc_shell_view_is_open (state.window->shell_view), "the shell to open");
+
+  /* Keys go in the way VTE delivers typing ("commit"); the PTY echoes and answers. */
+  vte_terminal_feed_child (VTE_TERMINAL (terminal), "echo $((6*7))-$TERM\r", -1);
+  WAIT_FOR (shell_shows ("42-xterm-256color"), "the shell's answer");
+
+  /* The PTY follows the widget's size. */
+  vte_terminal_feed_child (VTE_TERMINAL (terminal), "stty size\r", -1);
+  {
+    g_autofree char *expected = g_strdup_printf ("%ld %ld",
+                                                 vte_terminal_get_row_count (VTE_TERMINAL (terminal)),
+                                                 vte_terminal_get_column_count (VTE_TERMINAL (terminal)));
+
+    WAIT_FOR (shell_shows (expected), "the PTY size to match the terminal");
+  }
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "terminal");
+}
+
+static void
+on_load_changed (WebKitWebView   *web_view,
+                 WebKitLoadEvent  event,
+                 gboolean        *finished)
+{
+  if (event == WEBKIT_LOAD_FINISHED && g_strcmp0 (webkit_web_view_get_uri (web_view), "about:blank") != 0)
+    *finished = TRUE;
+}
+
+static void
+test_preview (void)
+{
+  CcPreviewPane *pane = state.window->preview_pane;
+  WebKitWebView *web_view = cc_preview_pane_get_web_view (pane);
+  gboolean finished = FALSE;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_getenv ("CC_TEST_NO_WEBKIT") != NULL)
+    {
+      g_test_skip ("WebKit's web process does not start under AddressSanitizer (CC_TEST_NO_WEBKIT)");
+      return;
+    }
+
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (state.window->view_stack), ==, "preview");
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to answer");
+  if (!cc_preview_pane_get_running (pane))
+    g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
+  g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "web");
+  g_assert_true (g_str_has_prefix (cc_preview_pane_get_url (pane), "http"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->dev_server_stack), ==, "stop");
+
+  WAIT_FOR (finished, "the page to load");
+  g_signal_handlers_disconnect_by_data (web_view, &finished);
+
+  webkit_web_view_evaluate_javascript (web_view, "document.title + '|' + document.body.innerText", -1,
+                                       NULL, NULL, NULL, cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  value = webkit_web_view_evaluate_javascript_finish (web_view, result, &error);
+  g_assert_no_error (error);
+  text = jsc_value_to_string (value);
+  g_assert_nonnull (strstr (text, "Hello from Code Canvas"));
+  snapshot_to_png (GTK_WIDGET (state.window), "preview.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.stop-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to stop");
+  g_assert_false (cc_preview_pane_get_running (pane));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  /* A private engine, and this process's profile pointed at it before GLib caches the
+   * user directories, so that the client finds the engine through its engine.json. */
+  state.engine = cc_test_engine_new ();
+  g_setenv ("HOME", cc_test_engine_get_home_dir (state.engine), TRUE);
+  g_setenv ("XDG_DATA_HOME", cc_test_engine_get_data_home (state.engine), TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", cc_test_engine_get_runtime_dir (state.engine), TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  /* GTest names the program by its path; WebKit builds its data directories from that name. */
+  g_set_prgname ("code-canvas-test");
+  /* Screenshots of finished states, not of transitions. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  adw_init ();
+  gtk_source_init ();
+
+  state.shots_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                      "screenshots", NULL);
+  g_mkdir_with_parents (state.shots_dir, 0755);
+
+  state.app = cc_application_new ();
+  g_application_set_flags (G_APPLICATION (state.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (state.app), NULL, &error);
+  g_assert_no_error (error);
+  /* No timeout needed while waiting below, but the loop must not block forever on nothing. */
+  g_timeout_add (100, wake_up, NULL);
+
+  g_test_add_func ("/app/window/first-run", test_first_run);
+  g_test_add_func ("/app/preferences/open", test_preferences);
+  g_test_add_func ("/app/new-project/node-template", test_new_project);
+  g_test_add_func ("/app/terminal/echo", test_terminal_echo);
+  g_test_add_func ("/app/terminal/cached-rerun", test_terminal_cached);
+  g_test_add_func ("/app/terminal/failing-command", test_terminal_failing);
+  g_test_add_func ("/app/editor/save", test_editor_save);
+  g_test_add_func ("/app/shell/pty", test_shell);
+  g_test_add_func ("/app/preview/dev-server", test_preview);
+
+  ret = g_test_run ();
+
+  if (state.window != NULL)
+    close_and_finalize (GTK_WINDOW (state.window));
+  g_application_quit (G_APPLICATION (state.app));
+  g_object_unref (state.app);
+  g_free (state.project_file);
+  g_free (state.shots_dir);
+  cc_test_engine_free (state.engine);
+  return ret;
+}

@@ -1,0 +1,442 @@
+/* test-cli.c: code-canvas-cli end to end — the real binary, a private engine, the real keyring
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "cc-keyring.h"
+#include "cc-test-engine.h"
+#include "cc-test-util.h"
+
+typedef struct
+{
+  CcTestEngine *engine;
+  char        **env;
+  char         *tmpdir;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->engine = cc_test_engine_new ();
+  f->env = cc_test_engine_dup_environ (f->engine);
+  f->tmpdir = cc_test_make_tmpdir ("cc-cli");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  cc_test_engine_free (f->engine);
+  g_strfreev (f->env);
+  cc_test_rm_rf (f->tmpdir);
+  g_free (f->tmpdir);
+}
+
+/* Runs code-canvas-cli with @args (NULL-terminated), feeding @input to its stdin. */
+static void
+run_cli (Fixture    *f,
+         const char *input,
+         Run        *run,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("CODE_CANVAS_CLI");
+  const char *arg;
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (ap, run);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, f->env);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, input ? input : "", NULL, cc_test_store_result_cb, &result);
+  g_subprocess_communicate_utf8_finish (process, cc_test_wait_result (&result), &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  if (run->status != 0)
+    g_test_message ("cli exit %d; stderr: %s", run->status, run->err);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+create_project (Fixture    *f,
+                const char *name,
+                const char *template_id)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli (f, NULL, &run, "project", "create", name, "--template", template_id, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, name));
+}
+
+static void
+test_help (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) exec_help = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  run_cli (f, NULL, &help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "Usage: code-canvas-cli"));
+  g_assert_nonnull (strstr (help.out, "exec"));
+  g_assert_nonnull (strstr (help.out, "dev"));
+
+  run_cli (f, NULL, &exec_help, "exec", "--help", NULL);
+  g_assert_cmpint (exec_help.status, ==, 0);
+  g_assert_nonnull (strstr (exec_help.out, "--no-cache"));
+
+  run_cli (f, NULL, &unknown, "frobnicate", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "--help"));
+
+  /* An unknown project says what to do. */
+  run_cli (f, NULL, &missing, "exec", "nope", "--", "true", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "project list"));
+}
+
+static void
+test_project (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) list = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) update = { 0 };
+  g_auto(Run) info2 = { 0 };
+  g_auto(Run) del = { 0 };
+  g_auto(Run) list2 = { 0 };
+  g_auto(Run) table = { 0 };
+  g_autoptr(JsonNode) projects = NULL;
+  g_autoptr(JsonNode) project = NULL;
+  g_autoptr(JsonNode) project2 = NULL;
+  JsonObject *object;
+
+  create_project (f, "alpha", "node");
+
+  run_cli (f, NULL, &list, "--json", "project", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  projects = parse_json (list.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (projects)), ==, 1);
+  object = json_array_get_object_element (json_node_get_array (projects), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "alpha");
+  g_assert_cmpint (json_object_get_int_member (object, "port"), ==, 3000);
+
+  run_cli (f, NULL, &table, "project", "list", NULL);
+  g_assert_nonnull (strstr (table.out, "NAME"));
+  g_assert_nonnull (strstr (table.out, "alpha"));
+
+  run_cli (f, NULL, &info, "project", "info", "alpha", "--json", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  project = parse_json (info.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (project), "template"), ==, "node");
+
+  run_cli (f, NULL, &update, "project", "update", "alpha", "--port", "4000", NULL);
+  g_assert_cmpint (update.status, ==, 0);
+  run_cli (f, NULL, &info2, "--json", "project", "info", "alpha", NULL);
+  project2 = parse_json (info2.out);
+  object = json_node_get_object (project2);
+  g_assert_cmpint (json_object_get_int_member (object, "port"), ==, 4000);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "alpha");
+  g_assert_cmpstr (json_object_get_string_member (object, "start_command"), ==, "PORT=$PORT node server.js");
+
+  run_cli (f, NULL, &del, "project", "delete", "alpha", NULL);
+  g_assert_cmpint (del.status, ==, 0);
+  run_cli (f, NULL, &list2, "--json", "project", "list", NULL);
+  g_assert_nonnull (strstr (list2.out, "[]") ? list2.out : strstr (list2.out, "[ ]"));
+}
+
+static void
+test_exec (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(Run) forced = { 0 };
+  g_auto(Run) cleared = { 0 };
+  g_auto(Run) after = { 0 };
+  g_autoptr(JsonNode) n1 = NULL;
+  g_autoptr(JsonNode) n2 = NULL;
+  g_autoptr(JsonNode) n3 = NULL;
+  g_autoptr(JsonNode) n4 = NULL;
+
+  create_project (f, "runner", "blank");
+
+  run_cli (f, NULL, &plain, "exec", "runner", "--", "echo out; echo err >&2; exit 3", NULL);
+  g_assert_cmpint (plain.status, ==, 3);
+  g_assert_cmpstr (plain.out, ==, "out\n");
+  g_assert_nonnull (strstr (plain.err, "err\n"));
+
+  run_cli (f, NULL, &first, "--json", "exec", "runner", "--", "date", "+%s%N", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  n1 = parse_json (first.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (n1), "cached"));
+
+  run_cli (f, NULL, &second, "--json", "exec", "runner", "--", "date", "+%s%N", NULL);
+  n2 = parse_json (second.out);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (n2), "cached"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (n1), "stdout"), ==,
+                   json_object_get_string_member (json_node_get_object (n2), "stdout"));
+
+  run_cli (f, NULL, &forced, "--json", "exec", "--no-cache", "runner", "--", "date", "+%s%N", NULL);
+  n3 = parse_json (forced.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (n3), "cached"));
+
+  run_cli (f, NULL, &cleared, "cache", "clear", "runner", NULL);
+  g_assert_cmpint (cleared.status, ==, 0);
+  run_cli (f, NULL, &after, "--json", "exec", "runner", "--", "date", "+%s%N", NULL);
+  n4 = parse_json (after.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (n4), "cached"));
+}
+
+static void
+test_files (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) write = { 0 };
+  g_auto(Run) read = { 0 };
+  g_auto(Run) ls = { 0 };
+  g_auto(Run) lsjson = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_autoptr(JsonNode) entries = NULL;
+  JsonArray *array;
+  gboolean found = FALSE;
+
+  create_project (f, "files", "blank");
+  run_cli (f, "line one\nline two\n", &write, "write", "files", "docs/note.txt", NULL);
+  g_assert_cmpint (write.status, ==, 0);
+  run_cli (f, NULL, &read, "read", "files", "docs/note.txt", NULL);
+  g_assert_cmpint (read.status, ==, 0);
+  g_assert_cmpstr (read.out, ==, "line one\nline two\n");
+
+  run_cli (f, NULL, &ls, "ls", "files", "docs", NULL);
+  g_assert_nonnull (strstr (ls.out, "note.txt"));
+  run_cli (f, NULL, &lsjson, "ls", "--json", "files", NULL);
+  entries = parse_json (lsjson.out);
+  array = json_node_get_array (entries);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "name"), "docs") == 0)
+      {
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, i), "type"), ==, "dir");
+        found = TRUE;
+      }
+  g_assert_true (found);
+
+  run_cli (f, NULL, &missing, "read", "files", "nothing.txt", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "code-canvas-cli:"));
+}
+
+static void
+test_setup_dev (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) setup = { 0 };
+  g_auto(Run) dev = { 0 };
+  g_auto(Run) exec = { 0 };
+  g_autofree char *dir = g_build_filename (f->tmpdir, "site", NULL);
+  g_autofree char *server = g_build_filename (dir, "server.js", NULL);
+  g_autofree char *git = g_build_filename (dir, ".git", NULL);
+  g_autofree char *git_file = g_build_filename (git, "HEAD", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (git, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (server,
+    "require('http').createServer((q, r) => { r.end('served from a folder'); })"
+    ".listen(Number(process.env.PORT), '0.0.0.0');\n", -1, NULL));
+  g_assert_true (g_file_set_contents (git_file, "ref: refs/heads/main\n", -1, NULL));
+
+  create_project (f, "site", "node");
+  run_cli (f, NULL, &setup, "setup", "site", dir, NULL);
+  g_assert_cmpint (setup.status, ==, 0);
+  g_assert_nonnull (strstr (setup.err, "set up"));
+
+  run_cli (f, NULL, &exec, "exec", "site", "--", "ls -A", NULL);
+  g_assert_nonnull (strstr (exec.out, "server.js"));
+  g_assert_null (strstr (exec.out, ".git"));
+
+  run_cli (f, NULL, &dev, "dev", "site", NULL);
+  g_assert_cmpint (dev.status, ==, 0);
+  url = g_strstrip (g_strdup (dev.out));
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+
+  /* The server keeps running after the CLI exits. */
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "served from a folder", 20);
+}
+
+static void
+test_history (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+  g_auto(Run) history = { 0 };
+  g_auto(Run) table = { 0 };
+  g_autoptr(JsonNode) records = NULL;
+  JsonArray *array;
+
+  create_project (f, "hist", "blank");
+  run_cli (f, NULL, &a, "exec", "hist", "--", "echo", "first", NULL);
+  run_cli (f, NULL, &b, "exec", "hist", "--", "echo", "second", NULL);
+  run_cli (f, NULL, &c, "exec", "hist", "--", "echo", "third", NULL);
+
+  run_cli (f, NULL, &history, "--json", "history", "hist", "--limit", "2", NULL);
+  g_assert_cmpint (history.status, ==, 0);
+  records = parse_json (history.out);
+  array = json_node_get_array (records);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "input"), ==, "echo third");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "input"), ==, "echo second");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "stdout"), ==, "third\n");
+
+  run_cli (f, NULL, &table, "history", "hist", NULL);
+  g_assert_nonnull (strstr (table.out, "STATUS"));
+  g_assert_nonnull (strstr (table.out, "echo first"));
+}
+
+static void
+test_key (Fixture *f, gconstpointer data)
+{
+  const char *key = "e2b_cli_test_key_4f0c2a";
+  g_auto(Run) set = { 0 };
+  g_auto(Run) clear = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *stored;
+
+  run_cli (f, key, &set, "key", "set", NULL);
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_null (strstr (set.out, key));
+  g_assert_null (strstr (set.err, key));
+  cc_keyring_lookup_async (CC_KEYRING_CONNECTION_E2B, NULL, cc_test_store_result_cb, &result);
+  stored = cc_keyring_lookup_finish (cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, key);
+  cc_keyring_key_free (stored);
+  g_clear_object (&result);
+
+  run_cli (f, NULL, &clear, "key", "clear", NULL);
+  g_assert_cmpint (clear.status, ==, 0);
+  cc_keyring_lookup_async (CC_KEYRING_CONNECTION_E2B, NULL, cc_test_store_result_cb, &result);
+  stored = cc_keyring_lookup_finish (cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+}
+
+static void
+test_engine (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) status = { 0 };
+  g_auto(Run) env = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+
+  run_cli (f, NULL, &status, "--json", "engine", "status", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  node = parse_json (status.out);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "running"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "url"), ==,
+                   cc_test_engine_get_url (f->engine));
+
+  run_cli (f, NULL, &env, "engine", "env", NULL);
+  g_assert_cmpint (env.status, ==, 0);
+  g_assert_nonnull (strstr (env.out, "E2B_API_URL="));
+  g_assert_nonnull (strstr (env.out, cc_test_engine_get_url (f->engine)));
+}
+
+static void
+test_sandbox (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) warm = { 0 };
+  g_auto(Run) status = { 0 };
+  g_auto(Run) kill = { 0 };
+  g_auto(Run) again = { 0 };
+
+  create_project (f, "box", "blank");
+  run_cli (f, NULL, &warm, "exec", "box", "--", "echo keep > keep.txt", NULL);
+  g_assert_cmpint (warm.status, ==, 0);
+  run_cli (f, NULL, &status, "sandbox", "status", "box", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_nonnull (strstr (status.out, "running"));
+  run_cli (f, NULL, &kill, "sandbox", "kill", "box", NULL);
+  g_assert_cmpint (kill.status, ==, 0);
+  /* A new sandbox, but the file written through "exec" is not part of the project's files:
+   * only setup and write are kept. The command still runs. */
+  run_cli (f, NULL, &again, "exec", "box", "--", "echo alive", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.out, ==, "alive\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/cli/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("help", test_help);
+  ADD ("project", test_project);
+  ADD ("exec", test_exec);
+  ADD ("files", test_files);
+  ADD ("setup-dev", test_setup_dev);
+  ADD ("history", test_history);
+  ADD ("key", test_key);
+  ADD ("engine", test_engine);
+  ADD ("sandbox", test_sandbox);
+
+  return g_test_run ();
+}

@@ -1,0 +1,79 @@
+/* cc-fault-proxy.h: a loopback HTTP proxy that injects faults, for tests
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Listens on 127.0.0.1 (free port) in front of a real server (the engine, or a recorded-fixture
+ * server) and passes requests through, unless a rule matches: then, for the next N matching
+ * requests, it answers a status with a body, resets the connection, stalls, truncates the
+ * response body after N bytes, answers malformed JSON or a wrong content type. Requests are
+ * matched on method and path prefix (the query is ignored). Each connection serves one request
+ * (responses carry Connection: close), so every request is seen and counted.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CC_FAULT_PASS,                  /* forward unchanged (counts, and consumes the rule) */
+  CC_FAULT_STATUS,                /* answer status + body (+ Retry-After) */
+  CC_FAULT_RESET,                 /* read the request, then reset the connection (RST) */
+  CC_FAULT_STALL,                 /* read the request, never answer */
+  CC_FAULT_TRUNCATE,              /* forward, cut the response body after N bytes, close */
+  CC_FAULT_MALFORMED_JSON,        /* 200 application/json with a broken body */
+  CC_FAULT_WRONG_CONTENT_TYPE,    /* 200 text/html */
+} CcFaultKind;
+
+typedef struct _CcFaultProxy CcFaultProxy;
+
+/* In front of @upstream_url ("http://127.0.0.1:<port>"); aborts the test on failure. */
+CcFaultProxy *cc_fault_proxy_new                    (const char   *upstream_url);
+void          cc_fault_proxy_free                   (CcFaultProxy *self);
+/* "http://127.0.0.1:<port>" */
+const char   *cc_fault_proxy_get_url                (CcFaultProxy *self);
+
+/* Rules apply to the next @count matching requests (0 = every one), in the order added.
+ * @method NULL matches any method; @path_prefix NULL matches any path. */
+void          cc_fault_proxy_add_status             (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count,
+                                                     guint         status,
+                                                     guint         retry_after_seconds,
+                                                     const char   *json_body);
+void          cc_fault_proxy_add_reset              (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count);
+void          cc_fault_proxy_add_stall              (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count);
+void          cc_fault_proxy_add_truncate           (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count,
+                                                     gsize         after_bytes);
+void          cc_fault_proxy_add_malformed_json     (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count);
+void          cc_fault_proxy_add_wrong_content_type (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count);
+/* Drops every rule (stalled connections stay stalled until the proxy is freed). */
+void          cc_fault_proxy_clear_rules            (CcFaultProxy *self);
+
+/* Requests seen (forwarded or faulted) matching @method/@path_prefix since the last reset. */
+guint         cc_fault_proxy_count                  (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix);
+void          cc_fault_proxy_reset_counts           (CcFaultProxy *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcFaultProxy, cc_fault_proxy_free)
+
+G_END_DECLS

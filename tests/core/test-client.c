@@ -1,0 +1,868 @@
+/* test-client.c: the contract API end to end, against a private engine and a real store
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "cc-client.h"
+#include "cc-sandbox-error.h"
+#include "test-client-util.h"
+#include "cc-test-engine.h"
+#include "cc-test-util.h"
+
+/* ---- projects ---------------------------------------------------------------------------- */
+
+static void
+test_project_crud (ClientFixture *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) info = NULL;
+  g_autoptr(CcProject) changes = NULL;
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *projects = cc_client_get_projects (f->client);
+
+  project = cc_test_create_project (f, "crud", CC_TEMPLATE_NODE);
+  g_assert_cmpstr (cc_project_get_template (project), ==, "node");
+  g_assert_cmpuint (cc_project_get_port (project), ==, 3000);
+  g_assert_cmpstr (cc_project_get_start_command (project), ==, "PORT=$PORT node server.js");
+  g_assert_cmpuint (g_list_model_get_n_items (projects), ==, 1);
+  g_assert_true (cc_client_find_project (f->client, "crud") != NULL);
+  g_assert_true (cc_client_find_project (f->client, cc_project_get_id (project)) != NULL);
+
+  cc_client_get_project_info_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  info = cc_client_get_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_project_get_name (info), ==, "crud");
+  g_clear_object (&result);
+
+  /* Partial update: only the name changes, the port stays although the copy says otherwise. */
+  changes = cc_project_copy (info);
+  cc_project_set_name (changes, "renamed");
+  cc_project_set_port (changes, 9999);
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_NAME, NULL, cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_project_get_name (updated), ==, "renamed");
+  g_assert_cmpuint (cc_project_get_port (updated), ==, 3000);
+  g_assert_cmpint (cc_project_get_updated_at (updated), >=, cc_project_get_updated_at (info));
+  g_assert_true (cc_client_find_project (f->client, "renamed") != NULL);
+  g_assert_null (cc_client_find_project (f->client, "crud"));
+  g_clear_object (&result);
+
+  /* A bad port is refused before the store. */
+  cc_project_set_port (changes, 0);
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_PORT, NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  cc_client_delete_project_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_delete_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (projects), ==, 0);
+  g_clear_object (&result);
+
+  cc_client_get_project_info_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_client_get_project_info_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_project_bad_template (ClientFixture *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_client_create_project_async (f->client, "x", CC_CONNECTION_LOCAL, NULL, "cobol", NULL, 0, NULL,
+                                  cc_test_store_result_cb, &result);
+  g_assert_null (cc_client_create_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (g_list_model_get_n_items (cc_client_get_projects (f->client)), ==, 0);
+}
+
+/* ---- execute ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GString *out;
+  GString *err;
+  guint    chunks;
+  gboolean finished;
+  guint    started_pid;
+} Seen;
+
+static void
+seen_stdout (CcExecution *execution, GBytes *chunk, Seen *seen)
+{
+  g_assert_false (seen->finished);
+  g_string_append_len (seen->out, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  seen->chunks++;
+}
+
+static void
+seen_stderr (CcExecution *execution, GBytes *chunk, Seen *seen)
+{
+  g_string_append_len (seen->err, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+}
+
+static void
+seen_finished (CcExecution *execution, Seen *seen)
+{
+  seen->finished = TRUE;
+}
+
+static void
+seen_started (CcExecution *execution, guint pid, Seen *seen)
+{
+  seen->started_pid = pid;
+}
+
+static void
+test_execute_basic (ClientFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "exec", NULL);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+  g_autoptr(GBytes) out = NULL;
+  Seen seen = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
+
+  execution = cc_client_execute (f->client, cc_project_get_id (project),
+                                 "echo out; echo err >&2; exit 3", CC_EXECUTE_FLAGS_DEFAULT);
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_PENDING);
+  g_signal_connect (execution, "stdout", G_CALLBACK (seen_stdout), &seen);
+  g_signal_connect (execution, "stderr", G_CALLBACK (seen_stderr), &seen);
+  g_signal_connect (execution, "finished", G_CALLBACK (seen_finished), &seen);
+  g_signal_connect (execution, "started", G_CALLBACK (seen_started), &seen);
+  cc_test_wait_execution (execution);
+
+  g_assert_true (seen.finished);
+  g_assert_cmpuint (seen.started_pid, >, 0);
+  g_assert_cmpstr (seen.out->str, ==, "out\n");
+  g_assert_cmpstr (seen.err->str, ==, "err\n");
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 3);
+  g_assert_false (cc_execution_get_cached (execution));
+  g_assert_nonnull (cc_execution_get_id (execution));
+  out = cc_execution_dup_stdout (execution);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "out\n", 4);
+
+  cc_test_flush (f);
+  history = cc_test_history (f, cc_project_get_id (project), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
+  record = g_list_model_get_item (history, 0);
+  g_assert_cmpstr (cc_operation_get_id (record), ==, cc_execution_get_id (execution));
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_SUCCESS);
+  g_assert_cmpint (cc_operation_get_exit_code (record), ==, 3);
+  g_assert_cmpstr (cc_operation_get_stdout (record), ==, "out\n");
+  g_assert_cmpstr (cc_operation_get_stderr (record), ==, "err\n");
+  g_assert_cmpstr (cc_operation_get_input (record), ==, "echo out; echo err >&2; exit 3");
+
+  g_string_free (seen.out, TRUE);
+  g_string_free (seen.err, TRUE);
+}
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+static void
+test_execute_cache (ClientFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "cache", NULL);
+  const char *id = cc_project_get_id (project);
+  g_autoptr(CcExecution) first = NULL;
+  g_autoptr(CcExecution) second = NULL;
+  g_autoptr(CcExecution) uncached = NULL;
+  g_autoptr(CcExecution) failing = NULL;
+  g_autoptr(CcExecution) failing2 = NULL;
+  g_autoptr(CcExecution) expired = NULL;
+  g_autoptr(CcExecution) cleared = NULL;
+  g_autoptr(GBytes) out1 = NULL;
+  g_autoptr(GBytes) out2 = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) newest = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+
+  cc_store_set_clock (cc_client_get_store (f->client), fake_clock, &now);
+
+  first = cc_test_run (f, id, "date +%s%N", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_false (cc_execution_get_cached (first));
+  cc_test_flush (f);
+  second = cc_test_run (f, id, "date +%s%N", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_true (cc_execution_get_cached (second));
+  g_assert_cmpint (cc_execution_get_pid (second), ==, 0);
+  out1 = cc_execution_dup_stdout (first);
+  out2 = cc_execution_dup_stdout (second);
+  g_assert_true (g_bytes_equal (out1, out2));
+  g_assert_cmpint (cc_execution_get_exit_code (second), ==, 0);
+
+  /* The hit is recorded too, with the cached flag. */
+  cc_test_flush (f);
+  history = cc_test_history (f, id, 1);
+  newest = g_list_model_get_item (history, 0);
+  g_assert_true (cc_operation_get_cached (newest));
+  g_assert_cmpstr (cc_operation_get_id (newest), ==, cc_execution_get_id (second));
+
+  /* Without the flag the sandbox runs it. */
+  uncached = cc_test_run (f, id, "date +%s%N", CC_EXECUTE_FLAGS_NONE);
+  g_assert_false (cc_execution_get_cached (uncached));
+
+  /* Failures are never cached. */
+  failing = cc_test_run (f, id, "echo nope; exit 1", CC_EXECUTE_FLAGS_USE_CACHE);
+  cc_test_flush (f);
+  failing2 = cc_test_run (f, id, "echo nope; exit 1", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_false (cc_execution_get_cached (failing2));
+  g_assert_cmpint (cc_execution_get_exit_code (failing2), ==, 1);
+
+  /* Past the TTL the entry is not served. */
+  now += (gint64) (CC_STORE_DEFAULT_CACHE_TTL + 60) * G_USEC_PER_SEC;
+  expired = cc_test_run (f, id, "date +%s%N", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_false (cc_execution_get_cached (expired));
+  cc_test_flush (f);
+
+  /* Clearing the command's cache makes the next run real again. */
+  cc_client_clear_cache_async (f->client, id, "date +%s%N", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_clear_cache_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  cleared = cc_test_run (f, id, "date +%s%N", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_false (cc_execution_get_cached (cleared));
+  cc_test_flush (f);
+  cc_store_set_clock (cc_client_get_store (f->client), NULL, NULL);
+}
+
+static void
+test_history_order_limit (ClientFixture *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "hist", NULL);
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GListModel) all = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *command = g_strdup_printf ("echo %u", i);
+      g_autoptr(CcExecution) execution = cc_test_run (f, cc_project_get_id (project), command,
+                                                      CC_EXECUTE_FLAGS_NONE);
+    }
+  cc_test_flush (f);
+  history = cc_test_history (f, cc_project_get_id (project), 3);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (history, i);
+      g_autofree char *expected = g_strdup_printf ("echo %u", 4 - i);
+
+      g_assert_cmpstr (cc_operation_get_input (op), ==, expected);
+    }
+  all = cc_test_history (f, cc_project_get_id (project), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 5);
+}
+
+static void
+test_execute_cancel (ClientFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "cancel", NULL);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(CcExecution) check = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+
+  execution = cc_client_execute (f->client, cc_project_get_id (project), "sleep 4242", CC_EXECUTE_FLAGS_NONE);
+  while (cc_execution_get_state (execution) == CC_EXECUTION_STATE_PENDING)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_RUNNING);
+  cc_execution_cancel (execution);
+  cc_execution_wait_async (execution, NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_execution_wait_finish (execution, cc_test_wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_CANCELLED);
+
+  /* The remote process is gone, not just our stream. */
+  check = cc_test_run (f, cc_project_get_id (project), "pgrep -f 'sleep [4]242' || echo gone",
+                       CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (check);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "gone\n", 5);
+
+  cc_test_flush (f);
+  history = cc_test_history (f, cc_project_get_id (project), 0);
+  record = g_list_model_get_item (history, 1);
+  g_assert_cmpstr (cc_operation_get_input (record), ==, "sleep 4242");
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+  g_assert_nonnull (cc_operation_get_error (record));
+}
+
+static void
+test_execute_reattach (ClientFixture *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "reattach", NULL);
+  g_autoptr(CcExecution) first = NULL;
+  g_autoptr(CcExecution) again = NULL;
+  Seen seen = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = cc_client_execute (f->client, cc_project_get_id (project),
+                             "for i in $(seq 1 15); do echo tick; sleep 0.1; done; echo done",
+                             CC_EXECUTE_FLAGS_NONE);
+  while (cc_execution_get_state (first) == CC_EXECUTION_STATE_PENDING)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (cc_execution_get_pid (first), >, 0);
+
+  again = cc_client_reattach (f->client, cc_project_get_id (project), cc_execution_get_pid (first),
+                              cc_execution_get_id (first));
+  g_signal_connect (again, "stdout", G_CALLBACK (seen_stdout), &seen);
+  cc_execution_wait_async (again, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_wait_finish (again, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_execution_get_exit_code (again), ==, 0);
+  g_assert_true (g_str_has_suffix (seen.out->str, "done\n"));
+  g_assert_cmpuint (cc_execution_get_pid (again), ==, cc_execution_get_pid (first));
+  cc_test_wait_execution (first);
+  cc_test_flush (f);
+  g_string_free (seen.out, TRUE);
+  g_string_free (seen.err, TRUE);
+}
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+static void
+test_files_roundtrip (ClientFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "files", NULL);
+  const char *id = cc_project_get_id (project);
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GListModel) entries = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+  guint8 bytes[512];
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) (i * 7);
+  content = g_bytes_new (bytes, sizeof bytes);
+  cc_client_write_file_async (f->client, id, "dir/bin.dat", content, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_write_file_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_read_file_async (f->client, id, "dir/bin.dat", NULL, cc_test_store_result_cb, &result);
+  back = cc_client_read_file_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (content, back));
+  g_clear_object (&result);
+
+  cc_client_make_dir_async (f->client, id, "made/deep", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_make_dir_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_client_make_dir_async (f->client, id, "made/deep", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_make_dir_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_move_async (f->client, id, "dir/bin.dat", "made/moved.dat", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_move_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_list_dir_async (f->client, id, "made", 1, NULL, cc_test_store_result_cb, &result);
+  entries = cc_client_list_dir_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 2);
+  {
+    g_autoptr(GFileInfo) first = g_list_model_get_item (entries, 0);
+    g_autoptr(GFileInfo) second = g_list_model_get_item (entries, 1);
+
+    /* Directories first. */
+    g_assert_cmpstr (g_file_info_get_name (first), ==, "deep");
+    g_assert_cmpint (g_file_info_get_file_type (first), ==, G_FILE_TYPE_DIRECTORY);
+    g_assert_cmpstr (g_file_info_get_name (second), ==, "moved.dat");
+    g_assert_cmpint (g_file_info_get_size (second), ==, sizeof bytes);
+    g_assert_true (g_str_has_suffix (g_file_info_get_attribute_string (second, "cc::path"), "/made/moved.dat"));
+    found = TRUE;
+  }
+  g_assert_true (found);
+
+  cc_client_remove_async (f->client, id, "made", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_remove_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* A missing file is NOT_FOUND, and its record says error. */
+  cc_client_read_file_async (f->client, id, "made/moved.dat", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_client_read_file_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+  cc_test_flush (f);
+  history = cc_test_history (f, id, 1);
+  record = g_list_model_get_item (history, 0);
+  g_assert_cmpint (cc_operation_get_operation_type (record), ==, CC_OPERATION_TYPE_FILE_READ);
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+}
+
+/* ---- setup, dev server ------------------------------------------------------------------- */
+
+static void
+setup_progress (CcSetupPhase phase, guint64 done, guint64 total, GBytes *output, gpointer user_data)
+{
+  guint64 *max_done = user_data;
+
+  if (phase == CC_SETUP_PHASE_UPLOAD)
+    {
+      g_assert_cmpuint (done, <=, total);
+      *max_done = MAX (*max_done, done);
+    }
+}
+
+static void
+test_setup_many_files (ClientFixture *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "many", NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  g_autoptr(CcExecution) count = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 max_done = 0;
+  guint64 total = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("src/part%03u/file%u.txt", i % 17, i);
+      char *text = g_strdup_printf ("file %u\n", i);
+
+      total += strlen (text);
+      g_ptr_array_add (files, cc_project_file_new_take (path, text, strlen (text)));
+    }
+  g_ptr_array_add (files, cc_project_file_new_take ("requirements.txt", g_strdup (""), 0));
+  /* No pip here: the install step of this project is a custom command. */
+  g_ptr_array_remove_index (files, files->len - 1);
+
+  cc_client_setup_project_async (f->client, cc_project_get_id (project), files, setup_progress, &max_done,
+                                 NULL, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_setup_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (max_done, >, total);   /* multipart framing included */
+
+  count = cc_test_run (f, cc_project_get_id (project), "find src -type f | wc -l", CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (count);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "300\n", 4);
+  cc_test_flush (f);
+}
+
+static void
+test_dev_server_node (ClientFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "web", CC_TEMPLATE_NODE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *page = NULL;
+
+  cc_client_setup_project_async (f->client, cc_project_get_id (project), NULL, NULL, NULL, NULL, NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_setup_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL, cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_nonnull (cc_client_get_dev_server (f->client, cc_project_get_id (project)));
+  g_clear_object (&result);
+
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (page, "Hello from Code Canvas"));
+  g_clear_object (&result);
+
+  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_null (cc_client_get_dev_server (f->client, cc_project_get_id (project)));
+  cc_test_flush (f);
+}
+
+static void
+test_dev_server_exits (ClientFixture *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "broken", CC_TEMPLATE_PYTHON);
+  g_autoptr(CcProject) changes = cc_project_copy (project);
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  cc_project_set_start_command (changes, "echo 'cannot start: boom' >&2; exit 4");
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_START_COMMAND, NULL, cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL, cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_null (url);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED);
+  g_assert_nonnull (strstr (error->message, "boom"));
+  g_assert_nonnull (strstr (error->message, "4"));
+  cc_test_flush (f);
+}
+
+/* ---- sandbox lifecycle ------------------------------------------------------------------- */
+
+static void
+on_recreated (CcClient *client, const char *project_id, const char *sandbox_id, char **out)
+{
+  g_free (*out);
+  *out = g_strdup (sandbox_id);
+}
+
+static void
+test_sandbox_recreated (ClientFixture *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "phoenix", NULL);
+  const char *id = cc_project_get_id (project);
+  g_autoptr(GBytes) content = g_bytes_new_static ("kept\n", 5);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcExecution) after = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(CcProject) info = NULL;
+  g_autofree char *recreated = NULL;
+  g_autofree char *old_sandbox = NULL;
+
+  g_signal_connect (f->client, "sandbox-recreated", G_CALLBACK (on_recreated), &recreated);
+  cc_client_write_file_async (f->client, id, "notes/keep.txt", content, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_write_file_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_RUNNING);
+  g_assert_null (recreated);
+
+  info = cc_test_get_project (f, id);
+  old_sandbox = g_strdup (cc_project_get_sandbox_id (info));
+  g_clear_object (&info);
+
+  /* Killed behind the client's back (as by expiry on a service without auto-pause). */
+  cc_test_kill_sandbox_directly (f, old_sandbox);
+
+  after = cc_test_run (f, id, "cat notes/keep.txt", CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (after);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "kept\n", 5);
+  g_assert_nonnull (recreated);
+  info = cc_test_get_project (f, id);
+  g_assert_cmpstr (cc_project_get_sandbox_id (info), ==, recreated);
+  g_assert_cmpstr (recreated, !=, old_sandbox);
+  g_signal_handlers_disconnect_by_data (f->client, &recreated);
+  cc_test_flush (f);
+}
+
+static void
+test_sandbox_lifecycle (ClientFixture *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "life", NULL);
+  const char *id = cc_project_get_id (project);
+  g_autoptr(CcExecution) one = NULL;
+  g_autoptr(CcExecution) two = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 end;
+
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_NONE);
+  one = cc_test_run (f, id, "echo one > one.txt", CC_EXECUTE_FLAGS_NONE);
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_RUNNING);
+  end = cc_client_get_sandbox_end_time (f->client, id);
+  g_assert_cmpint (end, >, g_get_real_time ());
+
+  cc_client_extend_sandbox_async (f->client, id, 1200, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_extend_sandbox_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_client_get_sandbox_end_time (f->client, id), >, end);
+  g_clear_object (&result);
+
+  cc_client_pause_sandbox_async (f->client, id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_pause_sandbox_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_PAUSED);
+  g_clear_object (&result);
+
+  /* The next use resumes it, files intact. */
+  two = cc_test_run (f, id, "cat one.txt", CC_EXECUTE_FLAGS_NONE);
+  {
+    g_autoptr(GBytes) out = cc_execution_dup_stdout (two);
+    g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "one\n", 4);
+  }
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_RUNNING);
+
+  cc_client_kill_sandbox_async (f->client, id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_kill_sandbox_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_EXPIRED);
+  cc_test_flush (f);
+}
+
+/* ---- engine ------------------------------------------------------------------------------ */
+
+static void
+test_engine_status (ClientFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcEngineStatus) status = NULL;
+  g_autofree char *env = NULL;
+
+  cc_client_get_engine_status_async (f->client, FALSE, NULL, cc_test_store_result_cb, &result);
+  status = cc_client_get_engine_status_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (status->running);
+  g_assert_cmpstr (status->url, ==, cc_test_engine_get_url (f->engine));
+  g_assert_cmpint (status->isolated, ==, g_strcmp0 (cc_test_engine_get_isolation (f->engine), "none") != 0);
+  g_clear_object (&result);
+
+  cc_client_get_engine_env_async (f->client, NULL, cc_test_store_result_cb, &result);
+  env = cc_client_get_engine_env_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (env, cc_test_engine_get_url (f->engine)));
+}
+
+static void
+test_execute_deadline (ClientFixture *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "deadline", NULL);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+
+  g_object_set (f->client, "command-timeout", 1, NULL);
+  execution = cc_client_execute (f->client, cc_project_get_id (project), "sleep 30", CC_EXECUTE_FLAGS_NONE);
+  cc_execution_wait_async (execution, NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_execution_wait_finish (execution, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_DEADLINE);
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_FAILED);
+  g_object_set (f->client, "command-timeout", 0, NULL);
+  cc_test_flush (f);
+  history = cc_test_history (f, cc_project_get_id (project), 1);
+  record = g_list_model_get_item (history, 0);
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+}
+
+static void
+test_execute_stdin (ClientFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "stdin", NULL);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static ("hello stdin\n", 12);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  execution = cc_client_execute (f->client, cc_project_get_id (project), "cat", CC_EXECUTE_FLAGS_STDIN);
+  while (cc_execution_get_state (execution) == CC_EXECUTION_STATE_PENDING)
+    g_main_context_iteration (NULL, TRUE);
+  cc_execution_send_stdin_async (execution, input, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_send_stdin_finish (execution, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_execution_close_stdin_async (execution, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_close_stdin_finish (execution, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  cc_test_wait_execution (execution);
+  out = cc_execution_dup_stdout (execution);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "hello stdin\n", 12);
+  g_assert_false (cc_execution_get_cached (execution));
+  cc_test_flush (f);
+}
+
+static void
+collect_pty (CcRemoteProcess *process, GBytes *chunk, GString *text)
+{
+  g_string_append_len (text, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+}
+
+static void
+test_shell (ClientFixture *f,
+            gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "shell", NULL);
+  g_autoptr(CcRemoteProcess) shell = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static ("echo TERM=$TERM; exit 7\n", 24);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  int exit_code = 0;
+
+  cc_client_open_shell_async (f->client, cc_project_get_id (project), 100, 30, NULL, cc_test_store_result_cb, &result);
+  shell = cc_client_open_shell_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (cc_remote_process_get_is_pty (shell));
+  g_signal_connect (shell, "pty", G_CALLBACK (collect_pty), text);
+  g_clear_object (&result);
+
+  cc_remote_process_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_resize_finish (shell, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_remote_process_send_input_async (shell, input, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_send_input_finish (shell, cc_test_wait_result (&result), &error));
+  g_clear_object (&result);
+  cc_remote_process_wait_async (shell, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_wait_finish (shell, cc_test_wait_result (&result), &exit_code, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (exit_code, ==, 7);
+  g_assert_nonnull (strstr (text->str, "TERM=xterm-256color"));
+}
+
+typedef struct
+{
+  char *path;
+  GFileMonitorEvent event;
+} WatchSeen;
+
+static void
+on_file_changed (CcClient *client, const char *project_id, const char *path, GFileMonitorEvent event,
+                 WatchSeen *seen)
+{
+  if (seen->path == NULL && g_str_has_suffix (path, "watched.txt"))
+    {
+      seen->path = g_strdup (path);
+      seen->event = event;
+    }
+}
+
+static void
+test_watch_dir (ClientFixture *f,
+                gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "watch", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CcExecution) first = NULL;
+  g_autoptr(CcExecution) touch = NULL;
+  WatchSeen seen = { NULL, 0 };
+
+  first = cc_test_run (f, cc_project_get_id (project), "mkdir -p w", CC_EXECUTE_FLAGS_NONE);
+  g_signal_connect (f->client, "file-changed", G_CALLBACK (on_file_changed), &seen);
+  cc_client_watch_dir (f->client, cc_project_get_id (project), "w", TRUE, cancellable);
+  /* Writing again until the watch (set up asynchronously) reports it. */
+  while (seen.path == NULL)
+    {
+      g_clear_object (&touch);
+      touch = cc_test_run (f, cc_project_get_id (project), "echo x >> w/watched.txt", CC_EXECUTE_FLAGS_NONE);
+    }
+  g_assert_true (seen.event == G_FILE_MONITOR_EVENT_CREATED || seen.event == G_FILE_MONITOR_EVENT_CHANGED);
+  g_cancellable_cancel (cancellable);
+  g_signal_handlers_disconnect_by_data (f->client, &seen);
+  g_free (seen.path);
+  cc_test_flush (f);
+}
+
+static void
+test_upload_download (ClientFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "transfer", NULL);
+  g_autofree char *local = g_build_filename (f->tmpdir, "local.bin", NULL);
+  g_autofree char *back = g_build_filename (f->tmpdir, "back.bin", NULL);
+  g_autoptr(GFile) local_file = g_file_new_for_path (local);
+  g_autoptr(GFile) back_file = g_file_new_for_path (back);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_in = g_malloc (300000);
+  g_autofree char *data_out = NULL;
+  gsize length = 0;
+  GFile *files[1];
+
+  for (gsize i = 0; i < 300000; i++)
+    data_in[i] = (char) (i % 251);
+  g_assert_true (g_file_set_contents (local, data_in, 300000, NULL));
+  files[0] = local_file;
+  cc_client_upload_async (f->client, cc_project_get_id (project), files, 1, "up", NULL, NULL, NULL,
+                          cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_upload_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_download_async (f->client, cc_project_get_id (project), "up/local.bin", back_file, NULL,
+                            cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_download_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (back, &data_out, &length, NULL));
+  g_assert_cmpmem (data_in, 300000, data_out, length);
+  cc_test_flush (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cc_test_client_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/core/client/" path, ClientFixture, NULL, cc_test_client_setup, func, cc_test_client_teardown)
+
+  ADD ("project/crud", test_project_crud);
+  ADD ("project/bad-template", test_project_bad_template);
+  ADD ("execute/basic", test_execute_basic);
+  ADD ("execute/cache", test_execute_cache);
+  ADD ("execute/cancel", test_execute_cancel);
+  ADD ("execute/reattach", test_execute_reattach);
+  ADD ("history/order-limit", test_history_order_limit);
+  ADD ("files/roundtrip", test_files_roundtrip);
+  ADD ("setup/many-files", test_setup_many_files);
+  ADD ("dev-server/node", test_dev_server_node);
+  ADD ("dev-server/exits", test_dev_server_exits);
+  ADD ("sandbox/recreated", test_sandbox_recreated);
+  ADD ("sandbox/lifecycle", test_sandbox_lifecycle);
+  ADD ("engine/status", test_engine_status);
+  ADD ("execute/deadline", test_execute_deadline);
+  ADD ("execute/stdin", test_execute_stdin);
+  ADD ("shell/pty", test_shell);
+  ADD ("files/watch", test_watch_dir);
+  ADD ("files/upload-download", test_upload_download);
+
+  return g_test_run ();
+}

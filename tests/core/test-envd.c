@@ -1,0 +1,678 @@
+/* test-envd.c: the sandbox daemon client against the real engine
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "cc-connection.h"
+#include "cc-envd.h"
+#include "cc-sandbox-api.h"
+#include "cc-sandbox-error.h"
+#include "cc-test-engine.h"
+#include "cc-test-util.h"
+
+typedef struct
+{
+  CcTestEngine  *engine;
+  CcConnection  *connection;
+  CcSandboxInfo *info;
+  CcEnvd        *envd;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->engine = cc_test_engine_new ();
+  f->connection = cc_connection_new_local (cc_test_engine_get_url (f->engine),
+                                           cc_test_engine_get_api_key (f->engine));
+  api = cc_sandbox_api_new (f->connection);
+  cc_sandbox_api_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                               cc_test_store_result_cb, &result);
+  f->info = cc_sandbox_api_create_finish (api, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  f->envd = cc_envd_new_for_sandbox (f->connection, f->info);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->envd);
+  g_clear_pointer (&f->info, cc_sandbox_info_unref);
+  g_assert_finalize_object (f->connection);
+  cc_test_engine_free (f->engine);
+}
+
+/* Output collected from the signals, chunk by chunk. */
+typedef struct
+{
+  GString *out;
+  GString *err;
+  GString *pty;
+  guint    chunks;
+  gboolean exited;
+} Output;
+
+static void
+on_chunk (CcRemoteProcess *process,
+          GBytes          *bytes,
+          GString         *into)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  g_string_append_len (into, data, len);
+}
+
+static void
+on_exited (CcRemoteProcess *process,
+           Output          *output)
+{
+  output->exited = TRUE;
+}
+
+static void
+output_init (Output *output)
+{
+  output->out = g_string_new (NULL);
+  output->err = g_string_new (NULL);
+  output->pty = g_string_new (NULL);
+}
+
+static void
+output_clear (Output *output)
+{
+  g_string_free (output->out, TRUE);
+  g_string_free (output->err, TRUE);
+  g_string_free (output->pty, TRUE);
+}
+
+static void
+output_connect (Output          *output,
+                CcRemoteProcess *process)
+{
+  g_signal_connect (process, "stdout", G_CALLBACK (on_chunk), output->out);
+  g_signal_connect (process, "stderr", G_CALLBACK (on_chunk), output->err);
+  g_signal_connect (process, "pty", G_CALLBACK (on_chunk), output->pty);
+  g_signal_connect (process, "exited", G_CALLBACK (on_exited), output);
+}
+
+static CcRemoteProcess *
+start (CcEnvd        *envd,
+       CcProcessSpec *spec,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_envd_start_process_async (envd, spec, NULL, cc_test_store_result_cb, &result);
+  return cc_envd_start_process_finish (envd, cc_test_wait_result (&result), error);
+}
+
+static gboolean
+wait_process (CcRemoteProcess *process,
+              int             *exit_code,
+              GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_remote_process_wait_async (process, NULL, cc_test_store_result_cb, &result);
+  return cc_remote_process_wait_finish (process, cc_test_wait_result (&result), exit_code, error);
+}
+
+static void
+send_input (CcRemoteProcess *process,
+            const char      *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_remote_process_send_input_async (process, bytes, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_send_input_finish (process, cc_test_wait_result (&result),
+                                                      &error));
+  g_assert_no_error (error);
+}
+
+static void
+wait_for_text (GString    *buffer,
+               const char *text)
+{
+  while (strstr (buffer->str, text) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_streamed_output (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("echo first; read line; "
+                                                               "echo \"got $line\"");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+  int code = -5;
+
+  output_init (&output);
+  spec->stdin_open = TRUE;
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cc_remote_process_get_pid (process), >, 0);
+  output_connect (&output, process);
+
+  /* The first line arrives while the process still waits for its input. */
+  wait_for_text (output.out, "first\n");
+  g_assert_false (output.exited);
+  g_assert_true (cc_remote_process_get_is_streaming (process));
+
+  send_input (process, "hello\n");
+  g_assert_true (wait_process (process, &code, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, 0);
+  g_assert_true (output.exited);
+  g_assert_cmpstr (output.out->str, ==, "first\ngot hello\n");
+  g_assert_true (cc_remote_process_get_exited (process));
+  g_assert_null (cc_remote_process_get_end_error (process));
+  output_clear (&output);
+}
+
+static void
+test_exit_code_stderr (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("echo oops >&2; exit 3");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+  int code = 0;
+
+  output_init (&output);
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  output_connect (&output, process);
+  g_assert_true (wait_process (process, &code, &error));
+  g_assert_cmpint (code, ==, 3);
+  g_assert_cmpstr (output.err->str, ==, "oops\n");
+  g_assert_cmpstr (output.out->str, ==, "");
+  g_assert_cmpstr (cc_remote_process_get_end_error (process), ==, "exit status 3");
+  output_clear (&output);
+}
+
+static void
+test_cwd_env (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("pwd; echo \"$GREETING\"");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(CcProcessSpec) bad = cc_process_spec_new_command ("true");
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+
+  output_init (&output);
+  spec->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (spec->envs, g_strdup ("GREETING"), g_strdup ("bonjour"));
+  spec->cwd = g_strdup ("/tmp");
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  output_connect (&output, process);
+  g_assert_true (wait_process (process, NULL, &error));
+  g_assert_cmpstr (output.out->str, ==, "/tmp\nbonjour\n");
+
+  bad->cwd = g_strdup ("/does/not/exist");
+  g_assert_null (start (f->envd, bad, &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT);
+  output_clear (&output);
+}
+
+static void
+test_deadline (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("echo started; sleep 30");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec->timeout_ms = 700;
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  g_assert_false (wait_process (process, NULL, &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_DEADLINE);
+}
+
+static void
+test_kill_and_list (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("sleep 30");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GPtrArray) processes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+  int code = 0;
+
+  spec->timeout_ms = 0;
+  spec->tag = g_strdup ("sleeper");
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+
+  cc_envd_list_processes_async (f->envd, NULL, cc_test_store_result_cb, &result);
+  processes = cc_envd_list_processes_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < processes->len; i++)
+    {
+      CcProcessInfo *info = g_ptr_array_index (processes, i);
+
+      if (info->pid == cc_remote_process_get_pid (process))
+        {
+          found = TRUE;
+          g_assert_cmpstr (info->cmd, ==, "/bin/bash");
+          g_assert_cmpstr (info->args[2], ==, "sleep 30");
+        }
+    }
+  g_assert_true (found);
+  g_clear_object (&result);
+
+  cc_remote_process_kill_async (process, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_kill_finish (process, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_true (wait_process (process, &code, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, -1);
+  g_assert_false (cc_remote_process_get_exited (process));
+
+  /* The process is gone: signalling it again is "not found". */
+  cc_envd_send_signal_async (f->envd, cc_remote_process_get_pid (process), CC_SIGNAL_SIGKILL,
+                             NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_envd_send_signal_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+}
+
+static void
+test_close_stdin (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("cat");
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+
+  output_init (&output);
+  spec->stdin_open = TRUE;
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  output_connect (&output, process);
+  send_input (process, "abc");
+  cc_remote_process_close_stdin_async (process, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_close_stdin_finish (process, cc_test_wait_result (&result),
+                                                       &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_process (process, NULL, &error));
+  g_assert_cmpstr (output.out->str, ==, "abc");
+  output_clear (&output);
+}
+
+static void
+test_reattach (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("read x; echo \"after $x\"");
+  g_autoptr(CcRemoteProcess) first = NULL;
+  g_autoptr(CcRemoteProcess) second = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+  int code = -5;
+
+  output_init (&output);
+  spec->stdin_open = TRUE;
+  spec->timeout_ms = 0;
+  first = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+
+  /* Dropping the stream does not stop the process. */
+  cc_remote_process_disconnect (first);
+  g_assert_false (wait_process (first, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  cc_envd_connect_process_async (f->envd, cc_remote_process_get_pid (first), 0, NULL,
+                                 cc_test_store_result_cb, &result);
+  second = cc_envd_connect_process_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cc_remote_process_get_pid (second), ==, cc_remote_process_get_pid (first));
+  output_connect (&output, second);
+  send_input (second, "yes\n");
+  g_assert_true (wait_process (second, &code, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, 0);
+  g_assert_cmpstr (output.out->str, ==, "after yes\n");
+  g_clear_object (&result);
+
+  cc_envd_connect_process_async (f->envd, 999999, 0, NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_envd_connect_process_finish (f->envd, cc_test_wait_result (&result),
+                                                 &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+  output_clear (&output);
+}
+
+static void
+test_pty (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_pty (80, 24);
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+
+  output_init (&output);
+  spec->timeout_ms = 0;
+  process = start (f->envd, spec, &error);
+  g_assert_no_error (error);
+  g_assert_true (cc_remote_process_get_is_pty (process));
+  output_connect (&output, process);
+
+  cc_remote_process_resize_async (process, 100, 30, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_resize_finish (process, cc_test_wait_result (&result),
+                                                  &error));
+  g_assert_no_error (error);
+
+  send_input (process, "stty size; exit\n");
+  g_assert_true (wait_process (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (output.pty->str, "30 100"));
+  output_clear (&output);
+}
+
+static GPtrArray *
+list_dir (CcEnvd     *envd,
+          const char *path,
+          guint       depth)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  cc_envd_list_dir_async (envd, path, depth, NULL, cc_test_store_result_cb, &result);
+  entries = cc_envd_list_dir_finish (envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static void
+record_progress (goffset  done,
+                 goffset  total,
+                 gpointer user_data)
+{
+  goffset *last = user_data;
+
+  g_assert_cmpint (done, >=, last[0]);
+  last[0] = done;
+  last[1] = total;
+}
+
+static void
+test_upload_many (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  goffset progress[2] = { 0, 0 };
+  guint nfiles = 0, ndirs = 0;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/home/user/proj/%s/file-%02u.txt",
+                                               i % 2 ? "src" : "lib", i);
+      g_autofree char *text = g_strdup_printf ("content of %u\n", i);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+      g_ptr_array_add (files, cc_upload_file_new_bytes (path, bytes));
+    }
+  /* Relative paths go under the user's home; names with quotes survive. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static ("q", 1);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+
+    g_ptr_array_add (files, cc_upload_file_new_stream ("proj/say \"hi\".txt", stream, 1));
+  }
+
+  cc_envd_upload_files_async (f->envd, files, record_progress, progress, NULL, NULL,
+                              cc_test_store_result_cb, &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 41);
+  g_assert_cmpint (progress[1], >, 0);
+  g_assert_cmpint (progress[0], ==, progress[1]);
+
+  entries = list_dir (f->envd, "/home/user/proj", 2);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CcEntryInfo *entry = g_ptr_array_index (entries, i);
+
+      if (entry->type == CC_FILE_TYPE_FILE)
+        nfiles++;
+      else if (entry->type == CC_FILE_TYPE_DIRECTORY)
+        ndirs++;
+    }
+  g_assert_cmpuint (nfiles, ==, 41);
+  g_assert_cmpuint (ndirs, ==, 2);
+}
+
+static GBytes *
+all_byte_values (guint repeat)
+{
+  GByteArray *array = g_byte_array_new ();
+
+  for (guint r = 0; r < repeat; r++)
+    for (guint i = 0; i < 256; i++)
+      {
+        guint8 b = i;
+
+        g_byte_array_append (array, &b, 1);
+      }
+  return g_byte_array_free_to_bytes (array);
+}
+
+static void
+test_binary_roundtrip (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) content = all_byte_values (4096);   /* 1 MiB */
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (content);
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(CcEntryInfo) entry = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GBytes) downloaded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  goffset progress[2] = { 0, 0 };
+  gssize n;
+
+  cc_envd_upload_stream_async (f->envd, "/home/user/bin/all.bin", stream,
+                               g_bytes_get_size (content), NULL, NULL, NULL, NULL,
+                               cc_test_store_result_cb, &result);
+  entry = cc_envd_upload_stream_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (entry->path, ==, "/home/user/bin/all.bin");
+  g_clear_object (&result);
+
+  cc_envd_read_file_async (f->envd, "/home/user/bin/all.bin", NULL, cc_test_store_result_cb,
+                           &result);
+  read = cc_envd_read_file_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, content));
+  g_clear_object (&result);
+
+  cc_envd_download_async (f->envd, "/home/user/bin/all.bin", sink, record_progress, progress,
+                          NULL, NULL, cc_test_store_result_cb, &result);
+  n = cc_envd_download_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, g_bytes_get_size (content));
+  g_assert_cmpint (progress[0], ==, n);
+  g_output_stream_close (sink, NULL, NULL);
+  downloaded = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+  g_assert_true (g_bytes_equal (downloaded, content));
+  g_clear_object (&result);
+
+  cc_envd_read_file_async (f->envd, "/home/user/missing.bin", NULL, cc_test_store_result_cb,
+                           &result);
+  g_assert_null (cc_envd_read_file_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+}
+
+static void
+test_filesystem (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CcEntryInfo) dir = NULL;
+  g_autoptr(CcEntryInfo) moved = NULL;
+  g_autoptr(CcEntryInfo) stat = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("hello", 5);
+  g_autoptr(GPtrArray) written = NULL;
+
+  cc_envd_make_dir_async (f->envd, "/home/user/a/b", NULL, cc_test_store_result_cb, &result);
+  dir = cc_envd_make_dir_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dir->type, ==, CC_FILE_TYPE_DIRECTORY);
+  g_assert_cmpstr (dir->name, ==, "b");
+  g_clear_object (&result);
+
+  cc_envd_make_dir_async (f->envd, "/home/user/a/b", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_envd_make_dir_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ALREADY_EXISTS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_ptr_array_add (files, cc_upload_file_new_bytes ("/home/user/a/b/x.txt", bytes));
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_envd_move_async (f->envd, "/home/user/a/b/x.txt", "/home/user/y.txt", NULL,
+                      cc_test_store_result_cb, &result);
+  moved = cc_envd_move_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->path, ==, "/home/user/y.txt");
+  g_clear_object (&result);
+
+  cc_envd_stat_async (f->envd, "/home/user/y.txt", NULL, cc_test_store_result_cb, &result);
+  stat = cc_envd_stat_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat->size, ==, 5);
+  g_assert_cmpint (stat->type, ==, CC_FILE_TYPE_FILE);
+  g_assert_cmpint (stat->modified_time, >, 0);
+  g_clear_object (&result);
+
+  cc_envd_remove_async (f->envd, "/home/user/a", NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_envd_remove_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_envd_stat_async (f->envd, "/home/user/a/b", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_envd_stat_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  cc_envd_health_async (f->envd, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_envd_health_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  gboolean started;
+  gboolean created;
+} WatchSeen;
+
+static void
+watch_event (CcFsEventType      type,
+             const char        *name,
+             const CcEntryInfo *entry,
+             gpointer           user_data)
+{
+  WatchSeen *seen = user_data;
+
+  if (type == CC_FS_EVENT_STARTED)
+    seen->started = TRUE;
+  else if (type == CC_FS_EVENT_CREATE && g_strcmp0 (name, "new.txt") == 0)
+    seen->created = TRUE;
+}
+
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("n", 1);
+  g_autoptr(GAsyncResult) watch_result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GError) error = NULL;
+  WatchSeen seen = { 0 };
+
+  cc_envd_watch_dir_async (f->envd, "/home/user", FALSE, FALSE, 0, watch_event, &seen, NULL,
+                           cancellable, cc_test_store_result_cb, &watch_result);
+  while (!seen.started)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_ptr_array_add (files, cc_upload_file_new_bytes ("/home/user/new.txt", bytes));
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  while (!seen.created)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (cc_envd_watch_dir_finish (f->envd, cc_test_wait_result (&watch_result),
+                                            &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/core/envd/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("process/streamed-output", test_streamed_output);
+  ADD ("process/exit-code-stderr", test_exit_code_stderr);
+  ADD ("process/cwd-env", test_cwd_env);
+  ADD ("process/deadline", test_deadline);
+  ADD ("process/kill-and-list", test_kill_and_list);
+  ADD ("process/close-stdin", test_close_stdin);
+  ADD ("process/reattach", test_reattach);
+  ADD ("process/pty", test_pty);
+  ADD ("files/upload-many", test_upload_many);
+  ADD ("files/binary-roundtrip", test_binary_roundtrip);
+  ADD ("filesystem/calls", test_filesystem);
+  ADD ("filesystem/watch", test_watch);
+#undef ADD
+  return g_test_run ();
+}

@@ -1,0 +1,1941 @@
+/* test-store.c: the SQLite store on real database files
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cc-store.h"
+#include "cc-store-private.h"
+#include "cc-test-util.h"
+
+#define HOUR_USEC ((gint64) 3600 * G_USEC_PER_SEC)
+#define DAY_USEC  (24 * HOUR_USEC)
+
+typedef struct
+{
+  char    *tmpdir;
+  char    *path;
+  GFile   *file;
+  CcStore *store;
+  gint64   now;       /* the injected clock */
+} StoreFixture;
+
+static gint64
+fixture_clock (gpointer user_data)
+{
+  StoreFixture *f = user_data;
+
+  return f->now;
+}
+
+/* Synchronous wrappers: spin the main loop until the async call answers. */
+
+static CcStore *
+open_store (GFile   *file,
+            guint    busy_timeout_ms,
+            GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  _cc_store_open_full_async (file, busy_timeout_ms, NULL, cc_test_store_result_cb, &result);
+  return cc_store_open_finish (cc_test_wait_result (&result), error);
+}
+
+static void
+fixture_open (StoreFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->store = open_store (f->file, 200, &error);
+  g_assert_no_error (error);
+  g_assert_true (CC_IS_STORE (f->store));
+  cc_store_set_clock (f->store, fixture_clock, f);
+}
+
+static void
+finalized_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  g_atomic_int_set ((int *) data, TRUE);
+}
+
+/* Drops the last reference and waits until the store is gone. A GTask worker thread lets go
+ * of its task (and so of the store) just after the task's callback was scheduled, so the
+ * store may outlive our reference by a few instructions of another thread. */
+static void
+fixture_close (StoreFixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int finalized = FALSE;
+
+  /* Closed (and checkpointed) now, so the file can be looked at right after. */
+  cc_store_close_async (f->store, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_store_close_finish (f->store, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_object_weak_ref (G_OBJECT (f->store), finalized_cb, &finalized);
+  g_clear_object (&f->store);
+  while (!g_atomic_int_get (&finalized))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_thread_yield ();
+    }
+}
+
+static void
+store_setup (StoreFixture  *f,
+             gconstpointer  data)
+{
+  f->tmpdir = cc_test_make_tmpdir ("cc-store");
+  f->path = g_build_filename (f->tmpdir, "data", "code-canvas.db", NULL);
+  f->file = g_file_new_for_path (f->path);
+  /* A fixed, recent time: records made "now" expire in a week, so reopening with the real
+   * clock does not purge them. */
+  f->now = g_get_real_time () - HOUR_USEC;
+  fixture_open (f);
+}
+
+static void
+store_teardown (StoreFixture  *f,
+                gconstpointer  data)
+{
+  if (f->store != NULL)
+    fixture_close (f);
+  g_clear_object (&f->file);
+  cc_test_rm_rf (f->tmpdir);
+  g_free (f->path);
+  g_free (f->tmpdir);
+}
+
+static CcProject *
+create_project_full (StoreFixture *f,
+                     CcProject    *project)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CcProject *created;
+
+  cc_store_create_project_async (f->store, project, NULL, cc_test_store_result_cb, &result);
+  created = cc_store_create_project_finish (f->store, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (CC_IS_PROJECT (created));
+  return created;
+}
+
+static CcProject *
+create_project (StoreFixture *f,
+                const char   *name)
+{
+  g_autoptr(CcProject) project = cc_project_new (name);
+
+  return create_project_full (f, project);
+}
+
+static CcProject *
+get_project (StoreFixture  *f,
+             const char    *id,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_get_project_async (f->store, id, NULL, cc_test_store_result_cb, &result);
+  return cc_store_get_project_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static CcProject *
+update_project (StoreFixture    *f,
+                const char      *id,
+                CcProjectField   fields,
+                CcProject       *values,
+                GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_update_project_async (f->store, id, fields, values, NULL, cc_test_store_result_cb,
+                                 &result);
+  return cc_store_update_project_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static gboolean
+delete_project (StoreFixture  *f,
+                const char    *id,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_delete_project_async (f->store, id, NULL, cc_test_store_result_cb, &result);
+  return cc_store_delete_project_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static GListModel *
+list_projects (StoreFixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list;
+
+  cc_store_list_projects_async (f->store, NULL, cc_test_store_result_cb, &result);
+  list = cc_store_list_projects_finish (f->store, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return list;
+}
+
+static CcOperation *
+begin_op_full (StoreFixture     *f,
+               const char       *project_id,
+               CcOperationType   type,
+               const char       *input,
+               GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_begin_operation_async (f->store, project_id, type, input, NULL,
+                                  cc_test_store_result_cb, &result);
+  return cc_store_begin_operation_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static CcOperation *
+begin_op (StoreFixture    *f,
+          const char      *project_id,
+          CcOperationType  type,
+          const char      *input)
+{
+  g_autoptr(GError) error = NULL;
+  CcOperation *op = begin_op_full (f, project_id, type, input, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (CC_IS_OPERATION (op));
+  return op;
+}
+
+static gboolean
+finish_op_full (StoreFixture  *f,
+                CcOperation   *op,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_finish_operation_async (f->store, op, NULL, cc_test_store_result_cb, &result);
+  return cc_store_finish_operation_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static void
+finish_op (StoreFixture      *f,
+           CcOperation       *op,
+           CcOperationStatus  status,
+           const char        *out,
+           int                exit_code)
+{
+  g_autoptr(GError) error = NULL;
+
+  cc_operation_set_status (op, status);
+  cc_operation_set_stdout (op, out);
+  cc_operation_set_exit_code (op, exit_code);
+  cc_operation_set_duration_ms (op, 12);
+  g_assert_true (finish_op_full (f, op, &error));
+  g_assert_no_error (error);
+}
+
+/* A finished command record, one microsecond after the previous one. */
+static char *
+record (StoreFixture      *f,
+        const char        *project_id,
+        CcOperationType    type,
+        const char        *input,
+        CcOperationStatus  status,
+        const char        *out)
+{
+  g_autoptr(CcOperation) op = begin_op (f, project_id, type, input);
+
+  finish_op (f, op, status, out, status == CC_OPERATION_STATUS_SUCCESS ? 0 : 1);
+  f->now += 1;
+  return g_strdup (cc_operation_get_id (op));
+}
+
+static GListModel *
+history_full (StoreFixture          *f,
+              const CcHistoryQuery  *query,
+              GError               **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_list_history_async (f->store, query, NULL, cc_test_store_result_cb, &result);
+  return cc_store_list_history_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static GListModel *
+history (StoreFixture         *f,
+         const CcHistoryQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *list = history_full (f, query, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (G_IS_LIST_MODEL (list));
+  return list;
+}
+
+static const char *
+history_input (GListModel *list,
+               guint       position)
+{
+  g_autoptr(CcOperation) op = g_list_model_get_item (list, position);
+
+  /* The list keeps its own reference, so the string outlives this one. */
+  return cc_operation_get_input (op);
+}
+
+static CcOperation *
+get_operation (StoreFixture  *f,
+               const char    *id,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_store_get_operation_async (f->store, id, NULL, cc_test_store_result_cb, &result);
+  return cc_store_get_operation_finish (f->store, cc_test_wait_result (&result), error);
+}
+
+static CcOperation *
+cache_lookup (StoreFixture *f,
+              const char   *project_id,
+              const char   *command,
+              const char   *connection_key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CcOperation *op;
+
+  cc_store_cache_lookup_async (f->store, project_id, command, connection_key, NULL,
+                               cc_test_store_result_cb, &result);
+  op = cc_store_cache_lookup_finish (f->store, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return op;
+}
+
+static void
+cache_put (StoreFixture *f,
+           const char   *connection_key,
+           CcOperation  *op)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_store_cache_put_async (f->store, connection_key, op, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_store_cache_put_finish (f->store, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static guint
+cache_clear (StoreFixture *f,
+             const char   *project_id,
+             const char   *command)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = G_MAXUINT;
+
+  cc_store_cache_clear_async (f->store, project_id, command, NULL, cc_test_store_result_cb,
+                              &result);
+  g_assert_true (cc_store_cache_clear_finish (f->store, cc_test_wait_result (&result), &n,
+                                              &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+purge (StoreFixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_store_purge_expired_async (f->store, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_store_purge_expired_finish (f->store, cc_test_wait_result (&result),
+                                                &error));
+  g_assert_no_error (error);
+}
+
+/* A second, raw connection to the same file, to look at what the store wrote. */
+static gint64
+raw_query_int (const char *path,
+               const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+raw_query_text (const char *path,
+                const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (db);
+}
+
+static GBytes *
+read_file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+/* Opening --------------------------------------------------------------------------------- */
+
+static void
+test_open_new (StoreFixture  *f,
+               gconstpointer  data)
+{
+  g_autofree char *mode = NULL;
+  g_autoptr(GFile) default_file = cc_store_dup_default_file ();
+  g_autofree char *default_path = g_file_get_path (default_file);
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "code-canvas",
+                                                "code-canvas.db", NULL);
+
+  g_assert_cmpstr (default_path, ==, expected);
+
+  /* The folder did not exist: the store made it, and the database is at the current schema. */
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_equal (cc_store_get_file (f->store), f->file));
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, CC_STORE_SCHEMA_VERSION);
+  mode = raw_query_text (f->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+
+  g_assert_cmpuint (cc_store_get_cache_ttl (f->store), ==, 3600);
+  g_assert_cmpuint (cc_store_get_record_retention (f->store), ==, 7 * 24 * 3600);
+  g_assert_cmpuint (cc_store_get_max_output (f->store), ==, 4 * 1024 * 1024);
+  g_assert_cmpint (cc_store_get_now (f->store), ==, f->now);
+
+  /* Reopening an up-to-date database changes nothing. */
+  fixture_close (f);
+  fixture_open (f);
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, CC_STORE_SCHEMA_VERSION);
+}
+
+/* Projects -------------------------------------------------------------------------------- */
+
+static void
+test_project_create_get (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_project_new ("My app");
+  g_autoptr(CcProject) created = NULL;
+  g_autoptr(CcProject) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_project_set_connection_kind (project, CC_CONNECTION_CUSTOM);
+  cc_project_set_api_url (project, "https://api.example.test");
+  cc_project_set_sandbox_url (project, "https://sandbox.example.test");
+  cc_project_set_template (project, "vite");
+  cc_project_set_port (project, 5173);
+  cc_project_set_local_folder (project, "/home/user/app");
+  cc_project_set_setup_command (project, "npm install");
+  cc_project_set_start_command (project, "npm run dev");
+
+  created = create_project_full (f, project);
+  g_assert_cmpuint (strlen (cc_project_get_id (created)), ==, 36);
+  g_assert_cmpint (cc_project_get_created_at (created), ==, f->now);
+  g_assert_cmpint (cc_project_get_updated_at (created), ==, f->now);
+  g_assert_cmpint (cc_project_get_last_execution_at (created), ==, 0);
+  /* The caller's object was copied, not changed. */
+  g_assert_cmpstr (cc_project_get_id (project), ==, "");
+
+  /* Survives closing the database. */
+  fixture_close (f);
+  fixture_open (f);
+
+  fetched = get_project (f, cc_project_get_id (created), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_project_get_id (fetched), ==, cc_project_get_id (created));
+  g_assert_cmpstr (cc_project_get_name (fetched), ==, "My app");
+  g_assert_cmpint (cc_project_get_connection_kind (fetched), ==, CC_CONNECTION_CUSTOM);
+  g_assert_cmpstr (cc_project_get_api_url (fetched), ==, "https://api.example.test");
+  g_assert_cmpstr (cc_project_get_sandbox_url (fetched), ==, "https://sandbox.example.test");
+  g_assert_cmpstr (cc_project_get_template (fetched), ==, "vite");
+  g_assert_cmpuint (cc_project_get_port (fetched), ==, 5173);
+  g_assert_cmpstr (cc_project_get_sandbox_id (fetched), ==, "");
+  g_assert_cmpstr (cc_project_get_local_folder (fetched), ==, "/home/user/app");
+  g_assert_cmpstr (cc_project_get_setup_command (fetched), ==, "npm install");
+  g_assert_cmpstr (cc_project_get_start_command (fetched), ==, "npm run dev");
+  g_assert_cmpint (cc_project_get_created_at (fetched), ==, f->now);
+}
+
+static void
+test_project_missing (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) values = cc_project_new ("x");
+
+  project = get_project (f, "no-such-project", &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_assert_null (project);
+  g_assert_nonnull (strstr (error->message, "no-such-project"));
+  g_clear_error (&error);
+
+  project = update_project (f, "no-such-project", CC_PROJECT_FIELD_NAME, values, &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_assert_null (project);
+  g_clear_error (&error);
+
+  g_assert_false (delete_project (f, "no-such-project", &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_project_list (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GListModel) empty = list_projects (f);
+  g_autoptr(GListModel) list = NULL;
+  const char *names[] = { "beta", "Alpha", "gamma" };
+
+  g_assert_cmpuint (g_list_model_get_n_items (empty), ==, 0);
+  g_assert_true (g_list_model_get_item_type (empty) == CC_TYPE_PROJECT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(CcProject) p = create_project (f, names[i]);
+    }
+
+  list = list_projects (f);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CcProject) p = g_list_model_get_item (list, i);
+      const char *expected[] = { "Alpha", "beta", "gamma" };
+
+      g_assert_cmpstr (cc_project_get_name (p), ==, expected[i]);
+    }
+}
+
+static void
+test_project_partial_update (StoreFixture  *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CcProject) base = cc_project_new ("Before");
+  g_autoptr(CcProject) created = NULL;
+  g_autoptr(CcProject) values = cc_project_new ("After");
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(CcProject) again = NULL;
+  g_autoptr(CcProject) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 created_at;
+
+  cc_project_set_port (base, 3000);
+  cc_project_set_sandbox_id (base, "sbx-1");
+  cc_project_set_start_command (base, "node server.js");
+  created = create_project_full (f, base);
+  created_at = cc_project_get_created_at (created);
+
+  /* values has a port, sandbox id and start command too, but only name and port are given. */
+  cc_project_set_port (values, 8080);
+  cc_project_set_sandbox_id (values, "sbx-ignored");
+  cc_project_set_start_command (values, "ignored");
+  f->now += 5 * G_USEC_PER_SEC;
+  updated = update_project (f, cc_project_get_id (created),
+                            CC_PROJECT_FIELD_NAME | CC_PROJECT_FIELD_PORT, values, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_project_get_name (updated), ==, "After");
+  g_assert_cmpuint (cc_project_get_port (updated), ==, 8080);
+  g_assert_cmpstr (cc_project_get_sandbox_id (updated), ==, "sbx-1");
+  g_assert_cmpstr (cc_project_get_start_command (updated), ==, "node server.js");
+  g_assert_cmpint (cc_project_get_created_at (updated), ==, created_at);
+  g_assert_cmpint (cc_project_get_updated_at (updated), ==, f->now);
+
+  /* updated_at moves even when the clock stands still, and with no field given. */
+  again = update_project (f, cc_project_get_id (created), CC_PROJECT_FIELD_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_project_get_updated_at (again), >, cc_project_get_updated_at (updated));
+  g_assert_cmpstr (cc_project_get_name (again), ==, "After");
+
+  /* The other fields, one at a time. */
+  cc_project_set_sandbox_id (values, "sbx-2");
+  cc_project_set_connection_kind (values, CC_CONNECTION_E2B);
+  cc_project_set_template (values, "python");
+  cc_project_set_local_folder (values, "/srv/app");
+  cc_project_set_setup_command (values, "pip install -r requirements.txt");
+  cc_project_set_last_execution_at (values, 42);
+  g_clear_object (&again);
+  again = update_project (f, cc_project_get_id (created),
+                          CC_PROJECT_FIELD_SANDBOX_ID | CC_PROJECT_FIELD_CONNECTION |
+                          CC_PROJECT_FIELD_TEMPLATE | CC_PROJECT_FIELD_LOCAL_FOLDER |
+                          CC_PROJECT_FIELD_SETUP_COMMAND | CC_PROJECT_FIELD_LAST_EXECUTION,
+                          values, &error);
+  g_assert_no_error (error);
+
+  fetched = get_project (f, cc_project_get_id (created), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_project_get_sandbox_id (fetched), ==, "sbx-2");
+  g_assert_cmpint (cc_project_get_connection_kind (fetched), ==, CC_CONNECTION_E2B);
+  g_assert_cmpstr (cc_project_get_template (fetched), ==, "python");
+  g_assert_cmpstr (cc_project_get_local_folder (fetched), ==, "/srv/app");
+  g_assert_cmpstr (cc_project_get_setup_command (fetched), ==, "pip install -r requirements.txt");
+  g_assert_cmpint (cc_project_get_last_execution_at (fetched), ==, 42);
+  g_assert_cmpstr (cc_project_get_start_command (fetched), ==, "node server.js");
+  g_assert_cmpuint (cc_project_get_port (fetched), ==, 8080);
+  g_assert_cmpstr (cc_project_get_name (fetched), ==, "After");
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_project_object (void)
+{
+  g_autoptr(CcProject) project = cc_project_new ("One");
+  g_autoptr(CcProject) copy = NULL;
+  guint notified = 0;
+  CcConnectionKind kind;
+
+  g_signal_connect (project, "notify", G_CALLBACK (count_notify), &notified);
+  cc_project_set_name (project, "One");
+  cc_project_set_port (project, 0);
+  cc_project_set_connection_kind (project, CC_CONNECTION_LOCAL);
+  cc_project_set_created_at (project, 0);
+  g_assert_cmpuint (notified, ==, 0);
+  cc_project_set_name (project, "Two");
+  cc_project_set_port (project, 80);
+  cc_project_set_connection_kind (project, CC_CONNECTION_E2B);
+  cc_project_set_updated_at (project, 7);
+  cc_project_set_sandbox_id (project, NULL);
+  g_assert_cmpuint (notified, ==, 4);
+  g_assert_cmpstr (cc_project_get_sandbox_id (project), ==, "");
+
+  copy = cc_project_copy (project);
+  g_assert_cmpstr (cc_project_get_name (copy), ==, "Two");
+  g_assert_cmpuint (cc_project_get_port (copy), ==, 80);
+  g_assert_cmpint (cc_project_get_connection_kind (copy), ==, CC_CONNECTION_E2B);
+  g_assert_cmpint (cc_project_get_updated_at (copy), ==, 7);
+
+  g_assert_cmpstr (cc_connection_kind_to_string (CC_CONNECTION_CUSTOM), ==, "custom");
+  g_assert_true (cc_connection_kind_from_string ("e2b", &kind));
+  g_assert_cmpint (kind, ==, CC_CONNECTION_E2B);
+  g_assert_false (cc_connection_kind_from_string ("mars", &kind));
+  g_assert_true (G_TYPE_IS_FLAGS (CC_TYPE_PROJECT_FIELD));
+  g_assert_true (G_TYPE_IS_ENUM (CC_TYPE_CONNECTION_KIND));
+
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&project));
+}
+
+static void
+test_project_delete (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) doomed = create_project (f, "doomed");
+  g_autoptr(CcProject) kept = create_project (f, "kept");
+  g_autoptr(CcOperation) cached = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(CcProject) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op1 = NULL;
+  g_autofree char *op2 = NULL;
+  CcHistoryQuery query = { 0 };
+
+  op1 = record (f, cc_project_get_id (doomed), CC_OPERATION_TYPE_COMMAND, "make doomedword",
+                CC_OPERATION_STATUS_SUCCESS, "built doomedword");
+  op2 = record (f, cc_project_get_id (kept), CC_OPERATION_TYPE_COMMAND, "make",
+                CC_OPERATION_STATUS_SUCCESS, "built");
+  {
+    g_autoptr(CcOperation) op = get_operation (f, op1, &error);
+
+    g_assert_no_error (error);
+    cache_put (f, NULL, op);
+  }
+
+  g_assert_true (delete_project (f, cc_project_get_id (doomed), &error));
+  g_assert_no_error (error);
+
+  gone = get_project (f, cc_project_get_id (doomed), &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  list = history (f, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (history_input (list, 0), ==, "make");
+  g_clear_object (&list);
+
+  /* Nothing of it is left: not its records, not their search index, not its cache. */
+  query.search = "doomedword";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  cached = cache_lookup (f, cc_project_get_id (doomed), "make doomedword", NULL);
+  g_assert_null (cached);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM cache"), ==, 0);
+  raw_exec (f->path, "INSERT INTO operations_fts (operations_fts) VALUES ('integrity-check')");
+
+  g_assert_false (delete_project (f, cc_project_get_id (doomed), &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+}
+
+/* Operation records ----------------------------------------------------------------------- */
+
+static void
+test_operation_lifecycle (StoreFixture  *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcProject) after = NULL;
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(CcOperation) pending = NULL;
+  g_autoptr(CcOperation) done = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 begun_at = f->now;
+
+  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "echo hi");
+  g_assert_cmpuint (strlen (cc_operation_get_id (op)), ==, 36);
+  g_assert_cmpint (cc_operation_get_status (op), ==, CC_OPERATION_STATUS_PENDING);
+  g_assert_cmpstr (cc_operation_get_project_id (op), ==, cc_project_get_id (project));
+  g_assert_cmpint (cc_operation_get_operation_type (op), ==, CC_OPERATION_TYPE_COMMAND);
+  g_assert_cmpint (cc_operation_get_created_at (op), ==, begun_at);
+  g_assert_cmpint (cc_operation_get_expires_at (op), ==, begun_at + 7 * DAY_USEC);
+  g_assert_cmpint (cc_operation_get_exit_code (op), ==, -1);
+
+  pending = get_operation (f, cc_operation_get_id (op), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_operation_get_status (pending), ==, CC_OPERATION_STATUS_PENDING);
+  g_assert_cmpstr (cc_operation_get_input (pending), ==, "echo hi");
+
+  f->now += 2 * G_USEC_PER_SEC;
+  cc_operation_set_stderr (op, "warn\n");
+  cc_operation_set_duration_ms (op, 2000);
+  finish_op (f, op, CC_OPERATION_STATUS_SUCCESS, "hi\n", 0);
+  g_assert_cmpint (cc_operation_get_updated_at (op), ==, f->now);
+
+  done = get_operation (f, cc_operation_get_id (op), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_operation_get_status (done), ==, CC_OPERATION_STATUS_SUCCESS);
+  g_assert_cmpstr (cc_operation_get_stdout (done), ==, "hi\n");
+  g_assert_cmpstr (cc_operation_get_stderr (done), ==, "warn\n");
+  g_assert_cmpint (cc_operation_get_exit_code (done), ==, 0);
+  g_assert_cmpint (cc_operation_get_duration_ms (done), ==, 12);
+  g_assert_false (cc_operation_get_cached (done));
+  g_assert_false (cc_operation_get_stdout_truncated (done));
+  g_assert_cmpint (cc_operation_get_created_at (done), ==, begun_at);
+  g_assert_cmpint (cc_operation_get_updated_at (done), ==, f->now);
+
+  /* A finished command moves the project's last execution; updated_at is about metadata. */
+  after = get_project (f, cc_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_project_get_last_execution_at (after), ==, f->now);
+  g_assert_cmpint (cc_project_get_updated_at (after), ==, cc_project_get_updated_at (project));
+}
+
+static void
+test_operation_error_record (StoreFixture  *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcProject) after = NULL;
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(CcOperation) stored = NULL;
+  g_autoptr(CcOperation) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_FILE_WRITE, "src/main.c");
+  cc_operation_set_status (op, CC_OPERATION_STATUS_ERROR);
+  cc_operation_set_error (op, "The sandbox is gone");
+  g_assert_true (finish_op_full (f, op, &error));
+  g_assert_no_error (error);
+
+  stored = get_operation (f, cc_operation_get_id (op), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_operation_get_status (stored), ==, CC_OPERATION_STATUS_ERROR);
+  g_assert_cmpint (cc_operation_get_operation_type (stored), ==, CC_OPERATION_TYPE_FILE_WRITE);
+  g_assert_cmpstr (cc_operation_get_error (stored), ==, "The sandbox is gone");
+
+  /* A file write is not an execution. */
+  after = get_project (f, cc_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_project_get_last_execution_at (after), ==, 0);
+
+  /* Records belong to projects that exist. */
+  orphan = begin_op_full (f, "no-such-project", CC_OPERATION_TYPE_COMMAND, "ls", &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_assert_null (orphan);
+  g_clear_error (&error);
+
+  g_clear_object (&stored);
+  stored = get_operation (f, "no-such-record", &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_operation_expiry (StoreFixture  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcOperation) gone = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcOperation) late = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  const char *pid = cc_project_get_id (project);
+
+  old_id = record (f, pid, CC_OPERATION_TYPE_COMMAND, "old", CC_OPERATION_STATUS_SUCCESS, "");
+  late = begin_op (f, pid, CC_OPERATION_TYPE_COMMAND, "still running");
+  f->now += 6 * DAY_USEC;
+  new_id = record (f, pid, CC_OPERATION_TYPE_COMMAND, "new", CC_OPERATION_STATUS_SUCCESS, "");
+
+  list = history (f, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_clear_object (&list);
+
+  /* Seven days after the first: expired, hidden at once, although nothing was purged yet. */
+  f->now += 1 * DAY_USEC;
+  list = history (f, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (history_input (list, 0), ==, "new");
+  gone = get_operation (f, old_id, &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 3);
+
+  /* An expired record cannot be finished either. */
+  cc_operation_set_status (late, CC_OPERATION_STATUS_SUCCESS);
+  g_assert_false (finish_op_full (f, late, &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  purge (f);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 1);
+  raw_exec (f->path, "INSERT INTO operations_fts (operations_fts) VALUES ('integrity-check')");
+
+  /* The retention is configurable. */
+  cc_store_set_record_retention (f->store, 60);
+  g_assert_cmpuint (cc_store_get_record_retention (f->store), ==, 60);
+  {
+    g_autoptr(CcOperation) op = begin_op (f, pid, CC_OPERATION_TYPE_SETUP, "short");
+
+    g_assert_cmpint (cc_operation_get_expires_at (op), ==, f->now + 60 * G_USEC_PER_SEC);
+  }
+}
+
+static void
+test_operation_purge_at_open (StoreFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autofree char *id = NULL;
+
+  /* Records made 8 days ago (by the injected clock) are past their 7 days now. */
+  f->now = g_get_real_time () - 8 * DAY_USEC;
+  g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ancient",
+                  CC_OPERATION_STATUS_SUCCESS, ""));
+  f->now = g_get_real_time () - HOUR_USEC;
+  id = record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "recent",
+               CC_OPERATION_STATUS_SUCCESS, "");
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 2);
+
+  fixture_close (f);
+  fixture_open (f);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations WHERE input = 'recent'"),
+                   ==, 1);
+}
+
+static void
+test_operation_output_capped (StoreFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(CcOperation) stored = NULL;
+  g_autoptr(GString) big = g_string_new ("HEAD-START\n");
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  cc_store_set_max_output (f->store, 64 * 1024);
+  g_assert_cmpuint (cc_store_get_max_output (f->store), ==, 64 * 1024);
+  while (big->len < 1024 * 1024)
+    g_string_append (big, "middle line of a long build log\n");
+  g_string_append (big, "TAIL-END\n");
+
+  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "make");
+  cc_operation_set_stderr (op, "short\n");
+  finish_op (f, op, CC_OPERATION_STATUS_SUCCESS, big->str, 0);
+  /* The caller's object now holds what was stored. */
+  g_assert_true (cc_operation_get_stdout_truncated (op));
+  g_assert_false (cc_operation_get_stderr_truncated (op));
+
+  stored = get_operation (f, cc_operation_get_id (op), &error);
+  g_assert_no_error (error);
+  text = cc_operation_get_stdout (stored);
+  g_assert_true (cc_operation_get_stdout_truncated (stored));
+  g_assert_false (cc_operation_get_stderr_truncated (stored));
+  g_assert_cmpstr (cc_operation_get_stderr (stored), ==, "short\n");
+  g_assert_true (g_str_has_prefix (text, "HEAD-START\n"));
+  g_assert_true (g_str_has_suffix (text, "TAIL-END\n"));
+  g_assert_nonnull (strstr (text, "of output left out"));
+  g_assert_cmpuint (strlen (text), <, 64 * 1024 + 256);
+}
+
+/* History --------------------------------------------------------------------------------- */
+
+static void
+test_history_order_and_limit (StoreFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GListModel) all = NULL;
+  CcHistoryQuery query = { 0 };
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *input = g_strdup_printf ("cmd %02u", i);
+      g_autoptr(CcOperation) op = begin_op (f, cc_project_get_id (project),
+                                            CC_OPERATION_TYPE_COMMAND, input);
+
+      /* Every second record shares its timestamp with the previous one. */
+      if (i % 2 == 1)
+        f->now += G_USEC_PER_SEC;
+    }
+
+  list = history (f, NULL);
+  g_assert_true (g_list_model_get_item_type (list) == CC_TYPE_OPERATION);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, CC_STORE_DEFAULT_HISTORY_LIMIT);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("cmd %02u", 59 - i);
+
+      g_assert_cmpstr (history_input (list, i), ==, expected);
+    }
+
+  query.limit = 1000;
+  all = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 60);
+  g_assert_cmpstr (history_input (all, 59), ==, "cmd 00");
+}
+
+static void
+test_history_paging (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GListModel) page = NULL;
+  g_autoptr(GError) error = NULL;
+  CcHistoryQuery query = { 0 };
+  g_autofree char *cursor = NULL;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *input = g_strdup_printf ("cmd %02u", i);
+
+      g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, input,
+                      CC_OPERATION_STATUS_SUCCESS, ""));
+    }
+
+  /* Offset paging. */
+  query.limit = 10;
+  query.offset = 20;
+  page = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (page), ==, 5);
+  g_assert_cmpstr (history_input (page, 0), ==, "cmd 04");
+  g_assert_cmpstr (history_input (page, 4), ==, "cmd 00");
+  g_clear_object (&page);
+
+  /* Cursor paging: every record exactly once, in order, even when a new one arrives between
+   * pages (offsets would shift; the cursor does not). */
+  query.offset = 0;
+  for (guint round = 0; round < 10; round++)
+    {
+      guint n;
+
+      query.before_id = cursor;
+      page = history (f, &query);
+      n = g_list_model_get_n_items (page);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (seen, g_strdup (history_input (page, i)));
+      if (n == 0)
+        break;
+      {
+        g_autoptr(CcOperation) last = g_list_model_get_item (page, n - 1);
+
+        g_free (cursor);
+        cursor = g_strdup (cc_operation_get_id (last));
+      }
+      g_clear_object (&page);
+      if (round == 0)
+        g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "newer",
+                        CC_OPERATION_STATUS_SUCCESS, ""));
+    }
+  g_clear_object (&page);
+  g_assert_cmpuint (seen->len, ==, 25);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("cmd %02u", 24 - i);
+
+      g_assert_cmpstr (g_ptr_array_index (seen, i), ==, expected);
+    }
+
+  query.before_id = "no-such-record";
+  page = history_full (f, &query, &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+  g_assert_null (page);
+}
+
+static void
+test_history_filters (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcProject) a = create_project (f, "a");
+  g_autoptr(CcProject) b = create_project (f, "b");
+  g_autoptr(GListModel) list = NULL;
+  CcHistoryQuery query = { 0 };
+  const char *ida = cc_project_get_id (a);
+  const char *idb = cc_project_get_id (b);
+
+  g_free (record (f, ida, CC_OPERATION_TYPE_COMMAND, "a-ok", CC_OPERATION_STATUS_SUCCESS, ""));
+  g_free (record (f, ida, CC_OPERATION_TYPE_COMMAND, "a-fail", CC_OPERATION_STATUS_ERROR, ""));
+  g_free (record (f, ida, CC_OPERATION_TYPE_FILE_WRITE, "a-write", CC_OPERATION_STATUS_SUCCESS,
+                  ""));
+  g_free (record (f, idb, CC_OPERATION_TYPE_COMMAND, "b-ok", CC_OPERATION_STATUS_SUCCESS, ""));
+  {
+    g_autoptr(CcOperation) pending = begin_op (f, idb, CC_OPERATION_TYPE_SETUP, "b-setup");
+  }
+
+  query.project_id = ida;
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_assert_cmpstr (history_input (list, 0), ==, "a-write");
+  g_clear_object (&list);
+
+  query.type_mask = CC_HISTORY_MASK (CC_OPERATION_TYPE_COMMAND);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_clear_object (&list);
+
+  query.status_mask = CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (history_input (list, 0), ==, "a-fail");
+  g_clear_object (&list);
+
+  /* Across projects, two statuses. */
+  query.project_id = NULL;
+  query.type_mask = 0;
+  query.status_mask = CC_HISTORY_MASK (CC_OPERATION_STATUS_PENDING) |
+                      CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_assert_cmpstr (history_input (list, 0), ==, "b-setup");
+  g_assert_cmpstr (history_input (list, 1), ==, "a-fail");
+  g_clear_object (&list);
+
+  query.status_mask = 0;
+  query.type_mask = CC_HISTORY_MASK (CC_OPERATION_TYPE_SETUP) |
+                    CC_HISTORY_MASK (CC_OPERATION_TYPE_FILE_WRITE);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_clear_object (&list);
+
+  query.type_mask = CC_HISTORY_MASK (CC_OPERATION_TYPE_DEV_SERVER);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+}
+
+static void
+test_history_search (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GListModel) list = NULL;
+  CcHistoryQuery query = { 0 };
+  const char *pid = cc_project_get_id (project);
+
+  g_free (record (f, pid, CC_OPERATION_TYPE_COMMAND, "npm install", CC_OPERATION_STATUS_SUCCESS,
+                  "added 12 packages in 3s"));
+  g_free (record (f, pid, CC_OPERATION_TYPE_COMMAND, "npm test", CC_OPERATION_STATUS_ERROR,
+                  "Tests: 1 failed, 4 passed"));
+  g_free (record (f, pid, CC_OPERATION_TYPE_COMMAND, "ls -la", CC_OPERATION_STATUS_SUCCESS,
+                  "package.json\nnode_modules\n"));
+  {
+    g_autoptr(CcOperation) op = begin_op (f, pid, CC_OPERATION_TYPE_COMMAND, "cargo build");
+    g_autoptr(GError) error = NULL;
+
+    cc_operation_set_status (op, CC_OPERATION_STATUS_ERROR);
+    cc_operation_set_stderr (op, "error[E0308]: mismatched types");
+    cc_operation_set_error (op, "Command exited with status 101");
+    g_assert_true (finish_op_full (f, op, &error));
+    g_assert_no_error (error);
+  }
+
+  /* In the command. */
+  query.search = "npm";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_clear_object (&list);
+
+  /* In the output, as a word prefix, any case. */
+  query.search = "PACKAGE";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_assert_cmpstr (history_input (list, 0), ==, "ls -la");
+  g_assert_cmpstr (history_input (list, 1), ==, "npm install");
+  g_clear_object (&list);
+
+  /* Every word must match. */
+  query.search = "npm failed";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (history_input (list, 0), ==, "npm test");
+  g_clear_object (&list);
+
+  /* stderr and the error message are searched too; FTS syntax is just text. */
+  query.search = "mismatched";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  query.search = "status 101";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  query.search = "\"npm OR ) NEAR(*";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_clear_object (&list);
+
+  /* Combined with a filter. */
+  query.search = "npm";
+  query.status_mask = CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS);
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+
+  query.search = "nothing-like-this";
+  query.status_mask = 0;
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+}
+
+static void
+test_history_output_preview (StoreFixture  *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(CcOperation) shown = NULL;
+  g_autoptr(CcOperation) small = NULL;
+  g_autoptr(CcOperation) full = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big_id = NULL;
+  CcHistoryQuery query = { 0 };
+
+  while (big->len < 100000)
+    g_string_append (big, "éa");   /* multi-byte characters: cut by characters, not bytes */
+  big_id = record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "big",
+                   CC_OPERATION_STATUS_SUCCESS, big->str);
+  g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "small",
+                  CC_OPERATION_STATUS_SUCCESS, "tiny"));
+
+  query.output_preview = 100;
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  small = g_list_model_get_item (list, 0);
+  shown = g_list_model_get_item (list, 1);
+  g_assert_cmpstr (cc_operation_get_stdout (small), ==, "tiny");
+  g_assert_false (cc_operation_get_stdout_truncated (small));
+  g_assert_cmpuint (g_utf8_strlen (cc_operation_get_stdout (shown), -1), ==, 100);
+  g_assert_true (g_utf8_validate (cc_operation_get_stdout (shown), -1, NULL));
+  g_assert_true (cc_operation_get_stdout_truncated (shown));
+  g_assert_cmpstr (cc_operation_get_input (shown), ==, "big");
+
+  /* The whole output is one call away. */
+  full = get_operation (f, big_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_operation_get_stdout (full), ==, big->str);
+  g_assert_false (cc_operation_get_stdout_truncated (full));
+}
+
+static void
+on_project_added (CcStore   *store,
+                  CcProject *project,
+                  GPtrArray *events)
+{
+  g_ptr_array_add (events, g_strdup_printf ("added %s", cc_project_get_name (project)));
+}
+
+static void
+on_project_updated (CcStore   *store,
+                    CcProject *project,
+                    GPtrArray *events)
+{
+  g_ptr_array_add (events, g_strdup_printf ("updated %s", cc_project_get_name (project)));
+}
+
+static void
+on_project_removed (CcStore    *store,
+                    const char *project_id,
+                    GPtrArray  *events)
+{
+  g_ptr_array_add (events, g_strdup_printf ("removed %zu", strlen (project_id)));
+}
+
+static void
+on_operation_changed (CcStore     *store,
+                      CcOperation *op,
+                      GPtrArray   *events)
+{
+  g_ptr_array_add (events, g_strdup_printf ("operation %s %s", cc_operation_get_input (op),
+                                            cc_operation_status_to_string (
+                                              cc_operation_get_status (op))));
+}
+
+static void
+test_signals (StoreFixture  *f,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) values = cc_project_new ("renamed");
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = {
+    "added first", "updated renamed", "operation ls pending", "operation ls success",
+    "removed 36",
+  };
+
+  g_signal_connect (f->store, "project-added", G_CALLBACK (on_project_added), events);
+  g_signal_connect (f->store, "project-updated", G_CALLBACK (on_project_updated), events);
+  g_signal_connect (f->store, "project-removed", G_CALLBACK (on_project_removed), events);
+  g_signal_connect (f->store, "operation-changed", G_CALLBACK (on_operation_changed), events);
+
+  /* Each signal has been emitted by the time the call's callback runs. */
+  project = create_project (f, "first");
+  g_assert_cmpuint (events->len, ==, 1);
+  updated = update_project (f, cc_project_get_id (project), CC_PROJECT_FIELD_NAME, values, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ls");
+  g_assert_cmpuint (events->len, ==, 3);
+  finish_op (f, op, CC_OPERATION_STATUS_SUCCESS, "x", 0);
+  g_assert_cmpuint (events->len, ==, 4);
+  g_assert_true (delete_project (f, cc_project_get_id (project), &error));
+  g_assert_no_error (error);
+
+  /* Failed calls emit nothing. */
+  g_assert_false (delete_project (f, cc_project_get_id (project), &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+
+  g_assert_cmpuint (events->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (events, i), ==, expected[i]);
+}
+
+/* Cache ----------------------------------------------------------------------------------- */
+
+static CcOperation *
+finished_command (StoreFixture *f,
+                  const char   *project_id,
+                  const char   *command,
+                  const char   *out)
+{
+  CcOperation *op = begin_op (f, project_id, CC_OPERATION_TYPE_COMMAND, command);
+
+  cc_operation_set_stderr (op, "err");
+  finish_op (f, op, CC_OPERATION_STATUS_SUCCESS, out, 3);
+  return op;
+}
+
+static void
+test_cache_hit_and_expiry (StoreFixture  *f,
+                           gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(CcOperation) hit = NULL;
+  g_autoptr(CcOperation) miss = NULL;
+  const char *pid = cc_project_get_id (project);
+  gint64 cached_at;
+
+  miss = cache_lookup (f, pid, "ls", NULL);
+  g_assert_null (miss);
+
+  op = finished_command (f, pid, "ls", "a\nb\n");
+  cached_at = f->now;
+  cache_put (f, NULL, op);
+
+  f->now += HOUR_USEC - 1;
+  hit = cache_lookup (f, pid, "ls", NULL);
+  g_assert_nonnull (hit);
+  g_assert_true (cc_operation_get_cached (hit));
+  g_assert_cmpstr (cc_operation_get_id (hit), ==, cc_operation_get_id (op));
+  g_assert_cmpstr (cc_operation_get_input (hit), ==, "ls");
+  g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "a\nb\n");
+  g_assert_cmpstr (cc_operation_get_stderr (hit), ==, "err");
+  g_assert_cmpint (cc_operation_get_exit_code (hit), ==, 3);
+  g_assert_cmpint (cc_operation_get_duration_ms (hit), ==, 12);
+  g_assert_cmpint (cc_operation_get_status (hit), ==, CC_OPERATION_STATUS_SUCCESS);
+  g_assert_cmpint (cc_operation_get_created_at (hit), ==, cached_at);
+  g_assert_cmpint (cc_operation_get_expires_at (hit), ==, cached_at + HOUR_USEC);
+  g_clear_object (&hit);
+
+  /* Another command, another project: misses. */
+  miss = cache_lookup (f, pid, "ls ", NULL);
+  g_assert_null (miss);
+
+  /* One hour after it was cached: never served again, though still in the table. */
+  f->now += 1;
+  miss = cache_lookup (f, pid, "ls", NULL);
+  g_assert_null (miss);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM cache"), ==, 1);
+  purge (f);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM cache"), ==, 0);
+
+  /* The TTL is configurable, and applies to what is cached already. */
+  cache_put (f, NULL, op);
+  cc_store_set_cache_ttl (f->store, 60);
+  g_assert_cmpuint (cc_store_get_cache_ttl (f->store), ==, 60);
+  f->now += 59 * G_USEC_PER_SEC;
+  hit = cache_lookup (f, pid, "ls", NULL);
+  g_assert_nonnull (hit);
+  g_clear_object (&hit);
+  f->now += G_USEC_PER_SEC;
+  miss = cache_lookup (f, pid, "ls", NULL);
+  g_assert_null (miss);
+
+  /* 0 turns the cache off. */
+  cc_store_set_cache_ttl (f->store, 0);
+  cache_put (f, NULL, op);
+  miss = cache_lookup (f, pid, "ls", NULL);
+  g_assert_null (miss);
+}
+
+static void
+test_cache_keys (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CcProject) a = create_project (f, "a");
+  g_autoptr(CcProject) b = create_project (f, "b");
+  g_autoptr(CcOperation) on_local = NULL;
+  g_autoptr(CcOperation) on_e2b = NULL;
+  g_autoptr(CcOperation) hit = NULL;
+  g_autoptr(CcOperation) miss = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcOperation) stray = NULL;
+
+  on_local = finished_command (f, cc_project_get_id (a), "date", "local answer");
+  on_e2b = finished_command (f, cc_project_get_id (a), "date", "e2b answer");
+  cache_put (f, "local", on_local);
+  cache_put (f, "e2b", on_e2b);
+
+  hit = cache_lookup (f, cc_project_get_id (a), "date", "local");
+  g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "local answer");
+  g_clear_object (&hit);
+  hit = cache_lookup (f, cc_project_get_id (a), "date", "e2b");
+  g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "e2b answer");
+  g_clear_object (&hit);
+  miss = cache_lookup (f, cc_project_get_id (b), "date", "local");
+  g_assert_null (miss);
+
+  /* A newer result replaces the older one. */
+  cc_operation_set_stdout (on_e2b, "newer");
+  cache_put (f, "e2b", on_e2b);
+  hit = cache_lookup (f, cc_project_get_id (a), "date", "e2b");
+  g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "newer");
+
+  /* No cache entry for a project that does not exist. */
+  stray = cc_operation_new ("no-such-project", CC_OPERATION_TYPE_COMMAND, "date");
+  cc_store_cache_put_async (f->store, NULL, stray, NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_store_cache_put_finish (f->store, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_cache_clear (StoreFixture  *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CcProject) a = create_project (f, "a");
+  g_autoptr(CcProject) b = create_project (f, "b");
+  const char *commands[] = { "ls", "pwd", "whoami" };
+  g_autoptr(CcOperation) hit = NULL;
+  g_autoptr(CcOperation) miss = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(CcOperation) op_a = finished_command (f, cc_project_get_id (a), commands[i], "x");
+      g_autoptr(CcOperation) op_b = finished_command (f, cc_project_get_id (b), commands[i], "y");
+
+      cache_put (f, "local", op_a);
+      cache_put (f, "e2b", op_a);
+      cache_put (f, "local", op_b);
+    }
+
+  /* One command, on every connection. */
+  g_assert_cmpuint (cache_clear (f, cc_project_get_id (a), "ls"), ==, 2);
+  miss = cache_lookup (f, cc_project_get_id (a), "ls", "local");
+  g_assert_null (miss);
+  hit = cache_lookup (f, cc_project_get_id (a), "pwd", "local");
+  g_assert_nonnull (hit);
+  g_clear_object (&hit);
+  hit = cache_lookup (f, cc_project_get_id (b), "ls", "local");
+  g_assert_nonnull (hit);
+  g_clear_object (&hit);
+  g_assert_cmpuint (cache_clear (f, cc_project_get_id (a), "ls"), ==, 0);
+
+  /* The whole project; the other one keeps its entries. */
+  g_assert_cmpuint (cache_clear (f, cc_project_get_id (a), NULL), ==, 4);
+  miss = cache_lookup (f, cc_project_get_id (a), "whoami", "e2b");
+  g_assert_null (miss);
+  hit = cache_lookup (f, cc_project_get_id (b), "whoami", "local");
+  g_assert_nonnull (hit);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM cache"), ==, 3);
+}
+
+/* Migration ------------------------------------------------------------------------------- */
+
+static void
+test_migrate_v1 (void)
+{
+  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-v1");
+  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "store-v1.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *now_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  StoreFixture f = { 0 };
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_file_get_contents (fixture, &sql, NULL, &error);
+  g_assert_no_error (error);
+  now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now_s);
+  parts = g_strsplit (sql, "@NOW@", -1);
+  g_free (sql);
+  sql = g_strjoinv (now_text, parts);
+  raw_exec (path, sql);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
+
+  f.tmpdir = g_steal_pointer (&tmpdir);
+  f.path = g_steal_pointer (&path);
+  f.file = g_file_new_for_path (f.path);
+  f.now = g_get_real_time ();
+  fixture_open (&f);
+
+  g_assert_cmpint (raw_query_int (f.path, "PRAGMA user_version"), ==, CC_STORE_SCHEMA_VERSION);
+  raw_exec (f.path, "INSERT INTO operations_fts (operations_fts) VALUES ('integrity-check')");
+  {
+    g_autofree char *check = raw_query_text (f.path, "PRAGMA integrity_check");
+
+    g_assert_cmpstr (check, ==, "ok");
+  }
+
+  /* Projects: every field carried over, times now in microseconds. */
+  {
+    g_autoptr(CcProject) node = get_project (&f, "p-node", &error);
+    g_autoptr(CcProject) empty = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (cc_project_get_name (node), ==, "Node demo");
+    g_assert_cmpuint (cc_project_get_port (node), ==, 3000);
+    g_assert_cmpstr (cc_project_get_sandbox_id (node), ==, "sbx-abc123");
+    g_assert_cmpint (cc_project_get_connection_kind (node), ==, CC_CONNECTION_LOCAL);
+    g_assert_cmpstr (cc_project_get_template (node), ==, "blank");
+    g_assert_cmpint (cc_project_get_created_at (node), ==, (now_s - 86400) * G_USEC_PER_SEC);
+    g_assert_cmpint (cc_project_get_updated_at (node), ==, (now_s - 3600) * G_USEC_PER_SEC);
+    g_assert_cmpint (cc_project_get_last_execution_at (node), ==,
+                     (now_s - 600) * G_USEC_PER_SEC);
+
+    empty = get_project (&f, "p-empty", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (cc_project_get_port (empty), ==, 0);
+    g_assert_cmpstr (cc_project_get_sandbox_id (empty), ==, "");
+    g_assert_cmpint (cc_project_get_last_execution_at (empty), ==, 0);
+  }
+
+  /* Records: JSON output split into columns, plain text kept, the expired one purged. */
+  {
+    g_autoptr(GListModel) list = history (&f, NULL);
+    g_autoptr(CcOperation) op3 = NULL;
+    g_autoptr(CcOperation) op2 = NULL;
+    g_autoptr(CcOperation) op1 = NULL;
+    CcHistoryQuery query = { 0 };
+    g_autoptr(GListModel) found = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+    op3 = g_list_model_get_item (list, 0);
+    op2 = g_list_model_get_item (list, 1);
+    op1 = g_list_model_get_item (list, 2);
+    g_assert_cmpstr (cc_operation_get_id (op3), ==, "op-3");
+    g_assert_cmpint (cc_operation_get_operation_type (op3), ==, CC_OPERATION_TYPE_FILE_WRITE);
+    g_assert_cmpstr (cc_operation_get_stdout (op3), ==, "plain text, not JSON");
+    g_assert_cmpstr (cc_operation_get_id (op2), ==, "op-2");
+    g_assert_cmpint (cc_operation_get_status (op2), ==, CC_OPERATION_STATUS_ERROR);
+    g_assert_cmpstr (cc_operation_get_stderr (op2), ==, "1 failing\n");
+    g_assert_cmpstr (cc_operation_get_error (op2), ==, "Command exited with 1");
+    g_assert_cmpint (cc_operation_get_exit_code (op2), ==, 1);
+    g_assert_cmpint (cc_operation_get_duration_ms (op2), ==, 830);
+    g_assert_cmpstr (cc_operation_get_stdout (op1), ==, "added 12 packages\n");
+    g_assert_cmpint (cc_operation_get_exit_code (op1), ==, 0);
+    g_assert_cmpint (cc_operation_get_created_at (op1), ==, (now_s - 900) * G_USEC_PER_SEC);
+    g_assert_cmpint (cc_operation_get_expires_at (op1), ==, (now_s + 600000) * G_USEC_PER_SEC);
+    g_assert_cmpint (raw_query_int (f.path, "SELECT count(*) FROM operations WHERE id = 'op-old'"),
+                     ==, 0);
+
+    /* Migrated records are searchable. */
+    query.search = "failing";
+    found = history (&f, &query);
+    g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+  }
+
+  /* The cache entry is served until its hour is up. */
+  {
+    g_autoptr(CcOperation) hit = cache_lookup (&f, "p-node", "npm install", NULL);
+
+    g_assert_nonnull (hit);
+    g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "added 12 packages\n");
+    g_assert_cmpint (cc_operation_get_duration_ms (hit), ==, 4200);
+  }
+
+  /* And the migrated database works like a new one. */
+  {
+    g_autoptr(CcOperation) op = begin_op (&f, "p-node", CC_OPERATION_TYPE_COMMAND, "node -v");
+
+    finish_op (&f, op, CC_OPERATION_STATUS_SUCCESS, "v18\n", 0);
+  }
+
+  store_teardown (&f, NULL);
+}
+
+/* Errors ---------------------------------------------------------------------------------- */
+
+static void
+assert_open_fails (const char *path,
+                   int         code,
+                   const char *fragment)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcStore) store = NULL;
+
+  store = open_store (file, 100, &error);
+  g_assert_error (error, CC_STORE_ERROR, code);
+  g_assert_null (store);
+  /* It names the file, or the folder that could not be made. */
+  if (strstr (error->message, path) == NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_assert_nonnull (strstr (error->message, dir));
+    }
+  if (fragment != NULL)
+    g_assert_nonnull (strstr (error->message, fragment));
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_error_corrupt (void)
+{
+  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-corrupt");
+  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
+  g_autoptr(GByteArray) garbage = g_byte_array_new ();
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 16384; i++)
+    {
+      guint8 byte = g_random_int_range (0, 256);
+
+      g_byte_array_append (garbage, &byte, 1);
+    }
+  g_file_set_contents (path, (const char *) garbage->data, garbage->len, &error);
+  g_assert_no_error (error);
+  before = read_file_bytes (path);
+
+  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, "move it aside");
+  /* Twice: the first attempt changed nothing that would make the second one differ. */
+  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, NULL);
+
+  /* Never overwritten or deleted. */
+  after = read_file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  cc_test_rm_rf (tmpdir);
+}
+
+static void
+test_error_corrupt_pages (StoreFixture  *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  int fd;
+
+  /* Enough records to span many pages, then checkpointed into the main file. */
+  while (out->len < 2000)
+    g_string_append (out, "output text ");
+  for (guint i = 0; i < 200; i++)
+    g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "cmd",
+                    CC_OPERATION_STATUS_SUCCESS, out->str));
+  fixture_close (f);
+
+  /* Smash pages in the middle of the file, leaving the header intact. */
+  fd = g_open (f->path, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  for (off_t page = 2; page < 60; page++)
+    {
+      char junk[4096];
+
+      memset (junk, 0xa5, sizeof junk);
+      g_assert_cmpint (pwrite (fd, junk, sizeof junk, page * 4096), ==, sizeof junk);
+    }
+  close (fd);
+
+  /* Whether opening or reading notices it first, the answer is CORRUPT, never a crash. */
+  f->store = open_store (f->file, 100, &error);
+  if (f->store != NULL)
+    {
+      CcHistoryQuery query = { 0 };
+
+      query.limit = 1000;
+      query.search = "output";
+      list = history_full (f, &query, &error);
+      g_assert_null (list);
+    }
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_error_foreign_database (void)
+{
+  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-foreign");
+  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
+
+  raw_exec (path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);"
+                  "INSERT INTO photos (name) VALUES ('beach.jpg');");
+
+  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, NULL);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM photos"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM sqlite_master"), ==, 1);
+
+  cc_test_rm_rf (tmpdir);
+}
+
+static void
+test_error_newer_schema (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "keep me");
+
+  fixture_close (f);
+  raw_exec (f->path, "PRAGMA user_version = 99");
+
+  assert_open_fails (f->path, CC_STORE_ERROR_NEWER_SCHEMA, "newer version");
+
+  /* Nothing was touched. */
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, 99);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM projects"), ==, 1);
+}
+
+static void
+test_error_locked (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcStore) second = NULL;
+  sqlite3 *other = NULL;
+
+  /* Another connection (as another program would) takes the write lock and keeps it. */
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE; INSERT INTO projects (id, created_at,"
+                                        " updated_at) VALUES ('other', 1, 1)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* Writes through the open store fail after its busy timeout… */
+  op = begin_op_full (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ls", &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_LOCKED);
+  g_assert_null (op);
+  g_assert_nonnull (strstr (error->message, "another program"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* …and so does opening it a second time. */
+  second = open_store (f->file, 100, &error);
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_LOCKED);
+  g_assert_null (second);
+  g_clear_error (&error);
+
+  /* Once the other program lets go, everything works, and nothing was lost. */
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ls");
+  g_assert_nonnull (op);
+}
+
+/* As root, permissions do not stop writes: become an ordinary user (nobody) for good. glibc
+ * applies the change to every thread, so the store's worker threads are ordinary too. */
+static void
+drop_root (void)
+{
+  if (geteuid () != 0)
+    return;
+  g_assert_cmpint (setresgid (65534, 65534, 65534), ==, 0);
+  g_assert_cmpint (setresuid (65534, 65534, 65534), ==, 0);
+  g_assert_cmpint (geteuid (), ==, 65534);
+}
+
+static void
+test_error_read_only (void)
+{
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  StoreFixture f = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      /* In a child: it gives up privileges for good. */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  drop_root ();
+  tmpdir = cc_test_make_tmpdir ("cc-store-ro");
+  dir = g_build_filename (tmpdir, "data", NULL);
+  path = g_build_filename (dir, "code-canvas.db", NULL);
+
+  /* A real database with a project, closed cleanly (no -wal or -shm left). */
+  f.path = g_strdup (path);
+  f.file = g_file_new_for_path (path);
+  f.now = g_get_real_time ();
+  fixture_open (&f);
+  {
+    g_autoptr(CcProject) p = create_project (&f, "read me");
+  }
+  fixture_close (&f);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  before = read_file_bytes (path);
+
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  g_assert_cmpint (access (path, W_OK), !=, 0);
+
+  assert_open_fails (path, CC_STORE_ERROR_READ_ONLY, "writable");
+
+  after = read_file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  /* A folder that cannot be created. */
+  {
+    g_autofree char *nested = g_build_filename (dir, "sub", "code-canvas.db", NULL);
+
+    assert_open_fails (nested, CC_STORE_ERROR_READ_ONLY, NULL);
+  }
+
+  g_chmod (dir, 0755);
+  g_chmod (path, 0644);
+  g_clear_object (&f.file);
+  g_free (f.path);
+  cc_test_rm_rf (tmpdir);
+}
+
+static void
+test_error_disk_full (void)
+{
+  g_autofree char *tmpdir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcOperation) op = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  StoreFixture f = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      /* In a child, which gets its own mount namespace. */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* A real full disk: a 1 MiB tmpfs, mounted where only this process sees it. This runs
+   * before the first GTask, so the store's worker threads are born in the new namespace. */
+  if (unshare (CLONE_NEWNS) != 0)
+    {
+      g_test_skip ("A private mount namespace needs root (CAP_SYS_ADMIN)");
+      return;
+    }
+  g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+  tmpdir = cc_test_make_tmpdir ("cc-store-full");
+  g_assert_cmpint (mount ("tmpfs", tmpdir, "tmpfs", 0, "size=1m"), ==, 0);
+
+  f.path = g_build_filename (tmpdir, "code-canvas.db", NULL);
+  f.file = g_file_new_for_path (f.path);
+  f.now = g_get_real_time ();
+  fixture_open (&f);
+  project = create_project (&f, "p");
+
+  /* 2 MiB of output (under the 4 MiB cap) cannot fit. */
+  while (big->len < 2 * 1024 * 1024)
+    g_string_append (big, "a line of output that fills the disk\n");
+  op = begin_op (&f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "yes");
+  cc_operation_set_stdout (op, big->str);
+  cc_operation_set_status (op, CC_OPERATION_STATUS_SUCCESS);
+  g_assert_false (finish_op_full (&f, op, &error));
+  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_DISK_FULL);
+  g_assert_nonnull (strstr (error->message, "Free some space"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* Space again: the store goes on, and nothing written before was lost. */
+  g_assert_cmpint (mount (NULL, tmpdir, NULL, MS_REMOUNT, "size=16m"), ==, 0);
+  {
+    g_autoptr(CcProject) again = get_project (&f, cc_project_get_id (project), &error);
+    g_autoptr(CcOperation) stored = NULL;
+    g_autofree char *check = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (cc_project_get_name (again), ==, "p");
+    g_assert_true (finish_op_full (&f, op, &error));
+    g_assert_no_error (error);
+    stored = get_operation (&f, cc_operation_get_id (op), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (cc_operation_get_stdout (stored), ==, big->str);
+    fixture_close (&f);
+    check = raw_query_text (f.path, "PRAGMA integrity_check");
+    g_assert_cmpstr (check, ==, "ok");
+  }
+
+  g_clear_object (&f.file);
+  g_free (f.path);
+  umount2 (tmpdir, MNT_DETACH);
+  g_rmdir (tmpdir);
+}
+
+/* Cancellation ---------------------------------------------------------------------------- */
+
+static void
+test_cancelled (StoreFixture  *f,
+                gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) list = NULL;
+
+  g_cancellable_cancel (cancellable);
+  cc_store_list_projects_async (f->store, cancellable, cc_test_store_result_cb, &result);
+  list = cc_store_list_projects_finish (f->store, cc_test_wait_result (&result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (list);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/core/store/" path, StoreFixture, NULL, store_setup, func, store_teardown)
+
+  ADD ("open/new", test_open_new);
+  ADD ("project/create-get", test_project_create_get);
+  ADD ("project/missing", test_project_missing);
+  ADD ("project/list", test_project_list);
+  ADD ("project/partial-update", test_project_partial_update);
+  g_test_add_func ("/core/store/project/object", test_project_object);
+  ADD ("project/delete", test_project_delete);
+  ADD ("operation/lifecycle", test_operation_lifecycle);
+  ADD ("operation/error-record", test_operation_error_record);
+  ADD ("operation/expiry", test_operation_expiry);
+  ADD ("operation/purge-at-open", test_operation_purge_at_open);
+  ADD ("operation/output-capped", test_operation_output_capped);
+  ADD ("history/order-and-limit", test_history_order_and_limit);
+  ADD ("history/paging", test_history_paging);
+  ADD ("history/filters", test_history_filters);
+  ADD ("history/search", test_history_search);
+  ADD ("history/output-preview", test_history_output_preview);
+  ADD ("signals", test_signals);
+  ADD ("cache/hit-and-expiry", test_cache_hit_and_expiry);
+  ADD ("cache/keys", test_cache_keys);
+  ADD ("cache/clear", test_cache_clear);
+  g_test_add_func ("/core/store/migrate/v1", test_migrate_v1);
+  g_test_add_func ("/core/store/error/corrupt", test_error_corrupt);
+  ADD ("error/corrupt-pages", test_error_corrupt_pages);
+  g_test_add_func ("/core/store/error/foreign-database", test_error_foreign_database);
+  ADD ("error/newer-schema", test_error_newer_schema);
+  ADD ("error/locked", test_error_locked);
+  g_test_add_func ("/core/store/error/read-only", test_error_read_only);
+  g_test_add_func ("/core/store/error/disk-full", test_error_disk_full);
+  ADD ("cancelled", test_cancelled);
+
+  return g_test_run ();
+}

@@ -1,0 +1,96 @@
+#!/bin/bash
+# run-sdk-test.sh: run the official E2B JS SDK against a private code-canvas-engine
+#
+# Copyright 2026 The Code Canvas Authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# usage: run-sdk-test.sh NODE SCRIPT
+# Starts $CODE_CANVAS_ENGINE with its own XDG_DATA_HOME and XDG_RUNTIME_DIR on a free loopback
+# port, reads the URL and API key from its engine.json, exports the E2B_* variables the SDK reads,
+# runs SCRIPT with NODE (TAP on stdout) and stops the engine whatever happens. Missing pieces are a
+# TAP "Bail out!", never a skip: CI installs node and the SDK (build-aux/dev.sh test).
+set -u
+
+node="${1:-}"
+script="${2:-}"
+here="$(cd "$(dirname "$0")" && pwd)"
+
+bail () {
+  echo "Bail out! $*"
+  exit 1
+}
+
+[ -n "$node" ] && command -v "$node" >/dev/null 2>&1 \
+  || bail "node not found: install nodejs (build-aux/dev.sh test does)"
+[ -f "$script" ] || bail "test script $script not found"
+[ -f "$here/node_modules/e2b/package.json" ] \
+  || bail "the E2B SDK is not installed: run 'npm ci' in $here (build-aux/dev.sh test does)"
+[ -n "${CODE_CANVAS_ENGINE:-}" ] && [ -x "$CODE_CANVAS_ENGINE" ] \
+  || bail "CODE_CANVAS_ENGINE does not name the built engine"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/cc-sdk-test.XXXXXX")" || bail "cannot make a temporary directory"
+engine_pid=
+cleanup () {
+  if [ -n "$engine_pid" ]; then
+    kill -TERM "$engine_pid" 2>/dev/null
+    wait "$engine_pid" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+unset E2B_API_KEY E2B_API_URL E2B_SANDBOX_URL E2B_DOMAIN E2B_DEBUG
+
+# The engine's own log goes to a file, shown only when something fails.
+"$CODE_CANVAS_ENGINE" --port=0 >"$tmp/engine.log" 2>&1 &
+engine_pid=$!
+
+# engine.json appears once the engine listens. Bounded wait only to avoid a hang.
+runtime_file="$XDG_RUNTIME_DIR/code-canvas/engine.json"
+for _ in $(seq 1 600); do
+  [ -s "$runtime_file" ] && break
+  if ! kill -0 "$engine_pid" 2>/dev/null; then
+    wait "$engine_pid"
+    rc=$?
+    engine_pid=
+    sed 's/^/# engine: /' "$tmp/engine.log"
+    bail "code-canvas-engine exited with status $rc before it was ready"
+  fi
+  sleep 0.05
+done
+[ -s "$runtime_file" ] || { sed 's/^/# engine: /' "$tmp/engine.log"; bail "the engine wrote no $runtime_file"; }
+
+eval "$("$node" -e '
+  const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const q = (s) => "\x27" + String(s).replace(/\x27/g, "\x27\\\x27\x27") + "\x27";
+  if (!j.url || !(j.api_key || j.apiKey)) { console.log("false"); process.exit(0); }
+  console.log(`export E2B_API_URL=${q(j.url)} E2B_SANDBOX_URL=${q(j.url)} E2B_API_KEY=${q(j.api_key || j.apiKey)}`);
+' "$runtime_file")" || { sed 's/^/# engine.json: /' "$runtime_file"; bail "engine.json has no url or api_key"; }
+
+cd "$here" || bail "cannot enter $here"
+"$node" "$script"
+rc=$?
+
+# The engine must shut down cleanly on SIGTERM, and (in sanitizer builds) without reports: what
+# the SDK drove it through counts for the engine's memory safety too.
+kill -TERM "$engine_pid" 2>/dev/null
+wait "$engine_pid"
+engine_rc=$?
+engine_pid=
+if [ $engine_rc -ne 0 ]; then
+  echo "# code-canvas-engine exited with status $engine_rc after SIGTERM"
+  rc=1
+fi
+if grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:|-CRITICAL \*\*|assertion failed' "$tmp/engine.log"; then
+  echo "# the engine log has sanitizer reports or criticals"
+  rc=1
+fi
+if [ $rc -ne 0 ]; then
+  echo "# engine log (last 80 lines):"
+  tail -n 80 "$tmp/engine.log" | sed 's/^/#   /'
+fi
+exit $rc
