@@ -108,6 +108,12 @@ def make_floors(sizes, scratch):
         return timed_shell(f'for i in $(seq {sizes["echo_n"]}); do env -i HOME="{home}" PATH=/usr/bin:/bin '
                            f'/bin/bash -l -c "echo $i" >/dev/null; done')
 
+    def bwrap_echo():
+        # The sandbox's own spawn cost: a bubblewrap with the namespaces the engine asks for.
+        return timed_shell(f'for i in $(seq {sizes["echo_n"]}); do bwrap --ro-bind / / --dev /dev --proc /proc '
+                           f'--unshare-user --unshare-pid --unshare-ipc --unshare-uts --die-with-parent '
+                           f'/bin/echo $i >/dev/null; done')
+
     def stream():
         return timed_shell(f'head -c {sizes["stream_bytes"]} /dev/zero | cat >/dev/null')
 
@@ -126,7 +132,7 @@ def make_floors(sizes, scratch):
     def download():
         return timed_shell(f'cat "{big}" | cat >/dev/null')
 
-    return {"echo": echo, "login_echo": login_echo, "stream": stream, "many": many, "upload": upload, "download": download}
+    return {"echo": echo, "login_echo": login_echo, "bwrap_echo": bwrap_echo, "stream": stream, "many": many, "upload": upload, "download": download}
 
 
 def main():
@@ -167,6 +173,9 @@ def main():
                  ["create", s["create_n"]], None, per_item=s["create_n"]),
         Workload("f", f'cache hit on a project with {s["history_n"]} history records',
                  ["cache-hit", s["history_n"]], None, None),
+        Workload("a0", f'{s["echo_n"]} sequential /bin/echo started directly (no login shell; diagnostic)',
+                 ["echo-direct", s["echo_n"]], None, floors["bwrap_echo"] if shutil.which("bwrap") else None,
+                 per_item=s["echo_n"]),
         Workload("a2", f'{s["echo_n"]} sequential `echo` through the product API (recorded, no cache)',
                  ["exec", s["echo_n"]], None, None, per_item=s["echo_n"]),
     ]
@@ -228,7 +237,12 @@ def report(workloads, sizes, opts, have_cc):
                     break
     except OSError:
         pass
-    print(f"Machine: {os.cpu_count()} cores, {cpu}, Linux {platform.release()}")
+    try:
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "unknown"
+    print(f"Machine: {os.cpu_count()} cores, {cpu}, Linux {platform.release()}; load average at the end {load}")
     print(f"Runs: {opts.runs} counted after 1 warm-up, alternating ours/SDK; sizes: {'quick' if opts.quick else 'full'}")
     print()
     print("| workload | ours median (min–max) | SDK median (min–max) | ours/SDK | floor median | notes |")

@@ -5,6 +5,7 @@
  *
  * usage: cc-bench WORKLOAD [ARG…]   (E2B_API_URL, E2B_API_KEY name a running engine)
  *   echo N            N sequential `echo` commands (CcEnvd, as the SDK's commands.run)
+ *   echo-direct N     the same without the login shell: /bin/echo started directly
  *   exec N            N sequential `echo` commands through the product API (CcClient, no cache:
  *                     each one recorded in SQLite)
  *   stream BYTES      one command writing BYTES to stdout, consumed in full
@@ -25,25 +26,22 @@
 
 #include <gio/gio.h>
 
-#include "cc-client.h"
+#include "cc-bench.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
 #include "cc-sandbox-api.h"
-#include "cc-store.h"
 
 typedef struct
 {
+  BenchResult   r;
   CcConnection *connection;
   CcSandboxApi *api;
   CcSandboxInfo *sandbox;
   CcEnvd       *envd;
-  GArray       *samples;       /* double ms */
-  double        ms;
-  gint64        bytes;
 } Bench;
 
-static G_NORETURN void
-die (const char *what,
+G_NORETURN void
+cc_bench_die (const char *what,
      const GError *error)
 {
   g_printerr ("cc-bench: %s%s%s\n", what, error ? ": " : "", error ? error->message : "");
@@ -51,8 +49,8 @@ die (const char *what,
 }
 
 /* Spins the default main context until an async call stored its result. */
-static void
-store_result_cb (GObject      *source,
+void
+cc_bench_store_result_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
@@ -61,16 +59,16 @@ store_result_cb (GObject      *source,
   *slot = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
+GAsyncResult *
+cc_bench_wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
 }
 
-static double
-ms_since (gint64 start_us)
+double
+cc_bench_ms_since (gint64 start_us)
 {
   return (g_get_monotonic_time () - start_us) / 1000.0;
 }
@@ -108,7 +106,7 @@ bench_connect (Bench *b,
   g_autoptr(GHashTable) metadata = NULL;
 
   if (url == NULL || key == NULL)
-    die ("E2B_API_URL and E2B_API_KEY must name a running engine (bench/run.sh sets them)", NULL);
+    cc_bench_die ("E2B_API_URL and E2B_API_KEY must name a running engine (bench/run.sh sets them)", NULL);
   b->connection = cc_connection_new_local (url, key);
   b->api = cc_sandbox_api_new (b->connection);
   if (!with_sandbox)
@@ -117,10 +115,10 @@ bench_connect (Bench *b,
   metadata = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (metadata, (char *) "bench", (char *) "cc");
   cc_sandbox_api_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
-                               NULL, store_result_cb, &res);
-  b->sandbox = cc_sandbox_api_create_finish (b->api, wait_for (&res), &error);
+                               NULL, cc_bench_store_result_cb, &res);
+  b->sandbox = cc_sandbox_api_create_finish (b->api, cc_bench_wait_for (&res), &error);
   if (b->sandbox == NULL)
-    die ("creating the sandbox failed", error);
+    cc_bench_die ("creating the sandbox failed", error);
   b->envd = cc_envd_new_for_sandbox (b->connection, b->sandbox);
 }
 
@@ -131,8 +129,8 @@ bench_disconnect (Bench *b)
     {
       g_autoptr(GAsyncResult) res = NULL;
 
-      cc_sandbox_api_kill_async (b->api, b->sandbox->sandbox_id, NULL, store_result_cb, &res);
-      cc_sandbox_api_kill_finish (b->api, wait_for (&res), NULL);
+      cc_sandbox_api_kill_async (b->api, b->sandbox->sandbox_id, NULL, cc_bench_store_result_cb, &res);
+      cc_sandbox_api_kill_finish (b->api, cc_bench_wait_for (&res), NULL);
     }
   g_clear_object (&b->envd);
   g_clear_pointer (&b->sandbox, cc_sandbox_info_unref);
@@ -162,12 +160,14 @@ on_stdout (CcRemoteProcess *process,
     g_string_append_len (out->text, data, len);
 }
 
-/* Runs @command to its end; returns its exit code. */
+/* Runs @command to its end (`/bin/bash -l -c`, or exec'd directly as one word when @direct);
+ * returns its exit code. */
 static int
-run_command (Bench      *b,
-             const char *command,
-             guint       timeout_ms,
-             Output     *out)
+run_spec (Bench      *b,
+          const char *command,
+          gboolean    direct,
+          guint       timeout_ms,
+          Output     *out)
 {
   g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command (command);
   g_autoptr(GAsyncResult) started = NULL;
@@ -177,21 +177,40 @@ run_command (Bench      *b,
   int exit_code = -1;
 
   spec->timeout_ms = timeout_ms;
-  cc_envd_start_process_async (b->envd, spec, NULL, store_result_cb, &started);
-  process = cc_envd_start_process_finish (b->envd, wait_for (&started), &error);
+  if (direct)
+    {
+      /* No login shell: what the protocol round trip and the spawn cost without bash -l. */
+      g_free (spec->cmd);
+      spec->cmd = g_strdup ("/bin/echo");
+      g_strfreev (spec->args);
+      spec->args = g_new0 (char *, 2);
+      spec->args[0] = g_strdup (command + strlen ("echo "));
+    }
+  cc_envd_start_process_async (b->envd, spec, NULL, cc_bench_store_result_cb, &started);
+  process = cc_envd_start_process_finish (b->envd, cc_bench_wait_for (&started), &error);
   if (process == NULL)
-    die ("starting a command failed", error);
+    cc_bench_die ("starting a command failed", error);
   g_signal_connect (process, "stdout", G_CALLBACK (on_stdout), out);
-  cc_remote_process_wait_async (process, NULL, store_result_cb, &ended);
-  if (!cc_remote_process_wait_finish (process, wait_for (&ended), &exit_code, &error))
-    die ("a command did not run to its end", error);
+  cc_remote_process_wait_async (process, NULL, cc_bench_store_result_cb, &ended);
+  if (!cc_remote_process_wait_finish (process, cc_bench_wait_for (&ended), &exit_code, &error))
+    cc_bench_die ("a command did not run to its end", error);
   g_signal_handlers_disconnect_by_data (process, out);
   return exit_code;
 }
 
+static int
+run_command (Bench      *b,
+             const char *command,
+             guint       timeout_ms,
+             Output     *out)
+{
+  return run_spec (b, command, FALSE, timeout_ms, out);
+}
+
 static void
-workload_echo (Bench *b,
-               guint  n)
+workload_echo (Bench    *b,
+               guint     n,
+               gboolean  direct)
 {
   gint64 t0 = g_get_monotonic_time ();
 
@@ -201,15 +220,15 @@ workload_echo (Bench *b,
       g_autofree char *expected = g_strdup_printf ("%u\n", i);
       Output out = { g_string_new (NULL), 0 };
       gint64 t = g_get_monotonic_time ();
-      int exit_code = run_command (b, command, CC_ENVD_DEFAULT_COMMAND_TIMEOUT, &out);
-      double ms = ms_since (t);
+      int exit_code = run_spec (b, command, direct, CC_ENVD_DEFAULT_COMMAND_TIMEOUT, &out);
+      double ms = cc_bench_ms_since (t);
 
-      g_array_append_val (b->samples, ms);
+      g_array_append_val (b->r.samples, ms);
       if (exit_code != 0 || strcmp (out.text->str, expected) != 0)
-        die ("an echo command printed something else", NULL);
+        cc_bench_die ("an echo command printed something else", NULL);
       g_string_free (out.text, TRUE);
     }
-  b->ms = ms_since (t0);
+  b->r.ms = cc_bench_ms_since (t0);
 }
 
 static void
@@ -221,11 +240,11 @@ workload_stream (Bench  *b,
   gint64 t0 = g_get_monotonic_time ();
 
   if (run_command (b, command, 0, &out) != 0)
-    die ("the streaming command failed", NULL);
-  b->ms = ms_since (t0);
+    cc_bench_die ("the streaming command failed", NULL);
+  b->r.ms = cc_bench_ms_since (t0);
   if (out.bytes != bytes)
-    die ("the streaming command delivered a different number of bytes", NULL);
-  b->bytes = bytes;
+    cc_bench_die ("the streaming command delivered a different number of bytes", NULL);
+  b->r.bytes = bytes;
 }
 
 /* --- files ---------------------------------------------------------------------------------- */
@@ -238,10 +257,10 @@ upload (Bench     *b,
   g_autoptr(GError) error = NULL;
   GPtrArray *entries;
 
-  cc_envd_upload_files_async (b->envd, files, NULL, NULL, NULL, NULL, store_result_cb, &res);
-  entries = cc_envd_upload_files_finish (b->envd, wait_for (&res), &error);
+  cc_envd_upload_files_async (b->envd, files, NULL, NULL, NULL, NULL, cc_bench_store_result_cb, &res);
+  entries = cc_envd_upload_files_finish (b->envd, cc_bench_wait_for (&res), &error);
   if (entries == NULL)
-    die ("the upload failed", error);
+    cc_bench_die ("the upload failed", error);
   return entries;
 }
 
@@ -267,10 +286,10 @@ workload_upload_many (Bench *b,
     }
   t0 = g_get_monotonic_time ();
   entries = upload (b, files);
-  b->ms = ms_since (t0);
+  b->r.ms = cc_bench_ms_since (t0);
   if (entries->len != n)
-    die ("the upload answered for a different number of files", NULL);
-  b->bytes = (gint64) n * size;
+    cc_bench_die ("the upload answered for a different number of files", NULL);
+  b->r.bytes = (gint64) n * size;
 }
 
 static void
@@ -295,12 +314,12 @@ workload_upload (Bench *b,
   gint64 t0 = g_get_monotonic_time ();
 
   upload_one (b, size);
-  b->ms = ms_since (t0);
-  cc_envd_stat_async (b->envd, "/home/user/big.bin", NULL, store_result_cb, &res);
-  info = cc_envd_stat_finish (b->envd, wait_for (&res), &error);
+  b->r.ms = cc_bench_ms_since (t0);
+  cc_envd_stat_async (b->envd, "/home/user/big.bin", NULL, cc_bench_store_result_cb, &res);
+  info = cc_envd_stat_finish (b->envd, cc_bench_wait_for (&res), &error);
   if (info == NULL || info->size != (gint64) size)
-    die ("the uploaded file has another size", error);
-  b->bytes = size;
+    cc_bench_die ("the uploaded file has another size", error);
+  b->r.bytes = size;
 }
 
 static void
@@ -314,12 +333,12 @@ workload_download (Bench *b,
 
   upload_one (b, size);
   t0 = g_get_monotonic_time ();
-  cc_envd_read_file_async (b->envd, "/home/user/big.bin", NULL, store_result_cb, &res);
-  data = cc_envd_read_file_finish (b->envd, wait_for (&res), &error);
-  b->ms = ms_since (t0);
+  cc_envd_read_file_async (b->envd, "/home/user/big.bin", NULL, cc_bench_store_result_cb, &res);
+  data = cc_envd_read_file_finish (b->envd, cc_bench_wait_for (&res), &error);
+  b->r.ms = cc_bench_ms_since (t0);
   if (data == NULL || g_bytes_get_size (data) != size)
-    die ("the download has another size", error);
-  b->bytes = size;
+    cc_bench_die ("the download has another size", error);
+  b->r.bytes = size;
 }
 
 /* --- lifecycle ------------------------------------------------------------------------------ */
@@ -342,153 +361,17 @@ workload_create (Bench *b,
       double ms;
 
       cc_sandbox_api_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
-                                   NULL, store_result_cb, &created);
-      info = cc_sandbox_api_create_finish (b->api, wait_for (&created), &error);
+                                   NULL, cc_bench_store_result_cb, &created);
+      info = cc_sandbox_api_create_finish (b->api, cc_bench_wait_for (&created), &error);
       if (info == NULL)
-        die ("create failed", error);
-      ms = ms_since (t);
-      g_array_append_val (b->samples, ms);
-      cc_sandbox_api_kill_async (b->api, info->sandbox_id, NULL, store_result_cb, &killed);
-      if (!cc_sandbox_api_kill_finish (b->api, wait_for (&killed), &error))
-        die ("kill failed", error);
+        cc_bench_die ("create failed", error);
+      ms = cc_bench_ms_since (t);
+      g_array_append_val (b->r.samples, ms);
+      cc_sandbox_api_kill_async (b->api, info->sandbox_id, NULL, cc_bench_store_result_cb, &killed);
+      if (!cc_sandbox_api_kill_finish (b->api, cc_bench_wait_for (&killed), &error))
+        cc_bench_die ("kill failed", error);
     }
-  b->ms = ms_since (t0);
-}
-
-/* --- the product API ------------------------------------------------------------------------ */
-
-static CcClient *
-open_client (void)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  CcClient *client;
-
-  cc_client_new_default_async (NULL, store_result_cb, &res);
-  client = cc_client_new_default_finish (wait_for (&res), &error);
-  if (client == NULL)
-    die ("opening the client failed", error);
-  return client;
-}
-
-static char *
-ensure_project (CcClient   *client,
-                const char *name)
-{
-  g_autoptr(GAsyncResult) loaded = NULL;
-  g_autoptr(GAsyncResult) created = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcProject) project = NULL;
-  CcProject *found;
-
-  cc_client_load_projects_async (client, NULL, store_result_cb, &loaded);
-  if (!cc_client_load_projects_finish (client, wait_for (&loaded), &error))
-    die ("loading projects failed", error);
-  found = cc_client_find_project (client, name);
-  if (found != NULL)
-    return g_strdup (cc_project_get_id (found));
-  cc_client_create_project_async (client, name, CC_CONNECTION_KIND_LOCAL, NULL, NULL, NULL, 0,
-                                  NULL, store_result_cb, &created);
-  project = cc_client_create_project_finish (client, wait_for (&created), &error);
-  if (project == NULL)
-    die ("creating the project failed", error);
-  return g_strdup (cc_project_get_id (project));
-}
-
-static CcExecution *
-execute (CcClient       *client,
-         const char     *project_id,
-         const char     *command,
-         CcExecuteFlags  flags)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  CcExecution *execution;
-
-  cc_client_execute_async (client, project_id, command, flags, NULL, store_result_cb, &res);
-  execution = cc_client_execute_finish (client, wait_for (&res), &error);
-  if (execution == NULL)
-    die ("execute failed", error);
-  if (cc_execution_get_exit_code (execution) != 0)
-    die ("the command exited with an error", NULL);
-  return execution;
-}
-
-static void
-workload_exec (Bench *b,
-               guint  n)
-{
-  g_autoptr(CcClient) client = open_client ();
-  g_autofree char *project_id = ensure_project (client, "bench-exec");
-  g_autoptr(CcExecution) warm = execute (client, project_id, "true", CC_EXECUTE_FLAGS_NONE);
-  gint64 t0 = g_get_monotonic_time ();
-
-  /* The warm-up above created (or reconnected) the project's sandbox: not part of the timing. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *command = g_strdup_printf ("echo %u", i);
-      gint64 t = g_get_monotonic_time ();
-      g_autoptr(CcExecution) execution = execute (client, project_id, command, CC_EXECUTE_FLAGS_NONE);
-      double ms = ms_since (t);
-
-      g_array_append_val (b->samples, ms);
-    }
-  b->ms = ms_since (t0);
-}
-
-static void
-add_history (CcStore    *store,
-             const char *project_id,
-             guint       n)
-{
-  /* Real records through the store's own API, one after the other (setup, not timed). */
-  guint begun = 0;
-
-  while (begun < n)
-    {
-      g_autoptr(GAsyncResult) res = NULL;
-      g_autoptr(GAsyncResult) fin = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(CcOperation) op = NULL;
-      g_autofree char *input = g_strdup_printf ("echo history %u", begun++);
-
-      cc_store_begin_operation_async (store, project_id, CC_OPERATION_TYPE_COMMAND, input, NULL,
-                                      store_result_cb, &res);
-      op = cc_store_begin_operation_finish (store, wait_for (&res), &error);
-      if (op == NULL)
-        die ("recording history failed", error);
-      cc_operation_set_status (op, CC_OPERATION_STATUS_SUCCESS);
-      cc_operation_set_stdout (op, input + 5);
-      cc_store_finish_operation_async (store, op, NULL, store_result_cb, &fin);
-      if (!cc_store_finish_operation_finish (store, wait_for (&fin), &error))
-        die ("recording history failed", error);
-    }
-}
-
-static void
-workload_cache_hit (Bench *b,
-                    guint  n)
-{
-  g_autofree char *name = g_strdup_printf ("bench-history-%u", n);
-  g_autoptr(CcClient) client = open_client ();
-  g_autofree char *project_id = ensure_project (client, name);
-  g_autofree char *marker = g_build_filename (g_get_user_data_dir (), "code-canvas", name, NULL);
-  g_autoptr(CcExecution) first = NULL;
-  g_autoptr(CcExecution) hit = NULL;
-  gint64 t0;
-
-  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
-    {
-      add_history (cc_client_get_store (client), project_id, n);
-      g_file_set_contents (marker, "", 0, NULL);
-    }
-  /* Fills the cache when it is empty or expired (a real run), then the timed hit. */
-  first = execute (client, project_id, "echo cached", CC_EXECUTE_FLAGS_USE_CACHE);
-  t0 = g_get_monotonic_time ();
-  hit = execute (client, project_id, "echo cached", CC_EXECUTE_FLAGS_USE_CACHE);
-  b->ms = ms_since (t0);
-  if (!cc_execution_get_cached (hit))
-    die ("the second execute was not served from the cache", NULL);
+  b->r.ms = cc_bench_ms_since (t0);
 }
 
 int
@@ -502,20 +385,23 @@ main (int   argc,
   gboolean needs_sandbox;
   g_autoptr(GString) json = g_string_new (NULL);
 
-  b.samples = g_array_new (FALSE, FALSE, sizeof (double));
-  needs_sandbox = g_str_equal (workload, "echo") || g_str_equal (workload, "stream") ||
+  b.r.samples = g_array_new (FALSE, FALSE, sizeof (double));
+  needs_sandbox = g_str_equal (workload, "echo") || g_str_equal (workload, "echo-direct") ||
+                  g_str_equal (workload, "stream") ||
                   g_str_equal (workload, "upload-many") || g_str_equal (workload, "upload") ||
                   g_str_equal (workload, "download");
   if (arg1 <= 0 || (g_str_equal (workload, "upload-many") && arg2 <= 0))
-    die ("usage: cc-bench echo|exec|stream|upload-many|upload|download|create|cache-hit N [SIZE]", NULL);
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|cache-hit N [SIZE]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
 
   if (g_str_equal (workload, "echo"))
-    workload_echo (&b, arg1);
+    workload_echo (&b, arg1, FALSE);
+  else if (g_str_equal (workload, "echo-direct"))
+    workload_echo (&b, arg1, TRUE);
   else if (g_str_equal (workload, "exec"))
-    workload_exec (&b, arg1);
+    cc_bench_exec (&b.r, arg1);
   else if (g_str_equal (workload, "stream"))
     workload_stream (&b, arg1);
   else if (g_str_equal (workload, "upload-many"))
@@ -527,18 +413,18 @@ main (int   argc,
   else if (g_str_equal (workload, "create"))
     workload_create (&b, arg1);
   else if (g_str_equal (workload, "cache-hit"))
-    workload_cache_hit (&b, arg1);
+    cc_bench_cache_hit (&b.r, arg1);
   else
-    die ("unknown workload", NULL);
+    cc_bench_die ("unknown workload", NULL);
 
   bench_disconnect (&b);
 
-  g_string_append_printf (json, "{\"ms\": %.3f, \"samples\": [", b.ms);
-  for (guint i = 0; i < b.samples->len; i++)
-    g_string_append_printf (json, "%s%.3f", i ? ", " : "", g_array_index (b.samples, double, i));
+  g_string_append_printf (json, "{\"ms\": %.3f, \"samples\": [", b.r.ms);
+  for (guint i = 0; i < b.r.samples->len; i++)
+    g_string_append_printf (json, "%s%.3f", i ? ", " : "", g_array_index (b.r.samples, double, i));
   g_string_append_printf (json, "], \"bytes\": %" G_GINT64_FORMAT ", \"peak_rss_kb\": %" G_GINT64_FORMAT "}\n",
-                          b.bytes, peak_rss_kb ());
+                          b.r.bytes, peak_rss_kb ());
   fputs (json->str, stdout);
-  g_array_unref (b.samples);
+  g_array_unref (b.r.samples);
   return 0;
 }

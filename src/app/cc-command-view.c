@@ -310,6 +310,34 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
   return FALSE;
 }
 
+/* Keys typed into the output itself: Ctrl+C stops, Ctrl+D ends the input, the rest goes to the
+ * command's stdin as typed (it has no terminal, so it sees them as a pipe would). */
+static void
+on_terminal_commit (VteTerminal   *terminal,
+                    const char    *text,
+                    guint          size,
+                    CcCommandView *self)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!is_running (self) || size == 0)
+    return;
+  if (size == 1 && text[0] == '\003')
+    {
+      cc_command_view_stop (self);
+      return;
+    }
+  if (gtk_toggle_button_get_active (self->cache_button))
+    return;   /* started without stdin */
+  if (size == 1 && text[0] == '\004')
+    {
+      cc_execution_close_stdin_async (self->execution, self->cancellable, close_stdin_cb, NULL);
+      return;
+    }
+  bytes = g_bytes_new (text, size);
+  cc_execution_send_stdin_async (self->execution, bytes, self->cancellable, stdin_sent_cb, g_object_ref (self));
+}
+
 static void
 on_stop_clicked (GtkButton     *button,
                  CcCommandView *self)
@@ -382,6 +410,7 @@ cc_command_view_class_init (CcCommandViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcCommandView, prompt_label);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_terminal_commit);
 }
 
 static void

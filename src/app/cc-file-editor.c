@@ -17,8 +17,10 @@ struct _CcFileEditor
   CcClient        *client;
   CcProject       *project;
   char            *path;
-  GCancellable    *cancellable;
+  GCancellable    *cancellable;        /* the current load */
+  GCancellable    *save_cancellable;   /* saves outlive loads: only dispose stops them */
   gboolean         saving;
+  char            *saving_path;
 
   GtkStack        *stack;
   GtkSourceView   *view;
@@ -157,17 +159,11 @@ read_file_cb (GObject      *source,
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
 }
 
-void
-cc_file_editor_open (CcFileEditor *self,
-                     const char   *path,
-                     guint64       size)
+static void
+really_open (CcFileEditor *self,
+             const char   *path,
+             guint64       size)
 {
-  g_return_if_fail (CC_IS_FILE_EDITOR (self));
-  g_return_if_fail (path != NULL);
-
-  if (self->client == NULL || self->project == NULL)
-    return;
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -189,24 +185,81 @@ cc_file_editor_open (CcFileEditor *self,
 }
 
 static void
+on_unsaved_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CcFileEditor     *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  guint64 size = *(guint64 *) g_object_get_data (G_OBJECT (dialog), "size");
+
+  if (g_strcmp0 (response, "save") == 0)
+    cc_file_editor_save (self);
+  if (g_strcmp0 (response, "save") == 0 || g_strcmp0 (response, "discard") == 0)
+    really_open (self, path, size);
+}
+
+void
+cc_file_editor_open (CcFileEditor *self,
+                     const char   *path,
+                     guint64       size)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *base = NULL;
+
+  g_return_if_fail (CC_IS_FILE_EDITOR (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->client == NULL || self->project == NULL)
+    return;
+
+  if (self->path == NULL || g_strcmp0 (self->path, path) == 0 ||
+      !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+    {
+      really_open (self, path, size);
+      return;
+    }
+
+  /* Opening another file would drop the edits of this one: ask. */
+  base = g_path_get_basename (self->path);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL));
+  adw_message_dialog_format_heading (dialog, _("Save Changes to “%s”?"), base);
+  adw_message_dialog_set_body (dialog, _("Otherwise your edits to it are lost."));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "size", g_memdup2 (&size, sizeof size), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_unsaved_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 write_file_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(CcFileEditor) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_steal_pointer (&self->saving_path);
 
   self->saving = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
   if (!cc_client_write_file_finish (CC_CLIENT (source), result, &error))
     {
-      g_signal_emit (self, signals[ERROR], 0, _("Could not save the file"), error);
+      g_autofree char *what = g_strdup_printf (_("Could not save “%s”"), path);
+
+      g_signal_emit (self, signals[ERROR], 0, what, error);
       update_title (self);
       return;
     }
-  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  /* Still the file on screen (and not edited meanwhile, which undoes nothing): saved. */
+  if (g_strcmp0 (path, self->path) == 0)
+    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
   update_title (self);
-  g_signal_emit (self, signals[SAVED], 0, self->path);
+  g_signal_emit (self, signals[SAVED], 0, path);
 }
 
 void
@@ -228,10 +281,12 @@ cc_file_editor_save (CcFileEditor *self)
   len = strlen (text);
   bytes = g_bytes_new_take (g_steal_pointer (&text), len);
   self->saving = TRUE;
+  g_free (self->saving_path);
+  self->saving_path = g_strdup (self->path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
   update_title (self);
   cc_client_write_file_async (self->client, cc_project_get_id (self->project), self->path, bytes,
-                              self->cancellable, write_file_cb, g_object_ref (self));
+                              self->save_cancellable, write_file_cb, g_object_ref (self));
   g_bytes_unref (bytes);
 }
 
@@ -276,8 +331,11 @@ cc_file_editor_dispose (GObject *object)
   CcFileEditor *self = CC_FILE_EDITOR (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->save_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_FILE_EDITOR);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->save_cancellable);
+  g_clear_pointer (&self->saving_path, g_free);
   g_clear_object (&self->project);
   g_clear_object (&self->client);
   g_clear_pointer (&self->path, g_free);
@@ -326,6 +384,7 @@ cc_file_editor_init (CcFileEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->save_cancellable = g_cancellable_new ();
   self->buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)));
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
   g_signal_connect_object (self->buffer, "modified-changed", G_CALLBACK (on_modified_changed), self, 0);
@@ -344,13 +403,15 @@ cc_file_editor_set_project (CcFileEditor *self,
 
   if (self->project == project)
     return;
+  /* Leaving a project with unsaved edits: they go to its sandbox rather than nowhere. */
+  if (self->path != NULL && gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && !self->saving)
+    cc_file_editor_save (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->client, client);
   g_set_object (&self->project, project);
   g_clear_pointer (&self->path, g_free);
-  self->saving = FALSE;
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "empty");

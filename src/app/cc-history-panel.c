@@ -143,17 +143,13 @@ history_cb (GObject      *source,
   g_signal_emit (self, signals[LOADED], 0);
 }
 
-void
-cc_history_panel_reload (CcHistoryPanel *self)
+static void
+query_history (CcHistoryPanel *self,
+               guint           serial)
 {
   CcHistoryQuery filter = { 0 };
   ReloadData *data;
   guint status;
-
-  g_return_if_fail (CC_IS_HISTORY_PANEL (self));
-
-  if (self->client == NULL || self->project == NULL)
-    return;
 
   filter.project_id = cc_project_get_id (self->project);
   filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -170,8 +166,44 @@ cc_history_panel_reload (CcHistoryPanel *self)
 
   data = g_new0 (ReloadData, 1);
   data->self = g_object_ref (self);
-  data->serial = ++self->reload_serial;
+  data->serial = serial;
   cc_client_history_async (self->client, &filter, self->cancellable, history_cb, data);
+}
+
+static void
+flush_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ReloadData *data = user_data;
+  g_autoptr(CcHistoryPanel) self = data->self;
+  guint serial = data->serial;
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  if (!cc_client_flush_finish (CC_CLIENT (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (serial == self->reload_serial && self->client != NULL && self->project != NULL)
+    query_history (self, serial);
+}
+
+void
+cc_history_panel_reload (CcHistoryPanel *self)
+{
+  ReloadData *data;
+
+  g_return_if_fail (CC_IS_HISTORY_PANEL (self));
+
+  if (self->client == NULL || self->project == NULL)
+    return;
+
+  /* Records are written in the background: wait for what already happened to be stored, so
+   * that the command that just ended is in the list. */
+  data = g_new0 (ReloadData, 1);
+  data->self = g_object_ref (self);
+  data->serial = ++self->reload_serial;
+  cc_client_flush_async (self->client, self->cancellable, flush_cb, data);
 }
 
 static void

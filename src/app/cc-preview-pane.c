@@ -31,7 +31,8 @@ struct _CcPreviewPane
   GtkEntry       *address_entry;
   GtkStack       *reload_stack;
   GtkProgressBar *progress;
-  WebKitWebView  *web_view;
+  WebKitWebView  *web_view;          /* made on first use: WebKit is heavy to start */
+  AdwBin         *web_bin;
   GtkTextView    *log_view;
   AdwStatusPage  *failed_page;
   GtkTextView    *failed_log_view;
@@ -39,6 +40,8 @@ struct _CcPreviewPane
 };
 
 G_DEFINE_FINAL_TYPE (CcPreviewPane, cc_preview_pane, ADW_TYPE_BIN)
+
+static WebKitWebView *ensure_web_view (CcPreviewPane *self);
 
 enum { PROP_0, PROP_RUNNING, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -201,7 +204,7 @@ start_cb (GObject      *source,
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), self->url);
   set_state (self, TRUE, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "web");
-  webkit_web_view_load_uri (self->web_view, self->url);
+  webkit_web_view_load_uri (ensure_web_view (self), self->url);
 }
 
 void
@@ -253,7 +256,8 @@ cc_preview_pane_stop (CcPreviewPane *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_signal_group_set_target (self->log_signals, NULL);
-  webkit_web_view_stop_loading (self->web_view);
+  if (self->web_view != NULL)
+    webkit_web_view_stop_loading (self->web_view);
   g_clear_pointer (&self->url, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
   gtk_stack_set_visible_child_name (self->stack, "idle");
@@ -265,13 +269,15 @@ cc_preview_pane_stop (CcPreviewPane *self)
 static void
 on_reload_clicked (CcPreviewPane *self)
 {
-  webkit_web_view_reload (self->web_view);
+  if (self->web_view != NULL)
+    webkit_web_view_reload (self->web_view);
 }
 
 static void
 on_stop_loading_clicked (CcPreviewPane *self)
 {
-  webkit_web_view_stop_loading (self->web_view);
+  if (self->web_view != NULL)
+    webkit_web_view_stop_loading (self->web_view);
 }
 
 static void
@@ -293,7 +299,7 @@ on_address_activate (CcPreviewPane *self)
   else if (g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://"))
     uri = g_strdup (text);
   if (uri != NULL)
-    webkit_web_view_load_uri (self->web_view, uri);
+    webkit_web_view_load_uri (ensure_web_view (self), uri);
 }
 
 static void
@@ -311,7 +317,7 @@ launch_cb (GObject      *source,
 static void
 on_open_browser_clicked (CcPreviewPane *self)
 {
-  const char *uri = webkit_web_view_get_uri (self->web_view);
+  const char *uri = self->web_view != NULL ? webkit_web_view_get_uri (self->web_view) : NULL;
   g_autoptr(GdkAppLaunchContext) context = NULL;
 
   if (uri == NULL)
@@ -326,7 +332,7 @@ on_open_browser_clicked (CcPreviewPane *self)
 static void
 on_copy_url_clicked (CcPreviewPane *self)
 {
-  const char *uri = webkit_web_view_get_uri (self->web_view);
+  const char *uri = self->web_view != NULL ? webkit_web_view_get_uri (self->web_view) : NULL;
 
   if (uri == NULL)
     uri = self->url;
@@ -348,6 +354,13 @@ on_load_changed (WebKitWebView   *web_view,
   const char *uri = webkit_web_view_get_uri (web_view);
   gboolean loading = event != WEBKIT_LOAD_FINISHED;
 
+  /* about:blank is how a previous project's page is dropped; it is nothing to show. */
+  if (g_strcmp0 (uri, "about:blank") == 0)
+    {
+      gtk_stack_set_visible_child_name (self->reload_stack, "reload");
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+      return;
+    }
   if (uri != NULL && !gtk_widget_has_focus (GTK_WIDGET (self->address_entry)))
     gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri);
   gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
@@ -360,6 +373,24 @@ on_progress_changed (WebKitWebView *web_view,
                      CcPreviewPane *self)
 {
   gtk_progress_bar_set_fraction (self->progress, webkit_web_view_get_estimated_load_progress (web_view));
+}
+
+static WebKitWebView *
+ensure_web_view (CcPreviewPane *self)
+{
+  if (self->web_view == NULL)
+    {
+      self->web_view = WEBKIT_WEB_VIEW (webkit_web_view_new ());
+      gtk_widget_set_hexpand (GTK_WIDGET (self->web_view), TRUE);
+      gtk_widget_set_vexpand (GTK_WIDGET (self->web_view), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Preview of the dev server"), -1);
+      g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self, 0);
+      g_signal_connect_object (self->web_view, "notify::estimated-load-progress",
+                               G_CALLBACK (on_progress_changed), self, 0);
+      adw_bin_set_child (self->web_bin, GTK_WIDGET (self->web_view));
+    }
+  return self->web_view;
 }
 
 static void
@@ -395,6 +426,7 @@ cc_preview_pane_dispose (GObject *object)
   if (self->log_signals != NULL)
     g_signal_group_set_target (self->log_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_PREVIEW_PANE);
+  self->web_view = NULL;   /* owned by web_bin */
   g_clear_object (&self->log_signals);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->project);
@@ -423,14 +455,13 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 
-  g_type_ensure (WEBKIT_TYPE_WEB_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preview-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, stack);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, toolbar);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, address_entry);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, reload_stack);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, progress);
-  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, web_view);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, web_bin);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, log_view);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_page);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_log_view);
@@ -441,8 +472,6 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_open_browser_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_url_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_load_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_progress_changed);
 }
 
 static void
@@ -479,7 +508,8 @@ cc_preview_pane_set_project (CcPreviewPane *self,
   g_clear_pointer (&self->url, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", 0);
-  webkit_web_view_load_uri (self->web_view, "about:blank");
+  if (self->web_view != NULL)
+    webkit_web_view_load_uri (self->web_view, "about:blank");
   gtk_stack_set_visible_child_name (self->stack, "idle");
   set_state (self, FALSE, FALSE);
 
@@ -515,7 +545,7 @@ WebKitWebView *
 cc_preview_pane_get_web_view (CcPreviewPane *self)
 {
   g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), NULL);
-  return self->web_view;
+  return ensure_web_view (self);
 }
 
 const char *

@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "cc-project-row.h"
 #include "cc-project-sidebar.h"
 
@@ -20,7 +18,8 @@ struct _CcProjectSidebar
   GCancellable       *cancellable;
 
   GtkListView        *list_view;
-  GtkStack           *stack;
+  GtkPopoverMenu     *context_menu;
+  GMenuModel         *context_menu_model;
 };
 
 G_DEFINE_FINAL_TYPE (CcProjectSidebar, cc_project_sidebar, ADW_TYPE_BIN)
@@ -113,6 +112,43 @@ on_activate (GtkListView      *list_view,
 }
 
 static void
+on_secondary_click (GtkGestureClick  *gesture,
+                    int               n_press,
+                    double            x,
+                    double            y,
+                    CcProjectSidebar *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = picked != NULL ? gtk_widget_get_ancestor (picked, CC_TYPE_PROJECT_ROW) : NULL;
+  CcProject *project = row != NULL ? cc_project_row_get_project (CC_PROJECT_ROW (row)) : NULL;
+  GdkRectangle rect = { 0, 0, 1, 1 };
+  double sx, sy;
+
+  if (project == NULL)
+    return;
+  gtk_widget_translate_coordinates (GTK_WIDGET (self->list_view), GTK_WIDGET (self), x, y, &sx, &sy);
+  rect.x = (int) sx;
+  rect.y = (int) sy;
+  /* The menu acts on the selected project: make it the one under the pointer. */
+  cc_project_sidebar_select (self, cc_project_get_id (project));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+cc_project_sidebar_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  CcProjectSidebar *self = CC_PROJECT_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (cc_project_sidebar_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
+static void
 cc_project_sidebar_dispose (GObject *object)
 {
   CcProjectSidebar *self = CC_PROJECT_SIDEBAR (object);
@@ -122,6 +158,11 @@ cc_project_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (cc_client_get_projects (self->client), self);
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->context_menu));
+      self->context_menu = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_PROJECT_SIDEBAR);
   g_clear_object (&self->selection);
   g_clear_object (&self->client);
@@ -139,6 +180,7 @@ cc_project_sidebar_class_init (CcProjectSidebarClass *klass)
 
   object_class->dispose = cc_project_sidebar_dispose;
   object_class->get_property = cc_project_sidebar_get_property;
+  widget_class->size_allocate = cc_project_sidebar_size_allocate;
 
   properties[PROP_SELECTED_PROJECT] =
     g_param_spec_object ("selected-project", NULL, NULL, CC_TYPE_PROJECT,
@@ -148,14 +190,27 @@ cc_project_sidebar_class_init (CcProjectSidebarClass *klass)
   g_type_ensure (CC_TYPE_PROJECT_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-project-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, CcProjectSidebar, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CcProjectSidebar, context_menu_model);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
 }
 
 static void
 cc_project_sidebar_init (CcProjectSidebar *self)
 {
+  GtkGesture *click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->context_menu_model));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+  gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_secondary_click), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 }
 
 void

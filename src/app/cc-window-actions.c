@@ -53,25 +53,28 @@ new_project_action (GtkWidget  *widget,
 
 typedef struct
 {
-  CcWindow  *self;
-  CcProject *project;
-  GtkEntry  *entry;
-} RenameData;
+  CcWindow    *self;
+  CcProject   *project;
+  GtkEditable *name;
+  GtkEditable *start_command;
+  GtkEditable *setup_command;
+  GtkEditable *port;
+} SettingsData;
 
 static void
-rename_data_free (gpointer data)
+settings_data_free (gpointer data)
 {
-  RenameData *rename = data;
+  SettingsData *settings = data;
 
-  g_clear_object (&rename->self);
-  g_clear_object (&rename->project);
-  g_free (rename);
+  g_clear_object (&settings->self);
+  g_clear_object (&settings->project);
+  g_free (settings);
 }
 
 static void
-rename_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+settings_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(CcWindow) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -79,36 +82,75 @@ rename_done_cb (GObject      *source,
 
   project = cc_client_update_project_info_finish (CC_CLIENT (source), result, &error);
   if (project == NULL)
-    cc_window_show_error (self, _("Could not rename the project"), error);
+    cc_window_show_error (self, _("Could not change the project"), error);
   else if (self->project != NULL &&
            g_strcmp0 (cc_project_get_id (self->project), cc_project_get_id (project)) == 0)
     adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
 }
 
-static void
-on_rename_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    RenameData       *rename)
+static char *
+dup_stripped (GtkEditable *editable)
 {
-  g_autoptr(CcProject) changes = NULL;
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (rename->entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  return g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+}
 
-  if (g_strcmp0 (response, "rename") != 0 || rename->self->client == NULL || stripped[0] == '\0')
-    return;
-  changes = cc_project_new (stripped);
-  cc_client_update_project_info_async (rename->self->client, cc_project_get_id (rename->project),
-                                       changes, CC_PROJECT_FIELD_NAME, rename->self->cancellable,
-                                       rename_done_cb, g_object_ref (rename->self));
+static guint
+parse_port (GtkEditable *editable)
+{
+  g_autofree char *text = dup_stripped (editable);
+  guint64 port = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 65535, &port, NULL))
+    return 0;
+  return (guint) port;
 }
 
 static void
-on_rename_entry_changed (GtkEditable      *entry,
-                         AdwMessageDialog *dialog)
+on_settings_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      SettingsData     *settings)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(CcProject) changes = NULL;
+  g_autofree char *name = dup_stripped (settings->name);
+  g_autofree char *start = dup_stripped (settings->start_command);
+  g_autofree char *setup = dup_stripped (settings->setup_command);
+  guint port = parse_port (settings->port);
 
-  adw_message_dialog_set_response_enabled (dialog, "rename", name[0] != '\0');
+  if (g_strcmp0 (response, "save") != 0 || settings->self->client == NULL || name[0] == '\0' || port == 0)
+    return;
+  changes = cc_project_new (name);
+  cc_project_set_start_command (changes, start[0] != '\0' ? start : NULL);
+  cc_project_set_setup_command (changes, setup[0] != '\0' ? setup : NULL);
+  cc_project_set_port (changes, port);
+  cc_client_update_project_info_async (settings->self->client, cc_project_get_id (settings->project), changes,
+                                       CC_PROJECT_FIELD_NAME | CC_PROJECT_FIELD_START_COMMAND |
+                                       CC_PROJECT_FIELD_SETUP_COMMAND | CC_PROJECT_FIELD_PORT,
+                                       settings->self->cancellable, settings_done_cb,
+                                       g_object_ref (settings->self));
+}
+
+static void
+on_settings_changed (GtkEditable      *editable,
+                     AdwMessageDialog *dialog)
+{
+  SettingsData *settings = g_object_get_data (G_OBJECT (dialog), "settings");
+  g_autofree char *name = dup_stripped (settings->name);
+
+  adw_message_dialog_set_response_enabled (dialog, "save", name[0] != '\0' && parse_port (settings->port) != 0);
+}
+
+static GtkEditable *
+add_entry_row (GtkListBox *list,
+               const char *title,
+               const char *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  gtk_list_box_append (list, row);
+  return GTK_EDITABLE (row);
 }
 
 static void
@@ -118,32 +160,44 @@ rename_project_action (GtkWidget  *widget,
 {
   CcWindow *self = CC_WINDOW (widget);
   AdwMessageDialog *dialog;
-  RenameData *rename;
-  GtkWidget *entry;
+  SettingsData *settings;
+  GtkWidget *list;
+  g_autofree char *port = NULL;
 
   if (self->project == NULL)
     return;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Rename Project"), NULL));
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), cc_project_get_name (self->project));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Project name"), -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "rename", _("_Rename"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "rename");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (entry, "changed", G_CALLBACK (on_rename_entry_changed), dialog, 0);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Project Settings"), NULL));
+  adw_message_dialog_set_body (dialog, _("The start command runs the dev server; $PORT in it is replaced by the port. "
+                                         "The setup command installs what the project needs."));
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_set_size_request (list, 360, -1);
 
-  rename = g_new0 (RenameData, 1);
-  rename->self = g_object_ref (self);
-  rename->project = g_object_ref (self->project);
-  rename->entry = GTK_ENTRY (entry);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_rename_response), rename,
-                         (GClosureNotify) (void (*) (void)) rename_data_free, 0);
+  settings = g_new0 (SettingsData, 1);
+  settings->self = g_object_ref (self);
+  settings->project = g_object_ref (self->project);
+  port = g_strdup_printf ("%u", cc_project_get_port (self->project));
+  settings->name = add_entry_row (GTK_LIST_BOX (list), _("_Name"), cc_project_get_name (self->project));
+  settings->start_command = add_entry_row (GTK_LIST_BOX (list), _("S_tart Command"),
+                                           cc_project_get_start_command (self->project));
+  settings->setup_command = add_entry_row (GTK_LIST_BOX (list), _("Set_up Command"),
+                                           cc_project_get_setup_command (self->project));
+  settings->port = add_entry_row (GTK_LIST_BOX (list), _("_Port"), port);
+  gtk_editable_set_max_width_chars (settings->port, 5);
+  adw_message_dialog_set_extra_child (dialog, list);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "settings", settings, settings_data_free);
+  g_signal_connect_object (settings->name, "changed", G_CALLBACK (on_settings_changed), dialog, 0);
+  g_signal_connect_object (settings->port, "changed", G_CALLBACK (on_settings_changed), dialog, 0);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_settings_response), settings);
   gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (settings->name));
 }
 
 static void

@@ -113,6 +113,16 @@ set_project (CcWindow  *self,
   if (self->project == project)
     return;
 
+  /* The same project as a new object (the model replaced its row after an update): the views
+   * keep what they show. */
+  if (self->project != NULL && project != NULL &&
+      g_strcmp0 (cc_project_get_id (self->project), cc_project_get_id (project)) == 0)
+    {
+      g_set_object (&self->project, project);
+      adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
+      return;
+    }
+
   g_set_object (&self->project, project);
 
   if (project != NULL)

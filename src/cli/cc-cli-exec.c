@@ -17,9 +17,10 @@
 
 typedef struct
 {
-  CcCli       *cli;
-  CcExecution *execution;
-  gulong       cancel_id;
+  CcCli        *cli;
+  CcExecution  *execution;
+  gulong        cancel_id;
+  GInputStream *input;      /* local stdin, forwarded with --stdin */
 } ExecState;
 
 static void
@@ -27,6 +28,7 @@ exec_state_free (gpointer data)
 {
   ExecState *state = data;
 
+  g_clear_object (&state->input);
   if (state->cancel_id != 0)
     g_cancellable_disconnect (state->cli->cancellable, state->cancel_id);
   g_clear_object (&state->execution);
@@ -49,6 +51,73 @@ on_stderr (CcExecution *execution,
 {
   if (!state->cli->json)
     cc_cli_write_all (STDERR_FILENO, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+}
+
+/* --stdin: local stdin goes to the remote command chunk by chunk, in order; EOF closes it. */
+static void forward_next (ExecState *state);
+
+static void
+stdin_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_execution_close_stdin_finish (CC_EXECUTION (source), result, &error))
+    g_debug ("Closing the command's stdin failed: %s", error->message);
+}
+
+static void
+stdin_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ExecState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_execution_send_stdin_finish (CC_EXECUTION (source), result, &error))
+    {
+      /* The command ended or does not read: the rest of the input has nowhere to go. */
+      g_debug ("Sending stdin failed: %s", error->message);
+      return;
+    }
+  forward_next (state);
+}
+
+static void
+stdin_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ExecState *state = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (cc_execution_is_done (state->execution))
+    return;
+  if (chunk == NULL || g_bytes_get_size (chunk) == 0)
+    {
+      cc_execution_close_stdin_async (state->execution, NULL, stdin_closed_cb, NULL);
+      return;
+    }
+  cc_execution_send_stdin_async (state->execution, chunk, NULL, stdin_sent_cb, state);
+}
+
+static void
+forward_next (ExecState *state)
+{
+  g_input_stream_read_bytes_async (state->input, 64 * 1024, G_PRIORITY_DEFAULT, state->cli->cancellable,
+                                   stdin_read_cb, state);
+}
+
+static void
+exec_started_cb (CcExecution *execution,
+                 guint        pid,
+                 ExecState   *state)
+{
+  if (state->input != NULL)
+    forward_next (state);
 }
 
 static void
@@ -114,6 +183,7 @@ cc_cli_cmd_exec (CcCli *cli)
   gboolean with_stdin = FALSE;
   GOptionEntry entries[] = {
     { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, N_("run it even when a cached result exists, and do not cache it"), NULL },
+    { "stdin", 'i', 0, G_OPTION_ARG_NONE, &with_stdin, N_("pass standard input to the command (never cached)"), NULL },
     { NULL }
   };
   g_autoptr(GString) command = g_string_new (NULL);
@@ -178,6 +248,11 @@ cc_cli_cmd_exec (CcCli *cli)
   cli->data_free = exec_state_free;
   g_signal_connect (state->execution, "stdout", G_CALLBACK (on_stdout), state);
   g_signal_connect (state->execution, "stderr", G_CALLBACK (on_stderr), state);
+  if (with_stdin)
+    {
+      state->input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_signal_connect (state->execution, "started", G_CALLBACK (exec_started_cb), state);
+    }
   state->cancel_id = g_cancellable_connect (cli->cancellable, G_CALLBACK (exec_cancelled_cb),
                                             state->execution, NULL);
   cc_execution_wait_async (state->execution, NULL, exec_done_cb, state);

@@ -9,6 +9,13 @@
 
 #include "cc-cli-private.h"
 
+/* The store gives "" for unset text. */
+static const char *
+or_dash (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
 static void
 print_project (CcCli     *cli,
                CcProject *project)
@@ -30,20 +37,20 @@ print_project (CcCli     *cli,
   g_print ("%-16s %s\n", _("Id:"), cc_project_get_id (project));
   g_print ("%-16s %s\n", _("Connection:"),
            cc_connection_kind_to_string (cc_project_get_connection_kind (project)));
-  if (cc_project_get_api_url (project))
+  if (or_dash (cc_project_get_api_url (project)))
     g_print ("%-16s %s\n", _("API URL:"), cc_project_get_api_url (project));
-  if (cc_project_get_sandbox_url (project))
+  if (or_dash (cc_project_get_sandbox_url (project)))
     g_print ("%-16s %s\n", _("Sandbox URL:"), cc_project_get_sandbox_url (project));
-  g_print ("%-16s %s\n", _("Template:"), cc_project_get_template (project) ? cc_project_get_template (project) : "-");
-  if (cc_project_get_local_folder (project))
+  g_print ("%-16s %s\n", _("Template:"), or_dash (cc_project_get_template (project)) ? cc_project_get_template (project) : "-");
+  if (or_dash (cc_project_get_local_folder (project)))
     g_print ("%-16s %s\n", _("Folder:"), cc_project_get_local_folder (project));
   g_print ("%-16s %u\n", _("Port:"), cc_project_get_port (project));
   g_print ("%-16s %s\n", _("Setup command:"),
-           cc_project_get_setup_command (project) ? cc_project_get_setup_command (project) : "-");
+           or_dash (cc_project_get_setup_command (project)) ? cc_project_get_setup_command (project) : "-");
   g_print ("%-16s %s\n", _("Start command:"),
-           cc_project_get_start_command (project) ? cc_project_get_start_command (project) : "-");
+           or_dash (cc_project_get_start_command (project)) ? cc_project_get_start_command (project) : "-");
   g_print ("%-16s %s\n", _("Sandbox:"),
-           cc_project_get_sandbox_id (project) ? cc_project_get_sandbox_id (project) : _("none yet"));
+           or_dash (cc_project_get_sandbox_id (project)) ? cc_project_get_sandbox_id (project) : _("none yet"));
   g_print ("%-16s %s\n", _("Created:"), created);
   g_print ("%-16s %s\n", _("Updated:"), updated);
   g_print ("%-16s %s\n", _("Last command:"), last);
@@ -157,7 +164,7 @@ project_list (CcCli *cli)
           g_print ("%-20s %-36s %-8s %-8s %-6u %s\n", cc_project_get_name (project),
                    cc_project_get_id (project),
                    cc_connection_kind_to_string (cc_project_get_connection_kind (project)),
-                   cc_project_get_template (project) ? cc_project_get_template (project) : "-",
+                   or_dash (cc_project_get_template (project)) ? cc_project_get_template (project) : "-",
                    cc_project_get_port (project), last);
         }
     }

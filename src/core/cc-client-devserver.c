@@ -19,7 +19,6 @@
 #include "cc-client-private.h"
 #include "cc-protojson.h"
 
-#define DEV_SERVER_WAIT_SEC   60
 #define DEV_SERVER_POLL_MS    250
 #define DEV_SERVER_TAIL_LINES 12
 
@@ -38,6 +37,7 @@ typedef struct
   gulong        finished_id;
   gboolean      polling;
   gboolean      done;
+  gboolean      server_exited;
 } DevStart;
 
 static void
@@ -141,7 +141,7 @@ scan_listeners (const char *text,
           else
             *any = TRUE;
         }
-      else if (lport != CC_CONNECTION_ENVD_PORT && lport < 32768 && others->len < 200)
+      else if (lport != CC_CONNECTION_ENVD_PORT && others->len < 120)
         {
           g_autofree char *p = g_strdup_printf ("%" G_GUINT64_FORMAT, lport);
 
@@ -183,7 +183,7 @@ diagnose_done_cb (GObject      *source,
                                  _("Nothing answered on port %u within %d seconds. %s%s%sCheck the "
                                    "start command and the port in the project settings. Its last "
                                    "output:\n%s"),
-                                 start->port, DEV_SERVER_WAIT_SEC,
+                                 start->port, CC_CLIENT (g_task_get_source_object (task))->dev_server_wait,
                                  others->len ? _("Ports open in the sandbox: ") : "",
                                  others->str, others->len ? ". " : "", tail));
 }
@@ -198,9 +198,20 @@ diagnose (GTask *task)
                            CC_EXECUTE_FLAGS_NONE, NULL, diagnose_done_cb, g_object_ref (task));
 }
 
+/* Node says EADDRINUSE, Python "Address already in use", Vite "Port 5173 is already in use". */
+static gboolean
+output_says_port_in_use (CcExecution *server)
+{
+  g_autofree char *tail = tail_lines (server, DEV_SERVER_TAIL_LINES * 4);
+  g_autofree char *lower = g_ascii_strdown (tail, -1);
+
+  return strstr (lower, "in use") != NULL || strstr (lower, "eaddrinuse") != NULL;
+}
+
 /* ---- polling the preview URL ------------------------------------------------------------- */
 
 static gboolean poll_cb (gpointer user_data);
+static GError *server_exit_error (DevStart *start);
 
 static void
 schedule_poll (GTask *task)
@@ -228,12 +239,19 @@ poll_answered_cb (GObject      *source,
   if (start->done)
     return;
   status = body != NULL ? soup_message_get_status (msg) : 0;
-  /* 502 is the proxy's "port is not open"; anything else is the server itself answering. */
-  if (body != NULL && status != 0 && status != SOUP_STATUS_BAD_GATEWAY)
+  /* 502 is the proxy's "port is not open"; anything else is the server itself answering —
+   * unless ours exited for another reason than the port being taken already. */
+  if (body != NULL && status != 0 && status != SOUP_STATUS_BAD_GATEWAY &&
+      (!start->server_exited || output_says_port_in_use (start->server)))
     {
       g_clear_handle_id (&start->poll_id, g_source_remove);
       start->done = TRUE;
       g_task_return_pointer (task, g_strdup (start->url), g_free);
+      return;
+    }
+  if (start->server_exited)
+    {
+      dev_fail (task, server_exit_error (start));
       return;
     }
   if (g_get_monotonic_time () > start->deadline)
@@ -269,29 +287,49 @@ poll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Why the server is not there, once it has ended. */
+static GError *
+server_exit_error (DevStart *start)
+{
+  const GError *error = cc_execution_get_error (start->server);
+  g_autofree char *tail = tail_lines (start->server, DEV_SERVER_TAIL_LINES);
+
+  if (error != NULL && _cc_client_error_is_gone (error))
+    return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE,
+                        _("The sandbox stopped while the dev server was starting (it may have "
+                          "expired). Start the dev server again."));
+  if (error != NULL)
+    return g_error_copy (error);
+  return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED,
+                      _("The dev server (“%s”) exited with status %d before it answered on port "
+                        "%u. Its last output:\n%s"),
+                      start->command, cc_execution_get_exit_code (start->server), start->port, tail);
+}
+
 static void
 server_finished_cb (CcExecution *server,
                     GTask       *task)
 {
   DevStart *start = g_task_get_task_data (task);
-  g_autofree char *tail = NULL;
-  const GError *error = cc_execution_get_error (server);
 
   if (start->done)
     return;
   g_clear_signal_handler (&start->finished_id, server);
-  tail = tail_lines (server, DEV_SERVER_TAIL_LINES);
-  if (error != NULL && _cc_client_error_is_gone (error))
-    dev_fail (task, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE,
-                                 _("The sandbox stopped while the dev server was starting (it may "
-                                   "have expired). Start the dev server again.")));
-  else if (error != NULL)
-    dev_fail (task, g_error_copy (error));
-  else
-    dev_fail (task, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED,
-                                 _("The dev server (“%s”) exited with status %d before it answered "
-                                   "on port %u. Its last output:\n%s"),
-                                 start->command, cc_execution_get_exit_code (server), start->port, tail));
+  if (start->url == NULL)
+    {
+      dev_fail (task, server_exit_error (start));
+      return;
+    }
+  /* One more look before giving up: a server already running on the port (started by an
+   * earlier session) makes this one exit with "address in use" — the preview works anyway. */
+  start->server_exited = TRUE;
+  if (!start->polling)
+    {
+      g_autoptr(GTask) hold = g_object_ref (task);   /* the poll source may hold the last ref */
+
+      g_clear_handle_id (&start->poll_id, g_source_remove);
+      poll_cb (task);
+    }
 }
 
 static void
@@ -299,15 +337,13 @@ start_polling (GTask *task)
 {
   DevStart *start = g_task_get_task_data (task);
 
-  start->deadline = g_get_monotonic_time () + DEV_SERVER_WAIT_SEC * G_USEC_PER_SEC;
-  if (cc_execution_is_done (start->server))
-    {
-      server_finished_cb (start->server, task);
-      g_object_unref (task);
-      return;
-    }
+  start->deadline = g_get_monotonic_time () +
+    (gint64) CC_CLIENT (g_task_get_source_object (task))->dev_server_wait * G_USEC_PER_SEC;
   /* No reference for the handler: freeing the task data disconnects it. */
-  start->finished_id = g_signal_connect (start->server, "finished", G_CALLBACK (server_finished_cb), task);
+  if (cc_execution_is_done (start->server))
+    start->server_exited = TRUE;
+  else
+    start->finished_id = g_signal_connect (start->server, "finished", G_CALLBACK (server_finished_cb), task);
   poll_cb (task);
   g_object_unref (task);
 }

@@ -111,12 +111,20 @@ typedef struct
   guint            n_reattach;
   gboolean         retried_gone;
   guint            reattach_pid;     /* cc_client_reattach() */
+  gboolean         counted;          /* in its slot's n_active */
   char            *reattach_record;
 } ExecRun;
 
 static void
 exec_run_free (ExecRun *run)
 {
+  if (run->counted)
+    {
+      CcSandboxSlot *slot = g_hash_table_lookup (run->client->slots, run->project_id);
+
+      if (slot != NULL && slot->n_active > 0)
+        slot->n_active--;
+    }
   g_clear_object (&run->client);
   g_clear_object (&run->execution);
   g_free (run->project_id);
@@ -366,6 +374,11 @@ ensure_cb (GObject      *source,
   run_fail_cancelled_if_needed (run, &failed);
   if (failed)
     return;
+  if (!run->counted)
+    {
+      run->counted = TRUE;
+      _cc_client_get_slot (run->client, run->project_id)->n_active++;
+    }
 
   if (run->reattach_pid != 0)
     {
@@ -504,6 +517,7 @@ project_cb (GObject      *source,
   /* Use the id: the caller may have given a name. */
   g_free (run->project_id);
   run->project_id = g_strdup (cc_project_get_id (run->project));
+  _cc_execution_set_project_id (run->execution, run->project_id);
   run->connection_key = _cc_client_connection_key (run->project);
 
   if (run->reattach_pid != 0)

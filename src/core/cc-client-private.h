@@ -43,6 +43,8 @@ CcOutputCapture *_cc_execution_get_capture      (CcExecution      *self,
                                                  gboolean          is_stderr);
 void             _cc_execution_set_id           (CcExecution      *self,
                                                  const char       *id);
+void             _cc_execution_set_project_id   (CcExecution      *self,
+                                                 const char       *project_id);
 void             _cc_execution_feed             (CcExecution      *self,
                                                  gboolean          is_stderr,
                                                  GBytes           *chunk);
@@ -73,6 +75,7 @@ typedef struct
   gboolean         extending;
   CcExecution     *dev_server;
   guint            dev_server_port;
+  guint            n_active;         /* commands running in it now */
 } CcSandboxSlot;
 
 struct _CcClient
@@ -92,8 +95,12 @@ struct _CcClient
   guint            n_pending;        /* background writes in flight (records, cache, snapshot) */
   GPtrArray       *flush_waiters;    /* GTask */
 
+  guint            keep_alive_id;    /* periodic check while commands run */
+
   guint            sandbox_timeout;
   guint            command_timeout;
+  guint            request_timeout;
+  guint            dev_server_wait;
   gboolean         keep_alive;
   gboolean         engine_autostart;
 };
@@ -168,6 +175,9 @@ void           _cc_client_save_snapshot          (CcClient             *self,
                                                   const char           *project_id,
                                                   GPtrArray            *files,
                                                   gboolean              replace);
+/* Removes the project's local directory (snapshot and all), in a thread. */
+void           _cc_client_remove_snapshot        (CcClient             *self,
+                                                  const char           *project_id);
 /* The files a project is set up from when none are given: snapshot, else folder, else template.
  * (element-type CcProjectFile) */
 void           _cc_client_dup_project_files_async  (CcClient           *self,
@@ -225,6 +235,9 @@ CcExecution   *_cc_client_execute_full           (CcClient             *self,
 /* Background writes the caller does not wait for, but cc_client_flush_async() does. */
 void           _cc_client_hold                   (CcClient             *self);
 void           _cc_client_release                (CcClient             *self);
+
+/* Keep-alive: extends the sandboxes that have running commands or a dev server. */
+gboolean       _cc_client_keep_alive_tick        (gpointer              user_data);
 
 void           _cc_sandbox_slot_free             (CcSandboxSlot        *slot);
 

@@ -120,8 +120,9 @@ _cc_client_dup_snapshot_dir (CcClient   *self,
                              const char *project_id)
 {
   g_autoptr(GFile) parent = g_file_get_parent (cc_store_get_file (self->store));
+  g_autofree char *relative = g_build_filename ("projects", project_id, "files", NULL);
 
-  return g_file_resolve_relative_path (parent, g_build_filename ("projects", project_id, "files", NULL));
+  return g_file_resolve_relative_path (parent, relative);
 }
 
 /* The part of a sandbox path under the home, or NULL for paths elsewhere or escaping. */
@@ -175,6 +176,38 @@ remove_tree (GFile *file)
 }
 
 static void
+snapshot_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  _cc_client_release (CC_CLIENT (source));
+}
+
+static void
+remove_snapshot_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GFile) project_dir = g_file_get_parent (task_data);
+
+  remove_tree (project_dir);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+_cc_client_remove_snapshot (CcClient   *self,
+                            const char *project_id)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, snapshot_saved_cb, NULL);
+
+  _cc_client_hold (self);
+  g_task_set_source_tag (task, _cc_client_remove_snapshot);
+  g_task_set_task_data (task, _cc_client_dup_snapshot_dir (self, project_id), g_object_unref);
+  g_task_run_in_thread (task, remove_snapshot_thread);
+}
+
+static void
 snapshot_thread (GTask        *task,
                  gpointer      source_object,
                  gpointer      task_data,
@@ -205,14 +238,6 @@ snapshot_thread (GTask        *task,
         g_warning ("Could not keep a local copy of “%s”: %s", relative, error->message);
     }
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-snapshot_saved_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  _cc_client_release (CC_CLIENT (source));
 }
 
 void
@@ -613,6 +638,26 @@ maybe_keep_alive (CcClient      *self,
                                     NULL, keep_alive_cb, g_object_ref (self));
 }
 
+gboolean
+_cc_client_keep_alive_tick (gpointer user_data)
+{
+  CcClient *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CcSandboxSlot *slot = value;
+      gboolean busy = slot->n_active > 0 ||
+                      (slot->dev_server != NULL && !cc_execution_is_done (slot->dev_server));
+
+      if (busy && slot->status == CC_SANDBOX_STATUS_RUNNING && slot->envd != NULL)
+        maybe_keep_alive (self, slot);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 void
 _cc_client_ensure_sandbox_async (CcClient            *self,
                                  const char          *project_id,
@@ -635,7 +680,6 @@ _cc_client_ensure_sandbox_async (CcClient            *self,
       return;
     }
 
-  g_task_set_return_on_cancel (task, TRUE);
   g_ptr_array_add (slot->waiters, g_steal_pointer (&task));
   if (slot->ensuring)
     return;

@@ -34,6 +34,8 @@ enum {
   PROP_SANDBOX_TIMEOUT,
   PROP_COMMAND_TIMEOUT,
   PROP_KEEP_ALIVE,
+  PROP_REQUEST_TIMEOUT,
+  PROP_DEV_SERVER_WAIT,
   N_PROPS
 };
 
@@ -45,6 +47,7 @@ cc_client_dispose (GObject *object)
 {
   CcClient *self = CC_CLIENT (object);
 
+  g_clear_handle_id (&self->keep_alive_id, g_source_remove);
   if (self->slots != NULL)
     g_hash_table_remove_all (self->slots);
   G_OBJECT_CLASS (cc_client_parent_class)->dispose (object);
@@ -63,6 +66,17 @@ cc_client_finalize (GObject *object)
   g_clear_object (&self->projects);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (cc_client_parent_class)->finalize (object);
+}
+
+/* A long command or a dev server uses its sandbox without any new call: look at such
+ * sandboxes four times per timeout (at most every 30 s) so they never time out under it. */
+static void
+rearm_keep_alive (CcClient *self)
+{
+  guint interval = CLAMP (self->sandbox_timeout / 4, 1, 30);
+
+  g_clear_handle_id (&self->keep_alive_id, g_source_remove);
+  self->keep_alive_id = g_timeout_add_seconds (interval, _cc_client_keep_alive_tick, self);
 }
 
 static void
@@ -93,6 +107,12 @@ cc_client_get_property (GObject    *object,
     case PROP_KEEP_ALIVE:
       g_value_set_boolean (value, self->keep_alive);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
+      break;
+    case PROP_DEV_SERVER_WAIT:
+      g_value_set_uint (value, self->dev_server_wait);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -119,12 +139,22 @@ cc_client_set_property (GObject      *object,
       break;
     case PROP_SANDBOX_TIMEOUT:
       self->sandbox_timeout = MAX (g_value_get_uint (value), 10);
+      if (self->keep_alive_id != 0)
+        rearm_keep_alive (self);
       break;
     case PROP_COMMAND_TIMEOUT:
       self->command_timeout = g_value_get_uint (value);
       break;
     case PROP_KEEP_ALIVE:
       self->keep_alive = g_value_get_boolean (value);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      self->request_timeout = g_value_get_uint (value);
+      /* Connections are made with it; drop the cached ones so the next call uses it. */
+      g_hash_table_remove_all (self->connections);
+      break;
+    case PROP_DEV_SERVER_WAIT:
+      self->dev_server_wait = MAX (g_value_get_uint (value), 1);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -159,6 +189,12 @@ cc_client_class_init (CcClientClass *klass)
   properties[PROP_KEEP_ALIVE] =
     g_param_spec_boolean ("keep-alive", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUEST_TIMEOUT] =
+    g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT, 60000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEV_SERVER_WAIT] =
+    g_param_spec_uint ("dev-server-wait", NULL, NULL, 1, 3600, 60,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _cc_client_signals[CLIENT_SIGNAL_SANDBOX_STATE_CHANGED] =
@@ -186,6 +222,7 @@ cc_client_init (CcClient *self)
   self->sandbox_timeout = 300;
   self->keep_alive = TRUE;
   self->engine_autostart = TRUE;
+  rearm_keep_alive (self);
 }
 
 CcClient *
@@ -700,6 +737,18 @@ cc_client_update_project_info_finish (CcClient      *self,
 /* Delete: kill the sandbox (best effort), delete the row, clear the cache and the snapshot. */
 
 static void
+cache_cleared_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_store_cache_clear_finish (CC_STORE (source), result, NULL, &error))
+    g_debug ("Could not clear the cache of a deleted project: %s", error->message);
+  _cc_client_release (user_data);
+}
+
+static void
 delete_store_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -707,8 +756,6 @@ delete_store_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   const char *project_id = g_task_get_task_data (task);
-  g_autoptr(GFile) snapshot = NULL;
-  g_autofree char *path = NULL;
   GError *error = NULL;
   guint position;
 
@@ -720,21 +767,9 @@ delete_store_cb (GObject      *source,
   if (find_project_position (self, project_id, &position))
     g_list_store_remove (self->projects, position);
   g_hash_table_remove (self->slots, project_id);
-  cc_store_cache_clear_async (self->store, project_id, NULL, NULL, NULL, NULL);
-  snapshot = _cc_client_dup_snapshot_dir (self, project_id);
-  path = g_file_get_path (snapshot);
-  if (path != NULL)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (snapshot);
-      g_autofree char *parent_path = g_file_get_path (parent);
-      g_autoptr(GSubprocess) rm = NULL;
-
-      /* The snapshot is our own directory under the data dir; rm -rf runs it off the loop. */
-      rm = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             NULL, "rm", "-rf", "--", parent_path, NULL);
-      if (rm != NULL)
-        g_subprocess_wait_async (rm, NULL, NULL, NULL);
-    }
+  _cc_client_hold (self);
+  cc_store_cache_clear_async (self->store, project_id, NULL, NULL, cache_cleared_cb, self);
+  _cc_client_remove_snapshot (self, project_id);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -886,6 +921,7 @@ locate_cb (GObject      *source,
   if (connection == NULL)
     {
       connection = cc_engine_info_create_connection (info);
+      cc_connection_set_request_timeout (connection, self->request_timeout);
       g_hash_table_insert (self->connections, g_strdup (info->url), connection);
     }
   g_task_return_pointer (task, g_object_ref (connection), g_object_unref);
@@ -935,6 +971,7 @@ keyring_lookup_cb (GObject      *source,
       connection = cc_connection_new_custom (_cc_nonempty (cc_project_get_api_url (project)), url, domain);
     }
   cc_connection_set_api_key (connection, key);
+  cc_connection_set_request_timeout (connection, self->request_timeout);
   cc_keyring_key_free (key);
   g_hash_table_replace (self->connections, g_strdup (cache_key), g_object_ref (connection));
   g_task_return_pointer (task, g_steal_pointer (&connection), g_object_unref);

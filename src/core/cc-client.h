@@ -111,6 +111,9 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *   "command-timeout"   guint   deadline of execute() in seconds, 0 = none (default 0: commands
  *                               run until they end or are cancelled)
  *   "keep-alive"        gboolean extend the timeout of sandboxes in use (default TRUE)
+ *   "dev-server-wait"   guint   seconds start_dev_server waits for the port (default 60)
+ *   "request-timeout"   guint   ms a single request (not a command's output stream) may take
+ *                               (default 60000; applies to connections made afterwards)
  *
  * Signals:
  *   "sandbox-state-changed" (const char *project_id)        state or end time changed
@@ -442,7 +445,7 @@ gboolean       cc_client_setup_project_finish        (CcClient             *self
  * @port: 0 for the project's port
  *
  * Runs the project's start command in the background without deadline and waits (at most
- * 60 s) until the port answers. _finish returns the preview URL (transfer full). When the port
+ * "dev-server-wait", 60 s) until the port answers. _finish returns the preview URL (transfer full). When the port
  * never opens, the error is %CC_SANDBOX_ERROR_PROCESS_EXITED (with the server's last output
  * lines) or %CC_SANDBOX_ERROR_PORT_NOT_OPEN (listening elsewhere, only on localhost, or not at
  * all), or %CC_SANDBOX_ERROR_SANDBOX_GONE. An already running server of the project is reused.

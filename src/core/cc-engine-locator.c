@@ -50,6 +50,7 @@ cc_engine_info_copy (const CcEngineInfo *info)
   copy->api_key = g_strdup (info->api_key);
   copy->domain = g_strdup (info->domain);
   copy->version = g_strdup (info->version);
+  copy->isolation = g_strdup (info->isolation);
   return copy;
 }
 
@@ -64,6 +65,7 @@ cc_engine_info_free (CcEngineInfo *info)
   g_free (info->api_key);
   g_free (info->domain);
   g_free (info->version);
+  g_free (info->isolation);
   g_free (info);
 }
 
@@ -102,6 +104,7 @@ read_engine_json (const char *path)
   info->pid = (GPid) cc_protojson_get_int64 (object, "pid", 0);
   info->domain = g_strdup (cc_protojson_get_string (object, "domain"));
   info->version = g_strdup (cc_protojson_get_string (object, "version"));
+  info->isolation = g_strdup (cc_protojson_get_string (object, "isolation"));
   return info;
 }
 
@@ -223,6 +226,7 @@ typedef struct
   gulong           monitor_handler;
   GSubprocess     *engine;
   GSource         *deadline;
+  GSource         *cancel_source;
   gboolean         probing;
   gboolean         recheck;        /* engine.json changed while probing */
   gboolean         spawned;
@@ -244,6 +248,11 @@ locate_state_free (LocateState *state)
     {
       g_source_destroy (state->deadline);
       g_source_unref (state->deadline);
+    }
+  if (state->cancel_source != NULL)
+    {
+      g_source_destroy (state->cancel_source);
+      g_source_unref (state->cancel_source);
     }
   g_clear_object (&state->engine);
   g_clear_pointer (&state->candidate, cc_engine_info_free);
@@ -545,6 +554,22 @@ start_engine (GTask *task)
   check_runtime_file (task);
 }
 
+static gboolean
+locate_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  LocateState *state = g_task_get_task_data (task);
+
+  if (!state->done)
+    {
+      state->done = TRUE;
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);   /* the search's own reference */
+    }
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * cc_engine_locator_locate_async:
  *
@@ -567,6 +592,15 @@ cc_engine_locator_locate_async (CcEngineLocator     *self,
   state->json_path = cc_engine_locator_dup_runtime_file (self);
   state->exit_status = -1;
   g_task_set_task_data (task, state, (GDestroyNotify) locate_state_free);
+
+  /* Waiting for a starting engine must stop as soon as the caller cancels. */
+  if (cancellable != NULL)
+    {
+      state->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (state->cancel_source, G_SOURCE_FUNC (locate_cancelled_cb), task,
+                             NULL);
+      g_source_attach (state->cancel_source, g_main_context_get_thread_default ());
+    }
 
   /* This reference is the search's own: it is dropped when the search returns (success or
    * failure), whatever callbacks are still pending. */

@@ -30,6 +30,7 @@ typedef struct
   char    *domain;     /* the engine's sandbox domain, or NULL */
   char    *version;    /* or NULL */
   gboolean started;    /* TRUE when this locator started it */
+  char    *isolation;  /* how sandbox processes are isolated ("bubblewrap", "none"), or NULL */
 } CcEngineInfo;
 
 CcEngineInfo *cc_engine_info_copy (const CcEngineInfo *info);

@@ -27,6 +27,7 @@ struct _CcEnvd
   char         *access_token;   /* secret */
   char         *base_url;
   char         *user;
+  gboolean      legacy_user;    /* envd < 0.4.0 needs the user named on every call */
 };
 
 G_DEFINE_FINAL_TYPE (CcEnvd, cc_envd, G_TYPE_OBJECT)
@@ -327,8 +328,23 @@ CcEnvd *
 cc_envd_new_for_sandbox (CcConnection  *connection,
                          CcSandboxInfo *info)
 {
+  CcEnvd *self;
+  guint64 major = 0, minor = 0;
+  g_auto(GStrv) parts = NULL;
+
   g_return_val_if_fail (info != NULL, NULL);
-  return cc_envd_new (connection, info->sandbox_id, info->envd_access_token, info->domain);
+
+  self = cc_envd_new (connection, info->sandbox_id, info->envd_access_token, info->domain);
+  /* Before envd 0.4.0 the daemon had no default user: the SDK always sent "user" (§10). */
+  if (info->envd_version != NULL)
+    {
+      parts = g_strsplit (info->envd_version, ".", 3);
+      if (parts[0] != NULL && parts[1] != NULL &&
+          g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXUINT, &major, NULL) &&
+          g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT, &minor, NULL))
+        self->legacy_user = major == 0 && minor < 4;
+    }
+  return self;
 }
 
 /**
@@ -370,6 +386,8 @@ const char *
 cc_envd_get_user (CcEnvd *self)
 {
   g_return_val_if_fail (CC_IS_ENVD (self), NULL);
+  if (self->user == NULL && self->legacy_user)
+    return "user";
   return self->user;
 }
 
@@ -383,6 +401,8 @@ _cc_envd_request (CcEnvd        *self,
 {
   CcHttpRequest *request = _cc_http_request_new (method, self->base_url, path, surface);
 
+  if (user == NULL && self->legacy_user)
+    user = "user";
   if (self->access_token != NULL)
     {
       _cc_http_request_add_header (request, "X-Access-Token", self->access_token);
@@ -807,7 +827,8 @@ cc_envd_stat_async (CcEnvd              *self,
 
   builder = path_body (path);
   json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/Stat", builder, self->user, CC_HTTP_RETRY_SAFE,
+  unary_call (self, "/filesystem.Filesystem/Stat", builder, cc_envd_get_user (self),
+              CC_HTTP_RETRY_SAFE,
               _("Could not read the file’s details"), UNARY_ENTRY, cc_envd_stat_async,
               cancellable, callback, user_data);
 }
@@ -843,7 +864,8 @@ cc_envd_list_dir_async (CcEnvd              *self,
   json_builder_set_member_name (builder, "depth");
   json_builder_add_int_value (builder, MAX (depth, 1));
   json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/ListDir", builder, self->user, CC_HTTP_RETRY_SAFE,
+  unary_call (self, "/filesystem.Filesystem/ListDir", builder, cc_envd_get_user (self),
+              CC_HTTP_RETRY_SAFE,
               _("Could not list the folder"), UNARY_ENTRIES, cc_envd_list_dir_async,
               cancellable, callback, user_data);
 }
@@ -876,7 +898,7 @@ cc_envd_make_dir_async (CcEnvd              *self,
   builder = path_body (path);
   json_builder_end_object (builder);
   /* A second attempt after a lost answer would report "already exists": only 429 retries. */
-  unary_call (self, "/filesystem.Filesystem/MakeDir", builder, self->user,
+  unary_call (self, "/filesystem.Filesystem/MakeDir", builder, cc_envd_get_user (self),
               CC_HTTP_RETRY_RATE_LIMIT, _("Could not create the folder"), UNARY_ENTRY,
               cc_envd_make_dir_async, cancellable, callback, user_data);
 }
@@ -913,7 +935,7 @@ cc_envd_move_async (CcEnvd              *self,
   json_builder_set_member_name (builder, "destination");
   json_builder_add_string_value (builder, destination);
   json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/Move", builder, self->user,
+  unary_call (self, "/filesystem.Filesystem/Move", builder, cc_envd_get_user (self),
               CC_HTTP_RETRY_RATE_LIMIT, _("Could not move or rename the file"), UNARY_ENTRY,
               cc_envd_move_async, cancellable, callback, user_data);
 }
@@ -945,7 +967,8 @@ cc_envd_remove_async (CcEnvd              *self,
 
   builder = path_body (path);
   json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/Remove", builder, self->user, CC_HTTP_RETRY_SAFE,
+  unary_call (self, "/filesystem.Filesystem/Remove", builder, cc_envd_get_user (self),
+              CC_HTTP_RETRY_SAFE,
               _("Could not delete the file"), UNARY_VOID, cc_envd_remove_async, cancellable,
               callback, user_data);
 }

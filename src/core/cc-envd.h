@@ -188,7 +188,8 @@ CcRemoteProcess *cc_envd_start_process_finish  (CcEnvd              *self,
                                                 GError             **error);
 
 /* Process/Connect: reattach to a running process by pid (output produced while detached is not
- * replayed). @timeout_ms bounds the stream (0 = none). Unknown pid → CC_SANDBOX_ERROR_NOT_FOUND. */
+ * replayed). @timeout_ms bounds the stream (0 = none).
+ * Unknown pid → CC_SANDBOX_ERROR_NOT_FOUND. */
 void             cc_envd_connect_process_async (CcEnvd              *self,
                                                 guint                pid,
                                                 guint                timeout_ms,

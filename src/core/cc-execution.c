@@ -161,7 +161,8 @@ cc_execution_class_init (CcExecutionClass *klass)
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROJECT_ID] =
-    g_param_spec_string ("project-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("project-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_COMMAND] =
     g_param_spec_string ("command", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
@@ -314,6 +315,13 @@ cc_execution_dup_stderr (CcExecution *self)
 /* ---- waiting ----------------------------------------------------------------------------- */
 
 static void
+source_destroy_and_unref (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
 complete_waiter (GTask       *task,
                  CcExecution *self)
 {
@@ -323,6 +331,22 @@ complete_waiter (GTask       *task,
     g_task_return_error (task, g_error_copy (self->error));
   else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The command was cancelled."));
+}
+
+/* A waiter stops waiting when its cancellable fires, without touching the command. */
+static gboolean
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  CcExecution *self = g_task_get_source_object (task);
+
+  if (g_ptr_array_remove (self->waiters, task))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The wait was cancelled."));
+      g_object_unref (task);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -342,7 +366,15 @@ cc_execution_wait_async (CcExecution         *self,
       complete_waiter (task, self);
       return;
     }
-  g_task_set_return_on_cancel (task, TRUE);
+  if (cancellable != NULL)
+    {
+      GSource *source = g_cancellable_source_new (cancellable);
+
+      /* The source lives as long as the task (destroyed with it). */
+      g_source_set_callback (source, G_SOURCE_FUNC (waiter_cancelled_cb), task, NULL);
+      g_source_attach (source, g_task_get_context (task));
+      g_task_set_task_data (task, source, (GDestroyNotify) source_destroy_and_unref);
+    }
   g_ptr_array_add (self->waiters, g_steal_pointer (&task));
 }
 
@@ -511,6 +543,17 @@ _cc_execution_get_capture (CcExecution *self,
                            gboolean     is_stderr)
 {
   return is_stderr ? self->err : self->out;
+}
+
+void
+_cc_execution_set_project_id (CcExecution *self,
+                              const char  *project_id)
+{
+  if (g_strcmp0 (self->project_id, project_id) == 0)
+    return;
+  g_free (self->project_id);
+  self->project_id = g_strdup (project_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
 }
 
 void

@@ -74,8 +74,12 @@ void           _cc_http_request_add_secret    (CcHttpRequest  *request,
 void           _cc_http_request_accept_status (CcHttpRequest  *request,
                                                guint           status);
 /* Upload progress (body bytes written). */
+typedef void (*CcHttpProgressFunc) (goffset  done,
+                                    goffset  total,
+                                    gpointer user_data);
+
 void           _cc_http_request_set_progress  (CcHttpRequest  *request,
-                                               void          (*progress) (goffset, goffset, gpointer),
+                                               CcHttpProgressFunc progress,
                                                gpointer        progress_data);
 /* Human label of the operation, prefixed to errors ("Could not create a sandbox"). */
 void           _cc_http_request_set_label     (CcHttpRequest  *request,

@@ -39,7 +39,7 @@ struct _CcHttpRequest
   char          *sandbox_id;
   GPtrArray     *secrets;
   GArray        *accepted;
-  void         (*progress) (goffset, goffset, gpointer);
+  CcHttpProgressFunc progress;
   gpointer       progress_data;
   char          *label;
 };
@@ -63,7 +63,7 @@ struct _CcHttpExchange
   GTask           *paused_stream;        /* the stream reader waiting for a resume */
   goffset          body_sent;
   goffset          body_total;
-  void           (*progress) (goffset, goffset, gpointer);
+  CcHttpProgressFunc progress;
   gpointer         progress_data;
 };
 
@@ -204,9 +204,9 @@ _cc_http_request_accept_status (CcHttpRequest *request,
 }
 
 void
-_cc_http_request_set_progress (CcHttpRequest  *request,
-                               void          (*progress) (goffset, goffset, gpointer),
-                               gpointer        progress_data)
+_cc_http_request_set_progress (CcHttpRequest      *request,
+                               CcHttpProgressFunc  progress,
+                               gpointer            progress_data)
 {
   request->progress = progress;
   request->progress_data = progress_data;
@@ -1060,6 +1060,7 @@ body_read_cb (GObject      *source,
       gboolean retryable = state->request->retry == CC_HTTP_RETRY_SAFE &&
                            error_is_dropped_connection (error);
 
+      g_clear_object (&state->body_out);
       _cc_http_exchange_map_error (state->exchange, &error);
       fail_or_retry (task, error, retryable, backoff_delay (state->connection, state->attempt));
       return;
@@ -1105,8 +1106,9 @@ error_body_read_cb (GObject      *source,
                                                   "Retry-After");
       /* Only whole seconds count, as for the SDK; an HTTP date falls back to backoff. */
       if (retry_after != NULL &&
-          g_ascii_string_to_unsigned (retry_after, 10, 0, MAX_RETRY_AFTER_S, &seconds, NULL))
-        delay = (guint) seconds * 1000;
+          g_ascii_string_to_unsigned (retry_after, 10, 0, G_MAXUINT32,
+                                      &seconds, NULL))
+        delay = (guint) MIN (seconds, MAX_RETRY_AFTER_S) * 1000;
     }
   else if ((status == 502 || status == 503 || status == 504) &&
            state->request->retry == CC_HTTP_RETRY_SAFE)
@@ -1144,6 +1146,7 @@ send_cb (GObject      *source,
   status = soup_message_get_status (exchange->msg);
   if (!status_accepted (state->request, status))
     {
+      g_clear_pointer (&state->error_body, g_byte_array_unref);
       state->error_body = g_byte_array_sized_new (ERROR_BODY_LIMIT);
       g_byte_array_set_size (state->error_body, ERROR_BODY_LIMIT);
       g_input_stream_read_all_async (stream, state->error_body->data, ERROR_BODY_LIMIT,
@@ -1331,6 +1334,18 @@ stream_drain (GTask *task)
       guint8 flags = 0;
       const char *data;
       gsize length;
+
+      /* Aborted (disconnect, cancel) while messages were still buffered: deliver no more. */
+      if (g_cancellable_is_cancelled (_cc_http_exchange_get_cancellable (state->exchange)))
+        {
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The output stream was closed."));
+          _cc_http_exchange_map_error (state->exchange, &error);
+          stream_clear_watchdog (state);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return DRAIN_DONE;
+        }
 
       if (!cc_connect_decoder_next (state->decoder, &flags, &payload, &error))
         {

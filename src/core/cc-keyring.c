@@ -98,7 +98,8 @@ store_cb (GObject      *object,
   if (secret_password_store_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, map_error (error, _("Could not save the API key in the keyring")));
+    g_task_return_error (task,
+                         map_error (error, _("Could not save the API key in the keyring")));
 }
 
 /**
@@ -143,6 +144,13 @@ cc_keyring_store_async (const char          *connection,
                          NULL);
 }
 
+/**
+ * cc_keyring_store_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError (%CC_KEYRING_ERROR or %G_IO_ERROR_CANCELLED)
+ *
+ * Returns: %TRUE when the key was saved
+ */
 gboolean
 cc_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
@@ -164,7 +172,8 @@ lookup_cb (GObject      *object,
 
   key = secret_password_lookup_finish (result, &error);
   if (error != NULL)
-    g_task_return_error (task, map_error (error, _("Could not read the API key from the keyring")));
+    g_task_return_error (task,
+                         map_error (error, _("Could not read the API key from the keyring")));
   else
     g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
 }
@@ -239,7 +248,8 @@ clear_cb (GObject      *object,
   /* FALSE without an error means there was nothing to clear: fine. */
   secret_password_clear_finish (result, &error);
   if (error != NULL)
-    g_task_return_error (task, map_error (error, _("Could not remove the API key from the keyring")));
+    g_task_return_error (task,
+                         map_error (error, _("Could not remove the API key from the keyring")));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -272,6 +282,13 @@ cc_keyring_clear_async (const char          *connection,
                          NULL);
 }
 
+/**
+ * cc_keyring_clear_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError (%CC_KEYRING_ERROR or %G_IO_ERROR_CANCELLED)
+ *
+ * Returns: %TRUE when no key is stored for the connection any more
+ */
 gboolean
 cc_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)

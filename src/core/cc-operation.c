@@ -92,6 +92,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/**
+ * cc_operation_type_to_string:
+ * @type: a #CcOperationType
+ *
+ * Returns: the type's stable name, as stored: "command", "file_write", "file_read", "setup",
+ *   "dev_server", "file_list", "file_move", "file_remove", "make_dir" or "sandbox"
+ */
 const char *
 cc_operation_type_to_string (CcOperationType type)
 {
@@ -99,6 +106,13 @@ cc_operation_type_to_string (CcOperationType type)
   return type_names[type];
 }
 
+/**
+ * cc_operation_type_from_string:
+ * @str: (nullable): a name from cc_operation_type_to_string()
+ * @type: (out) (optional): where to store the type
+ *
+ * Returns: %TRUE when @str names a type
+ */
 gboolean
 cc_operation_type_from_string (const char      *str,
                                CcOperationType *type)
@@ -115,6 +129,12 @@ cc_operation_type_from_string (const char      *str,
   return FALSE;
 }
 
+/**
+ * cc_operation_status_to_string:
+ * @status: a #CcOperationStatus
+ *
+ * Returns: "pending", "success" or "error"
+ */
 const char *
 cc_operation_status_to_string (CcOperationStatus status)
 {
@@ -122,6 +142,13 @@ cc_operation_status_to_string (CcOperationStatus status)
   return status_names[status];
 }
 
+/**
+ * cc_operation_status_from_string:
+ * @str: (nullable): a name from cc_operation_status_to_string()
+ * @status: (out) (optional): where to store the status
+ *
+ * Returns: %TRUE when @str names a status
+ */
 gboolean
 cc_operation_status_from_string (const char        *str,
                                  CcOperationStatus *status)

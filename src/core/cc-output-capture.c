@@ -60,6 +60,12 @@ cc_output_capture_new (gsize max_bytes)
   return self;
 }
 
+/**
+ * cc_output_capture_free:
+ * @self: (nullable): a #CcOutputCapture
+ *
+ * Frees the capture and what it kept.
+ */
 void
 cc_output_capture_free (CcOutputCapture *self)
 {
@@ -170,6 +176,13 @@ cc_output_capture_append (CcOutputCapture *self,
     tail_push (self, p, length);
 }
 
+/**
+ * cc_output_capture_append_bytes:
+ * @self: a #CcOutputCapture
+ * @bytes: the next bytes of the stream
+ *
+ * Like cc_output_capture_append().
+ */
 void
 cc_output_capture_append_bytes (CcOutputCapture *self,
                                 GBytes          *bytes)
@@ -184,6 +197,12 @@ cc_output_capture_append_bytes (CcOutputCapture *self,
   cc_output_capture_append (self, data, len);
 }
 
+/**
+ * cc_output_capture_get_max_bytes:
+ * @self: a #CcOutputCapture
+ *
+ * Returns: the most the capture keeps, head and tail together
+ */
 gsize
 cc_output_capture_get_max_bytes (const CcOutputCapture *self)
 {

@@ -76,6 +76,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/**
+ * cc_connection_kind_to_string:
+ * @kind: a #CcConnectionKind
+ *
+ * Returns: the kind's stable name: "local", "e2b" or "custom"
+ */
 const char *
 cc_connection_kind_to_string (CcConnectionKind kind)
 {
@@ -92,6 +98,13 @@ cc_connection_kind_to_string (CcConnectionKind kind)
     }
 }
 
+/**
+ * cc_connection_kind_from_string:
+ * @str: (nullable): a name from cc_connection_kind_to_string()
+ * @kind: (out) (optional): where to store the kind
+ *
+ * Returns: %TRUE when @str names a kind
+ */
 gboolean
 cc_connection_kind_from_string (const char       *str,
                                 CcConnectionKind *kind)

@@ -27,7 +27,14 @@ cc_protojson_get_int64 (JsonObject *object,
     case G_TYPE_INT64:
       return json_node_get_int (node);
     case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
+      {
+        double value = json_node_get_double (node);
+
+        /* Out-of-range doubles (1e99) have no int64 value; converting them is undefined. */
+        if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0))
+          return default_value;
+        return (gint64) value;
+      }
     case G_TYPE_STRING:
       {
         const char *text = json_node_get_string (node);

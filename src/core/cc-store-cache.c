@@ -157,7 +157,7 @@ cc_store_cache_lookup_async (CcStore             *self,
   cd->project_id = g_strdup (project_id);
   cd->command = g_strdup (command);
   cd->connection_key = g_strdup (connection_key ? connection_key : "");
-  g_task_run_in_thread (task, lookup_worker);
+  _cc_store_run (self, task, lookup_worker);
 }
 
 /**
@@ -275,9 +275,17 @@ cc_store_cache_put_async (CcStore             *self,
   task = cache_task_new (self, cc_store_cache_put_async, cancellable, callback, user_data, &cd);
   cd->connection_key = g_strdup (connection_key ? connection_key : "");
   cd->op = cc_operation_copy (operation);
-  g_task_run_in_thread (task, put_worker);
+  _cc_store_run (self, task, put_worker);
 }
 
+/**
+ * cc_store_cache_put_finish:
+ * @self: a #CcStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the result was cached
+ */
 gboolean
 cc_store_cache_put_finish (CcStore       *self,
                            GAsyncResult  *result,
@@ -363,7 +371,7 @@ cc_store_cache_clear_async (CcStore             *self,
                          &cd);
   cd->project_id = g_strdup (project_id);
   cd->command = g_strdup (command);
-  g_task_run_in_thread (task, clear_worker);
+  _cc_store_run (self, task, clear_worker);
 }
 
 /**

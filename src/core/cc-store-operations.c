@@ -189,7 +189,7 @@ cc_store_begin_operation_async (CcStore             *self,
   cc_operation_set_created_at (od->op, od->now);
   cc_operation_set_updated_at (od->op, od->now);
   cc_operation_set_expires_at (od->op, od->now + od->retention);
-  g_task_run_in_thread (task, begin_worker);
+  _cc_store_run (self, task, begin_worker);
 }
 
 /**
@@ -358,9 +358,20 @@ cc_store_finish_operation_async (CcStore             *self,
                              user_data, &od);
   od->op = cc_operation_copy (operation);
   od->caller_op = g_object_ref (operation);
-  g_task_run_in_thread (task, finish_worker);
+  _cc_store_run (self, task, finish_worker);
 }
 
+/**
+ * cc_store_finish_operation_finish:
+ * @self: a #CcStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * On success, also updates the operation given to cc_store_finish_operation_async() to what
+ * was stored: its updated-at, and its outputs and truncation flags if they were cut.
+ *
+ * Returns: %TRUE when the outcome was saved
+ */
 gboolean
 cc_store_finish_operation_finish (CcStore       *self,
                                   GAsyncResult  *result,
@@ -457,7 +468,7 @@ cc_store_get_operation_async (CcStore             *self,
   task = operation_task_new (self, cc_store_get_operation_async, cancellable, callback,
                              user_data, &od);
   od->id = g_strdup (operation_id);
-  g_task_run_in_thread (task, get_worker);
+  _cc_store_run (self, task, get_worker);
 }
 
 /**
@@ -487,6 +498,7 @@ typedef struct
   guint   type_mask;
   guint   status_mask;
   char   *match;        /* FTS5 query built from the search words, or NULL */
+  char   *like;         /* LIKE pattern for a search with no words (only punctuation) */
   guint   limit;
   guint   offset;
   char   *before_id;
@@ -501,6 +513,7 @@ history_data_free (gpointer data)
 
   g_free (hd->project_id);
   g_free (hd->match);
+  g_free (hd->like);
   g_free (hd->before_id);
   g_free (hd);
 }
@@ -543,6 +556,32 @@ build_match (const char *search)
   if (match->len == 0)
     return NULL;
   return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+/* The full-text index keeps words only; a search made of punctuation ("&&", "|") looks for
+ * that text in the commands instead. */
+static char *
+build_like (const char *search)
+{
+  g_autofree char *stripped = NULL;
+  GString *like;
+
+  if (search == NULL)
+    return NULL;
+  stripped = g_strstrip (g_strdup (search));
+  if (stripped[0] == '\0')
+    return NULL;
+
+  like = g_string_new ("%");
+
+  for (const char *p = stripped; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (like, '\\');
+      g_string_append_c (like, *p);
+    }
+  g_string_append_c (like, '%');
+  return g_string_free (like, FALSE);
 }
 
 static void
@@ -620,6 +659,8 @@ history_worker (GTask        *task,
   if (hd->match != NULL)
     g_string_append (sql, " AND seq IN (SELECT rowid FROM operations_fts"
                           " WHERE operations_fts MATCH ?3)");
+  if (hd->like != NULL)
+    g_string_append (sql, " AND input LIKE ?8 ESCAPE '\\'");
   if (hd->before_id != NULL)
     g_string_append (sql, " AND (created_at, seq) <"
                           " (SELECT created_at, seq FROM operations WHERE id = ?4)");
@@ -661,6 +702,8 @@ history_worker (GTask        *task,
     sqlite3_bind_text (stmt, 3, hd->match, -1, SQLITE_STATIC);
   if (hd->before_id != NULL)
     sqlite3_bind_text (stmt, 4, hd->before_id, -1, SQLITE_STATIC);
+  if (hd->like != NULL)
+    sqlite3_bind_text (stmt, 8, hd->like, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, hd->limit);
   sqlite3_bind_int64 (stmt, 6, hd->offset);
   if (hd->output_preview > 0)
@@ -720,6 +763,8 @@ cc_store_list_history_async (CcStore              *self,
   hd->type_mask = query->type_mask;
   hd->status_mask = query->status_mask;
   hd->match = build_match (query->search);
+  if (hd->match == NULL)
+    hd->like = build_like (query->search);
   hd->limit = query->limit ? query->limit : CC_STORE_DEFAULT_HISTORY_LIMIT;
   hd->offset = query->offset;
   hd->before_id = g_strdup (query->before_id);
@@ -729,7 +774,7 @@ cc_store_list_history_async (CcStore              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_store_list_history_async);
   g_task_set_task_data (task, hd, history_data_free);
-  g_task_run_in_thread (task, history_worker);
+  _cc_store_run (self, task, history_worker);
 }
 
 /**

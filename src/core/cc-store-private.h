@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; see cc-store-schema.c for the history. */
-#define CC_STORE_SCHEMA_VERSION        2
+#define CC_STORE_SCHEMA_VERSION        3
 #define CC_STORE_DEFAULT_BUSY_TIMEOUT  5000     /* ms another connection may hold a write lock */
 #define CC_STORE_PURGE_INTERVAL        (10 * 60) /* seconds between purges of expired rows */
 
@@ -34,6 +34,7 @@ struct _CcStore
   char         *path;            /* for messages; set before the store is shared */
   GMainContext *context;         /* where the periodic purge runs */
   guint         purge_source_id;
+  guint         purge_interval_ms;
 
   /* Only touched on the caller's thread: workers get what they need in their task data. */
   CcClockFunc   clock_func;
@@ -45,7 +46,15 @@ struct _CcStore
   /* One connection; a worker holds the mutex for as long as it uses it. */
   GMutex        mutex;
   sqlite3      *db;
+
+  /* The store's own queue of work, run by one thread at a time in the order of the calls. */
+  GThreadPool  *pool;
 };
+
+/* Runs @func for @task on the store's queue (see cc-store.c). */
+void          _cc_store_run                  (CcStore         *self,
+                                              GTask           *task,
+                                              GTaskThreadFunc  func);
 
 /* Locking and errors (workers only) */
 sqlite3      *_cc_store_lock                 (CcStore       *self);
@@ -95,6 +104,10 @@ extern const char _cc_store_operation_columns[];
 char         *_cc_store_cap_text             (const char    *text,
                                               gsize          max_bytes,
                                               gboolean      *truncated);
+
+/* Tests: purge more often than every CC_STORE_PURGE_INTERVAL. */
+void          _cc_store_set_purge_interval   (CcStore       *self,
+                                              guint          interval_ms);
 
 /* Tests: open with a short busy timeout, so a locked database fails fast. */
 void          _cc_store_open_full_async      (GFile               *file,

@@ -207,7 +207,7 @@ cc_store_create_project_async (CcStore             *self,
   if (cc_project_get_updated_at (pd->project) == 0)
     cc_project_set_updated_at (pd->project, cc_project_get_created_at (pd->project));
 
-  g_task_run_in_thread (task, create_worker);
+  _cc_store_run (self, task, create_worker);
 }
 
 /**
@@ -281,7 +281,7 @@ cc_store_get_project_async (CcStore             *self,
   task = project_task_new (self, cc_store_get_project_async, cancellable, callback, user_data,
                            &pd);
   pd->project_id = g_strdup (project_id);
-  g_task_run_in_thread (task, get_worker);
+  _cc_store_run (self, task, get_worker);
 }
 
 /**
@@ -368,7 +368,7 @@ cc_store_list_projects_async (CcStore             *self,
 
   task = project_task_new (self, cc_store_list_projects_async, cancellable, callback, user_data,
                            &pd);
-  g_task_run_in_thread (task, list_worker);
+  _cc_store_run (self, task, list_worker);
 }
 
 /**
@@ -402,7 +402,7 @@ update_worker (GTask        *task,
   ProjectData *pd = task_data;
   CcProject *v = pd->project;
   const char *what = _("Could not save the project");
-  g_autoptr(GString) sql = g_string_new ("UPDATE projects SET updated_at = MAX (?1, updated_at + 1)");
+  g_autoptr(GString) sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
   CcProject *result = NULL;
@@ -412,6 +412,7 @@ update_worker (GTask        *task,
     return;
 
   /* Fixed parameter numbers per field, so the binding below need not track the order. */
+  sql = g_string_new ("UPDATE projects SET updated_at = MAX (?1, updated_at + 1)");
   if (pd->fields & CC_PROJECT_FIELD_NAME)
     g_string_append (sql, ", name = ?3");
   if (pd->fields & CC_PROJECT_FIELD_CONNECTION)
@@ -530,7 +531,7 @@ cc_store_update_project_async (CcStore             *self,
   pd->project_id = g_strdup (project_id);
   pd->fields = fields & CC_PROJECT_FIELD_ALL;
   pd->project = values ? cc_project_copy (values) : cc_project_new (NULL);
-  g_task_run_in_thread (task, update_worker);
+  _cc_store_run (self, task, update_worker);
 }
 
 /**
@@ -643,9 +644,17 @@ cc_store_delete_project_async (CcStore             *self,
   task = project_task_new (self, cc_store_delete_project_async, cancellable, callback,
                            user_data, &pd);
   pd->project_id = g_strdup (project_id);
-  g_task_run_in_thread (task, delete_worker);
+  _cc_store_run (self, task, delete_worker);
 }
 
+/**
+ * cc_store_delete_project_finish:
+ * @self: a #CcStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the project and everything of it was deleted
+ */
 gboolean
 cc_store_delete_project_finish (CcStore       *self,
                                 GAsyncResult  *result,

@@ -13,6 +13,7 @@
  *   commands; operations get separate stdout/stderr (with truncation flags), exit code,
  *   duration and the cached flag, an ordering key (seq) and a full-text index; the cache is
  *   keyed by project + command + connection and keeps its result in columns.
+ * Version 3: the full-text index covers the head and tail of long outputs only.
  */
 #include "config.h"
 
@@ -102,6 +103,44 @@ static const char schema_v2[] =
 /* Version 1 → 2. The old tables are renamed out of the way, the version 2 tables created, the
  * rows copied across (converting times and splitting the JSON columns; text that is not JSON
  * is kept as stdout), and only then are the old tables dropped. */
+/* Version 2 → 3: the full-text index keeps no more than the first and last 32 KiB of each
+ * output (a build log's start and its errors), so that it stays small next to records with
+ * megabytes of output; it becomes contentless, fed by the same expressions on insert and on
+ * delete. */
+#define INDEXED(col) \
+  "CASE WHEN length (" col ") > 65536" \
+  " THEN substr (" col ", 1, 32768) || ' ' || substr (" col ", -32768) ELSE " col " END"
+
+static const char migrate_2_to_3[] =
+  "DROP TRIGGER operations_fts_insert;"
+  "DROP TRIGGER operations_fts_delete;"
+  "DROP TRIGGER operations_fts_update;"
+  "DROP TABLE operations_fts;"
+  "CREATE VIRTUAL TABLE operations_fts USING fts5 ("
+  "  input, stdout, stderr, error, content = '', tokenize = 'unicode61'"
+  ");"
+  "CREATE TRIGGER operations_fts_insert AFTER INSERT ON operations BEGIN"
+  "  INSERT INTO operations_fts (rowid, input, stdout, stderr, error)"
+  "    VALUES (new.seq, new.input, " INDEXED ("new.stdout") ", " INDEXED ("new.stderr") ","
+  "            new.error);"
+  "END;"
+  "CREATE TRIGGER operations_fts_delete AFTER DELETE ON operations BEGIN"
+  "  INSERT INTO operations_fts (operations_fts, rowid, input, stdout, stderr, error)"
+  "    VALUES ('delete', old.seq, old.input, " INDEXED ("old.stdout") ","
+  "            " INDEXED ("old.stderr") ", old.error);"
+  "END;"
+  "CREATE TRIGGER operations_fts_update AFTER UPDATE OF input, stdout, stderr, error"
+  "  ON operations BEGIN"
+  "  INSERT INTO operations_fts (operations_fts, rowid, input, stdout, stderr, error)"
+  "    VALUES ('delete', old.seq, old.input, " INDEXED ("old.stdout") ","
+  "            " INDEXED ("old.stderr") ", old.error);"
+  "  INSERT INTO operations_fts (rowid, input, stdout, stderr, error)"
+  "    VALUES (new.seq, new.input, " INDEXED ("new.stdout") ", " INDEXED ("new.stderr") ","
+  "            new.error);"
+  "END;"
+  "INSERT INTO operations_fts (rowid, input, stdout, stderr, error)"
+  "  SELECT seq, input, " INDEXED ("stdout") ", " INDEXED ("stderr") ", error FROM operations;";
+
 static const char migrate_1_to_2[] =
   "ALTER TABLE command_cache RENAME TO v1_command_cache;"
   "ALTER TABLE operations RENAME TO v1_operations;"
@@ -192,18 +231,29 @@ migrate_in_transaction (CcStore  *self,
   const char *what = _("Could not update the Code Canvas database to this version");
   g_autofree char *bump = NULL;
 
+  /* One step at a time: a new database is created as version 2 and migrated like any other,
+   * so every path ends in the same schema. */
   if (from == 0)
     {
       if (!_cc_store_exec (self, schema_v2, what, error))
         return FALSE;
+      from = 2;
     }
-  else if (from == 1)
+  if (from == 1)
     {
       g_autofree char *sql = g_strdup_printf (migrate_1_to_2, schema_v2);
 
       if (!_cc_store_exec (self, sql, what, error))
         return FALSE;
+      from = 2;
     }
+  if (from == 2)
+    {
+      if (!_cc_store_exec (self, migrate_2_to_3, what, error))
+        return FALSE;
+      from = 3;
+    }
+  g_assert (from == CC_STORE_SCHEMA_VERSION);
 
   bump = g_strdup_printf ("PRAGMA user_version = %d", CC_STORE_SCHEMA_VERSION);
   return _cc_store_exec (self, bump, what, error);
@@ -266,6 +316,11 @@ _cc_store_migrate (CcStore  *self,
           return FALSE;
         }
     }
+
+  /* A new database frees the pages of purged output (see _cc_store_purge_locked()); this can
+   * only be chosen before the first table exists. */
+  if (version == 0 && !_cc_store_exec (self, "PRAGMA auto_vacuum = INCREMENTAL", what, error))
+    return FALSE;
 
   /* Table rebuilds need the foreign key checks off; they are checked as a whole at the end.
    * The pragma does nothing inside a transaction, hence outside. */

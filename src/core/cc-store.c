@@ -3,8 +3,11 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The store owns one SQLite connection. Every call runs on a GTask worker that holds the store's
- * mutex while it uses the connection, so calls are serialised and never block the main loop.
+ * The store owns one SQLite connection. Every call is a GTask whose work runs on the store's own
+ * queue: a thread pool of at most one thread, so calls run one after the other in the order they
+ * were made (a finish never overtakes its begin), never block the main loop, and never tie up
+ * more than one of the process's threads however many calls are waiting. The worker also holds
+ * the store's mutex while it uses the connection.
  * Everything a worker needs from the caller's side (the time, the TTLs, copies of strings) is
  * taken when the call is made, so the clock and the settings are only touched on that thread.
  *
@@ -47,6 +50,41 @@ static guint signals[_CC_STORE_N_SIGNALS];
 
 static void schedule_purge (CcStore *self);
 
+/* The queue ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GTask           *task;
+  GTaskThreadFunc  func;
+} Job;
+
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  Job *job = data;
+
+  job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
+             g_task_get_cancellable (job->task));
+
+  /* This may drop the last reference to the store, finalizing it on this thread; nothing of
+   * the store may be touched after it. */
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+void
+_cc_store_run (CcStore         *self,
+               GTask           *task,
+               GTaskThreadFunc  func)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_object_ref (task);
+  job->func = func;
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
 /* Errors ---------------------------------------------------------------------------------- */
 
 void
@@ -71,9 +109,9 @@ _cc_store_set_error (CcStore     *self,
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_CORRUPT,
-                   _("%s: the database “%s” is damaged or is not a Code Canvas database. It was "
-                     "left untouched; move it aside or restore a backup, and Code Canvas will "
-                     "start a new one."),
+                   _("%s: the database “%s” is damaged or is not a Code Canvas database. It "
+                     "was left untouched; move it aside or restore a backup, and Code Canvas "
+                     "will start a new one."),
                    what, path);
       return;
 
@@ -318,7 +356,9 @@ cc_store_finalize (GObject *object)
 {
   CcStore *self = (CcStore *)object;
 
-  /* No worker can be running: each one holds a reference through its task. */
+  /* No job can be queued or running: each one holds a reference through its task. Do not
+   * wait for the pool: this may run on its thread, after the last job let go of the store. */
+  g_thread_pool_free (self->pool, FALSE, FALSE);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_mutex_clear (&self->mutex);
@@ -439,10 +479,13 @@ static void
 cc_store_init (CcStore *self)
 {
   g_mutex_init (&self->mutex);
+  /* Shared (not exclusive) threads, at most one of them for this store at a time. */
+  self->pool = g_thread_pool_new (run_job, self, 1, FALSE, NULL);
   self->cache_ttl = CC_STORE_DEFAULT_CACHE_TTL;
   self->record_retention = CC_STORE_DEFAULT_RECORD_RETENTION;
   self->max_output = CC_OUTPUT_CAPTURE_DEFAULT_MAX_BYTES;
   self->context = g_main_context_ref_thread_default ();
+  self->purge_interval_ms = CC_STORE_PURGE_INTERVAL * 1000;
 }
 
 /* Opening --------------------------------------------------------------------------------- */
@@ -555,7 +598,10 @@ open_locked (CcStore  *self,
       }
   }
 
-  if (!_cc_store_exec (self, "PRAGMA synchronous = NORMAL", what, error))
+  /* The -wal of a store that keeps megabytes of output would otherwise stay as large as its
+   * largest transaction ever was. */
+  if (!_cc_store_exec (self, "PRAGMA synchronous = NORMAL", what, error) ||
+      !_cc_store_exec (self, "PRAGMA journal_size_limit = 16777216", what, error))
     return FALSE;
 
   if (!_cc_store_purge_locked (self, od->now, self->cache_ttl, error))
@@ -625,7 +671,7 @@ _cc_store_open_full_async (GFile               *file,
       return;
     }
 
-  g_task_run_in_thread (task, open_worker);
+  _cc_store_run (od->store, task, open_worker);
 }
 
 /**
@@ -801,27 +847,20 @@ close_worker (GTask        *task,
               GCancellable *cancellable)
 {
   CcStore *self = source_object;
-  int rc = SQLITE_OK;
 
   _cc_store_lock (self);
   if (self->db != NULL)
     {
       /* Workers finalize their statements before they unlock, so sqlite3_close() closes the
-       * file now, checkpointing the -wal into it. */
-      rc = sqlite3_close (self->db);
-      if (rc != SQLITE_OK)
-        sqlite3_close_v2 (self->db);   /* closes once the stragglers are finalized */
+       * file now, checkpointing the -wal into it. Should one be left, _v2 closes the file
+       * when it is finalized. */
+      if (sqlite3_close (self->db) != SQLITE_OK)
+        sqlite3_close_v2 (self->db);
       self->db = NULL;
-      rc = SQLITE_OK;
     }
   _cc_store_unlock (self);
 
-  if (rc == SQLITE_OK)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_new_error (task, CC_STORE_ERROR, CC_STORE_ERROR_FAILED,
-                             _("Could not close the Code Canvas database “%s” (%s)."),
-                             self->path, sqlite3_errstr (rc));
+  g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -856,9 +895,17 @@ cc_store_close_async (CcStore             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_store_close_async);
-  g_task_run_in_thread (task, close_worker);
+  _cc_store_run (self, task, close_worker);
 }
 
+/**
+ * cc_store_close_finish:
+ * @self: a #CcStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once the database is closed
+ */
 gboolean
 cc_store_close_finish (CcStore       *self,
                        GAsyncResult  *result,
@@ -868,6 +915,25 @@ cc_store_close_finish (CcStore       *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+_cc_store_set_purge_interval (CcStore *self,
+                              guint    interval_ms)
+{
+  g_return_if_fail (CC_IS_STORE (self));
+  g_return_if_fail (interval_ms > 0);
+
+  self->purge_interval_ms = interval_ms;
+  if (self->purge_source_id != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->context, self->purge_source_id);
+
+      if (source != NULL)
+        g_source_destroy (source);
+      self->purge_source_id = 0;
+      schedule_purge (self);
+    }
 }
 
 /* Purge ----------------------------------------------------------------------------------- */
@@ -896,6 +962,13 @@ _cc_store_purge_locked (CcStore  *self,
       goto fail;
     }
 
+  /* Deleting leaves tombstones in the full-text index; merge some of its segments each time,
+   * a bounded amount of work, so that it shrinks again without a pause. */
+  if (sqlite3_changes (self->db) > 0 &&
+      !_cc_store_exec (self, "INSERT INTO operations_fts (operations_fts, rank)"
+                             " VALUES ('merge', 500)", what, error))
+    goto fail;
+
   cache = _cc_store_prepare (self, "DELETE FROM cache WHERE cached_at <= ?1", what, error);
   if (cache == NULL)
     goto fail;
@@ -906,7 +979,12 @@ _cc_store_purge_locked (CcStore  *self,
       goto fail;
     }
 
-  return _cc_store_commit (self, what, error);
+  if (!_cc_store_commit (self, what, error))
+    return FALSE;
+
+  /* Give the pages of deleted output back to the file system (databases created since schema
+   * 2 use incremental auto-vacuum; for others this does nothing). */
+  return _cc_store_exec (self, "PRAGMA incremental_vacuum", what, error);
 
 fail:
   _cc_store_rollback (self);
@@ -972,9 +1050,17 @@ cc_store_purge_expired_async (CcStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_store_purge_expired_async);
   g_task_set_task_data (task, pd, g_free);
-  g_task_run_in_thread (task, purge_worker);
+  _cc_store_run (self, task, purge_worker);
 }
 
+/**
+ * cc_store_purge_expired_finish:
+ * @self: a #CcStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the expired rows were deleted
+ */
 gboolean
 cc_store_purge_expired_finish (CcStore       *self,
                                GAsyncResult  *result,
@@ -1001,19 +1087,36 @@ periodic_purge_cb (GObject      *object,
 static gboolean
 purge_timeout_cb (gpointer user_data)
 {
-  CcStore *self = user_data;
+  g_autoptr(CcStore) self = g_weak_ref_get (user_data);
 
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
   cc_store_purge_expired_async (self, NULL, periodic_purge_cb, NULL);
   return G_SOURCE_CONTINUE;
 }
 
 static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
 schedule_purge (CcStore *self)
 {
-  g_autoptr(GSource) source = g_timeout_source_new_seconds (CC_STORE_PURGE_INTERVAL);
+  g_autoptr(GSource) source = NULL;
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
 
-  /* The source holds no reference: dispose destroys it before the store goes away. */
-  g_source_set_callback (source, purge_timeout_cb, self, NULL);
+  /* A weak reference: the timer must not keep the store alive, and the last reference may
+   * be dropped on a worker thread (by a finishing GTask) while the timer fires here. Dispose
+   * destroys the source as well. */
+  if (self->purge_interval_ms % 1000 == 0)
+    source = g_timeout_source_new_seconds (self->purge_interval_ms / 1000);
+  else
+    source = g_timeout_source_new (self->purge_interval_ms);
+  g_weak_ref_init (weak, self);
+  g_source_set_callback (source, purge_timeout_cb, weak, weak_ref_free);
   g_source_set_name (source, "[cc-store] purge");
   self->purge_source_id = g_source_attach (source, self->context);
 }

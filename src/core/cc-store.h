@@ -65,8 +65,9 @@ typedef gint64 (*CcClockFunc) (gpointer user_data);
  * @project_id: only this project's records, or %NULL for every project
  * @type_mask: OR of CC_HISTORY_MASK(#CcOperationType), 0 for any type
  * @status_mask: OR of CC_HISTORY_MASK(#CcOperationStatus), 0 for any status
- * @search: words that must all occur (as word prefixes) in the input, stdout, stderr or error;
- *   %NULL or "" for no text filter
+ * @search: words that must all occur (as word prefixes, any case) in the input, stdout, stderr
+ *   or error; of an output longer than 64 KiB, its first and last 32 KiB are searched. A search
+ *   of punctuation only ("&&") looks for that text in the input. %NULL or "" for no text filter
  * @limit: at most this many records; 0 means %CC_STORE_DEFAULT_HISTORY_LIMIT
  * @offset: skip this many records first (simple paging)
  * @before_id: only records older than this record (cursor paging: pass the id of the last

@@ -70,9 +70,20 @@ get_int_member (SoupServerMessage *msg,
       (json_node_get_value_type (node) == G_TYPE_INT64 ||
        json_node_get_value_type (node) == G_TYPE_DOUBLE))
     {
-      gint64 v = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
-                                                                  : (gint64) json_node_get_double (node);
-      if (v >= min && v <= max)
+      gboolean integral = TRUE;
+      gint64 v;
+
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        v = json_node_get_int (node);
+      else
+        {
+          /* Only whole numbers in range; casting anything else would be undefined. */
+          double d = json_node_get_double (node);
+
+          integral = d >= (double) min && d <= (double) max && d == (double) (gint64) d;
+          v = integral ? (gint64) d : min - 1;
+        }
+      if (integral && v >= min && v <= max)
         {
           *value = v;
           return TRUE;
@@ -289,6 +300,9 @@ pause_sandbox (CcEngineSandbox *sandbox)
   cc_engine_sandbox_save (sandbox);
 }
 
+static void arm (CcEngine        *engine,
+                 CcEngineSandbox *sandbox);
+
 static gboolean
 expire_cb (gpointer user_data)
 {
@@ -302,7 +316,7 @@ expire_cb (gpointer user_data)
   g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (cc_engine_sandbox_get_state (value) == CC_ENGINE_SANDBOX_RUNNING &&
-        cc_engine_sandbox_get_end_at (value) <= now + 1000)
+        cc_engine_sandbox_get_end_at (value) <= now)
       g_ptr_array_add (due, g_object_ref (value));
 
   for (guint i = 0; i < due->len; i++)
@@ -320,6 +334,12 @@ expire_cb (gpointer user_data)
           kill_sandbox (engine, sandbox);
         }
     }
+
+  /* A running sandbox always has its timer (one that fired a moment early gets a new one). */
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (cc_engine_sandbox_get_state (value) == CC_ENGINE_SANDBOX_RUNNING && !cc_engine_sandbox_has_timer (value))
+      arm (engine, value);
   return G_SOURCE_REMOVE;
 }
 

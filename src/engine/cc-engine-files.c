@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * GET streams the file in chunks as the client reads them (never the whole file in memory), with
- * Range, If-Modified-Since and gzip, like Go's http.ServeContent behind envd's gzip middleware.
+ * Range, If-Modified-Since and gzip, like Go's http.ServeContent behind envd's gzip middleware
+ * (gzip only for text-like content, see is_compressible()).
  * POST takes multipart/form-data (SoupMultipart) or application/octet-stream (optionally gzip),
  * and writes in a worker thread.
  *
@@ -384,6 +385,24 @@ accepts_gzip (SoupMessageHeaders *headers)
   return result;
 }
 
+/* Gzip pays for text (source, JSON, HTML, SVG …). Other files are mostly compressed already
+ * (images, archives, fonts) or random, where zlib costs tens of times the transfer itself on
+ * loopback and saves nothing; for those the identity encoding, which every client accepts, is
+ * the better answer. */
+static gboolean
+is_compressible (const char *content_type)
+{
+  static const char * const markers[] = { "json", "javascript", "ecmascript", "xml", "x-sh",
+                                          "x-python", "x-yaml", "toml", "wasm", "csv", NULL };
+
+  if (g_str_has_prefix (content_type, "text/"))
+    return TRUE;
+  for (guint i = 0; markers[i] != NULL; i++)
+    if (strstr (content_type, markers[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static char *
 guess_content_type (const char *host_path,
                     const char *name)
@@ -550,7 +569,7 @@ handle_download (CcEngineSandbox   *sandbox,
       return;
     }
 
-  gzip = !partial && length > 0 && accepts_gzip (request_headers);
+  gzip = !partial && length > 0 && is_compressible (content_type) && accepts_gzip (request_headers);
   if (gzip)
     {
       /* Level 1: on loopback the network is faster than zlib, so spend as little CPU as gzip

@@ -113,6 +113,8 @@ is_hop_by_hop (const char *name,
   static const char * const hop[] = {
     "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
     "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host",
+    /* libsoup already answered it, and the whole body is here. */
+    "Expect",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (hop); i++)

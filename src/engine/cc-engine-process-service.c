@@ -20,6 +20,34 @@
 
 /* Request parsing -------------------------------------------------------------------------- */
 
+/* An unsigned member (number or numeric string) within [0, @max], else -1. Unlike a plain cast
+ * this never meets an out-of-range double (1e99 from a hostile client). */
+static gint64
+get_uint (JsonObject *object,
+          const char *member,
+          gint64      max,
+          gint64      default_value)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return default_value;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      return (d >= 0 && d <= (double) max && d == (double) (gint64) d) ? (gint64) d : -1;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_STRING))
+    {
+      gint64 v = cc_protojson_get_int64 (object, member, -1);
+
+      return v >= 0 && v <= max ? v : -1;
+    }
+  return -1;
+}
+
 /* The single message of a server-streaming request; answers the error itself. */
 static JsonObject *
 parse_stream_request (SoupServerMessage *msg)
@@ -124,7 +152,7 @@ find_process (CcEngineSandbox *sandbox,
     return NULL;
 
   tag = cc_protojson_get_string (selector, "tag");
-  pid = cc_protojson_get_int64 (selector, "pid", 0);
+  pid = get_uint (selector, "pid", G_MAXUINT32, 0);
   if (tag != NULL)
     {
       GHashTableIter iter;
@@ -241,8 +269,8 @@ handle_start (CcEngine          *engine,
     {
       if (!get_object (pty, "size", &size, &message) || !check_fields (size, size_allowed, &message))
         goto invalid;
-      cols = size ? cc_protojson_get_int64 (size, "cols", 80) : 80;
-      rows = size ? cc_protojson_get_int64 (size, "rows", 24) : 24;
+      cols = get_uint (size, "cols", 10000, 80);
+      rows = get_uint (size, "rows", 10000, 24);
       if (cols <= 0 || cols > 10000 || rows <= 0 || rows > 10000)
         {
           message = g_strdup ("the terminal size is out of range");
@@ -487,8 +515,8 @@ handle_unary (CcEngineSandbox   *sandbox,
         goto failed;
       if (pty != NULL && get_object (pty, "size", &size, &message) && size != NULL)
         {
-          gint64 cols = cc_protojson_get_int64 (size, "cols", 0);
-          gint64 rows = cc_protojson_get_int64 (size, "rows", 0);
+          gint64 cols = get_uint (size, "cols", 10000, 0);
+          gint64 rows = get_uint (size, "rows", 10000, 0);
 
           if (cols <= 0 || cols > 10000 || rows <= 0 || rows > 10000)
             {
@@ -542,7 +570,7 @@ _cc_engine_process_kill_all (CcEngineSandbox *sandbox)
 
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    cc_engine_process_signal (value, SIGKILL);
+    cc_engine_process_kill_group (value);
 }
 
 void

@@ -54,6 +54,7 @@ struct _CcEngineProcess
   guint in_watch;
   guint child_watch;
   guint retain_id;
+  guint lifetime_id;
   gboolean reading_paused;
 
   GQueue input;
@@ -102,6 +103,7 @@ cc_engine_process_finalize (GObject *object)
   g_ptr_array_unref (self->subs);
   stop_io (self);
   g_clear_handle_id (&self->retain_id, g_source_remove);
+  g_clear_handle_id (&self->lifetime_id, g_source_remove);
   g_clear_pointer (&self->table, g_hash_table_unref);
   g_clear_pointer (&self->config, json_object_unref);
   g_free (self->tag);
@@ -322,12 +324,21 @@ sub_deadline_cb (gpointer user_data)
   CcEngineProcess *self = g_object_ref (sub->process);
 
   sub->deadline_id = 0;
-  if (sub->kill_on_deadline && !self->exited)
-    cc_engine_process_signal (self, SIGKILL);
   _cc_engine_stream_finish (sub->stream, "deadline_exceeded", "context deadline exceeded");
   sub_remove (sub);
   maybe_resume (self);
   g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+lifetime_cb (gpointer user_data)
+{
+  CcEngineProcess *self = user_data;
+
+  /* Start's Connect-Timeout-Ms bounds the process's life, attached or not (as envd). */
+  self->lifetime_id = 0;
+  cc_engine_process_signal (self, SIGKILL);
   return G_SOURCE_REMOVE;
 }
 
@@ -353,6 +364,8 @@ cc_engine_process_attach (CcEngineProcess *self,
   sub->kill_on_deadline = kill_on_deadline;
   if (deadline_ms > 0)
     sub->deadline_id = g_timeout_add ((guint) MIN (deadline_ms, G_MAXINT32), sub_deadline_cb, sub);
+  if (deadline_ms > 0 && kill_on_deadline && self->lifetime_id == 0)
+    self->lifetime_id = g_timeout_add ((guint) MIN (deadline_ms, G_MAXINT32), lifetime_cb, self);
   g_ptr_array_add (self->subs, sub);
 
   /* Replace whatever callbacks the stream was created with. */
@@ -504,6 +517,7 @@ child_exited_cb (GPid     pid,
 
   self->child_watch = 0;
   self->exited = TRUE;
+  g_clear_handle_id (&self->lifetime_id, g_source_remove);
   g_spawn_close_pid (pid);
 
   drain (self, self->out_fd, self->pty ? "pty" : "stdout");
@@ -666,6 +680,15 @@ cc_engine_process_signal (CcEngineProcess *self,
 }
 
 void
+cc_engine_process_kill_group (CcEngineProcess *self)
+{
+  /* Also after the leader ended: without a PID namespace (unisolated), its background children
+   * live on in its process group. */
+  if (self->pid > 0)
+    kill (-self->pid, SIGKILL);
+}
+
+void
 cc_engine_process_add_info (CcEngineProcess *self,
                             JsonBuilder     *builder)
 {
@@ -698,6 +721,7 @@ cc_engine_process_dispose_now (CcEngineProcess *self)
     }
   g_clear_handle_id (&self->child_watch, g_source_remove);
   g_clear_handle_id (&self->retain_id, g_source_remove);
+  g_clear_handle_id (&self->lifetime_id, g_source_remove);
   stop_io (self);
   g_clear_pointer (&self->table, g_hash_table_unref);
 }

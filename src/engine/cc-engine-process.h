@@ -51,6 +51,8 @@ gboolean         cc_engine_process_resize      (CcEngineProcess   *self,
                                                 GError           **error);
 void             cc_engine_process_signal      (CcEngineProcess   *self,
                                                 int                signum);
+/* SIGKILL to its whole process group, even when the process itself has ended. */
+void             cc_engine_process_kill_group  (CcEngineProcess   *self);
 /* Stops watching and forgets the process (engine shutdown). */
 void             cc_engine_process_dispose_now (CcEngineProcess   *self);
 

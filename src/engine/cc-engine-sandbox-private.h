@@ -57,6 +57,7 @@ void             cc_engine_sandbox_arm_timer      (CcEngineSandbox  *self,
                                                    GSourceFunc       func,
                                                    gpointer          user_data);
 void             cc_engine_sandbox_disarm_timer   (CcEngineSandbox  *self);
+gboolean         cc_engine_sandbox_has_timer      (CcEngineSandbox  *self);
 
 /* Saves the state file asynchronously; overlapping saves are coalesced in order. */
 void             cc_engine_sandbox_save           (CcEngineSandbox  *self);

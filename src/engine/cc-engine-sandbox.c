@@ -44,6 +44,8 @@ struct _CcEngineSandbox
 
   GHashTable *processes;
   guint timer_id;
+  GSourceFunc timer_func;
+  gpointer timer_data;
 
   gboolean saving;
   gboolean save_again;
@@ -421,16 +423,35 @@ cc_engine_sandbox_user_home (const char *user)
 
 /* Timer ------------------------------------------------------------------------------------ */
 
+static gboolean
+timer_cb (gpointer user_data)
+{
+  CcEngineSandbox *self = user_data;
+
+  self->timer_id = 0;
+  self->timer_func (self->timer_data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 cc_engine_sandbox_arm_timer (CcEngineSandbox *self,
                              GSourceFunc      func,
                              gpointer         user_data)
 {
-  gint64 delay_ms = (self->end_at - g_get_real_time ()) / 1000;
+  /* Rounded up, so that the timer never fires before end_at. */
+  gint64 delay_ms = (self->end_at - g_get_real_time () + 999) / 1000;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->timer_func = func;
+  self->timer_data = user_data;
   self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) CLAMP (delay_ms, 0, G_MAXINT32),
-                                       func, user_data, NULL);
+                                       timer_cb, self, NULL);
+}
+
+gboolean
+cc_engine_sandbox_has_timer (CcEngineSandbox *self)
+{
+  return self->timer_id != 0;
 }
 
 void

@@ -461,6 +461,24 @@ server_handler (SoupServer        *server,
 
   if (header_id != NULL)
     {
+      const char *port_text = soup_message_headers_get_one (headers, "E2b-Sandbox-Port");
+      guint64 port = CC_ENGINE_ENVD_PORT;
+
+      /* As E2B's proxy: the port header picks a sandbox port other than the daemon's. */
+      if (port_text != NULL && g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL) &&
+          port != CC_ENGINE_ENVD_PORT)
+        {
+          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, header_id);
+
+          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+              cc_engine_sandbox_get_auto_resume (sandbox))
+            _cc_engine_control_auto_resume (self, sandbox);
+          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+            reply_sandbox_not_found (msg, header_id);
+          else
+            _cc_engine_preview_handle (self, sandbox, (guint) port, msg);
+          return;
+        }
       handle_daemon (self, header_id, msg, path, query);
       return;
     }
@@ -475,15 +493,30 @@ server_handler (SoupServer        *server,
 
 /* Bodies are refused early when they announce a size over the limit; /files uploads are exempt
  * (their handler streams them). */
+static gboolean
+body_limit_exempt (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *port_text = soup_message_headers_get_one (headers, "E2b-Sandbox-Port");
+  g_autofree char *host_id = NULL;
+  guint host_port = 0;
+
+  if (g_str_equal (g_uri_get_path (soup_server_message_get_uri (msg)), "/files"))
+    return TRUE;
+  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
+      host_port != CC_ENGINE_ENVD_PORT)
+    return TRUE;  /* preview traffic: the dev server decides */
+  return port_text != NULL && !g_str_equal (port_text, G_STRINGIFY (CC_ENGINE_ENVD_PORT));
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  GUri *uri = soup_server_message_get_uri (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
-  if (g_str_equal (g_uri_get_path (uri), "/files"))
+  if (body_limit_exempt (msg))
     return;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > CC_ENGINE_MAX_BODY)
@@ -495,10 +528,10 @@ got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
-  GUri *uri = soup_server_message_get_uri (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
-  if (g_str_equal (g_uri_get_path (uri), "/files") || soup_server_message_get_status (msg) != 0)
+  if (soup_server_message_get_status (msg) != 0 || body->length <= CC_ENGINE_MAX_BODY ||
+      body_limit_exempt (msg))
     return;
   if (body->length > CC_ENGINE_MAX_BODY)
     {

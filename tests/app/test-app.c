@@ -31,6 +31,7 @@ typedef struct
   CcWindow      *window;
   char          *shots_dir;
   char          *project_file;
+  char          *data_home;
 } AppState;
 
 static AppState state;
@@ -413,6 +414,29 @@ on_saved (CcFileEditor *editor,
 }
 
 static void
+test_project_settings (void)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *name_row;
+  const char *id = cc_project_get_id (state.window->project);
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.rename-project", NULL);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  name_row = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "_Name");
+  g_assert_nonnull (name_row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "Hello Node");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Hello Node Renamed");
+  /* What clicking "Save" does: answer, then close. */
+  adw_message_dialog_response (dialog, "save");
+  close_and_finalize (GTK_WINDOW (dialog));
+  WAIT_FOR (g_strcmp0 (cc_project_get_name (cc_client_find_project (state.window->client, id)),
+                       "Hello Node Renamed") == 0, "the new name");
+  WAIT_FOR (g_strcmp0 (adw_view_switcher_title_get_subtitle (state.window->switcher_title),
+                       "Hello Node Renamed") == 0, "the title to follow");
+}
+
+static void
 test_editor_save (void)
 {
   CcFileEditor *editor = state.window->file_editor;
@@ -488,6 +512,86 @@ test_shell (void)
 }
 
 static void
+test_switch_projects (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) second = NULL;
+  g_auto(GStrv) accels = NULL;
+  g_autofree char *first_id = g_strdup (cc_project_get_id (state.window->project));
+  CcCommandView *view;
+
+  /* Ctrl+1…9 are bound to the parameterised action. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (state.app), "win.select-project(uint32 2)");
+  g_assert_cmpstr (accels[0], ==, "<Control>2");
+
+  cc_client_create_project_async (state.window->client, "Second", CC_CONNECTION_LOCAL, NULL,
+                                  CC_TEMPLATE_BLANK, NULL, 0, NULL, cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  second = cc_client_create_project_finish (state.window->client, result, &error);
+  g_assert_no_error (error);
+
+  /* Newest first: the new project is number 1, the first one number 2. */
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.select-project", "u", 1);
+  WAIT_FOR (g_strcmp0 (cc_project_get_id (state.window->project), cc_project_get_id (second)) == 0,
+            "the second project");
+  view = _cc_window_get_command_view (state.window);
+  g_assert_false (terminal_shows (view, "hello-from-the-test"));
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.select-project", "u", 2);
+  WAIT_FOR (g_strcmp0 (cc_project_get_id (state.window->project), first_id) == 0, "the first project");
+  /* Its output was kept while the other project was shown. */
+  view = _cc_window_get_command_view (state.window);
+  g_assert_true (terminal_shows (view, "hello-from-the-test"));
+}
+
+static CcSandboxStatus
+sandbox_status (void)
+{
+  return cc_client_get_sandbox_status (state.window->client, cc_project_get_id (state.window->project));
+}
+
+static void
+test_sandbox_lifecycle (void)
+{
+  GtkWidget *controls = GTK_WIDGET (state.window->sandbox_controls);
+  g_autoptr(CcExecution) execution = NULL;
+
+  g_assert_cmpint (sandbox_status (), ==, CC_SANDBOX_STATUS_RUNNING);
+  /* Remaining time is shown as m:ss. */
+  g_assert_nonnull (strchr (cc_sandbox_controls_get_label (state.window->sandbox_controls), ':'));
+
+  gtk_widget_activate_action (controls, "sandbox.pause", NULL);
+  WAIT_FOR (sandbox_status () == CC_SANDBOX_STATUS_PAUSED, "the sandbox to pause");
+  WAIT_FOR (g_strcmp0 (cc_sandbox_controls_get_label (state.window->sandbox_controls), "Paused") == 0,
+            "the controls to show it");
+
+  gtk_widget_activate_action (controls, "sandbox.resume", NULL);
+  WAIT_FOR (sandbox_status () == CC_SANDBOX_STATUS_RUNNING, "the sandbox to resume");
+
+  /* Its files survived the pause. */
+  execution = run_in_terminal ("test -f server.js && echo still-here");
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.extend-sandbox", NULL);
+  WAIT_FOR (cc_client_get_sandbox_end_time (state.window->client, cc_project_get_id (state.window->project)) >
+            g_get_real_time () + 60 * G_USEC_PER_SEC, "the extended time");
+}
+
+static void
+test_dark_style (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "color-scheme", "dark");
+  WAIT_FOR (adw_style_manager_get_dark (adw_style_manager_get_default ()), "the dark style");
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "editor");
+  snapshot_to_png (GTK_WIDGET (state.window), "main-dark.png");
+  g_settings_set_string (settings, "color-scheme", "default");
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "terminal");
+}
+
+static void
 on_load_changed (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  gboolean        *finished)
@@ -500,7 +604,7 @@ static void
 test_preview (void)
 {
   CcPreviewPane *pane = state.window->preview_pane;
-  WebKitWebView *web_view = cc_preview_pane_get_web_view (pane);
+  WebKitWebView *web_view;
   gboolean finished = FALSE;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JSCValue) value = NULL;
@@ -513,6 +617,12 @@ test_preview (void)
       return;
     }
 
+  /* The sanitizer runs set GDK_DEBUG=gl-disable (Mesa leaks otherwise), and WebKit then warns
+   * that it draws without GL: the environment talking, not a fault. Only criticals stay fatal
+   * for this case there. */
+  if (g_strrstr (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "", "gl-disable") != NULL)
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  web_view = cc_preview_pane_get_web_view (pane);
   g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
   gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (state.window->view_stack), ==, "preview");
@@ -540,6 +650,23 @@ test_preview (void)
   g_assert_false (cc_preview_pane_get_running (pane));
 }
 
+static void
+test_preview_failure (void)
+{
+  CcPreviewPane *pane = state.window->preview_pane;
+
+  /* The blank project has nothing that listens: the pane must say so instead of waiting. */
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.select-project", "u", 1);
+  WAIT_FOR (g_strcmp0 (cc_project_get_name (state.window->project), "Second") == 0, "the blank project");
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server attempt to end");
+  g_assert_false (cc_preview_pane_get_running (pane));
+  g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->dev_server_stack), ==, "start");
+  snapshot_to_png (GTK_WIDGET (state.window), "preview-failed.png");
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.select-project", "u", 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,9 +677,11 @@ main (int   argc,
   /* A private engine, and this process's profile pointed at it before GLib caches the
    * user directories, so that the client finds the engine through its engine.json. */
   state.engine = cc_test_engine_new ();
-  g_setenv ("HOME", cc_test_engine_get_home_dir (state.engine), TRUE);
-  g_setenv ("XDG_DATA_HOME", cc_test_engine_get_data_home (state.engine), TRUE);
   g_setenv ("XDG_RUNTIME_DIR", cc_test_engine_get_runtime_dir (state.engine), TRUE);
+  /* The app's own data (its database, WebKit's storage) apart from the engine's, so that
+   * WebKit's helper processes finishing their writes cannot race the engine's clean-up. */
+  state.data_home = cc_test_make_tmpdir ("cc-test-app");
+  g_setenv ("XDG_DATA_HOME", state.data_home, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   /* GTest names the program by its path; WebKit builds its data directories from that name. */
@@ -579,9 +708,14 @@ main (int   argc,
   g_test_add_func ("/app/terminal/echo", test_terminal_echo);
   g_test_add_func ("/app/terminal/cached-rerun", test_terminal_cached);
   g_test_add_func ("/app/terminal/failing-command", test_terminal_failing);
+  g_test_add_func ("/app/sidebar/switch-projects", test_switch_projects);
+  g_test_add_func ("/app/sidebar/project-settings", test_project_settings);
   g_test_add_func ("/app/editor/save", test_editor_save);
   g_test_add_func ("/app/shell/pty", test_shell);
+  g_test_add_func ("/app/style/dark", test_dark_style);
+  g_test_add_func ("/app/sandbox/lifecycle", test_sandbox_lifecycle);
   g_test_add_func ("/app/preview/dev-server", test_preview);
+  g_test_add_func ("/app/preview/dev-server-fails", test_preview_failure);
 
   ret = g_test_run ();
 
@@ -592,5 +726,9 @@ main (int   argc,
   g_free (state.project_file);
   g_free (state.shots_dir);
   cc_test_engine_free (state.engine);
+  /* WebKit's network process may still be closing its files: best effort, never fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  cc_test_rm_rf (state.data_home);
+  g_free (state.data_home);
   return ret;
 }

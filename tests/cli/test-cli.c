@@ -104,14 +104,33 @@ parse_json (const char *text)
   return node;
 }
 
+/* The engine's sandboxes share this machine's network: a port of our own for dev servers. */
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 static void
 create_project (Fixture    *f,
                 const char *name,
                 const char *template_id)
 {
   g_auto(Run) run = { 0 };
+  g_autofree char *port = g_strdup_printf ("%u", free_port ());
 
-  run_cli (f, NULL, &run, "project", "create", name, "--template", template_id, NULL);
+  run_cli (f, NULL, &run, "project", "create", name, "--template", template_id, "--port", port, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, name));
 }
@@ -167,7 +186,6 @@ test_project (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (projects)), ==, 1);
   object = json_array_get_object_element (json_node_get_array (projects), 0);
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "alpha");
-  g_assert_cmpint (json_object_get_int_member (object, "port"), ==, 3000);
 
   run_cli (f, NULL, &table, "project", "list", NULL);
   g_assert_nonnull (strstr (table.out, "NAME"));
@@ -202,6 +220,7 @@ test_exec (Fixture *f, gconstpointer data)
   g_auto(Run) forced = { 0 };
   g_auto(Run) cleared = { 0 };
   g_auto(Run) after = { 0 };
+  g_auto(Run) piped = { 0 };
   g_autoptr(JsonNode) n1 = NULL;
   g_autoptr(JsonNode) n2 = NULL;
   g_autoptr(JsonNode) n3 = NULL;
@@ -234,6 +253,11 @@ test_exec (Fixture *f, gconstpointer data)
   run_cli (f, NULL, &after, "--json", "exec", "runner", "--", "date", "+%s%N", NULL);
   n4 = parse_json (after.out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (n4), "cached"));
+
+  /* --stdin feeds the local standard input to the remote command. */
+  run_cli (f, "one\ntwo\n", &piped, "exec", "--stdin", "runner", "--", "wc -l", NULL);
+  g_assert_cmpint (piped.status, ==, 0);
+  g_assert_cmpstr (g_strstrip (piped.out), ==, "2");
 }
 
 static void
@@ -279,6 +303,7 @@ test_setup_dev (Fixture *f, gconstpointer data)
   g_auto(Run) setup = { 0 };
   g_auto(Run) dev = { 0 };
   g_auto(Run) exec = { 0 };
+  g_auto(Run) dev2 = { 0 };
   g_autofree char *dir = g_build_filename (f->tmpdir, "site", NULL);
   g_autofree char *server = g_build_filename (dir, "server.js", NULL);
   g_autofree char *git = g_build_filename (dir, ".git", NULL);
@@ -317,6 +342,39 @@ test_setup_dev (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "served from a folder", 20);
+
+  /* Asking again finds the running server (the second copy cannot bind the port). */
+  run_cli (f, NULL, &dev2, "dev", "site", NULL);
+  g_assert_cmpint (dev2.status, ==, 0);
+  g_assert_cmpstr (g_strstrip (dev2.out), ==, url);
+}
+
+static void
+test_folder_project (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) create = { 0 };
+  g_auto(Run) setup = { 0 };
+  g_auto(Run) exec = { 0 };
+  g_autofree char *dir = g_build_filename (f->tmpdir, "app", NULL);
+  g_autofree char *sub = g_build_filename (dir, "lib", NULL);
+  g_autofree char *modules = g_build_filename (dir, "node_modules", "left-pad", NULL);
+  g_autofree char *file = g_build_filename (sub, "util.py", NULL);
+  g_autofree char *skipped = g_build_filename (modules, "index.js", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (modules, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, "print('util')\n", -1, NULL));
+  g_assert_true (g_file_set_contents (skipped, "module.exports = 1;\n", -1, NULL));
+
+  run_cli (f, NULL, &create, "project", "create", "fromdir", "--folder", dir, NULL);
+  g_assert_cmpint (create.status, ==, 0);
+  /* Without DIR, setup uploads the project's own folder (node_modules left out). */
+  run_cli (f, NULL, &setup, "setup", "fromdir", NULL);
+  g_assert_cmpint (setup.status, ==, 0);
+  run_cli (f, NULL, &exec, "exec", "fromdir", "--", "python3 lib/util.py; ls -A", NULL);
+  g_assert_cmpint (exec.status, ==, 0);
+  g_assert_true (g_str_has_prefix (exec.out, "util\n"));
+  g_assert_null (strstr (exec.out, "node_modules"));
 }
 
 static void
@@ -433,6 +491,7 @@ main (int   argc,
   ADD ("exec", test_exec);
   ADD ("files", test_files);
   ADD ("setup-dev", test_setup_dev);
+  ADD ("folder-project", test_folder_project);
   ADD ("history", test_history);
   ADD ("key", test_key);
   ADD ("engine", test_engine);

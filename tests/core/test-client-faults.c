@@ -411,7 +411,12 @@ test_big_output_bounded (FaultFixture *f, gconstpointer data)
   g_assert_cmpuint (total, ==, 67108864 + 1 + strlen ("tail-marker\n"));
   hwm_after = cc_test_read_status_kib ("VmHWM");
   g_test_message ("VmHWM %zu KiB → %zu KiB", hwm_before, hwm_after);
+#if defined(__SANITIZE_ADDRESS__)
+  /* ASan keeps freed memory in quarantine: the peak says nothing about our bound there. */
+  (void) hwm_after;
+#else
   g_assert_cmpuint (hwm_after - hwm_before, <, 48 * 1024);
+#endif
   g_assert_true (cc_execution_get_truncated (execution));
 
   cc_test_flush (&f->base);
@@ -448,6 +453,118 @@ test_setup_one_request (FaultFixture *f, gconstpointer data)
   count = cc_test_run (&f->base, pid_of (f), "find pkg -type f | wc -l", CC_EXECUTE_FLAGS_NONE);
   out = cc_execution_dup_stdout (count);
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "250\n", 4);
+}
+
+static void
+test_request_timeout (FaultFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (f->base.client, "request-timeout", 500, NULL);
+  cc_fault_proxy_add_stall (f->proxy, "POST", "/v2/sandboxes", 0);
+  error = run_expecting (f, "echo slow");
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_TIMEOUT);
+  g_object_set (f->base.client, "request-timeout", 60000, NULL);
+  assert_recovers (f);
+}
+
+static void
+test_truncated_stream_reattaches (FaultFixture *f, gconstpointer data)
+{
+  g_autoptr(CcExecution) warm = cc_test_run (&f->base, pid_of (f), "true", CC_EXECUTE_FLAGS_NONE);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GBytes) out = NULL;
+  gboolean reattached = FALSE;
+
+  /* The output stream breaks right after the start event; the command keeps running and the
+   * client follows it again by pid (Process/Connect). */
+  cc_fault_proxy_add_truncate (f->proxy, "POST", "/process.Process/Start", 1, 40);
+  execution = cc_client_execute (f->base.client, pid_of (f), "sleep 1; echo finished > done.txt",
+                                 CC_EXECUTE_FLAGS_NONE);
+  g_signal_connect_swapped (execution, "reattached", G_CALLBACK (g_nullify_pointer), &reattached);
+  /* g_nullify_pointer sets it to NULL (FALSE) — so start from TRUE and look for the change. */
+  reattached = TRUE;
+  cc_test_wait_execution (execution);
+  g_assert_false (reattached);
+  out = cc_execution_dup_stdout (execution);
+  g_test_message ("after reattach: exit %d, %zu bytes, pid %u", cc_execution_get_exit_code (execution),
+                  g_bytes_get_size (out), cc_execution_get_pid (execution));
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_FINISHED);
+  g_clear_object (&warm);
+  g_clear_pointer (&out, g_bytes_unref);
+  /* It ran to its end once (output made while detached is not replayed, as on E2B). */
+  warm = cc_test_run (&f->base, pid_of (f), "cat done.txt", CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (warm);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "finished\n", 9);
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Connect"), >=, 1);
+  cc_test_flush (&f->base);
+}
+
+static void
+test_cache_hit_offline (FaultFixture *f, gconstpointer data)
+{
+  g_autoptr(CcExecution) first = cc_test_run (&f->base, pid_of (f), "echo cached-once", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_autoptr(CcExecution) second = NULL;
+
+  cc_test_flush (&f->base);
+  /* A hit answers from the store alone: with every request failing, it still works. */
+  cc_fault_proxy_reset_counts (f->proxy);
+  cc_fault_proxy_add_reset (f->proxy, NULL, NULL, 0);
+  second = cc_test_run (&f->base, pid_of (f), "echo cached-once", CC_EXECUTE_FLAGS_USE_CACHE);
+  g_assert_true (cc_execution_get_cached (second));
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, NULL, NULL), ==, 0);
+  assert_recovers (f);
+}
+
+static void
+test_setup_disk_full (FaultFixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+  g_autoptr(CcExecution) warm = cc_test_run (&f->base, pid_of (f), "true", CC_EXECUTE_FLAGS_NONE);
+
+  g_ptr_array_add (files, cc_project_file_new_take ("big.dat", g_strdup ("data"), 4));
+  cc_fault_proxy_add_status (f->proxy, "POST", "/files", 1, 507, 0,
+                             "{\"code\":507,\"message\":\"not enough disk space\"}");
+  cc_client_setup_project_async (f->base.client, pid_of (f), files, NULL, NULL, NULL, NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_false (cc_client_setup_project_finish (f->base.client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_DISK_FULL);
+  cc_test_flush (&f->base);
+  history = cc_test_history (&f->base, pid_of (f), 1);
+  record = g_list_model_get_item (history, 0);
+  g_assert_cmpint (cc_operation_get_operation_type (record), ==, CC_OPERATION_TYPE_SETUP);
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+  assert_recovers (f);
+}
+
+static void
+test_dev_server_unauthorized (FaultFixture *f, gconstpointer data)
+{
+  g_autoptr(CcProject) changes = cc_project_copy (f->project);
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  cc_project_set_start_command (changes, "sleep 100");
+  cc_client_update_project_info_async (f->base.client, pid_of (f), changes, CC_PROJECT_FIELD_START_COMMAND,
+                                       NULL, cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->base.client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_fault_proxy_add_status (f->proxy, "POST", "/process.Process/Start", 1, 401, 0,
+                             "{\"code\":401,\"message\":\"unauthorized access\"}");
+  cc_client_start_dev_server_async (f->base.client, pid_of (f), 0, NULL, cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->base.client, cc_test_wait_result (&result), &error);
+  g_assert_null (url);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_UNAUTHORIZED);
+  assert_recovers (f);
 }
 
 static gboolean
@@ -527,6 +644,11 @@ main (int   argc,
   ADD ("tls", test_tls_failure);
   ADD ("big-output-bounded", test_big_output_bounded);
   ADD ("setup-one-request", test_setup_one_request);
+  ADD ("cache-hit-offline", test_cache_hit_offline);
+  ADD ("setup-disk-full", test_setup_disk_full);
+  ADD ("dev-server-unauthorized", test_dev_server_unauthorized);
+  ADD ("request-timeout", test_request_timeout);
+  ADD ("truncated-stream-reattaches", test_truncated_stream_reattaches);
   ADD ("key-never-stored-or-logged", test_key_never_stored_or_logged);
 
   return g_test_run ();

@@ -107,16 +107,42 @@ cc_test_client_teardown (ClientFixture *f,
   g_free (f->tmpdir);
 }
 
+guint
+cc_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 CcProject *
 cc_test_create_project (ClientFixture *f,
                         const char    *name,
                         const char    *template_id)
 {
+  return cc_test_create_project_on_port (f, name, template_id, 0);
+}
+
+CcProject *
+cc_test_create_project_on_port (ClientFixture *f,
+                                const char    *name,
+                                const char    *template_id,
+                                guint          port)
+{
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   CcProject *project;
 
-  cc_client_create_project_async (f->client, name, CC_CONNECTION_LOCAL, NULL, template_id, NULL, 0,
+  cc_client_create_project_async (f->client, name, CC_CONNECTION_LOCAL, NULL, template_id, NULL, port,
                                   NULL, cc_test_store_result_cb, &result);
   project = cc_client_create_project_finish (f->client, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);

@@ -34,6 +34,13 @@ void          cc_test_client_open            (ClientFixture  *f);
 CcProject    *cc_test_create_project         (ClientFixture  *f,
                                               const char     *name,
                                               const char     *template_id);
+/* The sandboxes of the local engine share this machine's network: dev servers of tests that
+ * run at the same time need ports of their own. A port that was free a moment ago. */
+guint         cc_test_free_port              (void);
+CcProject    *cc_test_create_project_on_port (ClientFixture  *f,
+                                              const char     *name,
+                                              const char     *template_id,
+                                              guint           port);
 CcProject    *cc_test_get_project            (ClientFixture  *f,
                                               const char     *project_id);
 /* Runs and waits; asserts that it ran to its end. */

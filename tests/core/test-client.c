@@ -293,6 +293,19 @@ test_execute_cancel (ClientFixture *f,
   while (cc_execution_get_state (execution) == CC_EXECUTION_STATE_PENDING)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_RUNNING);
+
+  /* Cancelling a wait stops only the wait. */
+  {
+    g_autoptr(GCancellable) wait_cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) wait_result = NULL;
+    g_autoptr(GError) wait_error = NULL;
+
+    cc_execution_wait_async (execution, wait_cancellable, cc_test_store_result_cb, &wait_result);
+    g_cancellable_cancel (wait_cancellable);
+    g_assert_false (cc_execution_wait_finish (execution, cc_test_wait_result (&wait_result), &wait_error));
+    g_assert_error (wait_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_RUNNING);
+  }
   cc_execution_cancel (execution);
   cc_execution_wait_async (execution, NULL, cc_test_store_result_cb, &result);
   g_assert_false (cc_execution_wait_finish (execution, cc_test_wait_result (&result), &error));
@@ -479,10 +492,59 @@ test_setup_many_files (ClientFixture *f,
 }
 
 static void
+cancel_on_install (CcSetupPhase phase, guint64 done, guint64 total, GBytes *output, gpointer user_data)
+{
+  /* The install step has started: its first line is the command. */
+  if (phase == CC_SETUP_PHASE_INSTALL)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_setup_cancel (ClientFixture *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "slow", NULL);
+  g_autoptr(CcProject) changes = cc_project_copy (project);
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcExecution) check = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(CcOperation) record = NULL;
+
+  cc_project_set_setup_command (changes, "sleep 4343");
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_SETUP_COMMAND, NULL, cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_ptr_array_add (files, cc_project_file_new_take ("a.txt", g_strdup ("a"), 1));
+  cc_client_setup_project_async (f->client, cc_project_get_id (project), files, cancel_on_install,
+                                 cancellable, NULL, cancellable, cc_test_store_result_cb, &result);
+  g_assert_false (cc_client_setup_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The install process was killed, and the record says the setup did not finish. */
+  check = cc_test_run (f, cc_project_get_id (project), "pgrep -f 'sleep [4]343' || echo gone",
+                       CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (check);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "gone\n", 5);
+  cc_test_flush (f);
+  history = cc_test_history (f, cc_project_get_id (project), 2);
+  record = g_list_model_get_item (history, 1);
+  g_assert_cmpint (cc_operation_get_operation_type (record), ==, CC_OPERATION_TYPE_SETUP);
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+}
+
+static void
 test_dev_server_node (ClientFixture *f,
                       gconstpointer  data)
 {
-  g_autoptr(CcProject) project = cc_test_create_project (f, "web", CC_TEMPLATE_NODE);
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "web", CC_TEMPLATE_NODE, cc_test_free_port ());
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupSession) session = soup_session_new ();
@@ -523,7 +585,7 @@ static void
 test_dev_server_exits (ClientFixture *f,
                        gconstpointer  data)
 {
-  g_autoptr(CcProject) project = cc_test_create_project (f, "broken", CC_TEMPLATE_PYTHON);
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "broken", CC_TEMPLATE_PYTHON, cc_test_free_port ());
   g_autoptr(CcProject) changes = cc_project_copy (project);
   g_autoptr(CcProject) updated = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -543,6 +605,41 @@ test_dev_server_exits (ClientFixture *f,
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED);
   g_assert_nonnull (strstr (error->message, "boom"));
   g_assert_nonnull (strstr (error->message, "4"));
+  cc_test_flush (f);
+}
+
+static void
+test_dev_server_port_not_open (ClientFixture *f,
+                               gconstpointer  data)
+{
+  guint port = cc_test_free_port ();
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "silent", CC_TEMPLATE_PYTHON, port);
+  g_autoptr(CcProject) changes = cc_project_copy (project);
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  /* A server that never listens. */
+  cc_project_set_start_command (changes, "echo warming up; sleep 600");
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_START_COMMAND, NULL, cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_object_set (f->client, "dev-server-wait", 2, NULL);
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL, cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_null (url);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PORT_NOT_OPEN);
+  g_assert_nonnull (strstr (error->message, port_text));
+  g_assert_nonnull (strstr (error->message, "warming up"));
+  g_clear_object (&result);
+
+  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), NULL));
   cc_test_flush (f);
 }
 
@@ -638,6 +735,26 @@ test_sandbox_lifecycle (ClientFixture *f,
   g_assert_true (cc_client_kill_sandbox_finish (f->client, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpint (cc_client_get_sandbox_status (f->client, id), ==, CC_SANDBOX_STATUS_EXPIRED);
+  cc_test_flush (f);
+}
+
+static void
+test_keep_alive (ClientFixture *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "alive", NULL);
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  /* The sandbox would time out (and pause, stopping the command) after 10 s; the command needs
+   * 13 s. The client extends the sandbox while the command runs. */
+  g_object_set (f->client, "sandbox-timeout", 10, NULL);
+  execution = cc_test_run (f, cc_project_get_id (project), "sleep 13; echo alive", CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (execution);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "alive\n", 6);
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  g_assert_cmpint (cc_client_get_sandbox_end_time (f->client, cc_project_get_id (project)), >,
+                   g_get_real_time ());
   cc_test_flush (f);
 }
 
@@ -853,10 +970,13 @@ main (int   argc,
   ADD ("history/order-limit", test_history_order_limit);
   ADD ("files/roundtrip", test_files_roundtrip);
   ADD ("setup/many-files", test_setup_many_files);
+  ADD ("setup/cancel", test_setup_cancel);
   ADD ("dev-server/node", test_dev_server_node);
   ADD ("dev-server/exits", test_dev_server_exits);
+  ADD ("dev-server/port-not-open", test_dev_server_port_not_open);
   ADD ("sandbox/recreated", test_sandbox_recreated);
   ADD ("sandbox/lifecycle", test_sandbox_lifecycle);
+  ADD ("sandbox/keep-alive", test_keep_alive);
   ADD ("engine/status", test_engine_status);
   ADD ("execute/deadline", test_execute_deadline);
   ADD ("execute/stdin", test_execute_stdin);

@@ -118,7 +118,7 @@ test_protojson (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) obj = cc_protojson_parse_object (
-    "{\"size\":\"4096\",\"n\":12,\"b\":\"b29wcwo=\",\"u\":\"b29wcwo\",\"t\":\"2026-01-01T00:00:00Z\"}",
+    "{\"size\":\"4096\",\"n\":12,\"huge\":1e99,\"neg\":-3.0,\"b\":\"b29wcwo=\",\"u\":\"b29wcwo\",\"t\":\"2026-01-01T00:00:00Z\"}",
     -1, &error);
   g_autoptr(GBytes) b = NULL;
   g_autoptr(GBytes) u = NULL;
@@ -129,6 +129,8 @@ test_protojson (void)
   g_assert_cmpint (cc_protojson_get_int64 (obj, "size", -1), ==, 4096);
   g_assert_cmpint (cc_protojson_get_int64 (obj, "n", -1), ==, 12);
   g_assert_cmpint (cc_protojson_get_int64 (obj, "missing", -1), ==, -1);
+  g_assert_cmpint (cc_protojson_get_int64 (obj, "huge", -1), ==, -1);
+  g_assert_cmpint (cc_protojson_get_int64 (obj, "neg", -1), ==, -3);
   b = cc_protojson_get_bytes (obj, "b");
   u = cc_protojson_get_bytes (obj, "u");
   g_assert_cmpmem (g_bytes_get_data (b, NULL), g_bytes_get_size (b), "oops\n", 5);

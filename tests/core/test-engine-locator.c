@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -111,6 +112,7 @@ test_start_then_reuse (Fixture       *f,
   g_assert_true (started->started);
   g_assert_true (g_str_has_prefix (started->url, "http://127.0.0.1:"));
   g_assert_nonnull (started->api_key);
+  g_assert_nonnull (started->isolation);
   json = cc_engine_locator_dup_runtime_file (first);
   g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
   assert_engine_answers (started);
@@ -201,6 +203,30 @@ test_engine_fails (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "engine.log"));
 }
 
+static void
+test_cancel_while_starting (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CcEngineLocator) locator = new_locator (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcEngineInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hung = g_build_filename (f->tmpdir, "hung-engine", NULL);
+
+  /* An engine that never announces itself (it exits on its own a little later). */
+  g_file_set_contents (hung, "#!/bin/sh\nexec sleep 5\n", -1, &error);
+  g_assert_no_error (error);
+  g_chmod (hung, 0755);
+  cc_engine_locator_set_engine_path (locator, hung);
+
+  cc_engine_locator_locate_async (locator, cancellable, cc_test_store_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  info = cc_engine_locator_locate_finish (locator, cc_test_wait_result (&result), &error);
+  g_assert_null (info);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +240,7 @@ main (int   argc,
   ADD ("stale-file", test_stale_file);
   ADD ("no-autostart", test_no_autostart);
   ADD ("engine-fails", test_engine_fails);
+  ADD ("cancel-while-starting", test_cancel_while_starting);
 #undef ADD
   return g_test_run ();
 }

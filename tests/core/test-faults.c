@@ -369,6 +369,30 @@ test_disk_full_upload (Fixture       *f,
 }
 
 static void
+test_upload_is_one_request (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/home/user/batch/f%02u.txt", i);
+      g_autoptr(GBytes) bytes = g_bytes_new (path, strlen (path));
+
+      g_ptr_array_add (files, cc_upload_file_new_bytes (path, bytes));
+    }
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 25);
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/files"), ==, 1);
+}
+
+static void
 test_sandbox_killed (Fixture       *f,
                      gconstpointer  data)
 {
@@ -386,6 +410,48 @@ test_sandbox_killed (Fixture       *f,
   g_assert_null (process);
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE);
   g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Start"), ==, 1);
+}
+
+static void
+test_cancel_during_retry_wait (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A long Retry-After: cancelling must not wait for it. */
+  cc_fault_proxy_add_status (f->proxy, "GET", "/sandboxes/", 0, 429, 60, NULL);
+  cc_sandbox_api_get_async (f->api, f->info->sandbox_id, cancellable, cc_test_store_result_cb,
+                            &result);
+  while (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let the 429 answer arrive and the retry wait begin. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_cancellable_cancel (cancellable);
+  g_assert_null (cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Nothing was re-sent after the cancellation. */
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/"), ==, 1);
+}
+
+static void
+test_cancel_stalled_start (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CcProcessSpec) spec = cc_process_spec_new_command ("echo never");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_fault_proxy_add_stall (f->proxy, "POST", "/process.Process/Start", 1);
+  cc_envd_start_process_async (f->envd, spec, cancellable, cc_test_store_result_cb, &result);
+  while (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Start") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (cc_envd_start_process_finish (f->envd, cc_test_wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 int
@@ -409,7 +475,10 @@ main (int   argc,
   ADD ("malformed-json", test_malformed_json);
   ADD ("wrong-content-type", test_wrong_content_type);
   ADD ("disk-full", test_disk_full_upload);
+  ADD ("upload-is-one-request", test_upload_is_one_request);
   ADD ("sandbox-killed", test_sandbox_killed);
+  ADD ("cancel-during-retry-wait", test_cancel_during_retry_wait);
+  ADD ("cancel-stalled-start", test_cancel_stalled_start);
 #undef ADD
   return g_test_run ();
 }

@@ -191,6 +191,26 @@ test_invalid (void)
 }
 
 static void
+test_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *found;
+
+  if (!have_session_bus ())
+    return;
+
+  /* Cancellation is reported as such, never as a keyring problem. */
+  g_cancellable_cancel (cancellable);
+  cc_keyring_lookup_async (CC_KEYRING_CONNECTION_E2B, cancellable, cc_test_store_result_cb,
+                           &result);
+  found = cc_keyring_lookup_finish (cc_test_wait_result (&result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (found);
+}
+
+static void
 test_unavailable (void)
 {
   g_autoptr(GError) error = NULL;
@@ -298,7 +318,7 @@ test_key_not_in_database (void)
 
       cc_operation_set_status (op, i % 3 ? CC_OPERATION_STATUS_SUCCESS : CC_OPERATION_STATUS_ERROR);
       cc_operation_set_stdout (op, "{\"status\":\"ok\"}\n");
-      cc_operation_set_error (op, i % 3 ? "" : "E2B rejected the API key. Update it in Preferences.");
+      cc_operation_set_error (op, i % 3 ? "" : "E2B rejected the API key. Update it.");
       cc_operation_set_exit_code (op, 0);
       cc_store_finish_operation_async (store, op, NULL, cc_test_store_result_cb, &result);
       g_assert_true (cc_store_finish_operation_finish (store, cc_test_wait_result (&result),
@@ -355,6 +375,7 @@ main (int   argc,
   g_test_add_func ("/core/keyring/store-lookup-clear", test_store_lookup_clear);
   g_test_add_func ("/core/keyring/lookup-missing", test_lookup_missing);
   g_test_add_func ("/core/keyring/invalid", test_invalid);
+  g_test_add_func ("/core/keyring/cancelled", test_cancelled);
   g_test_add_func ("/core/keyring/unavailable", test_unavailable);
   g_test_add_func ("/core/keyring/key-not-in-database", test_key_not_in_database);
 

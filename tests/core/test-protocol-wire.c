@@ -925,23 +925,56 @@ test_files (Fixture       *f,
   g_clear_object (&result);
 }
 
-/* TLS to a server that only speaks plain HTTP: the handshake fails. */
+/* A plain-HTTP peer answering a TLS client: its first bytes are not a TLS record. */
+static gboolean
+plain_incoming_cb (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source,
+                   gpointer           user_data)
+{
+  static const char answer[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), answer,
+                             strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
 static void
 test_tls_failure (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *https = g_strdup_printf ("https%s", f->url + strlen ("http"));
-  g_autoptr(CcConnection) connection = cc_connection_new_custom (https, NULL, NULL);
+  g_autoptr(GSocketService) plain = g_socket_service_new ();
+  g_autoptr(CcConnection) connection = NULL;
   g_autoptr(CcSandboxApi) api = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *https = NULL;
+  guint16 port;
 
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_socket_listener_add_address (G_SOCKET_LISTENER (plain), address, G_SOCKET_TYPE_STREAM,
+                                   G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+    g_assert_no_error (error);
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  }
+  g_signal_connect (plain, "incoming", G_CALLBACK (plain_incoming_cb), NULL);
+  g_socket_service_start (plain);
+
+  https = g_strdup_printf ("https://127.0.0.1:%u", port);
+  connection = cc_connection_new_custom (https, NULL, NULL);
   cc_connection_set_api_key (connection, API_KEY);
   api = cc_sandbox_api_new (connection);
   cc_sandbox_api_get_async (api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
   g_assert_null (cc_sandbox_api_get_finish (api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_TLS);
   g_assert_null (strstr (error->message, API_KEY));
+  g_socket_service_stop (plain);
+  g_socket_listener_close (G_SOCKET_LISTENER (plain));
 }
 
 int

@@ -1,435 +1,15 @@
-/* test-store.c: the SQLite store on real database files
+/* test-store.c: the SQLite store on real database files: projects, records, history, cache
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "cc-store.h"
-#include "cc-store-private.h"
 #include "cc-test-util.h"
-
-#define HOUR_USEC ((gint64) 3600 * G_USEC_PER_SEC)
-#define DAY_USEC  (24 * HOUR_USEC)
-
-typedef struct
-{
-  char    *tmpdir;
-  char    *path;
-  GFile   *file;
-  CcStore *store;
-  gint64   now;       /* the injected clock */
-} StoreFixture;
-
-static gint64
-fixture_clock (gpointer user_data)
-{
-  StoreFixture *f = user_data;
-
-  return f->now;
-}
-
-/* Synchronous wrappers: spin the main loop until the async call answers. */
-
-static CcStore *
-open_store (GFile   *file,
-            guint    busy_timeout_ms,
-            GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  _cc_store_open_full_async (file, busy_timeout_ms, NULL, cc_test_store_result_cb, &result);
-  return cc_store_open_finish (cc_test_wait_result (&result), error);
-}
-
-static void
-fixture_open (StoreFixture *f)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->store = open_store (f->file, 200, &error);
-  g_assert_no_error (error);
-  g_assert_true (CC_IS_STORE (f->store));
-  cc_store_set_clock (f->store, fixture_clock, f);
-}
-
-static void
-finalized_cb (gpointer  data,
-              GObject  *where_the_object_was)
-{
-  g_atomic_int_set ((int *) data, TRUE);
-}
-
-/* Drops the last reference and waits until the store is gone. A GTask worker thread lets go
- * of its task (and so of the store) just after the task's callback was scheduled, so the
- * store may outlive our reference by a few instructions of another thread. */
-static void
-fixture_close (StoreFixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  int finalized = FALSE;
-
-  /* Closed (and checkpointed) now, so the file can be looked at right after. */
-  cc_store_close_async (f->store, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_store_close_finish (f->store, cc_test_wait_result (&result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  g_object_weak_ref (G_OBJECT (f->store), finalized_cb, &finalized);
-  g_clear_object (&f->store);
-  while (!g_atomic_int_get (&finalized))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_thread_yield ();
-    }
-}
-
-static void
-store_setup (StoreFixture  *f,
-             gconstpointer  data)
-{
-  f->tmpdir = cc_test_make_tmpdir ("cc-store");
-  f->path = g_build_filename (f->tmpdir, "data", "code-canvas.db", NULL);
-  f->file = g_file_new_for_path (f->path);
-  /* A fixed, recent time: records made "now" expire in a week, so reopening with the real
-   * clock does not purge them. */
-  f->now = g_get_real_time () - HOUR_USEC;
-  fixture_open (f);
-}
-
-static void
-store_teardown (StoreFixture  *f,
-                gconstpointer  data)
-{
-  if (f->store != NULL)
-    fixture_close (f);
-  g_clear_object (&f->file);
-  cc_test_rm_rf (f->tmpdir);
-  g_free (f->path);
-  g_free (f->tmpdir);
-}
-
-static CcProject *
-create_project_full (StoreFixture *f,
-                     CcProject    *project)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CcProject *created;
-
-  cc_store_create_project_async (f->store, project, NULL, cc_test_store_result_cb, &result);
-  created = cc_store_create_project_finish (f->store, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_assert_true (CC_IS_PROJECT (created));
-  return created;
-}
-
-static CcProject *
-create_project (StoreFixture *f,
-                const char   *name)
-{
-  g_autoptr(CcProject) project = cc_project_new (name);
-
-  return create_project_full (f, project);
-}
-
-static CcProject *
-get_project (StoreFixture  *f,
-             const char    *id,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_get_project_async (f->store, id, NULL, cc_test_store_result_cb, &result);
-  return cc_store_get_project_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static CcProject *
-update_project (StoreFixture    *f,
-                const char      *id,
-                CcProjectField   fields,
-                CcProject       *values,
-                GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_update_project_async (f->store, id, fields, values, NULL, cc_test_store_result_cb,
-                                 &result);
-  return cc_store_update_project_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static gboolean
-delete_project (StoreFixture  *f,
-                const char    *id,
-                GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_delete_project_async (f->store, id, NULL, cc_test_store_result_cb, &result);
-  return cc_store_delete_project_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static GListModel *
-list_projects (StoreFixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GListModel *list;
-
-  cc_store_list_projects_async (f->store, NULL, cc_test_store_result_cb, &result);
-  list = cc_store_list_projects_finish (f->store, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  return list;
-}
-
-static CcOperation *
-begin_op_full (StoreFixture     *f,
-               const char       *project_id,
-               CcOperationType   type,
-               const char       *input,
-               GError          **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_begin_operation_async (f->store, project_id, type, input, NULL,
-                                  cc_test_store_result_cb, &result);
-  return cc_store_begin_operation_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static CcOperation *
-begin_op (StoreFixture    *f,
-          const char      *project_id,
-          CcOperationType  type,
-          const char      *input)
-{
-  g_autoptr(GError) error = NULL;
-  CcOperation *op = begin_op_full (f, project_id, type, input, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (CC_IS_OPERATION (op));
-  return op;
-}
-
-static gboolean
-finish_op_full (StoreFixture  *f,
-                CcOperation   *op,
-                GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_finish_operation_async (f->store, op, NULL, cc_test_store_result_cb, &result);
-  return cc_store_finish_operation_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static void
-finish_op (StoreFixture      *f,
-           CcOperation       *op,
-           CcOperationStatus  status,
-           const char        *out,
-           int                exit_code)
-{
-  g_autoptr(GError) error = NULL;
-
-  cc_operation_set_status (op, status);
-  cc_operation_set_stdout (op, out);
-  cc_operation_set_exit_code (op, exit_code);
-  cc_operation_set_duration_ms (op, 12);
-  g_assert_true (finish_op_full (f, op, &error));
-  g_assert_no_error (error);
-}
-
-/* A finished command record, one microsecond after the previous one. */
-static char *
-record (StoreFixture      *f,
-        const char        *project_id,
-        CcOperationType    type,
-        const char        *input,
-        CcOperationStatus  status,
-        const char        *out)
-{
-  g_autoptr(CcOperation) op = begin_op (f, project_id, type, input);
-
-  finish_op (f, op, status, out, status == CC_OPERATION_STATUS_SUCCESS ? 0 : 1);
-  f->now += 1;
-  return g_strdup (cc_operation_get_id (op));
-}
-
-static GListModel *
-history_full (StoreFixture          *f,
-              const CcHistoryQuery  *query,
-              GError               **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_list_history_async (f->store, query, NULL, cc_test_store_result_cb, &result);
-  return cc_store_list_history_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static GListModel *
-history (StoreFixture         *f,
-         const CcHistoryQuery *query)
-{
-  g_autoptr(GError) error = NULL;
-  GListModel *list = history_full (f, query, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (G_IS_LIST_MODEL (list));
-  return list;
-}
-
-static const char *
-history_input (GListModel *list,
-               guint       position)
-{
-  g_autoptr(CcOperation) op = g_list_model_get_item (list, position);
-
-  /* The list keeps its own reference, so the string outlives this one. */
-  return cc_operation_get_input (op);
-}
-
-static CcOperation *
-get_operation (StoreFixture  *f,
-               const char    *id,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  cc_store_get_operation_async (f->store, id, NULL, cc_test_store_result_cb, &result);
-  return cc_store_get_operation_finish (f->store, cc_test_wait_result (&result), error);
-}
-
-static CcOperation *
-cache_lookup (StoreFixture *f,
-              const char   *project_id,
-              const char   *command,
-              const char   *connection_key)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CcOperation *op;
-
-  cc_store_cache_lookup_async (f->store, project_id, command, connection_key, NULL,
-                               cc_test_store_result_cb, &result);
-  op = cc_store_cache_lookup_finish (f->store, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  return op;
-}
-
-static void
-cache_put (StoreFixture *f,
-           const char   *connection_key,
-           CcOperation  *op)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  cc_store_cache_put_async (f->store, connection_key, op, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_store_cache_put_finish (f->store, cc_test_wait_result (&result), &error));
-  g_assert_no_error (error);
-}
-
-static guint
-cache_clear (StoreFixture *f,
-             const char   *project_id,
-             const char   *command)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n = G_MAXUINT;
-
-  cc_store_cache_clear_async (f->store, project_id, command, NULL, cc_test_store_result_cb,
-                              &result);
-  g_assert_true (cc_store_cache_clear_finish (f->store, cc_test_wait_result (&result), &n,
-                                              &error));
-  g_assert_no_error (error);
-  return n;
-}
-
-static void
-purge (StoreFixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  cc_store_purge_expired_async (f->store, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_store_purge_expired_finish (f->store, cc_test_wait_result (&result),
-                                                &error));
-  g_assert_no_error (error);
-}
-
-/* A second, raw connection to the same file, to look at what the store wrote. */
-static gint64
-raw_query_int (const char *path,
-               const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static char *
-raw_query_text (const char *path,
-                const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static void
-raw_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                    NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s", message);
-  sqlite3_close (db);
-}
-
-static GBytes *
-read_file_bytes (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
+#include "store-test-util.h"
 
 /* Opening --------------------------------------------------------------------------------- */
 
@@ -892,8 +472,52 @@ test_operation_purge_at_open (StoreFixture  *f,
   fixture_close (f);
   fixture_open (f);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations"), ==, 1);
-  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM operations WHERE input = 'recent'"),
-                   ==, 1);
+  g_assert_cmpint (raw_query_int (f->path,
+                                  "SELECT count(*) FROM operations WHERE input = 'recent'"), ==, 1);
+}
+
+static void
+test_operation_periodic_purge (StoreFixture  *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+
+  g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "old",
+                  CC_OPERATION_STATUS_SUCCESS, ""));
+  f->now += 8 * DAY_USEC;
+
+  /* Nobody asks: the store's own timer deletes the expired record. */
+  _cc_store_set_purge_interval (f->store, 10);
+  while (raw_query_int (f->path, "SELECT count(*) FROM operations") > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_operation_purge_frees_space (StoreFixture  *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GString) big = g_string_new (NULL);
+  GStatBuf before;
+  GStatBuf after;
+
+  while (big->len < 1024 * 1024)
+    g_string_append_printf (big, "line %u of a long log\n", (guint) big->len);
+  for (guint i = 0; i < 4; i++)
+    g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "build",
+                    CC_OPERATION_STATUS_SUCCESS, big->str));
+  fixture_close (f);
+  g_assert_cmpint (g_stat (f->path, &before), ==, 0);
+  g_assert_cmpint (before.st_size, >, 4 * 1024 * 1024);
+
+  fixture_open (f);
+  f->now += 8 * DAY_USEC;
+  purge (f);
+  fixture_close (f);
+  g_assert_cmpint (g_stat (f->path, &after), ==, 0);
+  g_test_message ("database file: %" G_GINT64_FORMAT " bytes before the purge, %"
+                  G_GINT64_FORMAT " after", (gint64) before.st_size, (gint64) after.st_size);
+  g_assert_cmpint (after.st_size, <, 512 * 1024);
 }
 
 static void
@@ -1159,6 +783,25 @@ test_history_search (StoreFixture  *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
   g_clear_object (&list);
 
+  /* Punctuation alone is looked for in the commands. */
+  query.search = " -la ";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  query.search = " - ";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (history_input (list, 0), ==, "ls -la");
+  g_clear_object (&list);
+  query.search = "%";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_clear_object (&list);
+  query.search = "  ";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+  g_clear_object (&list);
+
   /* Combined with a filter. */
   query.search = "npm";
   query.status_mask = CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS);
@@ -1168,6 +811,39 @@ test_history_search (StoreFixture  *f,
 
   query.search = "nothing-like-this";
   query.status_mask = 0;
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+}
+
+static void
+test_history_search_long_output (StoreFixture  *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(CcProject) project = create_project (f, "p");
+  g_autoptr(GString) log = g_string_new ("startmarker\n");
+  g_autoptr(GListModel) list = NULL;
+  CcHistoryQuery query = { 0 };
+
+  while (log->len < 512 * 1024)
+    g_string_append (log, "compiling module\n");
+  g_string_append (log, "middlemarker\n");
+  while (log->len < 1024 * 1024)
+    g_string_append (log, "linking object\n");
+  g_string_append (log, "error: undefined reference to endmarker\n");
+  g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "make",
+                  CC_OPERATION_STATUS_ERROR, log->str));
+
+  /* The start and the end of a long output are indexed (that is where commands and errors
+   * are); the middle of a megabyte of output is not. */
+  query.search = "startmarker";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  query.search = "endmarker";
+  list = history (f, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  query.search = "middlemarker";
   list = history (f, &query);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
 }
@@ -1449,437 +1125,82 @@ test_cache_clear (StoreFixture  *f,
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM cache"), ==, 3);
 }
 
-/* Migration ------------------------------------------------------------------------------- */
+/* Cancellation ---------------------------------------------------------------------------- */
 
 static void
-test_migrate_v1 (void)
+order_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-v1");
-  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "store-v1.sql", NULL);
-  g_autofree char *sql = NULL;
-  g_autofree char *now_text = NULL;
+  GPtrArray *order = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  StoreFixture f = { 0 };
-  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+  gpointer tag = g_task_get_source_tag (G_TASK (result));
 
-  g_file_get_contents (fixture, &sql, NULL, &error);
+  if (tag == cc_store_create_project_async)
+    {
+      g_autoptr(CcProject) p = cc_store_create_project_finish (CC_STORE (object), result, &error);
+
+      g_ptr_array_add (order, g_strdup ("create"));
+    }
+  else if (tag == cc_store_begin_operation_async)
+    {
+      g_autoptr(CcOperation) op = cc_store_begin_operation_finish (CC_STORE (object), result,
+                                                                   &error);
+
+      g_ptr_array_add (order, g_strdup_printf ("begin %s", cc_operation_get_input (op)));
+    }
+  else if (tag == cc_store_update_project_async)
+    {
+      g_autoptr(CcProject) p = cc_store_update_project_finish (CC_STORE (object), result, &error);
+
+      g_ptr_array_add (order, g_strdup_printf ("update %s", cc_project_get_name (p)));
+    }
+  else
+    g_assert_not_reached ();
   g_assert_no_error (error);
-  now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now_s);
-  parts = g_strsplit (sql, "@NOW@", -1);
-  g_free (sql);
-  sql = g_strjoinv (now_text, parts);
-  raw_exec (path, sql);
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
-
-  f.tmpdir = g_steal_pointer (&tmpdir);
-  f.path = g_steal_pointer (&path);
-  f.file = g_file_new_for_path (f.path);
-  f.now = g_get_real_time ();
-  fixture_open (&f);
-
-  g_assert_cmpint (raw_query_int (f.path, "PRAGMA user_version"), ==, CC_STORE_SCHEMA_VERSION);
-  raw_exec (f.path, "INSERT INTO operations_fts (operations_fts) VALUES ('integrity-check')");
-  {
-    g_autofree char *check = raw_query_text (f.path, "PRAGMA integrity_check");
-
-    g_assert_cmpstr (check, ==, "ok");
-  }
-
-  /* Projects: every field carried over, times now in microseconds. */
-  {
-    g_autoptr(CcProject) node = get_project (&f, "p-node", &error);
-    g_autoptr(CcProject) empty = NULL;
-
-    g_assert_no_error (error);
-    g_assert_cmpstr (cc_project_get_name (node), ==, "Node demo");
-    g_assert_cmpuint (cc_project_get_port (node), ==, 3000);
-    g_assert_cmpstr (cc_project_get_sandbox_id (node), ==, "sbx-abc123");
-    g_assert_cmpint (cc_project_get_connection_kind (node), ==, CC_CONNECTION_LOCAL);
-    g_assert_cmpstr (cc_project_get_template (node), ==, "blank");
-    g_assert_cmpint (cc_project_get_created_at (node), ==, (now_s - 86400) * G_USEC_PER_SEC);
-    g_assert_cmpint (cc_project_get_updated_at (node), ==, (now_s - 3600) * G_USEC_PER_SEC);
-    g_assert_cmpint (cc_project_get_last_execution_at (node), ==,
-                     (now_s - 600) * G_USEC_PER_SEC);
-
-    empty = get_project (&f, "p-empty", &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (cc_project_get_port (empty), ==, 0);
-    g_assert_cmpstr (cc_project_get_sandbox_id (empty), ==, "");
-    g_assert_cmpint (cc_project_get_last_execution_at (empty), ==, 0);
-  }
-
-  /* Records: JSON output split into columns, plain text kept, the expired one purged. */
-  {
-    g_autoptr(GListModel) list = history (&f, NULL);
-    g_autoptr(CcOperation) op3 = NULL;
-    g_autoptr(CcOperation) op2 = NULL;
-    g_autoptr(CcOperation) op1 = NULL;
-    CcHistoryQuery query = { 0 };
-    g_autoptr(GListModel) found = NULL;
-
-    g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
-    op3 = g_list_model_get_item (list, 0);
-    op2 = g_list_model_get_item (list, 1);
-    op1 = g_list_model_get_item (list, 2);
-    g_assert_cmpstr (cc_operation_get_id (op3), ==, "op-3");
-    g_assert_cmpint (cc_operation_get_operation_type (op3), ==, CC_OPERATION_TYPE_FILE_WRITE);
-    g_assert_cmpstr (cc_operation_get_stdout (op3), ==, "plain text, not JSON");
-    g_assert_cmpstr (cc_operation_get_id (op2), ==, "op-2");
-    g_assert_cmpint (cc_operation_get_status (op2), ==, CC_OPERATION_STATUS_ERROR);
-    g_assert_cmpstr (cc_operation_get_stderr (op2), ==, "1 failing\n");
-    g_assert_cmpstr (cc_operation_get_error (op2), ==, "Command exited with 1");
-    g_assert_cmpint (cc_operation_get_exit_code (op2), ==, 1);
-    g_assert_cmpint (cc_operation_get_duration_ms (op2), ==, 830);
-    g_assert_cmpstr (cc_operation_get_stdout (op1), ==, "added 12 packages\n");
-    g_assert_cmpint (cc_operation_get_exit_code (op1), ==, 0);
-    g_assert_cmpint (cc_operation_get_created_at (op1), ==, (now_s - 900) * G_USEC_PER_SEC);
-    g_assert_cmpint (cc_operation_get_expires_at (op1), ==, (now_s + 600000) * G_USEC_PER_SEC);
-    g_assert_cmpint (raw_query_int (f.path, "SELECT count(*) FROM operations WHERE id = 'op-old'"),
-                     ==, 0);
-
-    /* Migrated records are searchable. */
-    query.search = "failing";
-    found = history (&f, &query);
-    g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
-  }
-
-  /* The cache entry is served until its hour is up. */
-  {
-    g_autoptr(CcOperation) hit = cache_lookup (&f, "p-node", "npm install", NULL);
-
-    g_assert_nonnull (hit);
-    g_assert_cmpstr (cc_operation_get_stdout (hit), ==, "added 12 packages\n");
-    g_assert_cmpint (cc_operation_get_duration_ms (hit), ==, 4200);
-  }
-
-  /* And the migrated database works like a new one. */
-  {
-    g_autoptr(CcOperation) op = begin_op (&f, "p-node", CC_OPERATION_TYPE_COMMAND, "node -v");
-
-    finish_op (&f, op, CC_OPERATION_STATUS_SUCCESS, "v18\n", 0);
-  }
-
-  store_teardown (&f, NULL);
-}
-
-/* Errors ---------------------------------------------------------------------------------- */
-
-static void
-assert_open_fails (const char *path,
-                   int         code,
-                   const char *fragment)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcStore) store = NULL;
-
-  store = open_store (file, 100, &error);
-  g_assert_error (error, CC_STORE_ERROR, code);
-  g_assert_null (store);
-  /* It names the file, or the folder that could not be made. */
-  if (strstr (error->message, path) == NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      g_assert_nonnull (strstr (error->message, dir));
-    }
-  if (fragment != NULL)
-    g_assert_nonnull (strstr (error->message, fragment));
-  g_test_message ("%s", error->message);
 }
 
 static void
-test_error_corrupt (void)
-{
-  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-corrupt");
-  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
-  g_autoptr(GByteArray) garbage = g_byte_array_new ();
-  g_autoptr(GBytes) before = NULL;
-  g_autoptr(GBytes) after = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < 16384; i++)
-    {
-      guint8 byte = g_random_int_range (0, 256);
-
-      g_byte_array_append (garbage, &byte, 1);
-    }
-  g_file_set_contents (path, (const char *) garbage->data, garbage->len, &error);
-  g_assert_no_error (error);
-  before = read_file_bytes (path);
-
-  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, "move it aside");
-  /* Twice: the first attempt changed nothing that would make the second one differ. */
-  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, NULL);
-
-  /* Never overwritten or deleted. */
-  after = read_file_bytes (path);
-  g_assert_true (g_bytes_equal (before, after));
-
-  cc_test_rm_rf (tmpdir);
-}
-
-static void
-test_error_corrupt_pages (StoreFixture  *f,
-                          gconstpointer  data)
-{
-  g_autoptr(CcProject) project = create_project (f, "p");
-  g_autoptr(GListModel) list = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  int fd;
-
-  /* Enough records to span many pages, then checkpointed into the main file. */
-  while (out->len < 2000)
-    g_string_append (out, "output text ");
-  for (guint i = 0; i < 200; i++)
-    g_free (record (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "cmd",
-                    CC_OPERATION_STATUS_SUCCESS, out->str));
-  fixture_close (f);
-
-  /* Smash pages in the middle of the file, leaving the header intact. */
-  fd = g_open (f->path, O_RDWR, 0);
-  g_assert_cmpint (fd, >=, 0);
-  for (off_t page = 2; page < 60; page++)
-    {
-      char junk[4096];
-
-      memset (junk, 0xa5, sizeof junk);
-      g_assert_cmpint (pwrite (fd, junk, sizeof junk, page * 4096), ==, sizeof junk);
-    }
-  close (fd);
-
-  /* Whether opening or reading notices it first, the answer is CORRUPT, never a crash. */
-  f->store = open_store (f->file, 100, &error);
-  if (f->store != NULL)
-    {
-      CcHistoryQuery query = { 0 };
-
-      query.limit = 1000;
-      query.search = "output";
-      list = history_full (f, &query, &error);
-      g_assert_null (list);
-    }
-  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_CORRUPT);
-  g_test_message ("%s", error->message);
-}
-
-static void
-test_error_foreign_database (void)
-{
-  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-foreign");
-  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
-
-  raw_exec (path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);"
-                  "INSERT INTO photos (name) VALUES ('beach.jpg');");
-
-  assert_open_fails (path, CC_STORE_ERROR_CORRUPT, NULL);
-  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM photos"), ==, 1);
-  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM sqlite_master"), ==, 1);
-
-  cc_test_rm_rf (tmpdir);
-}
-
-static void
-test_error_newer_schema (StoreFixture  *f,
+test_calls_run_in_order (StoreFixture  *f,
                          gconstpointer  data)
 {
-  g_autoptr(CcProject) project = create_project (f, "keep me");
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CcProject) project = cc_project_new ("first");
+  g_autoptr(CcProject) values = cc_project_new (NULL);
+  g_autoptr(GListModel) list = NULL;
 
-  fixture_close (f);
-  raw_exec (f->path, "PRAGMA user_version = 99");
-
-  assert_open_fails (f->path, CC_STORE_ERROR_NEWER_SCHEMA, "newer version");
-
-  /* Nothing was touched. */
-  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, 99);
-  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM projects"), ==, 1);
-}
-
-static void
-test_error_locked (StoreFixture  *f,
-                   gconstpointer  data)
-{
-  g_autoptr(CcProject) project = create_project (f, "p");
-  g_autoptr(CcOperation) op = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcStore) second = NULL;
-  sqlite3 *other = NULL;
-
-  /* Another connection (as another program would) takes the write lock and keeps it. */
-  g_assert_cmpint (sqlite3_open_v2 (f->path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE; INSERT INTO projects (id, created_at,"
-                                        " updated_at) VALUES ('other', 1, 1)",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-
-  /* Writes through the open store fail after its busy timeout… */
-  op = begin_op_full (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ls", &error);
-  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_LOCKED);
-  g_assert_null (op);
-  g_assert_nonnull (strstr (error->message, "another program"));
-  g_test_message ("%s", error->message);
-  g_clear_error (&error);
-
-  /* …and so does opening it a second time. */
-  second = open_store (f->file, 100, &error);
-  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_LOCKED);
-  g_assert_null (second);
-  g_clear_error (&error);
-
-  /* Once the other program lets go, everything works, and nothing was lost. */
-  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (other);
-  op = begin_op (f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "ls");
-  g_assert_nonnull (op);
-}
-
-/* As root, permissions do not stop writes: become an ordinary user (nobody) for good. glibc
- * applies the change to every thread, so the store's worker threads are ordinary too. */
-static void
-drop_root (void)
-{
-  if (geteuid () != 0)
-    return;
-  g_assert_cmpint (setresgid (65534, 65534, 65534), ==, 0);
-  g_assert_cmpint (setresuid (65534, 65534, 65534), ==, 0);
-  g_assert_cmpint (geteuid (), ==, 65534);
-}
-
-static void
-test_error_read_only (void)
-{
-  g_autofree char *tmpdir = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) before = NULL;
-  g_autoptr(GBytes) after = NULL;
-  StoreFixture f = { 0 };
-
-  if (!g_test_subprocess ())
+  /* Each call depends on the one before it, and none waits for it: they must run in the
+   * order they were made. */
+  cc_project_set_id (project, "fixed-id");
+  cc_store_create_project_async (f->store, project, NULL, order_cb, order);
+  for (guint i = 0; i < 20; i++)
     {
-      /* In a child: it gives up privileges for good. */
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
+      g_autofree char *input = g_strdup_printf ("%02u", i);
+      g_autofree char *name = g_strdup_printf ("name %02u", i);
+
+      cc_store_begin_operation_async (f->store, "fixed-id", CC_OPERATION_TYPE_COMMAND, input,
+                                      NULL, order_cb, order);
+      cc_project_set_name (values, name);
+      cc_store_update_project_async (f->store, "fixed-id", CC_PROJECT_FIELD_NAME, values, NULL,
+                                     order_cb, order);
     }
 
-  drop_root ();
-  tmpdir = cc_test_make_tmpdir ("cc-store-ro");
-  dir = g_build_filename (tmpdir, "data", NULL);
-  path = g_build_filename (dir, "code-canvas.db", NULL);
+  while (order->len < 41)
+    g_main_context_iteration (NULL, TRUE);
 
-  /* A real database with a project, closed cleanly (no -wal or -shm left). */
-  f.path = g_strdup (path);
-  f.file = g_file_new_for_path (path);
-  f.now = g_get_real_time ();
-  fixture_open (&f);
-  {
-    g_autoptr(CcProject) p = create_project (&f, "read me");
-  }
-  fixture_close (&f);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  before = read_file_bytes (path);
-
-  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
-  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
-  g_assert_cmpint (access (path, W_OK), !=, 0);
-
-  assert_open_fails (path, CC_STORE_ERROR_READ_ONLY, "writable");
-
-  after = read_file_bytes (path);
-  g_assert_true (g_bytes_equal (before, after));
-
-  /* A folder that cannot be created. */
-  {
-    g_autofree char *nested = g_build_filename (dir, "sub", "code-canvas.db", NULL);
-
-    assert_open_fails (nested, CC_STORE_ERROR_READ_ONLY, NULL);
-  }
-
-  g_chmod (dir, 0755);
-  g_chmod (path, 0644);
-  g_clear_object (&f.file);
-  g_free (f.path);
-  cc_test_rm_rf (tmpdir);
-}
-
-static void
-test_error_disk_full (void)
-{
-  g_autofree char *tmpdir = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcProject) project = NULL;
-  g_autoptr(CcOperation) op = NULL;
-  g_autoptr(GString) big = g_string_new (NULL);
-  StoreFixture f = { 0 };
-
-  if (!g_test_subprocess ())
+  g_assert_cmpstr (g_ptr_array_index (order, 0), ==, "create");
+  for (guint i = 0; i < 20; i++)
     {
-      /* In a child, which gets its own mount namespace. */
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
+      g_autofree char *begin = g_strdup_printf ("begin %02u", i);
+      g_autofree char *update = g_strdup_printf ("update name %02u", i);
+
+      g_assert_cmpstr (g_ptr_array_index (order, 1 + 2 * i), ==, begin);
+      g_assert_cmpstr (g_ptr_array_index (order, 2 + 2 * i), ==, update);
     }
 
-  /* A real full disk: a 1 MiB tmpfs, mounted where only this process sees it. This runs
-   * before the first GTask, so the store's worker threads are born in the new namespace. */
-  if (unshare (CLONE_NEWNS) != 0)
-    {
-      g_test_skip ("A private mount namespace needs root (CAP_SYS_ADMIN)");
-      return;
-    }
-  g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
-  tmpdir = cc_test_make_tmpdir ("cc-store-full");
-  g_assert_cmpint (mount ("tmpfs", tmpdir, "tmpfs", 0, "size=1m"), ==, 0);
-
-  f.path = g_build_filename (tmpdir, "code-canvas.db", NULL);
-  f.file = g_file_new_for_path (f.path);
-  f.now = g_get_real_time ();
-  fixture_open (&f);
-  project = create_project (&f, "p");
-
-  /* 2 MiB of output (under the 4 MiB cap) cannot fit. */
-  while (big->len < 2 * 1024 * 1024)
-    g_string_append (big, "a line of output that fills the disk\n");
-  op = begin_op (&f, cc_project_get_id (project), CC_OPERATION_TYPE_COMMAND, "yes");
-  cc_operation_set_stdout (op, big->str);
-  cc_operation_set_status (op, CC_OPERATION_STATUS_SUCCESS);
-  g_assert_false (finish_op_full (&f, op, &error));
-  g_assert_error (error, CC_STORE_ERROR, CC_STORE_ERROR_DISK_FULL);
-  g_assert_nonnull (strstr (error->message, "Free some space"));
-  g_test_message ("%s", error->message);
-  g_clear_error (&error);
-
-  /* Space again: the store goes on, and nothing written before was lost. */
-  g_assert_cmpint (mount (NULL, tmpdir, NULL, MS_REMOUNT, "size=16m"), ==, 0);
-  {
-    g_autoptr(CcProject) again = get_project (&f, cc_project_get_id (project), &error);
-    g_autoptr(CcOperation) stored = NULL;
-    g_autofree char *check = NULL;
-
-    g_assert_no_error (error);
-    g_assert_cmpstr (cc_project_get_name (again), ==, "p");
-    g_assert_true (finish_op_full (&f, op, &error));
-    g_assert_no_error (error);
-    stored = get_operation (&f, cc_operation_get_id (op), &error);
-    g_assert_no_error (error);
-    g_assert_cmpstr (cc_operation_get_stdout (stored), ==, big->str);
-    fixture_close (&f);
-    check = raw_query_text (f.path, "PRAGMA integrity_check");
-    g_assert_cmpstr (check, ==, "ok");
-  }
-
-  g_clear_object (&f.file);
-  g_free (f.path);
-  umount2 (tmpdir, MNT_DETACH);
-  g_rmdir (tmpdir);
+  list = history (f, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 20);
 }
-
-/* Cancellation ---------------------------------------------------------------------------- */
 
 static void
 test_cancelled (StoreFixture  *f,
@@ -1918,24 +1239,20 @@ main (int   argc,
   ADD ("operation/expiry", test_operation_expiry);
   ADD ("operation/purge-at-open", test_operation_purge_at_open);
   ADD ("operation/output-capped", test_operation_output_capped);
+  ADD ("operation/periodic-purge", test_operation_periodic_purge);
+  ADD ("operation/purge-frees-space", test_operation_purge_frees_space);
   ADD ("history/order-and-limit", test_history_order_and_limit);
   ADD ("history/paging", test_history_paging);
   ADD ("history/filters", test_history_filters);
   ADD ("history/search", test_history_search);
+  ADD ("history/search-long-output", test_history_search_long_output);
   ADD ("history/output-preview", test_history_output_preview);
   ADD ("signals", test_signals);
   ADD ("cache/hit-and-expiry", test_cache_hit_and_expiry);
   ADD ("cache/keys", test_cache_keys);
   ADD ("cache/clear", test_cache_clear);
-  g_test_add_func ("/core/store/migrate/v1", test_migrate_v1);
-  g_test_add_func ("/core/store/error/corrupt", test_error_corrupt);
-  ADD ("error/corrupt-pages", test_error_corrupt_pages);
-  g_test_add_func ("/core/store/error/foreign-database", test_error_foreign_database);
-  ADD ("error/newer-schema", test_error_newer_schema);
-  ADD ("error/locked", test_error_locked);
-  g_test_add_func ("/core/store/error/read-only", test_error_read_only);
-  g_test_add_func ("/core/store/error/disk-full", test_error_disk_full);
   ADD ("cancelled", test_cancelled);
+  ADD ("calls-run-in-order", test_calls_run_in_order);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 problems = []
 
@@ -26,14 +27,13 @@ def check(cond, message):
     return cond
 
 
-def complete(completion, words):
+def complete(completion, words, env=None):
     """What bash completion offers for the command line WORDS (the last word is being typed)."""
     script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
               'COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; _code_canvas_cli; '
               'printf "%s\\n" "${COMPREPLY[@]}"')
     r = subprocess.run(['bash', '-c', script, 'bash', completion, *words],
-                       capture_output=True, text=True,
-                       env=dict(os.environ, PATH=os.environ.get('PATH', '/usr/bin:/bin')))
+                       capture_output=True, text=True, env=env or os.environ)
     check(r.returncode == 0, f'completing {words!r} failed: {r.stderr.strip()}')
     return [w for w in r.stdout.split('\n') if w]
 
@@ -58,7 +58,7 @@ def main():
     if shutil.which('bash'):
         got = complete(completion, ['code-canvas-cli', ''])
         for cmd in ('project', 'exec', 'write', 'read', 'ls', 'setup', 'dev', 'history', 'cache',
-                    'key', 'engine'):
+                    'sandbox', 'key', 'engine'):
             check(cmd in got, f'completion of commands lacks {cmd}: {got}')
         check(complete(completion, ['code-canvas-cli', 'pro']) == ['project'],
               'completion of "pro" is not "project"')
@@ -82,17 +82,29 @@ def main():
         check(commands, f'no commands found in the output of code-canvas-cli --help:\n{top}')
         options = set(re.findall(r'(?<![\w-])--[a-z][a-z0-9-]*', top))
         for cmd in sorted(commands):
-            check(re.search(rf'(?m)^\.(?:B|BI|BR|SS|TP)?\s*"?{re.escape(cmd)}\b', man)
-                  or re.search(rf'\b{re.escape(cmd)}\b', man),
+            check(re.search(rf'(?m)^\.(?:B|BI|BR|SS|TP)\s+"?{re.escape(cmd)}\b', man),
                   f'the man page does not document the command "{cmd}"')
-            check(re.search(rf'\b{re.escape(cmd.split()[-1])}\b', comp),
+            check(re.search(rf'\b{re.escape(cmd)}\b', comp),
                   f'the completion does not offer the command "{cmd}"')
-            r = subprocess.run([cli, *cmd.split(), '--help'], capture_output=True, text=True,
-                               timeout=60)
+            r = subprocess.run([cli, cmd, '--help'], capture_output=True, text=True, timeout=60)
+            check(r.returncode == 0, f'code-canvas-cli {cmd} --help exited with {r.returncode}')
             options |= set(re.findall(r'(?<![\w-])--[a-z][a-z0-9-]*', r.stdout))
+            for verb in parse_verbs(cmd, r.stdout):
+                check(re.search(rf'\b{re.escape(cmd)}\b.*\b{re.escape(verb)}\b', man),
+                      f'the man page does not document "{cmd} {verb}"')
+                check(re.search(rf'\b{re.escape(verb)}\b', comp),
+                      f'the completion does not offer "{cmd} {verb}"')
+                r = subprocess.run([cli, cmd, verb, '--help'], capture_output=True, text=True,
+                                   timeout=60)
+                options |= set(re.findall(r'(?<![\w-])--[a-z][a-z0-9-]*', r.stdout))
+        print(f'{len(commands)} commands and {len(options)} options in --help: '
+              f'{" ".join(sorted(commands))}; {" ".join(sorted(options))}')
         for opt in sorted(options):
             check(opt in man, f'the man page does not document {opt}')
             check(opt in comp, f'the completion does not offer {opt}')
+
+    if cli and shutil.which('bash'):
+        check_project_names(completion, cli)
 
     for p in problems:
         print(p)
@@ -102,21 +114,45 @@ def main():
     return 1 if problems else 0
 
 
+def check_project_names(completion, cli):
+    """Project names come from the CLI itself, in a profile of our own (other tests must not
+    see this project)."""
+    with tempfile.TemporaryDirectory(prefix='cc-cli-docs-') as home:
+        runtime = os.path.join(home, 'run')
+        os.mkdir(runtime, 0o700)
+        env = dict(os.environ, XDG_DATA_HOME=home, XDG_CONFIG_HOME=home, XDG_CACHE_HOME=home,
+                   XDG_RUNTIME_DIR=runtime,
+                   PATH=os.path.dirname(os.path.abspath(cli)) + os.pathsep + os.environ.get('PATH', ''))
+        r = subprocess.run([cli, 'project', 'create', 'completion demo'], capture_output=True,
+                           text=True, env=env, timeout=60)
+        if not check(r.returncode == 0, f'code-canvas-cli project create failed: {r.stderr}'):
+            return
+        got = complete(completion, ['code-canvas-cli', 'exec', 'compl'], env)
+        check(got == ['completion demo'], f'completion of project names gave {got}')
+        got = complete(completion, ['code-canvas-cli', 'project', 'info', ''], env)
+        check(got == ['completion demo'], f'completion of project names gave {got}')
+
+
 def parse_commands(help_text):
-    """Commands as the top-level --help lists them: indented lines starting with a lowercase
-    word, optionally followed by a verb (project create|list|…)."""
-    commands = set()
+    """Commands as the top-level --help lists them: the indented first words of the lines of its
+    "Commands:" section."""
+    commands, inside = set(), False
     for line in help_text.splitlines():
-        m = re.match(r'^\s{2,}([a-z][a-z-]*)(?:\s+([a-z][a-z-]*(?:\|[a-z][a-z-]*)*))?', line)
-        if not m or line.lstrip().startswith('-'):
-            continue
-        word, verbs = m.group(1), m.group(2)
-        if verbs and '|' in verbs:
-            for verb in verbs.split('|'):
-                commands.add(f'{word} {verb}')
-        else:
-            commands.add(word)
+        if re.match(r'^Commands:', line):
+            inside = True
+        elif inside and not line.strip():
+            break
+        elif inside:
+            m = re.match(r'^\s+([a-z][a-z-]*)\b', line)
+            if m:
+                commands.add(m.group(1))
     return commands
+
+
+def parse_verbs(cmd, help_text):
+    """Verbs of a command, from its usage line: "… project create|list|info …"."""
+    m = re.search(rf'\b{re.escape(cmd)} ([a-z]+(?:\|[a-z]+)+)', help_text)
+    return m.group(1).split('|') if m else []
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ pinned sources, the VTE build options and the module order.
 Usage: check-manifest.py MANIFEST.json [APP_ID]"""
 
 import json
+import os
 import sys
 
 FINISH_ARGS = {
@@ -88,6 +89,10 @@ def main():
             check(mod.get('buildsystem') == 'meson', 'code-canvas is built with meson')
             check(len(srcs) == 1 and srcs[0].get('type') == 'dir' and srcs[0].get('path') == '..',
                   'code-canvas is built from the checkout (dir source, path "..")')
+            if srcs and srcs[0].get('type') == 'dir':
+                top = os.path.join(os.path.dirname(os.path.abspath(path)), srcs[0].get('path', ''))
+                check(os.path.isfile(os.path.join(top, 'meson.build')),
+                      f'the dir source {srcs[0].get("path")!r} is not the project (no meson.build)')
 
     for p in problems:
         print(f'{path}: {p}')

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-application.h"
+#include "cc-test-util.h"
 
 /* What the compiled catalog knows: German strings, and English originals that have one. */
 typedef struct
@@ -271,6 +272,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *home = cc_test_make_tmpdir ("cc-test-translation");
+  g_autofree char *runtime_dir = g_build_filename (home, "run", NULL);
+  int status;
+
+  /* A profile of its own: the database this creates must not be seen by other tests. */
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  g_mkdir_with_parents (runtime_dir, 0700);
+  g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
+
   /* The uninstalled schema and catalog, in German, whatever the caller's environment says. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", CC_TEST_SCHEMADIR, TRUE);
   g_setenv ("LANGUAGE", "de", TRUE);
@@ -286,5 +298,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_test_add_func ("/data/translation/window-german", test_window_german);
-  return g_test_run ();
+  status = g_test_run ();
+  cc_test_rm_rf (home);
+  return status;
 }

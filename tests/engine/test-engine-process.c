@@ -212,6 +212,40 @@ test_deadline (void)
   g_assert_true (gone);
 }
 
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_deadline_detached (void)
+{
+  g_autoptr(EcSandbox) sandbox = new_sandbox ();
+  g_autofree char *body = ec_start_body ("sleep 30", FALSE, NULL);
+  const char *headers[] = { "Connect-Timeout-Ms", "300", NULL };
+  EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, headers);
+  guint pid = read_start (stream);
+  g_autofree char *needle = g_strdup_printf ("\"pid\":%u", pid);
+  gint64 limit = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gboolean gone = FALSE;
+
+  /* The client goes away; the deadline still ends the process. */
+  ec_stream_free (stream);
+  while (!gone)
+    {
+      g_autoptr(EcReply) list = ec_unary (sandbox, "/process.Process/List", "{}", NULL);
+      gboolean tick = FALSE;
+
+      gone = g_strstr_len (g_bytes_get_data (list->body, NULL), g_bytes_get_size (list->body), needle) == NULL;
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+      g_timeout_add (50, flag_cb, &tick);
+      while (!tick)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 static void
 test_stdin (void)
 {
@@ -543,6 +577,11 @@ test_bad_input (void)
   assert_connect_error (unknown, 400, "invalid_argument");
   assert_connect_error (no_method, 501, "unimplemented");
   assert_connect_error (not_object, 400, "invalid_argument");
+  {
+    g_autoptr(EcReply) huge = ec_unary (sandbox, "/process.Process/CloseStdin", "{\"process\":{\"pid\":1e99}}", NULL);
+
+    assert_connect_error (huge, 400, "invalid_argument");
+  }
 
   {
     g_autofree char *body = ec_start_body ("sleep 5", FALSE, NULL);
@@ -651,6 +690,72 @@ test_connect_deadline (void)
   g_assert_cmpuint (killed->status, ==, 200);
 }
 
+static void test_port_header_with_python (void);
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+static void
+test_port_header (void)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+
+  if (python == NULL)
+    {
+      g_test_skip ("no python3 to serve a port");
+      return;
+    }
+  test_port_header_with_python ();
+}
+
+static void
+test_port_header_with_python (void)
+{
+  g_autoptr(EcSandbox) sandbox = new_sandbox ();
+  guint port = free_port ();
+  g_autofree char *cmd = g_strdup_printf ("echo preview-ok > index.html; exec python3 -m http.server %u --bind 127.0.0.1", port);
+  g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
+  g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+  guint pid = read_start (stream);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/index.html", NULL);
+  g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
+  const char *headers[] = { "E2b-Sandbox-Id", sandbox->id, "E2b-Sandbox-Port", port_text, NULL };
+  gint64 limit = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autoptr(EcReply) killed = NULL;
+
+  /* E2B's proxy form: the sandbox id and a port other than the daemon's, in headers. */
+  for (;;)
+    {
+      g_autoptr(EcReply) reply = ec_request (session, "GET", url, NULL, NULL, 0, headers);
+
+      if (reply->status == 200)
+        {
+          g_assert_cmpmem (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body), "preview-ok\n", 11);
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+      {
+        gboolean tick = FALSE;
+
+        g_timeout_add (50, flag_cb, &tick);
+        while (!tick)
+          g_main_context_iteration (NULL, TRUE);
+      }
+    }
+  killed = ec_unary (sandbox, "/process.Process/SendSignal", kill, NULL);
+  g_assert_cmpuint (killed->status, ==, 200);
+}
+
 static void
 test_unisolated (void)
 {
@@ -684,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/engine/process/big-output", test_big_output);
   g_test_add_func ("/engine/process/signals", test_signals);
   g_test_add_func ("/engine/process/deadline", test_deadline);
+  g_test_add_func ("/engine/process/deadline-detached", test_deadline_detached);
   g_test_add_func ("/engine/process/stdin", test_stdin);
   g_test_add_func ("/engine/process/list-reattach", test_list_and_reattach);
   g_test_add_func ("/engine/process/pty", test_pty);
@@ -694,6 +800,7 @@ main (int   argc,
   g_test_add_func ("/engine/process/bad-input", test_bad_input);
   g_test_add_func ("/engine/process/slow-reader", test_slow_reader);
   g_test_add_func ("/engine/process/connect-deadline", test_connect_deadline);
+  g_test_add_func ("/engine/process/port-header", test_port_header);
   g_test_add_func ("/engine/process/unisolated", test_unisolated);
   ret = g_test_run ();
 

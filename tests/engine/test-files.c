@@ -423,6 +423,22 @@ test_download_gzip (FsFixture    *f,
   g_assert_cmpuint (g_bytes_get_size (reply->body), <, text->len / 4);
   plain = gunzip_bytes (reply->body);
   g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), text->str, text->len);
+
+  /* Binary content goes as it is: compressing it would cost more than it saves. */
+  {
+    g_autofree char *bin_query = files_path ("/home/user/blob.bin", NULL);
+    g_autofree char *bin_path = fs_host_path (f, "blob.bin");
+    g_autoptr(Reply) bin = NULL;
+    guint8 blob[4096];
+
+    for (guint i = 0; i < sizeof blob; i++)
+      blob[i] = (guint8) (i * 167 + 13);
+    g_assert_true (g_file_set_contents (bin_path, (const char *) blob, sizeof blob, NULL));
+    bin = download (f, bin_query, "Accept-Encoding", "gzip, deflate");
+    g_assert_cmpuint (bin->status, ==, 200);
+    g_assert_null (soup_message_headers_get_one (bin->headers, "Content-Encoding"));
+    g_assert_cmpmem (g_bytes_get_data (bin->body, NULL), g_bytes_get_size (bin->body), blob, sizeof blob);
+  }
 }
 
 static void

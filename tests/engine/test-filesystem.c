@@ -492,9 +492,10 @@ watch_sent_cb (GObject      *source,
 }
 
 static WatchReader *
-watch_start (FsFixture  *f,
-             const char *request,
-             const char *timeout_ms)
+watch_start_full (FsFixture  *f,
+                  const char *request,
+                  const char *timeout_ms,
+                  const char *keepalive_s)
 {
   WatchReader *reader = g_new0 (WatchReader, 1);
   g_autoptr(SoupMessage) msg = fs_daemon_message (f, "POST", "/filesystem.Filesystem/WatchDir");
@@ -504,13 +505,22 @@ watch_start (FsFixture  *f,
   reader->cancellable = g_cancellable_new ();
   reader->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Connect-Protocol-Version", "1");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Keepalive-Ping-Interval", "50");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Keepalive-Ping-Interval",
+                                keepalive_s ? keepalive_s : "50");
   if (timeout_ms != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Connect-Timeout-Ms", timeout_ms);
   soup_message_set_request_body_from_bytes (msg, "application/connect+json", body);
   soup_session_send_async (f->session, msg, G_PRIORITY_DEFAULT, reader->cancellable,
                            watch_sent_cb, reader);
   return reader;
+}
+
+static WatchReader *
+watch_start (FsFixture  *f,
+             const char *request,
+             const char *timeout_ms)
+{
+  return watch_start_full (f, request, timeout_ms, NULL);
 }
 
 static void
@@ -690,6 +700,14 @@ test_watch_dir_errors (FsFixture    *f,
   fs_wait_flag (&reader->done);
   g_assert_cmpstr (cc_protojson_get_string (cc_protojson_get_object (reader->end, "error"), "code"), ==,
                    "permission_denied");
+  watch_free (reader);
+
+  /* An idle watch sends keepalives at the interval the client asked for. */
+  reader = watch_start_full (f, "{\"path\":\"/home/user\"}", NULL, "1");
+  wait_started (reader);
+  while (reader->messages->len < 2 && !reader->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (cc_protojson_get_object (reader->messages->pdata[1], "keepalive"));
   watch_free (reader);
 
   /* Removing the watched directory ends the watch. */

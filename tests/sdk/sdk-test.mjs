@@ -9,6 +9,7 @@
 // failing case shows what the engine answered and the other cases still run.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 
 import {
@@ -334,6 +335,27 @@ test('files.write with a stream (octet-stream upload) and gzip', async () => {
   assertEq(await sbx.files.read(`${HOME}/gz.txt`), 'zipped text\n', 'gzip upload content');
 });
 
+test('files: an 8 MiB file round-trips byte for byte', async () => {
+  const sbx = await shared();
+  const size = 8 * 1024 * 1024;
+  const data = new Uint8Array(size);
+  for (let i = 0; i < size; i++) data[i] = (i * 2654435761) >>> 24;
+  await sbx.files.write(`${HOME}/big.bin`, data.buffer);
+  const sum = await sbx.commands.run('sha256sum big.bin');
+  const expected = createHash('sha256').update(data).digest('hex');
+  assertEq(sum.stdout.split(' ')[0], expected, 'sha256 of the uploaded file in the sandbox');
+  const back = await sbx.files.read(`${HOME}/big.bin`, { format: 'bytes' });
+  assertEq(createHash('sha256').update(back).digest('hex'), expected, 'sha256 of the downloaded file');
+});
+
+test('user root: commands and files', async () => {
+  const sbx = await shared();
+  const r = await sbx.commands.run('whoami; printf "%s\\n" "$HOME"; pwd', { user: 'root' });
+  assertEq(r.stdout, 'root\n/root\n/root\n', 'whoami/$HOME/pwd as root');
+  await sbx.files.write('/root/as-root.txt', 'rooted', { user: 'root' });
+  assertEq(await sbx.files.read('/root/as-root.txt', { user: 'root' }), 'rooted', 'file written as root');
+});
+
 test('files.read of a missing file throws FileNotFoundError', async () => {
   const sbx = await shared();
   await assertRejects(sbx.files.read(`${HOME}/does-not-exist.txt`), FileNotFoundError, 'read missing');
@@ -549,6 +571,17 @@ test('setTimeout moves endAt', async () => {
   const again = await sbx.getInfo();
   const delta2 = (again.endAt.getTime() - Date.now()) / 1000;
   assert(delta2 > 240 && delta2 < 360, `after setTimeout(300 s) endAt is ${delta2.toFixed(1)} s from now`);
+});
+
+test('create with timeoutMs, getMetrics', async () => {
+  const before = Date.now();
+  const sbx = await createSandbox({ timeoutMs: 120 * 1000, metadata: { suite: sharedMeta.suite, role: 'timeout' } });
+  const info = await sbx.getInfo();
+  const delta = (info.endAt.getTime() - before) / 1000;
+  assert(delta > 60 && delta < 180, `endAt is ${delta.toFixed(1)} s after create, expected about 120 s`);
+  const metrics = await sbx.getMetrics();
+  assert(Array.isArray(metrics), `getMetrics() returned ${show(metrics)}`);
+  for (const m of metrics) assert(typeof m.cpuCount === 'number' && m.timestamp instanceof Date, `metric ${show(m)}`);
 });
 
 test('pause, then Sandbox.connect resumes with files intact', async () => {

@@ -1,0 +1,35 @@
+/* cc-bench.h: what the parts of the benchmark driver share
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* One run's result: the timed part, per-item times, bytes moved. */
+typedef struct
+{
+  GArray *samples;       /* double ms */
+  double  ms;
+  gint64  bytes;
+} BenchResult;
+
+G_NORETURN void cc_bench_die             (const char    *what,
+                                          const GError  *error);
+/* Spins the default main context until an async call stored its result in *slot. */
+void            cc_bench_store_result_cb (GObject       *source,
+                                          GAsyncResult  *result,
+                                          gpointer       user_data);
+GAsyncResult   *cc_bench_wait_for        (GAsyncResult **slot);
+double          cc_bench_ms_since        (gint64         start_us);
+
+/* cc-bench-client.c */
+void            cc_bench_exec            (BenchResult   *result,
+                                          guint          n);
+void            cc_bench_cache_hit       (BenchResult   *result,
+                                          guint          n);
+
+G_END_DECLS
