@@ -51,7 +51,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-(cd bench && npm ci --no-audit --no-fund --loglevel=error)
+(cd bench && npm ci --no-audit --no-fund --loglevel=error) >&2
 
 build=_release
 if [ -f "$build/build.ninja" ]; then
@@ -111,9 +111,10 @@ args=(--cc-bench "$top/$build/bench/cc-bench" --sdk-bench "$top/bench/sdk-bench.
 [ -n "$only" ] && args+=(--only "$only")
 [ $with_app = 1 ] && args+=(--app "$top/$build/src/app/code-canvas" --first-frame "$top/$build/bench/cc-first-frame")
 
-{
-  echo "Command: bench/run.sh $([ ${#quick[@]} -gt 0 ] && echo --quick) (runs: $runs), $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'no git')"
-  # The app needs a display and a session bus; everything else ignores them.
-  xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- python3 bench/bench.py "${args[@]}"
-} | tee "$out"
+args+=(--out "$out" --header "Command: bench/run.sh${quick:+ --quick} (runs: $runs) at $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'an unknown revision')")
+# The app needs a display and a session bus; everything else ignores them. Their daemons talk on
+# stdout too, so the table is read back from the file.
+xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- python3 bench/bench.py "${args[@]}" >&2
+echo
+cat "$out"
 echo "(kept in $out)" >&2

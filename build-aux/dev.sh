@@ -20,7 +20,7 @@ APT_PACKAGES=(
 )
 TEST_PACKAGES=(
   xvfb xauth desktop-file-utils appstream libglib2.0-bin libgtk-4-bin flatpak-builder
-  nodejs npm procps iproute2
+  procps iproute2
 )
 
 as_root () {
@@ -37,6 +37,15 @@ install_packages () {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
+}
+
+install_node () {
+  # Node.js runs the official E2B SDK. A machine may already have a Node.js that is not Debian's
+  # (its nodejs package then conflicts with Debian's npm), so only ask apt when a command is missing.
+  local missing=()
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  [ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
 }
 
 install_npm () {
@@ -70,6 +79,7 @@ case "$cmd" in
     ;;
   test)
     install_packages "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_node
     install_npm tests/sdk
     setup_build _build --werror
     rc=0

@@ -33,7 +33,7 @@ struct _CcHistoryPanel
 
 G_DEFINE_FINAL_TYPE (CcHistoryPanel, cc_history_panel, ADW_TYPE_BIN)
 
-enum { RERUN_REQUESTED, ERROR, LOADED, N_SIGNALS };
+enum { RERUN_REQUESTED, ERROR, LOADED, CACHE_CLEARED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static CcOperation *
@@ -124,7 +124,18 @@ history_cb (GObject      *source,
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
-    g_ptr_array_add (items, g_list_model_get_item (records, i));
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (records, i);
+      guint status = gtk_drop_down_get_selected (self->status_dropdown);
+      gboolean failed = cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR ||
+                        (cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_COMMAND &&
+                         cc_operation_get_status (op) == CC_OPERATION_STATUS_SUCCESS &&
+                         cc_operation_get_exit_code (op) != 0);
+
+      if ((status == 1 && failed) || (status == 2 && !failed))
+        continue;
+      g_ptr_array_add (items, g_steal_pointer (&op));
+    }
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
   if (items->len == 0)
@@ -156,8 +167,11 @@ query_history (CcHistoryPanel *self,
   if (filter.search[0] == '\0')
     filter.search = NULL;
   status = gtk_drop_down_get_selected (self->status_dropdown);
+  /* A command that exited non-zero is recorded as having run (success); for the user it failed,
+   * so "Succeeded" and "Failed" are refined in history_cb. */
   filter.status_mask = status == 1 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS)
-                     : status == 2 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR)
+                     : status == 2 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR) |
+                                     CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS)
                      : status == 3 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_PENDING) : 0;
   /* Listings and reads are the file tree's own traffic, not something the user did. */
   filter.type_mask = ~(CC_HISTORY_MASK (CC_OPERATION_TYPE_FILE_LIST) | CC_HISTORY_MASK (CC_OPERATION_TYPE_FILE_READ)) &
@@ -231,6 +245,8 @@ clear_cache_cb (GObject      *source,
 
   if (!cc_client_clear_cache_finish (CC_CLIENT (source), result, &error))
     g_signal_emit (self, signals[ERROR], 0, _("Could not clear the cached result"), error);
+  else
+    g_signal_emit (self, signals[CACHE_CLEARED], 0);
 }
 
 static void
@@ -282,6 +298,10 @@ cc_history_panel_class_init (CcHistoryPanelClass *klass)
   /* Emitted after each reload has replaced the list (tests wait on it). */
   signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                   NULL, G_TYPE_NONE, 0);
+
+  /* The selected command's cached result is gone: its next run really runs. */
+  signals[CACHE_CLEARED] = g_signal_new ("cache-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                         NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (CC_TYPE_HISTORY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-history-panel.ui");

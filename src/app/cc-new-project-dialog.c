@@ -455,3 +455,10 @@ cc_new_project_dialog_set_folder (CcNewProjectDialog *self,
     }
   update_form (self);
 }
+
+const char *
+cc_new_project_dialog_get_message (CcNewProjectDialog *self)
+{
+  g_return_val_if_fail (CC_IS_NEW_PROJECT_DIALOG (self), NULL);
+  return gtk_label_get_label (self->phase_label);
+}

@@ -23,6 +23,8 @@ void                cc_new_project_dialog_set_template  (CcNewProjectDialog *sel
                                                          const char         *template_id);
 /* Whether the form is complete and nothing is running (the state of "new-project.create"). */
 gboolean            cc_new_project_dialog_can_create    (CcNewProjectDialog *self);
+/* The progress line: the phase, or how it ended. */
+const char         *cc_new_project_dialog_get_message   (CcNewProjectDialog *self);
 void                cc_new_project_dialog_set_folder    (CcNewProjectDialog *self,
                                                          GFile              *folder);
 

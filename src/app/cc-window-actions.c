@@ -21,6 +21,7 @@ _cc_window_update_actions (CcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_client);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-project", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-project", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.setup-project", has_project && !self->setup_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-command", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-command", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-dev-server",
@@ -47,6 +48,9 @@ new_project_action (GtkWidget  *widget,
   dialog = cc_new_project_dialog_new (self->client, self->settings);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   g_signal_connect_object (dialog, "project-created", G_CALLBACK (cc_window_select_project), self,
+                           G_CONNECT_SWAPPED);
+  /* The install step writes files (lock files, dependencies) while the tree is first listed. */
+  g_signal_connect_object (dialog, "setup-finished", G_CALLBACK (cc_file_tree_reload), self->file_tree,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -198,6 +202,81 @@ rename_project_action (GtkWidget  *widget,
   g_signal_connect (dialog, "response", G_CALLBACK (on_settings_response), settings);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (GTK_WIDGET (settings->name));
+}
+
+typedef struct
+{
+  CcWindow      *self;
+  CcCommandView *view;
+} SetupData;
+
+static void
+setup_data_free (gpointer data)
+{
+  SetupData *setup = data;
+
+  g_clear_object (&setup->self);
+  g_clear_object (&setup->view);
+  g_free (setup);
+}
+
+static void
+setup_progress (CcSetupPhase  phase,
+                guint64       done,
+                guint64       total,
+                GBytes       *output,
+                gpointer      user_data)
+{
+  SetupData *setup = user_data;
+
+  /* The installer's own output, coloured as it prints it, in the project's terminal. */
+  if (output != NULL)
+    cc_terminal_view_feed_output (cc_command_view_get_terminal (setup->view), output);
+}
+
+static void
+setup_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->setup_busy = FALSE;
+  _cc_window_update_actions (self);
+  if (!cc_client_setup_project_finish (CC_CLIENT (source), result, &error))
+    {
+      cc_window_show_error (self, _("The setup failed"), error);
+      return;
+    }
+  cc_window_show_toast (self, _("The project’s files were uploaded again and its setup ran"));
+  cc_file_tree_reload (self->file_tree);
+  cc_history_panel_reload (self->history_panel);
+}
+
+static void
+setup_project_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  CcCommandView *view = _cc_window_get_command_view (self);
+  SetupData *setup;
+
+  if (view == NULL || self->setup_busy)
+    return;
+
+  self->setup_busy = TRUE;
+  _cc_window_update_actions (self);
+  adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
+  cc_terminal_view_print_line (cc_command_view_get_terminal (view), "1;34",
+                               _("Uploading the project’s files and running its setup…"));
+  setup = g_new0 (SetupData, 1);
+  setup->self = g_object_ref (self);
+  setup->view = g_object_ref (view);
+  cc_client_setup_project_async (self->client, cc_project_get_id (self->project), NULL,
+                                 setup_progress, setup, setup_data_free, self->cancellable,
+                                 setup_done_cb, g_object_ref (self));
 }
 
 static void
@@ -396,6 +475,7 @@ _cc_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.rename-project", NULL, rename_project_action);
   gtk_widget_class_install_action (widget_class, "win.delete-project", NULL, delete_project_action);
+  gtk_widget_class_install_action (widget_class, "win.setup-project", NULL, setup_project_action);
   gtk_widget_class_install_action (widget_class, "win.select-project", "u", select_project_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.focus-command", NULL, focus_command_action);

@@ -29,6 +29,7 @@ struct _CcWindow
   GSignalGroup         *client_signals;
   gulong                app_client_handler;
   guint                 dev_server_busy : 1;
+  guint                 setup_busy : 1;
 
   /* template */
   AdwToastOverlay      *toast_overlay;

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-project-row.h"
 #include "cc-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -72,7 +73,13 @@ _cc_window_get_command_view (CcWindow *self)
   if (view == NULL)
     {
       /* One view per project, kept when switching, so that each keeps its own output. */
+      g_autofree char *intro = NULL;
+
       view = cc_command_view_new (self->client, id);
+      intro = g_strdup_printf (_("“%s” on %s: commands run in /home/user"),
+                               cc_project_get_name (self->project),
+                               cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)));
+      cc_terminal_view_print_line (cc_command_view_get_terminal (view), "2", intro);
       g_hash_table_insert (self->command_views, g_strdup (id), view);
       gtk_stack_add_named (self->command_stack, GTK_WIDGET (view), id);
     }

@@ -178,7 +178,19 @@ cc_cli_cmd_cache (CcCli *cli)
 {
   CcProject *project;
   g_autoptr(GString) command = NULL;
+  char **after = NULL;
+  int n_after = 0;
 
+  /* The command after "--" is taken as it is (it may look like options). */
+  for (int i = 0; i < cli->n_args; i++)
+    if (g_str_equal (cli->args[i], "--"))
+      {
+        after = cli->args + i + 1;
+        n_after = cli->n_args - i - 1;
+        cli->args[i] = NULL;
+        cli->n_args = i;
+        break;
+      }
   if (!cc_cli_parse_options (cli, _("cache clear PROJECT [-- COMMAND…]"),
                              _("Forget the cached result of one command, or of every command of the project."),
                              NULL))
@@ -190,13 +202,19 @@ cc_cli_cmd_cache (CcCli *cli)
     }
   if ((project = cc_cli_find_project (cli, cli->args[1])) == NULL)
     return;
-  for (int i = 2; i < cli->n_args; i++)
+  if (after == NULL && cli->n_args > 2)
+    {
+      after = cli->args + 2;
+      n_after = cli->n_args - 2;
+    }
+  /* Joined as "exec" joins them, so the same words name the same cache entry. */
+  for (int i = 0; i < n_after; i++)
     {
       if (command == NULL)
         command = g_string_new (NULL);
       else
         g_string_append_c (command, ' ');
-      g_string_append (command, cli->args[i]);
+      g_string_append (command, after[i]);
     }
   cc_client_clear_cache_async (cli->client, cc_project_get_id (project), command ? command->str : NULL,
                                cli->cancellable, cache_cleared_cb, cli);

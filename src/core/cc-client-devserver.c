@@ -431,7 +431,7 @@ server_ensure_cb (GObject      *source,
       return;
     }
   start->connection = g_object_ref (cc_envd_get_connection (start->envd));
-  if (cc_connection_get_kind (start->connection) == CC_CONNECTION_KIND_LOCAL)
+  if (cc_connection_get_kind (start->connection) == CC_CONNECTION_LOCAL)
     {
       cc_engine_locator_locate_async (self->locator, g_task_get_cancellable (task),
                                       preview_locate_cb, g_object_ref (task));

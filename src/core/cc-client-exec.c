@@ -112,6 +112,8 @@ typedef struct
   gboolean         retried_gone;
   guint            reattach_pid;     /* cc_client_reattach() */
   gboolean         counted;          /* in its slot's n_active */
+  gboolean         retried_moved;
+  GError          *pending_error;
   char            *reattach_record;
 } ExecRun;
 
@@ -134,6 +136,7 @@ exec_run_free (ExecRun *run)
   g_clear_object (&run->record);
   g_clear_object (&run->envd);
   g_free (run->reattach_record);
+  g_clear_error (&run->pending_error);
   g_free (run);
 }
 
@@ -327,6 +330,20 @@ run_wait (ExecRun *run)
 static void run_ensure (ExecRun *run);
 
 static void
+moved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ExecRun *run = user_data;
+  g_autoptr(GError) error = g_steal_pointer (&run->pending_error);
+
+  if (_cc_client_check_engine_moved_finish (run->client, result))
+    run_ensure (run);
+  else
+    run_fail (run, error);
+}
+
+static void
 start_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
@@ -345,6 +362,17 @@ start_cb (GObject      *source,
           run->retried_gone = TRUE;
           _cc_client_slot_forget (run->client, _cc_client_get_slot (run->client, run->project_id));
           run_ensure (run);
+          return;
+        }
+      /* A restarted local engine listens elsewhere: the request could not have reached it. */
+      if ((g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK) ||
+           g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE)) &&
+          !run->retried_moved &&
+          !g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+        {
+          run->retried_moved = TRUE;
+          run->pending_error = g_steal_pointer (&error);
+          _cc_client_check_engine_moved_async (run->client, run->project_id, run->envd, moved_cb, run);
           return;
         }
       run_fail (run, error);

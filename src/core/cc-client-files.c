@@ -30,6 +30,8 @@ typedef struct
   CcOperation     *record;
   gint64           started;
   gboolean         retried;
+  CcEnvd          *envd;              /* the daemon client of the last attempt */
+  GError          *pending_error;
 } FileOp;
 
 static void
@@ -43,6 +45,8 @@ file_op_free (FileOp *op)
   g_clear_pointer (&op->uploads, g_ptr_array_unref);
   g_clear_object (&op->output);
   g_clear_object (&op->record);
+  g_clear_object (&op->envd);
+  g_clear_error (&op->pending_error);
   g_free (op);
 }
 
@@ -77,6 +81,22 @@ file_op_return (GTask        *task,
 }
 
 /* TRUE when the op is being retried on a re-created sandbox. */
+static void
+file_op_moved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FileOp *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = g_steal_pointer (&op->pending_error);
+
+  if (_cc_client_check_engine_moved_finish (CC_CLIENT (source), result))
+    file_op_run (task);
+  else
+    file_op_return (task, error, NULL, NULL, NULL);
+}
+
+/* TRUE when the op is being retried: on a re-created sandbox, or on a restarted engine. */
 static gboolean
 file_op_retry_if_gone (GTask        *task,
                        const GError *error)
@@ -84,13 +104,25 @@ file_op_retry_if_gone (GTask        *task,
   CcClient *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
 
-  if (!_cc_client_error_is_gone (error) || op->retried ||
-      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (op->retried || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     return FALSE;
-  op->retried = TRUE;
-  _cc_client_slot_forget (self, _cc_client_get_slot (self, op->project_id));
-  file_op_run (task);
-  return TRUE;
+  if (_cc_client_error_is_gone (error))
+    {
+      op->retried = TRUE;
+      _cc_client_slot_forget (self, _cc_client_get_slot (self, op->project_id));
+      file_op_run (task);
+      return TRUE;
+    }
+  if ((g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK) ||
+       g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE)) && op->envd != NULL)
+    {
+      op->retried = TRUE;
+      op->pending_error = g_error_copy (error);
+      _cc_client_check_engine_moved_async (self, op->project_id, op->envd, file_op_moved_cb,
+                                           g_object_ref (task));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static const char *
@@ -215,9 +247,13 @@ write_done_cb (GObject      *source,
     {
       g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
 
-      /* The local snapshot follows the sandbox, so a re-created sandbox gets this file too. */
-      g_ptr_array_add (files, cc_project_file_new (op->path, op->content));
-      _cc_client_save_snapshot (self, op->project_id, files, FALSE);
+      /* The local snapshot follows the sandbox, so a re-created sandbox gets this file too
+       * (within the limits a project folder has). */
+      if (g_bytes_get_size (op->content) <= CC_FOLDER_MAX_FILE_SIZE)
+        {
+          g_ptr_array_add (files, cc_project_file_new (op->path, op->content));
+          _cc_client_save_snapshot (self, op->project_id, files, FALSE);
+        }
       summary = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes written"), g_bytes_get_size (op->content));
     }
   else
@@ -376,6 +412,7 @@ file_op_ensure_cb (GObject      *source,
       file_op_return (task, error, NULL, NULL, NULL);
       return;
     }
+  g_set_object (&op->envd, envd);
 
   switch (op->type)
     {

@@ -9,14 +9,10 @@
  */
 #pragma once
 
-/* cc-connection.h and cc-project.h both declare a type named CcConnectionKind (with different
- * value names). The client needs both, so the protocol's is renamed inside the client. */
-#define CcConnectionKind CcWireConnectionKind
 #include "cc-connection.h"
 #include "cc-engine-locator.h"
 #include "cc-envd.h"
 #include "cc-sandbox-api.h"
-#undef CcConnectionKind
 
 #include "cc-client.h"
 #include "cc-keyring.h"
@@ -163,6 +159,21 @@ void           _cc_client_ensure_sandbox_async   (CcClient             *self,
 CcEnvd        *_cc_client_ensure_sandbox_finish  (CcClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+
+/* The client for @slot's sandbox talks to an engine that is no longer there (it restarted on
+ * another port): forget it, so the next ensure finds the engine again and reconnects. */
+void           _cc_client_slot_reset             (CcClient             *self,
+                                                  CcSandboxSlot        *slot);
+/* For a local project whose request failed with a network error: completes with TRUE when the
+ * engine now runs at another URL than @envd used (so the request never reached it), after
+ * resetting the slot; FALSE otherwise. */
+void           _cc_client_check_engine_moved_async  (CcClient          *self,
+                                                     const char        *project_id,
+                                                     CcEnvd            *envd,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer           user_data);
+gboolean       _cc_client_check_engine_moved_finish (CcClient          *self,
+                                                     GAsyncResult      *result);
 
 /* TRUE for errors that mean the sandbox itself is gone (retry once after re-creating it). */
 gboolean       _cc_client_error_is_gone          (const GError         *error);

@@ -74,6 +74,70 @@ _cc_client_slot_forget (CcClient      *self,
   _cc_client_slot_set_status (self, slot, CC_SANDBOX_STATUS_EXPIRED, 0);
 }
 
+void
+_cc_client_slot_reset (CcClient      *self,
+                       CcSandboxSlot *slot)
+{
+  g_clear_object (&slot->envd);
+  g_clear_object (&slot->api);
+  g_clear_pointer (&slot->info, cc_sandbox_info_unref);
+  _cc_client_slot_set_status (self, slot, CC_SANDBOX_STATUS_NONE, 0);
+}
+
+static void
+moved_locate_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  CcEnvd *envd = g_task_get_task_data (task);
+  g_autoptr(CcEngineInfo) info = NULL;
+  const char *project_id = g_object_get_data (G_OBJECT (task), "project-id");
+  gboolean moved;
+
+  info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, NULL);
+  moved = info != NULL &&
+          g_strcmp0 (info->url, cc_connection_get_api_url (cc_envd_get_connection (envd))) != 0;
+  if (moved)
+    {
+      CcSandboxSlot *slot = g_hash_table_lookup (self->slots, project_id);
+
+      if (slot != NULL && slot->envd == envd)
+        _cc_client_slot_reset (self, slot);
+      g_debug ("The local engine moved to %s; reconnecting", info->url);
+    }
+  g_task_return_boolean (task, moved);
+}
+
+void
+_cc_client_check_engine_moved_async (CcClient            *self,
+                                     const char          *project_id,
+                                     CcEnvd              *envd,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, _cc_client_check_engine_moved_async);
+  g_task_set_task_data (task, g_object_ref (envd), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "project-id", g_strdup (project_id), g_free);
+  if (envd == NULL ||
+      cc_connection_get_kind (cc_envd_get_connection (envd)) != CC_CONNECTION_LOCAL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  cc_engine_locator_locate_async (self->locator, NULL, moved_locate_cb, g_steal_pointer (&task));
+}
+
+gboolean
+_cc_client_check_engine_moved_finish (CcClient     *self,
+                                      GAsyncResult *result)
+{
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
 gboolean
 _cc_client_error_is_gone (const GError *error)
 {

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "cc-connection.h"
@@ -79,6 +81,32 @@ cc_connection_class_init (CcConnectionClass *klass)
   G_OBJECT_CLASS (klass)->finalize = cc_connection_finalize;
 }
 
+/* Requests and stream frames are small writes (headers, then body; chunk after chunk). With
+ * Nagle's algorithm a small write waits for the ACK of the previous one, and a peer that delays
+ * its ACK turns that into ~40 ms per exchange. Every connection the session opens goes without. */
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  if (g_socket_get_protocol (socket) == G_SOCKET_PROTOCOL_TCP)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+static void
+request_queued_cb (SoupSession *session,
+                   SoupMessage *msg,
+                   gpointer     user_data)
+{
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
+}
+
 static void
 cc_connection_init (CcConnection *self)
 {
@@ -94,6 +122,7 @@ cc_connection_init (CcConnection *self)
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
                                                  NULL);
+  g_signal_connect (self->session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
 }
 
 static CcConnection *
@@ -126,7 +155,7 @@ cc_connection_new_e2b (const char *domain)
   if (domain == NULL || *domain == '\0')
     domain = CC_CONNECTION_DEFAULT_E2B_DOMAIN;
   api_url = g_strdup_printf ("https://api.%s", domain);
-  return connection_new (CC_CONNECTION_KIND_E2B, api_url, NULL, domain);
+  return connection_new (CC_CONNECTION_E2B, api_url, NULL, domain);
 }
 
 /**
@@ -145,7 +174,7 @@ cc_connection_new_local (const char *engine_url,
 
   g_return_val_if_fail (engine_url != NULL, NULL);
 
-  self = connection_new (CC_CONNECTION_KIND_LOCAL, engine_url, engine_url, NULL);
+  self = connection_new (CC_CONNECTION_LOCAL, engine_url, engine_url, NULL);
   cc_connection_set_api_key (self, api_key);
   return self;
 }
@@ -170,13 +199,13 @@ cc_connection_new_custom (const char *api_url,
 
   if ((sandbox_url == NULL || *sandbox_url == '\0') && (domain == NULL || *domain == '\0'))
     sandbox_url = api_url;
-  return connection_new (CC_CONNECTION_KIND_CUSTOM, api_url, sandbox_url, domain);
+  return connection_new (CC_CONNECTION_CUSTOM, api_url, sandbox_url, domain);
 }
 
 CcConnectionKind
 cc_connection_get_kind (CcConnection *self)
 {
-  g_return_val_if_fail (CC_IS_CONNECTION (self), CC_CONNECTION_KIND_LOCAL);
+  g_return_val_if_fail (CC_IS_CONNECTION (self), CC_CONNECTION_LOCAL);
   return self->kind;
 }
 

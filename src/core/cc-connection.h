@@ -13,21 +13,10 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "cc-project.h"   /* CcConnectionKind */
+
 G_BEGIN_DECLS
 
-/**
- * CcConnectionKind:
- * @CC_CONNECTION_KIND_LOCAL: the local engine on loopback (no key from the keyring; the engine's
- *   own key comes from its runtime file, see #CcEngineLocator)
- * @CC_CONNECTION_KIND_E2B: E2B cloud, `https://api.e2b.app`
- * @CC_CONNECTION_KIND_CUSTOM: any E2B-compatible endpoint (API URL + sandbox URL or domain)
- */
-typedef enum
-{
-  CC_CONNECTION_KIND_LOCAL,
-  CC_CONNECTION_KIND_E2B,
-  CC_CONNECTION_KIND_CUSTOM,
-} CcConnectionKind;
 
 #define CC_CONNECTION_DEFAULT_E2B_DOMAIN        "e2b.app"
 #define CC_CONNECTION_DEFAULT_REQUEST_TIMEOUT   60000   /* ms, protocol §9 */

@@ -52,6 +52,32 @@ progress_trampoline (goffset  done,
     data->progress (done, total, data->progress_data);
 }
 
+/* The task of a transfer, holding the caller's progress callback until it completes; *@out,
+ * when not NULL, is its TransferData. */
+static GTask *
+transfer_task_new (CcEnvd                 *self,
+                   gpointer                source_tag,
+                   CcTransferProgressFunc  progress,
+                   gpointer                progress_data,
+                   GDestroyNotify          progress_data_destroy,
+                   GCancellable           *cancellable,
+                   GAsyncReadyCallback     callback,
+                   gpointer                user_data,
+                   TransferData          **out)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TransferData *data = g_new0 (TransferData, 1);
+
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_data_destroy = progress_data_destroy;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) transfer_data_free);
+  if (out != NULL)
+    *out = data;
+  return task;
+}
+
 static CcHttpRequest *
 files_request (CcEnvd     *self,
                const char *method,
@@ -139,6 +165,26 @@ upload_cb (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* Streams @body to /files; upload_cb() completes @task (from transfer_task_new()). */
+static void
+send_upload (CcEnvd       *self,
+             GTask        *task,
+             const char   *path,
+             const char   *content_type,
+             GInputStream *body,
+             goffset       size,
+             const char   *label)
+{
+  CcHttpRequest *request = files_request (self, "POST", path);
+
+  _cc_http_request_set_body_stream (request, content_type, body, size);
+  _cc_http_request_set_read_body (request, TRUE);
+  _cc_http_request_set_progress (request, progress_trampoline, g_task_get_task_data (task));
+  _cc_http_request_set_label (request, label);
+  _cc_http_request_async (cc_envd_get_connection (self), request, g_task_get_cancellable (task),
+                          upload_cb, task);
+}
+
 /**
  * cc_envd_upload_files_async:
  * @files: (element-type CcUploadFile): what to write
@@ -161,8 +207,6 @@ cc_envd_upload_files_async (CcEnvd                 *self,
   g_autofree char *boundary = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *closing = NULL;
-  CcHttpRequest *request;
-  TransferData *data;
   goffset total = 0;
   GTask *task;
 
@@ -205,22 +249,12 @@ cc_envd_upload_files_async (CcEnvd                 *self,
   g_ptr_array_add (parts, bytes_stream (closing));
   body = _cc_http_concat_stream_new (parts);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_envd_upload_files_async);
-  data = g_new0 (TransferData, 1);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->progress_data_destroy = progress_data_destroy;
-  g_task_set_task_data (task, data, (GDestroyNotify) transfer_data_free);
+  task = transfer_task_new (self, cc_envd_upload_files_async, progress, progress_data,
+                            progress_data_destroy, cancellable, callback, user_data, NULL);
 
   /* No ?path=: each part's filename is its destination (protocol §7.3). */
-  request = files_request (self, "POST", NULL);
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
-  _cc_http_request_set_body_stream (request, content_type, body, total);
-  _cc_http_request_set_read_body (request, TRUE);
-  _cc_http_request_set_progress (request, progress_trampoline, data);
-  _cc_http_request_set_label (request, _("Could not upload the files"));
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable, upload_cb, task);
+  send_upload (self, task, NULL, content_type, body, total, _("Could not upload the files"));
 }
 
 /**
@@ -249,28 +283,18 @@ cc_envd_upload_stream_async (CcEnvd                 *self,
                              GAsyncReadyCallback     callback,
                              gpointer                user_data)
 {
-  CcHttpRequest *request;
   TransferData *data;
   GTask *task;
 
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL && G_IS_INPUT_STREAM (stream));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_envd_upload_stream_async);
-  data = g_new0 (TransferData, 1);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->progress_data_destroy = progress_data_destroy;
+  task = transfer_task_new (self, cc_envd_upload_stream_async, progress, progress_data,
+                            progress_data_destroy, cancellable, callback, user_data, &data);
   data->single = TRUE;
-  g_task_set_task_data (task, data, (GDestroyNotify) transfer_data_free);
 
-  request = files_request (self, "POST", path);
-  _cc_http_request_set_body_stream (request, "application/octet-stream", stream, size);
-  _cc_http_request_set_read_body (request, TRUE);
-  _cc_http_request_set_progress (request, progress_trampoline, data);
-  _cc_http_request_set_label (request, _("Could not upload the file"));
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable, upload_cb, task);
+  send_upload (self, task, path, "application/octet-stream", stream, size,
+               _("Could not upload the file"));
 }
 
 /**
@@ -456,15 +480,10 @@ cc_envd_download_async (CcEnvd                 *self,
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL && G_IS_OUTPUT_STREAM (output));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_envd_download_async);
-  data = g_new0 (TransferData, 1);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->progress_data_destroy = progress_data_destroy;
+  task = transfer_task_new (self, cc_envd_download_async, progress, progress_data,
+                            progress_data_destroy, cancellable, callback, user_data, &data);
   data->output = g_object_ref (output);
   data->total = -1;
-  g_task_set_task_data (task, data, (GDestroyNotify) transfer_data_free);
 
   request = files_request (self, "GET", path);
   _cc_http_request_set_retry (request, CC_HTTP_RETRY_SAFE);

@@ -813,6 +813,26 @@ path_body (const char *path)
   return builder;
 }
 
+/* A Filesystem call whose request is only the path, made as the daemon client's user. */
+static void
+path_call (CcEnvd              *self,
+           const char          *rpc,
+           const char          *path,
+           CcHttpRetry          retry,
+           const char          *label,
+           UnaryKind            kind,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = path_body (path);
+
+  json_builder_end_object (builder);
+  unary_call (self, rpc, builder, cc_envd_get_user (self), retry, label, kind, source_tag,
+              cancellable, callback, user_data);
+}
+
 void
 cc_envd_stat_async (CcEnvd              *self,
                     const char          *path,
@@ -820,17 +840,12 @@ cc_envd_stat_async (CcEnvd              *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL);
 
-  builder = path_body (path);
-  json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/Stat", builder, cc_envd_get_user (self),
-              CC_HTTP_RETRY_SAFE,
-              _("Could not read the file’s details"), UNARY_ENTRY, cc_envd_stat_async,
-              cancellable, callback, user_data);
+  path_call (self, "/filesystem.Filesystem/Stat", path, CC_HTTP_RETRY_SAFE,
+             _("Could not read the file’s details"), UNARY_ENTRY, cc_envd_stat_async,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -890,17 +905,13 @@ cc_envd_make_dir_async (CcEnvd              *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL);
 
-  builder = path_body (path);
-  json_builder_end_object (builder);
   /* A second attempt after a lost answer would report "already exists": only 429 retries. */
-  unary_call (self, "/filesystem.Filesystem/MakeDir", builder, cc_envd_get_user (self),
-              CC_HTTP_RETRY_RATE_LIMIT, _("Could not create the folder"), UNARY_ENTRY,
-              cc_envd_make_dir_async, cancellable, callback, user_data);
+  path_call (self, "/filesystem.Filesystem/MakeDir", path, CC_HTTP_RETRY_RATE_LIMIT,
+             _("Could not create the folder"), UNARY_ENTRY, cc_envd_make_dir_async,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -960,17 +971,12 @@ cc_envd_remove_async (CcEnvd              *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL);
 
-  builder = path_body (path);
-  json_builder_end_object (builder);
-  unary_call (self, "/filesystem.Filesystem/Remove", builder, cc_envd_get_user (self),
-              CC_HTTP_RETRY_SAFE,
-              _("Could not delete the file"), UNARY_VOID, cc_envd_remove_async, cancellable,
-              callback, user_data);
+  path_call (self, "/filesystem.Filesystem/Remove", path, CC_HTTP_RETRY_SAFE,
+             _("Could not delete the file"), UNARY_VOID, cc_envd_remove_async, cancellable,
+             callback, user_data);
 }
 
 gboolean

@@ -434,7 +434,7 @@ _cc_http_map_transport_error (CcConnection *connection,
   if (e->domain == CC_SANDBOX_ERROR || g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  local = connection != NULL && cc_connection_get_kind (connection) == CC_CONNECTION_KIND_LOCAL;
+  local = connection != NULL && cc_connection_get_kind (connection) == CC_CONNECTION_LOCAL;
 
   if (e->domain == G_RESOLVER_ERROR ||
       g_error_matches (e, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
@@ -659,7 +659,7 @@ set_status_error (GError       **error,
       if (envd)
         human = _("The sandbox refused its access token. Reconnect to the sandbox and try "
                   "again.");
-      else if (cc_connection_get_kind (connection) == CC_CONNECTION_KIND_LOCAL)
+      else if (cc_connection_get_kind (connection) == CC_CONNECTION_LOCAL)
         human = _("The local engine refused Code Canvas’s key. Restart Code Canvas so that it "
                   "reads the engine’s current key.");
       else
@@ -1209,7 +1209,7 @@ _cc_http_request_async (CcConnection        *connection,
     {
       GError *error = NULL;
 
-      if (cc_connection_get_kind (connection) == CC_CONNECTION_KIND_LOCAL)
+      if (cc_connection_get_kind (connection) == CC_CONNECTION_LOCAL)
         g_set_error (&error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE,
                      _("The local engine’s key is unknown. Restart Code Canvas so that it finds "
                        "the running engine."));

@@ -92,6 +92,37 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Where the string and the 64-bit integer properties live (0 for the other properties), so
+ * that get/set_property, copy, init and finalize treat all of a kind alike. */
+static const gsize string_offsets[N_PROPS] = {
+  [PROP_ID] = G_STRUCT_OFFSET (CcOperation, id),
+  [PROP_PROJECT_ID] = G_STRUCT_OFFSET (CcOperation, project_id),
+  [PROP_INPUT] = G_STRUCT_OFFSET (CcOperation, input),
+  [PROP_STDOUT] = G_STRUCT_OFFSET (CcOperation, stdout_text),
+  [PROP_STDERR] = G_STRUCT_OFFSET (CcOperation, stderr_text),
+  [PROP_ERROR] = G_STRUCT_OFFSET (CcOperation, error),
+};
+static const gsize int64_offsets[N_PROPS] = {
+  [PROP_DURATION_MS] = G_STRUCT_OFFSET (CcOperation, duration_ms),
+  [PROP_CREATED_AT] = G_STRUCT_OFFSET (CcOperation, created_at),
+  [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcOperation, updated_at),
+  [PROP_EXPIRES_AT] = G_STRUCT_OFFSET (CcOperation, expires_at),
+};
+
+static char **
+string_field (CcOperation *self,
+              guint        prop_id)
+{
+  return G_STRUCT_MEMBER_P (self, string_offsets[prop_id]);
+}
+
+static gint64 *
+int64_field (CcOperation *self,
+             guint        prop_id)
+{
+  return G_STRUCT_MEMBER_P (self, int64_offsets[prop_id]);
+}
+
 /**
  * cc_operation_type_to_string:
  * @type: a #CcOperationType
@@ -197,12 +228,9 @@ cc_operation_finalize (GObject *object)
 {
   CcOperation *self = (CcOperation *)object;
 
-  g_free (self->id);
-  g_free (self->project_id);
-  g_free (self->input);
-  g_free (self->stdout_text);
-  g_free (self->stderr_text);
-  g_free (self->error);
+  for (guint i = 0; i < N_PROPS; i++)
+    if (string_offsets[i] != 0)
+      g_free (*string_field (self, i));
 
   G_OBJECT_CLASS (cc_operation_parent_class)->finalize (object);
 }
@@ -217,26 +245,11 @@ cc_operation_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_PROJECT_ID:
-      g_value_set_string (value, self->project_id);
-      break;
     case PROP_TYPE:
       g_value_set_enum (value, self->type);
       break;
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
-      break;
-    case PROP_INPUT:
-      g_value_set_string (value, self->input);
-      break;
-    case PROP_STDOUT:
-      g_value_set_string (value, self->stdout_text);
-      break;
-    case PROP_STDERR:
-      g_value_set_string (value, self->stderr_text);
       break;
     case PROP_STDOUT_TRUNCATED:
       g_value_set_boolean (value, self->stdout_truncated);
@@ -244,29 +257,19 @@ cc_operation_get_property (GObject    *object,
     case PROP_STDERR_TRUNCATED:
       g_value_set_boolean (value, self->stderr_truncated);
       break;
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
     case PROP_EXIT_CODE:
       g_value_set_int (value, self->exit_code);
-      break;
-    case PROP_DURATION_MS:
-      g_value_set_int64 (value, self->duration_ms);
       break;
     case PROP_CACHED:
       g_value_set_boolean (value, self->cached);
       break;
-    case PROP_CREATED_AT:
-      g_value_set_int64 (value, self->created_at);
-      break;
-    case PROP_UPDATED_AT:
-      g_value_set_int64 (value, self->updated_at);
-      break;
-    case PROP_EXPIRES_AT:
-      g_value_set_int64 (value, self->expires_at);
-      break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (string_offsets[prop_id] != 0)
+        g_value_set_string (value, *string_field (self, prop_id));
+      else if (int64_offsets[prop_id] != 0)
+        g_value_set_int64 (value, *int64_field (self, prop_id));
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -280,26 +283,11 @@ cc_operation_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ID:
-      cc_operation_set_id (self, g_value_get_string (value));
-      break;
-    case PROP_PROJECT_ID:
-      cc_operation_set_project_id (self, g_value_get_string (value));
-      break;
     case PROP_TYPE:
       cc_operation_set_operation_type (self, g_value_get_enum (value));
       break;
     case PROP_STATUS:
       cc_operation_set_status (self, g_value_get_enum (value));
-      break;
-    case PROP_INPUT:
-      cc_operation_set_input (self, g_value_get_string (value));
-      break;
-    case PROP_STDOUT:
-      cc_operation_set_stdout (self, g_value_get_string (value));
-      break;
-    case PROP_STDERR:
-      cc_operation_set_stderr (self, g_value_get_string (value));
       break;
     case PROP_STDOUT_TRUNCATED:
       cc_operation_set_stdout_truncated (self, g_value_get_boolean (value));
@@ -307,29 +295,19 @@ cc_operation_set_property (GObject      *object,
     case PROP_STDERR_TRUNCATED:
       cc_operation_set_stderr_truncated (self, g_value_get_boolean (value));
       break;
-    case PROP_ERROR:
-      cc_operation_set_error (self, g_value_get_string (value));
-      break;
     case PROP_EXIT_CODE:
       cc_operation_set_exit_code (self, g_value_get_int (value));
-      break;
-    case PROP_DURATION_MS:
-      cc_operation_set_duration_ms (self, g_value_get_int64 (value));
       break;
     case PROP_CACHED:
       cc_operation_set_cached (self, g_value_get_boolean (value));
       break;
-    case PROP_CREATED_AT:
-      cc_operation_set_created_at (self, g_value_get_int64 (value));
-      break;
-    case PROP_UPDATED_AT:
-      cc_operation_set_updated_at (self, g_value_get_int64 (value));
-      break;
-    case PROP_EXPIRES_AT:
-      cc_operation_set_expires_at (self, g_value_get_int64 (value));
-      break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (string_offsets[prop_id] != 0)
+        set_string (self, string_field (self, prop_id), g_value_get_string (value), prop_id);
+      else if (int64_offsets[prop_id] != 0)
+        set_int64 (self, int64_field (self, prop_id), g_value_get_int64 (value), prop_id);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -398,12 +376,9 @@ cc_operation_class_init (CcOperationClass *klass)
 static void
 cc_operation_init (CcOperation *self)
 {
-  self->id = g_strdup ("");
-  self->project_id = g_strdup ("");
-  self->input = g_strdup ("");
-  self->stdout_text = g_strdup ("");
-  self->stderr_text = g_strdup ("");
-  self->error = g_strdup ("");
+  for (guint i = 0; i < N_PROPS; i++)
+    if (string_offsets[i] != 0)
+      *string_field (self, i) = g_strdup ("");
   self->exit_code = -1;
 }
 
@@ -441,20 +416,23 @@ cc_operation_copy (CcOperation *self)
 
   g_return_val_if_fail (CC_IS_OPERATION (self), NULL);
 
-  copy = cc_operation_new (self->project_id, self->type, self->input);
-  cc_operation_set_id (copy, self->id);
+  copy = g_object_new (CC_TYPE_OPERATION, NULL);
+  for (guint i = 0; i < N_PROPS; i++)
+    {
+      if (string_offsets[i] != 0)
+        {
+          g_free (*string_field (copy, i));
+          *string_field (copy, i) = g_strdup (*string_field (self, i));
+        }
+      if (int64_offsets[i] != 0)
+        *int64_field (copy, i) = *int64_field (self, i);
+    }
+  copy->type = self->type;
   copy->status = self->status;
-  cc_operation_set_stdout (copy, self->stdout_text);
-  cc_operation_set_stderr (copy, self->stderr_text);
-  cc_operation_set_error (copy, self->error);
   copy->stdout_truncated = self->stdout_truncated;
   copy->stderr_truncated = self->stderr_truncated;
   copy->cached = self->cached;
   copy->exit_code = self->exit_code;
-  copy->duration_ms = self->duration_ms;
-  copy->created_at = self->created_at;
-  copy->updated_at = self->updated_at;
-  copy->expires_at = self->expires_at;
 
   return copy;
 }

@@ -76,6 +76,39 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Where the string and the time properties live (0 for the other properties), so that
+ * get/set_property, copy, init and finalize treat all of a kind alike. */
+static const gsize string_offsets[N_PROPS] = {
+  [PROP_ID] = G_STRUCT_OFFSET (CcProject, id),
+  [PROP_NAME] = G_STRUCT_OFFSET (CcProject, name),
+  [PROP_API_URL] = G_STRUCT_OFFSET (CcProject, api_url),
+  [PROP_SANDBOX_URL] = G_STRUCT_OFFSET (CcProject, sandbox_url),
+  [PROP_TEMPLATE] = G_STRUCT_OFFSET (CcProject, template_id),
+  [PROP_SANDBOX_ID] = G_STRUCT_OFFSET (CcProject, sandbox_id),
+  [PROP_LOCAL_FOLDER] = G_STRUCT_OFFSET (CcProject, local_folder),
+  [PROP_SETUP_COMMAND] = G_STRUCT_OFFSET (CcProject, setup_command),
+  [PROP_START_COMMAND] = G_STRUCT_OFFSET (CcProject, start_command),
+};
+static const gsize time_offsets[N_PROPS] = {
+  [PROP_CREATED_AT] = G_STRUCT_OFFSET (CcProject, created_at),
+  [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcProject, updated_at),
+  [PROP_LAST_EXECUTION_AT] = G_STRUCT_OFFSET (CcProject, last_execution_at),
+};
+
+static char **
+string_field (CcProject *self,
+              guint      prop_id)
+{
+  return G_STRUCT_MEMBER_P (self, string_offsets[prop_id]);
+}
+
+static gint64 *
+time_field (CcProject *self,
+            guint      prop_id)
+{
+  return G_STRUCT_MEMBER_P (self, time_offsets[prop_id]);
+}
+
 /**
  * cc_connection_kind_to_string:
  * @kind: a #CcConnectionKind
@@ -157,15 +190,9 @@ cc_project_finalize (GObject *object)
 {
   CcProject *self = (CcProject *)object;
 
-  g_free (self->id);
-  g_free (self->name);
-  g_free (self->api_url);
-  g_free (self->sandbox_url);
-  g_free (self->template_id);
-  g_free (self->sandbox_id);
-  g_free (self->local_folder);
-  g_free (self->setup_command);
-  g_free (self->start_command);
+  for (guint i = 0; i < N_PROPS; i++)
+    if (string_offsets[i] != 0)
+      g_free (*string_field (self, i));
 
   G_OBJECT_CLASS (cc_project_parent_class)->finalize (object);
 }
@@ -178,53 +205,16 @@ cc_project_get_property (GObject    *object,
 {
   CcProject *self = CC_PROJECT (object);
 
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case PROP_CONNECTION_KIND:
-      g_value_set_enum (value, self->connection_kind);
-      break;
-    case PROP_API_URL:
-      g_value_set_string (value, self->api_url);
-      break;
-    case PROP_SANDBOX_URL:
-      g_value_set_string (value, self->sandbox_url);
-      break;
-    case PROP_TEMPLATE:
-      g_value_set_string (value, self->template_id);
-      break;
-    case PROP_PORT:
-      g_value_set_uint (value, self->port);
-      break;
-    case PROP_SANDBOX_ID:
-      g_value_set_string (value, self->sandbox_id);
-      break;
-    case PROP_LOCAL_FOLDER:
-      g_value_set_string (value, self->local_folder);
-      break;
-    case PROP_SETUP_COMMAND:
-      g_value_set_string (value, self->setup_command);
-      break;
-    case PROP_START_COMMAND:
-      g_value_set_string (value, self->start_command);
-      break;
-    case PROP_CREATED_AT:
-      g_value_set_int64 (value, self->created_at);
-      break;
-    case PROP_UPDATED_AT:
-      g_value_set_int64 (value, self->updated_at);
-      break;
-    case PROP_LAST_EXECUTION_AT:
-      g_value_set_int64 (value, self->last_execution_at);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (string_offsets[prop_id] != 0)
+    g_value_set_string (value, *string_field (self, prop_id));
+  else if (time_offsets[prop_id] != 0)
+    g_value_set_int64 (value, *time_field (self, prop_id));
+  else if (prop_id == PROP_CONNECTION_KIND)
+    g_value_set_enum (value, self->connection_kind);
+  else if (prop_id == PROP_PORT)
+    g_value_set_uint (value, self->port);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -235,53 +225,16 @@ cc_project_set_property (GObject      *object,
 {
   CcProject *self = CC_PROJECT (object);
 
-  switch (prop_id)
-    {
-    case PROP_ID:
-      cc_project_set_id (self, g_value_get_string (value));
-      break;
-    case PROP_NAME:
-      cc_project_set_name (self, g_value_get_string (value));
-      break;
-    case PROP_CONNECTION_KIND:
-      cc_project_set_connection_kind (self, g_value_get_enum (value));
-      break;
-    case PROP_API_URL:
-      cc_project_set_api_url (self, g_value_get_string (value));
-      break;
-    case PROP_SANDBOX_URL:
-      cc_project_set_sandbox_url (self, g_value_get_string (value));
-      break;
-    case PROP_TEMPLATE:
-      cc_project_set_template (self, g_value_get_string (value));
-      break;
-    case PROP_PORT:
-      cc_project_set_port (self, g_value_get_uint (value));
-      break;
-    case PROP_SANDBOX_ID:
-      cc_project_set_sandbox_id (self, g_value_get_string (value));
-      break;
-    case PROP_LOCAL_FOLDER:
-      cc_project_set_local_folder (self, g_value_get_string (value));
-      break;
-    case PROP_SETUP_COMMAND:
-      cc_project_set_setup_command (self, g_value_get_string (value));
-      break;
-    case PROP_START_COMMAND:
-      cc_project_set_start_command (self, g_value_get_string (value));
-      break;
-    case PROP_CREATED_AT:
-      cc_project_set_created_at (self, g_value_get_int64 (value));
-      break;
-    case PROP_UPDATED_AT:
-      cc_project_set_updated_at (self, g_value_get_int64 (value));
-      break;
-    case PROP_LAST_EXECUTION_AT:
-      cc_project_set_last_execution_at (self, g_value_get_int64 (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (string_offsets[prop_id] != 0)
+    set_string (self, string_field (self, prop_id), g_value_get_string (value), prop_id);
+  else if (time_offsets[prop_id] != 0)
+    set_int64 (self, time_field (self, prop_id), g_value_get_int64 (value), prop_id);
+  else if (prop_id == PROP_CONNECTION_KIND)
+    cc_project_set_connection_kind (self, g_value_get_enum (value));
+  else if (prop_id == PROP_PORT)
+    cc_project_set_port (self, g_value_get_uint (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static GParamSpec *
@@ -353,15 +306,9 @@ cc_project_class_init (CcProjectClass *klass)
 static void
 cc_project_init (CcProject *self)
 {
-  self->id = g_strdup ("");
-  self->name = g_strdup ("");
-  self->api_url = g_strdup ("");
-  self->sandbox_url = g_strdup ("");
-  self->template_id = g_strdup ("blank");
-  self->sandbox_id = g_strdup ("");
-  self->local_folder = g_strdup ("");
-  self->setup_command = g_strdup ("");
-  self->start_command = g_strdup ("");
+  for (guint i = 0; i < N_PROPS; i++)
+    if (string_offsets[i] != 0)
+      *string_field (self, i) = g_strdup (i == PROP_TEMPLATE ? "blank" : "");
   self->connection_kind = CC_CONNECTION_LOCAL;
 }
 
@@ -392,29 +339,18 @@ cc_project_copy (CcProject *self)
   g_return_val_if_fail (CC_IS_PROJECT (self), NULL);
 
   copy = g_object_new (CC_TYPE_PROJECT, NULL);
-  g_free (copy->id);
-  copy->id = g_strdup (self->id);
-  g_free (copy->name);
-  copy->name = g_strdup (self->name);
+  for (guint i = 0; i < N_PROPS; i++)
+    {
+      if (string_offsets[i] != 0)
+        {
+          g_free (*string_field (copy, i));
+          *string_field (copy, i) = g_strdup (*string_field (self, i));
+        }
+      if (time_offsets[i] != 0)
+        *time_field (copy, i) = *time_field (self, i);
+    }
   copy->connection_kind = self->connection_kind;
-  g_free (copy->api_url);
-  copy->api_url = g_strdup (self->api_url);
-  g_free (copy->sandbox_url);
-  copy->sandbox_url = g_strdup (self->sandbox_url);
-  g_free (copy->template_id);
-  copy->template_id = g_strdup (self->template_id);
   copy->port = self->port;
-  g_free (copy->sandbox_id);
-  copy->sandbox_id = g_strdup (self->sandbox_id);
-  g_free (copy->local_folder);
-  copy->local_folder = g_strdup (self->local_folder);
-  g_free (copy->setup_command);
-  copy->setup_command = g_strdup (self->setup_command);
-  g_free (copy->start_command);
-  copy->start_command = g_strdup (self->start_command);
-  copy->created_at = self->created_at;
-  copy->updated_at = self->updated_at;
-  copy->last_execution_at = self->last_execution_at;
 
   return copy;
 }

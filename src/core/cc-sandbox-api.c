@@ -408,6 +408,39 @@ set_json_body (CcHttpRequest *request,
   _cc_http_request_set_json (request, root);
 }
 
+/* POSTs to @path_format (filled with the sandbox id) a body holding one integer, @member,
+ * or an empty object when @value is negative: the shape of the control plane's small actions
+ * on a sandbox. */
+static void
+post_sandbox_action (CcSandboxApi        *self,
+                     const char          *sandbox_id,
+                     const char          *path_format,
+                     const char          *member,
+                     gint64               value,
+                     const char          *label,
+                     ResultKind           kind,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *path = sandbox_path (path_format, sandbox_id);
+  CcHttpRequest *request;
+
+  json_builder_begin_object (builder);
+  if (value >= 0)
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_int_value (builder, value);
+    }
+  json_builder_end_object (builder);
+
+  request = api_request (self, "POST", path, sandbox_id, CC_HTTP_RETRY_SAFE, label);
+  set_json_body (request, builder);
+  api_send (self, request, kind, source_tag, cancellable, callback, user_data);
+}
+
 /**
  * cc_sandbox_api_create_async:
  * @template_id: (nullable): the template, %NULL for "base"
@@ -626,24 +659,12 @@ cc_sandbox_api_set_timeout_async (CcSandboxApi        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *path = NULL;
-  CcHttpRequest *request;
-
   g_return_if_fail (CC_IS_SANDBOX_API (self));
   g_return_if_fail (sandbox_id != NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "timeout");
-  json_builder_add_int_value (builder, timeout_sec);
-  json_builder_end_object (builder);
-
-  path = sandbox_path ("/sandboxes/%s/timeout", sandbox_id);
-  request = api_request (self, "POST", path, sandbox_id, CC_HTTP_RETRY_SAFE,
-                         _("Could not change the sandbox’s timeout"));
-  set_json_body (request, builder);
-  api_send (self, request, RESULT_VOID, cc_sandbox_api_set_timeout_async, cancellable, callback,
-            user_data);
+  post_sandbox_action (self, sandbox_id, "/sandboxes/%s/timeout", "timeout", timeout_sec,
+                       _("Could not change the sandbox’s timeout"), RESULT_VOID,
+                       cc_sandbox_api_set_timeout_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -663,27 +684,13 @@ cc_sandbox_api_refresh_async (CcSandboxApi        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *path = NULL;
-  CcHttpRequest *request;
-
   g_return_if_fail (CC_IS_SANDBOX_API (self));
   g_return_if_fail (sandbox_id != NULL);
 
-  json_builder_begin_object (builder);
-  if (duration_sec > 0)
-    {
-      json_builder_set_member_name (builder, "duration");
-      json_builder_add_int_value (builder, duration_sec);
-    }
-  json_builder_end_object (builder);
-
-  path = sandbox_path ("/sandboxes/%s/refreshes", sandbox_id);
-  request = api_request (self, "POST", path, sandbox_id, CC_HTTP_RETRY_SAFE,
-                         _("Could not keep the sandbox alive"));
-  set_json_body (request, builder);
-  api_send (self, request, RESULT_VOID, cc_sandbox_api_refresh_async, cancellable, callback,
-            user_data);
+  post_sandbox_action (self, sandbox_id, "/sandboxes/%s/refreshes", "duration",
+                       duration_sec > 0 ? (gint64) duration_sec : -1,
+                       _("Could not keep the sandbox alive"), RESULT_VOID,
+                       cc_sandbox_api_refresh_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -736,27 +743,13 @@ cc_sandbox_api_connect_async (CcSandboxApi        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *path = NULL;
-  CcHttpRequest *request;
-
   g_return_if_fail (CC_IS_SANDBOX_API (self));
   g_return_if_fail (sandbox_id != NULL);
 
-  json_builder_begin_object (builder);
-  if (timeout_sec > 0)
-    {
-      json_builder_set_member_name (builder, "timeout");
-      json_builder_add_int_value (builder, timeout_sec);
-    }
-  json_builder_end_object (builder);
-
-  path = sandbox_path ("/v2/sandboxes/%s/connect", sandbox_id);
-  request = api_request (self, "POST", path, sandbox_id, CC_HTTP_RETRY_SAFE,
-                         _("Could not connect to the sandbox"));
-  set_json_body (request, builder);
-  api_send (self, request, RESULT_INFO, cc_sandbox_api_connect_async, cancellable, callback,
-            user_data);
+  post_sandbox_action (self, sandbox_id, "/v2/sandboxes/%s/connect", "timeout",
+                       timeout_sec > 0 ? (gint64) timeout_sec : -1,
+                       _("Could not connect to the sandbox"), RESULT_INFO,
+                       cc_sandbox_api_connect_async, cancellable, callback, user_data);
 }
 
 /**

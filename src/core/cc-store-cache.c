@@ -38,89 +38,60 @@ cache_data_free (gpointer data)
   g_free (cd);
 }
 
-static GTask *
-cache_task_new (CcStore             *self,
-                gpointer             source_tag,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data,
-                CacheData          **out)
+static CacheData *
+cache_data_new (CcStore *self)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   CacheData *cd = g_new0 (CacheData, 1);
 
   cd->now = cc_store_get_now (self);
   cd->ttl = (gint64) self->cache_ttl * G_USEC_PER_SEC;
   cd->max_output = self->max_output;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, cd, cache_data_free);
-  *out = cd;
-  return task;
+  return cd;
 }
 
 /* Lookup ---------------------------------------------------------------------------------- */
 
-static void
-lookup_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+lookup_worker (CcStore   *self,
+               gpointer   task_data,
+               gpointer  *result,
+               GError   **error)
 {
-  CcStore *self = source_object;
   CacheData *cd = task_data;
   const char *what = _("Could not read the command cache");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  CcOperation *op = NULL;
-  GError *error = NULL;
   int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
+  /* The entry, in the columns of an operation record (_cc_store_operation_columns), so that it
+   * reads like one: a successful cached command, made and updated when it was cached. */
   stmt = _cc_store_prepare (self,
-                            "SELECT operation_id, stdout, stderr, stdout_truncated,"
-                            " stderr_truncated, exit_code, duration_ms, cached_at FROM cache"
+                            "SELECT operation_id, project_id, ?5, ?6, command, stdout, stderr,"
+                            " stdout_truncated, stderr_truncated, NULL, exit_code, duration_ms,"
+                            " 1, cached_at, cached_at, cached_at + ?7 FROM cache"
                             " WHERE project_id = ?1 AND command = ?2 AND connection_key = ?3"
                             " AND cached_at > ?4",
-                            what, &error);
-  if (stmt != NULL)
+                            what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, cd->project_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cd->command, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cd->connection_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, cd->now - cd->ttl);
+  sqlite3_bind_text (stmt, 5, cc_operation_type_to_string (CC_OPERATION_TYPE_COMMAND), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, cc_operation_status_to_string (CC_OPERATION_STATUS_SUCCESS), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, cd->ttl);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *result = _cc_store_operation_from_row (stmt);
+  else if (rc != SQLITE_DONE)
     {
-      sqlite3_bind_text (stmt, 1, cd->project_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, cd->command, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, cd->connection_key, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, cd->now - cd->ttl);
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          gint64 cached_at = sqlite3_column_int64 (stmt, 7);
-
-          op = cc_operation_new (cd->project_id, CC_OPERATION_TYPE_COMMAND, cd->command);
-          cc_operation_set_id (op, _cc_store_column_text (stmt, 0));
-          cc_operation_set_status (op, CC_OPERATION_STATUS_SUCCESS);
-          cc_operation_set_stdout (op, _cc_store_column_text (stmt, 1));
-          cc_operation_set_stderr (op, _cc_store_column_text (stmt, 2));
-          cc_operation_set_stdout_truncated (op, sqlite3_column_int (stmt, 3) != 0);
-          cc_operation_set_stderr_truncated (op, sqlite3_column_int (stmt, 4) != 0);
-          cc_operation_set_exit_code (op, (int) CLAMP (sqlite3_column_int64 (stmt, 5), -1,
-                                                       G_MAXINT));
-          cc_operation_set_duration_ms (op, MAX (sqlite3_column_int64 (stmt, 6), 0));
-          cc_operation_set_cached (op, TRUE);
-          cc_operation_set_created_at (op, MAX (cached_at, 0));
-          cc_operation_set_updated_at (op, MAX (cached_at, 0));
-          cc_operation_set_expires_at (op, MAX (cached_at + cd->ttl, 0));
-        }
-      else if (rc != SQLITE_DONE)
-        _cc_store_set_error (self, rc, what, &error);
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, op, g_object_unref);
+  return TRUE;
 }
 
 /**
@@ -145,19 +116,18 @@ cc_store_cache_lookup_async (CcStore             *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CacheData *cd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (project_id != NULL);
   g_return_if_fail (command != NULL);
 
-  task = cache_task_new (self, cc_store_cache_lookup_async, cancellable, callback, user_data,
-                         &cd);
+  cd = cache_data_new (self);
   cd->project_id = g_strdup (project_id);
   cd->command = g_strdup (command);
   cd->connection_key = g_strdup (connection_key ? connection_key : "");
-  _cc_store_run (self, task, lookup_worker);
+  _cc_store_call (self, cc_store_cache_lookup_async, cd, cache_data_free,
+                  _CC_STORE_RESULT_OBJECT, lookup_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -183,66 +153,52 @@ cc_store_cache_lookup_finish (CcStore       *self,
 
 /* Put ------------------------------------------------------------------------------------- */
 
-static void
-put_worker (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gboolean
+put_worker (CcStore   *self,
+            gpointer   task_data,
+            gpointer  *result,
+            GError   **error)
 {
-  CcStore *self = source_object;
   CacheData *cd = task_data;
   CcOperation *op = cd->op;
   const char *what = _("Could not save the command result in the cache");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *out_text = NULL;
-  g_autofree char *err_text = NULL;
-  gboolean out_truncated = cc_operation_get_stdout_truncated (op);
-  gboolean err_truncated = cc_operation_get_stderr_truncated (op);
-  GError *error = NULL;
   int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  _cc_store_cap_outputs (op, cd->max_output);   /* op is our own copy */
 
-  out_text = _cc_store_cap_text (cc_operation_get_stdout (op), cd->max_output, &out_truncated);
-  err_text = _cc_store_cap_text (cc_operation_get_stderr (op), cd->max_output, &err_truncated);
-
-  _cc_store_lock (self);
   stmt = _cc_store_prepare (self,
                             "INSERT OR REPLACE INTO cache (project_id, command, connection_key,"
                             " operation_id, stdout, stderr, stdout_truncated, stderr_truncated,"
                             " exit_code, duration_ms, cached_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                            what, &error);
-  if (stmt != NULL)
+                            what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, cc_operation_get_project_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cc_operation_get_input (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cd->connection_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cc_operation_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, cc_operation_get_stdout (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, cc_operation_get_stderr (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 7, cc_operation_get_stdout_truncated (op));
+  sqlite3_bind_int (stmt, 8, cc_operation_get_stderr_truncated (op));
+  sqlite3_bind_int (stmt, 9, cc_operation_get_exit_code (op));
+  sqlite3_bind_int64 (stmt, 10, cc_operation_get_duration_ms (op));
+  sqlite3_bind_int64 (stmt, 11, cd->now);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     {
-      sqlite3_bind_text (stmt, 1, cc_operation_get_project_id (op), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, cc_operation_get_input (op), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, cd->connection_key, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, cc_operation_get_id (op), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, out_text, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, err_text, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 7, out_truncated);
-      sqlite3_bind_int (stmt, 8, err_truncated);
-      sqlite3_bind_int (stmt, 9, cc_operation_get_exit_code (op));
-      sqlite3_bind_int64 (stmt, 10, cc_operation_get_duration_ms (op));
-      sqlite3_bind_int64 (stmt, 11, cd->now);
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
-                     _("%s: there is no project with the id “%s”. It may have been deleted."),
-                     what, cc_operation_get_project_id (op));
-      else if (rc != SQLITE_DONE)
-        _cc_store_set_error (self, rc, what, &error);
+      _cc_store_set_project_not_found (what, cc_operation_get_project_id (op), error);
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -266,16 +222,16 @@ cc_store_cache_put_async (CcStore             *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CacheData *cd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (CC_IS_OPERATION (operation));
 
-  task = cache_task_new (self, cc_store_cache_put_async, cancellable, callback, user_data, &cd);
+  cd = cache_data_new (self);
   cd->connection_key = g_strdup (connection_key ? connection_key : "");
   cd->op = cc_operation_copy (operation);
-  _cc_store_run (self, task, put_worker);
+  _cc_store_call (self, cc_store_cache_put_async, cd, cache_data_free,
+                  _CC_STORE_RESULT_BOOLEAN, put_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -299,46 +255,30 @@ cc_store_cache_put_finish (CcStore       *self,
 
 /* Clear ----------------------------------------------------------------------------------- */
 
-static void
-clear_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gboolean
+clear_worker (CcStore   *self,
+              gpointer   task_data,
+              gpointer  *result,
+              GError   **error)
 {
-  CcStore *self = source_object;
   CacheData *cd = task_data;
   const char *what = _("Could not clear the command cache");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
-  int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
   stmt = _cc_store_prepare (self,
                             cd->command != NULL
                               ? "DELETE FROM cache WHERE project_id = ?1 AND command = ?2"
                               : "DELETE FROM cache WHERE project_id = ?1",
-                            what, &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, cd->project_id, -1, SQLITE_STATIC);
-      if (cd->command != NULL)
-        sqlite3_bind_text (stmt, 2, cd->command, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        cd->n_removed = sqlite3_changes (self->db);
-      else
-        _cc_store_set_error (self, rc, what, &error);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+                            what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, cd->project_id, -1, SQLITE_STATIC);
+  if (cd->command != NULL)
+    sqlite3_bind_text (stmt, 2, cd->command, -1, SQLITE_STATIC);
+  if (!_cc_store_step_done (self, stmt, what, error))
+    return FALSE;
+  cd->n_removed = sqlite3_changes (self->db);
+  return TRUE;
 }
 
 /**
@@ -361,17 +301,16 @@ cc_store_cache_clear_async (CcStore             *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CacheData *cd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (project_id != NULL);
 
-  task = cache_task_new (self, cc_store_cache_clear_async, cancellable, callback, user_data,
-                         &cd);
+  cd = cache_data_new (self);
   cd->project_id = g_strdup (project_id);
   cd->command = g_strdup (command);
-  _cc_store_run (self, task, clear_worker);
+  _cc_store_call (self, cc_store_cache_clear_async, cd, cache_data_free,
+                  _CC_STORE_RESULT_BOOLEAN, clear_worker, cancellable, callback, user_data);
 }
 
 /**

@@ -66,89 +66,63 @@ operation_data_free (gpointer data)
   g_free (od);
 }
 
-static GTask *
-operation_task_new (CcStore             *self,
-                    gpointer             source_tag,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    OperationData      **out)
+static OperationData *
+operation_data_new (CcStore *self)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   OperationData *od = g_new0 (OperationData, 1);
 
   od->now = cc_store_get_now (self);
   od->retention = (gint64) self->record_retention * G_USEC_PER_SEC;
   od->max_output = self->max_output;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, od, operation_data_free);
-  *out = od;
-  return task;
-}
-
-static void
-set_project_not_found (const char  *what,
-                       const char  *project_id,
-                       GError     **error)
-{
-  g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
-               _("%s: there is no project with the id “%s”. It may have been deleted."),
-               what, project_id);
+  return od;
 }
 
 /* Begin ----------------------------------------------------------------------------------- */
 
-static void
-begin_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gboolean
+begin_worker (CcStore   *self,
+              gpointer   task_data,
+              gpointer  *result,
+              GError   **error)
 {
-  CcStore *self = source_object;
   OperationData *od = task_data;
   CcOperation *op = od->op;
   const char *what = _("Could not record the operation");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
   int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
   stmt = _cc_store_prepare (self,
                             "INSERT INTO operations (id, project_id, type, status, input,"
                             " created_at, updated_at, expires_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-                            what, &error);
-  if (stmt != NULL)
+                            what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, cc_operation_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cc_operation_get_project_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cc_operation_type_to_string (cc_operation_get_operation_type (op)),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cc_operation_status_to_string (CC_OPERATION_STATUS_PENDING),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, cc_operation_get_input (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, cc_operation_get_created_at (op));
+  sqlite3_bind_int64 (stmt, 7, cc_operation_get_expires_at (op));
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     {
-      sqlite3_bind_text (stmt, 1, cc_operation_get_id (op), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, cc_operation_get_project_id (op), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3,
-                         cc_operation_type_to_string (cc_operation_get_operation_type (op)),
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, cc_operation_status_to_string (CC_OPERATION_STATUS_PENDING),
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, cc_operation_get_input (op), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, cc_operation_get_created_at (op));
-      sqlite3_bind_int64 (stmt, 7, cc_operation_get_expires_at (op));
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        set_project_not_found (what, cc_operation_get_project_id (op), &error);
-      else if (rc != SQLITE_DONE)
-        _cc_store_set_error (self, rc, what, &error);
-      else
-        _cc_store_emit_later (self, _CC_STORE_SIGNAL_OPERATION_CHANGED, cc_operation_copy (op));
+      _cc_store_set_project_not_found (what, cc_operation_get_project_id (op), error);
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_object_ref (op), g_object_unref);
+  _cc_store_emit_later (self, _CC_STORE_SIGNAL_OPERATION_CHANGED, cc_operation_copy (op));
+  *result = g_object_ref (op);
+  return TRUE;
 }
 
 /**
@@ -173,7 +147,6 @@ cc_store_begin_operation_async (CcStore             *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *id = NULL;
   OperationData *od;
 
@@ -181,15 +154,15 @@ cc_store_begin_operation_async (CcStore             *self,
   g_return_if_fail (project_id != NULL);
   g_return_if_fail ((guint) type <= CC_OPERATION_TYPE_LAST);
 
-  task = operation_task_new (self, cc_store_begin_operation_async, cancellable, callback,
-                             user_data, &od);
+  od = operation_data_new (self);
   id = g_uuid_string_random ();
   od->op = cc_operation_new (project_id, type, input);
   cc_operation_set_id (od->op, id);
   cc_operation_set_created_at (od->op, od->now);
   cc_operation_set_updated_at (od->op, od->now);
   cc_operation_set_expires_at (od->op, od->now + od->retention);
-  _cc_store_run (self, task, begin_worker);
+  _cc_store_call (self, cc_store_begin_operation_async, od, operation_data_free,
+                  _CC_STORE_RESULT_OBJECT, begin_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -214,39 +187,22 @@ cc_store_begin_operation_finish (CcStore       *self,
 
 /* Finish ---------------------------------------------------------------------------------- */
 
-static void
-finish_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+finish_worker (CcStore   *self,
+               gpointer   task_data,
+               gpointer  *result,
+               GError   **error)
 {
-  CcStore *self = source_object;
   OperationData *od = task_data;
   CcOperation *op = od->op;
   const char *what = _("Could not save the result of the operation");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *out_text = NULL;
-  g_autofree char *err_text = NULL;
-  gboolean out_truncated = cc_operation_get_stdout_truncated (op);
-  gboolean err_truncated = cc_operation_get_stderr_truncated (op);
-  GError *error = NULL;
-  gboolean ok = FALSE;
-  int rc;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
 
   /* Whatever the caller captured, the store keeps no more than its cap. */
-  out_text = _cc_store_cap_text (cc_operation_get_stdout (op), od->max_output, &out_truncated);
-  err_text = _cc_store_cap_text (cc_operation_get_stderr (op), od->max_output, &err_truncated);
-  cc_operation_set_stdout (op, out_text);
-  cc_operation_set_stderr (op, err_text);
-  cc_operation_set_stdout_truncated (op, out_truncated);
-  cc_operation_set_stderr_truncated (op, err_truncated);
+  _cc_store_cap_outputs (op, od->max_output);
 
-  _cc_store_lock (self);
-  if (!_cc_store_begin (self, what, &error))
-    goto out;
+  if (!_cc_store_begin (self, what, error))
+    return FALSE;
 
   stmt = _cc_store_prepare (self,
                             "UPDATE operations SET status = ?2, stdout = ?3, stderr = ?4,"
@@ -254,35 +210,31 @@ finish_worker (GTask        *task,
                             " exit_code = ?8, duration_ms = ?9, cached = ?10,"
                             " updated_at = MAX (?11, created_at)"
                             " WHERE id = ?1 AND expires_at > ?11",
-                            what, &error);
+                            what, error);
   if (stmt == NULL)
-    goto out;
+    return FALSE;
   sqlite3_bind_text (stmt, 1, cc_operation_get_id (op), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, cc_operation_status_to_string (cc_operation_get_status (op)), -1,
                      SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, out_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, err_text, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, out_truncated);
-  sqlite3_bind_int (stmt, 6, err_truncated);
+  sqlite3_bind_text (stmt, 3, cc_operation_get_stdout (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cc_operation_get_stderr (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, cc_operation_get_stdout_truncated (op));
+  sqlite3_bind_int (stmt, 6, cc_operation_get_stderr_truncated (op));
   sqlite3_bind_text (stmt, 7, cc_operation_get_error (op), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 8, cc_operation_get_exit_code (op));
   sqlite3_bind_int64 (stmt, 9, cc_operation_get_duration_ms (op));
   sqlite3_bind_int (stmt, 10, cc_operation_get_cached (op));
   sqlite3_bind_int64 (stmt, 11, od->now);
 
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, &error);
-      goto out;
-    }
+  if (!_cc_store_step_done (self, stmt, what, error))
+    return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
-      g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
+      g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
                    _("%s: the record no longer exists (it expired, or its project was "
                      "deleted)."),
                    what);
-      goto out;
+      return FALSE;
     }
 
   /* A finished command is the project's latest execution. */
@@ -294,35 +246,21 @@ finish_worker (GTask        *task,
       project = _cc_store_prepare (self,
                                    "UPDATE projects SET last_execution_at ="
                                    " MAX (last_execution_at, ?2) WHERE id = ?1",
-                                   what, &error);
+                                   what, error);
       if (project == NULL)
-        goto out;
+        return FALSE;
       sqlite3_bind_text (project, 1, cc_operation_get_project_id (op), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (project, 2, od->now);
-      rc = sqlite3_step (project);
-      if (rc != SQLITE_DONE)
-        {
-          _cc_store_set_error (self, rc, what, &error);
-          goto out;
-        }
+      if (!_cc_store_step_done (self, project, what, error))
+        return FALSE;
     }
 
-  ok = _cc_store_commit (self, what, &error);
-  if (ok)
-    {
-      cc_operation_set_updated_at (op, MAX (od->now, cc_operation_get_created_at (op)));
-      _cc_store_emit_later (self, _CC_STORE_SIGNAL_OPERATION_CHANGED, cc_operation_copy (op));
-    }
+  if (!_cc_store_commit (self, what, error))
+    return FALSE;
 
-out:
-  _cc_store_rollback (self);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  cc_operation_set_updated_at (op, MAX (od->now, cc_operation_get_created_at (op)));
+  _cc_store_emit_later (self, _CC_STORE_SIGNAL_OPERATION_CHANGED, cc_operation_copy (op));
+  return TRUE;
 }
 
 /**
@@ -348,17 +286,16 @@ cc_store_finish_operation_async (CcStore             *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   OperationData *od;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (CC_IS_OPERATION (operation));
 
-  task = operation_task_new (self, cc_store_finish_operation_async, cancellable, callback,
-                             user_data, &od);
+  od = operation_data_new (self);
   od->op = cc_operation_copy (operation);
   od->caller_op = g_object_ref (operation);
-  _cc_store_run (self, task, finish_worker);
+  _cc_store_call (self, cc_store_finish_operation_async, od, operation_data_free,
+                  _CC_STORE_RESULT_BOOLEAN, finish_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -396,50 +333,40 @@ cc_store_finish_operation_finish (CcStore       *self,
 
 /* Get ------------------------------------------------------------------------------------- */
 
-static void
-get_worker (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gboolean
+get_worker (CcStore   *self,
+            gpointer   task_data,
+            gpointer  *result,
+            GError   **error)
 {
-  CcStore *self = source_object;
   OperationData *od = task_data;
   const char *what = _("Could not read the record");
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
-  CcOperation *op = NULL;
-  GError *error = NULL;
   int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
   sql = g_strdup_printf ("SELECT %s FROM operations WHERE id = ?1 AND expires_at > ?2",
                          _cc_store_operation_columns);
-  stmt = _cc_store_prepare (self, sql, what, &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, od->id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, od->now);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        op = _cc_store_operation_from_row (stmt);
-      else if (rc == SQLITE_DONE)
-        g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
-                     _("%s: there is no record with the id “%s”; records are kept for a "
-                       "limited time."),
-                     what, od->id);
-      else
-        _cc_store_set_error (self, rc, what, &error);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
+  stmt = _cc_store_prepare (self, sql, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, od->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, od->now);
 
-  if (op != NULL)
-    g_task_return_pointer (task, op, g_object_unref);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *result = _cc_store_operation_from_row (stmt);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
+                 _("%s: there is no record with the id “%s”; records are kept for a "
+                   "limited time."),
+                 what, od->id);
   else
-    g_task_return_error (task, error);
+    _cc_store_set_error (self, rc, what, error);
+  return FALSE;
 }
 
 /**
@@ -459,16 +386,15 @@ cc_store_get_operation_async (CcStore             *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   OperationData *od;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (operation_id != NULL);
 
-  task = operation_task_new (self, cc_store_get_operation_async, cancellable, callback,
-                             user_data, &od);
+  od = operation_data_new (self);
   od->id = g_strdup (operation_id);
-  _cc_store_run (self, task, get_worker);
+  _cc_store_call (self, cc_store_get_operation_async, od, operation_data_free,
+                  _CC_STORE_RESULT_OBJECT, get_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -622,23 +548,18 @@ status_name (int value)
   return cc_operation_status_to_string ((CcOperationStatus) value);
 }
 
-static void
-history_worker (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gboolean
+history_worker (CcStore   *self,
+                gpointer   task_data,
+                gpointer  *result,
+                GError   **error)
 {
-  CcStore *self = source_object;
   HistoryData *hd = task_data;
   const char *what = _("Could not read the history");
   g_autoptr(GListStore) list = g_list_store_new (CC_TYPE_OPERATION);
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
   int rc;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
 
   if (hd->output_preview == 0)
     g_string_append_printf (sql, "SELECT %s FROM operations WHERE expires_at > ?1",
@@ -666,35 +587,33 @@ history_worker (GTask        *task,
                           " (SELECT created_at, seq FROM operations WHERE id = ?4)");
   g_string_append (sql, " ORDER BY created_at DESC, seq DESC LIMIT ?5 OFFSET ?6");
 
-  _cc_store_lock (self);
-
   if (hd->before_id != NULL)
     {
       g_autoptr(sqlite3_stmt) check = NULL;
 
-      check = _cc_store_prepare (self, "SELECT 1 FROM operations WHERE id = ?1", what, &error);
+      check = _cc_store_prepare (self, "SELECT 1 FROM operations WHERE id = ?1", what, error);
       if (check == NULL)
-        goto out;
+        return FALSE;
       sqlite3_bind_text (check, 1, hd->before_id, -1, SQLITE_STATIC);
       rc = sqlite3_step (check);
       if (rc == SQLITE_DONE)
         {
-          g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
+          g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
                        _("%s: the record “%s” to page from no longer exists. Reload the "
                          "history."),
                        what, hd->before_id);
-          goto out;
+          return FALSE;
         }
       if (rc != SQLITE_ROW)
         {
-          _cc_store_set_error (self, rc, what, &error);
-          goto out;
+          _cc_store_set_error (self, rc, what, error);
+          return FALSE;
         }
     }
 
-  stmt = _cc_store_prepare (self, sql->str, what, &error);
+  stmt = _cc_store_prepare (self, sql->str, what, error);
   if (stmt == NULL)
-    goto out;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, hd->now);
   if (hd->project_id != NULL)
     sqlite3_bind_text (stmt, 2, hd->project_id, -1, SQLITE_STATIC);
@@ -716,16 +635,13 @@ history_worker (GTask        *task,
       g_list_store_append (list, op);
     }
   if (rc != SQLITE_DONE)
-    _cc_store_set_error (self, rc, what, &error);
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
 
-out:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&list), g_object_unref);
+  *result = g_steal_pointer (&list);
+  return TRUE;
 }
 
 /**
@@ -750,7 +666,6 @@ cc_store_list_history_async (CcStore              *self,
                              gpointer              user_data)
 {
   static const CcHistoryQuery default_query = { 0 };
-  g_autoptr(GTask) task = NULL;
   HistoryData *hd;
 
   g_return_if_fail (CC_IS_STORE (self));
@@ -771,10 +686,8 @@ cc_store_list_history_async (CcStore              *self,
   hd->output_preview = query->output_preview;
   hd->now = cc_store_get_now (self);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_store_list_history_async);
-  g_task_set_task_data (task, hd, history_data_free);
-  _cc_store_run (self, task, history_worker);
+  _cc_store_call (self, cc_store_list_history_async, hd, history_data_free,
+                  _CC_STORE_RESULT_OBJECT, history_worker, cancellable, callback, user_data);
 }
 
 /**

@@ -56,6 +56,34 @@ void          _cc_store_run                  (CcStore         *self,
                                               GTask           *task,
                                               GTaskThreadFunc  func);
 
+/* How a call made with _cc_store_call() completes its task. */
+typedef enum
+{
+  _CC_STORE_RESULT_BOOLEAN,     /* g_task_propagate_boolean() */
+  _CC_STORE_RESULT_OBJECT,      /* g_task_propagate_pointer(): a new GObject, or NULL for none */
+} CcStoreResultKind;
+
+/* A call's work on the connection, run with the mutex held. Returns FALSE with @error set on
+ * failure; a call whose kind is _CC_STORE_RESULT_OBJECT puts its result in *@result. */
+typedef gboolean (*CcStoreLockedFunc) (CcStore   *self,
+                                       gpointer   task_data,
+                                       gpointer  *result,
+                                       GError   **error);
+
+/* Makes the GTask of a call (owning @task_data) and queues @func for it on the store's queue,
+ * so that the workers share one way of running: @func is skipped when the task was cancelled,
+ * runs with the mutex held, has a transaction it left open rolled back, and its outcome
+ * completes the task as @kind says. */
+void          _cc_store_call                 (CcStore             *self,
+                                              gpointer             source_tag,
+                                              gpointer             task_data,
+                                              GDestroyNotify       task_data_free,
+                                              CcStoreResultKind    kind,
+                                              CcStoreLockedFunc    func,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+
 /* Locking and errors (workers only) */
 sqlite3      *_cc_store_lock                 (CcStore       *self);
 void          _cc_store_unlock               (CcStore       *self);
@@ -78,6 +106,17 @@ gboolean      _cc_store_commit               (CcStore       *self,
                                               const char    *what,
                                               GError       **error);
 void          _cc_store_rollback             (CcStore       *self);
+sqlite3_stmt *_cc_store_query_row            (CcStore       *self,
+                                              const char    *sql,
+                                              const char    *what,
+                                              GError       **error);
+gboolean      _cc_store_step_done            (CcStore       *self,
+                                              sqlite3_stmt  *stmt,
+                                              const char    *what,
+                                              GError       **error);
+void          _cc_store_set_project_not_found (const char   *what,
+                                              const char    *project_id,
+                                              GError       **error);
 const char   *_cc_store_column_text          (sqlite3_stmt  *stmt,
                                               int            column);
 
@@ -100,10 +139,10 @@ CcOperation  *_cc_store_operation_from_row   (sqlite3_stmt  *stmt);
 extern const char _cc_store_project_columns[];
 extern const char _cc_store_operation_columns[];
 
-/* Text capped to @max_bytes the way CcOutputCapture keeps it; sets *truncated when it was. */
-char         *_cc_store_cap_text             (const char    *text,
-                                              gsize          max_bytes,
-                                              gboolean      *truncated);
+/* Cuts @op's stdout and stderr to @max_bytes each the way CcOutputCapture keeps them, and
+ * flags the ones that were cut. */
+void          _cc_store_cap_outputs          (CcOperation   *op,
+                                              gsize          max_bytes);
 
 /* Tests: purge more often than every CC_STORE_PURGE_INTERVAL. */
 void          _cc_store_set_purge_interval   (CcStore       *self,

@@ -58,22 +58,36 @@ project_data_free (gpointer data)
   g_free (pd);
 }
 
-static GTask *
-project_task_new (CcStore             *self,
-                  gpointer             source_tag,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data,
-                  ProjectData        **out)
+static ProjectData *
+project_data_new (CcStore *self)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   ProjectData *pd = g_new0 (ProjectData, 1);
 
   pd->now = cc_store_get_now (self);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, pd, project_data_free);
-  *out = pd;
-  return task;
+  return pd;
+}
+
+/* Binds each field of @p to the parameter numbered as its column in _cc_store_project_columns
+ * (?1 for the id to ?14 for last-execution-at). */
+static void
+bind_project (sqlite3_stmt *stmt,
+              CcProject    *p)
+{
+  sqlite3_bind_text (stmt, 1, cc_project_get_id (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cc_project_get_name (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cc_connection_kind_to_string (cc_project_get_connection_kind (p)),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cc_project_get_api_url (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, cc_project_get_sandbox_url (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, cc_project_get_template (p), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, cc_project_get_port (p));
+  sqlite3_bind_text (stmt, 8, cc_project_get_sandbox_id (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, cc_project_get_local_folder (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, cc_project_get_setup_command (p), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, cc_project_get_start_command (p), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 12, cc_project_get_created_at (p));
+  sqlite3_bind_int64 (stmt, 13, cc_project_get_updated_at (p));
+  sqlite3_bind_int64 (stmt, 14, cc_project_get_last_execution_at (p));
 }
 
 static CcProject *
@@ -96,9 +110,7 @@ select_project_locked (CcStore     *self,
   if (rc == SQLITE_ROW)
     return _cc_store_project_from_row (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
-                 _("%s: there is no project with the id “%s”. It may have been deleted."),
-                 what, project_id);
+    _cc_store_set_project_not_found (what, project_id, error);
   else
     _cc_store_set_error (self, rc, what, error);
   return NULL;
@@ -106,67 +118,43 @@ select_project_locked (CcStore     *self,
 
 /* Create ---------------------------------------------------------------------------------- */
 
-static void
-create_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+create_worker (CcStore   *self,
+               gpointer   task_data,
+               gpointer  *result,
+               GError   **error)
 {
-  CcStore *self = source_object;
   ProjectData *pd = task_data;
   CcProject *p = pd->project;
   const char *what = _("Could not save the new project");
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
-  GError *error = NULL;
-  CcProject *result = NULL;
   int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
   sql = g_strdup_printf ("INSERT INTO projects (%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                          " ?10, ?11, ?12, ?13, ?14)", _cc_store_project_columns);
-  stmt = _cc_store_prepare (self, sql, what, &error);
-  if (stmt != NULL)
+  stmt = _cc_store_prepare (self, sql, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_project (stmt, p);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
     {
-      sqlite3_bind_text (stmt, 1, cc_project_get_id (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, cc_project_get_name (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, cc_connection_kind_to_string (cc_project_get_connection_kind (p)),
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, cc_project_get_api_url (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, cc_project_get_sandbox_url (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, cc_project_get_template (p), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, cc_project_get_port (p));
-      sqlite3_bind_text (stmt, 8, cc_project_get_sandbox_id (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 9, cc_project_get_local_folder (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 10, cc_project_get_setup_command (p), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 11, cc_project_get_start_command (p), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 12, cc_project_get_created_at (p));
-      sqlite3_bind_int64 (stmt, 13, cc_project_get_updated_at (p));
-      sqlite3_bind_int64 (stmt, 14, cc_project_get_last_execution_at (p));
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        {
-          result = g_object_ref (p);
-          _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_ADDED, cc_project_copy (p));
-        }
-      else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-        g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_FAILED,
-                     _("%s: a project with the id “%s” already exists."),
-                     what, cc_project_get_id (p));
-      else
-        _cc_store_set_error (self, rc, what, &error);
+      g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_FAILED,
+                   _("%s: a project with the id “%s” already exists."),
+                   what, cc_project_get_id (p));
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
 
-  if (result != NULL)
-    g_task_return_pointer (task, result, g_object_unref);
-  else
-    g_task_return_error (task, error);
+  _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_ADDED, cc_project_copy (p));
+  *result = g_object_ref (p);
+  return TRUE;
 }
 
 /**
@@ -187,14 +175,12 @@ cc_store_create_project_async (CcStore             *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ProjectData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (CC_IS_PROJECT (project));
 
-  task = project_task_new (self, cc_store_create_project_async, cancellable, callback,
-                           user_data, &pd);
+  pd = project_data_new (self);
   pd->project = cc_project_copy (project);
   if (cc_project_get_id (pd->project)[0] == '\0')
     {
@@ -207,7 +193,8 @@ cc_store_create_project_async (CcStore             *self,
   if (cc_project_get_updated_at (pd->project) == 0)
     cc_project_set_updated_at (pd->project, cc_project_get_created_at (pd->project));
 
-  _cc_store_run (self, task, create_worker);
+  _cc_store_call (self, cc_store_create_project_async, pd, project_data_free,
+                  _CC_STORE_RESULT_OBJECT, create_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -231,28 +218,16 @@ cc_store_create_project_finish (CcStore       *self,
 
 /* Get ------------------------------------------------------------------------------------- */
 
-static void
-get_worker (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gboolean
+get_worker (CcStore   *self,
+            gpointer   task_data,
+            gpointer  *result,
+            GError   **error)
 {
-  CcStore *self = source_object;
   ProjectData *pd = task_data;
-  GError *error = NULL;
-  CcProject *project;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
-  project = select_project_locked (self, pd->project_id, _("Could not read the project"), &error);
-  _cc_store_unlock (self);
-
-  if (project != NULL)
-    g_task_return_pointer (task, project, g_object_unref);
-  else
-    g_task_return_error (task, error);
+  *result = select_project_locked (self, pd->project_id, _("Could not read the project"), error);
+  return *result != NULL;
 }
 
 /**
@@ -272,16 +247,15 @@ cc_store_get_project_async (CcStore             *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ProjectData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (project_id != NULL);
 
-  task = project_task_new (self, cc_store_get_project_async, cancellable, callback, user_data,
-                           &pd);
+  pd = project_data_new (self);
   pd->project_id = g_strdup (project_id);
-  _cc_store_run (self, task, get_worker);
+  _cc_store_call (self, cc_store_get_project_async, pd, project_data_free,
+                  _CC_STORE_RESULT_OBJECT, get_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -305,45 +279,37 @@ cc_store_get_project_finish (CcStore       *self,
 
 /* List ------------------------------------------------------------------------------------ */
 
-static void
-list_worker (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gboolean
+list_worker (CcStore   *self,
+             gpointer   task_data,
+             gpointer  *result,
+             GError   **error)
 {
-  CcStore *self = source_object;
   const char *what = _("Could not read the list of projects");
   g_autoptr(GListStore) list = g_list_store_new (CC_TYPE_PROJECT);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
-  GError *error = NULL;
-  int rc = SQLITE_DONE;
+  int rc;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
   sql = g_strdup_printf ("SELECT %s FROM projects ORDER BY name COLLATE NOCASE, created_at, id",
                          _cc_store_project_columns);
-  stmt = _cc_store_prepare (self, sql, what, &error);
-  if (stmt != NULL)
+  stmt = _cc_store_prepare (self, sql, what, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_autoptr(CcProject) project = _cc_store_project_from_row (stmt);
+      g_autoptr(CcProject) project = _cc_store_project_from_row (stmt);
 
-          g_list_store_append (list, project);
-        }
-      if (rc != SQLITE_DONE)
-        _cc_store_set_error (self, rc, what, &error);
+      g_list_store_append (list, project);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&list), g_object_unref);
+  *result = g_steal_pointer (&list);
+  return TRUE;
 }
 
 /**
@@ -361,14 +327,13 @@ cc_store_list_projects_async (CcStore             *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ProjectData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
 
-  task = project_task_new (self, cc_store_list_projects_async, cancellable, callback, user_data,
-                           &pd);
-  _cc_store_run (self, task, list_worker);
+  pd = project_data_new (self);
+  _cc_store_call (self, cc_store_list_projects_async, pd, project_data_free,
+                  _CC_STORE_RESULT_OBJECT, list_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -392,108 +357,61 @@ cc_store_list_projects_finish (CcStore       *self,
 
 /* Update ---------------------------------------------------------------------------------- */
 
-static void
-update_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+update_worker (CcStore   *self,
+               gpointer   task_data,
+               gpointer  *result,
+               GError   **error)
 {
-  CcStore *self = source_object;
+  static const struct
+  {
+    CcProjectField  field;
+    const char     *assignments;
+  } update_columns[] = {
+    { CC_PROJECT_FIELD_NAME, ", name = ?2" },
+    { CC_PROJECT_FIELD_CONNECTION, ", connection_kind = ?3, api_url = ?4, sandbox_url = ?5" },
+    { CC_PROJECT_FIELD_TEMPLATE, ", template = ?6" },
+    { CC_PROJECT_FIELD_PORT, ", port = ?7" },
+    { CC_PROJECT_FIELD_SANDBOX_ID, ", sandbox_id = ?8" },
+    { CC_PROJECT_FIELD_LOCAL_FOLDER, ", local_folder = ?9" },
+    { CC_PROJECT_FIELD_SETUP_COMMAND, ", setup_command = ?10" },
+    { CC_PROJECT_FIELD_START_COMMAND, ", start_command = ?11" },
+    { CC_PROJECT_FIELD_LAST_EXECUTION, ", last_execution_at = ?14" },
+  };
   ProjectData *pd = task_data;
-  CcProject *v = pd->project;
   const char *what = _("Could not save the project");
   g_autoptr(GString) sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
-  CcProject *result = NULL;
-  int rc;
+  g_autoptr(CcProject) stored = NULL;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  /* Each column takes the parameter of its number in the INSERT, so that bind_project() binds
+   * the new values; those of the fields not changed are bound but not used. */
+  sql = g_string_new ("UPDATE projects SET updated_at = MAX (?15, updated_at + 1)");
+  for (guint i = 0; i < G_N_ELEMENTS (update_columns); i++)
+    if (pd->fields & update_columns[i].field)
+      g_string_append (sql, update_columns[i].assignments);
+  g_string_append (sql, " WHERE id = ?16");
 
-  /* Fixed parameter numbers per field, so the binding below need not track the order. */
-  sql = g_string_new ("UPDATE projects SET updated_at = MAX (?1, updated_at + 1)");
-  if (pd->fields & CC_PROJECT_FIELD_NAME)
-    g_string_append (sql, ", name = ?3");
-  if (pd->fields & CC_PROJECT_FIELD_CONNECTION)
-    g_string_append (sql, ", connection_kind = ?4, api_url = ?5, sandbox_url = ?6");
-  if (pd->fields & CC_PROJECT_FIELD_TEMPLATE)
-    g_string_append (sql, ", template = ?7");
-  if (pd->fields & CC_PROJECT_FIELD_PORT)
-    g_string_append (sql, ", port = ?8");
-  if (pd->fields & CC_PROJECT_FIELD_SANDBOX_ID)
-    g_string_append (sql, ", sandbox_id = ?9");
-  if (pd->fields & CC_PROJECT_FIELD_LOCAL_FOLDER)
-    g_string_append (sql, ", local_folder = ?10");
-  if (pd->fields & CC_PROJECT_FIELD_SETUP_COMMAND)
-    g_string_append (sql, ", setup_command = ?11");
-  if (pd->fields & CC_PROJECT_FIELD_START_COMMAND)
-    g_string_append (sql, ", start_command = ?12");
-  if (pd->fields & CC_PROJECT_FIELD_LAST_EXECUTION)
-    g_string_append (sql, ", last_execution_at = ?13");
-  g_string_append (sql, " WHERE id = ?2");
-
-  _cc_store_lock (self);
-  if (!_cc_store_begin (self, what, &error))
-    goto out;
-
-  stmt = _cc_store_prepare (self, sql->str, what, &error);
+  if (!_cc_store_begin (self, what, error))
+    return FALSE;
+  stmt = _cc_store_prepare (self, sql->str, what, error);
   if (stmt == NULL)
-    goto out;
+    return FALSE;
+  bind_project (stmt, pd->project);
+  sqlite3_bind_int64 (stmt, 15, pd->now);
+  sqlite3_bind_text (stmt, 16, pd->project_id, -1, SQLITE_STATIC);
 
-  sqlite3_bind_int64 (stmt, 1, pd->now);
-  sqlite3_bind_text (stmt, 2, pd->project_id, -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_NAME)
-    sqlite3_bind_text (stmt, 3, cc_project_get_name (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_CONNECTION)
-    {
-      sqlite3_bind_text (stmt, 4,
-                         cc_connection_kind_to_string (cc_project_get_connection_kind (v)),
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, cc_project_get_api_url (v), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, cc_project_get_sandbox_url (v), -1, SQLITE_STATIC);
-    }
-  if (pd->fields & CC_PROJECT_FIELD_TEMPLATE)
-    sqlite3_bind_text (stmt, 7, cc_project_get_template (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_PORT)
-    sqlite3_bind_int64 (stmt, 8, cc_project_get_port (v));
-  if (pd->fields & CC_PROJECT_FIELD_SANDBOX_ID)
-    sqlite3_bind_text (stmt, 9, cc_project_get_sandbox_id (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_LOCAL_FOLDER)
-    sqlite3_bind_text (stmt, 10, cc_project_get_local_folder (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_SETUP_COMMAND)
-    sqlite3_bind_text (stmt, 11, cc_project_get_setup_command (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_START_COMMAND)
-    sqlite3_bind_text (stmt, 12, cc_project_get_start_command (v), -1, SQLITE_STATIC);
-  if (pd->fields & CC_PROJECT_FIELD_LAST_EXECUTION)
-    sqlite3_bind_int64 (stmt, 13, cc_project_get_last_execution_at (v));
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, &error);
-      goto out;
-    }
+  if (!_cc_store_step_done (self, stmt, what, error))
+    return FALSE;
 
   /* select_project_locked() reports a missing project as NOT_FOUND. */
-  result = select_project_locked (self, pd->project_id, what, &error);
-  if (result == NULL)
-    goto out;
+  stored = select_project_locked (self, pd->project_id, what, error);
+  if (stored == NULL || !_cc_store_commit (self, what, error))
+    return FALSE;
 
-  if (!_cc_store_commit (self, what, &error))
-    g_clear_object (&result);
-  else
-    _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_UPDATED, cc_project_copy (result));
-
-out:
-  _cc_store_rollback (self);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _cc_store_unlock (self);
-
-  if (result != NULL)
-    g_task_return_pointer (task, result, g_object_unref);
-  else
-    g_task_return_error (task, error);
+  _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_UPDATED, cc_project_copy (stored));
+  *result = g_steal_pointer (&stored);
+  return TRUE;
 }
 
 /**
@@ -518,7 +436,6 @@ cc_store_update_project_async (CcStore             *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ProjectData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
@@ -526,12 +443,12 @@ cc_store_update_project_async (CcStore             *self,
   g_return_if_fail (values == NULL || CC_IS_PROJECT (values));
   g_return_if_fail (values != NULL || fields == CC_PROJECT_FIELD_NONE);
 
-  task = project_task_new (self, cc_store_update_project_async, cancellable, callback,
-                           user_data, &pd);
+  pd = project_data_new (self);
   pd->project_id = g_strdup (project_id);
   pd->fields = fields & CC_PROJECT_FIELD_ALL;
   pd->project = values ? cc_project_copy (values) : cc_project_new (NULL);
-  _cc_store_run (self, task, update_worker);
+  _cc_store_call (self, cc_store_update_project_async, pd, project_data_free,
+                  _CC_STORE_RESULT_OBJECT, update_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -555,66 +472,44 @@ cc_store_update_project_finish (CcStore       *self,
 
 /* Delete ---------------------------------------------------------------------------------- */
 
-static void
-delete_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+delete_worker (CcStore   *self,
+               gpointer   task_data,
+               gpointer  *result,
+               GError   **error)
 {
   static const char * const statements[] = {
     "DELETE FROM cache WHERE project_id = ?1",
     "DELETE FROM operations WHERE project_id = ?1",
     "DELETE FROM projects WHERE id = ?1",
   };
-  CcStore *self = source_object;
   ProjectData *pd = task_data;
   const char *what = _("Could not delete the project");
-  GError *error = NULL;
-  gboolean ok = FALSE;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
-  if (!_cc_store_begin (self, what, &error))
-    goto out;
+  if (!_cc_store_begin (self, what, error))
+    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     {
-      g_autoptr(sqlite3_stmt) stmt = _cc_store_prepare (self, statements[i], what, &error);
-      int rc;
+      g_autoptr(sqlite3_stmt) stmt = _cc_store_prepare (self, statements[i], what, error);
 
       if (stmt == NULL)
-        goto out;
+        return FALSE;
       sqlite3_bind_text (stmt, 1, pd->project_id, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          _cc_store_set_error (self, rc, what, &error);
-          goto out;
-        }
+      if (!_cc_store_step_done (self, stmt, what, error))
+        return FALSE;
     }
 
   if (sqlite3_changes (self->db) == 0)
     {
-      g_set_error (&error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
-                   _("%s: there is no project with the id “%s”. It may have been deleted."),
-                   what, pd->project_id);
-      goto out;
+      _cc_store_set_project_not_found (what, pd->project_id, error);
+      return FALSE;
     }
+  if (!_cc_store_commit (self, what, error))
+    return FALSE;
 
-  ok = _cc_store_commit (self, what, &error);
-  if (ok)
-    _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_REMOVED, g_strdup (pd->project_id));
-
-out:
-  _cc_store_rollback (self);
-  _cc_store_unlock (self);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_REMOVED, g_strdup (pd->project_id));
+  return TRUE;
 }
 
 /**
@@ -635,16 +530,15 @@ cc_store_delete_project_async (CcStore             *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ProjectData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
   g_return_if_fail (project_id != NULL);
 
-  task = project_task_new (self, cc_store_delete_project_async, cancellable, callback,
-                           user_data, &pd);
+  pd = project_data_new (self);
   pd->project_id = g_strdup (project_id);
-  _cc_store_run (self, task, delete_worker);
+  _cc_store_call (self, cc_store_delete_project_async, pd, project_data_free,
+                  _CC_STORE_RESULT_BOOLEAN, delete_worker, cancellable, callback, user_data);
 }
 
 /**

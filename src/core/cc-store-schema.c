@@ -179,47 +179,19 @@ static const char migrate_1_to_2[] =
   "DROP TABLE v1_operations;"
   "DROP TABLE v1_projects;";
 
-static int
-read_user_version (CcStore  *self,
-                   int      *version,
-                   GError  **error)
-{
-  const char *what = _("Could not open the Code Canvas database");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  stmt = _cc_store_prepare (self, "PRAGMA user_version", what, error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
-  *version = sqlite3_column_int (stmt, 0);
-  return TRUE;
-}
-
+/* The one integer a statement such as "PRAGMA user_version" answers. */
 static gboolean
-count_tables (CcStore  *self,
-              int      *count,
-              GError  **error)
+query_int (CcStore     *self,
+           const char  *sql,
+           int         *value,
+           GError     **error)
 {
-  const char *what = _("Could not open the Code Canvas database");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
-  stmt = _cc_store_prepare (self, "SELECT count(*) FROM sqlite_master", what, error);
+  stmt = _cc_store_query_row (self, sql, _("Could not open the Code Canvas database"), error);
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
-  *count = sqlite3_column_int (stmt, 0);
+  *value = sqlite3_column_int (stmt, 0);
   return TRUE;
 }
 
@@ -290,7 +262,7 @@ _cc_store_migrate (CcStore  *self,
   int n_tables = 0;
   gboolean ok;
 
-  if (!read_user_version (self, &version, error))
+  if (!query_int (self, "PRAGMA user_version", &version, error))
     return FALSE;
 
   if (version == CC_STORE_SCHEMA_VERSION)
@@ -307,7 +279,7 @@ _cc_store_migrate (CcStore  *self,
 
   if (version == 0)
     {
-      if (!count_tables (self, &n_tables, error))
+      if (!query_int (self, "SELECT count(*) FROM sqlite_master", &n_tables, error))
         return FALSE;
       if (n_tables > 0)
         {

@@ -48,15 +48,43 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[_CC_STORE_N_SIGNALS];
 
-static void schedule_purge (CcStore *self);
+static void schedule_purge   (CcStore *self);
+static void unschedule_purge (CcStore *self);
 
 /* The queue ------------------------------------------------------------------------------- */
 
 typedef struct
 {
-  GTask           *task;
-  GTaskThreadFunc  func;
+  GTask             *task;
+  GTaskThreadFunc    func;          /* either this, */
+  CcStoreLockedFunc  locked_func;   /* or this with the kind of its result */
+  CcStoreResultKind  kind;
 } Job;
+
+static void
+run_locked (Job *job)
+{
+  CcStore *self = g_task_get_source_object (job->task);
+  gpointer result = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_return_error_if_cancelled (job->task))
+    return;
+
+  _cc_store_lock (self);
+  ok = job->locked_func (self, g_task_get_task_data (job->task), &result, &error);
+  /* A call that failed half-way through a transaction leaves nothing of it behind. */
+  _cc_store_rollback (self);
+  _cc_store_unlock (self);
+
+  if (!ok)
+    g_task_return_error (job->task, error);
+  else if (job->kind == _CC_STORE_RESULT_OBJECT)
+    g_task_return_pointer (job->task, result, g_object_unref);
+  else
+    g_task_return_boolean (job->task, TRUE);
+}
 
 static void
 run_job (gpointer data,
@@ -64,8 +92,11 @@ run_job (gpointer data,
 {
   Job *job = data;
 
-  job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
-             g_task_get_cancellable (job->task));
+  if (job->locked_func != NULL)
+    run_locked (job);
+  else
+    job->func (job->task, g_task_get_source_object (job->task),
+               g_task_get_task_data (job->task), g_task_get_cancellable (job->task));
 
   /* This may drop the last reference to the store, finalizing it on this thread; nothing of
    * the store may be touched after it. */
@@ -82,6 +113,27 @@ _cc_store_run (CcStore         *self,
 
   job->task = g_object_ref (task);
   job->func = func;
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+void
+_cc_store_call (CcStore             *self,
+                gpointer             source_tag,
+                gpointer             task_data,
+                GDestroyNotify       task_data_free,
+                CcStoreResultKind    kind,
+                CcStoreLockedFunc    func,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_task_set_task_data (job->task, task_data, task_data_free);
+  job->locked_func = func;
+  job->kind = kind;
   g_thread_pool_push (self->pool, job, NULL);
 }
 
@@ -253,6 +305,54 @@ _cc_store_rollback (CcStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* For statements that answer one row: the statement on that row, or NULL. */
+sqlite3_stmt *
+_cc_store_query_row (CcStore     *self,
+                     const char  *sql,
+                     const char  *what,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cc_store_prepare (self, sql, what, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return NULL;
+    }
+  return g_steal_pointer (&stmt);
+}
+
+/* For statements that return no rows. */
+gboolean
+_cc_store_step_done (CcStore       *self,
+                     sqlite3_stmt  *stmt,
+                     const char    *what,
+                     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_cc_store_set_project_not_found (const char  *what,
+                                 const char  *project_id,
+                                 GError     **error)
+{
+  g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND,
+               _("%s: there is no project with the id “%s”. It may have been deleted."),
+               what, project_id);
+}
+
 const char *
 _cc_store_column_text (sqlite3_stmt *stmt,
                        int           column)
@@ -262,10 +362,11 @@ _cc_store_column_text (sqlite3_stmt *stmt,
   return text ? text : "";
 }
 
-char *
-_cc_store_cap_text (const char *text,
-                    gsize       max_bytes,
-                    gboolean   *truncated)
+/* Text capped to @max_bytes; sets *truncated when it was. */
+static char *
+cap_text (const char *text,
+          gsize       max_bytes,
+          gboolean   *truncated)
 {
   g_autoptr(CcOutputCapture) capture = NULL;
   gsize len;
@@ -280,6 +381,21 @@ _cc_store_cap_text (const char *text,
   cc_output_capture_append (capture, text, len);
   *truncated = TRUE;
   return cc_output_capture_dup_text (capture);
+}
+
+void
+_cc_store_cap_outputs (CcOperation *op,
+                       gsize        max_bytes)
+{
+  gboolean out_truncated = cc_operation_get_stdout_truncated (op);
+  gboolean err_truncated = cc_operation_get_stderr_truncated (op);
+  g_autofree char *out_text = cap_text (cc_operation_get_stdout (op), max_bytes, &out_truncated);
+  g_autofree char *err_text = cap_text (cc_operation_get_stderr (op), max_bytes, &err_truncated);
+
+  cc_operation_set_stdout (op, out_text);
+  cc_operation_set_stderr (op, err_text);
+  cc_operation_set_stdout_truncated (op, out_truncated);
+  cc_operation_set_stderr_truncated (op, err_truncated);
 }
 
 /* Signals --------------------------------------------------------------------------------- */
@@ -339,14 +455,7 @@ cc_store_dispose (GObject *object)
 {
   CcStore *self = (CcStore *)object;
 
-  if (self->purge_source_id != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->purge_source_id);
-
-      if (source != NULL)
-        g_source_destroy (source);
-      self->purge_source_id = 0;
-    }
+  unschedule_purge (self);
 
   G_OBJECT_CLASS (cc_store_parent_class)->dispose (object);
 }
@@ -580,15 +689,9 @@ open_locked (CcStore  *self,
     g_autoptr(sqlite3_stmt) stmt = NULL;
     const char *mode;
 
-    stmt = _cc_store_prepare (self, "PRAGMA journal_mode = WAL", what, error);
+    stmt = _cc_store_query_row (self, "PRAGMA journal_mode = WAL", what, error);
     if (stmt == NULL)
       return FALSE;
-    rc = sqlite3_step (stmt);
-    if (rc != SQLITE_ROW)
-      {
-        _cc_store_set_error (self, rc, what, error);
-        return FALSE;
-      }
     mode = _cc_store_column_text (stmt, 0);
     if (g_ascii_strcasecmp (mode, "wal") != 0)
       {
@@ -884,14 +987,7 @@ cc_store_close_async (CcStore             *self,
 
   g_return_if_fail (CC_IS_STORE (self));
 
-  if (self->purge_source_id != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->purge_source_id);
-
-      if (source != NULL)
-        g_source_destroy (source);
-      self->purge_source_id = 0;
-    }
+  unschedule_purge (self);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_store_close_async);
@@ -927,11 +1023,7 @@ _cc_store_set_purge_interval (CcStore *self,
   self->purge_interval_ms = interval_ms;
   if (self->purge_source_id != 0)
     {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->purge_source_id);
-
-      if (source != NULL)
-        g_source_destroy (source);
-      self->purge_source_id = 0;
+      unschedule_purge (self);
       schedule_purge (self);
     }
 }
@@ -947,7 +1039,6 @@ _cc_store_purge_locked (CcStore  *self,
   const char *what = _("Could not delete expired history");
   g_autoptr(sqlite3_stmt) ops = NULL;
   g_autoptr(sqlite3_stmt) cache = NULL;
-  int rc;
 
   if (!_cc_store_begin (self, what, error))
     return FALSE;
@@ -956,11 +1047,8 @@ _cc_store_purge_locked (CcStore  *self,
   if (ops == NULL)
     goto fail;
   sqlite3_bind_int64 (ops, 1, now);
-  if ((rc = sqlite3_step (ops)) != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      goto fail;
-    }
+  if (!_cc_store_step_done (self, ops, what, error))
+    goto fail;
 
   /* Deleting leaves tombstones in the full-text index; merge some of its segments each time,
    * a bounded amount of work, so that it shrinks again without a pause. */
@@ -973,11 +1061,8 @@ _cc_store_purge_locked (CcStore  *self,
   if (cache == NULL)
     goto fail;
   sqlite3_bind_int64 (cache, 1, now - (gint64) cache_ttl * G_USEC_PER_SEC);
-  if ((rc = sqlite3_step (cache)) != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      goto fail;
-    }
+  if (!_cc_store_step_done (self, cache, what, error))
+    goto fail;
 
   if (!_cc_store_commit (self, what, error))
     return FALSE;
@@ -997,28 +1082,15 @@ typedef struct
   guint  cache_ttl;
 } PurgeData;
 
-static void
-purge_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gboolean
+purge_worker (CcStore   *self,
+              gpointer   task_data,
+              gpointer  *result,
+              GError   **error)
 {
-  CcStore *self = source_object;
   PurgeData *pd = task_data;
-  GError *error = NULL;
-  gboolean ok;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  _cc_store_lock (self);
-  ok = _cc_store_purge_locked (self, pd->now, pd->cache_ttl, &error);
-  _cc_store_unlock (self);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return _cc_store_purge_locked (self, pd->now, pd->cache_ttl, error);
 }
 
 /**
@@ -1038,7 +1110,6 @@ cc_store_purge_expired_async (CcStore             *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   PurgeData *pd;
 
   g_return_if_fail (CC_IS_STORE (self));
@@ -1046,11 +1117,8 @@ cc_store_purge_expired_async (CcStore             *self,
   pd = g_new0 (PurgeData, 1);
   pd->now = cc_store_get_now (self);
   pd->cache_ttl = self->cache_ttl;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_store_purge_expired_async);
-  g_task_set_task_data (task, pd, g_free);
-  _cc_store_run (self, task, purge_worker);
+  _cc_store_call (self, cc_store_purge_expired_async, pd, g_free,
+                  _CC_STORE_RESULT_BOOLEAN, purge_worker, cancellable, callback, user_data);
 }
 
 /**
@@ -1119,4 +1187,17 @@ schedule_purge (CcStore *self)
   g_source_set_callback (source, purge_timeout_cb, weak, weak_ref_free);
   g_source_set_name (source, "[cc-store] purge");
   self->purge_source_id = g_source_attach (source, self->context);
+}
+
+static void
+unschedule_purge (CcStore *self)
+{
+  GSource *source;
+
+  if (self->purge_source_id == 0)
+    return;
+  source = g_main_context_find_source_by_id (self->context, self->purge_source_id);
+  if (source != NULL)
+    g_source_destroy (source);
+  self->purge_source_id = 0;
 }

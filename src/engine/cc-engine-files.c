@@ -6,8 +6,8 @@
  * GET streams the file in chunks as the client reads them (never the whole file in memory), with
  * Range, If-Modified-Since and gzip, like Go's http.ServeContent behind envd's gzip middleware
  * (gzip only for text-like content, see is_compressible()).
- * POST takes multipart/form-data (SoupMultipart) or application/octet-stream (optionally gzip),
- * and writes in a worker thread.
+ * POST (uploads) is streamed to disk by cc-engine-upload.c; the access checks and path
+ * resolution here are shared with it.
  *
  * Errors are envd's: {"code":<status>,"message":…}. One choice of ours: a path that leaves the
  * sandbox (by "..", an absolute path elsewhere or a symlink pointing out) is answered 403, the
@@ -20,20 +20,16 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
-
-#include <gio/gunixoutputstream.h>
 
 #include "cc-engine-entry.h"
 #include "cc-engine-files.h"
-#include "cc-engine-fswork.h"
 #include "cc-engine-private.h"
+#include "cc-engine-upload.h"
 
 #define CHUNK_SIZE      (256 * 1024)
 /* Bytes handed to libsoup but not yet written to the socket: reading pauses above this. */
 #define HIGH_WATER      (1024 * 1024)
-#define METADATA_PREFIX "user.e2b."
 #define UNAUTHORIZED_MESSAGE \
   "unauthorized access, please provide a valid access token or method signing if supported"
 
@@ -94,12 +90,12 @@ query_get (GHashTable *query,
 }
 
 /* Access: the token (checked by the router), else a valid, unexpired signature (§3.2, §7.4). */
-static gboolean
-check_access (CcEngineSandbox   *sandbox,
-              SoupServerMessage *msg,
-              GHashTable        *query,
-              gboolean           authorized,
-              const char        *op)
+gboolean
+_cc_engine_files_check_access (CcEngineSandbox   *sandbox,
+                               SoupServerMessage *msg,
+                               GHashTable        *query,
+                               gboolean           authorized,
+                               const char        *op)
 {
   const char *token = cc_engine_sandbox_get_access_token (sandbox);
   const char *signature = query_get (query, "signature");
@@ -144,9 +140,9 @@ check_access (CcEngineSandbox   *sandbox,
   return TRUE;
 }
 
-static const char *
-select_user (SoupServerMessage *msg,
-             GHashTable        *query)
+const char *
+_cc_engine_files_select_user (SoupServerMessage *msg,
+                              GHashTable        *query)
 {
   const char *user = query_get (query, "username");
 
@@ -162,8 +158,8 @@ select_user (SoupServerMessage *msg,
   return user;
 }
 
-static guint
-status_for_error (const GError *error)
+guint
+_cc_engine_files_status_for_error (const GError *error)
 {
   if (error->domain == G_IO_ERROR)
     switch (error->code)
@@ -174,6 +170,8 @@ status_for_error (const GError *error)
         return SOUP_STATUS_FORBIDDEN;
       case G_IO_ERROR_NO_SPACE:
         return SOUP_STATUS_INSUFFICIENT_STORAGE;
+      case G_IO_ERROR_MESSAGE_TOO_LARGE:
+        return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
       case G_IO_ERROR_INVALID_ARGUMENT:
       case G_IO_ERROR_INVALID_DATA:
       case G_IO_ERROR_IS_DIRECTORY:
@@ -191,12 +189,12 @@ status_for_error (const GError *error)
 
 /* Resolves @path for writing or reading: a symlink at the end is followed in the sandbox's view,
  * so the host never follows a link text meant for the sandbox. */
-static char *
-resolve_target (CcEngineSandbox  *sandbox,
-                const char       *user,
-                const char       *path,
-                char            **sandbox_path,
-                GError          **error)
+char *
+_cc_engine_files_resolve_target (CcEngineSandbox  *sandbox,
+                                 const char       *user,
+                                 const char       *path,
+                                 char            **sandbox_path,
+                                 GError          **error)
 {
   g_autofree char *host = NULL;
   g_autofree char *clean = NULL;
@@ -458,7 +456,7 @@ handle_download (CcEngineSandbox   *sandbox,
   int n_ranges = 0;
   struct stat st;
 
-  host = resolve_target (sandbox, user, path, &sandbox_path, &error);
+  host = _cc_engine_files_resolve_target (sandbox, user, path, &sandbox_path, &error);
   if (host == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -468,7 +466,7 @@ handle_download (CcEngineSandbox   *sandbox,
           _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, message);
         }
       else
-        _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+        _cc_engine_reply_http_error (msg, _cc_engine_files_status_for_error (error), error->message);
       return;
     }
   if (stat (host, &st) != 0)
@@ -506,7 +504,7 @@ handle_download (CcEngineSandbox   *sandbox,
   file_stream = g_file_read (file, NULL, &error);
   if (file_stream == NULL)
     {
-      _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
+      _cc_engine_reply_http_error (msg, _cc_engine_files_status_for_error (error), error->message);
       return;
     }
 
@@ -607,398 +605,6 @@ handle_download (CcEngineSandbox   *sandbox,
   download_read_next (self);
 }
 
-/* Upload ----------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  char   *host_path;
-  char   *sandbox_path;
-  GBytes *data;
-  gboolean gzip;
-} UploadFile;
-
-typedef struct
-{
-  GPtrArray  *files;        /* UploadFile */
-  GHashTable *metadata;     /* lowercased key → value, or NULL */
-} Upload;
-
-static void
-upload_file_free (gpointer data)
-{
-  UploadFile *file = data;
-
-  g_free (file->host_path);
-  g_free (file->sandbox_path);
-  g_clear_pointer (&file->data, g_bytes_unref);
-  g_free (file);
-}
-
-static void
-upload_free (gpointer data)
-{
-  Upload *self = data;
-
-  g_clear_pointer (&self->files, g_ptr_array_unref);
-  g_clear_pointer (&self->metadata, g_hash_table_unref);
-  g_free (self);
-}
-
-static gboolean
-set_errno_error (GError    **error,
-                 int         saved_errno,
-                 const char *what,
-                 const char *sandbox_path)
-{
-  if (saved_errno == EDQUOT || saved_errno == ENOSPC)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                 "not enough disk space to write %s: %s", sandbox_path, g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-/* Each upload replaces all metadata of the file (envd semantics). */
-static void
-store_metadata (int         fd,
-                GHashTable *metadata)
-{
-  char names[8192];
-  ssize_t len;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  len = flistxattr (fd, names, sizeof names);
-  for (ssize_t off = 0; len > 0 && off < len; off += strlen (names + off) + 1)
-    if (g_str_has_prefix (names + off, METADATA_PREFIX))
-      fremovexattr (fd, names + off);
-
-  if (metadata == NULL)
-    return;
-  g_hash_table_iter_init (&iter, metadata);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autofree char *name = g_strconcat (METADATA_PREFIX, key, NULL);
-
-      /* A filesystem without user xattrs simply keeps no metadata, as on envd. */
-      if (fsetxattr (fd, name, value, strlen (value), 0) != 0 && errno != ENOTSUP)
-        g_debug ("Could not store metadata %s: %s", name, g_strerror (errno));
-    }
-}
-
-static gboolean
-write_one (UploadFile  *file,
-           GHashTable  *metadata,
-           GError     **error)
-{
-  g_autofree char *parent = g_path_get_dirname (file->host_path);
-  g_autoptr(GOutputStream) fd_stream = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const guint8 *data;
-  gsize length;
-  struct stat st;
-  int fd;
-
-  if (g_mkdir_with_parents (parent, 0755) != 0)
-    return set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
-                            file->sandbox_path);
-  if (lstat (file->host_path, &st) == 0 && S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "path '%s' is a directory", file->sandbox_path);
-      return FALSE;
-    }
-
-  /* O_NOFOLLOW: a link put there meanwhile is refused rather than followed on this machine. */
-  fd = open (file->host_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return set_errno_error (error, errno, "opening", file->sandbox_path);
-  store_metadata (fd, metadata);
-
-  fd_stream = g_unix_output_stream_new (fd, TRUE);
-  if (file->gzip)
-    {
-      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-
-      stream = g_converter_output_stream_new (fd_stream, G_CONVERTER (decompressor));
-    }
-  else
-    stream = g_object_ref (fd_stream);
-
-  data = g_bytes_get_data (file->data, &length);
-  if ((length > 0 && !g_output_stream_write_all (stream, data, length, NULL, NULL, &local_error)) ||
-      !g_output_stream_close (stream, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                     "not enough disk space to write %s", file->sandbox_path);
-      else if (file->gzip && local_error->domain == G_IO_ERROR &&
-               (local_error->code == G_IO_ERROR_INVALID_DATA ||
-                local_error->code == G_IO_ERROR_PARTIAL_INPUT))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "the gzip body for %s is not valid: %s", file->sandbox_path,
-                     local_error->message);
-      else
-        g_set_error (error, local_error->domain, local_error->code,
-                     "error writing %s: %s", file->sandbox_path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static JsonNode *
-upload_work (gpointer      data,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  Upload *self = data;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->files->len; i++)
-    {
-      UploadFile *file = self->files->pdata[i];
-      g_autofree char *name = g_path_get_basename (file->sandbox_path);
-
-      if (!write_one (file, self->metadata, error))
-        return NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, name);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "file");
-      json_builder_set_member_name (builder, "path");
-      json_builder_add_string_value (builder, file->sandbox_path);
-      if (self->metadata != NULL)
-        {
-          GHashTableIter iter;
-          gpointer key, value;
-
-          json_builder_set_member_name (builder, "metadata");
-          json_builder_begin_object (builder);
-          g_hash_table_iter_init (&iter, self->metadata);
-          while (g_hash_table_iter_next (&iter, &key, &value))
-            {
-              json_builder_set_member_name (builder, key);
-              json_builder_add_string_value (builder, value);
-            }
-          json_builder_end_object (builder);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  return json_builder_get_root (builder);
-}
-
-static void
-upload_reply (SoupServerMessage *msg,
-              JsonNode          *result,
-              const GError      *error)
-{
-  if (result != NULL)
-    _cc_engine_reply_json (msg, SOUP_STATUS_OK, result);
-  else
-    _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
-}
-
-static gboolean
-is_printable_ascii (const char *text)
-{
-  for (const char *p = text; *p; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return FALSE;
-  return TRUE;
-}
-
-/* X-Metadata-<key>: <value> headers → key (lowercased) → value; NULL without any. */
-static GHashTable *
-parse_metadata (SoupMessageHeaders  *headers,
-                GError             **error)
-{
-  g_autoptr(GHashTable) metadata = NULL;
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-
-  soup_message_headers_iter_init (&iter, headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      const char *key;
-
-      if (g_ascii_strncasecmp (name, "X-Metadata-", strlen ("X-Metadata-")) != 0)
-        continue;
-      key = name + strlen ("X-Metadata-");
-      if (*key == '\0' || !is_printable_ascii (key) || !is_printable_ascii (value) ||
-          strlen (key) > 200 || strlen (value) > 4000)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "invalid metadata header %s", name);
-          return NULL;
-        }
-      if (metadata == NULL)
-        metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_replace (metadata, g_ascii_strdown (key, -1), g_strdup (value));
-    }
-  if (metadata == NULL)
-    metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  return g_steal_pointer (&metadata);
-}
-
-static gboolean
-add_file (Upload           *self,
-          CcEngineSandbox  *sandbox,
-          const char       *user,
-          const char       *path,
-          GBytes           *data,
-          gboolean          gzip,
-          GHashTable       *seen,
-          GError          **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *sandbox_path = NULL;
-  UploadFile *file;
-  char *host;
-
-  host = resolve_target (sandbox, user, path, &sandbox_path, &local_error);
-  if (host == NULL)
-    {
-      /* A dangling in-view link is written through like any missing file: its target. */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     "%s: write to the link's target path instead", local_error->message);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (g_hash_table_contains (seen, host))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "cannot upload multiple files to the same path '%s'", sandbox_path);
-      g_free (host);
-      return FALSE;
-    }
-  g_hash_table_add (seen, host);
-
-  file = g_new0 (UploadFile, 1);
-  file->host_path = g_strdup (host);
-  file->sandbox_path = g_steal_pointer (&sandbox_path);
-  file->data = g_bytes_ref (data);
-  file->gzip = gzip;
-  g_ptr_array_add (self->files, file);
-  return TRUE;
-}
-
-static void
-handle_upload (CcEngineSandbox   *sandbox,
-               SoupServerMessage *msg,
-               GHashTable        *query,
-               const char        *user)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GHashTable) metadata = NULL;
-  const char *path = query_get (query, "path");
-  const char *encoding;
-  Upload *self;
-
-  metadata = parse_metadata (headers, &error);
-  if (metadata == NULL)
-    {
-      _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
-      return;
-    }
-
-  self = g_new0 (Upload, 1);
-  self->files = g_ptr_array_new_with_free_func (upload_file_free);
-  if (g_hash_table_size (metadata) > 0)
-    self->metadata = g_steal_pointer (&metadata);
-  body = _cc_engine_request_body (msg);
-  /* libsoup keeps the received chunks besides the flat copy: drop them so that an upload is held
-   * once, not twice, while it is written. */
-  soup_message_body_truncate (soup_server_message_get_request_body (msg));
-  encoding = soup_message_headers_get_one (headers, "Content-Encoding");
-
-  if (_cc_engine_content_type_is (msg, "multipart/form-data"))
-    {
-      SoupMultipart *multipart = soup_multipart_new_from_message (headers, body);
-      int n_parts;
-
-      if (multipart == NULL)
-        {
-          upload_free (self);
-          _cc_engine_reply_http_error (msg, SOUP_STATUS_BAD_REQUEST,
-                                       "error parsing multipart form: malformed body");
-          return;
-        }
-      n_parts = soup_multipart_get_length (multipart);
-      for (int i = 0; i < n_parts; i++)
-        {
-          g_autoptr(GHashTable) params = NULL;
-          SoupMessageHeaders *part_headers;
-          GBytes *part_body;
-          const char *value, *field, *filename, *target;
-
-          soup_multipart_get_part (multipart, i, &part_headers, &part_body);
-          /* Not soup_message_headers_get_content_disposition(): it keeps only the last component
-           * of a filename, and here the filename is the destination path (protocol §7.3). The
-           * path is confined by resolve_path() instead. */
-          value = soup_message_headers_get_one (part_headers, "Content-Disposition");
-          if (value == NULL)
-            continue;
-          params = soup_header_parse_semi_param_list (value);
-          field = g_hash_table_lookup (params, "name");
-          filename = g_hash_table_lookup (params, "filename");
-          /* Parts with other field names are not files (protocol §7.3). */
-          if (g_strcmp0 (field, "file") != 0)
-            continue;
-          target = path != NULL ? path : filename;
-          if (target == NULL || *target == '\0')
-            {
-              g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "a file part has no filename and the request no path");
-              break;
-            }
-          if (!add_file (self, sandbox, user, target, part_body, FALSE, seen, &error))
-            break;
-        }
-      soup_multipart_free (multipart);
-    }
-  else if (_cc_engine_content_type_is (msg, "application/octet-stream"))
-    {
-      gboolean gzip = FALSE;
-
-      if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
-        gzip = TRUE;
-      else if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     "unsupported Content-Encoding %s: use gzip or none", encoding);
-      if (error == NULL && (path == NULL || *path == '\0'))
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                             "the path parameter is required for application/octet-stream uploads");
-      if (error == NULL)
-        add_file (self, sandbox, user, path, body, gzip, seen, &error);
-    }
-  else
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                         "unsupported Content-Type: use multipart/form-data or application/octet-stream");
-
-  if (error == NULL && self->files->len == 0)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                         "the request holds no file: send parts named \"file\"");
-  if (error != NULL)
-    {
-      upload_free (self);
-      _cc_engine_reply_http_error (msg, status_for_error (error), error->message);
-      return;
-    }
-
-  _cc_engine_fswork_run (msg, upload_work, upload_reply, self, upload_free);
-}
-
 /* Entry point ------------------------------------------------------------------------------ */
 
 void
@@ -1019,13 +625,13 @@ _cc_engine_files_handle (CcEngine          *engine,
       _cc_engine_reply_http_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method not allowed");
       return;
     }
-  if (!check_access (sandbox, msg, query, authorized, read ? "read" : "write"))
+  if (!_cc_engine_files_check_access (sandbox, msg, query, authorized, read ? "read" : "write"))
     return;
-  if ((user = select_user (msg, query)) == NULL)
+  if ((user = _cc_engine_files_select_user (msg, query)) == NULL)
     return;
 
   if (read)
     handle_download (sandbox, msg, query, user);
   else
-    handle_upload (sandbox, msg, query, user);
+    _cc_engine_upload_finish (msg);
 }

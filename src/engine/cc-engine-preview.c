@@ -8,7 +8,9 @@
  * written to the target once more (Host rewritten, hop-by-hop headers dropped, "Connection:
  * close" unless it is an upgrade) and the two sockets are spliced both ways. So a response of any
  * size streams through without being held, and WebSocket upgrades (live reload of dev servers)
- * work with no extra code: the 101 and the frames are just bytes on the spliced sockets. When
+ * work with no extra code: the 101 and the frames are just bytes on the spliced sockets. A
+ * request with a body is taken over as soon as its headers are in (the server's early handler),
+ * so its body too flows from socket to socket, never through memory. When
  * the port is not open the answer is E2B's proxy error (protocol §8): 502 with
  * {"sandboxId","message","port","code"}.
  *
@@ -46,6 +48,7 @@ typedef struct
   guint              port;
   gulong             finished_id;
   gboolean           finished;
+  gboolean           streaming;   /* taken over before its body: see _cc_engine_preview_handle_early() */
 } Pending;
 
 static void
@@ -108,17 +111,22 @@ sandbox_id_from_host (SoupServerMessage *msg)
 
 static gboolean
 is_hop_by_hop (const char *name,
-               const char *connection)
+               const char *connection,
+               gboolean    streaming)
 {
   static const char * const hop[] = {
     "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-    "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host",
-    /* libsoup already answered it, and the whole body is here. */
-    "Expect",
+    "TE", "Trailer", "Upgrade", "Host",
   };
+  /* The body's framing: rewritten when the body was read here (and libsoup already answered an
+   * Expect), passed on when the body still comes from the client's socket. */
+  static const char * const framing[] = { "Transfer-Encoding", "Content-Length", "Expect" };
 
   for (guint i = 0; i < G_N_ELEMENTS (hop); i++)
     if (g_ascii_strcasecmp (name, hop[i]) == 0)
+      return TRUE;
+  for (guint i = 0; !streaming && i < G_N_ELEMENTS (framing); i++)
+    if (g_ascii_strcasecmp (name, framing[i]) == 0)
       return TRUE;
   /* Headers the client named in Connection belong to this hop only, too. */
   return connection != NULL && soup_header_contains (connection, name);
@@ -128,7 +136,8 @@ is_hop_by_hop (const char *name,
 static GBytes *
 build_request_head (SoupServerMessage *msg,
                     guint              port,
-                    gsize              body_length)
+                    gsize              body_length,
+                    gboolean           streaming)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *connection = soup_message_headers_get_list (headers, "Connection");
@@ -150,7 +159,7 @@ build_request_head (SoupServerMessage *msg,
 
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (!is_hop_by_hop (name, connection))
+    if (!is_hop_by_hop (name, connection, streaming))
       g_string_append_printf (head, "%s: %s\r\n", name, value);
 
   if (host != NULL)
@@ -169,8 +178,9 @@ build_request_head (SoupServerMessage *msg,
     g_string_append_printf (head, "Connection: Upgrade\r\nUpgrade: %s\r\n", upgrade);
   else
     g_string_append (head, "Connection: close\r\n");
-  if (body_length > 0 || soup_message_headers_get_one (headers, "Content-Length") != NULL ||
-      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+  if (!streaming &&
+      (body_length > 0 || soup_message_headers_get_one (headers, "Content-Length") != NULL ||
+       soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED))
     g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_length);
   g_string_append (head, "\r\n");
 
@@ -295,8 +305,14 @@ connected_cb (GObject      *source,
 
   self = g_new0 (Tunnel, 1);
   self->target = G_IO_STREAM (g_steal_pointer (&connection));
-  self->body = _cc_engine_request_body (pending->msg);
-  self->head = build_request_head (pending->msg, pending->port, g_bytes_get_size (self->body));
+  if (pending->streaming)
+    self->head = build_request_head (pending->msg, pending->port, 0, TRUE);
+  else
+    {
+      self->body = _cc_engine_request_body (pending->msg);
+      self->head = build_request_head (pending->msg, pending->port, g_bytes_get_size (self->body),
+                                       FALSE);
+    }
   g_clear_signal_handler (&pending->finished_id, pending->msg);
   self->client = soup_server_message_steal_connection (pending->msg);
   pending_free (pending);
@@ -311,11 +327,11 @@ connected_cb (GObject      *source,
                                    G_PRIORITY_DEFAULT, NULL, wrote_head_cb, self);
 }
 
-void
-_cc_engine_preview_handle (CcEngine          *engine,
-                           CcEngineSandbox   *sandbox,
-                           guint              port,
-                           SoupServerMessage *msg)
+static void
+preview_start (CcEngineSandbox   *sandbox,
+               guint              port,
+               SoupServerMessage *msg,
+               gboolean           streaming)
 {
   g_autoptr(GSocketClient) client = NULL;
   Pending *pending;
@@ -339,12 +355,43 @@ _cc_engine_preview_handle (CcEngine          *engine,
   pending->msg = g_object_ref (msg);
   pending->sandbox_id = g_strdup (cc_engine_sandbox_get_id (sandbox));
   pending->port = port;
+  pending->streaming = streaming;
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb), pending);
 
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, 30);
   soup_server_message_pause (msg);
   g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL, connected_cb, pending);
+}
+
+void
+_cc_engine_preview_handle (CcEngine          *engine,
+                           CcEngineSandbox   *sandbox,
+                           guint              port,
+                           SoupServerMessage *msg)
+{
+  preview_start (sandbox, port, msg, FALSE);
+}
+
+/* A request with a body is taken over as soon as its headers are in: the body then goes from the
+ * client's socket to the target's through the splice, never through memory. Without a body
+ * there is nothing to gain, and the request takes the ordinary path. */
+void
+_cc_engine_preview_handle_early (CcEngine          *engine,
+                                 CcEngineSandbox   *sandbox,
+                                 guint              port,
+                                 SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED &&
+      soup_message_headers_get_content_length (headers) <= 0)
+    return;
+  /* Whatever happens next (even an error answer), the body is not kept. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+    return;  /* answered by _cc_engine_preview_handle() once the body is drained */
+  preview_start (sandbox, port, msg, TRUE);
 }
 
 /* Preview listeners ------------------------------------------------------------------------ */
@@ -384,6 +431,20 @@ listener_handler (SoupServer        *server,
 
   _cc_engine_preview_handle (self->engine, cc_engine_lookup_sandbox (self->engine, self->sandbox_id),
                              self->port, msg);
+}
+
+static void
+listener_early_handler (SoupServer        *server,
+                        SoupServerMessage *msg,
+                        const char        *path,
+                        GHashTable        *query,
+                        gpointer           user_data)
+{
+  Listener *self = user_data;
+
+  _cc_engine_preview_handle_early (self->engine,
+                                   cc_engine_lookup_sandbox (self->engine, self->sandbox_id),
+                                   self->port, msg);
 }
 
 void
@@ -449,6 +510,7 @@ _cc_engine_preview_create (CcEngine          *engine,
       listener->port = port;
       listener->server = soup_server_new ("server-header", "code-canvas-engine ", NULL);
       soup_server_add_handler (listener->server, NULL, listener_handler, listener, NULL);
+      soup_server_add_early_handler (listener->server, NULL, listener_early_handler, listener, NULL);
       if (!soup_server_listen (listener->server, address, 0, &error))
         {
           listener_free (listener);

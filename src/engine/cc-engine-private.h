@@ -90,6 +90,14 @@ void     _cc_engine_preview_handle       (CcEngine          *engine,
                                           guint              port,
                                           SoupServerMessage *msg);
 
+/* The same for a request with a body, called as soon as its headers are in (an early handler):
+ * proxies it from there so that its body streams through; does nothing for a request without a
+ * body. The engine-stream addition. */
+void     _cc_engine_preview_handle_early (CcEngine          *engine,
+                                          CcEngineSandbox   *sandbox,
+                                          guint              port,
+                                          SoupServerMessage *msg);
+
 /* Control plane POST /engine/previews {"sandboxID":…,"port":N} (X-API-KEY checked by the router):
  * opens or reuses a loopback listener proxying to that sandbox port, answers {"url":…}. For
  * clients whose resolver does not map <port>-<id>.localhost to 127.0.0.1 (see

@@ -222,6 +222,14 @@ invalid:
   return FALSE;
 }
 
+/* CODE_CANVAS_ENGINE_NO_LAUNCHER=1 starts every command under its own bubblewrap, as before
+ * the launcher existed (for comparison and as an escape hatch). */
+static gboolean
+launcher_enabled (void)
+{
+  return g_getenv ("CODE_CANVAS_ENGINE_NO_LAUNCHER") == NULL;
+}
+
 static void
 handle_start (CcEngine          *engine,
               CcEngineSandbox   *sandbox,
@@ -288,11 +296,31 @@ handle_start (CcEngine          *engine,
       goto invalid;
     }
 
-  argv = cc_engine_spawn_build_argv (isolated, _cc_engine_get_runtime_dir (engine), sandbox, user,
-                                     cwd_clean, host_cwd, cmd, args);
   envp = cc_engine_spawn_build_envp (isolated, sandbox, user, envs);
-  process = cc_engine_process_spawn (sandbox, config, tag, argv, envp, host_cwd, !isolated, want_stdin,
-                                     (guint) cols, (guint) rows, &error);
+  if (isolated && launcher_enabled ())
+    {
+      g_autoptr(GError) launch_error = NULL;
+      CcEngineLauncher *launcher = cc_engine_launcher_get (sandbox, user, _cc_engine_get_runtime_dir (engine),
+                                                           &launch_error);
+
+      /* A fresh bubblewrap per command stays the fallback when the launcher cannot help. */
+      if (launcher != NULL)
+        {
+          argv = cc_engine_spawn_build_argv (FALSE, NULL, sandbox, user, NULL, NULL, cmd, args);
+          process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp, cwd_clean,
+                                                      want_stdin, (guint) cols, (guint) rows, &launch_error);
+          g_clear_pointer (&argv, g_strfreev);
+        }
+      if (process == NULL)
+        g_debug ("Starting the process through the sandbox launcher failed: %s", launch_error->message);
+    }
+  if (process == NULL)
+    {
+      argv = cc_engine_spawn_build_argv (isolated, _cc_engine_get_runtime_dir (engine), sandbox, user,
+                                         cwd_clean, host_cwd, cmd, args);
+      process = cc_engine_process_spawn (sandbox, config, tag, argv, envp, host_cwd, !isolated, want_stdin,
+                                         (guint) cols, (guint) rows, &error);
+    }
   if (process == NULL)
     {
       message = g_strdup_printf ("failed to start the process: %s", error->message);
@@ -571,6 +599,8 @@ _cc_engine_process_kill_all (CcEngineSandbox *sandbox)
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
   while (g_hash_table_iter_next (&iter, NULL, &value))
     cc_engine_process_kill_group (value);
+  /* Takes the launchers' PID namespaces down, with whatever left its process group. */
+  cc_engine_launcher_stop_all (sandbox);
 }
 
 void
@@ -590,4 +620,5 @@ _cc_engine_process_forget_all (CcEngineSandbox *sandbox)
       cc_engine_process_dispose_now (all->pdata[i]);
       g_object_unref (all->pdata[i]);
     }
+  cc_engine_launcher_stop_all (sandbox);
 }

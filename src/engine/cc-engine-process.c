@@ -63,6 +63,7 @@ struct _CcEngineProcess
 
   GPtrArray *subs;
   gboolean exited;
+  gboolean disposed;
   char *end_payload;
 };
 
@@ -711,6 +712,7 @@ cc_engine_process_add_info (CcEngineProcess *self,
 void
 cc_engine_process_dispose_now (CcEngineProcess *self)
 {
+  self->disposed = TRUE;
   cc_engine_process_signal (self, SIGKILL);
   while (self->subs->len > 0)
     {
@@ -778,6 +780,25 @@ open_pty (guint     cols,
   return TRUE;
 }
 
+static void
+finish_spawn (CcEngineProcess *self,
+              CcEngineSandbox *sandbox,
+              JsonObject      *config,
+              const char      *tag)
+{
+  g_unix_set_fd_nonblocking (self->out_fd, TRUE, NULL);
+  if (self->err_fd >= 0)
+    g_unix_set_fd_nonblocking (self->err_fd, TRUE, NULL);
+  if (self->in_fd >= 0 && self->in_fd != self->out_fd)
+    g_unix_set_fd_nonblocking (self->in_fd, TRUE, NULL);
+
+  self->config = json_object_ref (config);
+  self->tag = g_strdup (tag);
+  self->table = g_hash_table_ref (cc_engine_sandbox_get_processes (sandbox));
+  g_hash_table_insert (self->table, GUINT_TO_POINTER (self->pid), g_object_ref (self));
+  start_reading (self);
+}
+
 CcEngineProcess *
 cc_engine_process_spawn (CcEngineSandbox  *sandbox,
                          JsonObject       *config,
@@ -828,18 +849,90 @@ cc_engine_process_spawn (CcEngineSandbox  *sandbox,
         return NULL;
     }
 
-  g_unix_set_fd_nonblocking (self->out_fd, TRUE, NULL);
-  if (self->err_fd >= 0)
-    g_unix_set_fd_nonblocking (self->err_fd, TRUE, NULL);
-  if (self->in_fd >= 0 && self->in_fd != self->out_fd)
-    g_unix_set_fd_nonblocking (self->in_fd, TRUE, NULL);
-
-  self->config = json_object_ref (config);
-  self->tag = g_strdup (tag);
-  self->table = g_hash_table_ref (cc_engine_sandbox_get_processes (sandbox));
-  g_hash_table_insert (self->table, GUINT_TO_POINTER (self->pid), g_object_ref (self));
   self->child_watch = g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, child_exited_cb,
                                               g_object_ref (self), g_object_unref);
-  start_reading (self);
+  finish_spawn (self, sandbox, config, tag);
+  return g_steal_pointer (&self);
+}
+
+static void
+launched_exited (GObject *owner,
+                 int      wait_status)
+{
+  CcEngineProcess *self = CC_ENGINE_PROCESS (owner);
+
+  if (!self->exited && !self->disposed)
+    child_exited_cb (self->pid, wait_status, self);
+}
+
+static void
+close_pair (int *fds)
+{
+  close_fd (&fds[0]);
+  close_fd (&fds[1]);
+}
+
+CcEngineProcess *
+cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
+                                  CcEngineLauncher  *launcher,
+                                  JsonObject        *config,
+                                  const char        *tag,
+                                  GStrv              argv,
+                                  GStrv              envp,
+                                  const char        *cwd,
+                                  gboolean           want_stdin,
+                                  guint              pty_cols,
+                                  guint              pty_rows,
+                                  GError           **error)
+{
+  g_autoptr(CcEngineProcess) self = g_object_new (CC_TYPE_ENGINE_PROCESS, NULL);
+  int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+  int child[3];
+  gboolean ok;
+
+  self->pty = pty_cols > 0;
+  if (self->pty)
+    {
+      if (!open_pty (pty_cols, pty_rows, &out[0], &out[1], error))
+        return NULL;
+      child[0] = child[1] = child[2] = out[1];
+    }
+  else
+    {
+      if ((want_stdin ? !g_unix_open_pipe (in, FD_CLOEXEC, error)
+                      : (in[0] = open ("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) ||
+          !g_unix_open_pipe (out, FD_CLOEXEC, error) ||
+          !g_unix_open_pipe (err, FD_CLOEXEC, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, g_strerror (errno));
+          close_pair (in);
+          close_pair (out);
+          close_pair (err);
+          return NULL;
+        }
+      child[0] = in[0];
+      child[1] = out[1];
+      child[2] = err[1];
+    }
+
+  ok = cc_engine_launcher_spawn (launcher, (const char * const *) argv, (const char * const *) envp,
+                                 cwd, self->pty, child, G_OBJECT (self), launched_exited,
+                                 &self->pid, error);
+  /* The launcher has its own copies now. */
+  close_fd (&in[0]);
+  close_fd (&out[1]);
+  close_fd (&err[1]);
+  if (!ok)
+    {
+      close_fd (&in[1]);
+      close_fd (&out[0]);
+      close_fd (&err[0]);
+      return NULL;
+    }
+  self->out_fd = out[0];
+  self->in_fd = self->pty ? out[0] : in[1];
+  self->err_fd = err[0];
+  finish_spawn (self, sandbox, config, tag);
   return g_steal_pointer (&self);
 }

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cc-engine-launcher.h"
 #include "cc-engine-private.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,18 @@ CcEngineProcess *cc_engine_process_spawn       (CcEngineSandbox   *sandbox,
                                                 guint              pty_cols,
                                                 guint              pty_rows,
                                                 GError           **error);
+/* Same, started by @sandbox's @launcher inside its namespaces; @cwd is a sandbox path. */
+CcEngineProcess *cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
+                                                   CcEngineLauncher  *launcher,
+                                                   JsonObject        *config,
+                                                   const char        *tag,
+                                                   GStrv              argv,
+                                                   GStrv              envp,
+                                                   const char        *cwd,
+                                                   gboolean           want_stdin,
+                                                   guint              pty_cols,
+                                                   guint              pty_rows,
+                                                   GError           **error);
 guint            cc_engine_process_get_pid     (CcEngineProcess   *self);
 const char      *cc_engine_process_get_tag     (CcEngineProcess   *self);
 gboolean         cc_engine_process_has_exited  (CcEngineProcess   *self);

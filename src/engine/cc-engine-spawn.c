@@ -60,11 +60,14 @@ add_bwrap_prefix (GPtrArray       *argv,
   g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
   gboolean root = g_strcmp0 (user, "root") == 0;
 
+  g_autofree char *profile = g_build_filename (runtime_dir, "sandbox-profile", NULL);
+  gboolean own_profile = g_file_test (profile, G_FILE_TEST_EXISTS);
+
   add (argv, "bwrap");
   for (guint i = 0; system_binds[i]; i++)
     {
       add (argv, "--ro-bind-try");
-      add (argv, system_binds[i]);
+      add (argv, own_profile && g_str_equal (system_binds[i], "/etc/profile") ? profile : system_binds[i]);
       add (argv, system_binds[i]);
     }
   add (argv, "--symlink"); add (argv, "usr/bin"); add (argv, "/bin");
@@ -123,6 +126,23 @@ cc_engine_spawn_build_argv (gboolean         isolated,
 }
 
 GStrv
+cc_engine_spawn_build_launcher_argv (const char      *runtime_dir,
+                                     CcEngineSandbox *sandbox,
+                                     const char      *user)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  add_bwrap_prefix (argv, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user));
+  /* The engine's own executable, passed as descriptor 4: nothing of the host's file system
+   * needs to be mounted for it. Descriptor 3 is the launcher's socket. */
+  add (argv, "/proc/self/fd/4");
+  add (argv, "--sandbox-launcher");
+  add (argv, "3");
+  g_ptr_array_add (argv, NULL);
+  return (GStrv) g_ptr_array_free (argv, FALSE);
+}
+
+GStrv
 cc_engine_spawn_build_envp (gboolean         isolated,
                             CcEngineSandbox *sandbox,
                             const char      *user,
@@ -162,6 +182,29 @@ cc_engine_spawn_build_envp (gboolean         isolated,
   return envp;
 }
 
+/* Every command is `bash -l -c …`, which reads /etc/profile; Debian's forks `id -u` there to
+ * pick PATH, a good part of a short command's time. The sandboxes get a copy that asks bash's
+ * own $EUID first (other shells still run id). Without a host /etc/profile there is nothing
+ * to copy, and a stale copy is removed. */
+static void
+write_profile (const char *runtime_dir)
+{
+  g_autofree char *path = g_build_filename (runtime_dir, "sandbox-profile", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *patched = NULL;
+
+  if (!g_file_get_contents ("/etc/profile", &text, NULL, NULL) || strstr (text, "\"$(id -u)\"") == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  parts = g_strsplit (text, "\"$(id -u)\"", -1);
+  patched = g_strjoinv ("\"${EUID:-$(id -u)}\"", parts);
+  if (!g_file_set_contents_full (path, patched, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL))
+    g_unlink (path);
+}
+
 gboolean
 cc_engine_spawn_probe (const char  *runtime_dir,
                        char       **reason)
@@ -193,6 +236,8 @@ cc_engine_spawn_probe (const char  *runtime_dir,
       *reason = g_strdup_printf (_("Could not write the sandbox user database: %s"), error->message);
       return FALSE;
     }
+
+  write_profile (runtime_dir);
 
   /* The probe runs exactly the launch a command gets, in a throwaway sandbox. */
   {

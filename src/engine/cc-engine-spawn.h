@@ -28,6 +28,11 @@ GStrv     cc_engine_spawn_build_argv (gboolean          isolated,
                                       const char       *host_cwd,
                                       const char       *cmd,
                                       JsonArray        *args);
+/* The argv of @sandbox's launcher for @user (cc-engine-launcher.c): the same bubblewrap setup,
+ * running this executable (descriptor 4) with its socket as descriptor 3. */
+GStrv     cc_engine_spawn_build_launcher_argv (const char      *runtime_dir,
+                                               CcEngineSandbox *sandbox,
+                                               const char      *user);
 /* PATH, HOME, USER, LOGNAME of @user, then the sandbox's envVars, then @envs (may be NULL). */
 GStrv     cc_engine_spawn_build_envp (gboolean          isolated,
                                       CcEngineSandbox  *sandbox,

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -22,6 +24,7 @@
 
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
+#include "cc-engine-upload.h"
 #include "cc-protojson.h"
 
 struct _CcEngine
@@ -491,6 +494,83 @@ server_handler (SoupServer        *server,
   _cc_engine_control_handle (self, msg, path, query);
 }
 
+/* Preview traffic with a body is proxied from here, so the body streams through. */
+static void
+early_preview (CcEngine          *self,
+               const char        *sandbox_id,
+               guint              port,
+               SoupServerMessage *msg)
+{
+  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+
+  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+      cc_engine_sandbox_get_auto_resume (sandbox))
+    _cc_engine_control_auto_resume (self, sandbox);
+  _cc_engine_preview_handle_early (self, sandbox, port, msg);
+}
+
+/* Request bodies that may be large are never read into memory: the request is routed as soon as
+ * its headers are in, by the same rules as server_handler() and handle_daemon(). POST /files is
+ * streamed to disk (cc-engine-upload.c), and refused here when it must be, before its body
+ * arrives; preview traffic is proxied from here (cc-engine-preview.c). */
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  CcEngine *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *port_text = soup_message_headers_get_one (headers, "E2b-Sandbox-Port");
+  const char *sandbox_id = soup_message_headers_get_one (headers, "E2b-Sandbox-Id");
+  const char *token = soup_message_headers_get_one (headers, "X-Access-Token");
+  g_autofree char *host_id = NULL;
+  CcEngineSandbox *sandbox;
+  guint host_port = 0;
+  guint64 port;
+
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+    {
+      if (host_port != CC_ENGINE_ENVD_PORT)
+        {
+          early_preview (self, host_id, host_port, msg);
+          return;
+        }
+      sandbox_id = host_id;
+    }
+  else if (sandbox_id != NULL && port_text != NULL &&
+           g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL) &&
+           port != CC_ENGINE_ENVD_PORT)
+    {
+      early_preview (self, sandbox_id, (guint) port, msg);
+      return;
+    }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST || !g_str_equal (path, "/files"))
+    return;
+
+  /* Whoever answers, the body of a /files upload is never held in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  if (sandbox_id == NULL)
+    return;  /* the control plane has no /files: answered without the body */
+  sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+      cc_engine_sandbox_get_auto_resume (sandbox))
+    _cc_engine_control_auto_resume (self, sandbox);
+  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+    return;  /* handle_daemon() answers 502 */
+  if (token != NULL && !secret_equal (token, cc_engine_sandbox_get_access_token (sandbox)))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                                   "unauthorized access, please provide a valid access token or method signing if supported");
+      return;
+    }
+  _cc_engine_upload_begin (sandbox, msg, query, token != NULL);
+}
+
 /* Bodies are refused early when they announce a size over the limit; /files uploads are exempt
  * (their handler streams them). */
 static gboolean
@@ -590,6 +670,15 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* Stream frames are small writes: without TCP_NODELAY each one after the first waits for the
+   * client's (possibly delayed) ACK, up to ~40 ms per frame. Once per accepted connection. */
+  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "cc-nodelay") == NULL)
+    {
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+      g_object_set_data (G_OBJECT (socket), "cc-nodelay", GINT_TO_POINTER (1));
+    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data);
 }
@@ -753,6 +842,7 @@ cc_engine_start (CcEngine  *self,
 
   self->server = soup_server_new ("server-header", "code-canvas-engine/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->server, NULL, server_handler, self, NULL);
+  soup_server_add_early_handler (self->server, NULL, early_handler, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
 
@@ -767,6 +857,23 @@ cc_engine_start (CcEngine  *self,
   uris = soup_server_get_uris (self->server);
   self->port = g_uri_get_port (uris->data);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  /* Clients try ::1 first for "localhost" names (preview hosts <port>-<id>.localhost too): answer
+   * there as well, on the same port, where the host has IPv6. */
+  {
+    g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+    g_autoptr(GSocketAddress) address6 = g_inet_socket_address_new (loopback6, self->port);
+    g_autoptr(GError) local_error = NULL;
+
+    if (!soup_server_listen (self->server, address6, 0, &local_error))
+      {
+        if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+          g_warning ("Not listening on [::1]:%u: %s", self->port, local_error->message);
+        else
+          g_message ("Not listening on [::1]:%u (no IPv6 loopback here): %s", self->port,
+                     local_error->message);
+      }
+  }
 
   self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
   self->domain = g_strdup_printf ("localhost:%u", self->port);

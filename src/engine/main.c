@@ -8,11 +8,13 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine.h"
+#include "cc-engine-launcher.h"
 #include "cc-protojson.h"
 
 static gboolean
@@ -87,6 +89,13 @@ main (int   argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
     { NULL }
   };
+
+  /* Not an option for people: the engine starts itself this way inside a sandbox. */
+  if (argc == 3 && g_str_equal (argv[1], "--sandbox-launcher"))
+    {
+      close (4);  /* our executable, which bubblewrap ran */
+      return cc_engine_launcher_main (atoi (argv[2]));
+    }
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

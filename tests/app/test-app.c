@@ -174,6 +174,23 @@ find_descendant (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_descendant_any (GtkWidget *widget,
+                     GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant_any (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_preferences (void)
 {
@@ -236,7 +253,8 @@ test_new_project (void)
   g_signal_connect (dialog, "setup-finished", G_CALLBACK (on_setup_finished), &setup_result);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-project.create", NULL);
   WAIT_FOR (setup_result != -1, "the project setup");
-  g_assert_cmpint (setup_result, ==, 1);
+  if (setup_result != 1)
+    g_error ("The setup failed: %s", cc_new_project_dialog_get_message (dialog));
   g_signal_handlers_disconnect_by_data (dialog, &setup_result);
   g_object_unref (dialog);
 
@@ -411,6 +429,238 @@ on_saved (CcFileEditor *editor,
           gboolean     *saved)
 {
   *saved = TRUE;
+}
+
+static gboolean
+tree_root_has (const char *name)
+{
+  GListModel *root = cc_file_tree_get_root (state.window->file_tree);
+
+  for (guint i = 0; root != NULL && i < g_list_model_get_n_items (root); i++)
+    {
+      g_autoptr(GFileInfo) info = g_list_model_get_item (root, i);
+
+      if (g_strcmp0 (g_file_info_get_name (info), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_files_watch (void)
+{
+  g_autoptr(CcExecution) execution = NULL;
+
+  /* A file made behind the tree's back shows up through the watch stream, and goes away. */
+  execution = run_in_terminal ("echo hi > made-by-a-command.txt");
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  WAIT_FOR (tree_root_has ("made-by-a-command.txt"), "the new file in the tree");
+  g_clear_object (&execution);
+  execution = run_in_terminal ("rm made-by-a-command.txt");
+  WAIT_FOR (!tree_root_has ("made-by-a-command.txt"), "the file to leave the tree");
+}
+
+static void
+test_terminal_stdin_and_stop (void)
+{
+  CcCommandView *view = _cc_window_get_command_view (state.window);
+  GtkEditable *entry = cc_command_view_get_entry (view);
+  CcExecution *finished = NULL;
+  CcExecution *execution;
+  gulong id;
+
+  /* Without the cache a command gets stdin: Enter while it runs sends a line to it. */
+  cc_command_view_set_use_cache (view, FALSE);
+  id = g_signal_connect (view, "execution-finished", G_CALLBACK (on_execution_finished), &finished);
+  gtk_editable_set_text (entry, "read line; echo got:$line");
+  g_signal_emit_by_name (entry, "activate");
+  execution = cc_command_view_get_execution (view);
+  WAIT_FOR (cc_execution_get_state (execution) == CC_EXECUTION_STATE_RUNNING, "the command to start");
+  gtk_editable_set_text (entry, "typed-line");
+  g_signal_emit_by_name (entry, "activate");
+  WAIT_FOR (finished != NULL, "the command to read its input and end");
+  g_assert_cmpint (cc_execution_get_exit_code (finished), ==, 0);
+  WAIT_FOR (terminal_shows (view, "got:typed-line"), "the answer in the terminal");
+  g_clear_object (&finished);
+
+  /* The stop button (or Ctrl+C) kills it. */
+  gtk_editable_set_text (entry, "sleep 60");
+  g_signal_emit_by_name (entry, "activate");
+  execution = cc_command_view_get_execution (view);
+  WAIT_FOR (cc_execution_get_state (execution) == CC_EXECUTION_STATE_RUNNING, "sleep to start");
+  cc_command_view_stop (view);
+  WAIT_FOR (finished != NULL, "the command to be stopped");
+  g_assert_cmpint (cc_execution_get_state (finished), ==, CC_EXECUTION_STATE_CANCELLED);
+  g_assert_nonnull (strstr (cc_command_view_get_status (view), "Stopped"));
+  g_clear_object (&finished);
+  g_signal_handler_disconnect (view, id);
+  cc_command_view_set_use_cache (view, TRUE);
+}
+
+static guint
+count_setups (void)
+{
+  GListModel *model = cc_history_panel_get_model (state.window->history_panel);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_SETUP &&
+          cc_operation_get_status (op) == CC_OPERATION_STATUS_SUCCESS)
+        count++;
+    }
+  return count;
+}
+
+static void
+test_setup_again (void)
+{
+  guint before;
+
+  WAIT_FOR (count_setups () >= 1, "the first setup in the history");
+  before = count_setups ();
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.setup-project", NULL);
+  g_assert_true (state.window->setup_busy);
+  WAIT_FOR (!state.window->setup_busy, "the setup to end");
+  WAIT_FOR (count_setups () == before + 1, "the new setup record");
+  g_assert_true (terminal_shows (_cc_window_get_command_view (state.window), "running its setup"));
+}
+
+static void
+on_flag (gpointer  instance,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static GtkButton *
+find_button_by_icon (GtkWidget  *widget,
+                     const char *icon_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkButton *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), icon_name) == 0)
+        return GTK_BUTTON (child);
+      if ((found = find_button_by_icon (child, icon_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+history_position (const char *input)
+{
+  GListModel *model = cc_history_panel_get_model (state.window->history_panel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_operation_get_input (op), input) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+static void
+test_history_rerun_and_clear_cache (void)
+{
+  CcCommandView *view = _cc_window_get_command_view (state.window);
+  GtkButton *rerun = find_button_by_icon (GTK_WIDGET (state.window->history_panel), "view-refresh-symbolic");
+  GtkButton *clear = find_button_by_icon (GTK_WIDGET (state.window->history_panel), "edit-clear-all-symbolic");
+  CcExecution *finished = NULL;
+  g_autoptr(CcExecution) execution = NULL;
+  gboolean cleared = FALSE;
+  gulong id;
+
+  g_assert_nonnull (rerun);
+  g_assert_nonnull (clear);
+  WAIT_FOR (history_position ("echo hello-from-the-test") >= 0, "the command in the history");
+
+  /* Forget its cached result, then run it again from the history: it really runs. */
+  cc_history_panel_select (state.window->history_panel, history_position ("echo hello-from-the-test"));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (clear)));
+  g_signal_connect (state.window->history_panel, "cache-cleared", G_CALLBACK (on_flag), &cleared);
+  g_signal_emit_by_name (clear, "clicked");
+  WAIT_FOR (cleared, "the cached result to be cleared");
+  g_signal_handlers_disconnect_by_data (state.window->history_panel, &cleared);
+  cc_command_view_set_use_cache (view, TRUE);
+  id = g_signal_connect (view, "execution-finished", G_CALLBACK (on_execution_finished), &finished);
+  g_signal_emit_by_name (rerun, "clicked");
+  WAIT_FOR (finished != NULL, "the re-run to finish");
+  g_signal_handler_disconnect (view, id);
+  execution = finished;
+  g_assert_cmpstr (cc_execution_get_command (execution), ==, "echo hello-from-the-test");
+  g_assert_false (cc_execution_get_cached (execution));
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+}
+
+static gboolean
+history_shows_only (const char *input)
+{
+  GListModel *model = cc_history_panel_get_model (state.window->history_panel);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_operation_get_input (op), input) != 0)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static void
+test_history_filter (void)
+{
+  CcHistoryPanel *panel = state.window->history_panel;
+  GtkEditable *search = GTK_EDITABLE (find_descendant_any (GTK_WIDGET (panel), GTK_TYPE_SEARCH_ENTRY));
+  GtkDropDown *status = GTK_DROP_DOWN (find_descendant_any (GTK_WIDGET (panel), GTK_TYPE_DROP_DOWN));
+  g_autofree char *output = NULL;
+
+  g_assert_nonnull (search);
+  g_assert_nonnull (status);
+
+  /* By text, over commands and their output. */
+  gtk_editable_set_text (search, "fail");
+  WAIT_FOR (history_shows_only ("echo about to fail >&2; exit 3"), "the text filter");
+
+  /* Selecting a record shows what it printed. */
+  cc_history_panel_select (panel, 0);
+  output = cc_history_panel_dup_output (panel);
+  g_assert_nonnull (strstr (output, "about to fail"));
+  gtk_editable_set_text (search, "");
+
+  /* By status: a command that exited non-zero is not a success. */
+  gtk_drop_down_set_selected (status, 2);
+  WAIT_FOR (history_shows_only ("echo about to fail >&2; exit 3"), "the status filter");
+  gtk_drop_down_set_selected (status, 0);
+  WAIT_FOR (history_has ("echo hello-from-the-test", NULL), "the unfiltered history");
+}
+
+static void
+test_editor_refuses (void)
+{
+  g_autoptr(CcExecution) execution = NULL;
+  CcFileEditor *editor = state.window->file_editor;
+
+  execution = run_in_terminal ("printf 'PK\\003\\004\\000\\000binary' > blob.bin");
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  g_signal_emit_by_name (state.window->file_tree, "file-activated", "/home/user/blob.bin", (guint64) 12);
+  WAIT_FOR (g_strcmp0 (cc_file_editor_get_state (editor), "loading") != 0, "the binary file to be looked at");
+  g_assert_cmpstr (cc_file_editor_get_state (editor), ==, "refused");
+
+  /* Too large: refused from its listed size, without reading it. */
+  g_signal_emit_by_name (state.window->file_tree, "file-activated", "/home/user/huge.log",
+                         (guint64) CC_FILE_EDITOR_MAX_SIZE + 1);
+  g_assert_cmpstr (cc_file_editor_get_state (editor), ==, "refused");
+  adw_view_stack_set_visible_child_name (state.window->view_stack, "terminal");
 }
 
 static void
@@ -607,6 +857,9 @@ test_preview (void)
   WebKitWebView *web_view;
   gboolean finished = FALSE;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) update_result = NULL;
+  g_autoptr(CcProject) changes = NULL;
+  g_autoptr(CcProject) updated = NULL;
   g_autoptr(JSCValue) value = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -622,6 +875,17 @@ test_preview (void)
    * for this case there. */
   if (g_strrstr (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "", "gl-disable") != NULL)
     g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  /* Sandboxes share this machine's network: give the dev server a port nobody else uses. */
+  changes = cc_project_new (cc_project_get_name (state.window->project));
+  cc_project_set_port (changes, cc_test_free_port ());
+  cc_client_update_project_info_async (state.window->client,
+                                       cc_project_get_id (state.window->project), changes,
+                                       CC_PROJECT_FIELD_PORT, NULL, cc_test_store_result_cb,
+                                       &update_result);
+  cc_test_wait_result (&update_result);
+  updated = cc_client_update_project_info_finish (state.window->client, update_result, &error);
+  g_assert_no_error (error);
+
   web_view = cc_preview_pane_get_web_view (pane);
   g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
   gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
@@ -708,9 +972,15 @@ main (int   argc,
   g_test_add_func ("/app/terminal/echo", test_terminal_echo);
   g_test_add_func ("/app/terminal/cached-rerun", test_terminal_cached);
   g_test_add_func ("/app/terminal/failing-command", test_terminal_failing);
+  g_test_add_func ("/app/terminal/stdin-and-stop", test_terminal_stdin_and_stop);
+  g_test_add_func ("/app/history/filter", test_history_filter);
+  g_test_add_func ("/app/history/rerun-and-clear-cache", test_history_rerun_and_clear_cache);
+  g_test_add_func ("/app/project/setup-again", test_setup_again);
+  g_test_add_func ("/app/files/watch", test_files_watch);
   g_test_add_func ("/app/sidebar/switch-projects", test_switch_projects);
   g_test_add_func ("/app/sidebar/project-settings", test_project_settings);
   g_test_add_func ("/app/editor/save", test_editor_save);
+  g_test_add_func ("/app/editor/refuses-binary-and-large", test_editor_refuses);
   g_test_add_func ("/app/shell/pty", test_shell);
   g_test_add_func ("/app/style/dark", test_dark_style);
   g_test_add_func ("/app/sandbox/lifecycle", test_sandbox_lifecycle);

@@ -104,23 +104,6 @@ parse_json (const char *text)
   return node;
 }
 
-/* The engine's sandboxes share this machine's network: a port of our own for dev servers. */
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static void
 create_project (Fixture    *f,
@@ -128,7 +111,7 @@ create_project (Fixture    *f,
                 const char *template_id)
 {
   g_auto(Run) run = { 0 };
-  g_autofree char *port = g_strdup_printf ("%u", free_port ());
+  g_autofree char *port = g_strdup_printf ("%u", cc_test_free_port ());
 
   run_cli (f, NULL, &run, "project", "create", name, "--template", template_id, "--port", port, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -248,7 +231,7 @@ test_exec (Fixture *f, gconstpointer data)
   n3 = parse_json (forced.out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (n3), "cached"));
 
-  run_cli (f, NULL, &cleared, "cache", "clear", "runner", NULL);
+  run_cli (f, NULL, &cleared, "cache", "clear", "runner", "--", "date", "+%s%N", NULL);
   g_assert_cmpint (cleared.status, ==, 0);
   run_cli (f, NULL, &after, "--json", "exec", "runner", "--", "date", "+%s%N", NULL);
   n4 = parse_json (after.out);

@@ -30,6 +30,18 @@ cc_test_wait_result (GAsyncResult **result)
   return *result;
 }
 
+guint
+cc_test_free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
 char *
 cc_test_make_tmpdir (const char *prefix)
 {

@@ -15,6 +15,10 @@ void          cc_test_store_result_cb   (GObject       *source,
                                          GAsyncResult  *result,
                                          gpointer       user_data);
 
+/* A TCP port free on 127.0.0.1 right now. The engine's sandboxes share this machine's network,
+ * so every dev server a test starts needs a port of its own. */
+guint         cc_test_free_port         (void);
+
 /* A fresh temporary directory, and its recursive removal. */
 char         *cc_test_make_tmpdir       (const char    *prefix);
 void          cc_test_rm_rf             (const char    *path);

@@ -567,6 +567,33 @@ test_dev_server_unauthorized (FaultFixture *f, gconstpointer data)
   assert_recovers (f);
 }
 
+static void
+test_concurrent_first_use (FaultFixture *f, gconstpointer data)
+{
+  CcExecution *executions[6];
+
+  /* Six commands at once on a project without a sandbox: one sandbox is created for all. */
+  cc_fault_proxy_reset_counts (f->proxy);
+  for (guint i = 0; i < G_N_ELEMENTS (executions); i++)
+    {
+      g_autofree char *command = g_strdup_printf ("echo %u", i);
+
+      executions[i] = cc_client_execute (f->base.client, pid_of (f), command, CC_EXECUTE_FLAGS_NONE);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (executions); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("%u\n", i);
+      g_autoptr(GBytes) out = NULL;
+
+      cc_test_wait_execution (executions[i]);
+      out = cc_execution_dup_stdout (executions[i]);
+      g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected, strlen (expected));
+      g_object_unref (executions[i]);
+    }
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/v2/sandboxes"), ==, 1);
+  cc_test_flush (&f->base);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -645,6 +672,7 @@ main (int   argc,
   ADD ("big-output-bounded", test_big_output_bounded);
   ADD ("setup-one-request", test_setup_one_request);
   ADD ("cache-hit-offline", test_cache_hit_offline);
+  ADD ("concurrent-first-use", test_concurrent_first_use);
   ADD ("setup-disk-full", test_setup_disk_full);
   ADD ("dev-server-unauthorized", test_dev_server_unauthorized);
   ADD ("request-timeout", test_request_timeout);

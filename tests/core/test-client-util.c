@@ -7,11 +7,8 @@
 
 #include <string.h>
 
-/* cc-connection.h and cc-project.h both name a CcConnectionKind; see cc-client-private.h. */
-#define CcConnectionKind CcWireConnectionKind
 #include "cc-connection.h"
 #include "cc-sandbox-api.h"
-#undef CcConnectionKind
 
 #include "cc-test-util.h"
 #include "test-client-util.h"
@@ -107,22 +104,6 @@ cc_test_client_teardown (ClientFixture *f,
   g_free (f->tmpdir);
 }
 
-guint
-cc_test_free_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 CcProject *
 cc_test_create_project (ClientFixture *f,

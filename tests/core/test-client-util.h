@@ -7,6 +7,7 @@
 
 #include "cc-client.h"
 #include "cc-test-engine.h"
+#include "cc-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -36,7 +37,6 @@ CcProject    *cc_test_create_project         (ClientFixture  *f,
                                               const char     *template_id);
 /* The sandboxes of the local engine share this machine's network: dev servers of tests that
  * run at the same time need ports of their own. A port that was free a moment ago. */
-guint         cc_test_free_port              (void);
 CcProject    *cc_test_create_project_on_port (ClientFixture  *f,
                                               const char     *name,
                                               const char     *template_id,

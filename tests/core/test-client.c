@@ -582,6 +582,44 @@ test_dev_server_node (ClientFixture *f,
 }
 
 static void
+test_dev_server_python (ClientFixture *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "py", CC_TEMPLATE_PYTHON, cc_test_free_port ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *page = NULL;
+
+  cc_client_setup_project_async (f->client, cc_project_get_id (project), NULL, NULL, NULL, NULL, NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_setup_project_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL, cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (page, "Served by python3 -m http.server"));
+  g_clear_object (&result);
+
+  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), NULL));
+  cc_test_flush (f);
+}
+
+static void
 test_dev_server_exits (ClientFixture *f,
                        gconstpointer  data)
 {
@@ -755,6 +793,41 @@ test_keep_alive (ClientFixture *f,
   g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
   g_assert_cmpint (cc_client_get_sandbox_end_time (f->client, cc_project_get_id (project)), >,
                    g_get_real_time ());
+  cc_test_flush (f);
+}
+
+static void
+test_engine_restart (ClientFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "restart", NULL);
+  const char *id = cc_project_get_id (project);
+  g_autoptr(CcExecution) before = NULL;
+  g_autoptr(CcExecution) after = NULL;
+  g_autoptr(GBytes) content = g_bytes_new_static ("still here\n", 11);
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  before = cc_test_run (f, id, "echo before > mark.txt", CC_EXECUTE_FLAGS_NONE);
+  cc_client_write_file_async (f->client, id, "w.txt", content, NULL, cc_test_store_result_cb, &result);
+  cc_client_write_file_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The engine restarts on another port with another key; sandboxes survive it. */
+  cc_test_engine_restart (f->engine);
+
+  after = cc_test_run (f, id, "cat mark.txt", CC_EXECUTE_FLAGS_NONE);
+  out = cc_execution_dup_stdout (after);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "before\n", 7);
+
+  cc_test_engine_restart (f->engine);
+  cc_client_read_file_async (f->client, id, "w.txt", NULL, cc_test_store_result_cb, &result);
+  back = cc_client_read_file_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (back, content));
   cc_test_flush (f);
 }
 
@@ -952,6 +1025,77 @@ test_upload_download (ClientFixture *f,
   cc_test_flush (f);
 }
 
+static void
+test_templates (void)
+{
+  guint n = 0;
+  const CcTemplate * const *all = cc_template_get_all (&n);
+  const CcTemplate *node = cc_template_lookup ("node");
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) guess = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  g_autofree char *expanded = NULL;
+  g_autofree char *dir = cc_test_make_tmpdir ("cc-template");
+  g_autofree char *git = g_build_filename (dir, ".git", NULL);
+  g_autofree char *src = g_build_filename (dir, "src", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.bin", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GPtrArray) read = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *junk = NULL;
+  const CcProjectFile *server = NULL;
+
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpstr (cc_template_get_id (all[0]), ==, "blank");
+  g_assert_null (all[n]);
+  g_assert_nonnull (node);
+  g_assert_null (cc_template_lookup ("cobol"));
+  g_assert_cmpstr (cc_template_get_start_command (cc_template_lookup ("python")), ==,
+                   "python3 -m http.server $PORT --bind 0.0.0.0");
+  g_assert_cmpstr (cc_template_get_setup_command (cc_template_lookup ("vite")), ==, "npm install");
+
+  files = cc_template_dup_files (node, 4567);
+  for (guint i = 0; i < files->len; i++)
+    if (g_str_equal (((CcProjectFile *) g_ptr_array_index (files, i))->path, "server.js"))
+      server = g_ptr_array_index (files, i);
+  g_assert_nonnull (server);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (server->content, NULL), g_bytes_get_size (server->content), "4567"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (server->content, NULL), g_bytes_get_size (server->content), "'0.0.0.0'"));
+
+  expanded = cc_template_expand_command ("npx vite --port $PORT", 5174);
+  g_assert_cmpstr (expanded, ==, "npx vite --port 5174");
+
+  g_assert_null (cc_template_guess_setup_command (guess));
+  g_ptr_array_add (guess, cc_project_file_new_take ("requirements.txt", g_strdup (""), 0));
+  g_assert_cmpstr (cc_template_guess_setup_command (guess), ==, "pip install -r requirements.txt");
+  g_ptr_array_add (guess, cc_project_file_new_take ("./package.json", g_strdup ("{}"), 2));
+  g_assert_cmpstr (cc_template_guess_setup_command (guess), ==, "npm install");
+
+  /* A folder: .git is left out, nested files keep their relative paths. */
+  g_assert_cmpint (g_mkdir_with_parents (git, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (src, 0700), ==, 0);
+  {
+    g_autofree char *a = g_build_filename (src, "a.c", NULL);
+    g_autofree char *head = g_build_filename (git, "HEAD", NULL);
+
+    g_assert_true (g_file_set_contents (a, "int a;\n", -1, NULL));
+    g_assert_true (g_file_set_contents (head, "ref\n", -1, NULL));
+  }
+  read = cc_template_read_folder (folder, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 1);
+  g_assert_cmpstr (((CcProjectFile *) g_ptr_array_index (read, 0))->path, ==, "src/a.c");
+  g_clear_pointer (&read, g_ptr_array_unref);
+
+  /* Over the per-file limit: refused with a message that names it. */
+  junk = g_malloc0 (CC_FOLDER_MAX_FILE_SIZE + 1);
+  g_assert_true (g_file_set_contents (big, junk, CC_FOLDER_MAX_FILE_SIZE + 1, NULL));
+  read = cc_template_read_folder (folder, NULL, &error);
+  g_assert_null (read);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "big.bin"));
+  cc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -961,6 +1105,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/core/client/" path, ClientFixture, NULL, cc_test_client_setup, func, cc_test_client_teardown)
 
+  g_test_add_func ("/core/client/templates", test_templates);
   ADD ("project/crud", test_project_crud);
   ADD ("project/bad-template", test_project_bad_template);
   ADD ("execute/basic", test_execute_basic);
@@ -972,12 +1117,14 @@ main (int   argc,
   ADD ("setup/many-files", test_setup_many_files);
   ADD ("setup/cancel", test_setup_cancel);
   ADD ("dev-server/node", test_dev_server_node);
+  ADD ("dev-server/python", test_dev_server_python);
   ADD ("dev-server/exits", test_dev_server_exits);
   ADD ("dev-server/port-not-open", test_dev_server_port_not_open);
   ADD ("sandbox/recreated", test_sandbox_recreated);
   ADD ("sandbox/lifecycle", test_sandbox_lifecycle);
   ADD ("sandbox/keep-alive", test_keep_alive);
   ADD ("engine/status", test_engine_status);
+  ADD ("engine/restart", test_engine_restart);
   ADD ("execute/deadline", test_execute_deadline);
   ADD ("execute/stdin", test_execute_stdin);
   ADD ("shell/pty", test_shell);

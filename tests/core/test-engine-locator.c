@@ -89,7 +89,7 @@ assert_engine_answers (const CcEngineInfo *info)
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (cc_connection_get_kind (connection), ==, CC_CONNECTION_KIND_LOCAL);
+  g_assert_cmpint (cc_connection_get_kind (connection), ==, CC_CONNECTION_LOCAL);
   cc_sandbox_api_list_async (api, NULL, NULL, cc_test_store_result_cb, &result);
   page = cc_sandbox_api_list_finish (api, cc_test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);

@@ -9,6 +9,7 @@
 
 #include "cc-connect.h"
 #include "cc-protojson.h"
+#include "cc-test-util.h"
 #include "engine-core-client.h"
 
 static CcTestEngine *engine;
@@ -692,17 +693,6 @@ test_connect_deadline (void)
 
 static void test_port_header_with_python (void);
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  guint port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  return port;
-}
 
 static void
 test_port_header (void)
@@ -721,7 +711,7 @@ static void
 test_port_header_with_python (void)
 {
   g_autoptr(EcSandbox) sandbox = new_sandbox ();
-  guint port = free_port ();
+  guint port = cc_test_free_port ();
   g_autofree char *cmd = g_strdup_printf ("echo preview-ok > index.html; exec python3 -m http.server %u --bind 127.0.0.1", port);
   g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);

@@ -49,20 +49,36 @@ unset E2B_API_KEY E2B_API_URL E2B_SANDBOX_URL E2B_DOMAIN E2B_DEBUG
 "$CODE_CANVAS_ENGINE" --port=0 >"$tmp/engine.log" 2>&1 &
 engine_pid=$!
 
-# engine.json appears once the engine listens. Bounded wait only to avoid a hang.
+# engine.json appears (written atomically) once the engine listens. Wait for whichever comes
+# first: that file (an inotify watch in node) or the engine's exit. The bound only avoids a hang.
 runtime_file="$XDG_RUNTIME_DIR/code-canvas/engine.json"
-for _ in $(seq 1 600); do
-  [ -s "$runtime_file" ] && break
-  if ! kill -0 "$engine_pid" 2>/dev/null; then
-    wait "$engine_pid"
-    rc=$?
-    engine_pid=
-    sed 's/^/# engine: /' "$tmp/engine.log"
-    bail "code-canvas-engine exited with status $rc before it was ready"
-  fi
-  sleep 0.05
-done
-[ -s "$runtime_file" ] || { sed 's/^/# engine: /' "$tmp/engine.log"; bail "the engine wrote no $runtime_file"; }
+mkdir -p -m 700 "$XDG_RUNTIME_DIR/code-canvas"
+"$node" -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  const check = () => {
+    try {
+      const j = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (j.url && j.api_key) process.exit(0);
+    } catch {}
+  };
+  fs.watch(require("path").dirname(file), check);
+  check();
+  setTimeout(() => process.exit(1), 60000);
+' "$runtime_file" &
+watcher_pid=$!
+wait -n -p first_done "$engine_pid" "$watcher_pid"
+ready_rc=$?
+if [ "$first_done" = "$engine_pid" ]; then
+  engine_pid=
+  kill "$watcher_pid" 2>/dev/null
+  sed 's/^/# engine: /' "$tmp/engine.log"
+  bail "code-canvas-engine exited with status $ready_rc before it was ready"
+fi
+if [ $ready_rc -ne 0 ]; then
+  sed 's/^/# engine: /' "$tmp/engine.log"
+  bail "the engine wrote no usable $runtime_file within 60 s"
+fi
 
 eval "$("$node" -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -1,0 +1,295 @@
+/* cc-engine-launcher-main.c: the helper that starts a sandbox's processes from inside its namespaces
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `code-canvas-engine --sandbox-launcher FD` runs once per running sandbox and user, under the
+ * same bubblewrap setup a command used to get on its own. Setting that up (user, mount and PID
+ * namespaces, some thirty bind mounts) costs several milliseconds; a fork from in here costs a
+ * fraction of one. The engine talks to it over the SOCK_SEQPACKET socket FD (see
+ * cc-engine-launcher.h for the messages). The helper is single-threaded and uses no main loop, so
+ * what runs between vfork and exec is plain system calls.
+ *
+ * Each child sends CC_LAUNCHER_STARTED itself, before it execs: the kernel attaches its
+ * credentials, translated into the engine's PID namespace, so the engine learns the host pid
+ * (for signals to the process group) without any privilege. The helper reaps its children and
+ * reports their wait status. When the engine goes away (end of file), the helper exits, and
+ * bubblewrap's init takes the whole PID namespace with it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "cc-engine-launcher.h"
+
+static void
+send_reply (int    sock,
+            guint  type,
+            int    pid,
+            int    value)
+{
+  CcLauncherReply reply = { .type = type, .pid = pid, .value = value };
+
+  while (send (sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0 && errno == EINTR)
+    ;
+}
+
+/* execve(), and a file that is not a binary (ENOEXEC) run by /bin/sh, as execvp() does. */
+static void
+exec_file (const char  *file,
+           char       **argv,
+           char       **envp)
+{
+  size_t argc = 0;
+
+  execve (file, argv, envp);
+  if (errno != ENOEXEC)
+    return;
+  while (argv[argc] != NULL)
+    argc++;
+  {
+    char *sh_argv[argc + 2];
+
+    sh_argv[0] = (char *) "/bin/sh";
+    sh_argv[1] = (char *) file;
+    for (size_t i = 1; i <= argc; i++)
+      sh_argv[i + 1] = argv[i];
+    execve ("/bin/sh", sh_argv, envp);
+    errno = ENOEXEC;
+  }
+}
+
+/* execvp() with the PATH of @envp rather than ours, using only system calls: this runs in a
+ * vfork() child, which shares our memory until it execs. EACCES is reported only if no other
+ * directory had the program, as execvp() does. */
+static void
+exec_search (char **argv,
+             char **envp)
+{
+  const char *search = "/usr/local/bin:/usr/bin:/bin";
+  const char *name = argv[0];
+  size_t name_len = strlen (name);
+  gboolean denied = FALSE;
+
+  if (strchr (name, '/') != NULL)
+    {
+      exec_file (name, argv, envp);
+      return;
+    }
+  for (char **e = envp; *e != NULL; e++)
+    if (strncmp (*e, "PATH=", 5) == 0)
+      search = *e + 5;
+  for (const char *p = search; ; )
+    {
+      const char *end = strchrnul (p, ':');
+      size_t dir_len = end - p;
+      char full[4096];
+
+      if (dir_len + 1 + name_len < sizeof full)
+        {
+          /* An empty entry is the working directory. */
+          size_t at = 0;
+
+          if (dir_len > 0)
+            {
+              memcpy (full, p, dir_len);
+              full[dir_len] = '/';
+              at = dir_len + 1;
+            }
+          memcpy (full + at, name, name_len + 1);
+          exec_file (full, argv, envp);
+          if (errno == EACCES)
+            denied = TRUE;
+          else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE)
+            return;
+        }
+      if (*end == '\0')
+        break;
+      p = end + 1;
+    }
+  errno = denied ? EACCES : ENOENT;
+}
+
+static void G_GNUC_NORETURN
+child_fail (const char *what,
+            const char *arg)
+{
+  const char *reason = strerror (errno);
+  struct iovec parts[] = {
+    { (char *) "code-canvas: ", 13 }, { (char *) what, strlen (what) }, { (char *) " ", 1 },
+    { (char *) arg, strlen (arg) }, { (char *) ": ", 2 }, { (char *) reason, strlen (reason) },
+    { (char *) "\n", 1 },
+  };
+
+  if (writev (2, parts, G_N_ELEMENTS (parts)) < 0)
+    {
+      /* nothing left to tell */
+    }
+  _exit (127);
+}
+
+/* Runs in the vfork()ed child: becomes its own session, takes the passed descriptors as 0, 1
+ * and 2 (a terminal as its controlling one), reports its pid and execs. Only system calls:
+ * the parent's memory is shared until the exec. */
+static void G_GNUC_NORETURN
+run_child (int          sock,
+           const int   *fds,
+           gboolean     pty,
+           const char  *cwd,
+           char       **argv,
+           char       **envp)
+{
+  sigset_t none;
+
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  signal (SIGPIPE, SIG_DFL);
+  setsid ();
+  for (int i = 0; i < 3; i++)
+    if (dup2 (fds[i], i) < 0)
+      _exit (127);
+  if (pty)
+    ioctl (0, TIOCSCTTY, 0);
+  send_reply (sock, CC_LAUNCHER_STARTED, getpid (), 0);
+  if (chdir (cwd) != 0)
+    child_fail ("chdir", cwd);
+  exec_search (argv, envp);
+  child_fail ("exec", argv[0]);
+}
+
+/* vfork: the launcher is this whole executable, and copying its page tables for every command
+ * is most of what a fork costs here. In its own frame, so nothing of the caller's is live
+ * across it. */
+static G_GNUC_NO_INLINE pid_t
+spawn_child (int          sock,
+             const int   *fds,
+             gboolean     pty,
+             const char  *cwd,
+             char       **argv,
+             char       **envp)
+{
+  pid_t pid = vfork ();
+
+  if (pid == 0)
+    run_child (sock, fds, pty, cwd, argv, envp);
+  return pid;
+}
+
+static void
+handle_spawn (int sock)
+{
+  guint8 buf[CC_LAUNCHER_MAX_REQUEST];
+  char control[CMSG_SPACE (3 * sizeof (int))];
+  struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control, .msg_controllen = sizeof control };
+  int fds[3] = { -1, -1, -1 };
+  int n_fds = 0;
+  ssize_t n;
+
+  n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
+  if (n < 0 && errno == EINTR)
+    return;
+  if (n <= 0)
+    _exit (0);  /* the engine is gone */
+
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      {
+        n_fds = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+        memcpy (fds, CMSG_DATA (c), MIN (n_fds, 3) * sizeof (int));
+      }
+
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (buf, n);
+    g_autoptr(GVariant) request = g_variant_new_from_bytes (G_VARIANT_TYPE (CC_LAUNCHER_REQUEST_TYPE),
+                                                           bytes, FALSE);
+    g_autofree char **argv = NULL;
+    g_autofree char **envp = NULL;
+    const char *cwd = NULL;
+    gboolean pty = FALSE;
+    pid_t pid;
+
+    if (n_fds != 3 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || !g_variant_is_normal_form (request))
+      {
+        send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
+        goto out;
+      }
+    g_variant_get (request, CC_LAUNCHER_REQUEST_FORMAT, &argv, &envp, &cwd, &pty);
+    if (argv == NULL || argv[0] == NULL)
+      {
+        send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
+        goto out;
+      }
+    pid = spawn_child (sock, fds, pty, cwd, argv, envp);
+    if (pid < 0)
+      send_reply (sock, CC_LAUNCHER_FAILED, 0, errno);
+  }
+
+out:
+  for (int i = 0; i < MIN (n_fds, 3); i++)
+    close (fds[i]);
+}
+
+static void
+reap (int sock)
+{
+  int status;
+  pid_t pid;
+
+  while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
+    send_reply (sock, CC_LAUNCHER_EXITED, pid, status);
+}
+
+int
+cc_engine_launcher_main (int sock)
+{
+  struct pollfd polls[2];
+  sigset_t chld;
+  int sigfd;
+
+  signal (SIGPIPE, SIG_IGN);
+  sigemptyset (&chld);
+  sigaddset (&chld, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &chld, NULL);
+  sigfd = signalfd (-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sigfd < 0 || fcntl (sock, F_SETFD, FD_CLOEXEC) != 0)
+    return 1;
+
+  polls[0] = (struct pollfd) { .fd = sock, .events = POLLIN };
+  polls[1] = (struct pollfd) { .fd = sigfd, .events = POLLIN };
+  for (;;)
+    {
+      if (poll (polls, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return 1;
+        }
+      if (polls[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo info;
+
+          while (read (sigfd, &info, sizeof info) > 0)
+            ;
+          reap (sock);
+        }
+      if (polls[0].revents & POLLIN)
+        handle_spawn (sock);
+      else if (polls[0].revents & (POLLHUP | POLLERR))
+        return 0;
+    }
+}

@@ -1,0 +1,479 @@
+/* cc-engine-launcher.c: one long-lived process launcher per running sandbox and user
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starting every command under a fresh bubblewrap costs more than the command itself for short
+ * ones (namespaces and bind mounts: about 5 ms of an `echo`'s 7). The sandbox's first command
+ * starts a launcher (cc-engine-launcher-main.c) under that same bubblewrap setup; later ones are
+ * forked by it inside the namespaces that already exist. The launcher is stopped when the
+ * sandbox pauses, is killed or the engine stops, and dies with the engine (--die-with-parent,
+ * and end of file on its socket). When it dies anyway, its processes are reported killed and
+ * the next command starts a new one.
+ *
+ * Talking to it is synchronous: a request is one datagram and the answer comes from a fork
+ * (well under a millisecond); a launcher that does not answer within SPAWN_WAIT_MS is killed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "cc-engine-launcher.h"
+#include "cc-engine-spawn.h"
+
+#define SPAWN_WAIT_MS 10000
+/* Set on a sandbox whose launcher died before it started anything: its commands go without. */
+#define BROKEN_KEY    "cc-engine-launcher-broken"
+
+typedef struct
+{
+  GObject *owner;
+  CcEngineLauncherExitFunc func;
+  int status;
+} Entry;
+
+struct _CcEngineLauncher
+{
+  GObject parent_instance;
+
+  CcEngineSandbox *sandbox;  /* unowned; NULL once stopped */
+  char *key;
+  GPid pid;                  /* bubblewrap */
+  int sock;
+  guint sock_watch;
+  guint dispatch_id;
+  gboolean dead;
+  gboolean started_any;
+  GHashTable *entries;       /* launcher-namespace pid → Entry */
+  GPtrArray *pending;        /* Entry: ends read while waiting for a spawn, not yet told */
+};
+
+G_DEFINE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, G_TYPE_OBJECT)
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_object_unref (entry->owner);
+  g_free (entry);
+}
+
+static void
+cc_engine_launcher_finalize (GObject *object)
+{
+  CcEngineLauncher *self = CC_ENGINE_LAUNCHER (object);
+
+  g_clear_handle_id (&self->sock_watch, g_source_remove);
+  g_clear_handle_id (&self->dispatch_id, g_source_remove);
+  if (self->sock >= 0)
+    close (self->sock);
+  g_hash_table_unref (self->entries);
+  g_ptr_array_unref (self->pending);
+  g_free (self->key);
+
+  G_OBJECT_CLASS (cc_engine_launcher_parent_class)->finalize (object);
+}
+
+static void
+cc_engine_launcher_class_init (CcEngineLauncherClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cc_engine_launcher_finalize;
+}
+
+static void
+cc_engine_launcher_init (CcEngineLauncher *self)
+{
+  self->sock = -1;
+  self->entries = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
+  self->pending = g_ptr_array_new_with_free_func (entry_free);
+}
+
+static void
+deliver_exit (CcEngineLauncher *self,
+              int               pid,
+              int               status)
+{
+  Entry *entry;
+
+  if (!g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (pid), NULL, (gpointer *) &entry))
+    return;  /* a child whose start failed */
+  entry->func (entry->owner, status);
+  entry_free (entry);
+}
+
+/* Kills the launcher (and so its PID namespace) and reports every process it still had as
+ * killed. Idempotent. */
+static void
+mark_dead (CcEngineLauncher *self)
+{
+  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->dead)
+    return;
+  self->dead = TRUE;
+  if (self->pid > 0)
+    kill (self->pid, SIGKILL);
+  g_clear_handle_id (&self->sock_watch, g_source_remove);
+  g_clear_handle_id (&self->dispatch_id, g_source_remove);
+  if (self->sock >= 0)
+    close (self->sock);
+  self->sock = -1;
+  while (self->pending->len > 0)
+    {
+      Entry *entry = g_ptr_array_steal_index (self->pending, 0);
+
+      entry->func (entry->owner, entry->status);
+      entry_free (entry);
+    }
+  while (g_hash_table_size (self->entries) > 0)
+    {
+      g_hash_table_iter_init (&iter, self->entries);
+      g_hash_table_iter_next (&iter, &key, NULL);
+      deliver_exit (self, GPOINTER_TO_INT (key), SIGKILL);  /* a wait status: killed by SIGKILL */
+    }
+  if (self->sandbox != NULL)
+    {
+      CcEngineSandbox *sandbox = g_steal_pointer (&self->sandbox);
+
+      /* Drops the sandbox's reference; ours keeps self alive until we return. */
+      if (g_object_get_data (G_OBJECT (sandbox), self->key) == self)
+        g_object_set_data (G_OBJECT (sandbox), self->key, NULL);
+    }
+}
+
+/* One record; FALSE at end of file, error or nothing to read. */
+static gboolean
+read_reply (CcEngineLauncher *self,
+            CcLauncherReply  *reply,
+            GPid             *sender,
+            gboolean         *closed)
+{
+  char control[CMSG_SPACE (sizeof (struct ucred))];
+  struct iovec iov = { .iov_base = reply, .iov_len = sizeof *reply };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control, .msg_controllen = sizeof control };
+  gssize n;
+
+  *closed = FALSE;
+  do
+    n = recvmsg (self->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return FALSE;
+  if (n != sizeof *reply)
+    {
+      *closed = TRUE;
+      return FALSE;
+    }
+  if (sender != NULL)
+    {
+      *sender = 0;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+          {
+            struct ucred cred;
+
+            memcpy (&cred, CMSG_DATA (c), sizeof cred);
+            *sender = cred.pid;
+          }
+    }
+  return TRUE;
+}
+
+static gboolean
+dispatch_pending_cb (gpointer user_data)
+{
+  CcEngineLauncher *self = user_data;
+  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+
+  self->dispatch_id = 0;
+  while (self->pending->len > 0)
+    {
+      Entry *entry = g_ptr_array_steal_index (self->pending, 0);
+
+      entry->func (entry->owner, entry->status);
+      entry_free (entry);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sock_ready_cb (int          fd,
+               GIOCondition condition,
+               gpointer     user_data)
+{
+  CcEngineLauncher *self = user_data;
+  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+  CcLauncherReply reply;
+  gboolean closed = FALSE;
+
+  while (!self->dead && read_reply (self, &reply, NULL, &closed))
+    if (reply.type == CC_LAUNCHER_EXITED)
+      deliver_exit (self, reply.pid, reply.value);
+  if (!self->dead && (closed || (condition & (G_IO_HUP | G_IO_ERR))))
+    {
+      self->sock_watch = 0;
+      mark_dead (self);
+      return G_SOURCE_REMOVE;
+    }
+  return self->dead ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+bwrap_exited_cb (GPid     pid,
+                 int      status,
+                 gpointer user_data)
+{
+  CcEngineLauncher *self = user_data;
+
+  g_spawn_close_pid (pid);
+  self->pid = 0;
+  mark_dead (self);
+}
+
+static CcEngineLauncher *
+launcher_start (CcEngineSandbox  *sandbox,
+                const char       *user,
+                const char       *runtime_dir,
+                const char       *key,
+                GError          **error)
+{
+  g_autoptr(CcEngineLauncher) self = g_object_new (CC_TYPE_ENGINE_LAUNCHER, NULL);
+  g_auto(GStrv) argv = cc_engine_spawn_build_launcher_argv (runtime_dir, sandbox, user);
+  const char * const envp[] = { "PATH=" CC_ENGINE_SANDBOX_PATH, NULL };
+  int pair[2];
+  int exe;
+  int one = 1;
+  gboolean ok;
+
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the launcher's socket: %s"), g_strerror (saved));
+      return NULL;
+    }
+  exe = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (exe < 0 || setsockopt (pair[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0)
+    {
+      int saved = errno;
+
+      if (exe >= 0)
+        close (exe);
+      close (pair[0]);
+      close (pair[1]);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not prepare the sandbox launcher: %s"), g_strerror (saved));
+      return NULL;
+    }
+
+  {
+    int source_fds[2] = { pair[1], exe };
+    int target_fds[2] = { 3, 4 };
+
+    /* bwrap is searched in the engine's PATH; what runs inside finds its programs with the
+     * sandbox's PATH (the launcher passes each command's own environment). */
+    ok = g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv, envp,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                                           G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           NULL, NULL, -1, -1, -1, source_fds, target_fds, 2,
+                                           &self->pid, NULL, NULL, NULL, error);
+  }
+  close (exe);
+  close (pair[1]);
+  if (!ok)
+    {
+      close (pair[0]);
+      return NULL;
+    }
+  self->sock = pair[0];
+  self->key = g_strdup (key);
+  self->sandbox = sandbox;
+  self->sock_watch = g_unix_fd_add (self->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, sock_ready_cb, self);
+  /* The watch keeps the object until bwrap is reaped. */
+  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, bwrap_exited_cb, g_object_ref (self),
+                          g_object_unref);
+  return g_steal_pointer (&self);
+}
+
+static void
+launcher_drop (gpointer data)
+{
+  CcEngineLauncher *self = data;
+
+  self->sandbox = NULL;
+  mark_dead (self);
+  g_object_unref (self);
+}
+
+CcEngineLauncher *
+cc_engine_launcher_get (CcEngineSandbox  *sandbox,
+                        const char       *user,
+                        const char       *runtime_dir,
+                        GError          **error)
+{
+  g_autofree char *key = g_strconcat ("cc-engine-launcher-", user, NULL);
+  CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), key);
+
+  if (self != NULL && !self->dead)
+    return self;
+  if (g_object_get_data (G_OBJECT (sandbox), BROKEN_KEY) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The sandbox launcher does not work for this sandbox"));
+      return NULL;
+    }
+  self = launcher_start (sandbox, user, runtime_dir, key, error);
+  if (self == NULL)
+    return NULL;
+  g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
+  return self;
+}
+
+void
+cc_engine_launcher_stop_all (CcEngineSandbox *sandbox)
+{
+  g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-user", NULL);
+  g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-root", NULL);
+}
+
+static gboolean
+send_request (CcEngineLauncher  *self,
+              GVariant          *request,
+              const int         *fds,
+              GError           **error)
+{
+  char control[CMSG_SPACE (3 * sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = (gpointer) g_variant_get_data (request),
+                       .iov_len = g_variant_get_size (request) };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control, .msg_controllen = sizeof control };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+  gssize n;
+
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (3 * sizeof (int));
+  memcpy (CMSG_DATA (c), fds, 3 * sizeof (int));
+  do
+    n = sendmsg (self->sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != (gssize) iov.iov_len)
+    {
+      int saved = n < 0 ? errno : EIO;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not reach the sandbox launcher: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cc_engine_launcher_spawn (CcEngineLauncher          *self,
+                          const char * const        *argv,
+                          const char * const        *envp,
+                          const char                *cwd,
+                          gboolean                   pty,
+                          const int                 *fds,
+                          GObject                   *owner,
+                          CcEngineLauncherExitFunc   exit_func,
+                          GPid                      *host_pid,
+                          GError                   **error)
+{
+  g_autoptr(GVariant) request = NULL;
+  gint64 until = g_get_monotonic_time () + SPAWN_WAIT_MS * 1000;
+
+  g_return_val_if_fail (!self->dead, FALSE);
+
+  request = g_variant_ref_sink (g_variant_new (CC_LAUNCHER_REQUEST_FORMAT, argv, envp, cwd, pty));
+  if (g_variant_get_size (request) > CC_LAUNCHER_MAX_REQUEST)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("The command and its environment are too large for the sandbox launcher"));
+      return FALSE;
+    }
+  if (!send_request (self, request, fds, error))
+    {
+      if (!self->started_any && self->sandbox != NULL)
+        g_object_set_data (G_OBJECT (self->sandbox), BROKEN_KEY, GINT_TO_POINTER (1));
+      mark_dead (self);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      struct pollfd p = { .fd = self->sock, .events = POLLIN };
+      gint64 left = (until - g_get_monotonic_time ()) / 1000;
+      CcLauncherReply reply;
+      gboolean closed = FALSE;
+      GPid sender = 0;
+      int r;
+
+      if (left <= 0)
+        break;
+      r = poll (&p, 1, (int) left);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      if (!read_reply (self, &reply, &sender, &closed))
+        {
+          if (closed || (p.revents & (POLLHUP | POLLERR)))
+            break;
+          continue;
+        }
+      if (reply.type == CC_LAUNCHER_EXITED)
+        {
+          Entry *entry;
+
+          /* Another process's end: told from the main loop, not from inside a spawn. Taken
+           * out now, as the new child may get the same pid. */
+          if (g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (reply.pid), NULL,
+                                           (gpointer *) &entry))
+            {
+              entry->status = reply.value;
+              g_ptr_array_add (self->pending, entry);
+              if (self->dispatch_id == 0)
+                self->dispatch_id = g_idle_add (dispatch_pending_cb, self);
+            }
+          continue;
+        }
+      if (reply.type == CC_LAUNCHER_FAILED)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (reply.value),
+                       _("The sandbox launcher could not start the process: %s"),
+                       g_strerror (reply.value));
+          return FALSE;
+        }
+      if (reply.type == CC_LAUNCHER_STARTED && sender > 0)
+        {
+          Entry *entry = g_new0 (Entry, 1);
+
+          entry->owner = g_object_ref (owner);
+          entry->func = exit_func;
+          g_hash_table_replace (self->entries, GINT_TO_POINTER (reply.pid), entry);
+          self->started_any = TRUE;
+          *host_pid = sender;
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
+  if (!self->started_any && self->sandbox != NULL)
+    g_object_set_data (G_OBJECT (self->sandbox), BROKEN_KEY, GINT_TO_POINTER (1));
+  mark_dead (self);
+  return FALSE;
+}

@@ -1,0 +1,69 @@
+/* cc-engine-launcher.h: one long-lived process launcher per running sandbox and user
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "cc-engine-sandbox.h"
+
+G_BEGIN_DECLS
+
+/* The wire between the engine and `code-canvas-engine --sandbox-launcher FD` (a SOCK_SEQPACKET
+ * socketpair). Engine → launcher: one GVariant of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as
+ * byte strings, pty) with exactly three descriptors (stdin, stdout, stderr) as SCM_RIGHTS.
+ * Launcher → engine: CcLauncherReply records. */
+#define CC_LAUNCHER_REQUEST_TYPE   "(aayaayayb)"
+#define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&ayb)"
+#define CC_LAUNCHER_MAX_REQUEST    (96 * 1024)
+
+enum
+{
+  CC_LAUNCHER_STARTED = 1,  /* sent by the new child itself: pid (its own namespace) */
+  CC_LAUNCHER_FAILED,       /* value = errno */
+  CC_LAUNCHER_EXITED,       /* pid (launcher's namespace), value = wait status */
+};
+
+typedef struct
+{
+  guint32 type;
+  gint32  pid;
+  gint32  value;
+} CcLauncherReply;
+
+/* The hidden `--sandbox-launcher FD` mode of the engine binary. */
+int cc_engine_launcher_main (int sock);
+
+#define CC_TYPE_ENGINE_LAUNCHER (cc_engine_launcher_get_type ())
+G_DECLARE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, CC, ENGINE_LAUNCHER, GObject)
+
+/* Called once per launched process with its wait status (SIGKILL's when the launcher died). */
+typedef void (*CcEngineLauncherExitFunc) (GObject *owner,
+                                          int      wait_status);
+
+/* The running launcher of @sandbox for @user, started if there is none (or the last one died).
+ * NULL with @error when it cannot be started. */
+CcEngineLauncher *cc_engine_launcher_get      (CcEngineSandbox           *sandbox,
+                                               const char                *user,
+                                               const char                *runtime_dir,
+                                               GError                   **error);
+/* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr (a terminal's
+ * slave for all three when @pty). @exit_func gets @owner (kept referenced) when it ends. Returns
+ * the pid in the engine's namespace, the leader of its own session and process group. */
+gboolean          cc_engine_launcher_spawn    (CcEngineLauncher          *self,
+                                               const char * const        *argv,
+                                               const char * const        *envp,
+                                               const char                *cwd,
+                                               gboolean                   pty,
+                                               const int                 *fds,
+                                               GObject                   *owner,
+                                               CcEngineLauncherExitFunc   exit_func,
+                                               GPid                      *host_pid,
+                                               GError                   **error);
+/* Kills every launcher of @sandbox and with it every process they started (pause, kill,
+ * shutdown). Their owners get a SIGKILL wait status. */
+void              cc_engine_launcher_stop_all (CcEngineSandbox           *sandbox);
+
+G_END_DECLS

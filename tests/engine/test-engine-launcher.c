@@ -1,0 +1,287 @@
+/* test-engine-launcher.c: the per-sandbox process launcher of the engine, over real HTTP
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Under bubblewrap, a sandbox's commands are forked by one long-lived launcher inside the
+ * sandbox's namespaces. These cases check what that must not change (isolation, one PID
+ * namespace per sandbox, concurrency, signals) and that the engine recovers when the launcher
+ * dies.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "cc-connect.h"
+#include "cc-protojson.h"
+#include "engine-core-client.h"
+
+static CcTestEngine *engine;
+static SoupSession *session;
+
+static gboolean
+isolated (void)
+{
+  if (g_str_equal (cc_test_engine_get_isolation (engine), "bubblewrap"))
+    return TRUE;
+  g_test_skip ("bubblewrap does not work on this machine");
+  return FALSE;
+}
+
+static EcSandbox *
+new_sandbox (void)
+{
+  return ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+}
+
+static const char *
+end_status (EcRun *run)
+{
+  g_assert_nonnull (run->end);
+  return json_object_get_string_member (run->end, "status");
+}
+
+static guint
+read_start (EcStream *stream)
+{
+  JsonObject *message = NULL;
+  guint8 flags;
+  guint pid;
+
+  g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
+  g_assert_true (ec_stream_next (stream, &flags, &message));
+  g_assert_cmpuint (flags, ==, 0);
+  pid = (guint) cc_protojson_get_int64 (json_object_get_object_member (
+    json_object_get_object_member (message, "event"), "start"), "pid", 0);
+  json_object_unref (message);
+  g_assert_cmpuint (pid, >, 0);
+  return pid;
+}
+
+/* Prints "found" per process whose whole command line is @name (arguments run together: /proc's
+ * cmdline separates them with NUL bytes, which tr drops), so the searching shell never matches. */
+#define FIND(name) "for p in /proc/[0-9]*; do [ \"$(tr -d '\\0' < $p/cmdline 2>/dev/null)\" = " name " ] " \
+                   "&& echo found; done; true"
+
+/* Same, waiting (bounded) until there is one: a started command may not have exec'd yet. */
+#define FIND_WAIT(name) "for i in $(seq 200); do r=$(" FIND (name) "); [ -n \"$r\" ] && break; sleep 0.05; done; " \
+                        "[ -n \"$r\" ] && echo \"$r\"; true"
+
+/* Commands of one sandbox share its PID namespace; another sandbox's are not in it. */
+static void
+test_shared_pid_namespace (void)
+{
+  g_autoptr(EcSandbox) a = NULL;
+  g_autoptr(EcSandbox) b = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(EcStream) sleeper = NULL;
+
+  if (!isolated ())
+    return;
+  a = new_sandbox ();
+  b = new_sandbox ();
+  body = ec_start_body ("exec sleep 4242", FALSE, NULL);
+  sleeper = ec_stream_open (a, "/process.Process/Start", body, NULL, NULL);
+  read_start (sleeper);
+
+  {
+    g_autoptr(EcRun) same = ec_run (a, FIND_WAIT ("sleep4242"), NULL);
+    g_autoptr(EcRun) other = ec_run (b, FIND ("sleep4242"), NULL);
+
+    g_assert_cmpstr (same->stdout_text->str, ==, "found\n");
+    g_assert_cmpstr (other->stdout_text->str, ==, "");
+    /* And still not the host's processes. */
+    {
+      g_autoptr(EcRun) ps = ec_run (a, "ls /proc | grep -c '^[0-9]'", NULL);
+
+      g_assert_cmpint (atoi (ps->stdout_text->str), <, 10);
+    }
+  }
+  {
+    g_autoptr(EcRun) run = NULL;
+    g_autofree char *selector = NULL;
+
+    /* The start event's pid is one the engine can signal: the whole process group. */
+    g_autoptr(EcReply) list = ec_unary (a, "/process.Process/List", "{}", NULL);
+    JsonArray *processes = json_object_get_array_member (json_node_get_object (list->json), "processes");
+    guint pid = 0;
+
+    for (guint i = 0; i < json_array_get_length (processes); i++)
+      {
+        JsonObject *info = json_array_get_object_element (processes, i);
+        JsonObject *config = json_object_get_object_member (info, "config");
+        JsonArray *args = json_object_get_array_member (config, "args");
+
+        if (g_str_equal (json_array_get_string_element (args, 2), "exec sleep 4242"))
+          pid = (guint) json_object_get_int_member (info, "pid");
+      }
+    g_assert_cmpuint (pid, >, 0);
+    selector = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
+    {
+      g_autoptr(EcReply) sent = ec_unary (a, "/process.Process/SendSignal", selector, NULL);
+
+      g_assert_cmpuint (sent->status, ==, 200);
+    }
+    run = ec_stream_collect_after_start (sleeper);
+    g_assert_cmpstr (end_status (run), ==, "signal: killed");
+  }
+}
+
+/* Many commands at once, each with its own output and exit code. */
+static void
+test_concurrent (void)
+{
+  g_autoptr(EcSandbox) sandbox = new_sandbox ();
+  EcStream *streams[24];
+
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      g_autofree char *cmd = g_strdup_printf ("echo out-%u; echo err-%u >&2; exit %u", i, i, i % 5);
+      g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
+
+      streams[i] = ec_stream_open (sandbox, "/process.Process/Start", body, i % 2 ? "root" : NULL, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      g_autoptr(EcRun) run = ec_stream_collect (streams[i]);
+      g_autofree char *out = g_strdup_printf ("out-%u\n", i);
+      g_autofree char *err = g_strdup_printf ("err-%u\n", i);
+      g_autofree char *status = g_strdup_printf ("exit status %u", i % 5);
+
+      g_assert_cmpstr (run->stdout_text->str, ==, out);
+      g_assert_cmpstr (run->stderr_text->str, ==, err);
+      g_assert_cmpstr (end_status (run), ==, status);
+      ec_stream_free (streams[i]);
+    }
+}
+
+/* A launcher that dies takes its running commands with it (reported killed); the next command
+ * gets a new launcher. */
+static void
+test_launcher_death (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  const char *kill_launcher =
+    "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q -- '--sandbox-launcher' "
+    "&& kill -9 ${p#/proc/}; done; sleep 30; echo survived";
+
+  if (!isolated ())
+    return;
+  sandbox = new_sandbox ();
+  {
+    g_autoptr(EcRun) first = ec_run (sandbox, "echo before", NULL);
+
+    g_assert_cmpstr (first->stdout_text->str, ==, "before\n");
+  }
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(EcRun) killer = ec_run (sandbox, kill_launcher, NULL);
+      g_autoptr(EcRun) after = NULL;
+      g_autoptr(EcRun) root = NULL;
+
+      g_assert_null (strstr (killer->stdout_text->str, "survived"));
+      g_assert_cmpstr (end_status (killer), ==, "signal: killed");
+      after = ec_run (sandbox, "echo after; echo $HOME; id -u", NULL);
+      g_assert_cmpstr (after->stdout_text->str, ==, "after\n/home/user\n1000\n");
+      root = ec_run (sandbox, "id -u", "root");
+      g_assert_cmpstr (root->stdout_text->str, ==, "0\n");
+    }
+}
+
+/* Host processes whose command line, arguments run together, is @name. */
+static guint
+count_host_processes (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *contents = NULL;
+      g_autoptr(GString) joined = g_string_new (NULL);
+      gsize length;
+
+      if (!g_ascii_isdigit (entry[0]))
+        continue;
+      path = g_build_filename ("/proc", entry, "cmdline", NULL);
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      for (gsize i = 0; i < length; i++)
+        if (contents[i] != '\0')
+          g_string_append_c (joined, contents[i]);
+      if (g_str_equal (joined->str, name))
+        count++;
+    }
+  return count;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Pausing kills what a command left running in the background, launcher included. */
+static void
+test_pause_kills_background (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *pause = NULL;
+  g_autofree char *resume = NULL;
+
+  if (!isolated ())
+    return;
+  sandbox = new_sandbox ();
+  pause = g_strdup_printf ("/sandboxes/%s/pause", sandbox->id);
+  resume = g_strdup_printf ("/sandboxes/%s/resume", sandbox->id);
+  {
+    g_autoptr(EcRun) bg = ec_run (sandbox, "setsid sleep 4343 >/dev/null 2>&1 < /dev/null & echo started", NULL);
+    g_autoptr(EcRun) seen = ec_run (sandbox, FIND_WAIT ("sleep4343"), NULL);
+
+    g_assert_cmpstr (bg->stdout_text->str, ==, "started\n");
+    g_assert_cmpstr (seen->stdout_text->str, ==, "found\n");
+    g_assert_cmpuint (count_host_processes ("sleep4343"), ==, 1);
+  }
+  {
+    g_autoptr(EcReply) paused = ec_api (engine, session, "POST", pause, "{}");
+    g_autoptr(EcReply) resumed = ec_api (engine, session, "POST", resume, "{}");
+    g_autoptr(EcRun) seen = ec_run (sandbox, FIND ("sleep4343"), NULL);
+
+    gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;  /* only against hangs */
+    guint tick = g_timeout_add (20, tick_cb, NULL);
+
+    g_assert_cmpuint (paused->status, ==, 204);
+    g_assert_cmpuint (resumed->status, ==, 201);
+    g_assert_cmpstr (seen->stdout_text->str, ==, "");
+    /* The old PID namespace goes away asynchronously; seen from the host it empties. */
+    while (count_host_processes ("sleep4343") > 0 && g_get_monotonic_time () < limit)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (tick);
+    g_assert_cmpuint (count_host_processes ("sleep4343"), ==, 0);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  engine = cc_test_engine_new ();
+  session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
+  soup_session_set_timeout (session, 60);
+
+  g_test_add_func ("/engine/launcher/shared-pid-namespace", test_shared_pid_namespace);
+  g_test_add_func ("/engine/launcher/concurrent", test_concurrent);
+  g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
+  g_test_add_func ("/engine/launcher/pause-kills-background", test_pause_kills_background);
+  ret = g_test_run ();
+
+  g_object_unref (session);
+  cc_test_engine_free (engine);
+  return ret;
+}
