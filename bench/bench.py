@@ -55,6 +55,17 @@ def timed_shell(script, cwd=None):
     return (time.monotonic() - t0) * 1000
 
 
+def proc_status_kb(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def median(values):
     return statistics.median(values) if values else None
 
@@ -145,6 +156,7 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated workload keys (a,b,c,d-up,d-down,e,f)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
+    ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
     ap.add_argument("--header", default="", help="a line printed above the table")
     ap.add_argument("--app", help="code-canvas, for (g)")
     ap.add_argument("--first-frame", help="cc-first-frame, for (g)")
@@ -219,6 +231,8 @@ def main():
         if w.floor:
             w.floor()
             w.floor_ms = [w.floor() for _ in range(opts.runs)]
+        if opts.engine_pid:
+            w.engine_hwm_kb = proc_status_kb(opts.engine_pid, "VmHWM:")
         if w.key == "a":
             w.login_floor_ms = [floors["login_echo"]() for _ in range(opts.runs)]
     shutil.rmtree(scratch, ignore_errors=True)
@@ -284,6 +298,8 @@ def report(workloads, sizes, opts, have_cc):
             for name, st in (("ours", ours), ("SDK", sdk)):
                 if st["median"]:
                     notes.append(f"{name} {w.bytes_moved / MIB / (st['median'] / 1000):.0f} MiB/s")
+        if w.key in ("b", "c", "d-up", "d-down") and getattr(w, "engine_hwm_kb", None):
+            notes.append(f"engine peak RSS so far {w.engine_hwm_kb / 1024:.0f} MiB")
         if w.key.startswith("g") and ours["ms"]:
             rs = w.results["ours"]
             idle = median([r.get("idle_rss_kb") or 0 for r in rs])

@@ -14,6 +14,7 @@ set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$top"
 
+command_line="bench/run.sh${*:+ $*}"
 quick=()
 runs=5
 only=
@@ -106,12 +107,12 @@ eval "$(node -e '
 mkdir -p bench/out
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/out/results-$stamp.md"
-args=(--cc-bench "$top/$build/bench/cc-bench" --sdk-bench "$top/bench/sdk-bench.mjs" --node node
+args=(--engine-pid "$engine_pid" --cc-bench "$top/$build/bench/cc-bench" --sdk-bench "$top/bench/sdk-bench.mjs" --node node
       --runs "$runs" --json "bench/out/results-$stamp.json" "${quick[@]}")
 [ -n "$only" ] && args+=(--only "$only")
 [ $with_app = 1 ] && args+=(--app "$top/$build/src/app/code-canvas" --first-frame "$top/$build/bench/cc-first-frame")
 
-args+=(--out "$out" --header "Command: bench/run.sh${quick:+ --quick} (runs: $runs) at $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'an unknown revision')")
+args+=(--out "$out" --header "Command: $command_line (runs: $runs) at $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'an unknown revision')")
 # The app needs a display and a session bus; everything else ignores them. Their daemons talk on
 # stdout too, so the table is read back from the file.
 xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- python3 bench/bench.py "${args[@]}" >&2

@@ -124,18 +124,7 @@ history_cb (GObject      *source,
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
-    {
-      g_autoptr(CcOperation) op = g_list_model_get_item (records, i);
-      guint status = gtk_drop_down_get_selected (self->status_dropdown);
-      gboolean failed = cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR ||
-                        (cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_COMMAND &&
-                         cc_operation_get_status (op) == CC_OPERATION_STATUS_SUCCESS &&
-                         cc_operation_get_exit_code (op) != 0);
-
-      if ((status == 1 && failed) || (status == 2 && !failed))
-        continue;
-      g_ptr_array_add (items, g_steal_pointer (&op));
-    }
+    g_ptr_array_add (items, g_list_model_get_item (records, i));
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
   if (items->len == 0)
@@ -167,11 +156,8 @@ query_history (CcHistoryPanel *self,
   if (filter.search[0] == '\0')
     filter.search = NULL;
   status = gtk_drop_down_get_selected (self->status_dropdown);
-  /* A command that exited non-zero is recorded as having run (success); for the user it failed,
-   * so "Succeeded" and "Failed" are refined in history_cb. */
   filter.status_mask = status == 1 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS)
-                     : status == 2 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR) |
-                                     CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS)
+                     : status == 2 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_ERROR)
                      : status == 3 ? CC_HISTORY_MASK (CC_OPERATION_STATUS_PENDING) : 0;
   /* Listings and reads are the file tree's own traffic, not something the user did. */
   filter.type_mask = ~(CC_HISTORY_MASK (CC_OPERATION_TYPE_FILE_LIST) | CC_HISTORY_MASK (CC_OPERATION_TYPE_FILE_READ)) &

@@ -74,10 +74,6 @@ update (CcHistoryRow *self)
 
   is_command = cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_COMMAND;
   status = cc_operation_get_status (op);
-  /* A command that ran to its end is a success for the record, but not for the user when it
-   * exited non-zero. */
-  if (is_command && status == CC_OPERATION_STATUS_SUCCESS && cc_operation_get_exit_code (op) != 0)
-    status = CC_OPERATION_STATUS_ERROR;
   switch (status)
     {
     case CC_OPERATION_STATUS_SUCCESS:

@@ -238,7 +238,18 @@ run_succeed (ExecRun *run,
       cc_operation_set_stderr_truncated (run->record, cc_output_capture_get_truncated (err));
       cc_operation_set_exit_code (run->record, exit_code);
       cc_operation_set_duration_ms (run->record, duration);
-      _cc_record_complete (run->client, run->record, NULL, 0);
+      if (exit_code == 0)
+        _cc_record_complete (run->client, run->record, NULL, 0);
+      else
+        {
+          /* The command ran, but for whoever reads the history it failed: E2B reports it the
+           * same way (an end event with an error, CommandExitError in the SDK). */
+          g_autoptr(GError) exit_error = g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
+                                                      _("The command exited with status %d."),
+                                                      exit_code);
+
+          _cc_record_complete (run->client, run->record, exit_error, 0);
+        }
 
       /* Only whole, successful results are worth serving again. */
       if (exit_code == 0 && (run->flags & CC_EXECUTE_FLAGS_USE_CACHE) &&

@@ -290,6 +290,6 @@ cc_engine_launcher_main (int sock)
       if (polls[0].revents & POLLIN)
         handle_spawn (sock);
       else if (polls[0].revents & (POLLHUP | POLLERR))
-        return 0;
+        _exit (0);  /* the engine is gone; nothing to clean up (nor to leak-check) */
     }
 }

@@ -164,7 +164,9 @@ test_execute_basic (ClientFixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
   record = g_list_model_get_item (history, 0);
   g_assert_cmpstr (cc_operation_get_id (record), ==, cc_execution_get_id (execution));
-  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_SUCCESS);
+  /* A non-zero exit is a failed operation, with the exit code kept. */
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+  g_assert_nonnull (strstr (cc_operation_get_error (record), "3"));
   g_assert_cmpint (cc_operation_get_exit_code (record), ==, 3);
   g_assert_cmpstr (cc_operation_get_stdout (record), ==, "out\n");
   g_assert_cmpstr (cc_operation_get_stderr (record), ==, "err\n");

@@ -188,6 +188,60 @@ test_launcher_death (void)
     }
 }
 
+static EcRun *
+run_cmd (EcSandbox  *sandbox,
+         const char *process_json)
+{
+  g_autofree char *body = g_strdup_printf ("{\"process\":%s,\"stdin\":false}", process_json);
+  g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+
+  return ec_stream_collect (stream);
+}
+
+/* Programs are found with the command's own PATH; a script without #! runs under /bin/sh; a
+ * missing program ends with 127 and says so on stderr. */
+static void
+exec_search (void)
+{
+  g_autoptr(EcSandbox) sandbox = new_sandbox ();
+  g_autoptr(EcRun) setup = ec_run (sandbox, "mkdir -p ~/bin && printf 'echo script \"$1\"\\n' > ~/bin/hello "
+                                            "&& chmod +x ~/bin/hello", NULL);
+  g_autoptr(EcRun) plain = run_cmd (sandbox, "{\"cmd\":\"echo\",\"args\":[\"plain\"]}");
+  g_autoptr(EcRun) by_path = NULL;
+  g_autoptr(EcRun) absolute = NULL;
+  g_autoptr(EcRun) missing = run_cmd (sandbox, "{\"cmd\":\"no-such-program-here\"}");
+  g_autofree char *home = g_strdup (json_object_get_string_member (setup->end, "status"));
+  g_autofree char *bin = NULL;
+
+  g_assert_cmpstr (home, ==, "exit status 0");
+  g_assert_cmpstr (plain->stdout_text->str, ==, "plain\n");
+  {
+    g_autoptr(EcRun) where = ec_run (sandbox, "echo -n ~/bin", NULL);
+
+    bin = g_strdup (where->stdout_text->str);
+  }
+  {
+    g_autofree char *json = g_strdup_printf ("{\"cmd\":\"hello\",\"args\":[\"a b\"],"
+                                             "\"envs\":{\"PATH\":\"/nowhere::%s:/usr/bin\"}}", bin);
+    g_autofree char *json_abs = g_strdup_printf ("{\"cmd\":\"%s/hello\",\"args\":[\"x\"]}", bin);
+
+    by_path = run_cmd (sandbox, json);
+    absolute = run_cmd (sandbox, json_abs);
+  }
+  g_assert_cmpstr (by_path->stdout_text->str, ==, "script a b\n");
+  g_assert_cmpstr (absolute->stdout_text->str, ==, "script x\n");
+  g_assert_cmpstr (end_status (missing), ==, "exit status 127");
+  g_assert_nonnull (strstr (missing->stderr_text->str, "no-such-program-here"));
+}
+
+static void
+test_exec_search (void)
+{
+  /* Unisolated, a missing program is refused at start instead (GLib's spawn). */
+  if (isolated ())
+    exec_search ();
+}
+
 /* Host processes whose command line, arguments run together, is @name. */
 static guint
 count_host_processes (const char *name)
@@ -277,6 +331,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/launcher/shared-pid-namespace", test_shared_pid_namespace);
   g_test_add_func ("/engine/launcher/concurrent", test_concurrent);
+  g_test_add_func ("/engine/launcher/exec-search", test_exec_search);
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
   g_test_add_func ("/engine/launcher/pause-kills-background", test_pause_kills_background);
   ret = g_test_run ();
