@@ -82,7 +82,7 @@ static char *
 format_duration (gint64 ms)
 {
   if (ms < 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), ms);
+    return g_strdup_printf (_("%lld ms"), (long long) ms);
   if (ms < 60000)
     return g_strdup_printf (_("%.1f s"), ms / 1000.0);
   return g_strdup_printf (_("%d min %d s"), (int) (ms / 60000), (int) ((ms / 1000) % 60));

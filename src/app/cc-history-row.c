@@ -106,7 +106,7 @@ update (CcHistoryRow *self)
   if (is_command && cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
     g_string_append_printf (details, _(" · exit %d"), cc_operation_get_exit_code (op));
   if (cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
-    g_string_append_printf (details, _(" · %" G_GINT64_FORMAT " ms"), cc_operation_get_duration_ms (op));
+    g_string_append_printf (details, _(" · %lld ms"), (long long) cc_operation_get_duration_ms (op));
   gtk_label_set_label (self->details_label, details->str);
 
   gtk_widget_set_visible (GTK_WIDGET (self->cached_badge), cc_operation_get_cached (op));

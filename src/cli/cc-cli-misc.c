@@ -423,7 +423,7 @@ engine_status_cb (GObject      *source,
       g_print (_("The local engine runs at %s (version %s).\n"), status->url,
                status->version ? status->version : "?");
       if (status->isolated)
-        g_print ("%s\n", _("Sandboxes are isolated with bubblewrap."));
+        g_print (_("Sandboxes are isolated (%s).\n"), status->isolation ? status->isolation : _("yes"));
       else
         g_print (_("Sandboxes are NOT isolated: %s\n"), status->detail ? status->detail : "");
     }

@@ -532,9 +532,7 @@ dev_project_cb (GObject      *source,
     }
   else
     {
-      if (slot->dev_server != NULL)
-        cc_execution_cancel (slot->dev_server);
-      g_clear_object (&slot->dev_server);
+      _cc_client_slot_stop_dev_server (slot);
       start->server = _cc_client_execute_full (self, start->project_id, start->command,
                                                CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
       slot->dev_server = g_object_ref (start->server);

@@ -146,6 +146,23 @@ run_elapsed_ms (ExecRun *run)
   return run->started ? (g_get_monotonic_time () - run->started) / 1000 : 0;
 }
 
+/* The record keeps what the user saw, marked where the capture cut it short. */
+static void
+run_record_output (ExecRun *run)
+{
+  CcOutputCapture *out = _cc_execution_get_capture (run->execution, FALSE);
+  CcOutputCapture *err = _cc_execution_get_capture (run->execution, TRUE);
+  g_autofree char *out_text = cc_output_capture_dup_text (out);
+  g_autofree char *err_text = cc_output_capture_dup_text (err);
+
+  cc_operation_set_stdout (run->record, out_text);
+  cc_operation_set_stderr (run->record, err_text);
+  cc_operation_set_stdout_truncated (run->record, cc_output_capture_get_truncated (out));
+  cc_operation_set_stderr_truncated (run->record, cc_output_capture_get_truncated (err));
+}
+
+/* @error may be NULL when the run was cancelled: any failure of a cancelled run is reported as
+ * the cancellation. */
 static void
 run_fail (ExecRun      *run,
           const GError *error)
@@ -160,15 +177,7 @@ run_fail (ExecRun      *run,
     }
   if (run->record != NULL)
     {
-      CcOutputCapture *out = _cc_execution_get_capture (run->execution, FALSE);
-      CcOutputCapture *err = _cc_execution_get_capture (run->execution, TRUE);
-      g_autofree char *out_text = cc_output_capture_dup_text (out);
-      g_autofree char *err_text = cc_output_capture_dup_text (err);
-
-      cc_operation_set_stdout (run->record, out_text);
-      cc_operation_set_stderr (run->record, err_text);
-      cc_operation_set_stdout_truncated (run->record, cc_output_capture_get_truncated (out));
-      cc_operation_set_stderr_truncated (run->record, cc_output_capture_get_truncated (err));
+      run_record_output (run);
       _cc_record_complete (run->client, run->record, error, run->started);
     }
   _cc_execution_fail (run->execution, error, run_elapsed_ms (run));
@@ -179,14 +188,9 @@ static void
 run_fail_cancelled_if_needed (ExecRun *run,
                               gboolean *failed)
 {
-  *failed = FALSE;
-  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
-    {
-      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     _("The command was cancelled."));
-      *failed = TRUE;
-      run_fail (run, error);
-    }
+  *failed = g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution));
+  if (*failed)
+    run_fail (run, NULL);
 }
 
 static void
@@ -225,17 +229,12 @@ run_succeed (ExecRun *run,
 {
   CcOutputCapture *out = _cc_execution_get_capture (run->execution, FALSE);
   CcOutputCapture *err = _cc_execution_get_capture (run->execution, TRUE);
-  g_autofree char *out_text = cc_output_capture_dup_text (out);
-  g_autofree char *err_text = cc_output_capture_dup_text (err);
   g_autoptr(CcProject) changes = NULL;
   gint64 duration = run_elapsed_ms (run);
 
   if (run->record != NULL)
     {
-      cc_operation_set_stdout (run->record, out_text);
-      cc_operation_set_stderr (run->record, err_text);
-      cc_operation_set_stdout_truncated (run->record, cc_output_capture_get_truncated (out));
-      cc_operation_set_stderr_truncated (run->record, cc_output_capture_get_truncated (err));
+      run_record_output (run);
       cc_operation_set_exit_code (run->record, exit_code);
       cc_operation_set_duration_ms (run->record, duration);
       if (exit_code == 0)
@@ -367,11 +366,10 @@ start_cb (GObject      *source,
   if (process == NULL)
     {
       /* The command never started: on a lost sandbox, try once on a new one. */
-      if (_cc_client_error_is_gone (error) && !run->retried_gone &&
-          !g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+      if (_cc_client_retry_on_new_sandbox (run->client, run->project_id, error,
+                                           _cc_execution_get_cancellable (run->execution),
+                                           &run->retried_gone))
         {
-          run->retried_gone = TRUE;
-          _cc_client_slot_forget (run->client, _cc_client_get_slot (run->client, run->project_id));
           run_ensure (run);
           return;
         }

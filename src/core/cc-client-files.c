@@ -104,15 +104,14 @@ file_op_retry_if_gone (GTask        *task,
   CcClient *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
 
-  if (op->retried || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    return FALSE;
-  if (_cc_client_error_is_gone (error))
+  if (_cc_client_retry_on_new_sandbox (self, op->project_id, error, g_task_get_cancellable (task),
+                                       &op->retried))
     {
-      op->retried = TRUE;
-      _cc_client_slot_forget (self, _cc_client_get_slot (self, op->project_id));
       file_op_run (task);
       return TRUE;
     }
+  if (op->retried || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return FALSE;
   if ((g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK) ||
        g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE)) && op->envd != NULL)
     {
@@ -254,7 +253,7 @@ write_done_cb (GObject      *source,
           g_ptr_array_add (files, cc_project_file_new (op->path, op->content));
           _cc_client_save_snapshot (self, op->project_id, files, FALSE);
         }
-      summary = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes written"), g_bytes_get_size (op->content));
+      summary = g_strdup_printf (_("%zu bytes written"), g_bytes_get_size (op->content));
     }
   else
     summary = g_strdup_printf (_("%u files uploaded"), entries->len);
@@ -278,7 +277,7 @@ read_done_cb (GObject      *source,
         file_op_return (task, error, NULL, NULL, NULL);
       return;
     }
-  summary = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes read"), g_bytes_get_size (bytes));
+  summary = g_strdup_printf (_("%zu bytes read"), g_bytes_get_size (bytes));
   file_op_return (task, NULL, bytes, (GDestroyNotify) g_bytes_unref, summary);
 }
 
@@ -538,28 +537,25 @@ file_op_new (CcClient            *self,
   return task;
 }
 
+/* Takes over @task. Only a listing or an upload may name no path (the sandbox's home); a move
+ * needs both ends. */
 static void
 file_op_start (CcClient *self,
-               GTask    *task)
+               GTask    *task,
+               gboolean  needs_path)
 {
   FileOp *op = g_task_get_task_data (task);
 
-  _cc_client_get_project_async (self, op->project_id, g_task_get_cancellable (task),
-                                file_op_project_cb, task);
-}
-
-static gboolean
-check_path (GTask      *task,
-            const char *path)
-{
-  if (path == NULL || *path == '\0')
+  if (needs_path && (*op->path == '\0' || (op->type == CC_OPERATION_TYPE_FILE_MOVE &&
+                                           (op->path2 == NULL || *op->path2 == '\0'))))
     {
       g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
                                _("No path was given. Name a file in the sandbox."));
       g_object_unref (task);
-      return FALSE;
+      return;
     }
-  return TRUE;
+  _cc_client_get_project_async (self, op->project_id, g_task_get_cancellable (task),
+                                file_op_project_cb, task);
 }
 
 void
@@ -578,10 +574,8 @@ cc_client_write_file_async (CcClient            *self,
 
   task = file_op_new (self, CC_OPERATION_TYPE_FILE_WRITE, project_id, path,
                       cc_client_write_file_async, cancellable, callback, user_data);
-  if (!check_path (task, path))
-    return;
   ((FileOp *) g_task_get_task_data (task))->content = g_bytes_ref (content);
-  file_op_start (self, task);
+  file_op_start (self, task, TRUE);
 }
 
 gboolean
@@ -601,15 +595,12 @@ cc_client_read_file_async (CcClient            *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CC_IS_CLIENT (self));
 
-  task = file_op_new (self, CC_OPERATION_TYPE_FILE_READ, project_id, path,
-                      cc_client_read_file_async, cancellable, callback, user_data);
-  if (!check_path (task, path))
-    return;
-  file_op_start (self, task);
+  file_op_start (self,
+                 file_op_new (self, CC_OPERATION_TYPE_FILE_READ, project_id, path,
+                              cc_client_read_file_async, cancellable, callback, user_data),
+                 TRUE);
 }
 
 GBytes *
@@ -637,7 +628,7 @@ cc_client_list_dir_async (CcClient            *self,
   task = file_op_new (self, CC_OPERATION_TYPE_FILE_LIST, project_id, path ? path : "",
                       cc_client_list_dir_async, cancellable, callback, user_data);
   ((FileOp *) g_task_get_task_data (task))->depth = depth;
-  file_op_start (self, task);
+  file_op_start (self, task, FALSE);
 }
 
 GListModel *
@@ -657,15 +648,12 @@ cc_client_make_dir_async (CcClient            *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CC_IS_CLIENT (self));
 
-  task = file_op_new (self, CC_OPERATION_TYPE_MAKE_DIR, project_id, path,
-                      cc_client_make_dir_async, cancellable, callback, user_data);
-  if (!check_path (task, path))
-    return;
-  file_op_start (self, task);
+  file_op_start (self,
+                 file_op_new (self, CC_OPERATION_TYPE_MAKE_DIR, project_id, path,
+                              cc_client_make_dir_async, cancellable, callback, user_data),
+                 TRUE);
 }
 
 gboolean
@@ -692,10 +680,8 @@ cc_client_move_async (CcClient            *self,
 
   task = file_op_new (self, CC_OPERATION_TYPE_FILE_MOVE, project_id, source,
                       cc_client_move_async, cancellable, callback, user_data);
-  if (!check_path (task, destination == NULL || *destination == '\0' ? NULL : source))
-    return;
   ((FileOp *) g_task_get_task_data (task))->path2 = g_strdup (destination);
-  file_op_start (self, task);
+  file_op_start (self, task, TRUE);
 }
 
 gboolean
@@ -715,15 +701,12 @@ cc_client_remove_async (CcClient            *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CC_IS_CLIENT (self));
 
-  task = file_op_new (self, CC_OPERATION_TYPE_FILE_REMOVE, project_id, path,
-                      cc_client_remove_async, cancellable, callback, user_data);
-  if (!check_path (task, path))
-    return;
-  file_op_start (self, task);
+  file_op_start (self,
+                 file_op_new (self, CC_OPERATION_TYPE_FILE_REMOVE, project_id, path,
+                              cc_client_remove_async, cancellable, callback, user_data),
+                 TRUE);
 }
 
 gboolean
@@ -751,10 +734,8 @@ cc_client_download_async (CcClient            *self,
 
   task = file_op_new (self, CC_OPERATION_TYPE_FILE_READ, project_id, path,
                       cc_client_download_async, cancellable, callback, user_data);
-  if (!check_path (task, path))
-    return;
   ((FileOp *) g_task_get_task_data (task))->local = g_object_ref (destination);
-  file_op_start (self, task);
+  file_op_start (self, task, TRUE);
 }
 
 gboolean
@@ -836,7 +817,7 @@ upload_opened_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  file_op_start (self, g_steal_pointer (&task));
+  file_op_start (self, g_steal_pointer (&task), FALSE);
 }
 
 void

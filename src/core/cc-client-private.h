@@ -147,6 +147,8 @@ void           _cc_client_slot_set_status        (CcClient             *self,
 /* The sandbox no longer exists (it answered "gone"): the next ensure creates a new one. */
 void           _cc_client_slot_forget            (CcClient             *self,
                                                   CcSandboxSlot        *slot);
+/* Cancels and drops the slot's dev server (pause, kill, or a new server replacing it). */
+void           _cc_client_slot_stop_dev_server   (CcSandboxSlot        *slot);
 
 /* Ensures the project's sandbox runs: reuses, connects (resumes), or creates it; a re-created
  * sandbox gets the project's files and setup back and "sandbox-recreated" is emitted.
@@ -177,6 +179,14 @@ gboolean       _cc_client_check_engine_moved_finish (CcClient          *self,
 
 /* TRUE for errors that mean the sandbox itself is gone (retry once after re-creating it). */
 gboolean       _cc_client_error_is_gone          (const GError         *error);
+/* The one retry every recorded operation gets: TRUE when @error says the sandbox is gone, the
+ * operation is not cancelled and has not retried yet (*@retried); the slot is then forgotten so
+ * the caller's next ensure runs it on a re-created sandbox. */
+gboolean       _cc_client_retry_on_new_sandbox   (CcClient             *self,
+                                                  const char           *project_id,
+                                                  const GError         *error,
+                                                  GCancellable         *cancellable,
+                                                  gboolean             *retried);
 
 /* The local copy of a project's files (for re-creating a lost sandbox). */
 GFile         *_cc_client_dup_snapshot_dir       (CcClient             *self,

@@ -66,6 +66,14 @@ _cc_client_slot_set_status (CcClient        *self,
 }
 
 void
+_cc_client_slot_stop_dev_server (CcSandboxSlot *slot)
+{
+  if (slot->dev_server != NULL)
+    cc_execution_cancel (slot->dev_server);
+  g_clear_object (&slot->dev_server);
+}
+
+void
 _cc_client_slot_forget (CcClient      *self,
                         CcSandboxSlot *slot)
 {
@@ -142,6 +150,20 @@ gboolean
 _cc_client_error_is_gone (const GError *error)
 {
   return g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE);
+}
+
+gboolean
+_cc_client_retry_on_new_sandbox (CcClient     *self,
+                                 const char   *project_id,
+                                 const GError *error,
+                                 GCancellable *cancellable,
+                                 gboolean     *retried)
+{
+  if (*retried || !_cc_client_error_is_gone (error) || g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  *retried = TRUE;
+  _cc_client_slot_forget (self, _cc_client_get_slot (self, project_id));
+  return TRUE;
 }
 
 CcSandboxStatus
@@ -857,9 +879,7 @@ lifecycle_done_cb (GObject      *source,
       if (ok)
         {
           g_clear_object (&slot->envd);
-          if (slot->dev_server != NULL)
-            cc_execution_cancel (slot->dev_server);
-          g_clear_object (&slot->dev_server);
+          _cc_client_slot_stop_dev_server (slot);
           _cc_client_slot_set_status (self, slot, CC_SANDBOX_STATUS_PAUSED, 0);
         }
       break;
@@ -873,9 +893,7 @@ lifecycle_done_cb (GObject      *source,
         }
       if (ok)
         {
-          if (slot->dev_server != NULL)
-            cc_execution_cancel (slot->dev_server);
-          g_clear_object (&slot->dev_server);
+          _cc_client_slot_stop_dev_server (slot);
           _cc_client_slot_forget (self, slot);
         }
       break;

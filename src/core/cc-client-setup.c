@@ -83,17 +83,12 @@ install_wait_cb (GObject      *source,
 
   g_cancellable_disconnect (cancellable, install->cancel_id);
   install->cancel_id = 0;
-  if (!cc_remote_process_wait_finish (CC_REMOTE_PROCESS (source), result, &exit_code, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_int (task, exit_code);
+  /* An install killed by cancelling may still exit cleanly: report the cancellation. */
+  if (!cc_remote_process_wait_finish (CC_REMOTE_PROCESS (source), result, &exit_code, &error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, exit_code);
 }
 
 static void
@@ -309,11 +304,9 @@ setup_installed_cb (GObject      *source,
 
   if (!_cc_client_install_finish (self, result, &exit_code, &error))
     {
-      if (_cc_client_error_is_gone (error) && !setup->retried &&
-          !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+      if (_cc_client_retry_on_new_sandbox (self, setup->project_id, error,
+                                           g_task_get_cancellable (task), &setup->retried))
         {
-          setup->retried = TRUE;
-          _cc_client_slot_forget (self, _cc_client_get_slot (self, setup->project_id));
           setup_run (g_steal_pointer (&task));
           return;
         }
@@ -397,8 +390,9 @@ setup_begin (GTask *task)
 
   for (guint i = 0; i < setup->files->len; i++)
     total += g_bytes_get_size (((CcProjectFile *) g_ptr_array_index (setup->files, i))->content);
-  input = g_strdup_printf (_("%u files, %" G_GUINT64_FORMAT " bytes; install: %s"),
-                           setup->files->len, total, command ? command : _("none"));
+  input = g_strdup_printf (_("%u files, %llu bytes; install: %s"),
+                           setup->files->len, (unsigned long long) total,
+                           command ? command : _("none"));
   _cc_record_begin_async (self, setup->project_id, CC_OPERATION_TYPE_SETUP, input, setup_record_cb, task);
 }
 

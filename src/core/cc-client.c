@@ -277,6 +277,25 @@ cc_client_new_default_finish (GAsyncResult  *result,
 
 /* ---- background writes ------------------------------------------------------------------- */
 
+/* Completes every queued task. The list is swapped first: a waiter's callback may queue again. */
+static void
+complete_waiters (GPtrArray    **waiters,
+                  const GError  *error)
+{
+  g_autoptr(GPtrArray) done = g_steal_pointer (waiters);
+
+  *waiters = g_ptr_array_new ();
+  for (guint i = 0; i < done->len; i++)
+    {
+      g_autoptr(GTask) task = g_ptr_array_index (done, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
 void
 _cc_client_hold (CcClient *self)
 {
@@ -289,16 +308,7 @@ _cc_client_release (CcClient *self)
 {
   g_assert (self->n_pending > 0);
   if (--self->n_pending == 0)
-    {
-      g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->flush_waiters);
-
-      self->flush_waiters = g_ptr_array_new ();
-      for (guint i = 0; i < waiters->len; i++)
-        {
-          g_autoptr(GTask) task = g_ptr_array_index (waiters, i);
-          g_task_return_boolean (task, TRUE);
-        }
-    }
+    complete_waiters (&self->flush_waiters, NULL);
   g_object_unref (self);
 }
 
@@ -332,24 +342,6 @@ cc_client_flush_finish (CcClient      *self,
 /* ---- projects ---------------------------------------------------------------------------- */
 
 static void
-finish_load_waiters (CcClient     *self,
-                     const GError *error)
-{
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->load_waiters);
-
-  self->load_waiters = g_ptr_array_new ();
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      g_autoptr(GTask) task = g_ptr_array_index (waiters, i);
-
-      if (error)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_boolean (task, TRUE);
-    }
-}
-
-static void
 list_projects_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -371,7 +363,7 @@ list_projects_cb (GObject      *source,
                            items->pdata, items->len);
       self->projects_loaded = TRUE;
     }
-  finish_load_waiters (self, error);
+  complete_waiters (&self->load_waiters, error);
 }
 
 void
@@ -539,22 +531,30 @@ _cc_client_get_project_finish (CcClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Completes both project writes; the model shows a new project first, a changed one in place. */
 static void
-create_project_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+project_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
+  gboolean created = g_task_get_source_tag (task) == cc_client_create_project_async;
   GError *error = NULL;
-  CcProject *project = cc_store_create_project_finish (CC_STORE (source), result, &error);
+  CcProject *project;
 
+  if (created)
+    project = cc_store_create_project_finish (CC_STORE (source), result, &error);
+  else
+    project = cc_store_update_project_finish (CC_STORE (source), result, &error);
   if (project == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if (!find_project_position (self, cc_project_get_id (project), &(guint) { 0 }))
+  if (!created)
+    _cc_client_project_changed (self, project);
+  else if (!find_project_position (self, cc_project_get_id (project), &(guint) { 0 }))
     g_list_store_insert (self->projects, 0, project);
   g_task_return_pointer (task, project, g_object_unref);
 }
@@ -633,7 +633,7 @@ cc_client_create_project_async (CcClient            *self,
     }
   cc_project_set_port (project, port ? port : (template ? cc_template_get_port (template) : 3000));
 
-  cc_store_create_project_async (self->store, project, cancellable, create_project_cb,
+  cc_store_create_project_async (self->store, project, cancellable, project_saved_cb,
                                  g_steal_pointer (&task));
 }
 
@@ -672,25 +672,6 @@ cc_client_get_project_info_finish (CcClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-update_project_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CcClient *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  CcProject *project = cc_store_update_project_finish (CC_STORE (source), result, &error);
-
-  if (project == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  _cc_client_project_changed (self, project);
-  g_task_return_pointer (task, project, g_object_unref);
-}
-
 void
 cc_client_update_project_info_async (CcClient            *self,
                                      const char          *project_id,
@@ -722,7 +703,7 @@ cc_client_update_project_info_async (CcClient            *self,
       return;
     }
   cc_store_update_project_async (self->store, project_id, fields, changes, cancellable,
-                                 update_project_cb, g_steal_pointer (&task));
+                                 project_saved_cb, g_steal_pointer (&task));
 }
 
 CcProject *
@@ -773,20 +754,27 @@ delete_store_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Takes over @task: every path of a delete ends in removing the row. */
+static void
+delete_row (GTask *task)
+{
+  CcClient *self = g_task_get_source_object (task);
+
+  cc_store_delete_project_async (self->store, g_task_get_task_data (task), NULL, delete_store_cb,
+                                 task);
+}
+
 static void
 delete_kill_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  CcClient *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!cc_sandbox_api_kill_finish (CC_SANDBOX_API (source), result, &error) &&
       !g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE))
     g_debug ("Could not kill the sandbox of a deleted project: %s", error->message);
-  cc_store_delete_project_async (self->store, g_task_get_task_data (task), NULL,
-                                 delete_store_cb, g_object_ref (task));
+  delete_row (user_data);
 }
 
 static void
@@ -806,8 +794,7 @@ delete_connection_cb (GObject      *source,
     {
       /* No engine or no key: the sandbox cannot be reached, which must not keep the project. */
       g_debug ("Deleting a project without killing its sandbox: %s", error->message);
-      cc_store_delete_project_async (self->store, g_task_get_task_data (task), NULL,
-                                     delete_store_cb, g_object_ref (task));
+      delete_row (g_steal_pointer (&task));
       return;
     }
   api = cc_sandbox_api_new (connection);
@@ -836,8 +823,7 @@ delete_get_project_cb (GObject      *source,
     cc_execution_cancel (slot->dev_server);
   if (_cc_nonempty (cc_project_get_sandbox_id (project)) == NULL)
     {
-      cc_store_delete_project_async (self->store, cc_project_get_id (project), NULL,
-                                     delete_store_cb, g_steal_pointer (&task));
+      delete_row (g_steal_pointer (&task));
       return;
     }
   g_object_set_data_full (G_OBJECT (task), "sandbox-id",
@@ -884,19 +870,44 @@ _cc_client_keyring_name (CcConnectionKind  kind,
   return CC_KEYRING_CONNECTION_E2B;
 }
 
-char *
-_cc_client_connection_key (CcProject *project)
+static char *
+connection_key_for (CcConnectionKind  kind,
+                    const char       *api_url)
 {
-  switch (cc_project_get_connection_kind (project))
+  switch (kind)
     {
     case CC_CONNECTION_E2B:
       return g_strdup ("e2b");
     case CC_CONNECTION_CUSTOM:
-      return g_strdup_printf ("custom:%s", _cc_nonempty (cc_project_get_api_url (project)));
+      return g_strdup_printf ("custom:%s", api_url);
     case CC_CONNECTION_LOCAL:
     default:
       return g_strdup ("local");
     }
+}
+
+char *
+_cc_client_connection_key (CcProject *project)
+{
+  return connection_key_for (cc_project_get_connection_kind (project),
+                             _cc_nonempty (cc_project_get_api_url (project)));
+}
+
+/* One connection per engine, borrowed from the cache. It is keyed by URL: a restarted engine
+ * has a new URL and key. Status checks share it, so it carries the request timeout too. */
+static CcConnection *
+engine_connection (CcClient           *self,
+                   const CcEngineInfo *info)
+{
+  CcConnection *connection = g_hash_table_lookup (self->connections, info->url);
+
+  if (connection == NULL)
+    {
+      connection = cc_engine_info_create_connection (info);
+      cc_connection_set_request_timeout (connection, self->request_timeout);
+      g_hash_table_insert (self->connections, g_strdup (info->url), connection);
+    }
+  return connection;
 }
 
 static void
@@ -907,7 +918,6 @@ locate_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   g_autoptr(CcEngineInfo) info = NULL;
-  CcConnection *connection;
   GError *error = NULL;
 
   info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
@@ -916,15 +926,7 @@ locate_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  /* A restarted engine has a new URL and key: the cached connection is keyed by its URL. */
-  connection = g_hash_table_lookup (self->connections, info->url);
-  if (connection == NULL)
-    {
-      connection = cc_engine_info_create_connection (info);
-      cc_connection_set_request_timeout (connection, self->request_timeout);
-      g_hash_table_insert (self->connections, g_strdup (info->url), connection);
-    }
-  g_task_return_pointer (task, g_object_ref (connection), g_object_unref);
+  g_task_return_pointer (task, g_object_ref (engine_connection (self, info)), g_object_unref);
 }
 
 static void
@@ -1016,34 +1018,36 @@ _cc_client_get_connection_finish (CcClient      *self,
 }
 
 static void
-forget_connections (CcClient   *self,
-                    const char *cache_key)
+forget_connections (CcClient         *self,
+                    CcConnectionKind  kind,
+                    const char       *endpoint)
 {
+  /* The local kind has no key of its own: _cc_client_keyring_name () gives it E2B's entry. */
+  g_autofree char *cache_key =
+    connection_key_for (kind == CC_CONNECTION_CUSTOM ? kind : CC_CONNECTION_E2B, endpoint);
+
   /* Live connections hold the old key in memory: drop them so the next call reads it again. */
   g_hash_table_remove (self->connections, cache_key);
 }
 
+/* Completes both key writes: storing and clearing a key answer the same way. */
 static void
-key_stored_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+key_changed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
+  gboolean ok;
 
-  if (!cc_keyring_store_finish (result, &error))
+  if (g_task_get_source_tag (task) == cc_client_store_api_key_async)
+    ok = cc_keyring_store_finish (result, &error);
+  else
+    ok = cc_keyring_clear_finish (result, &error);
+  if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-}
-
-static char *
-key_cache_key (CcConnectionKind  kind,
-               const char       *endpoint)
-{
-  if (kind == CC_CONNECTION_CUSTOM)
-    return g_strdup_printf ("custom:%s", endpoint);
-  return g_strdup ("e2b");
 }
 
 void
@@ -1056,7 +1060,6 @@ cc_client_store_api_key_async (CcClient            *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *cache_key = key_cache_key (kind, endpoint);
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
@@ -1074,9 +1077,9 @@ cc_client_store_api_key_async (CcClient            *self,
                                _("The API key is empty. Paste the key from your E2B dashboard."));
       return;
     }
-  forget_connections (self, cache_key);
+  forget_connections (self, kind, endpoint);
   cc_keyring_store_async (_cc_client_keyring_name (kind, endpoint), key, cancellable,
-                          key_stored_cb, g_steal_pointer (&task));
+                          key_changed_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -1088,20 +1091,6 @@ cc_client_store_api_key_finish (CcClient      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-key_cleared_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!cc_keyring_clear_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 cc_client_clear_api_key_async (CcClient            *self,
                                CcConnectionKind     kind,
@@ -1111,14 +1100,13 @@ cc_client_clear_api_key_async (CcClient            *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *cache_key = key_cache_key (kind, endpoint);
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_clear_api_key_async);
-  forget_connections (self, cache_key);
-  cc_keyring_clear_async (_cc_client_keyring_name (kind, endpoint), cancellable, key_cleared_cb,
+  forget_connections (self, kind, endpoint);
+  cc_keyring_clear_async (_cc_client_keyring_name (kind, endpoint), cancellable, key_changed_cb,
                           g_steal_pointer (&task));
 }
 
@@ -1181,6 +1169,7 @@ cc_engine_status_free (CcEngineStatus *status)
 {
   if (status == NULL)
     return;
+  g_free (status->isolation);
   g_free (status->url);
   g_free (status->version);
   g_free (status->detail);
@@ -1215,6 +1204,8 @@ health_cb (GObject      *source,
             reason = cc_protojson_get_string (object, "isolation_reason");
           status->isolated = isolation != NULL ? g_strcmp0 (isolation, "none") != 0
                                                : cc_protojson_get_bool (object, "isolated", FALSE);
+          if (isolation != NULL && status->isolation == NULL)
+            status->isolation = g_strdup (isolation);
           if (version != NULL && status->version == NULL)
             status->version = g_strdup (version);
           if (!status->isolated && reason != NULL)
@@ -1237,7 +1228,6 @@ status_locate_cb (GObject      *source,
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   CcEngineStatus *status;
-  CcConnection *connection;
   CcClient *self = g_task_get_source_object (task);
 
   info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
@@ -1254,17 +1244,12 @@ status_locate_cb (GObject      *source,
   status->version = g_strdup (info->version);
   g_task_set_task_data (task, status, NULL);
 
-  connection = g_hash_table_lookup (self->connections, info->url);
-  if (connection == NULL)
-    {
-      connection = cc_engine_info_create_connection (info);
-      g_hash_table_insert (self->connections, g_strdup (info->url), connection);
-    }
   url = g_strdup_printf ("%s/engine/status", info->url);
   msg = soup_message_new (SOUP_METHOD_GET, url);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-KEY", info->api_key);
-  soup_session_send_and_read_async (cc_connection_get_session (connection), msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), health_cb, g_object_ref (task));
+  soup_session_send_and_read_async (cc_connection_get_session (engine_connection (self, info)), msg,
+                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task), health_cb,
+                                    g_object_ref (task));
 }
 
 void

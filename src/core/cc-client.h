@@ -560,7 +560,8 @@ gboolean       cc_client_kill_sandbox_finish         (CcClient             *self
 /**
  * CcEngineStatus:
  * @running: the engine answered
- * @isolated: its sandboxes run under bubblewrap
+ * @isolated: its sandboxes run isolated from this computer
+ * @isolation: how: the engine's own word for it, e.g. "bubblewrap" (nullable)
  * @url: its base URL (nullable)
  * @version: its version (nullable)
  * @detail: a sentence for people, e.g. why it is not isolated (nullable)
@@ -569,6 +570,7 @@ typedef struct
 {
   gboolean  running;
   gboolean  isolated;
+  char     *isolation;
   char     *url;
   char     *version;
   char     *detail;

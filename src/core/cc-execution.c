@@ -413,15 +413,21 @@ cc_execution_cancel (CcExecution *self)
   g_cancellable_cancel (self->cancellable);
 }
 
+/* Completes both stdin calls: sending and closing answer the same way. */
 static void
-send_input_cb (GObject      *source,
+stdin_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
+  gboolean ok;
 
-  if (cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error))
+  if (g_task_get_source_tag (task) == cc_execution_send_stdin_async)
+    ok = cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error);
+  else
+    ok = cc_remote_process_close_stdin_finish (CC_REMOTE_PROCESS (source), result, &error);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -456,7 +462,7 @@ cc_execution_send_stdin_async (CcExecution         *self,
   g_task_set_source_tag (task, cc_execution_send_stdin_async);
   if (!check_running (self, task))
     return;
-  cc_remote_process_send_input_async (self->process, data, cancellable, send_input_cb,
+  cc_remote_process_send_input_async (self->process, data, cancellable, stdin_done_cb,
                                       g_steal_pointer (&task));
 }
 
@@ -467,20 +473,6 @@ cc_execution_send_stdin_finish (CcExecution   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-close_stdin_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (cc_remote_process_close_stdin_finish (CC_REMOTE_PROCESS (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 void
@@ -497,7 +489,7 @@ cc_execution_close_stdin_async (CcExecution         *self,
   g_task_set_source_tag (task, cc_execution_close_stdin_async);
   if (!check_running (self, task))
     return;
-  cc_remote_process_close_stdin_async (self->process, cancellable, close_stdin_cb,
+  cc_remote_process_close_stdin_async (self->process, cancellable, stdin_done_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -545,26 +537,32 @@ _cc_execution_get_capture (CcExecution *self,
   return is_stderr ? self->err : self->out;
 }
 
+/* Notify only on change: the app binds to these. */
+static void
+set_string (CcExecution  *self,
+            char        **field,
+            const char   *value,
+            guint         prop_id)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 void
 _cc_execution_set_project_id (CcExecution *self,
                               const char  *project_id)
 {
-  if (g_strcmp0 (self->project_id, project_id) == 0)
-    return;
-  g_free (self->project_id);
-  self->project_id = g_strdup (project_id);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
+  set_string (self, &self->project_id, project_id, PROP_PROJECT_ID);
 }
 
 void
 _cc_execution_set_id (CcExecution *self,
                       const char  *id)
 {
-  if (g_strcmp0 (self->id, id) == 0)
-    return;
-  g_free (self->id);
-  self->id = g_strdup (id);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  set_string (self, &self->id, id, PROP_ID);
 }
 
 void

@@ -5,7 +5,8 @@
  *
  * Every request arrives at one handler that decides what it is from the Host and the
  * E2b-Sandbox-Id header: preview traffic (<port>-<id>.<domain>), the sandbox daemon
- * (49983-<id>.<domain> or the header), or the control plane. Authentication happens here,
+ * (49983-<id>.<domain> or the header), a signed /files URL that names no sandbox (routed by its
+ * signature, see lookup_signing_sandbox()), or the control plane. Authentication happens here,
  * before any handler sees the request.
  */
 #include "config.h"
@@ -22,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cc-engine-files.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-upload.h"
@@ -427,6 +429,77 @@ parse_sandbox_host (const char *host,
   return TRUE;
 }
 
+/* Signed /files URLs built on E2B_SANDBOX_URL name no sandbox (protocol §1.1, §7.4): no
+ * E2b-Sandbox-Id header, no 49983-<id> Host. The signature names it instead, since it covers
+ * the sandbox's access token: such a request goes to the one sandbox whose token validates it.
+ * TRUE for a GET or POST /files with a signature; the caller has already found no sandbox id. */
+static gboolean
+is_unrouted_signed_files (SoupServerMessage *msg,
+                          const char        *path,
+                          GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  return (method == SOUP_METHOD_GET || method == SOUP_METHOD_POST) && g_str_equal (path, "/files") &&
+         query != NULL && g_hash_table_lookup (query, "signature") != NULL;
+}
+
+/* The sandbox whose access token validates the request's signature, or NULL after answering
+ * 401 the way envd does. One SHA-256 per sandbox with a token (sandboxes without one have no
+ * signatures), every one compared in constant time and the loop never cut short, so the time
+ * taken says nothing about which sandbox matched. Expiry is not checked here: the signature
+ * covers the expiration, so an expired URL still finds its sandbox, whose /files handler then
+ * refuses it exactly as it would with the sandbox named. */
+static CcEngineSandbox *
+lookup_signing_sandbox (CcEngine          *self,
+                        SoupServerMessage *msg,
+                        GHashTable        *query)
+{
+  const char *signature = g_hash_table_lookup (query, "signature");
+  const char *expiration_text = g_hash_table_lookup (query, "signature_expiration");
+  const char *op = soup_server_message_get_method (msg) == SOUP_METHOD_GET ? "read" : "write";
+  CcEngineSandbox *found = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint64 expiration = 0;
+
+  if (expiration_text != NULL &&
+      !g_ascii_string_to_unsigned (expiration_text, 10, 1, G_MAXINT64, &expiration, NULL))
+    {
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid signature expiration");
+      return NULL;
+    }
+
+  /* Every signature is "v1_" and 43 base64 characters: anything else cannot match any token. */
+  if (g_str_has_prefix (signature, "v1_") && strlen (signature) == 46)
+    {
+      g_hash_table_iter_init (&iter, self->sandboxes);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          CcEngineSandbox *sandbox = value;
+          const char *token = cc_engine_sandbox_get_access_token (sandbox);
+          g_autofree char *expected = NULL;
+
+          if (token == NULL || *token == '\0')
+            continue;
+          expected = _cc_engine_files_signature (g_hash_table_lookup (query, "path"), op,
+                                                 g_hash_table_lookup (query, "username"), token,
+                                                 (gint64) expiration);
+          if (_cc_engine_files_equal_constant (signature, expected) && found == NULL)
+            found = sandbox;
+        }
+    }
+  if (found != NULL)
+    return found;
+
+  /* As envd checks: an expired URL is reported as such before its signature. */
+  if (expiration_text != NULL && (gint64) expiration < g_get_real_time () / G_USEC_PER_SEC)
+    _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "signature is already expired");
+  else
+    _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid signature");
+  return NULL;
+}
+
 static void
 server_handler (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -483,6 +556,15 @@ server_handler (SoupServer        *server,
           return;
         }
       handle_daemon (self, header_id, msg, path, query);
+      return;
+    }
+
+  if (is_unrouted_signed_files (msg, path, query))
+    {
+      CcEngineSandbox *sandbox = lookup_signing_sandbox (self, msg, query);
+
+      if (sandbox != NULL)
+        handle_daemon (self, cc_engine_sandbox_get_id (sandbox), msg, path, query);
       return;
     }
 
@@ -553,6 +635,16 @@ early_handler (SoupServer        *server,
 
   /* Whoever answers, the body of a /files upload is never held in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  if (sandbox_id == NULL && is_unrouted_signed_files (msg, path, query))
+    {
+      sandbox = lookup_signing_sandbox (self, msg, query);
+      if (sandbox == NULL)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+          return;  /* answered 401 */
+        }
+      sandbox_id = cc_engine_sandbox_get_id (sandbox);
+    }
   if (sandbox_id == NULL)
     return;  /* the control plane has no /files: answered without the body */
   sandbox = cc_engine_lookup_sandbox (self, sandbox_id);

@@ -7,7 +7,6 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "cc-keyring.h"
@@ -63,11 +62,7 @@ run_cli (Fixture    *f,
          Run        *run,
          ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   const char *cli = g_getenv ("CODE_CANVAS_CLI");
   const char *arg;
   va_list ap;
@@ -80,15 +75,8 @@ run_cli (Fixture    *f,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, f->env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, input ? input : "", NULL, cc_test_store_result_cb, &result);
-  g_subprocess_communicate_utf8_finish (process, cc_test_wait_result (&result), &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  run->status = cc_test_run_command ((const char * const *) argv->pdata, (const char * const *) f->env, input,
+                                     &run->out, &run->err);
   if (run->status != 0)
     g_test_message ("cli exit %d; stderr: %s", run->status, run->err);
 }
@@ -292,11 +280,8 @@ test_setup_dev (Fixture *f, gconstpointer data)
   g_autofree char *git = g_build_filename (dir, ".git", NULL);
   g_autofree char *git_file = g_build_filename (git, "HEAD", NULL);
   g_autofree char *url = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  guint status = 0;
 
   g_assert_cmpint (g_mkdir_with_parents (git, 0700), ==, 0);
   g_assert_true (g_file_set_contents (server,
@@ -319,11 +304,8 @@ test_setup_dev (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
 
   /* The server keeps running after the CLI exits. */
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
-  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  body = cc_test_http_get (url, &status);
+  g_assert_cmpuint (status, ==, 200);
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "served from a folder", 20);
 
   /* Asking again finds the running server (the second copy cannot bind the port). */

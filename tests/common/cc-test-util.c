@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
 
 #include "cc-test-util.h"
 
@@ -69,4 +72,70 @@ cc_test_rm_rf (const char *path)
 {
   if (path != NULL)
     nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+guint64
+cc_test_proc_status_kib (GPid        pid,
+                         const char *field)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len = strlen (field);
+
+  if (pid == 0)
+    path = g_strdup ("/proc/self/status");
+  else
+    path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], field) && lines[i][len] == ':')
+      return g_ascii_strtoull (lines[i] + len + 1, NULL, 10);
+  g_assert_not_reached ();
+  return 0;
+}
+
+int
+cc_test_run_command (const char * const *argv,
+                     const char * const *envp,
+                     const char         *input,
+                     char              **out,
+                     char              **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (envp != NULL)
+    g_subprocess_launcher_set_environ (launcher, (char **) envp);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, input ? input : "", NULL, cc_test_store_result_cb, &result);
+  g_subprocess_communicate_utf8_finish (process, cc_test_wait_result (&result), out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+GBytes *
+cc_test_http_get (const char *url,
+                  guint      *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  g_assert_nonnull (msg);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return body;
 }

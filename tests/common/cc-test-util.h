@@ -19,6 +19,25 @@ void          cc_test_store_result_cb   (GObject       *source,
  * so every dev server a test starts needs a port of its own. */
 guint         cc_test_free_port         (void);
 
+/* Runs @argv (environment @envp, or this process's when NULL) with @input (may be NULL) on its
+ * stdin, spinning the main loop until it exits. Stores its stdout and stderr in @out and @err
+ * (caller frees). Returns its exit status, or -1 when a signal ended it. */
+int           cc_test_run_command       (const char * const *argv,
+                                         const char * const *envp,
+                                         const char         *input,
+                                         char              **out,
+                                         char              **err);
+
+/* GETs @url (a loopback address), spinning the main loop. Asserts the exchange itself worked;
+ * stores the HTTP status in @status and returns the body. */
+GBytes       *cc_test_http_get          (const char         *url,
+                                         guint              *status);
+
+/* A size field of /proc/<pid>/status ("VmRSS", "VmHWM", ...) in KiB; @pid 0 is this process.
+ * Asserts the field is there. */
+guint64       cc_test_proc_status_kib   (GPid           pid,
+                                         const char    *field);
+
 /* A fresh temporary directory, and its recursive removal. */
 char         *cc_test_make_tmpdir       (const char    *prefix);
 void          cc_test_rm_rf             (const char    *path);

@@ -131,14 +131,26 @@ assert_recovers (FaultFixture *f)
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, before + 1);
 }
 
+/* Makes sandbox creation answer @status (@count times, 0 = always) and runs
+ * @command; returns the error the run ended with (NULL on success). */
+static GError *
+run_with_create_status (FaultFixture *f,
+                        guint         count,
+                        guint         status,
+                        const char   *message,
+                        const char   *command)
+{
+  g_autofree char *body = g_strdup_printf ("{\"code\":%u,\"message\":\"%s\"}", status, message);
+
+  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", count, status, 0, body);
+  return run_expecting (f, command);
+}
+
 static void
 test_unauthorized (FaultFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = run_with_create_status (f, 1, 401, "Invalid API key", "echo a");
 
-  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", 1, 401, 0,
-                             "{\"code\":401,\"message\":\"Invalid API key\"}");
-  error = run_expecting (f, "echo a");
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_UNAUTHORIZED);
   assert_recovers (f);
 }
@@ -146,11 +158,8 @@ test_unauthorized (FaultFixture *f, gconstpointer data)
 static void
 test_forbidden (FaultFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = run_with_create_status (f, 1, 403, "Forbidden", "echo b");
 
-  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", 1, 403, 0,
-                             "{\"code\":403,\"message\":\"Forbidden\"}");
-  error = run_expecting (f, "echo b");
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FORBIDDEN);
   assert_recovers (f);
 }
@@ -158,11 +167,8 @@ test_forbidden (FaultFixture *f, gconstpointer data)
 static void
 test_rate_limited (FaultFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = run_with_create_status (f, 0, 429, "Rate limit exceeded", "echo c");
 
-  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", 0, 429, 0,
-                             "{\"code\":429,\"message\":\"Rate limit exceeded\"}");
-  error = run_expecting (f, "echo c");
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_RATE_LIMITED);
   /* Create is safe to retry: tried more than once, at most 1 + 3 times. */
   g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/v2/sandboxes"), >, 1);
@@ -173,11 +179,8 @@ test_rate_limited (FaultFixture *f, gconstpointer data)
 static void
 test_rate_limited_then_ok (FaultFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = run_with_create_status (f, 1, 429, "Rate limit exceeded", "echo d");
 
-  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", 1, 429, 0,
-                             "{\"code\":429,\"message\":\"Rate limit exceeded\"}");
-  error = run_expecting (f, "echo d");
   g_assert_no_error (error);
 }
 
@@ -253,38 +256,37 @@ test_reset_read_retried (FaultFixture *f, gconstpointer data)
 }
 
 static void
-test_protocol_malformed (FaultFixture *f, gconstpointer data)
+assert_list_dir_protocol_error (FaultFixture *f)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) entries = NULL;
+
+  cc_client_list_dir_async (f->base.client, pid_of (f), "", 1, NULL, cc_test_store_result_cb, &result);
+  entries = cc_client_list_dir_finish (f->base.client, cc_test_wait_result (&result), &error);
+  g_assert_null (entries);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL);
+}
+
+static void
+test_protocol_malformed (FaultFixture *f, gconstpointer data)
+{
   g_autoptr(CcExecution) warm = cc_test_run (&f->base, pid_of (f), "true", CC_EXECUTE_FLAGS_NONE);
 
   cc_fault_proxy_add_malformed_json (f->proxy, "POST", "/filesystem.Filesystem/ListDir", 0);
-  cc_client_list_dir_async (f->base.client, pid_of (f), "", 1, NULL, cc_test_store_result_cb, &result);
-  entries = cc_client_list_dir_finish (f->base.client, cc_test_wait_result (&result), &error);
-  g_assert_null (entries);
-  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL);
-  g_clear_error (&error);
-  g_clear_object (&result);
+  assert_list_dir_protocol_error (f);
   cc_fault_proxy_clear_rules (f->proxy);
 
   cc_fault_proxy_add_wrong_content_type (f->proxy, "POST", "/filesystem.Filesystem/ListDir", 0);
-  cc_client_list_dir_async (f->base.client, pid_of (f), "", 1, NULL, cc_test_store_result_cb, &result);
-  entries = cc_client_list_dir_finish (f->base.client, cc_test_wait_result (&result), &error);
-  g_assert_null (entries);
-  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL);
+  assert_list_dir_protocol_error (f);
   assert_recovers (f);
 }
 
 static void
 test_server_error (FaultFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = run_with_create_status (f, 1, 500, "boom", "echo e");
 
-  cc_fault_proxy_add_status (f->proxy, "POST", "/v2/sandboxes", 1, 500, 0,
-                             "{\"code\":500,\"message\":\"boom\"}");
-  error = run_expecting (f, "echo e");
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SERVER);
   assert_recovers (f);
 }
@@ -400,7 +402,7 @@ test_big_output_bounded (FaultFixture *f, gconstpointer data)
   g_clear_object (&execution);
   execution = cc_test_run (&f->base, cc_project_get_id (project), "true", CC_EXECUTE_FLAGS_NONE);
   g_clear_object (&execution);
-  hwm_before = cc_test_read_status_kib ("VmHWM");
+  hwm_before = cc_test_proc_status_kib (0, "VmHWM");
 
   execution = cc_client_execute (f->base.client, cc_project_get_id (project),
                                  "head -c 67108864 /dev/zero | tr '\\0' 'x'; echo; echo tail-marker",
@@ -409,7 +411,7 @@ test_big_output_bounded (FaultFixture *f, gconstpointer data)
   g_signal_connect (execution, "stdout", G_CALLBACK (count_bytes), &total);
   cc_test_wait_execution (execution);
   g_assert_cmpuint (total, ==, 67108864 + 1 + strlen ("tail-marker\n"));
-  hwm_after = cc_test_read_status_kib ("VmHWM");
+  hwm_after = cc_test_proc_status_kib (0, "VmHWM");
   g_test_message ("VmHWM %zu KiB → %zu KiB", hwm_before, hwm_after);
 #if defined(__SANITIZE_ADDRESS__)
   /* ASan keeps freed memory in quarantine: the peak says nothing about our bound there. */

@@ -212,18 +212,3 @@ cc_test_kill_sandbox_directly (ClientFixture *f,
   g_assert_true (cc_sandbox_api_kill_finish (api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
 }
-
-gsize
-cc_test_read_status_kib (const char *field)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], field) && lines[i][strlen (field)] == ':')
-      return (gsize) g_ascii_strtoull (lines[i] + strlen (field) + 1, NULL, 10);
-  g_assert_not_reached ();
-  return 0;
-}

@@ -56,7 +56,5 @@ GListModel   *cc_test_history                (ClientFixture  *f,
 /* DELETE /sandboxes/<id> on the engine, not through the client. */
 void          cc_test_kill_sandbox_directly  (ClientFixture  *f,
                                               const char     *sandbox_id);
-/* VmRSS / VmHWM of this process in KiB. */
-gsize         cc_test_read_status_kib        (const char     *field);
 
 G_END_DECLS

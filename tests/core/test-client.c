@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "cc-client.h"
@@ -542,18 +541,21 @@ test_setup_cancel (ClientFixture *f,
   g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
 }
 
+/* Sets the project up, starts its dev server, fetches the preview page over
+ * real HTTP and checks it contains @expected, then stops the server. */
 static void
-test_dev_server_node (ClientFixture *f,
-                      gconstpointer  data)
+check_dev_server_serves (ClientFixture *f,
+                         const char    *name,
+                         const char    *template_id,
+                         const char    *expected)
 {
-  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "web", CC_TEMPLATE_NODE, cc_test_free_port ());
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, name, template_id, cc_test_free_port ());
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *url = NULL;
   g_autofree char *page = NULL;
+  guint status = 0;
 
   cc_client_setup_project_async (f->client, cc_project_get_id (project), NULL, NULL, NULL, NULL, NULL,
                                  cc_test_store_result_cb, &result);
@@ -568,57 +570,30 @@ test_dev_server_node (ClientFixture *f,
   g_assert_nonnull (cc_client_get_dev_server (f->client, cc_project_get_id (project)));
   g_clear_object (&result);
 
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
-  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  body = cc_test_http_get (url, &status);
+  g_assert_cmpuint (status, ==, 200);
   page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_assert_nonnull (strstr (page, "Hello from Code Canvas"));
-  g_clear_object (&result);
+  g_assert_nonnull (strstr (page, expected));
 
   cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
   g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
   g_assert_null (cc_client_get_dev_server (f->client, cc_project_get_id (project)));
   cc_test_flush (f);
+}
+
+static void
+test_dev_server_node (ClientFixture *f,
+                      gconstpointer  data)
+{
+  check_dev_server_serves (f, "web", CC_TEMPLATE_NODE, "Hello from Code Canvas");
 }
 
 static void
 test_dev_server_python (ClientFixture *f,
                         gconstpointer  data)
 {
-  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "py", CC_TEMPLATE_PYTHON, cc_test_free_port ());
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *page = NULL;
-
-  cc_client_setup_project_async (f->client, cc_project_get_id (project), NULL, NULL, NULL, NULL, NULL,
-                                 cc_test_store_result_cb, &result);
-  g_assert_true (cc_client_setup_project_finish (f->client, cc_test_wait_result (&result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL, cc_test_store_result_cb, &result);
-  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
-  body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_assert_nonnull (strstr (page, "Served by python3 -m http.server"));
-  g_clear_object (&result);
-
-  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), NULL));
-  cc_test_flush (f);
+  check_dev_server_serves (f, "py", CC_TEMPLATE_PYTHON, "Served by python3 -m http.server");
 }
 
 static void

@@ -601,18 +601,6 @@ test_filesystem (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static gsize
-read_hwm_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmHWM:");
-  g_assert_nonnull (line);
-  return (gsize) g_ascii_strtoull (line + 6, NULL, 10);
-}
-
 /* Large transfers stream: neither direction holds the file in memory. */
 static void
 test_large_transfer_bounded (Fixture       *f,
@@ -646,7 +634,7 @@ test_large_transfer_bounded (Fixture       *f,
   g_output_stream_close (G_OUTPUT_STREAM (writer), NULL, &error);
   g_assert_no_error (error);
 
-  hwm_before = read_hwm_kib ();
+  hwm_before = cc_test_proc_status_kib (0, "VmHWM");
 
   reader = g_file_read (src, NULL, &error);
   g_assert_no_error (error);
@@ -676,7 +664,7 @@ test_large_transfer_bounded (Fixture       *f,
   g_assert_cmpint (g_stat (dst_path, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, (goffset) size);
 
-  hwm_after = read_hwm_kib ();
+  hwm_after = cc_test_proc_status_kib (0, "VmHWM");
   g_test_message ("VmHWM %zu KiB → %zu KiB for %zu MiB up and down", hwm_before, hwm_after,
                   size >> 20);
 #if !defined(__SANITIZE_ADDRESS__)

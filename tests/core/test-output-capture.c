@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cc-output-capture.h"
+#include "cc-test-util.h"
 
 static void
 test_small_output_kept_whole (void)
@@ -150,18 +151,6 @@ test_utf8_boundaries (void)
   }
 }
 
-static gsize
-rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
-}
-
 static void
 test_memory_bounded (void)
 {
@@ -181,7 +170,7 @@ test_memory_bounded (void)
       cc_output_capture_append (capture, chunk, 64 * 1024);
       fed += 64 * 1024;
     }
-  before = rss_kib ();
+  before = cc_test_proc_status_kib (0, "VmRSS");
   for (guint i = 0; i < 4096; i++)
     {
       chunk[0] = 'a' + (i % 26);
@@ -189,7 +178,7 @@ test_memory_bounded (void)
       fed += 64 * 1024;
       g_assert_cmpuint (cc_output_capture_get_kept_bytes (capture), ==, 1024 * 1024);
     }
-  after = rss_kib ();
+  after = cc_test_proc_status_kib (0, "VmRSS");
 
   g_assert_cmpuint (cc_output_capture_get_total_bytes (capture), ==, fed);
   g_assert_true (cc_output_capture_get_truncated (capture));

@@ -7,6 +7,7 @@
 
 #include "cc-connect.h"
 #include "cc-protojson.h"
+#include "cc-test-util.h"
 #include "engine-core-client.h"
 
 void
@@ -16,24 +17,6 @@ ec_reply_free (EcReply *reply)
   g_clear_pointer (&reply->headers, soup_message_headers_unref);
   g_clear_pointer (&reply->json, json_node_unref);
   g_free (reply);
-}
-
-static void
-store_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 EcReply *
@@ -61,8 +44,8 @@ ec_request (SoupSession        *session,
   for (guint i = 0; headers && headers[i]; i += 2)
     soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
 
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, store_cb, &result);
-  reply->body = soup_session_send_and_read_finish (session, wait_for (&result), &error);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  reply->body = soup_session_send_and_read_finish (session, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   reply->status = soup_message_get_status (msg);
   reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
@@ -189,8 +172,8 @@ ec_stream_open_raw (EcSandbox          *sandbox,
   for (guint i = 0; headers && headers[i]; i += 2)
     soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
 
-  soup_session_send_async (sandbox->session, stream->msg, G_PRIORITY_DEFAULT, NULL, store_cb, &result);
-  stream->input = soup_session_send_finish (sandbox->session, wait_for (&result), &error);
+  soup_session_send_async (sandbox->session, stream->msg, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  stream->input = soup_session_send_finish (sandbox->session, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return stream;
 }
@@ -250,8 +233,8 @@ ec_stream_next (EcStream    *stream,
           g_assert_cmpuint (cc_connect_decoder_get_pending (stream->decoder), ==, 0);
           return FALSE;
         }
-      g_input_stream_read_bytes_async (stream->input, 65536, G_PRIORITY_DEFAULT, NULL, store_cb, &result);
-      chunk = g_input_stream_read_bytes_finish (stream->input, wait_for (&result), &error);
+      g_input_stream_read_bytes_async (stream->input, 65536, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+      chunk = g_input_stream_read_bytes_finish (stream->input, cc_test_wait_result (&result), &error);
       g_assert_no_error (error);
       if (g_bytes_get_size (chunk) == 0)
         stream->eof = TRUE;
@@ -362,6 +345,55 @@ EcRun *
 ec_stream_collect_after_start (EcStream *stream)
 {
   return collect (stream, FALSE);
+}
+
+SoupSession *
+ec_session_new (guint timeout_seconds)
+{
+  SoupSession *session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
+
+  if (timeout_seconds > 0)
+    soup_session_set_timeout (session, timeout_seconds);
+  return session;
+}
+
+int
+ec_test_run (CcTestEngine **engine,
+             SoupSession  **session,
+             guint          timeout_seconds)
+{
+  int ret;
+
+  *engine = cc_test_engine_new ();
+  *session = ec_session_new (timeout_seconds);
+  ret = g_test_run ();
+  g_clear_object (session);
+  g_clear_pointer (engine, cc_test_engine_free);
+  return ret;
+}
+
+const char *
+ec_run_end_status (EcRun *run)
+{
+  g_assert_nonnull (run->end);
+  return json_object_get_string_member (run->end, "status");
+}
+
+guint
+ec_stream_read_start (EcStream *stream)
+{
+  JsonObject *message = NULL;
+  guint8 flags;
+  guint pid;
+
+  g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
+  g_assert_true (ec_stream_next (stream, &flags, &message));
+  g_assert_cmpuint (flags, ==, 0);
+  pid = (guint) cc_protojson_get_int64 (json_object_get_object_member (
+    json_object_get_object_member (message, "event"), "start"), "pid", 0);
+  json_object_unref (message);
+  g_assert_cmpuint (pid, >, 0);
+  return pid;
 }
 
 char *

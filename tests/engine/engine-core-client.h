@@ -26,6 +26,16 @@ typedef struct
 void        ec_reply_free        (EcReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcReply, ec_reply_free)
 
+/* A session sized for many concurrent requests to one engine; @timeout_seconds 0 means
+ * libsoup's default (no timeout). */
+SoupSession *ec_session_new      (guint               timeout_seconds);
+
+/* Runs the registered tests with a private engine in *@engine and ec_session_new (@timeout_seconds)
+ * in *@session (the test file's globals), freeing both afterwards; returns g_test_run ()'s result. */
+int          ec_test_run         (CcTestEngine      **engine,
+                                  SoupSession       **session,
+                                  guint               timeout_seconds);
+
 /* Headers are NULL-terminated name/value pairs. */
 EcReply    *ec_request           (SoupSession        *session,
                                   const char         *method,
@@ -112,6 +122,10 @@ EcRun      *ec_stream_collect_after_start (EcStream *stream);
 EcRun      *ec_run               (EcSandbox          *sandbox,
                                   const char         *cmd,
                                   const char         *user);
+/* The "status" of @run's end event (asserting there was one). */
+const char *ec_run_end_status    (EcRun              *run);
+/* Reads the start event of a 200 stream (asserting it is next); returns its pid. */
+guint       ec_stream_read_start (EcStream           *stream);
 /* One Start request body for bash -l -c @cmd (caller frees). */
 char       *ec_start_body        (const char         *cmd,
                                   gboolean            want_stdin,

@@ -382,10 +382,8 @@ test_cli (void)
   g_autofree char *err = NULL;
   g_autofree char *expected_url = NULL;
   g_autofree char *expected_key = NULL;
-  int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) print_argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpint (cc_test_run_command (print_argv, (const char * const *) env, NULL, &out, &err), ==, 0);
   expected_url = g_strdup_printf ("export E2B_API_URL='%s'\n", cc_test_engine_get_url (engine));
   expected_key = g_strdup_printf ("export E2B_API_KEY='%s'\n", cc_test_engine_get_api_key (engine));
   g_assert_nonnull (strstr (out, expected_url));
@@ -395,13 +393,12 @@ test_cli (void)
   /* One engine per user: a second one refuses to start. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_true (g_spawn_sync (NULL, (char **) second_argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
-  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpint (cc_test_run_command (second_argv, (const char * const *) env, NULL, &out, &err), !=, 0);
   g_assert_nonnull (strstr (err, "already running"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_true (g_spawn_sync (NULL, (char **) help_argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+  cc_test_run_command (help_argv, (const char * const *) env, NULL, &out, &err);
   g_assert_nonnull (strstr (out, "--print-env"));
   g_assert_nonnull (strstr (out, "--port"));
 
@@ -412,8 +409,7 @@ test_cli (void)
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_true (g_spawn_sync (NULL, (char **) print_argv, env2, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
-    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpint (cc_test_run_command (print_argv, (const char * const *) env2, NULL, &out, &err), !=, 0);
     g_assert_nonnull (strstr (err, "No code-canvas-engine is running"));
     cc_test_rm_rf (empty);
   }
@@ -423,11 +419,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-  engine = cc_test_engine_new ();
-  session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
 
   g_test_add_func ("/engine/control/auth", test_auth);
   g_test_add_func ("/engine/control/create-get", test_create_get);
@@ -438,9 +430,6 @@ main (int   argc,
   g_test_add_func ("/engine/control/metrics-status", test_metrics_status);
   g_test_add_func ("/engine/control/runtime-file", test_runtime_file);
   g_test_add_func ("/engine/control/cli", test_cli);
-  ret = g_test_run ();
 
-  g_object_unref (session);
-  cc_test_engine_free (engine);
-  return ret;
+  return ec_test_run (&engine, &session, 0);
 }

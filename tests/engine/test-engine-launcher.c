@@ -34,30 +34,6 @@ new_sandbox (void)
   return ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
 }
 
-static const char *
-end_status (EcRun *run)
-{
-  g_assert_nonnull (run->end);
-  return json_object_get_string_member (run->end, "status");
-}
-
-static guint
-read_start (EcStream *stream)
-{
-  JsonObject *message = NULL;
-  guint8 flags;
-  guint pid;
-
-  g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
-  g_assert_true (ec_stream_next (stream, &flags, &message));
-  g_assert_cmpuint (flags, ==, 0);
-  pid = (guint) cc_protojson_get_int64 (json_object_get_object_member (
-    json_object_get_object_member (message, "event"), "start"), "pid", 0);
-  json_object_unref (message);
-  g_assert_cmpuint (pid, >, 0);
-  return pid;
-}
-
 /* Prints "found" per process whose whole command line is @name (arguments run together: /proc's
  * cmdline separates them with NUL bytes, which tr drops), so the searching shell never matches. */
 #define FIND(name) "for p in /proc/[0-9]*; do [ \"$(tr -d '\\0' < $p/cmdline 2>/dev/null)\" = " name " ] " \
@@ -82,7 +58,7 @@ test_shared_pid_namespace (void)
   b = new_sandbox ();
   body = ec_start_body ("exec sleep 4242", FALSE, NULL);
   sleeper = ec_stream_open (a, "/process.Process/Start", body, NULL, NULL);
-  read_start (sleeper);
+  ec_stream_read_start (sleeper);
 
   {
     g_autoptr(EcRun) same = ec_run (a, FIND_WAIT ("sleep4242"), NULL);
@@ -123,7 +99,7 @@ test_shared_pid_namespace (void)
       g_assert_cmpuint (sent->status, ==, 200);
     }
     run = ec_stream_collect_after_start (sleeper);
-    g_assert_cmpstr (end_status (run), ==, "signal: killed");
+    g_assert_cmpstr (ec_run_end_status (run), ==, "signal: killed");
   }
 }
 
@@ -150,7 +126,7 @@ test_concurrent (void)
 
       g_assert_cmpstr (run->stdout_text->str, ==, out);
       g_assert_cmpstr (run->stderr_text->str, ==, err);
-      g_assert_cmpstr (end_status (run), ==, status);
+      g_assert_cmpstr (ec_run_end_status (run), ==, status);
       ec_stream_free (streams[i]);
     }
 }
@@ -180,7 +156,7 @@ test_launcher_death (void)
       g_autoptr(EcRun) root = NULL;
 
       g_assert_null (strstr (killer->stdout_text->str, "survived"));
-      g_assert_cmpstr (end_status (killer), ==, "signal: killed");
+      g_assert_cmpstr (ec_run_end_status (killer), ==, "signal: killed");
       after = ec_run (sandbox, "echo after; echo $HOME; id -u", NULL);
       g_assert_cmpstr (after->stdout_text->str, ==, "after\n/home/user\n1000\n");
       root = ec_run (sandbox, "id -u", "root");
@@ -230,7 +206,7 @@ exec_search (void)
   }
   g_assert_cmpstr (by_path->stdout_text->str, ==, "script a b\n");
   g_assert_cmpstr (absolute->stdout_text->str, ==, "script x\n");
-  g_assert_cmpstr (end_status (missing), ==, "exit status 127");
+  g_assert_cmpstr (ec_run_end_status (missing), ==, "exit status 127");
   g_assert_nonnull (strstr (missing->stderr_text->str, "no-such-program-here"));
 }
 
@@ -322,21 +298,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-  engine = cc_test_engine_new ();
-  session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
-  soup_session_set_timeout (session, 60);
 
   g_test_add_func ("/engine/launcher/shared-pid-namespace", test_shared_pid_namespace);
   g_test_add_func ("/engine/launcher/concurrent", test_concurrent);
   g_test_add_func ("/engine/launcher/exec-search", test_exec_search);
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
   g_test_add_func ("/engine/launcher/pause-kills-background", test_pause_kills_background);
-  ret = g_test_run ();
 
-  g_object_unref (session);
-  cc_test_engine_free (engine);
-  return ret;
+  return ec_test_run (&engine, &session, 60);
 }

@@ -146,7 +146,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
+  session = ec_session_new (0);
 
   g_test_add_func ("/engine/lifecycle/expiry-kills", test_expiry_kills);
   g_test_add_func ("/engine/lifecycle/expiry-auto-pause", test_expiry_auto_pause);

@@ -21,31 +21,6 @@ new_sandbox (void)
   return ec_sandbox_new (engine, session, "{\"templateID\":\"base\",\"envVars\":{\"FOO\":\"bar\",\"A\":\"sandbox\"}}");
 }
 
-static const char *
-end_status (EcRun *run)
-{
-  g_assert_nonnull (run->end);
-  return json_object_get_string_member (run->end, "status");
-}
-
-/* Reads events until the start event; returns its pid. */
-static guint
-read_start (EcStream *stream)
-{
-  JsonObject *message = NULL;
-  guint8 flags;
-  guint pid;
-
-  g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
-  g_assert_true (ec_stream_next (stream, &flags, &message));
-  g_assert_cmpuint (flags, ==, 0);
-  pid = (guint) cc_protojson_get_int64 (json_object_get_object_member (
-    json_object_get_object_member (message, "event"), "start"), "pid", 0);
-  json_object_unref (message);
-  g_assert_cmpuint (pid, >, 0);
-  return pid;
-}
-
 /* Reads until some stdout/pty data contains @needle. */
 static void
 read_until_output (EcStream   *stream,
@@ -102,7 +77,7 @@ test_echo (void)
   g_assert_cmpstr (run->stderr_text->str, ==, "");
   g_assert_false (json_object_has_member (run->end, "exitCode"));  /* zero is omitted */
   g_assert_true (json_object_get_boolean_member (run->end, "exited"));
-  g_assert_cmpstr (end_status (run), ==, "exit status 0");
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
   g_assert_false (json_object_has_member (run->end, "error"));
   g_assert_null (run->eos_error);
 }
@@ -116,7 +91,7 @@ test_exit_code_stderr (void)
   g_assert_cmpstr (run->stdout_text->str, ==, "out\n");
   g_assert_cmpstr (run->stderr_text->str, ==, "oops\n");
   g_assert_cmpint (json_object_get_int_member (run->end, "exitCode"), ==, 3);
-  g_assert_cmpstr (end_status (run), ==, "exit status 3");
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 3");
   g_assert_cmpstr (json_object_get_string_member (run->end, "error"), ==, "exit status 3");
 }
 
@@ -129,7 +104,7 @@ test_big_output (void)
 
   g_assert_cmpuint (run->stdout_text->len, ==, 8388609);
   g_assert_cmpint (run->stdout_text->str[8388607], ==, 'x');
-  g_assert_cmpstr (end_status (run), ==, "exit status 0");
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
 }
 
 static void
@@ -145,7 +120,7 @@ test_signals (void)
       g_autofree char *request = NULL;
       g_autoptr(EcReply) reply = NULL;
       g_autoptr(EcRun) rest = NULL;
-      guint pid = read_start (stream);
+      guint pid = ec_stream_read_start (stream);
 
       read_until_output (stream, "ready");
       request = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"%s\"}", pid, signals[i]);
@@ -227,7 +202,7 @@ test_deadline_detached (void)
   g_autofree char *body = ec_start_body ("sleep 30", FALSE, NULL);
   const char *headers[] = { "Connect-Timeout-Ms", "300", NULL };
   EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, headers);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *needle = g_strdup_printf ("\"pid\":%u", pid);
   gint64 limit = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   gboolean gone = FALSE;
@@ -253,7 +228,7 @@ test_stdin (void)
   g_autoptr(EcSandbox) sandbox = new_sandbox ();
   g_autofree char *body = ec_start_body ("cat; echo done", TRUE, NULL);
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *input = g_strdup_printf ("{\"process\":{\"pid\":%u},\"input\":{\"stdin\":\"aGVsbG8K\"}}", pid);
   g_autofree char *selector = pid_selector (pid);
   g_autoptr(EcReply) sent = ec_unary (sandbox, "/process.Process/SendInput", input, NULL);
@@ -282,7 +257,7 @@ test_stdin (void)
     /* stdin was not asked for: input is refused. */
     g_autofree char *body2 = ec_start_body ("sleep 5", FALSE, NULL);
     g_autoptr(EcStream) stream2 = ec_stream_open (sandbox, "/process.Process/Start", body2, NULL, NULL);
-    guint pid2 = read_start (stream2);
+    guint pid2 = ec_stream_read_start (stream2);
     g_autofree char *input2 = g_strdup_printf ("{\"process\":{\"pid\":%u},\"input\":{\"stdin\":\"aGVsbG8K\"}}", pid2);
     g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid2);
     g_autoptr(EcReply) refused = ec_unary (sandbox, "/process.Process/SendInput", input2, NULL);
@@ -300,7 +275,7 @@ test_list_and_reattach (void)
   g_autoptr(EcSandbox) sandbox = new_sandbox ();
   g_autofree char *body = ec_start_body ("echo first; read x; echo got $x", TRUE, "\"cwd\":\"/tmp\"");
   EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *selector = pid_selector (pid);
   g_autofree char *input = g_strdup_printf ("{\"process\":{\"pid\":%u},\"input\":{\"stdin\":\"YWdhaW4K\"}}", pid);
   g_autoptr(EcReply) list = NULL;
@@ -331,13 +306,13 @@ test_list_and_reattach (void)
   g_assert_true (found);
 
   again = ec_stream_open (sandbox, "/process.Process/Connect", selector, NULL, NULL);
-  g_assert_cmpuint (read_start (again), ==, pid);
+  g_assert_cmpuint (ec_stream_read_start (again), ==, pid);
   sent = ec_unary (sandbox, "/process.Process/SendInput", input, NULL);
   g_assert_cmpuint (sent->status, ==, 200);
   rest = ec_stream_collect_after_start (again);
   /* Output from before the reconnect is not replayed. */
   g_assert_cmpstr (rest->stdout_text->str, ==, "got again\n");
-  g_assert_cmpstr (end_status (rest), ==, "exit status 0");
+  g_assert_cmpstr (ec_run_end_status (rest), ==, "exit status 0");
 
   {
     /* A process that ended a moment ago: start event + its end event. */
@@ -345,7 +320,7 @@ test_list_and_reattach (void)
     g_autoptr(EcRun) ended = ec_stream_collect (late);
 
     g_assert_cmpuint (ended->pid, ==, pid);
-    g_assert_cmpstr (end_status (ended), ==, "exit status 0");
+    g_assert_cmpstr (ec_run_end_status (ended), ==, "exit status 0");
     g_assert_null (ended->eos_error);
   }
   {
@@ -370,7 +345,7 @@ test_pty (void)
     "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"tty; stty size; read x; stty size\"],"
     "\"envs\":{\"TERM\":\"xterm-256color\"}},\"pty\":{\"size\":{\"cols\":80,\"rows\":24}}}";
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *resize = g_strdup_printf ("{\"process\":{\"pid\":%u},\"pty\":{\"size\":{\"cols\":100,\"rows\":30}}}", pid);
   g_autofree char *enter = g_strdup_printf ("{\"process\":{\"pid\":%u},\"input\":{\"pty\":\"Cg==\"}}", pid);
   g_autoptr(EcReply) resized = NULL;
@@ -384,7 +359,7 @@ test_pty (void)
   g_assert_cmpuint (sent->status, ==, 200);
   rest = ec_stream_collect_after_start (stream);
   g_assert_nonnull (strstr (rest->pty_text->str, "30 100"));
-  g_assert_cmpstr (end_status (rest), ==, "exit status 0");
+  g_assert_cmpstr (ec_run_end_status (rest), ==, "exit status 0");
 
   {
     /* A real terminal: isatty is true and tty names it. */
@@ -399,7 +374,7 @@ test_pty (void)
     /* Resizing a process without a terminal is refused. */
     g_autofree char *body3 = ec_start_body ("sleep 5", FALSE, NULL);
     g_autoptr(EcStream) s3 = ec_stream_open (sandbox, "/process.Process/Start", body3, NULL, NULL);
-    guint pid3 = read_start (s3);
+    guint pid3 = ec_stream_read_start (s3);
     g_autofree char *resize3 = g_strdup_printf ("{\"process\":{\"pid\":%u},\"pty\":{\"size\":{\"cols\":100,\"rows\":30}}}", pid3);
     g_autofree char *kill3 = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid3);
     g_autoptr(EcReply) refused = ec_unary (sandbox, "/process.Process/Update", resize3, NULL);
@@ -587,7 +562,7 @@ test_bad_input (void)
   {
     g_autofree char *body = ec_start_body ("sleep 5", FALSE, NULL);
     g_autoptr(EcStream) s = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-    guint pid = read_start (s);
+    guint pid = ec_stream_read_start (s);
     g_autofree char *request = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGHUP\"}", pid);
     g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
     g_autoptr(EcReply) killed = NULL;
@@ -631,14 +606,7 @@ test_bad_input (void)
 static gint64
 engine_rss_kib (void)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", cc_test_engine_get_pid (engine));
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
-  line = strstr (status, "VmRSS:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
+  return (gint64) cc_test_proc_status_kib (cc_test_engine_get_pid (engine), "VmRSS");
 }
 
 static void
@@ -647,7 +615,7 @@ test_slow_reader (void)
   g_autoptr(EcSandbox) sandbox = new_sandbox ();
   g_autofree char *body = ec_start_body ("head -c 268435456 /dev/zero", FALSE, NULL);
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
   gint64 before = engine_rss_kib ();
   g_autoptr(EcReply) killed = NULL;
@@ -673,7 +641,7 @@ test_connect_deadline (void)
   g_autoptr(EcSandbox) sandbox = new_sandbox ();
   g_autofree char *body = ec_start_body ("sleep 30", FALSE, NULL);
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *selector = pid_selector (pid);
   g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
   const char *headers[] = { "Connect-Timeout-Ms", "200", NULL };
@@ -715,7 +683,7 @@ test_port_header_with_python (void)
   g_autofree char *cmd = g_strdup_printf ("echo preview-ok > index.html; exec python3 -m http.server %u --bind 127.0.0.1", port);
   g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
   g_autoptr(EcStream) stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
-  guint pid = read_start (stream);
+  guint pid = ec_stream_read_start (stream);
   g_autofree char *port_text = g_strdup_printf ("%u", port);
   g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/index.html", NULL);
   g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
@@ -767,12 +735,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-  engine = cc_test_engine_new ();
-  session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 128, NULL);
-  soup_session_set_timeout (session, 60);
 
   g_test_add_func ("/engine/process/echo", test_echo);
   g_test_add_func ("/engine/process/exit-code-stderr", test_exit_code_stderr);
@@ -792,9 +755,6 @@ main (int   argc,
   g_test_add_func ("/engine/process/connect-deadline", test_connect_deadline);
   g_test_add_func ("/engine/process/port-header", test_port_header);
   g_test_add_func ("/engine/process/unisolated", test_unisolated);
-  ret = g_test_run ();
 
-  g_object_unref (session);
-  cc_test_engine_free (engine);
-  return ret;
+  return ec_test_run (&engine, &session, 60);
 }

@@ -605,6 +605,173 @@ test_signed_urls (FsFixture    *f,
 #undef SIGNED
 }
 
+/* Signed URLs built on E2B_SANDBOX_URL carry no sandbox id: the signature picks the sandbox. */
+static Reply *
+send_unrouted (FsFixture   *f,
+               SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  soup_message_headers_remove (headers, "E2b-Sandbox-Id");
+  soup_message_headers_remove (headers, "E2b-Sandbox-Port");
+  soup_message_headers_remove (headers, "X-Access-Token");
+  return send_message (f, msg);
+}
+
+static Reply *
+unrouted_download (FsFixture  *f,
+                   const char *path_and_query)
+{
+  g_autoptr(SoupMessage) msg = fs_daemon_message (f, "GET", path_and_query);
+
+  return send_unrouted (f, msg);
+}
+
+static Reply *
+unrouted_upload (FsFixture  *f,
+                 const char *path_and_query,
+                 const char *contents)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+  g_autofree char *uri = g_strconcat (f->url, path_and_query, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (contents, strlen (contents));
+  g_autoptr(SoupMessage) msg = NULL;
+
+  soup_multipart_append_form_file (multipart, "file", "/home/user/s.txt", "application/octet-stream",
+                                   bytes);
+  msg = soup_message_new_from_multipart (uri, multipart);
+  return send_unrouted (f, msg);
+}
+
+/* A second sandbox of the fixture's engine; its id and token. */
+static void
+create_sandbox (FsFixture  *f,
+                char      **sandbox_id,
+                char      **token)
+{
+  static const char create[] = "{\"templateID\":\"base\",\"timeout\":300}";
+  g_autofree char *uri = g_strconcat (f->url, "/sandboxes", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) body = g_bytes_new_static (create, strlen (create));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *text;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-KEY",
+                                cc_test_engine_get_api_key (f->engine));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  answer = fs_send (f, msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  text = g_bytes_get_data (answer, &length);
+  object = cc_protojson_parse_object (text, length, &error);
+  g_assert_no_error (error);
+  *sandbox_id = g_strdup (cc_protojson_get_string (object, "sandboxID"));
+  *token = g_strdup (cc_protojson_get_string (object, "envdAccessToken"));
+  g_assert_nonnull (*sandbox_id);
+  g_assert_nonnull (*token);
+}
+
+static void
+assert_body (Reply      *reply,
+             const char *expected)
+{
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body),
+                   expected, strlen (expected));
+}
+
+static void
+test_signed_urls_unrouted (FsFixture    *f,
+                           gconstpointer data)
+{
+  const char *path = "/home/user/s.txt";
+  g_autofree char *other_id = NULL;
+  g_autofree char *other_token = NULL;
+  g_autofree char *other_home = NULL;
+  g_autofree char *other_file = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *read_a = NULL;
+  g_autofree char *read_b = NULL;
+  g_autofree char *write_b = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *expiring = NULL;
+  g_autofree char *expired = NULL;
+  g_autofree char *q = NULL;
+  g_autofree char *extra = NULL;
+  gint64 future = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  gint64 past = g_get_real_time () / G_USEC_PER_SEC - 10;
+  Reply *reply;
+
+  create_sandbox (f, &other_id, &other_token);
+  other_home = g_build_filename (cc_test_engine_get_data_dir (f->engine), "sandboxes", other_id, NULL);
+  other_file = g_build_filename (other_home, "s.txt", NULL);
+  fs_write_host_file (f, "s.txt", "from-a");
+  g_assert_true (g_file_set_contents (other_file, "from-b", -1, NULL));
+
+  read_a = _cc_engine_files_signature (path, "read", NULL, f->token, 0);
+  read_b = _cc_engine_files_signature (path, "read", NULL, other_token, 0);
+  write_b = _cc_engine_files_signature (path, "write", NULL, other_token, 0);
+  forged = _cc_engine_files_signature (path, "read", NULL, "not-a-token", 0);
+  expiring = _cc_engine_files_signature (path, "read", "user", other_token, future);
+  expired = _cc_engine_files_signature (path, "read", "user", other_token, past);
+
+#define SIGNED(sig, more) (g_free (q), q = signed_query (sig, more), q)
+
+  /* Each signature reaches the files of its own sandbox. */
+  reply = unrouted_download (f, SIGNED (read_a, ""));
+  assert_body (reply, "from-a");
+  reply_free (reply);
+  reply = unrouted_download (f, SIGNED (read_b, ""));
+  assert_body (reply, "from-b");
+  reply_free (reply);
+  extra = g_strdup_printf ("&username=user&signature_expiration=%" G_GINT64_FORMAT, future);
+  reply = unrouted_download (f, SIGNED (expiring, extra));
+  assert_body (reply, "from-b");
+  reply_free (reply);
+
+  /* An upload through the early handler lands in that sandbox only. */
+  reply = unrouted_upload (f, SIGNED (write_b, ""), "new-b");
+  g_assert_cmpuint (reply->status, ==, 200);
+  reply_free (reply);
+  g_assert_true (g_file_get_contents (other_file, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "new-b");
+  assert_host_file (f, "s.txt", "from-a", 6);
+
+  /* Refusals are envd's, not the control plane's "Invalid API key". */
+  g_free (extra);
+  extra = g_strdup_printf ("&username=user&signature_expiration=%" G_GINT64_FORMAT, past);
+  reply = unrouted_download (f, SIGNED (expired, extra));
+  assert_error (reply, 401, "signature is already expired");
+  reply_free (reply);
+  reply = unrouted_download (f, SIGNED (forged, ""));
+  assert_error (reply, 401, "invalid signature");
+  reply_free (reply);
+  reply = unrouted_download (f, SIGNED ("garbage", ""));
+  assert_error (reply, 401, "invalid signature");
+  reply_free (reply);
+  reply = unrouted_download (f, SIGNED (write_b, ""));  /* the operation is signed too */
+  assert_error (reply, 401, "invalid signature");
+  reply_free (reply);
+  reply = unrouted_upload (f, SIGNED (read_b, ""), "nope");
+  assert_error (reply, 401, "invalid signature");
+  reply_free (reply);
+  reply = unrouted_upload (f, SIGNED (forged, "&signature_expiration=soon"), "nope");
+  assert_error (reply, 401, "invalid signature expiration");
+  reply_free (reply);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (other_file, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "new-b");
+  assert_host_file (f, "s.txt", "from-a", 6);
+
+  /* Without a signature nothing changes: it is a control-plane request. */
+  reply = unrouted_download (f, "/files?path=%2Fhome%2Fuser%2Fs.txt");
+  assert_error (reply, 401, "Invalid API key");
+  reply_free (reply);
+#undef SIGNED
+}
+
 static void
 test_escapes (FsFixture    *f,
               gconstpointer data)
@@ -689,6 +856,7 @@ main (int   argc,
   ADD ("download/large", test_download_large);
   ADD ("download/errors", test_download_errors);
   ADD ("signed-urls", test_signed_urls);
+  ADD ("signed-urls/unrouted", test_signed_urls_unrouted);
   ADD ("escapes", test_escapes);
   ADD ("disk-full", test_disk_full);
 #undef ADD

@@ -152,16 +152,7 @@ file_sha256 (const char *path)
 static guint64
 engine_peak_rss_kb (FsFixture *f)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) cc_test_engine_get_pid (f->engine));
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *line;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  line = strstr (contents, "VmHWM:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+  return cc_test_proc_status_kib (cc_test_engine_get_pid (f->engine), "VmHWM");
 }
 
 static void
@@ -188,6 +179,24 @@ send_ok (FsFixture   *f,
          SoupMessage *msg)
 {
   return fs_send (f, msg);
+}
+
+/* Sends @text as the octet-stream body of the upload @msg; it must be stored at @host. */
+static void
+assert_octets_land (FsFixture   *f,
+                    SoupMessage *msg,
+                    const char  *text,
+                    const char  *host)
+{
+  g_autoptr(GBytes) content = g_bytes_new (text, strlen (text));
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *contents = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", content);
+  answer = send_ok (f, msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (g_file_get_contents (host, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, text);
 }
 
 /* Sends @msg, which must fail on the client side (its body stream breaks). */
@@ -438,15 +447,8 @@ test_interrupted (FsFixture    *f,
   /* The engine still takes uploads. */
   {
     g_autoptr(SoupMessage) again = fs_daemon_message (f, "POST", "/files?path=%2Fhome%2Fuser%2Fcut%2Fdata.bin");
-    g_autoptr(GBytes) small = g_bytes_new_static ("after", 5);
-    g_autoptr(GBytes) answer = NULL;
 
-    g_clear_pointer (&contents, g_free);
-    soup_message_set_request_body_from_bytes (again, "application/octet-stream", small);
-    answer = send_ok (f, again);
-    g_assert_cmpuint (soup_message_get_status (again), ==, 200);
-    g_assert_true (g_file_get_contents (host, &contents, NULL, NULL));
-    g_assert_cmpstr (contents, ==, "after");
+    assert_octets_land (f, again, "after", host);
   }
 }
 
@@ -550,18 +552,11 @@ test_ipv6_loopback (FsFixture    *f,
     g_autofree char *upload_uri = g_strdup_printf ("http://[::1]:%u/files?path=v6.txt",
                                                    cc_test_engine_get_port (f->engine));
     g_autoptr(SoupMessage) upload = soup_message_new ("POST", upload_uri);
-    g_autoptr(GBytes) content = g_bytes_new_static ("six", 3);
-    g_autoptr(GBytes) reply = NULL;
     g_autofree char *host = fs_host_path (f, "v6.txt");
-    g_autofree char *contents = NULL;
 
     soup_message_headers_replace (soup_message_get_request_headers (upload), "E2b-Sandbox-Id", f->sandbox_id);
     soup_message_headers_replace (soup_message_get_request_headers (upload), "X-Access-Token", f->token);
-    soup_message_set_request_body_from_bytes (upload, "application/octet-stream", content);
-    reply = send_ok (f, upload);
-    g_assert_cmpuint (soup_message_get_status (upload), ==, 200);
-    g_assert_true (g_file_get_contents (host, &contents, NULL, NULL));
-    g_assert_cmpstr (contents, ==, "six");
+    assert_octets_land (f, upload, "six", host);
   }
 }
 

@@ -499,6 +499,71 @@ test('signed uploadUrl and downloadUrl work without the access token', async () 
   assertEq((await httpVia(process.env.E2B_API_URL, host, `${other.pathname}${other.search}`)).status, 401, 'GET of another path with that signature');
 });
 
+test('uploadUrl and downloadUrl work verbatim on E2B_SANDBOX_URL (the signature names the sandbox)', async () => {
+  // The URLs the SDK hands out here are <E2B_SANDBOX_URL>/files?…&signature=…: no sandbox id
+  // anywhere. The engine routes them to the sandbox whose access token validates the signature,
+  // so a user can pass them to any HTTP client as they are. Two sandboxes: each URL must land
+  // in its own one.
+  assert(process.env.E2B_SANDBOX_URL, 'E2B_SANDBOX_URL is set');
+  const a = await shared();
+  const b = await createSandbox({ metadata: { suite: sharedMeta.suite, role: 'signed-urls' } });
+  const path = `${HOME}/${uniq('signed-plain')}.txt`;
+  const upload = async (url, text) => {
+    assert(url.startsWith(process.env.E2B_SANDBOX_URL), `${url} is built on E2B_SANDBOX_URL`);
+    const form = new FormData();
+    form.append('file', new Blob([text]), path);
+    const r = await fetch(url, { method: 'POST', body: form });
+    return { status: r.status, body: await r.text() };
+  };
+  const download = async (url) => {
+    assert(url.startsWith(process.env.E2B_SANDBOX_URL), `${url} is built on E2B_SANDBOX_URL`);
+    const r = await fetch(url);
+    return { status: r.status, body: await r.text() };
+  };
+
+  for (const [sbx, text] of [[a, 'plain upload a\n'], [b, 'plain upload b\n']]) {
+    const url = await sbx.uploadUrl(path);
+    const r = await upload(url, text);
+    assertEq(r.status, 200, `POST ${url} status; body ${show(r.body)}`);
+  }
+  for (const [sbx, text] of [[a, 'plain upload a\n'], [b, 'plain upload b\n']]) {
+    const url = await sbx.downloadUrl(path, { useSignatureExpiration: 600 });
+    const r = await download(url);
+    assertEq(r.status, 200, `GET ${url} status; body ${show(r.body)}`);
+    assertEq(r.body, text, `content via ${url}`);
+    assertEq(await sbx.files.read(path), text, 'content read back with the SDK');
+  }
+
+  // Refusals are envd's 401s ({code, message}), not the control plane's "Invalid API key".
+  const refused = async (what, promise, message) => {
+    const r = await promise;
+    assertEq(r.status, 401, `${what} status; body ${show(r.body)}`);
+    let json;
+    try {
+      json = JSON.parse(r.body);
+    } catch {
+      throw new AssertionError(`${what}: body is not JSON: ${show(r.body)}`);
+    }
+    assertEq(json.code, 401, `${what} error code`);
+    assertEq(json.message, message, `${what} error message`);
+  };
+  await refused('GET with an expired signature',
+                download(await a.downloadUrl(path, { useSignatureExpiration: -60 })),
+                'signature is already expired');
+  const good = new URL(await a.downloadUrl(path));
+  const forged = new URL(good);
+  forged.searchParams.set('signature', `v1_${createHash('sha256').update('forged').digest('base64').replace(/=+$/, '')}`);
+  await refused('GET with a wrong signature', download(forged.toString()), 'invalid signature');
+  const otherPath = new URL(good);
+  otherPath.searchParams.set('path', `${HOME}/elsewhere.txt`);
+  await refused('GET of another path with that signature', download(otherPath.toString()), 'invalid signature');
+  await refused('POST with a read signature', upload(good.toString(), 'nope'), 'invalid signature');
+  await refused('POST with an expired signature',
+                upload(await a.uploadUrl(path, { useSignatureExpiration: -60 }), 'nope'),
+                'signature is already expired');
+  assertEq(await a.files.read(path), 'plain upload a\n', 'content after refused uploads');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Preview host
 
