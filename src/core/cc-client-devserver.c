@@ -391,7 +391,10 @@ preview_locate_cb (GObject      *source,
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
   char *text;
+  gsize length;
   GError *error = NULL;
 
   info = cc_engine_locator_locate_finish (CC_ENGINE_LOCATOR (source), result, &error);
@@ -402,9 +405,15 @@ preview_locate_cb (GObject      *source,
     }
   url = g_strdup_printf ("%s/engine/previews", info->url);
   msg = soup_message_new (SOUP_METHOD_POST, url);
-  text = g_strdup_printf ("{\"sandboxID\":\"%s\",\"port\":%u}", cc_envd_get_sandbox_id (start->envd),
-                          start->port);
-  body = g_bytes_new_take (text, strlen (text));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxID");
+  json_builder_add_string_value (builder, cc_envd_get_sandbox_id (start->envd));
+  json_builder_set_member_name (builder, "port");
+  json_builder_add_int_value (builder, start->port);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = cc_protojson_to_string (root, &length);
+  body = g_bytes_new_take (text, length);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-KEY", info->api_key);
   soup_session_send_and_read_async (cc_connection_get_session (start->connection), msg,
