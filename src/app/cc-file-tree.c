@@ -528,15 +528,18 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-upload_files (CcFileTree *self,
-              GSList     *files)
+void
+cc_file_tree_upload_files (CcFileTree *self,
+                           GSList     *files)
 {
-  g_autofree char *dir = dup_target_dir (self);
+  g_autofree char *dir = NULL;
   g_autoptr(GPtrArray) array = g_ptr_array_new ();
+
+  g_return_if_fail (CC_IS_FILE_TREE (self));
 
   if (self->project == NULL || files == NULL)
     return;
+  dir = dup_target_dir (self);
   for (GSList *l = files; l != NULL; l = l->next)
     g_ptr_array_add (array, l->data);
   cc_client_upload_async (self->client, cc_project_get_id (self->project), (GFile **) array->pdata, array->len,
@@ -556,7 +559,7 @@ on_upload_response (GtkNativeDialog *chooser,
 
       for (guint i = g_list_model_get_n_items (files); i > 0; i--)
         list = g_slist_prepend (list, g_list_model_get_item (files, i - 1));
-      upload_files (self, list);
+      cc_file_tree_upload_files (self, list);
       g_slist_free_full (list, g_object_unref);
     }
   gtk_native_dialog_destroy (chooser);
@@ -577,6 +580,21 @@ upload_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+void
+cc_file_tree_download_to (CcFileTree *self,
+                          const char *path,
+                          GFile      *destination)
+{
+  g_return_if_fail (CC_IS_FILE_TREE (self));
+  g_return_if_fail (G_IS_FILE (destination));
+
+  if (self->project == NULL)
+    return;
+  cc_client_download_async (self->client, cc_project_get_id (self->project), path, destination,
+                            self->cancellable, download_done_cb,
+                            op_data_new (self, NULL, _("Could not download")));
+}
+
 static void
 on_download_response (GtkNativeDialog *chooser,
                       int              response,
@@ -584,13 +602,12 @@ on_download_response (GtkNativeDialog *chooser,
 {
   const char *path = g_object_get_data (G_OBJECT (chooser), "path");
 
-  if (response == GTK_RESPONSE_ACCEPT && self->project != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) destination = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
-      cc_client_download_async (self->client, cc_project_get_id (self->project), path, destination,
-                                self->cancellable, download_done_cb,
-                                op_data_new (self, NULL, _("Could not download")));
+      if (destination != NULL)
+        cc_file_tree_download_to (self, path, destination);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -640,7 +657,7 @@ on_drop (GtkDropTarget *target,
 {
   if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     return FALSE;
-  upload_files (self, g_value_get_boxed (value));
+  cc_file_tree_upload_files (self, g_value_get_boxed (value));
   return TRUE;
 }
 
@@ -780,4 +797,34 @@ cc_file_tree_get_root (CcFileTree *self)
 {
   g_return_val_if_fail (CC_IS_FILE_TREE (self), NULL);
   return G_LIST_MODEL (self->root);
+}
+
+gboolean
+cc_file_tree_select_path (CcFileTree *self,
+                          const char *path)
+{
+  GListModel *rows;
+
+  g_return_val_if_fail (CC_IS_FILE_TREE (self), FALSE);
+
+  if (self->selection == NULL)
+    return FALSE;
+  if (path == NULL)
+    {
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      return TRUE;
+    }
+  rows = G_LIST_MODEL (self->selection);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GFileInfo) info = gtk_tree_list_row_get_item (row);
+
+      if (g_strcmp0 (info_path (info), path) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }

@@ -26,5 +26,16 @@ GListModel *cc_file_tree_get_root     (CcFileTree *self);
 /* Asks the user where to save @path and downloads it (also used by the editor). */
 void        cc_file_tree_download     (CcFileTree *self,
                                        const char *path);
+/* Downloads @path to @destination: what the chooser of cc_file_tree_download() ends in. */
+void        cc_file_tree_download_to  (CcFileTree *self,
+                                       const char *path,
+                                       GFile      *destination);
+/* Uploads local files (element-type GFile) into the selected folder (or the selected file's
+ * folder, or the root): what a drop and the upload chooser both end in. */
+void        cc_file_tree_upload_files (CcFileTree *self,
+                                       GSList     *files);
+/* Selects the shown entry at @path (NULL: none); FALSE if it is not shown. */
+gboolean    cc_file_tree_select_path  (CcFileTree *self,
+                                       const char *path);
 
 G_END_DECLS

@@ -46,7 +46,7 @@ static WebKitWebView *ensure_web_view (CcPreviewPane *self);
 enum { PROP_0, PROP_RUNNING, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { ERROR, N_SIGNALS };
+enum { ERROR, SETUP_FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -207,10 +207,114 @@ start_cb (GObject      *source,
   webkit_web_view_load_uri (ensure_web_view (self), self->url);
 }
 
+static void
+start_dev_server (CcPreviewPane *self)
+{
+  g_autofree char *label = NULL;
+
+  label = g_strdup_printf (_("Starting the dev server and waiting for port %u to answer…"),
+                           cc_project_get_port (self->project));
+  gtk_label_set_label (self->starting_label, label);
+  cc_client_start_dev_server_async (self->client, cc_project_get_id (self->project), 0, self->cancellable,
+                                    start_cb, g_object_ref (self));
+  if (self->attach_id == 0)
+    self->attach_id = g_timeout_add (200, attach_log, self);
+}
+
+static void
+setup_progress (CcSetupPhase  phase,
+                guint64       done,
+                guint64       total,
+                GBytes       *output,
+                gpointer      user_data)
+{
+  CcPreviewPane *self = user_data;
+  g_autofree char *label = NULL;
+
+  /* The installer's output goes to the same log the server's output goes to afterwards. */
+  if (output != NULL)
+    {
+      on_log_output (self, output);
+      return;
+    }
+  switch (phase)
+    {
+    case CC_SETUP_PHASE_SANDBOX:
+      label = g_strdup (_("The project has not been set up in its sandbox yet: preparing the sandbox…"));
+      break;
+    case CC_SETUP_PHASE_UPLOAD:
+      label = total > 0 ? g_strdup_printf (_("Uploading the project’s files (%u %%)…"), (guint) (done * 100 / total))
+                        : g_strdup (_("Uploading the project’s files…"));
+      break;
+    case CC_SETUP_PHASE_INSTALL:
+    default:
+      label = g_strdup (_("Installing what the project needs before its dev server can start…"));
+      break;
+    }
+  gtk_label_set_label (self->starting_label, label);
+}
+
+static void
+setup_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CcPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cc_client_setup_project_finish (CC_CLIENT (source), result, &error);
+
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_signal_emit (self, signals[SETUP_FINISHED], 0, ok);
+  if (!ok)
+    {
+      set_state (self, FALSE, FALSE);
+      show_failure (self, error);
+      adw_status_page_set_title (self->failed_page, _("The Project’s Setup Failed"));
+      return;
+    }
+  start_dev_server (self);
+}
+
+static void
+setup_history_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) setups = cc_client_history_finish (CC_CLIENT (source), result, &error);
+  CcProject *project;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Never set up (a project made from a template without its setup, or whose setup failed),
+   * or without any sandbox yet: its files and dependencies are not in a sandbox, so the server
+   * could not start. (A sandbox that the client re-creates gets its setup from the client.)
+   * A history that cannot be read does not stop the server: it is tried as it is. */
+  project = cc_client_find_project (self->client, cc_project_get_id (self->project));
+  if (project == NULL)
+    project = self->project;
+  if (cc_project_get_sandbox_id (project) != NULL &&
+      (setups == NULL || g_list_model_get_n_items (setups) > 0))
+    {
+      start_dev_server (self);
+      return;
+    }
+
+  gtk_label_set_label (self->starting_label,
+                       _("The project has not been set up in its sandbox yet: uploading its files and installing what it needs…"));
+  cc_client_setup_project_async (self->client, cc_project_get_id (self->project), NULL,
+                                 setup_progress, g_object_ref (self), g_object_unref, self->cancellable,
+                                 setup_cb, g_object_ref (self));
+}
+
 void
 cc_preview_pane_start (CcPreviewPane *self)
 {
-  g_autofree char *label = NULL;
+  CcHistoryQuery query = { 0 };
+  CcExecution *server;
 
   g_return_if_fail (CC_IS_PREVIEW_PANE (self));
 
@@ -218,15 +322,25 @@ cc_preview_pane_start (CcPreviewPane *self)
     return;
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", 0);
-  label = g_strdup_printf (_("Starting the dev server and waiting for port %u to answer…"),
-                           cc_project_get_port (self->project));
-  gtk_label_set_label (self->starting_label, label);
   gtk_stack_set_visible_child_name (self->stack, "starting");
   set_state (self, FALSE, TRUE);
-  cc_client_start_dev_server_async (self->client, cc_project_get_id (self->project), 0, self->cancellable,
-                                    start_cb, g_object_ref (self));
-  if (self->attach_id == 0)
-    self->attach_id = g_timeout_add (200, attach_log, self);
+
+  /* A running server was set up before it started. */
+  server = cc_client_get_dev_server (self->client, cc_project_get_id (self->project));
+  if (server != NULL && !cc_execution_is_done (server))
+    {
+      start_dev_server (self);
+      return;
+    }
+
+  /* Setup first when the project never had one that succeeded. */
+  gtk_label_set_label (self->starting_label, _("Checking whether the project has been set up…"));
+  query.project_id = cc_project_get_id (self->project);
+  query.type_mask = CC_HISTORY_MASK (CC_OPERATION_TYPE_SETUP);
+  query.status_mask = CC_HISTORY_MASK (CC_OPERATION_STATUS_SUCCESS);
+  query.limit = 1;
+  query.output_preview = 1;
+  cc_client_history_async (self->client, &query, self->cancellable, setup_history_cb, g_object_ref (self));
 }
 
 static void
@@ -454,6 +568,14 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
 
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+  /**
+   * CcPreviewPane::setup-finished:
+   * @ok: whether it succeeded
+   *
+   * The setup that starting the dev server of a never set up project ran first has ended.
+   */
+  signals[SETUP_FINISHED] = g_signal_new ("setup-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preview-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, stack);

@@ -30,6 +30,7 @@ struct _CcWindow
   gulong                app_client_handler;
   guint                 dev_server_busy : 1;
   guint                 setup_busy : 1;
+  char                 *last_toast;        /* the text of the last toast shown, for tests */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
@@ -58,5 +59,7 @@ void            _cc_window_init_actions        (CcWindow       *self);
 void            _cc_window_update_actions      (CcWindow       *self);
 CcCommandView  *_cc_window_get_command_view    (CcWindow       *self);
 void            _cc_window_start_dev_server    (CcWindow       *self);
+/* The text of the last toast shown (nullable), so that tests can see what was said. */
+const char     *_cc_window_get_last_toast      (CcWindow       *self);
 
 G_END_DECLS

@@ -211,6 +211,16 @@ on_sandbox_recreated (CcClient   *client,
   cc_window_show_toast (self, text);
 }
 
+/* The setup that the Run button ran first changed the sandbox's files and the history. */
+static void
+on_preview_setup_finished (CcPreviewPane *pane,
+                           gboolean       ok,
+                           CcWindow      *self)
+{
+  cc_file_tree_reload (self->file_tree);
+  cc_history_panel_reload (self->history_panel);
+}
+
 static void
 on_app_client_changed (CcApplication *app,
                        GParamSpec    *pspec,
@@ -276,6 +286,7 @@ cc_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
 }
@@ -352,6 +363,8 @@ cc_window_init (CcWindow *self)
   g_signal_connect_object (self->history_panel, "error", G_CALLBACK (on_view_error), self, 0);
   g_signal_connect_object (self->sandbox_controls, "error", G_CALLBACK (on_view_error), self, 0);
   g_signal_connect_object (self->preview_pane, "error", G_CALLBACK (on_view_error), self, 0);
+  g_signal_connect_object (self->preview_pane, "setup-finished", G_CALLBACK (on_preview_setup_finished),
+                           self, 0);
   g_signal_connect_object (self->sandbox_controls, "warning", G_CALLBACK (cc_window_show_toast), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->file_editor, "download-requested", G_CALLBACK (cc_file_tree_download),
@@ -439,6 +452,8 @@ cc_window_show_toast (CcWindow   *self,
   escaped = g_markup_escape_text (text, -1);
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 6);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -459,4 +474,11 @@ cc_window_show_error (CcWindow     *self,
   else
     text = g_strdup (what != NULL ? what : error != NULL ? error->message : _("Something went wrong"));
   cc_window_show_toast (self, text);
+}
+
+const char *
+_cc_window_get_last_toast (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 #include <gtksourceview/gtksource.h>
 #include <string.h>
 
@@ -334,6 +335,14 @@ run_in_terminal (const char *command)
   return finished;
 }
 
+static void
+run_in_terminal_and_free (const char *command)
+{
+  g_autoptr(CcExecution) execution = run_in_terminal (command);
+
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+}
+
 static gboolean
 terminal_shows (CcCommandView *view,
                 const char    *needle)
@@ -458,6 +467,227 @@ test_files_watch (void)
   g_clear_object (&execution);
   execution = run_in_terminal ("rm made-by-a-command.txt");
   WAIT_FOR (!tree_root_has ("made-by-a-command.txt"), "the file to leave the tree");
+}
+
+/* ---- file tree operations --------------------------------------------------------------- */
+
+/* The one message dialog on screen: types @text into its entry (if any) and answers @response. */
+static void
+answer_dialog (const char *text,
+               const char *response)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  GtkWidget *entry;
+
+  g_assert_nonnull (dialog);
+  entry = adw_message_dialog_get_extra_child (dialog);
+  if (text != NULL)
+    {
+      g_assert_true (GTK_IS_EDITABLE (entry));
+      gtk_editable_set_text (GTK_EDITABLE (entry), text);
+    }
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  /* What clicking the button does: answer, then close. */
+  adw_message_dialog_response (dialog, response);
+  close_and_finalize (GTK_WINDOW (dialog));
+}
+
+static GBytes *
+read_sandbox_file (const char *path,
+                   GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cc_client_read_file_async (state.window->client, cc_project_get_id (state.window->project), path, NULL,
+                             cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  return cc_client_read_file_finish (state.window->client, result, error);
+}
+
+static gboolean
+tree_entry_is_dir (const char *name)
+{
+  GListModel *root = cc_file_tree_get_root (state.window->file_tree);
+
+  for (guint i = 0; root != NULL && i < g_list_model_get_n_items (root); i++)
+    {
+      g_autoptr(GFileInfo) info = g_list_model_get_item (root, i);
+
+      if (g_strcmp0 (g_file_info_get_name (info), name) == 0)
+        return g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY;
+    }
+  return FALSE;
+}
+
+static void
+test_files_new_rename_delete (void)
+{
+  GtkWidget *tree = GTK_WIDGET (state.window->file_tree);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  /* Nothing selected: new things go into the root. */
+  g_assert_true (cc_file_tree_select_path (state.window->file_tree, NULL));
+
+  gtk_widget_activate_action (tree, "files.new-file", NULL);
+  answer_dialog ("notes.txt", "ok");
+  WAIT_FOR (tree_root_has ("notes.txt"), "the new file in the tree");
+  bytes = read_sandbox_file ("/home/user/notes.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 0);
+
+  gtk_widget_activate_action (tree, "files.new-folder", NULL);
+  answer_dialog ("docs", "ok");
+  WAIT_FOR (tree_root_has ("docs"), "the new folder in the tree");
+  g_assert_true (tree_entry_is_dir ("docs"));
+
+  /* Rename offers the old name and moves the file. */
+  g_assert_true (cc_file_tree_select_path (state.window->file_tree, "/home/user/notes.txt"));
+  gtk_widget_activate_action (tree, "files.rename", NULL);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog))), ==,
+                   "notes.txt");
+  answer_dialog ("renamed-notes.txt", "ok");
+  WAIT_FOR (tree_root_has ("renamed-notes.txt") && !tree_root_has ("notes.txt"), "the renamed file");
+
+  /* Delete asks first; "Cancel" keeps the file, "Delete" removes it. */
+  g_assert_true (cc_file_tree_select_path (state.window->file_tree, "/home/user/renamed-notes.txt"));
+  gtk_widget_activate_action (tree, "files.delete", NULL);
+  answer_dialog (NULL, "cancel");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = read_sandbox_file ("/home/user/renamed-notes.txt", &error);
+  g_assert_no_error (error);
+  g_assert_true (tree_root_has ("renamed-notes.txt"));
+
+  gtk_widget_activate_action (tree, "files.delete", NULL);
+  answer_dialog (NULL, "delete");
+  WAIT_FOR (!tree_root_has ("renamed-notes.txt"), "the deleted file to leave the tree");
+
+  g_assert_true (cc_file_tree_select_path (state.window->file_tree, "/home/user/docs"));
+  gtk_widget_activate_action (tree, "files.delete", NULL);
+  answer_dialog (NULL, "delete");
+  WAIT_FOR (!tree_root_has ("docs"), "the deleted folder to leave the tree");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = read_sandbox_file ("/home/user/renamed-notes.txt", &error);
+  g_assert_null (bytes);
+  g_assert_nonnull (error);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+static gboolean
+local_file_has (const char *path,
+                const char *expected)
+{
+  g_autofree char *content = NULL;
+
+  return g_file_get_contents (path, &content, NULL, NULL) && g_strcmp0 (content, expected) == 0;
+}
+
+static void
+test_files_upload_download (void)
+{
+  g_autofree char *local = cc_test_make_tmpdir ("cc-test-app-files");
+  g_autofree char *path_a = g_build_filename (local, "uploaded-a.txt", NULL);
+  g_autofree char *path_b = g_build_filename (local, "uploaded-b.bin", NULL);
+  g_autofree char *downloaded = g_build_filename (local, "downloaded.txt", NULL);
+  const char binary[] = { 'B', 0, 1, 2, (char) 0xff, 'E' };
+  g_autoptr(GFile) download_file = g_file_new_for_path (downloaded);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *files = NULL;
+  GtkDropTarget *drop;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_true (g_file_set_contents (path_a, "uploaded through the tree\n", -1, NULL));
+  g_assert_true (g_file_set_contents (path_b, binary, sizeof binary, NULL));
+
+  /* What the upload chooser ends in, with a real local file. */
+  g_assert_true (cc_file_tree_select_path (state.window->file_tree, NULL));
+  files = g_slist_append (files, g_file_new_for_path (path_a));
+  cc_file_tree_upload_files (state.window->file_tree, files);
+  g_slist_free_full (files, g_object_unref);
+  files = NULL;
+  WAIT_FOR (tree_root_has ("uploaded-a.txt"), "the uploaded file in the tree");
+
+  /* A drop of a file list on the tree, as a file manager sends it. */
+  drop = find_drop_target (GTK_WIDGET (state.window->file_tree));
+  g_assert_nonnull (drop);
+  files = g_slist_append (files, g_file_new_for_path (path_b));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free_full (files, g_object_unref);
+  g_assert_true (accepted);
+  WAIT_FOR (tree_root_has ("uploaded-b.bin"), "the dropped file in the tree");
+  bytes = read_sandbox_file ("/home/user/uploaded-b.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), binary, sizeof binary);
+
+  /* Download to disk: what the save chooser ends in. */
+  cc_file_tree_download_to (state.window->file_tree, "/home/user/uploaded-a.txt", download_file);
+  WAIT_FOR (local_file_has (downloaded, "uploaded through the tree\n"), "the downloaded file on disk");
+
+  run_in_terminal_and_free ("rm uploaded-a.txt uploaded-b.bin");
+  WAIT_FOR (!tree_root_has ("uploaded-a.txt"), "the uploaded files to go");
+  cc_test_rm_rf (local);
+}
+
+/* ---- a sandbox re-created behind the app's back --------------------------------------------- */
+
+static void
+test_sandbox_recreated_toast (void)
+{
+  g_autofree char *id = g_strdup (cc_project_get_id (state.window->project));
+  g_autofree char *old_sandbox = g_strdup (cc_project_get_sandbox_id (cc_client_find_project (state.window->client, id)));
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcExecution) execution = NULL;
+
+  g_assert_nonnull (old_sandbox);
+  /* Only a toast shown from here on counts. */
+  g_clear_pointer (&state.window->last_toast, g_free);
+
+  /* Killed through the engine's control plane, as an expiry or another tool would: the app's
+   * client is not told. */
+  url = g_strdup_printf ("%s/sandboxes/%s", cc_test_engine_get_url (state.engine), old_sandbox);
+  message = soup_message_new ("DELETE", url);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "X-API-KEY",
+                                cc_test_engine_get_api_key (state.engine));
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  body = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 204);
+
+  /* The next command needs the sandbox: the client makes a new one and the window says so. */
+  execution = run_in_terminal ("test -f server.js && echo files-came-back");
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  WAIT_FOR (_cc_window_get_last_toast (state.window) != NULL &&
+            strstr (_cc_window_get_last_toast (state.window), "a new one was created") != NULL,
+            "the toast about the new sandbox");
+  g_assert_cmpstr (cc_project_get_sandbox_id (cc_client_find_project (state.window->client, id)), !=, old_sandbox);
 }
 
 static void
@@ -931,6 +1161,144 @@ test_preview_failure (void)
   gtk_widget_activate_action (GTK_WIDGET (state.window), "win.select-project", "u", 2);
 }
 
+static guint
+count_setups_with_status (const char        *project_id,
+                          CcOperationStatus  status)
+{
+  CcHistoryQuery query = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  query.project_id = project_id;
+  query.type_mask = CC_HISTORY_MASK (CC_OPERATION_TYPE_SETUP);
+  query.status_mask = CC_HISTORY_MASK (status);
+  cc_client_history_async (state.window->client, &query, NULL, cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  records = cc_client_history_finish (state.window->client, result, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (records);
+}
+
+static guint
+count_successful_setups (const char *project_id)
+{
+  return count_setups_with_status (project_id, CC_OPERATION_STATUS_SUCCESS);
+}
+
+static void
+test_preview_sets_up_first (void)
+{
+  CcPreviewPane *pane = state.window->preview_pane;
+  WebKitWebView *web_view;
+  gboolean finished = FALSE;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) js_result = NULL;
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *id;   /* borrowed from @project, which lives to the end */
+
+  if (g_getenv ("CC_TEST_NO_WEBKIT") != NULL)
+    {
+      g_test_skip ("WebKit's web process does not start under AddressSanitizer (CC_TEST_NO_WEBKIT)");
+      return;
+    }
+
+  /* A Node project made from its template whose setup never ran: no files, no dependencies. */
+  cc_client_create_project_async (state.window->client, "Never Set Up", CC_CONNECTION_LOCAL, NULL,
+                                  CC_TEMPLATE_NODE, NULL, cc_test_free_port (), NULL,
+                                  cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  project = cc_client_create_project_finish (state.window->client, result, &error);
+  g_assert_no_error (error);
+  id = cc_project_get_id (project);
+  g_assert_cmpuint (count_successful_setups (id), ==, 0);
+  cc_window_select_project (state.window, id);
+  WAIT_FOR (g_strcmp0 (cc_project_get_id (state.window->project), id) == 0, "the new project");
+
+  /* One press of Run: the setup runs first, then the server, and the page loads. */
+  web_view = cc_preview_pane_get_web_view (pane);
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
+  g_assert_true (cc_preview_pane_get_busy (pane));
+  /* While it works, the Stop button is there to cancel it. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->dev_server_stack), ==, "stop");
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the setup and the dev server");
+  if (!cc_preview_pane_get_running (pane))
+    g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
+  g_assert_cmpuint (count_successful_setups (id), ==, 1);
+  WAIT_FOR (finished, "the page to load");
+  g_signal_handlers_disconnect_by_data (web_view, &finished);
+
+  webkit_web_view_evaluate_javascript (web_view, "document.body.innerText", -1, NULL, NULL, NULL,
+                                       cc_test_store_result_cb, &js_result);
+  cc_test_wait_result (&js_result);
+  value = webkit_web_view_evaluate_javascript_finish (web_view, js_result, &error);
+  g_assert_no_error (error);
+  text = jsc_value_to_string (value);
+  g_assert_nonnull (strstr (text, "Hello from Code Canvas"));
+  /* Its files are in the tree now. */
+  WAIT_FOR (tree_root_has ("server.js"), "the project's files in the tree");
+
+  /* Run again: it is set up now, so it does not set up a second time. */
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.stop-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to stop");
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to start again");
+  g_assert_true (cc_preview_pane_get_running (pane));
+  g_assert_cmpuint (count_successful_setups (id), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.stop-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to stop");
+  g_assert_false (cc_preview_pane_get_running (pane));
+}
+
+static void
+test_preview_setup_cancelled (void)
+{
+  CcPreviewPane *pane = state.window->preview_pane;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) update_result = NULL;
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) changes = NULL;
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id;   /* borrowed from @project */
+
+  /* A project whose setup would take long: Stop while it runs ends it, and no server starts. */
+  cc_client_create_project_async (state.window->client, "Slow Setup", CC_CONNECTION_LOCAL, NULL,
+                                  CC_TEMPLATE_BLANK, NULL, cc_test_free_port (), NULL,
+                                  cc_test_store_result_cb, &result);
+  cc_test_wait_result (&result);
+  project = cc_client_create_project_finish (state.window->client, result, &error);
+  g_assert_no_error (error);
+  id = cc_project_get_id (project);
+  changes = cc_project_new ("Slow Setup");
+  cc_project_set_setup_command (changes, "sleep 300");
+  cc_client_update_project_info_async (state.window->client, id, changes, CC_PROJECT_FIELD_SETUP_COMMAND, NULL,
+                                       cc_test_store_result_cb, &update_result);
+  cc_test_wait_result (&update_result);
+  updated = cc_client_update_project_info_finish (state.window->client, update_result, &error);
+  g_assert_no_error (error);
+  cc_window_select_project (state.window, id);
+  WAIT_FOR (g_strcmp0 (cc_project_get_id (state.window->project), id) == 0, "the slow project");
+
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.start-dev-server", NULL);
+  g_assert_true (cc_preview_pane_get_busy (pane));
+  WAIT_FOR (count_setups_with_status (id, CC_OPERATION_STATUS_PENDING) == 1, "the setup to start");
+  g_assert_true (cc_preview_pane_get_busy (pane));
+  gtk_widget_activate_action (GTK_WIDGET (state.window), "win.stop-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the cancelled setup to end");
+  g_assert_false (cc_preview_pane_get_running (pane));
+  g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "idle");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (state.window->dev_server_stack), ==, "start");
+  /* The setup was stopped, not left running: its record ends, and not as a success. */
+  WAIT_FOR (count_setups_with_status (id, CC_OPERATION_STATUS_PENDING) == 0, "the setup record to end");
+  g_assert_cmpuint (count_successful_setups (id), ==, 0);
+  g_assert_null (cc_client_get_dev_server (state.window->client, id));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -977,6 +1345,8 @@ main (int   argc,
   g_test_add_func ("/app/history/rerun-and-clear-cache", test_history_rerun_and_clear_cache);
   g_test_add_func ("/app/project/setup-again", test_setup_again);
   g_test_add_func ("/app/files/watch", test_files_watch);
+  g_test_add_func ("/app/files/new-rename-delete", test_files_new_rename_delete);
+  g_test_add_func ("/app/files/upload-download", test_files_upload_download);
   g_test_add_func ("/app/sidebar/switch-projects", test_switch_projects);
   g_test_add_func ("/app/sidebar/project-settings", test_project_settings);
   g_test_add_func ("/app/editor/save", test_editor_save);
@@ -984,8 +1354,11 @@ main (int   argc,
   g_test_add_func ("/app/shell/pty", test_shell);
   g_test_add_func ("/app/style/dark", test_dark_style);
   g_test_add_func ("/app/sandbox/lifecycle", test_sandbox_lifecycle);
+  g_test_add_func ("/app/sandbox/recreated-toast", test_sandbox_recreated_toast);
   g_test_add_func ("/app/preview/dev-server", test_preview);
   g_test_add_func ("/app/preview/dev-server-fails", test_preview_failure);
+  g_test_add_func ("/app/preview/sets-up-first", test_preview_sets_up_first);
+  g_test_add_func ("/app/preview/setup-cancelled", test_preview_setup_cancelled);
 
   ret = g_test_run ();
 
