@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "cc-field-table-private.h"
 #include "cc-operation.h"
 
 /**
@@ -108,20 +109,7 @@ static const gsize int64_offsets[N_PROPS] = {
   [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcOperation, updated_at),
   [PROP_EXPIRES_AT] = G_STRUCT_OFFSET (CcOperation, expires_at),
 };
-
-static char **
-string_field (CcOperation *self,
-              guint        prop_id)
-{
-  return G_STRUCT_MEMBER_P (self, string_offsets[prop_id]);
-}
-
-static gint64 *
-int64_field (CcOperation *self,
-             guint        prop_id)
-{
-  return G_STRUCT_MEMBER_P (self, int64_offsets[prop_id]);
-}
+static const CcFieldTable fields = { string_offsets, int64_offsets, N_PROPS, properties };
 
 /**
  * cc_operation_type_to_string:
@@ -197,40 +185,11 @@ cc_operation_status_from_string (const char        *str,
 }
 
 static void
-set_string (CcOperation  *self,
-            char        **field,
-            const char   *value,
-            guint         prop_id)
-{
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
-static void
-set_int64 (CcOperation *self,
-           gint64      *field,
-           gint64       value,
-           guint        prop_id)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
-static void
 cc_operation_finalize (GObject *object)
 {
   CcOperation *self = (CcOperation *)object;
 
-  for (guint i = 0; i < N_PROPS; i++)
-    if (string_offsets[i] != 0)
-      g_free (*string_field (self, i));
+  _cc_field_table_finalize (&fields, self);
 
   G_OBJECT_CLASS (cc_operation_parent_class)->finalize (object);
 }
@@ -264,11 +223,7 @@ cc_operation_get_property (GObject    *object,
       g_value_set_boolean (value, self->cached);
       break;
     default:
-      if (string_offsets[prop_id] != 0)
-        g_value_set_string (value, *string_field (self, prop_id));
-      else if (int64_offsets[prop_id] != 0)
-        g_value_set_int64 (value, *int64_field (self, prop_id));
-      else
+      if (!_cc_field_table_get (&fields, self, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -302,11 +257,7 @@ cc_operation_set_property (GObject      *object,
       cc_operation_set_cached (self, g_value_get_boolean (value));
       break;
     default:
-      if (string_offsets[prop_id] != 0)
-        set_string (self, string_field (self, prop_id), g_value_get_string (value), prop_id);
-      else if (int64_offsets[prop_id] != 0)
-        set_int64 (self, int64_field (self, prop_id), g_value_get_int64 (value), prop_id);
-      else
+      if (!_cc_field_table_set (&fields, self, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -376,9 +327,7 @@ cc_operation_class_init (CcOperationClass *klass)
 static void
 cc_operation_init (CcOperation *self)
 {
-  for (guint i = 0; i < N_PROPS; i++)
-    if (string_offsets[i] != 0)
-      *string_field (self, i) = g_strdup ("");
+  _cc_field_table_init (&fields, self);
   self->exit_code = -1;
 }
 
@@ -417,16 +366,7 @@ cc_operation_copy (CcOperation *self)
   g_return_val_if_fail (CC_IS_OPERATION (self), NULL);
 
   copy = g_object_new (CC_TYPE_OPERATION, NULL);
-  for (guint i = 0; i < N_PROPS; i++)
-    {
-      if (string_offsets[i] != 0)
-        {
-          g_free (*string_field (copy, i));
-          *string_field (copy, i) = g_strdup (*string_field (self, i));
-        }
-      if (int64_offsets[i] != 0)
-        *int64_field (copy, i) = *int64_field (self, i);
-    }
+  _cc_field_table_copy (&fields, copy, self);
   copy->type = self->type;
   copy->status = self->status;
   copy->stdout_truncated = self->stdout_truncated;
@@ -449,7 +389,7 @@ cc_operation_copy (CcOperation *self)
           const char  *value)                                              \
   {                                                                        \
     g_return_if_fail (CC_IS_OPERATION (self));                             \
-    set_string (self, &self->field, value, prop);                          \
+    _cc_field_table_set_string (&fields, self, prop, value);               \
   }
 
 #define INT64_ACCESSORS(field, prop, getter, setter)                       \
@@ -464,7 +404,7 @@ cc_operation_copy (CcOperation *self)
           gint64       value)                                              \
   {                                                                        \
     g_return_if_fail (CC_IS_OPERATION (self));                             \
-    set_int64 (self, &self->field, value, prop);                           \
+    _cc_field_table_set_int64 (&fields, self, prop, value);                \
   }
 
 #define BOOL_ACCESSORS(field, prop, getter, setter)                        \

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cc-field-table-private.h"
 #include "cc-project.h"
 
 /**
@@ -94,20 +95,7 @@ static const gsize time_offsets[N_PROPS] = {
   [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcProject, updated_at),
   [PROP_LAST_EXECUTION_AT] = G_STRUCT_OFFSET (CcProject, last_execution_at),
 };
-
-static char **
-string_field (CcProject *self,
-              guint      prop_id)
-{
-  return G_STRUCT_MEMBER_P (self, string_offsets[prop_id]);
-}
-
-static gint64 *
-time_field (CcProject *self,
-            guint      prop_id)
-{
-  return G_STRUCT_MEMBER_P (self, time_offsets[prop_id]);
-}
+static const CcFieldTable fields = { string_offsets, time_offsets, N_PROPS, properties };
 
 /**
  * cc_connection_kind_to_string:
@@ -157,42 +145,12 @@ cc_connection_kind_from_string (const char       *str,
   return FALSE;
 }
 
-/* Every string property shares this: NULL is stored as "", and only a change notifies. */
-static void
-set_string (CcProject   *self,
-            char       **field,
-            const char  *value,
-            guint        prop_id)
-{
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
-static void
-set_int64 (CcProject *self,
-           gint64    *field,
-           gint64     value,
-           guint      prop_id)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
 static void
 cc_project_finalize (GObject *object)
 {
   CcProject *self = (CcProject *)object;
 
-  for (guint i = 0; i < N_PROPS; i++)
-    if (string_offsets[i] != 0)
-      g_free (*string_field (self, i));
+  _cc_field_table_finalize (&fields, self);
 
   G_OBJECT_CLASS (cc_project_parent_class)->finalize (object);
 }
@@ -205,11 +163,9 @@ cc_project_get_property (GObject    *object,
 {
   CcProject *self = CC_PROJECT (object);
 
-  if (string_offsets[prop_id] != 0)
-    g_value_set_string (value, *string_field (self, prop_id));
-  else if (time_offsets[prop_id] != 0)
-    g_value_set_int64 (value, *time_field (self, prop_id));
-  else if (prop_id == PROP_CONNECTION_KIND)
+  if (_cc_field_table_get (&fields, self, prop_id, value))
+    return;
+  if (prop_id == PROP_CONNECTION_KIND)
     g_value_set_enum (value, self->connection_kind);
   else if (prop_id == PROP_PORT)
     g_value_set_uint (value, self->port);
@@ -225,11 +181,9 @@ cc_project_set_property (GObject      *object,
 {
   CcProject *self = CC_PROJECT (object);
 
-  if (string_offsets[prop_id] != 0)
-    set_string (self, string_field (self, prop_id), g_value_get_string (value), prop_id);
-  else if (time_offsets[prop_id] != 0)
-    set_int64 (self, time_field (self, prop_id), g_value_get_int64 (value), prop_id);
-  else if (prop_id == PROP_CONNECTION_KIND)
+  if (_cc_field_table_set (&fields, self, prop_id, value))
+    return;
+  if (prop_id == PROP_CONNECTION_KIND)
     cc_project_set_connection_kind (self, g_value_get_enum (value));
   else if (prop_id == PROP_PORT)
     cc_project_set_port (self, g_value_get_uint (value));
@@ -306,9 +260,9 @@ cc_project_class_init (CcProjectClass *klass)
 static void
 cc_project_init (CcProject *self)
 {
-  for (guint i = 0; i < N_PROPS; i++)
-    if (string_offsets[i] != 0)
-      *string_field (self, i) = g_strdup (i == PROP_TEMPLATE ? "blank" : "");
+  _cc_field_table_init (&fields, self);
+  g_free (self->template_id);
+  self->template_id = g_strdup ("blank");
   self->connection_kind = CC_CONNECTION_LOCAL;
 }
 
@@ -339,16 +293,7 @@ cc_project_copy (CcProject *self)
   g_return_val_if_fail (CC_IS_PROJECT (self), NULL);
 
   copy = g_object_new (CC_TYPE_PROJECT, NULL);
-  for (guint i = 0; i < N_PROPS; i++)
-    {
-      if (string_offsets[i] != 0)
-        {
-          g_free (*string_field (copy, i));
-          *string_field (copy, i) = g_strdup (*string_field (self, i));
-        }
-      if (time_offsets[i] != 0)
-        *time_field (copy, i) = *time_field (self, i);
-    }
+  _cc_field_table_copy (&fields, copy, self);
   copy->connection_kind = self->connection_kind;
   copy->port = self->port;
 
@@ -367,7 +312,7 @@ cc_project_copy (CcProject *self)
           const char *value)                                               \
   {                                                                        \
     g_return_if_fail (CC_IS_PROJECT (self));                               \
-    set_string (self, &self->field, value, prop);                          \
+    _cc_field_table_set_string (&fields, self, prop, value);               \
   }
 
 #define TIME_ACCESSORS(field, prop, getter, setter)                        \
@@ -382,7 +327,7 @@ cc_project_copy (CcProject *self)
           gint64     value)                                                \
   {                                                                        \
     g_return_if_fail (CC_IS_PROJECT (self));                               \
-    set_int64 (self, &self->field, value, prop);                           \
+    _cc_field_table_set_int64 (&fields, self, prop, value);                \
   }
 
 STRING_ACCESSORS (id, PROP_ID, cc_project_get_id, cc_project_set_id)
