@@ -328,3 +328,46 @@ cc_protojson_to_string (JsonNode *node,
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, length);
 }
+
+/* Keys are written sorted so that equal maps always produce equal bytes. A NULL map is
+ * written as an empty object: callers that must omit an empty map check before calling. */
+void
+cc_protojson_add_string_map (JsonBuilder *builder,
+                             const char  *member,
+                             GHashTable  *map)
+{
+  g_autoptr(GList) keys = NULL;
+
+  if (map != NULL)
+    keys = g_list_sort (g_hash_table_get_keys (map), (GCompareFunc) g_strcmp0);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      json_builder_set_member_name (builder, l->data);
+      json_builder_add_string_value (builder, g_hash_table_lookup (map, l->data));
+    }
+  json_builder_end_object (builder);
+}
+
+/* Members whose value is not a string are skipped, as a proto3 map<string,string> allows
+ * nothing else. */
+void
+cc_protojson_copy_string_map (JsonObject *object,
+                              const char *member,
+                              GHashTable *into)
+{
+  JsonObject *map = cc_protojson_get_object (object, member);
+  g_autoptr(GList) members = NULL;
+
+  if (map == NULL)
+    return;
+  members = json_object_get_members (map);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *value = cc_protojson_get_string (map, l->data);
+
+      if (value != NULL)
+        g_hash_table_insert (into, g_strdup (l->data), g_strdup (value));
+    }
+}

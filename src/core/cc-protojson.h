@@ -32,6 +32,12 @@ void         cc_protojson_add_bytes        (JsonBuilder  *builder,
                                             const char   *member,
                                             const void   *data,
                                             gsize         length);
+void         cc_protojson_add_string_map   (JsonBuilder  *builder,
+                                            const char   *member,
+                                            GHashTable   *map);
+void         cc_protojson_copy_string_map  (JsonObject   *object,
+                                            const char   *member,
+                                            GHashTable   *into);
 char        *cc_protojson_format_timestamp (gint64        unix_usec);
 gboolean     cc_protojson_parse_timestamp  (const char   *text,
                                             gint64       *unix_usec);
