@@ -14,6 +14,9 @@ chmod 700 "$XDG_RUNTIME_DIR"
 export GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=none GSETTINGS_BACKEND=memory
 unset WAYLAND_DISPLAY DISPLAY E2B_API_KEY E2B_API_URL E2B_SANDBOX_URL E2B_DOMAIN
 if [ "${ASAN:-0}" = 1 ]; then
+  # Sanitized code runs several times slower: every bound in the tests scales with it, as
+  # meson's own timeouts do (dev.sh passes --timeout-multiplier 4).
+  export CC_TEST_TIMEOUT_SCALE="${CC_TEST_TIMEOUT_SCALE:-4}"
   export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

@@ -167,8 +167,33 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* The target of a notification's default action: the window, in front, on that project. */
+static void
+show_project_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (window == NULL)
+    window = GTK_WINDOW (cc_window_new (CC_APPLICATION (app)));
+  cc_window_select_project (CC_WINDOW (window), g_variant_get_string (param, NULL));
+  gtk_window_present (window);
+}
+
+static void
+activate_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "activate", activate_action },
+  { "show-project", show_project_action, "s" },
   { "preferences", preferences_action },
   { "about", about_action },
 };
@@ -324,10 +349,24 @@ cc_application_get_error (CcApplication *self)
   return self->error;
 }
 
-/* A long command or setup ended while the user looked elsewhere: tell them, but only then. */
+/**
+ * cc_application_notify_done:
+ * @self: the application
+ * @id: the notification's id: a newer one with the same id replaces it
+ * @project_id: (nullable): the project the work belonged to
+ * @duration_ms: how long the work ran
+ * @title: the notification's title
+ * @body: what happened
+ *
+ * Long work ended while the user looked elsewhere: tell them, but only then, and only when it
+ * ran at least as long as the "notify-after" setting. Clicking the notification brings the
+ * window back with @project_id selected.
+ */
 void
 cc_application_notify_done (CcApplication *self,
                             const char    *id,
+                            const char    *project_id,
+                            gint64         duration_ms,
                             const char    *title,
                             const char    *body)
 {
@@ -336,11 +375,18 @@ cc_application_notify_done (CcApplication *self,
 
   g_return_if_fail (CC_IS_APPLICATION (self));
 
+  if (self->settings == NULL ||
+      duration_ms < (gint64) g_settings_get_uint (self->settings, "notify-after") * 1000)
+    return;
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window != NULL && gtk_window_is_active (window))
     return;
 
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
+  if (project_id != NULL)
+    g_notification_set_default_action_and_target (notification, "app.show-project", "s", project_id);
+  else
+    g_notification_set_default_action (notification, "app.activate");
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }

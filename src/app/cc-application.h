@@ -23,6 +23,8 @@ CcClient      *cc_application_get_client     (CcApplication *self);
 const GError  *cc_application_get_error      (CcApplication *self);
 void           cc_application_notify_done    (CcApplication *self,
                                               const char    *id,
+                                              const char    *project_id,
+                                              gint64         duration_ms,
                                               const char    *title,
                                               const char    *body);
 

@@ -158,7 +158,7 @@ finish (CcNewProjectDialog *self,
         const char         *message)
 {
   GApplication *app = g_application_get_default ();
-  gint64 elapsed = (g_get_monotonic_time () - self->started_at) / G_USEC_PER_SEC;
+  gint64 elapsed_ms = (g_get_monotonic_time () - self->started_at) / 1000;
 
   self->running = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
@@ -167,9 +167,11 @@ finish (CcNewProjectDialog *self,
   gtk_progress_bar_set_fraction (self->progress_bar, ok ? 1.0 : gtk_progress_bar_get_fraction (self->progress_bar));
   if (!ok)
     gtk_widget_add_css_class (GTK_WIDGET (self->phase_label), "error");
-  if (CC_IS_APPLICATION (app) && elapsed >= 10)
+  if (CC_IS_APPLICATION (app))
     cc_application_notify_done (CC_APPLICATION (app), "setup-finished",
-                                ok ? _("Project Ready") : _("Project Setup Failed"), message);
+                                self->project != NULL ? cc_project_get_id (self->project) : NULL,
+                                elapsed_ms, ok ? _("Project Ready") : _("Project Setup Failed"),
+                                message);
   g_signal_emit (self, signals[SETUP_FINISHED], 0, ok);
   if (ok)
     gtk_window_close (GTK_WINDOW (self));

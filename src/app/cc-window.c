@@ -98,7 +98,7 @@ on_execution_finished (CcCommandView *view,
     cc_history_panel_reload (self->history_panel);
 
   /* Only long commands deserve a notification, and only when nobody is looking. */
-  if (app != NULL && cc_execution_get_duration_ms (execution) >= 10000)
+  if (CC_IS_APPLICATION (app))
     {
       g_autofree char *body = NULL;
 
@@ -107,7 +107,10 @@ on_execution_finished (CcCommandView *view,
                                 cc_execution_get_exit_code (execution));
       else
         body = g_strdup_printf (_("“%s” did not finish"), cc_execution_get_command (execution));
-      cc_application_notify_done (CC_APPLICATION (app), "command-finished", _("Command Finished"), body);
+      cc_application_notify_done (CC_APPLICATION (app), "command-finished",
+                                  cc_execution_get_project_id (execution),
+                                  cc_execution_get_duration_ms (execution),
+                                  _("Command Finished"), body);
     }
 }
 

@@ -32,6 +32,12 @@ get_schema (void)
   return &schema;
 }
 
+static const char *
+no_answer_text (void)
+{
+  return _("The keyring did not answer. Is it locked, or is no Secret Service running?");
+}
+
 /* Turns libsecret's and D-Bus's errors into one a person can act on. */
 static GError *
 map_error (GError     *error,
@@ -44,7 +50,15 @@ map_error (GError     *error,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error;
 
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
+    {
+      code = CC_KEYRING_ERROR_NO_ANSWER;
+      hint = no_answer_text ();
+    }
+  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
     {
       code = CC_KEYRING_ERROR_LOCKED;
       hint = _("The keyring is locked. Unlock it (in Passwords and Keys, or by logging in "
@@ -85,6 +99,106 @@ check_connection (GTask      *task,
   return TRUE;
 }
 
+/* One request to the keyring. libsecret waits as long as the service does: a locked
+ * collection whose unlock prompt cannot be shown, or a service that takes the request and
+ * never replies, would leave the caller waiting forever. So every request gets a deadline:
+ * when it passes, the task ends with CC_KEYRING_ERROR_NO_ANSWER at once, and libsecret's own
+ * call is cancelled; its late callback then only frees the call. */
+typedef struct
+{
+  GTask        *task;           /* owned until returned; NULL after */
+  GCancellable *cancellable;    /* given to libsecret; follows the caller's */
+  GCancellable *caller;
+  gulong        caller_handler;
+  GSource      *deadline;
+  const char   *what;           /* static, translated */
+} KeyringCall;
+
+static guint
+get_timeout_seconds (void)
+{
+  const char *text = g_getenv ("CODE_CANVAS_KEYRING_TIMEOUT");
+  guint64 value;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, 600, &value, NULL))
+    return (guint) value;
+  return CC_KEYRING_DEFAULT_TIMEOUT_SECONDS;
+}
+
+static void
+keyring_call_clear_deadline (KeyringCall *call)
+{
+  if (call->deadline != NULL)
+    {
+      g_source_destroy (call->deadline);
+      g_clear_pointer (&call->deadline, g_source_unref);
+    }
+}
+
+static void
+keyring_call_free (KeyringCall *call)
+{
+  keyring_call_clear_deadline (call);
+  g_clear_object (&call->task);
+  g_cancellable_disconnect (call->caller, call->caller_handler);
+  g_clear_object (&call->caller);
+  g_clear_object (&call->cancellable);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  KeyringCall *call = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&call->task);
+
+  g_clear_pointer (&call->deadline, g_source_unref);
+  g_task_return_new_error (task, CC_KEYRING_ERROR, CC_KEYRING_ERROR_NO_ANSWER, "%s: %s",
+                           call->what, no_answer_text ());
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static KeyringCall *
+keyring_call_new (GTask      *task,
+                  const char *what)
+{
+  KeyringCall *call = g_new0 (KeyringCall, 1);
+  GCancellable *caller = g_task_get_cancellable (task);
+
+  call->task = g_object_ref (task);
+  call->what = what;
+  call->cancellable = g_cancellable_new ();
+  if (caller != NULL)
+    {
+      call->caller = g_object_ref (caller);
+      call->caller_handler = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
+                                                    g_object_ref (call->cancellable),
+                                                    g_object_unref);
+    }
+  call->deadline = g_timeout_source_new_seconds (get_timeout_seconds ());
+  g_source_set_callback (call->deadline, on_deadline, call, NULL);
+  g_source_attach (call->deadline, g_task_get_context (task));
+  return call;
+}
+
+/* The task, if the deadline has not ended it yet; NULL otherwise. */
+static GTask *
+keyring_call_steal_task (KeyringCall *call)
+{
+  keyring_call_clear_deadline (call);
+  return g_steal_pointer (&call->task);
+}
+
 /* Store ----------------------------------------------------------------------------------- */
 
 static void
@@ -92,14 +206,17 @@ store_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(KeyringCall) call = user_data;
+  g_autoptr(GTask) task = keyring_call_steal_task (call);
   GError *error = NULL;
+  gboolean ok = secret_password_store_finish (result, &error);
 
-  if (secret_password_store_finish (result, &error))
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task,
-                         map_error (error, _("Could not save the API key in the keyring")));
+    g_task_return_error (task, map_error (error, call->what));
 }
 
 /**
@@ -122,6 +239,7 @@ cc_keyring_store_async (const char          *connection,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *label = NULL;
+  KeyringCall *call;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_keyring_store_async);
@@ -138,8 +256,9 @@ cc_keyring_store_async (const char          *connection,
   /* Translators: the name of the keyring item, as shown by Passwords and Keys; %s is "e2b" or
    * the URL of an endpoint. */
   label = g_strdup_printf (_("Code Canvas API key for %s"), connection);
-  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, key, cancellable,
-                         store_cb, g_steal_pointer (&task),
+  call = keyring_call_new (task, _("Could not save the API key in the keyring"));
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, key, call->cancellable,
+                         store_cb, call,
                          "connection", connection,
                          NULL);
 }
@@ -166,14 +285,19 @@ lookup_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(KeyringCall) call = user_data;
+  g_autoptr(GTask) task = keyring_call_steal_task (call);
   GError *error = NULL;
   char *key;
 
   key = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task,
-                         map_error (error, _("Could not read the API key from the keyring")));
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      secret_password_free (key);
+    }
+  else if (error != NULL)
+    g_task_return_error (task, map_error (error, call->what));
   else
     g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
 }
@@ -195,6 +319,7 @@ cc_keyring_lookup_async (const char          *connection,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  KeyringCall *call;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_keyring_lookup_async);
@@ -202,7 +327,8 @@ cc_keyring_lookup_async (const char          *connection,
   if (!check_connection (task, connection))
     return;
 
-  secret_password_lookup (get_schema (), cancellable, lookup_cb, g_steal_pointer (&task),
+  call = keyring_call_new (task, _("Could not read the API key from the keyring"));
+  secret_password_lookup (get_schema (), call->cancellable, lookup_cb, call,
                           "connection", connection,
                           NULL);
 }
@@ -242,14 +368,16 @@ clear_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(KeyringCall) call = user_data;
+  g_autoptr(GTask) task = keyring_call_steal_task (call);
   GError *error = NULL;
 
   /* FALSE without an error means there was nothing to clear: fine. */
   secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task,
-                         map_error (error, _("Could not remove the API key from the keyring")));
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, map_error (error, call->what));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -270,6 +398,7 @@ cc_keyring_clear_async (const char          *connection,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  KeyringCall *call;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_keyring_clear_async);
@@ -277,7 +406,8 @@ cc_keyring_clear_async (const char          *connection,
   if (!check_connection (task, connection))
     return;
 
-  secret_password_clear (get_schema (), cancellable, clear_cb, g_steal_pointer (&task),
+  call = keyring_call_new (task, _("Could not remove the API key from the keyring"));
+  secret_password_clear (get_schema (), call->cancellable, clear_cb, call,
                          "connection", connection,
                          NULL);
 }

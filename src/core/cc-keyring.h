@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @CC_KEYRING_ERROR_UNAVAILABLE: no keyring service answered (not running, no session bus)
  * @CC_KEYRING_ERROR_LOCKED: the keyring is locked and was not unlocked
  * @CC_KEYRING_ERROR_INVALID: an empty key or connection name was given
+ * @CC_KEYRING_ERROR_NO_ANSWER: the keyring service took the request but never answered (a
+ *   locked keyring whose prompt cannot be shown, or a stuck service)
  *
  * Cancellation is reported as %G_IO_ERROR_CANCELLED.
  */
@@ -31,7 +33,13 @@ typedef enum
   CC_KEYRING_ERROR_UNAVAILABLE,
   CC_KEYRING_ERROR_LOCKED,
   CC_KEYRING_ERROR_INVALID,
+  CC_KEYRING_ERROR_NO_ANSWER,
 } CcKeyringError;
+
+/* How long a keyring request may take before it ends with %CC_KEYRING_ERROR_NO_ANSWER. Long
+ * enough for a person to type a password into an unlock prompt; the environment variable
+ * CODE_CANVAS_KEYRING_TIMEOUT (seconds, 1 to 600) changes it for slow or scripted systems. */
+#define CC_KEYRING_DEFAULT_TIMEOUT_SECONDS 30
 
 #define CC_KEYRING_ERROR (cc_keyring_error_quark ())
 GQuark       cc_keyring_error_quark     (void);

@@ -23,7 +23,6 @@
 #include "cc-test-util.h"
 #include "cc-window-private.h"
 
-#define WAIT_LIMIT_US (120 * G_USEC_PER_SEC)   /* against hangs only; nothing is timed */
 
 typedef struct
 {
@@ -37,17 +36,7 @@ typedef struct
 
 static AppState state;
 
-/* Spins the main loop until @cond holds; fails (rather than hang) after a generous bound. */
-#define WAIT_FOR(cond, what)                                                     \
-  G_STMT_START {                                                                 \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_LIMIT_US;                  \
-    while (!(cond))                                                              \
-      {                                                                          \
-        if (g_get_monotonic_time () > deadline_)                                 \
-          g_error ("Gave up waiting for %s", what);                              \
-        g_main_context_iteration (NULL, TRUE);                                   \
-      }                                                                          \
-  } G_STMT_END
+#define WAIT_FOR(cond, what) CC_TEST_WAIT_FOR (cond, what)
 
 static gboolean
 wake_up (gpointer data)

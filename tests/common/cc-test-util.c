@@ -25,11 +25,61 @@ cc_test_store_result_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
+guint
+cc_test_scaled_seconds (guint seconds)
+{
+  const char *text = g_getenv ("CC_TEST_TIMEOUT_SCALE");
+  guint64 scale = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &scale, NULL))
+    scale = 1;
+  return seconds * (guint) scale;
+}
+
+struct _CcTestDeadline
+{
+  GSource  *source;
+  gboolean  passed;
+};
+
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  CcTestDeadline *deadline = user_data;
+
+  deadline->passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+CcTestDeadline *
+cc_test_deadline_new (guint seconds)
+{
+  CcTestDeadline *deadline = g_new0 (CcTestDeadline, 1);
+
+  deadline->source = g_timeout_source_new_seconds (cc_test_scaled_seconds (seconds));
+  g_source_set_callback (deadline->source, deadline_passed_cb, deadline, NULL);
+  g_source_attach (deadline->source, NULL);   /* the context g_main_context_iteration (NULL) runs */
+  return deadline;
+}
+
+gboolean
+cc_test_deadline_passed (CcTestDeadline *deadline)
+{
+  return deadline->passed;
+}
+
+void
+cc_test_deadline_free (CcTestDeadline *deadline)
+{
+  g_source_destroy (deadline->source);
+  g_source_unref (deadline->source);
+  g_free (deadline);
+}
+
 GAsyncResult *
 cc_test_wait_result (GAsyncResult **result)
 {
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (*result != NULL, "an asynchronous call to finish");
   return *result;
 }
 

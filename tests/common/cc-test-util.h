@@ -9,7 +9,35 @@
 
 G_BEGIN_DECLS
 
-/* Spin the default main context until *result is set by an async callback (no timed sleeps). */
+/* How long any wait may last before the test gives up: against hangs only, nothing is timed.
+ * @seconds is scaled by $CC_TEST_TIMEOUT_SCALE (the runner sets it for slow builds such as
+ * the sanitizer one), so a slow machine gets the same bounds, scaled. */
+guint         cc_test_scaled_seconds    (guint          seconds);
+#define CC_TEST_WAIT_LIMIT_S 120
+
+/* A deadline on the default main context: its timeout source wakes a blocked
+ * g_main_context_iteration() when it passes, so a wait on an event that never comes ends. */
+typedef struct _CcTestDeadline CcTestDeadline;
+CcTestDeadline *cc_test_deadline_new    (guint          seconds);
+gboolean      cc_test_deadline_passed   (CcTestDeadline *deadline);
+void          cc_test_deadline_free     (CcTestDeadline *deadline);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcTestDeadline, cc_test_deadline_free)
+
+/* Spins the default main context until @cond holds; fails the test, naming @what, when the
+ * scaled CC_TEST_WAIT_LIMIT_S passes first. Each turn blocks until something happens. */
+#define CC_TEST_WAIT_FOR(cond, what)                                                        \
+  G_STMT_START {                                                                            \
+    g_autoptr(CcTestDeadline) deadline_ = cc_test_deadline_new (CC_TEST_WAIT_LIMIT_S);       \
+    while (!(cond))                                                                         \
+      {                                                                                     \
+        if (cc_test_deadline_passed (deadline_))                                            \
+          g_error ("Gave up waiting for %s", (what));                                       \
+        g_main_context_iteration (NULL, TRUE);                                              \
+      }                                                                                     \
+  } G_STMT_END
+
+/* Spin the default main context until *result is set by an async callback (no timed sleeps),
+ * within the scaled CC_TEST_WAIT_LIMIT_S. */
 GAsyncResult *cc_test_wait_result       (GAsyncResult **result);
 void          cc_test_store_result_cb   (GObject       *source,
                                          GAsyncResult  *result,
