@@ -205,6 +205,9 @@ store_key_cb (GObject      *source,
         return;
       text = g_strdup_printf (_("The key could not be stored: %s"), error->message);
       show_toast (self, text);
+      /* The row keeps saying why (a keyring that never answered, a locked one) after the
+       * toast is gone. */
+      adw_action_row_set_subtitle (self->api_key_status_row, error->message);
       return;
     }
   show_toast (self, _("API key stored in your keyring"));

@@ -401,6 +401,90 @@ test_key (Fixture *f, gconstpointer data)
   g_assert_null (stored);
 }
 
+/* A Secret Service that takes every request and never answers: the fault a locked keyring
+ * with an unanswerable prompt, or a stuck daemon, looks like from the client. Method calls
+ * are dropped before GDBus sees them, so no reply ever goes out. */
+static GDBusMessage *
+drop_method_calls (GDBusConnection *connection,
+                   GDBusMessage    *message,
+                   gboolean         incoming,
+                   gpointer         user_data)
+{
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+  return message;
+}
+
+static void
+test_key_no_answer (Fixture *f, gconstpointer data)
+{
+  const char *daemon_argv[] = { "dbus-daemon", "--session", "--nofork", "--nopidfile",
+                                "--print-address=1", NULL };
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_auto(GStrv) env = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(Run) set = { 0 };
+  guint32 owned;
+
+  /* A bus of its own, so the suite's real keyring is not disturbed. */
+  daemon = g_subprocess_newv (daemon_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb, &result);
+  address = g_data_input_stream_read_line_finish_utf8 (lines, cc_test_wait_result (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+  g_clear_object (&result);
+
+  g_dbus_connection_new_for_address (address,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     NULL, NULL, cc_test_store_result_cb, &result);
+  connection = g_dbus_connection_new_for_address_finish (cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_dbus_connection_add_filter (connection, drop_method_calls, NULL, NULL);
+  g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "RequestName",
+                          g_variant_new ("(su)", "org.freedesktop.secrets", 0x4),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          cc_test_store_result_cb, &result);
+  reply = g_dbus_connection_call_finish (connection, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &owned);
+  g_assert_cmpuint (owned, ==, 1);   /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+
+  /* The CLI must give up on its own, with words a person can act on. */
+  env = g_strdupv (f->env);
+  env = g_environ_setenv (env, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  env = g_environ_setenv (env, "CODE_CANVAS_KEYRING_TIMEOUT", "2", TRUE);
+  g_ptr_array_add (argv, (char *) g_getenv ("CODE_CANVAS_CLI"));
+  g_ptr_array_add (argv, (char *) "key");
+  g_ptr_array_add (argv, (char *) "set");
+  g_ptr_array_add (argv, NULL);
+  set.status = cc_test_run_command ((const char * const *) argv->pdata, (const char * const *) env,
+                                    "e2b_never_stored_0123", &set.out, &set.err);
+  g_test_message ("key set: exit %d; stderr: %s", set.status, set.err);
+  g_assert_cmpint (set.status, !=, 0);
+  g_assert_nonnull (strstr (set.err, "The keyring did not answer. Is it locked, or is no Secret Service running?"));
+  g_assert_null (strstr (set.err, "e2b_never_stored_0123"));
+
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+  g_subprocess_force_exit (daemon);
+  g_clear_object (&result);
+  g_subprocess_wait_async (daemon, NULL, cc_test_store_result_cb, &result);
+  g_subprocess_wait_finish (daemon, cc_test_wait_result (&result), NULL);
+}
+
 static void
 test_engine (Fixture *f, gconstpointer data)
 {
@@ -459,6 +543,7 @@ main (int   argc,
   ADD ("folder-project", test_folder_project);
   ADD ("history", test_history);
   ADD ("key", test_key);
+  ADD ("key-no-answer", test_key_no_answer);
   ADD ("engine", test_engine);
   ADD ("sandbox", test_sandbox);
 

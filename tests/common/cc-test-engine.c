@@ -15,7 +15,7 @@
 #include "cc-test-util.h"
 
 /* Only to avoid hanging forever when the engine never comes up. */
-#define START_LIMIT_US (60 * G_USEC_PER_SEC)
+#define START_LIMIT_S 60
 
 struct _CcTestEngine
 {
@@ -152,7 +152,7 @@ launch (CcTestEngine *self)
   self->pid = atoi (g_subprocess_get_identifier (self->process));
   g_subprocess_wait_async (self->process, NULL, wait_done_cb, self);
 
-  limit_id = g_timeout_add (START_LIMIT_US / 1000, limit_cb, &expired);
+  limit_id = g_timeout_add_seconds (cc_test_scaled_seconds (START_LIMIT_S), limit_cb, &expired);
   while (!read_info (self))
     {
       if (self->exited)
@@ -207,8 +207,7 @@ cc_test_engine_stop (CcTestEngine *self)
   if (!self->exited)
     {
       g_subprocess_send_signal (self->process, SIGTERM);
-      while (!self->exited)
-        g_main_context_iteration (NULL, TRUE);
+      CC_TEST_WAIT_FOR (self->exited, "the engine to exit");
     }
   g_clear_object (&self->process);
   clear_info (self);
@@ -229,8 +228,7 @@ cc_test_engine_free (CcTestEngine *self)
   if (self->process != NULL && !self->exited)
     {
       g_subprocess_force_exit (self->process);
-      while (!self->exited)
-        g_main_context_iteration (NULL, TRUE);
+      CC_TEST_WAIT_FOR (self->exited, "the engine to exit");
     }
   g_clear_object (&self->process);
   clear_info (self);

@@ -291,8 +291,7 @@ test_execute_cancel (ClientFixture *f,
   g_autoptr(CcOperation) record = NULL;
 
   execution = cc_client_execute (f->client, cc_project_get_id (project), "sleep 4242", CC_EXECUTE_FLAGS_NONE);
-  while (cc_execution_get_state (execution) == CC_EXECUTION_STATE_PENDING)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (cc_execution_get_state (execution) != CC_EXECUTION_STATE_PENDING, "the command to start");
   g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_RUNNING);
 
   /* Cancelling a wait stops only the wait. */
@@ -341,8 +340,7 @@ test_execute_reattach (ClientFixture *f,
   first = cc_client_execute (f->client, cc_project_get_id (project),
                              "for i in $(seq 1 15); do echo tick; sleep 0.1; done; echo done",
                              CC_EXECUTE_FLAGS_NONE);
-  while (cc_execution_get_state (first) == CC_EXECUTION_STATE_PENDING)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (cc_execution_get_state (first) != CC_EXECUTION_STATE_PENDING, "the command to start");
   g_assert_cmpuint (cc_execution_get_pid (first), >, 0);
 
   again = cc_client_reattach (f->client, cc_project_get_id (project), cc_execution_get_pid (first),
@@ -869,8 +867,7 @@ test_execute_stdin (ClientFixture *f,
   g_autoptr(GBytes) out = NULL;
 
   execution = cc_client_execute (f->client, cc_project_get_id (project), "cat", CC_EXECUTE_FLAGS_STDIN);
-  while (cc_execution_get_state (execution) == CC_EXECUTION_STATE_PENDING)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (cc_execution_get_state (execution) != CC_EXECUTION_STATE_PENDING, "the command to start");
   cc_execution_send_stdin_async (execution, input, NULL, cc_test_store_result_cb, &result);
   g_assert_true (cc_execution_send_stdin_finish (execution, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);

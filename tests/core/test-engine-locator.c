@@ -46,8 +46,7 @@ stop_engine (GPid pid)
   if (pid <= 0 || kill (pid, SIGTERM) != 0)
     return;
   /* Our child: GLib reaps it when it exits, which wakes the loop. */
-  while (kill (pid, 0) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (kill (pid, 0) != 0, "the child to exit");
 }
 
 static void

@@ -147,8 +147,7 @@ static void
 wait_for_text (GString    *buffer,
                const char *text)
 {
-  while (strstr (buffer->str, text) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (strstr (buffer->str, text) != NULL, text);
 }
 
 static void
@@ -709,8 +708,7 @@ test_watch (Fixture       *f,
 
   cc_envd_watch_dir_async (f->envd, "/home/user", FALSE, FALSE, 0, watch_event, &seen, NULL,
                            cancellable, cc_test_store_result_cb, &watch_result);
-  while (!seen.started)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (seen.started, "the watch to start");
 
   g_ptr_array_add (files, cc_upload_file_new_bytes ("/home/user/new.txt", bytes));
   cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
@@ -718,8 +716,7 @@ test_watch (Fixture       *f,
   written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
 
-  while (!seen.created)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (seen.created, "the create event");
 
   g_cancellable_cancel (cancellable);
   g_assert_false (cc_envd_watch_dir_finish (f->envd, cc_test_wait_result (&watch_result),

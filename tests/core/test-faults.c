@@ -424,8 +424,7 @@ test_cancel_during_retry_wait (Fixture       *f,
   cc_fault_proxy_add_status (f->proxy, "GET", "/sandboxes/", 0, 429, 60, NULL);
   cc_sandbox_api_get_async (f->api, f->info->sandbox_id, cancellable, cc_test_store_result_cb,
                             &result);
-  while (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/") == 0)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/") > 0, "the first GET");
   /* Let the 429 answer arrive and the retry wait begin. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -447,8 +446,8 @@ test_cancel_stalled_start (Fixture       *f,
 
   cc_fault_proxy_add_stall (f->proxy, "POST", "/process.Process/Start", 1);
   cc_envd_start_process_async (f->envd, spec, cancellable, cc_test_store_result_cb, &result);
-  while (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Start") == 0)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Start") > 0,
+                    "the Start request");
   g_cancellable_cancel (cancellable);
   g_assert_null (cc_envd_start_process_finish (f->envd, cc_test_wait_result (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

@@ -128,8 +128,7 @@ test_sigkill_mid_stream (void)
       round.lines = lines;
       g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_line_cb, &round);
 
-      while (!round.eof)
-        g_main_context_iteration (NULL, TRUE);
+      CC_TEST_WAIT_FOR (round.eof, "the child's output to end");
 
       g_subprocess_wait_async (child, NULL, cc_test_store_result_cb, &waited);
       g_assert_true (g_subprocess_wait_finish (child, cc_test_wait_result (&waited), &error));

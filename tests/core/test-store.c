@@ -488,8 +488,8 @@ test_operation_periodic_purge (StoreFixture  *f,
 
   /* Nobody asks: the store's own timer deletes the expired record. */
   _cc_store_set_purge_interval (f->store, 10);
-  while (raw_query_int (f->path, "SELECT count(*) FROM operations") > 0)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (raw_query_int (f->path, "SELECT count(*) FROM operations") == 0,
+                    "the purge timer");
 }
 
 static void
@@ -1185,8 +1185,7 @@ test_calls_run_in_order (StoreFixture  *f,
                                      order_cb, order);
     }
 
-  while (order->len < 41)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (order->len >= 41, "all 41 calls to finish");
 
   g_assert_cmpstr (g_ptr_array_index (order, 0), ==, "create");
   for (guint i = 0; i < 20; i++)

@@ -235,7 +235,7 @@ test_window_german (void)
   g_assert_nonnull (window);
 
   /* Wait on events (window mapped, client ready or failed); the guard only prevents a hang. */
-  guard = g_timeout_add_seconds (60, hang_guard_cb, &expired);
+  guard = g_timeout_add_seconds (cc_test_scaled_seconds (60), hang_guard_cb, &expired);
   while (!expired && !(gtk_widget_get_mapped (GTK_WIDGET (window)) && app_settled (app)))
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (expired);

@@ -28,7 +28,7 @@ wait_timeout_cb (gpointer user_data)
 void
 fs_wait_flag (gboolean *flag)
 {
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, wait_timeout_cb, NULL);
+  guint id = g_timeout_add_seconds (cc_test_scaled_seconds (WAIT_LIMIT_S), wait_timeout_cb, NULL);
 
   while (!*flag)
     g_main_context_iteration (NULL, TRUE);
@@ -38,7 +38,7 @@ fs_wait_flag (gboolean *flag)
 static GAsyncResult *
 wait_result (GAsyncResult **result)
 {
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, wait_timeout_cb, NULL);
+  guint id = g_timeout_add_seconds (cc_test_scaled_seconds (WAIT_LIMIT_S), wait_timeout_cb, NULL);
 
   cc_test_wait_result (result);
   g_source_remove (id);

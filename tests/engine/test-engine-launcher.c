@@ -15,6 +15,7 @@
 #include "cc-connect.h"
 #include "cc-protojson.h"
 #include "engine-core-client.h"
+#include "cc-test-util.h"
 
 static CcTestEngine *engine;
 static SoupSession *session;
@@ -280,7 +281,7 @@ test_pause_kills_background (void)
     g_autoptr(EcReply) resumed = ec_api (engine, session, "POST", resume, "{}");
     g_autoptr(EcRun) seen = ec_run (sandbox, FIND ("sleep4343"), NULL);
 
-    gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;  /* only against hangs */
+    gint64 limit = g_get_monotonic_time () + cc_test_scaled_seconds (30) * G_USEC_PER_SEC;  /* only against hangs */
     guint tick = g_timeout_add (20, tick_cb, NULL);
 
     g_assert_cmpuint (paused->status, ==, 204);

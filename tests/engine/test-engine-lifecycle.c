@@ -7,6 +7,7 @@
 
 #include "cc-protojson.h"
 #include "engine-core-client.h"
+#include "cc-test-util.h"
 
 static SoupSession *session;
 
@@ -35,7 +36,7 @@ wait_for_state (CcTestEngine *engine,
                 const char   *state)
 {
   g_autofree char *path = g_strdup_printf ("/sandboxes/%s", id);
-  gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 limit = g_get_monotonic_time () + cc_test_scaled_seconds (30) * G_USEC_PER_SEC;
 
   for (;;)
     {

@@ -204,7 +204,7 @@ test_deadline_detached (void)
   EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, headers);
   guint pid = ec_stream_read_start (stream);
   g_autofree char *needle = g_strdup_printf ("\"pid\":%u", pid);
-  gint64 limit = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 limit = g_get_monotonic_time () + cc_test_scaled_seconds (20) * G_USEC_PER_SEC;
   gboolean gone = FALSE;
 
   /* The client goes away; the deadline still ends the process. */
@@ -688,7 +688,7 @@ test_port_header_with_python (void)
   g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/index.html", NULL);
   g_autofree char *kill = g_strdup_printf ("{\"process\":{\"pid\":%u},\"signal\":\"SIGNAL_SIGKILL\"}", pid);
   const char *headers[] = { "E2b-Sandbox-Id", sandbox->id, "E2b-Sandbox-Port", port_text, NULL };
-  gint64 limit = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 limit = g_get_monotonic_time () + cc_test_scaled_seconds (20) * G_USEC_PER_SEC;
   g_autoptr(EcReply) killed = NULL;
 
   /* E2B's proxy form: the sandbox id and a port other than the daemon's, in headers. */

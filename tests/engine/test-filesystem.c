@@ -14,6 +14,7 @@
 
 #include "cc-connect.h"
 #include "cc-engine-entry.h"
+#include "cc-test-util.h"
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
 
@@ -570,7 +571,7 @@ wait_event (WatchReader *reader,
             const char  *type)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_flag_cb, &expired);
+  guint id = g_timeout_add_seconds (cc_test_scaled_seconds (20), timeout_flag_cb, &expired);
   int index;
 
   while ((index = find_event (reader, name, type, 0)) < 0 && !expired && !reader->done)
@@ -585,8 +586,7 @@ wait_event (WatchReader *reader,
 static void
 wait_started (WatchReader *reader)
 {
-  while (reader->messages->len == 0 && !reader->done)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (reader->messages->len > 0 || reader->done, "the watch to start");
   g_assert_cmpuint (reader->status, ==, 200);
   g_assert_cmpuint (reader->messages->len, >, 0);
   g_assert_nonnull (cc_protojson_get_object (reader->messages->pdata[0], "start"));
@@ -705,8 +705,7 @@ test_watch_dir_errors (FsFixture    *f,
   /* An idle watch sends keepalives at the interval the client asked for. */
   reader = watch_start_full (f, "{\"path\":\"/home/user\"}", NULL, "1");
   wait_started (reader);
-  while (reader->messages->len < 2 && !reader->done)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (reader->messages->len >= 2 || reader->done, "the second watch message");
   g_assert_nonnull (cc_protojson_get_object (reader->messages->pdata[1], "keepalive"));
   watch_free (reader);
 
@@ -755,7 +754,7 @@ test_watcher_calls (FsFixture    *f,
   request = g_strdup_printf ("{\"watcherId\":\"%s\"}", watcher_id);
 
   write_file (path, "p");
-  id = g_timeout_add_seconds (20, timeout_flag_cb, &expired);
+  id = g_timeout_add_seconds (cc_test_scaled_seconds (20), timeout_flag_cb, &expired);
   while (strstr (seen->str, "polled.txt:EVENT_TYPE_CREATE") == NULL && !expired)
     {
       g_autoptr(JsonObject) answer = rpc_ok (f, "GetWatcherEvents", request);

@@ -13,6 +13,7 @@
 
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
+#include "cc-test-util.h"
 
 #define BIG_SIZE (4 * 1024 * 1024)
 
@@ -304,14 +305,13 @@ websocket_round_trip (PreviewFixture *f,
 
       g_clear_pointer (&client.received, g_free);
       soup_websocket_connection_send_text (client.connection, text);
-      while (client.received == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      CC_TEST_WAIT_FOR (client.received != NULL, "the echoed message");
       g_assert_cmpstr (client.received, ==, expected);
     }
 
   soup_websocket_connection_close (client.connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  while (soup_websocket_connection_get_state (client.connection) != SOUP_WEBSOCKET_STATE_CLOSED)
-    g_main_context_iteration (NULL, TRUE);
+  CC_TEST_WAIT_FOR (soup_websocket_connection_get_state (client.connection) == SOUP_WEBSOCKET_STATE_CLOSED,
+                    "the WebSocket to close");
   g_clear_object (&client.connection);
   g_free (client.received);
 }
