@@ -64,7 +64,7 @@ mkdir -p -m 700 "$XDG_RUNTIME_DIR/code-canvas"
   };
   fs.watch(require("path").dirname(file), check);
   check();
-  setTimeout(() => process.exit(1), 60000);
+  setTimeout(() => process.exit(1), 60000 * Math.max(1, Number(process.env.CC_TEST_TIMEOUT_SCALE) || 1));
 ' "$runtime_file" &
 watcher_pid=$!
 wait -n -p first_done "$engine_pid" "$watcher_pid"
@@ -77,7 +77,7 @@ if [ "$first_done" = "$engine_pid" ]; then
 fi
 if [ $ready_rc -ne 0 ]; then
   sed 's/^/# engine: /' "$tmp/engine.log"
-  bail "the engine wrote no usable $runtime_file within 60 s"
+  bail "the engine wrote no usable $runtime_file in time"
 fi
 
 eval "$("$node" -e '

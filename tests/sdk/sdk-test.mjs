@@ -24,7 +24,9 @@ import {
 } from 'e2b';
 
 // Generous bounds so a hung engine fails one case instead of the whole run; never a speed check.
-const CASE_TIMEOUT_MS = Number(process.env.CC_SDK_CASE_TIMEOUT_MS || 30000);
+// Bounds against hangs only, scaled like every other wait in the suite for slow builds.
+const TIMEOUT_SCALE = Math.max(1, Number(process.env.CC_TEST_TIMEOUT_SCALE) || 1);
+const CASE_TIMEOUT_MS = Number(process.env.CC_SDK_CASE_TIMEOUT_MS || 30000 * TIMEOUT_SCALE);
 const WAIT_TIMEOUT_MS = Math.floor(CASE_TIMEOUT_MS * 0.8);
 const HOME = '/home/user';
 
