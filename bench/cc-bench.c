@@ -29,7 +29,7 @@
 #include "cc-bench.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 typedef struct
 {

@@ -12,7 +12,7 @@
 #include "cc-connection.h"
 #include "cc-engine-locator.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 #include "cc-client.h"
 #include "cc-keyring.h"

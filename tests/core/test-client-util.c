@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cc-connection.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 #include "cc-test-util.h"
 #include "test-client-util.h"

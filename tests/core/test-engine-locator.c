@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cc-engine-locator.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-util.h"
 

@@ -12,7 +12,7 @@
 #include "cc-connection.h"
 #include "cc-envd.h"
 #include "cc-fault-proxy.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"

@@ -18,7 +18,7 @@
 #include "cc-connect.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-util.h"
 

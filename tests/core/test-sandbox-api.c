@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cc-connection.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"

@@ -1,4 +1,4 @@
-/* cc-sandbox-api.c
+/* cc-control-plane.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +9,7 @@
 
 #include "cc-http-private.h"
 #include "cc-protojson.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 
 struct _CcSandboxApi

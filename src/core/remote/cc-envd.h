@@ -14,7 +14,7 @@
 
 #include "cc-connection.h"
 #include "cc-remote-process.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 G_BEGIN_DECLS
 

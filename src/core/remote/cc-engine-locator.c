@@ -19,7 +19,7 @@
 
 #include "cc-engine-locator.h"
 #include "cc-protojson.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 
 #define ENGINE_BINARY          "code-canvas-engine"

@@ -1,4 +1,4 @@
-/* cc-sandbox-api.h: the E2B control plane (sandbox lifecycle)
+/* cc-control-plane.h: the E2B control plane (sandbox lifecycle)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
