@@ -65,7 +65,7 @@ typedef struct
   gint64           end_time;         /* unix µs */
   CcSandboxInfo   *info;
   CcEnvd          *envd;
-  CcSandboxApi    *api;
+  CcControlPlane  *api;
   GPtrArray       *waiters;          /* GTask: ensure calls waiting for one in flight */
   gboolean         ensuring;
   gboolean         extending;

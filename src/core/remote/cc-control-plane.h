@@ -91,7 +91,7 @@ typedef struct
 /**
  * CcSandboxListQuery:
  *
- * Filters for cc_sandbox_api_list_async(); zero-initialise, set what you need.
+ * Filters for cc_control_plane_list_async(); zero-initialise, set what you need.
  */
 typedef struct
 {
@@ -102,115 +102,115 @@ typedef struct
   const char *next_token;      /* from the previous page, or NULL */
 } CcSandboxListQuery;
 
-#define CC_TYPE_SANDBOX_API (cc_sandbox_api_get_type ())
-G_DECLARE_FINAL_TYPE (CcSandboxApi, cc_sandbox_api, CC, SANDBOX_API, GObject)
+#define CC_TYPE_CONTROL_PLANE (cc_control_plane_get_type ())
+G_DECLARE_FINAL_TYPE (CcControlPlane, cc_control_plane, CC, CONTROL_PLANE, GObject)
 
-CcSandboxApi    *cc_sandbox_api_new               (CcConnection        *connection);
-CcConnection    *cc_sandbox_api_get_connection    (CcSandboxApi        *self);
+CcControlPlane *cc_control_plane_new                (CcConnection              *connection);
+CcConnection   *cc_control_plane_get_connection     (CcControlPlane            *self);
 
 /* POST /v2/sandboxes. @template_id NULL = "base"; @timeout_sec 0 = not sent (server default
  * 300 s); @metadata and @env_vars (string → string) may be NULL. Retried when safe. */
-void             cc_sandbox_api_create_async      (CcSandboxApi        *self,
-                                                   const char          *template_id,
-                                                   guint                timeout_sec,
-                                                   GHashTable          *metadata,
-                                                   GHashTable          *env_vars,
-                                                   CcSandboxOnTimeout   on_timeout,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-CcSandboxInfo   *cc_sandbox_api_create_finish     (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_create_async       (CcControlPlane            *self,
+                                                     const char                *template_id,
+                                                     guint                      timeout_sec,
+                                                     GHashTable                *metadata,
+                                                     GHashTable                *env_vars,
+                                                     CcSandboxOnTimeout         on_timeout,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+CcSandboxInfo  *cc_control_plane_create_finish      (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* GET /sandboxes/{id}. A missing sandbox is CC_SANDBOX_ERROR_SANDBOX_GONE. */
-void             cc_sandbox_api_get_async         (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-CcSandboxInfo   *cc_sandbox_api_get_finish        (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_get_async          (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+CcSandboxInfo  *cc_control_plane_get_finish         (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* GET /v2/sandboxes: one page. Returns CcSandboxInfo elements; @next_token (out, nullable)
  * is the X-Next-Token of the answer or NULL on the last page. */
-void             cc_sandbox_api_list_async        (CcSandboxApi        *self,
-                                                   const CcSandboxListQuery *query,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-GPtrArray       *cc_sandbox_api_list_finish       (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   char               **next_token,
-                                                   GError             **error);
+void            cc_control_plane_list_async         (CcControlPlane            *self,
+                                                     const CcSandboxListQuery  *query,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+GPtrArray      *cc_control_plane_list_finish        (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     char                     **next_token,
+                                                     GError                   **error);
 
 /* DELETE /sandboxes/{id}. A sandbox that does not exist is CC_SANDBOX_ERROR_SANDBOX_GONE
  * (callers that only want it gone may treat that as success). */
-void             cc_sandbox_api_kill_async        (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         cc_sandbox_api_kill_finish       (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_kill_async         (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+gboolean        cc_control_plane_kill_finish        (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* POST /sandboxes/{id}/timeout {"timeout": s}: the sandbox ends @timeout_sec from now. */
-void             cc_sandbox_api_set_timeout_async (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   guint                timeout_sec,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         cc_sandbox_api_set_timeout_finish (CcSandboxApi       *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_set_timeout_async  (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     guint                      timeout_sec,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+gboolean        cc_control_plane_set_timeout_finish (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* POST /sandboxes/{id}/refreshes {"duration": s} (@duration_sec 0 = not sent). */
-void             cc_sandbox_api_refresh_async     (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   guint                duration_sec,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         cc_sandbox_api_refresh_finish    (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_refresh_async      (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     guint                      duration_sec,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+gboolean        cc_control_plane_refresh_finish     (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* POST /sandboxes/{id}/pause {}. "Already paused" (409) counts as success. */
-void             cc_sandbox_api_pause_async       (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         cc_sandbox_api_pause_finish      (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_pause_async        (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+gboolean        cc_control_plane_pause_finish       (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* POST /v2/sandboxes/{id}/connect {"timeout": s} (@timeout_sec 0 = not sent): returns a
  * running sandbox, resuming a paused one (info->resumed). Gone → SANDBOX_GONE. */
-void             cc_sandbox_api_connect_async     (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   guint                timeout_sec,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-CcSandboxInfo   *cc_sandbox_api_connect_finish    (CcSandboxApi        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_connect_async      (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     guint                      timeout_sec,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+CcSandboxInfo  *cc_control_plane_connect_finish     (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 /* GET /sandboxes/{id}/metrics[?start=&end=] (unix seconds, 0 = not sent).
  * Returns CcSandboxMetric elements (freed by the array). */
-void             cc_sandbox_api_get_metrics_async (CcSandboxApi        *self,
-                                                   const char          *sandbox_id,
-                                                   gint64               start,
-                                                   gint64               end,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-GPtrArray       *cc_sandbox_api_get_metrics_finish (CcSandboxApi       *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void            cc_control_plane_get_metrics_async  (CcControlPlane            *self,
+                                                     const char                *sandbox_id,
+                                                     gint64                     start,
+                                                     gint64                     end,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+GPtrArray      *cc_control_plane_get_metrics_finish (CcControlPlane            *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
 
 G_END_DECLS
