@@ -7,9 +7,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-control-plane.h"
 #include "cc-http-private.h"
 #include "cc-protojson.h"
-#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 
 struct _CcControlPlane
@@ -86,27 +86,7 @@ get_time (JsonObject *object,
   return usec;
 }
 
-static void
-copy_string_map (JsonObject *object,
-                 const char *member,
-                 GHashTable *out)
-{
-  JsonObject *map = cc_protojson_get_object (object, member);
-  g_autoptr(GList) members = NULL;
-
-  if (map == NULL)
-    return;
-  members = json_object_get_members (map);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *value = cc_protojson_get_string (map, l->data);
-
-      if (value != NULL)
-        g_hash_table_insert (out, g_strdup (l->data), g_strdup (value));
-    }
-}
-
-/* Sandbox, SandboxDetail and ListedSandbox share their field names (protocol §2.5, §2.6). */
+/* A created, fetched or listed sandbox is described with the same field names. */
 static CcSandboxInfo *
 sandbox_info_from_json (JsonObject *object,
                         GError    **error)
@@ -143,7 +123,7 @@ sandbox_info_from_json (JsonObject *object,
   info->cpu_count = get_int (object, "cpuCount");
   info->memory_mb = get_int (object, "memoryMB");
   info->disk_size_mb = get_int (object, "diskSizeMB");
-  copy_string_map (object, "metadata", info->metadata);
+  cc_protojson_copy_string_map (object, "metadata", info->metadata);
   return info;
 }
 
@@ -271,7 +251,7 @@ api_request_cb (GObject      *source,
             g_task_return_error (task, error);
             return;
           }
-        /* connect: 201 means the sandbox was paused and has been resumed (protocol §2.4). */
+        /* connect: 201 means the sandbox was paused and has been resumed (200: it was running). */
         info->resumed = _cc_http_exchange_get_status (exchange) == 201;
         g_task_return_pointer (task, info, (GDestroyNotify) cc_sandbox_info_unref);
       }
@@ -379,27 +359,6 @@ api_send (CcControlPlane      *self,
 }
 
 static void
-add_string_map (JsonBuilder *builder,
-                const char  *member,
-                GHashTable  *map)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (map == NULL || g_hash_table_size (map) == 0)
-    return;
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, map);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-}
-
-static void
 set_json_body (CcHttpRequest *request,
                JsonBuilder   *builder)
 {
@@ -470,8 +429,11 @@ cc_control_plane_create_async (CcControlPlane      *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "templateID");
   json_builder_add_string_value (builder, template_id ? template_id : "base");
-  add_string_map (builder, "metadata", metadata);
-  add_string_map (builder, "envVars", env_vars);
+  /* An empty map is left out of the body. */
+  if (metadata != NULL && g_hash_table_size (metadata) > 0)
+    cc_protojson_add_string_map (builder, "metadata", metadata);
+  if (env_vars != NULL && g_hash_table_size (env_vars) > 0)
+    cc_protojson_add_string_map (builder, "envVars", env_vars);
   if (timeout_sec > 0)
     {
       json_builder_set_member_name (builder, "timeout");
@@ -537,8 +499,9 @@ cc_control_plane_get_finish (CcControlPlane  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The SDK's metadata filter: k=v pairs joined with '&', each part URL-encoded, then the whole
- * string encoded again as one parameter (protocol §2.6). */
+/* The SDK's metadata filter: the pairs form-encoded (k=v joined with '&'), then that whole string
+ * sent as the value of one "metadata" parameter. Pairs go in key order so that equal filters
+ * give equal requests. */
 static char *
 encode_metadata_filter (GHashTable *metadata)
 {
@@ -548,13 +511,14 @@ encode_metadata_filter (GHashTable *metadata)
   keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l != NULL; l = l->next)
     {
-      g_autofree char *k = g_uri_escape_string (l->data, NULL, FALSE);
-      g_autofree char *v = g_uri_escape_string (g_hash_table_lookup (metadata, l->data), NULL,
-                                                FALSE);
+      g_autoptr(GHashTable) pair = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *encoded = NULL;
 
+      g_hash_table_insert (pair, l->data, g_hash_table_lookup (metadata, l->data));
+      encoded = soup_form_encode_hash (pair);
       if (out->len > 0)
         g_string_append_c (out, '&');
-      g_string_append_printf (out, "%s=%s", k, v);
+      g_string_append (out, encoded);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -3,7 +3,7 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Speaks the REST API of protocol §2 over a #CcConnection: create, get, list, kill, set timeout,
+ * Speaks the control plane's REST API over a #CcConnection: create, get, list, kill, set timeout,
  * refresh, pause, connect/resume and metrics. Every call is asynchronous; errors are in the
  * CC_SANDBOX_ERROR domain (or G_IO_ERROR_CANCELLED).
  */
