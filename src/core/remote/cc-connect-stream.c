@@ -145,7 +145,8 @@ stream_drain (GTask *task)
 
       if (flags & CC_CONNECT_FLAG_COMPRESSED)
         {
-          _cc_http_set_protocol_error (&error, "compressed stream message that was never negotiated");
+          _cc_http_set_protocol_error (&error,
+                                       "compressed stream message that was never negotiated");
           stream_fail (task, error);
           return DRAIN_DONE;
         }
