@@ -342,7 +342,7 @@ assert_envelope_body (Recorded   *r,
   g_assert_true (g_bytes_equal (r->body, expected));
 }
 
-/* The control plane's headers (protocol §2.1): the key, JSON only with a body. */
+/* The control plane's headers: the key, and a JSON content type only with a body. */
 static void
 assert_api_headers (Recorded *r,
                     gboolean  has_body)
@@ -354,7 +354,7 @@ assert_api_headers (Recorded *r,
   g_assert_null (header (r, "Connect-Protocol-Version"));
 }
 
-/* The daemon's headers (protocol §3.1). */
+/* The daemon's headers: the access token and sandbox routing always; Connect ones per call. */
 static void
 assert_envd_headers (Recorded   *r,
                      gboolean    rpc,
