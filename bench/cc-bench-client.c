@@ -5,7 +5,7 @@
  *
  * What the app and the CLI call: every execute is recorded in the SQLite store, and the cache
  * is looked up first when asked. Kept apart from cc-bench.c, which speaks the protocol layer
- * (CcSandboxApi, CcEnvd) at the same level as the SDK.
+ * (CcControlPlane, CcEnvd) at the same level as the SDK.
  */
 #include "config.h"
 

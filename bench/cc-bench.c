@@ -29,15 +29,15 @@
 #include "cc-bench.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 typedef struct
 {
-  BenchResult   r;
-  CcConnection *connection;
-  CcSandboxApi *api;
-  CcSandboxInfo *sandbox;
-  CcEnvd       *envd;
+  BenchResult     r;
+  CcConnection   *connection;
+  CcControlPlane *api;
+  CcSandboxInfo  *sandbox;
+  CcEnvd         *envd;
 } Bench;
 
 G_NORETURN void
@@ -108,15 +108,15 @@ bench_connect (Bench *b,
   if (url == NULL || key == NULL)
     cc_bench_die ("E2B_API_URL and E2B_API_KEY must name a running engine (bench/run.sh sets them)", NULL);
   b->connection = cc_connection_new_local (url, key);
-  b->api = cc_sandbox_api_new (b->connection);
+  b->api = cc_control_plane_new (b->connection);
   if (!with_sandbox)
     return;
 
   metadata = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (metadata, (char *) "bench", (char *) "cc");
-  cc_sandbox_api_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
-                               NULL, cc_bench_store_result_cb, &res);
-  b->sandbox = cc_sandbox_api_create_finish (b->api, cc_bench_wait_for (&res), &error);
+  cc_control_plane_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
+                                 NULL, cc_bench_store_result_cb, &res);
+  b->sandbox = cc_control_plane_create_finish (b->api, cc_bench_wait_for (&res), &error);
   if (b->sandbox == NULL)
     cc_bench_die ("creating the sandbox failed", error);
   b->envd = cc_envd_new_for_sandbox (b->connection, b->sandbox);
@@ -129,8 +129,8 @@ bench_disconnect (Bench *b)
     {
       g_autoptr(GAsyncResult) res = NULL;
 
-      cc_sandbox_api_kill_async (b->api, b->sandbox->sandbox_id, NULL, cc_bench_store_result_cb, &res);
-      cc_sandbox_api_kill_finish (b->api, cc_bench_wait_for (&res), NULL);
+      cc_control_plane_kill_async (b->api, b->sandbox->sandbox_id, NULL, cc_bench_store_result_cb, &res);
+      cc_control_plane_kill_finish (b->api, cc_bench_wait_for (&res), NULL);
     }
   g_clear_object (&b->envd);
   g_clear_pointer (&b->sandbox, cc_sandbox_info_unref);
@@ -364,15 +364,15 @@ workload_create (Bench *b,
       gint64 t = g_get_monotonic_time ();
       double ms;
 
-      cc_sandbox_api_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
-                                   NULL, cc_bench_store_result_cb, &created);
-      info = cc_sandbox_api_create_finish (b->api, cc_bench_wait_for (&created), &error);
+      cc_control_plane_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
+                                     NULL, cc_bench_store_result_cb, &created);
+      info = cc_control_plane_create_finish (b->api, cc_bench_wait_for (&created), &error);
       if (info == NULL)
         cc_bench_die ("create failed", error);
       ms = cc_bench_ms_since (t);
       g_array_append_val (b->r.samples, ms);
-      cc_sandbox_api_kill_async (b->api, info->sandbox_id, NULL, cc_bench_store_result_cb, &killed);
-      if (!cc_sandbox_api_kill_finish (b->api, cc_bench_wait_for (&killed), &error))
+      cc_control_plane_kill_async (b->api, info->sandbox_id, NULL, cc_bench_store_result_cb, &killed);
+      if (!cc_control_plane_kill_finish (b->api, cc_bench_wait_for (&killed), &error))
         cc_bench_die ("kill failed", error);
     }
   b->r.ms = cc_bench_ms_since (t0);

@@ -12,7 +12,7 @@
 #include "cc-connection.h"
 #include "cc-engine-locator.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 #include "cc-client.h"
 #include "cc-keyring.h"
@@ -65,7 +65,7 @@ typedef struct
   gint64           end_time;         /* unix µs */
   CcSandboxInfo   *info;
   CcEnvd          *envd;
-  CcSandboxApi    *api;
+  CcControlPlane  *api;
   GPtrArray       *waiters;          /* GTask: ensure calls waiting for one in flight */
   gboolean         ensuring;
   gboolean         extending;

@@ -423,11 +423,11 @@ _cc_client_dup_project_files_finish (CcClient      *self,
 
 typedef struct
 {
-  char          *project_id;
-  CcProject     *project;
-  CcSandboxApi  *api;
-  CcSandboxInfo *info;
-  char          *old_sandbox_id;
+  char           *project_id;
+  CcProject      *project;
+  CcControlPlane *api;
+  CcSandboxInfo  *info;
+  char           *old_sandbox_id;
 } EnsureState;
 
 static void
@@ -486,7 +486,7 @@ ensure_ready (CcClient    *self,
   g_clear_pointer (&slot->info, cc_sandbox_info_unref);
   slot->info = cc_sandbox_info_ref (state->info);
   slot->api = g_object_ref (state->api);
-  slot->envd = cc_envd_new_for_sandbox (cc_sandbox_api_get_connection (state->api), state->info);
+  slot->envd = cc_envd_new_for_sandbox (cc_control_plane_get_connection (state->api), state->info);
   _cc_client_slot_set_status (self, slot, CC_SANDBOX_STATUS_RUNNING, end_time_for (self, state->info));
   ensure_complete (self, state->project_id, NULL);
 }
@@ -537,7 +537,7 @@ recreate_files_cb (GObject      *source,
       ensure_complete (self, state->project_id, error);
       return;
     }
-  envd = cc_envd_new_for_sandbox (cc_sandbox_api_get_connection (state->api), state->info);
+  envd = cc_envd_new_for_sandbox (cc_control_plane_get_connection (state->api), state->info);
   _cc_client_install_async (self, envd, state->project, files, NULL, NULL, NULL,
                             NULL, recreate_install_cb, g_steal_pointer (&task));
 }
@@ -557,7 +557,7 @@ store_sandbox_id_cb (GObject      *source,
   if (project == NULL)
     {
       /* Without the id stored, the next session would orphan this sandbox: kill it again. */
-      cc_sandbox_api_kill_async (state->api, state->info->sandbox_id, NULL, NULL, NULL);
+      cc_control_plane_kill_async (state->api, state->info->sandbox_id, NULL, NULL, NULL);
       ensure_complete (self, state->project_id, error);
       return;
     }
@@ -584,7 +584,7 @@ create_cb (GObject      *source,
   g_autoptr(CcProject) changes = NULL;
   g_autoptr(GError) error = NULL;
 
-  state->info = cc_sandbox_api_create_finish (CC_SANDBOX_API (source), result, &error);
+  state->info = cc_control_plane_create_finish (CC_CONTROL_PLANE (source), result, &error);
   if (state->info == NULL)
     {
       ensure_complete (self, state->project_id, error);
@@ -604,8 +604,8 @@ ensure_create (GTask *task)
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_hash_table_insert (metadata, (char *) "code-canvas-project", state->project_id);
-  cc_sandbox_api_create_async (state->api, NULL, self->sandbox_timeout, metadata, NULL,
-                               CC_SANDBOX_ON_TIMEOUT_PAUSE, NULL, create_cb, g_object_ref (task));
+  cc_control_plane_create_async (state->api, NULL, self->sandbox_timeout, metadata, NULL,
+                                 CC_SANDBOX_ON_TIMEOUT_PAUSE, NULL, create_cb, g_object_ref (task));
 }
 
 static void
@@ -618,7 +618,7 @@ connect_cb (GObject      *source,
   EnsureState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  state->info = cc_sandbox_api_connect_finish (CC_SANDBOX_API (source), result, &error);
+  state->info = cc_control_plane_connect_finish (CC_CONTROL_PLANE (source), result, &error);
   if (state->info != NULL)
     {
       ensure_ready (self, state);
@@ -651,10 +651,10 @@ ensure_connection_cb (GObject      *source,
       ensure_complete (self, state->project_id, error);
       return;
     }
-  state->api = cc_sandbox_api_new (connection);
+  state->api = cc_control_plane_new (connection);
   if (_cc_nonempty (cc_project_get_sandbox_id (state->project)) != NULL)
-    cc_sandbox_api_connect_async (state->api, _cc_nonempty (cc_project_get_sandbox_id (state->project)),
-                                  self->sandbox_timeout, NULL, connect_cb, g_steal_pointer (&task));
+    cc_control_plane_connect_async (state->api, _cc_nonempty (cc_project_get_sandbox_id (state->project)),
+                                    self->sandbox_timeout, NULL, connect_cb, g_steal_pointer (&task));
   else
     ensure_create (task);
 }
@@ -693,7 +693,7 @@ keep_alive_cb (GObject      *source,
   if (slot == NULL)
     return;
   slot->extending = FALSE;
-  if (!cc_sandbox_api_set_timeout_finish (CC_SANDBOX_API (source), result, &error))
+  if (!cc_control_plane_set_timeout_finish (CC_CONTROL_PLANE (source), result, &error))
     {
       g_debug ("Keep-alive of a sandbox failed: %s", error->message);
       if (_cc_client_error_is_gone (error))
@@ -720,8 +720,8 @@ maybe_keep_alive (CcClient      *self,
   slot->extending = TRUE;
   g_object_set_data_full (G_OBJECT (slot->api), "cc-keep-alive-project",
                           g_strdup (slot->project_id), g_free);
-  cc_sandbox_api_set_timeout_async (slot->api, slot->info->sandbox_id, self->sandbox_timeout,
-                                    NULL, keep_alive_cb, g_object_ref (self));
+  cc_control_plane_set_timeout_async (slot->api, slot->info->sandbox_id, self->sandbox_timeout,
+                                      NULL, keep_alive_cb, g_object_ref (self));
 }
 
 gboolean
@@ -800,13 +800,13 @@ typedef enum
 
 typedef struct
 {
-  LifecycleOp   op;
-  char         *project_id;
-  char         *sandbox_id;
-  guint         seconds;
-  CcSandboxApi *api;
-  CcOperation  *record;
-  gint64        started;
+  LifecycleOp     op;
+  char           *project_id;
+  char           *sandbox_id;
+  guint           seconds;
+  CcControlPlane *api;
+  CcOperation    *record;
+  gint64          started;
 } LifecycleState;
 
 static void
@@ -845,7 +845,7 @@ lifecycle_done_cb (GObject      *source,
   CcClient *self = g_task_get_source_object (task);
   LifecycleState *state = g_task_get_task_data (task);
   CcSandboxSlot *slot = _cc_client_get_slot (self, state->project_id);
-  CcSandboxApi *api = CC_SANDBOX_API (source);
+  CcControlPlane *api = CC_CONTROL_PLANE (source);
   g_autoptr(CcSandboxInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok = FALSE;
@@ -853,7 +853,7 @@ lifecycle_done_cb (GObject      *source,
   switch (state->op)
     {
     case LIFECYCLE_REFRESH:
-      info = cc_sandbox_api_get_finish (api, result, &error);
+      info = cc_control_plane_get_finish (api, result, &error);
       if (info != NULL)
         {
           ok = TRUE;
@@ -868,14 +868,14 @@ lifecycle_done_cb (GObject      *source,
       break;
 
     case LIFECYCLE_EXTEND:
-      ok = cc_sandbox_api_set_timeout_finish (api, result, &error);
+      ok = cc_control_plane_set_timeout_finish (api, result, &error);
       if (ok)
         _cc_client_slot_set_status (self, slot, slot->status,
                                     g_get_real_time () + (gint64) state->seconds * G_USEC_PER_SEC);
       break;
 
     case LIFECYCLE_PAUSE:
-      ok = cc_sandbox_api_pause_finish (api, result, &error);
+      ok = cc_control_plane_pause_finish (api, result, &error);
       if (ok)
         {
           g_clear_object (&slot->envd);
@@ -885,7 +885,7 @@ lifecycle_done_cb (GObject      *source,
       break;
 
     case LIFECYCLE_KILL:
-      ok = cc_sandbox_api_kill_finish (api, result, &error);
+      ok = cc_control_plane_kill_finish (api, result, &error);
       if (!ok && _cc_client_error_is_gone (error))
         {
           ok = TRUE;
@@ -925,24 +925,24 @@ lifecycle_connection_cb (GObject      *source,
       lifecycle_return (task, error);
       return;
     }
-  state->api = cc_sandbox_api_new (connection);
+  state->api = cc_control_plane_new (connection);
   switch (state->op)
     {
     case LIFECYCLE_REFRESH:
-      cc_sandbox_api_get_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
-                                g_steal_pointer (&task));
-      break;
-    case LIFECYCLE_EXTEND:
-      cc_sandbox_api_set_timeout_async (state->api, state->sandbox_id, state->seconds, cancellable,
-                                        lifecycle_done_cb, g_steal_pointer (&task));
-      break;
-    case LIFECYCLE_PAUSE:
-      cc_sandbox_api_pause_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
+      cc_control_plane_get_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
                                   g_steal_pointer (&task));
       break;
+    case LIFECYCLE_EXTEND:
+      cc_control_plane_set_timeout_async (state->api, state->sandbox_id, state->seconds, cancellable,
+                                          lifecycle_done_cb, g_steal_pointer (&task));
+      break;
+    case LIFECYCLE_PAUSE:
+      cc_control_plane_pause_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
+                                    g_steal_pointer (&task));
+      break;
     case LIFECYCLE_KILL:
-      cc_sandbox_api_kill_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
-                                 g_steal_pointer (&task));
+      cc_control_plane_kill_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
+                                   g_steal_pointer (&task));
       break;
     default:
       g_assert_not_reached ();

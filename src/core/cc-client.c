@@ -771,7 +771,7 @@ delete_kill_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!cc_sandbox_api_kill_finish (CC_SANDBOX_API (source), result, &error) &&
+  if (!cc_control_plane_kill_finish (CC_CONTROL_PLANE (source), result, &error) &&
       !g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE))
     g_debug ("Could not kill the sandbox of a deleted project: %s", error->message);
   delete_row (user_data);
@@ -786,7 +786,7 @@ delete_connection_cb (GObject      *source,
   CcClient *self = g_task_get_source_object (task);
   const char *sandbox_id = g_object_get_data (G_OBJECT (task), "sandbox-id");
   g_autoptr(CcConnection) connection = NULL;
-  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
   g_autoptr(GError) error = NULL;
 
   connection = _cc_client_get_connection_finish (self, result, &error);
@@ -797,8 +797,8 @@ delete_connection_cb (GObject      *source,
       delete_row (g_steal_pointer (&task));
       return;
     }
-  api = cc_sandbox_api_new (connection);
-  cc_sandbox_api_kill_async (api, sandbox_id, NULL, delete_kill_cb, g_steal_pointer (&task));
+  api = cc_control_plane_new (connection);
+  cc_control_plane_kill_async (api, sandbox_id, NULL, delete_kill_cb, g_steal_pointer (&task));
 }
 
 static void

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cc-connection.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 #include "cc-test-util.h"
 #include "test-client-util.h"
@@ -204,11 +204,11 @@ cc_test_kill_sandbox_directly (ClientFixture *f,
 {
   g_autoptr(CcConnection) connection = cc_connection_new_local (cc_test_engine_get_url (f->engine),
                                                                 cc_test_engine_get_api_key (f->engine));
-  g_autoptr(CcSandboxApi) api = cc_sandbox_api_new (connection);
+  g_autoptr(CcControlPlane) api = cc_control_plane_new (connection);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cc_sandbox_api_kill_async (api, sandbox_id, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_kill_finish (api, cc_test_wait_result (&result), &error));
+  cc_control_plane_kill_async (api, sandbox_id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_kill_finish (api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cc-engine-locator.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-util.h"
 
@@ -83,14 +83,14 @@ static void
 assert_engine_answers (const CcEngineInfo *info)
 {
   g_autoptr(CcConnection) connection = cc_engine_info_create_connection (info);
-  g_autoptr(CcSandboxApi) api = cc_sandbox_api_new (connection);
+  g_autoptr(CcControlPlane) api = cc_control_plane_new (connection);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (cc_connection_get_kind (connection), ==, CC_CONNECTION_LOCAL);
-  cc_sandbox_api_list_async (api, NULL, NULL, cc_test_store_result_cb, &result);
-  page = cc_sandbox_api_list_finish (api, cc_test_wait_result (&result), NULL, &error);
+  cc_control_plane_list_async (api, NULL, NULL, cc_test_store_result_cb, &result);
+  page = cc_control_plane_list_finish (api, cc_test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
 }
 

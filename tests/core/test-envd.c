@@ -11,7 +11,7 @@
 
 #include "cc-connection.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"
@@ -28,17 +28,17 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   f->engine = cc_test_engine_new ();
   f->connection = cc_connection_new_local (cc_test_engine_get_url (f->engine),
                                            cc_test_engine_get_api_key (f->engine));
-  api = cc_sandbox_api_new (f->connection);
-  cc_sandbox_api_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                               cc_test_store_result_cb, &result);
-  f->info = cc_sandbox_api_create_finish (api, cc_test_wait_result (&result), &error);
+  api = cc_control_plane_new (f->connection);
+  cc_control_plane_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                                 cc_test_store_result_cb, &result);
+  f->info = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   f->envd = cc_envd_new_for_sandbox (f->connection, f->info);
 }

@@ -12,19 +12,19 @@
 #include "cc-connection.h"
 #include "cc-envd.h"
 #include "cc-fault-proxy.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"
 
 typedef struct
 {
-  CcTestEngine  *engine;
-  CcFaultProxy  *proxy;
-  CcConnection  *connection;     /* through the proxy */
-  CcSandboxApi  *api;
-  CcSandboxInfo *info;
-  CcEnvd        *envd;
+  CcTestEngine   *engine;
+  CcFaultProxy   *proxy;
+  CcConnection   *connection;     /* through the proxy */
+  CcControlPlane *api;
+  CcSandboxInfo  *info;
+  CcEnvd         *envd;
 } Fixture;
 
 static void
@@ -41,10 +41,10 @@ fixture_setup (Fixture       *f,
   /* Fast backoff, short timeouts: the test waits on events, never on wall-clock sleeps. */
   cc_connection_set_retry_base_delay (f->connection, 10);
   cc_connection_set_request_timeout (f->connection, 5000);
-  f->api = cc_sandbox_api_new (f->connection);
-  cc_sandbox_api_create_async (f->api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                               cc_test_store_result_cb, &result);
-  f->info = cc_sandbox_api_create_finish (f->api, cc_test_wait_result (&result), &error);
+  f->api = cc_control_plane_new (f->connection);
+  cc_control_plane_create_async (f->api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                                 cc_test_store_result_cb, &result);
+  f->info = cc_control_plane_create_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   f->envd = cc_envd_new_for_sandbox (f->connection, f->info);
   cc_fault_proxy_reset_counts (f->proxy);
@@ -68,8 +68,8 @@ get_info (Fixture  *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cc_sandbox_api_get_async (f->api, f->info->sandbox_id, NULL, cc_test_store_result_cb, &result);
-  return cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), error);
+  cc_control_plane_get_async (f->api, f->info->sandbox_id, NULL, cc_test_store_result_cb, &result);
+  return cc_control_plane_get_finish (f->api, cc_test_wait_result (&result), error);
 }
 
 static void
@@ -401,9 +401,9 @@ test_sandbox_killed (Fixture       *f,
   g_autoptr(CcRemoteProcess) process = NULL;
 
   /* The real engine's answer for a sandbox that is gone (no injected fault). */
-  cc_sandbox_api_kill_async (f->api, f->info->sandbox_id, NULL, cc_test_store_result_cb,
-                             &result);
-  g_assert_true (cc_sandbox_api_kill_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_kill_async (f->api, f->info->sandbox_id, NULL, cc_test_store_result_cb,
+                               &result);
+  g_assert_true (cc_control_plane_kill_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
 
   process = start_command (f, "echo hi", &error);
@@ -422,14 +422,14 @@ test_cancel_during_retry_wait (Fixture       *f,
 
   /* A long Retry-After: cancelling must not wait for it. */
   cc_fault_proxy_add_status (f->proxy, "GET", "/sandboxes/", 0, 429, 60, NULL);
-  cc_sandbox_api_get_async (f->api, f->info->sandbox_id, cancellable, cc_test_store_result_cb,
-                            &result);
+  cc_control_plane_get_async (f->api, f->info->sandbox_id, cancellable, cc_test_store_result_cb,
+                              &result);
   CC_TEST_WAIT_FOR (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/") > 0, "the first GET");
   /* Let the 429 answer arrive and the retry wait begin. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_cancellable_cancel (cancellable);
-  g_assert_null (cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), &error));
+  g_assert_null (cc_control_plane_get_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* Nothing was re-sent after the cancellation. */
   g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "GET", "/sandboxes/"), ==, 1);

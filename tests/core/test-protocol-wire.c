@@ -18,7 +18,7 @@
 #include "cc-connect.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-util.h"
 
@@ -42,12 +42,12 @@ typedef struct
 
 typedef struct
 {
-  SoupServer   *server;
-  char         *url;
-  GPtrArray    *requests;     /* Recorded */
-  CcConnection *connection;
-  CcSandboxApi *api;
-  CcEnvd       *envd;
+  SoupServer     *server;
+  char           *url;
+  GPtrArray      *requests;     /* Recorded */
+  CcConnection   *connection;
+  CcControlPlane *api;
+  CcEnvd         *envd;
 } Fixture;
 
 static void
@@ -292,7 +292,7 @@ fixture_setup (Fixture       *f,
   f->connection = cc_connection_new_custom (f->url, f->url, NULL);
   cc_connection_set_api_key (f->connection, API_KEY);
   cc_connection_set_retry_base_delay (f->connection, 10);
-  f->api = cc_sandbox_api_new (f->connection);
+  f->api = cc_control_plane_new (f->connection);
   f->envd = cc_envd_new (f->connection, SANDBOX_ID, TOKEN, NULL);
 }
 
@@ -342,7 +342,7 @@ assert_envelope_body (Recorded   *r,
   g_assert_true (g_bytes_equal (r->body, expected));
 }
 
-/* The control plane's headers (protocol §2.1): the key, JSON only with a body. */
+/* The control plane's headers: the key, and a JSON content type only with a body. */
 static void
 assert_api_headers (Recorded *r,
                     gboolean  has_body)
@@ -354,7 +354,7 @@ assert_api_headers (Recorded *r,
   g_assert_null (header (r, "Connect-Protocol-Version"));
 }
 
-/* The daemon's headers (protocol §3.1). */
+/* The daemon's headers: the access token and sandbox routing always; Connect ones per call. */
 static void
 assert_envd_headers (Recorded   *r,
                      gboolean    rpc,
@@ -394,9 +394,9 @@ test_lifecycle (Fixture       *f,
   /* Sandbox.create({metadata, envs, timeoutMs: 120000}) */
   g_hash_table_insert (metadata, "purpose", "probe");
   g_hash_table_insert (envs, "FOO", "bar");
-  cc_sandbox_api_create_async (f->api, NULL, 120, metadata, envs, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
-                               NULL, cc_test_store_result_cb, &result);
-  info = cc_sandbox_api_create_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_create_async (f->api, NULL, 120, metadata, envs, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
+                                 NULL, cc_test_store_result_cb, &result);
+  info = cc_control_plane_create_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   r = last_request (f);
@@ -411,8 +411,8 @@ test_lifecycle (Fixture       *f,
   g_assert_null (info->domain);
 
   /* getInfo */
-  cc_sandbox_api_get_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
-  detail = cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_get_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
+  detail = cc_control_plane_get_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   r = last_request (f);
@@ -428,8 +428,8 @@ test_lifecycle (Fixture       *f,
   query.metadata = metadata;
   query.running = TRUE;
   query.limit = 10;
-  cc_sandbox_api_list_async (f->api, &query, NULL, cc_test_store_result_cb, &result);
-  page = cc_sandbox_api_list_finish (f->api, cc_test_wait_result (&result), NULL, &error);
+  cc_control_plane_list_async (f->api, &query, NULL, cc_test_store_result_cb, &result);
+  page = cc_control_plane_list_finish (f->api, cc_test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   r = last_request (f);
@@ -438,10 +438,10 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpuint (page->len, ==, 1);
 
   /* setTimeout(90_000) */
-  cc_sandbox_api_set_timeout_async (f->api, SANDBOX_ID, 90, NULL, cc_test_store_result_cb,
-                                    &result);
-  g_assert_true (cc_sandbox_api_set_timeout_finish (f->api, cc_test_wait_result (&result),
-                                                    &error));
+  cc_control_plane_set_timeout_async (f->api, SANDBOX_ID, 90, NULL, cc_test_store_result_cb,
+                                      &result);
+  g_assert_true (cc_control_plane_set_timeout_finish (f->api, cc_test_wait_result (&result),
+                                                      &error));
   g_clear_object (&result);
   r = last_request (f);
   g_assert_cmpstr (r->path, ==, "/sandboxes/" SANDBOX_ID "/timeout");
@@ -449,8 +449,8 @@ test_lifecycle (Fixture       *f,
   assert_body (r, "{\"timeout\":90}");
 
   /* Sandbox.connect(id, {timeoutMs: 60_000}) */
-  cc_sandbox_api_connect_async (f->api, SANDBOX_ID, 60, NULL, cc_test_store_result_cb, &result);
-  connected = cc_sandbox_api_connect_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_connect_async (f->api, SANDBOX_ID, 60, NULL, cc_test_store_result_cb, &result);
+  connected = cc_control_plane_connect_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   r = last_request (f);
@@ -459,17 +459,17 @@ test_lifecycle (Fixture       *f,
   g_assert_false (connected->resumed);
 
   /* pause() */
-  cc_sandbox_api_pause_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_pause_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_pause_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_pause_finish (f->api, cc_test_wait_result (&result), &error));
   g_clear_object (&result);
   r = last_request (f);
   g_assert_cmpstr (r->path, ==, "/sandboxes/" SANDBOX_ID "/pause");
   assert_body (r, "{}");
 
   /* getMetrics() */
-  cc_sandbox_api_get_metrics_async (f->api, SANDBOX_ID, 0, 0, NULL, cc_test_store_result_cb,
-                                    &result);
-  metrics = cc_sandbox_api_get_metrics_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_get_metrics_async (f->api, SANDBOX_ID, 0, 0, NULL, cc_test_store_result_cb,
+                                      &result);
+  metrics = cc_control_plane_get_metrics_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   r = last_request (f);
@@ -480,8 +480,8 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpint (metric->disk_total, ==, 50);
 
   /* kill() */
-  cc_sandbox_api_kill_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_kill_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_kill_async (f->api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_kill_finish (f->api, cc_test_wait_result (&result), &error));
   g_clear_object (&result);
   r = last_request (f);
   g_assert_cmpstr (r->method, ==, "DELETE");
@@ -495,29 +495,29 @@ test_lifecycle_errors (Fixture       *f,
   GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cc_sandbox_api_get_async (f->api, "missing", NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_get_async (f->api, "missing", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_get_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE);
   g_clear_error (&error);
   g_clear_object (&result);
 
-  cc_sandbox_api_kill_async (f->api, "missing", NULL, cc_test_store_result_cb, &result);
-  g_assert_false (cc_sandbox_api_kill_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_kill_async (f->api, "missing", NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_control_plane_kill_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE);
   g_clear_error (&error);
   g_clear_object (&result);
 
-  cc_sandbox_api_get_async (f->api, "broken", NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_get_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_get_async (f->api, "broken", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_get_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SERVER);
   g_assert_nonnull (strstr (error->message, "boom"));
   g_clear_error (&error);
   g_clear_object (&result);
 
   cc_connection_set_api_key (f->connection, "e2b_bad");
-  cc_sandbox_api_create_async (f->api, NULL, 0, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                               cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_create_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_create_async (f->api, NULL, 0, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_create_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_UNAUTHORIZED);
   assert_body (last_request (f), "{\"templateID\":\"base\"}");
   g_clear_object (&result);
@@ -946,7 +946,7 @@ test_tls_failure (Fixture       *f,
 {
   g_autoptr(GSocketService) plain = g_socket_service_new ();
   g_autoptr(CcConnection) connection = NULL;
-  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *https = NULL;
@@ -968,9 +968,9 @@ test_tls_failure (Fixture       *f,
   https = g_strdup_printf ("https://127.0.0.1:%u", port);
   connection = cc_connection_new_custom (https, NULL, NULL);
   cc_connection_set_api_key (connection, API_KEY);
-  api = cc_sandbox_api_new (connection);
-  cc_sandbox_api_get_async (api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_get_finish (api, cc_test_wait_result (&result), &error));
+  api = cc_control_plane_new (connection);
+  cc_control_plane_get_async (api, SANDBOX_ID, NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_get_finish (api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_TLS);
   g_assert_null (strstr (error->message, API_KEY));
   g_socket_service_stop (plain);

@@ -1,4 +1,4 @@
-/* test-sandbox-api.c: the control-plane client against the real engine
+/* test-control-plane.c: the control-plane client against the real engine
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,16 +9,16 @@
 #include <string.h>
 
 #include "cc-connection.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"
 
 typedef struct
 {
-  CcTestEngine *engine;
-  CcConnection *connection;
-  CcSandboxApi *api;
+  CcTestEngine   *engine;
+  CcConnection   *connection;
+  CcControlPlane *api;
 } Fixture;
 
 static void
@@ -28,7 +28,7 @@ fixture_setup (Fixture       *f,
   f->engine = cc_test_engine_new ();
   f->connection = cc_connection_new_local (cc_test_engine_get_url (f->engine),
                                            cc_test_engine_get_api_key (f->engine));
-  f->api = cc_sandbox_api_new (f->connection);
+  f->api = cc_control_plane_new (f->connection);
 }
 
 static void
@@ -41,7 +41,7 @@ fixture_teardown (Fixture       *f,
 }
 
 static CcSandboxInfo *
-create_sandbox (CcSandboxApi       *api,
+create_sandbox (CcControlPlane     *api,
                 GHashTable         *metadata,
                 CcSandboxOnTimeout  on_timeout)
 {
@@ -49,34 +49,34 @@ create_sandbox (CcSandboxApi       *api,
   g_autoptr(GError) error = NULL;
   CcSandboxInfo *info;
 
-  cc_sandbox_api_create_async (api, NULL, 120, metadata, NULL, on_timeout, NULL,
-                               cc_test_store_result_cb, &result);
-  info = cc_sandbox_api_create_finish (api, cc_test_wait_result (&result), &error);
+  cc_control_plane_create_async (api, NULL, 120, metadata, NULL, on_timeout, NULL,
+                                 cc_test_store_result_cb, &result);
+  info = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (info);
   return info;
 }
 
 static CcSandboxInfo *
-get_sandbox (CcSandboxApi *api,
-             const char   *id,
-             GError      **error)
+get_sandbox (CcControlPlane  *api,
+             const char      *id,
+             GError         **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cc_sandbox_api_get_async (api, id, NULL, cc_test_store_result_cb, &result);
-  return cc_sandbox_api_get_finish (api, cc_test_wait_result (&result), error);
+  cc_control_plane_get_async (api, id, NULL, cc_test_store_result_cb, &result);
+  return cc_control_plane_get_finish (api, cc_test_wait_result (&result), error);
 }
 
 static gboolean
-kill_sandbox (CcSandboxApi *api,
-              const char   *id,
-              GError      **error)
+kill_sandbox (CcControlPlane  *api,
+              const char      *id,
+              GError         **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cc_sandbox_api_kill_async (api, id, NULL, cc_test_store_result_cb, &result);
-  return cc_sandbox_api_kill_finish (api, cc_test_wait_result (&result), error);
+  cc_control_plane_kill_async (api, id, NULL, cc_test_store_result_cb, &result);
+  return cc_control_plane_kill_finish (api, cc_test_wait_result (&result), error);
 }
 
 static void
@@ -115,16 +115,16 @@ test_create_get_kill (Fixture       *f,
 }
 
 static GPtrArray *
-list_page (CcSandboxApi             *api,
-           const CcSandboxListQuery *query,
-           char                    **next_token)
+list_page (CcControlPlane            *api,
+           const CcSandboxListQuery  *query,
+           char                     **next_token)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *page;
 
-  cc_sandbox_api_list_async (api, query, NULL, cc_test_store_result_cb, &result);
-  page = cc_sandbox_api_list_finish (api, cc_test_wait_result (&result), next_token, &error);
+  cc_control_plane_list_async (api, query, NULL, cc_test_store_result_cb, &result);
+  page = cc_control_plane_list_finish (api, cc_test_wait_result (&result), next_token, &error);
   g_assert_no_error (error);
   return page;
 }
@@ -186,31 +186,31 @@ test_timeout_pause_connect (Fixture       *f,
   before = get_sandbox (f->api, info->sandbox_id, &error);
   g_assert_no_error (error);
 
-  cc_sandbox_api_set_timeout_async (f->api, info->sandbox_id, 3000, NULL,
-                                    cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_set_timeout_finish (f->api, cc_test_wait_result (&result),
-                                                    &error));
+  cc_control_plane_set_timeout_async (f->api, info->sandbox_id, 3000, NULL,
+                                      cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_set_timeout_finish (f->api, cc_test_wait_result (&result),
+                                                      &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   after = get_sandbox (f->api, info->sandbox_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (after->end_at, >, before->end_at);
 
-  cc_sandbox_api_refresh_async (f->api, info->sandbox_id, 60, NULL, cc_test_store_result_cb,
-                                &result);
-  g_assert_true (cc_sandbox_api_refresh_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_refresh_async (f->api, info->sandbox_id, 60, NULL, cc_test_store_result_cb,
+                                  &result);
+  g_assert_true (cc_control_plane_refresh_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  cc_sandbox_api_get_metrics_async (f->api, info->sandbox_id, 0, 0, NULL,
-                                    cc_test_store_result_cb, &result);
-  metrics = cc_sandbox_api_get_metrics_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_get_metrics_async (f->api, info->sandbox_id, 0, 0, NULL,
+                                      cc_test_store_result_cb, &result);
+  metrics = cc_control_plane_get_metrics_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (metrics);
   g_clear_object (&result);
 
-  cc_sandbox_api_pause_async (f->api, info->sandbox_id, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_pause_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_pause_async (f->api, info->sandbox_id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_pause_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   paused = get_sandbox (f->api, info->sandbox_id, &error);
@@ -218,29 +218,29 @@ test_timeout_pause_connect (Fixture       *f,
   g_assert_cmpint (paused->state, ==, CC_SANDBOX_STATE_PAUSED);
 
   /* Already paused (409) is not an error. */
-  cc_sandbox_api_pause_async (f->api, info->sandbox_id, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_sandbox_api_pause_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_pause_async (f->api, info->sandbox_id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_pause_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  cc_sandbox_api_connect_async (f->api, info->sandbox_id, 60, NULL, cc_test_store_result_cb,
-                                &result);
-  connected = cc_sandbox_api_connect_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_connect_async (f->api, info->sandbox_id, 60, NULL, cc_test_store_result_cb,
+                                  &result);
+  connected = cc_control_plane_connect_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_true (connected->resumed);
   g_assert_nonnull (connected->envd_access_token);
   g_clear_object (&result);
 
-  cc_sandbox_api_connect_async (f->api, info->sandbox_id, 0, NULL, cc_test_store_result_cb,
-                                &result);
-  again = cc_sandbox_api_connect_finish (f->api, cc_test_wait_result (&result), &error);
+  cc_control_plane_connect_async (f->api, info->sandbox_id, 0, NULL, cc_test_store_result_cb,
+                                  &result);
+  again = cc_control_plane_connect_finish (f->api, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_false (again->resumed);
   g_clear_object (&result);
 
-  cc_sandbox_api_connect_async (f->api, "doesnotexist0000000", 0, NULL,
-                                cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_connect_finish (f->api, cc_test_wait_result (&result), &error));
+  cc_control_plane_connect_async (f->api, "doesnotexist0000000", 0, NULL,
+                                  cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_connect_finish (f->api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_SANDBOX_GONE);
   g_clear_object (&result);
 }
@@ -250,16 +250,16 @@ test_bad_key (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(CcConnection) connection = NULL;
-  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   connection = cc_connection_new_custom (cc_test_engine_get_url (f->engine), NULL, NULL);
   cc_connection_set_api_key (connection, "e2b_bad_key_that_is_secret");
-  api = cc_sandbox_api_new (connection);
-  cc_sandbox_api_create_async (api, NULL, 0, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                               cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_create_finish (api, cc_test_wait_result (&result), &error));
+  api = cc_control_plane_new (connection);
+  cc_control_plane_create_async (api, NULL, 0, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_UNAUTHORIZED);
   g_assert_null (strstr (error->message, "e2b_bad_key_that_is_secret"));
   g_assert_nonnull (strstr (error->message, "Preferences"));
@@ -270,12 +270,12 @@ test_no_key (void)
 {
   g_autoptr(CcConnection) connection = cc_connection_new_custom ("http://127.0.0.1:9", NULL,
                                                                  NULL);
-  g_autoptr(CcSandboxApi) api = cc_sandbox_api_new (connection);
+  g_autoptr(CcControlPlane) api = cc_control_plane_new (connection);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cc_sandbox_api_list_async (api, NULL, NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_list_finish (api, cc_test_wait_result (&result), NULL, &error));
+  cc_control_plane_list_async (api, NULL, NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_list_finish (api, cc_test_wait_result (&result), NULL, &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NO_API_KEY);
   g_assert_nonnull (strstr (error->message, "Add your E2B API key in Preferences"));
 }
@@ -308,23 +308,23 @@ test_engine_unreachable (void)
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
   g_autoptr(CcConnection) local = cc_connection_new_local (url, "k");
   g_autoptr(CcConnection) custom = cc_connection_new_custom (url, NULL, NULL);
-  g_autoptr(CcSandboxApi) local_api = cc_sandbox_api_new (local);
-  g_autoptr(CcSandboxApi) custom_api = NULL;
+  g_autoptr(CcControlPlane) local_api = cc_control_plane_new (local);
+  g_autoptr(CcControlPlane) custom_api = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   cc_connection_set_retry_base_delay (local, 10);
-  cc_sandbox_api_get_async (local_api, "abc", NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_get_finish (local_api, cc_test_wait_result (&result), &error));
+  cc_control_plane_get_async (local_api, "abc", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_get_finish (local_api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE);
   g_clear_error (&error);
   g_clear_object (&result);
 
   cc_connection_set_api_key (custom, "k");
   cc_connection_set_retry_base_delay (custom, 10);
-  custom_api = cc_sandbox_api_new (custom);
-  cc_sandbox_api_get_async (custom_api, "abc", NULL, cc_test_store_result_cb, &result);
-  g_assert_null (cc_sandbox_api_get_finish (custom_api, cc_test_wait_result (&result), &error));
+  custom_api = cc_control_plane_new (custom);
+  cc_control_plane_get_async (custom_api, "abc", NULL, cc_test_store_result_cb, &result);
+  g_assert_null (cc_control_plane_get_finish (custom_api, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK);
 }
 
@@ -361,16 +361,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/core/sandbox-api/envd-url", test_envd_url);
-  g_test_add_func ("/core/sandbox-api/no-key", test_no_key);
-  g_test_add_func ("/core/sandbox-api/engine-unreachable", test_engine_unreachable);
-  g_test_add ("/core/sandbox-api/create-get-kill", Fixture, NULL, fixture_setup,
+  g_test_add_func ("/core/control-plane/envd-url", test_envd_url);
+  g_test_add_func ("/core/control-plane/no-key", test_no_key);
+  g_test_add_func ("/core/control-plane/engine-unreachable", test_engine_unreachable);
+  g_test_add ("/core/control-plane/create-get-kill", Fixture, NULL, fixture_setup,
               test_create_get_kill, fixture_teardown);
-  g_test_add ("/core/sandbox-api/list", Fixture, NULL, fixture_setup, test_list,
+  g_test_add ("/core/control-plane/list", Fixture, NULL, fixture_setup, test_list,
               fixture_teardown);
-  g_test_add ("/core/sandbox-api/timeout-pause-connect", Fixture, NULL, fixture_setup,
+  g_test_add ("/core/control-plane/timeout-pause-connect", Fixture, NULL, fixture_setup,
               test_timeout_pause_connect, fixture_teardown);
-  g_test_add ("/core/sandbox-api/bad-key", Fixture, NULL, fixture_setup, test_bad_key,
+  g_test_add ("/core/control-plane/bad-key", Fixture, NULL, fixture_setup, test_bad_key,
               fixture_teardown);
   return g_test_run ();
 }

@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Bound to a sandbox id, its envd access token and the daemon base URL chosen by the
- * connection (protocol §1.1). Speaks Connect-over-JSON for `process.Process` and
+ * connection. Speaks Connect-over-JSON for `process.Process` and
  * `filesystem.Filesystem` and plain HTTP for `/files` and `/health`, with exactly the headers
- * the official SDK sends (§3.1). Errors are in the CC_SANDBOX_ERROR domain.
+ * the official SDK sends. Errors are in the CC_SANDBOX_ERROR domain.
  */
 #pragma once
 
@@ -14,7 +14,7 @@
 
 #include "cc-connection.h"
 #include "cc-remote-process.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 
 G_BEGIN_DECLS
 
@@ -84,7 +84,7 @@ typedef enum
 /**
  * CcEntryInfo:
  *
- * A filesystem entry (EntryInfo, protocol §6.2; or one element of an upload's answer, which only
+ * A filesystem entry (the daemon's EntryInfo; or one element of an upload's answer, which only
  * has name, type and path). Free with cc_entry_info_free().
  */
 typedef struct

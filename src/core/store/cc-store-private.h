@@ -128,10 +128,14 @@ void          _cc_store_emit_later           (CcStore       *self,
 /* Schema (cc-store-schema.c): bring the open database to CC_STORE_SCHEMA_VERSION. */
 gboolean      _cc_store_migrate              (CcStore       *self,
                                               GError       **error);
+
+/* Purge (cc-store-purge.c): the work itself, and the timer that repeats it. */
 gboolean      _cc_store_purge_locked         (CcStore       *self,
                                               gint64         now,
                                               guint          cache_ttl,
                                               GError       **error);
+void          _cc_store_schedule_purge       (CcStore       *self);
+void          _cc_store_unschedule_purge     (CcStore       *self);
 
 /* Rows to objects */
 CcProject    *_cc_store_project_from_row     (sqlite3_stmt  *stmt);

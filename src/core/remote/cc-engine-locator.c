@@ -19,7 +19,7 @@
 
 #include "cc-engine-locator.h"
 #include "cc-protojson.h"
-#include "cc-sandbox-api.h"
+#include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 
 #define ENGINE_BINARY          "code-canvas-engine"
@@ -322,7 +322,7 @@ probe_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   state->probing = FALSE;
-  page = cc_sandbox_api_list_finish (CC_SANDBOX_API (source), result, NULL, &error);
+  page = cc_control_plane_list_finish (CC_CONTROL_PLANE (source), result, NULL, &error);
   if (state->done)
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -358,7 +358,7 @@ check_runtime_file (GTask *task)
   LocateState *state = g_task_get_task_data (task);
   CcEngineLocator *self = g_task_get_source_object (task);
   g_autoptr(CcConnection) connection = NULL;
-  g_autoptr(CcSandboxApi) api = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
   CcSandboxListQuery query = { 0 };
   CcEngineInfo *info;
 
@@ -385,10 +385,10 @@ check_runtime_file (GTask *task)
   connection = cc_engine_info_create_connection (info);
   cc_connection_set_request_timeout (connection, PROBE_TIMEOUT);
   cc_connection_set_max_retries (connection, 0);
-  api = cc_sandbox_api_new (connection);
+  api = cc_control_plane_new (connection);
   query.limit = 1;
-  cc_sandbox_api_list_async (api, &query, g_task_get_cancellable (task), probe_cb,
-                             g_object_ref (task));
+  cc_control_plane_list_async (api, &query, g_task_get_cancellable (task), probe_cb,
+                               g_object_ref (task));
   (void) self;
 }
 

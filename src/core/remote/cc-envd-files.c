@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cc-concat-stream.h"
 #include "cc-envd-private.h"
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"
@@ -247,12 +248,12 @@ cc_envd_upload_files_async (CcEnvd                 *self,
   if (total >= 0)
     total += strlen (closing);
   g_ptr_array_add (parts, bytes_stream (closing));
-  body = _cc_http_concat_stream_new (parts);
+  body = cc_concat_stream_new (parts);
 
   task = transfer_task_new (self, cc_envd_upload_files_async, progress, progress_data,
                             progress_data_destroy, cancellable, callback, user_data, NULL);
 
-  /* No ?path=: each part's filename is its destination (protocol §7.3). */
+  /* No ?path=: the daemon writes each part to the path its filename names. */
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
   send_upload (self, task, NULL, content_type, body, total, _("Could not upload the files"));
 }

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-connect-stream-private.h"
 #include "cc-envd-private.h"
 #include "cc-protojson.h"
 #include "cc-remote-process.h"

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Request bodies carry only fields the daemon knows (real envd rejects unknown ones), in the
- * SDK's order, with the SDK's defaults (protocol §5.3, §6.4).
+ * SDK's order, with the SDK's defaults.
  */
 #include "config.h"
 
@@ -43,7 +43,7 @@ cc_process_spec_new_command (const char *command)
 
   g_return_val_if_fail (command != NULL, NULL);
 
-  /* commands.run always goes through a login shell, the command as one argument (§5.3). */
+  /* commands.run always goes through a login shell, the command as one argument. */
   spec->cmd = g_strdup ("/bin/bash");
   spec->args = g_strdupv ((char **) args);
   spec->timeout_ms = CC_ENVD_DEFAULT_COMMAND_TIMEOUT;
@@ -335,7 +335,7 @@ cc_envd_new_for_sandbox (CcConnection  *connection,
   g_return_val_if_fail (info != NULL, NULL);
 
   self = cc_envd_new (connection, info->sandbox_id, info->envd_access_token, info->domain);
-  /* Before envd 0.4.0 the daemon had no default user: the SDK always sent "user" (§10). */
+  /* Before envd 0.4.0 the daemon had no default user: the SDK always sent "user". */
   if (info->envd_version != NULL)
     {
       parts = g_strsplit (info->envd_version, ".", 3);
@@ -414,7 +414,7 @@ _cc_envd_request (CcEnvd        *self,
     _cc_http_request_add_header (request, "Connect-Protocol-Version", "1");
   if (surface == CC_HTTP_SURFACE_STREAM)
     {
-      /* No header means no deadline (protocol §4.5). */
+      /* No header means no deadline: the stream may stay open as long as the process runs. */
       if (timeout_ms > 0)
         {
           char value[16];

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 
 #define CC_CONNECTION_DEFAULT_E2B_DOMAIN        "e2b.app"
-#define CC_CONNECTION_DEFAULT_REQUEST_TIMEOUT   60000   /* ms, protocol §9 */
+#define CC_CONNECTION_DEFAULT_REQUEST_TIMEOUT   60000   /* ms, the SDK's default */
 #define CC_CONNECTION_DEFAULT_MAX_RETRIES       3
 #define CC_CONNECTION_ENVD_PORT                 49983
 
@@ -70,7 +70,7 @@ guint             cc_connection_get_retry_base_delay  (CcConnection     *self);
 /* The one session shared by every request of this connection (borrowed). */
 SoupSession      *cc_connection_get_session           (CcConnection     *self);
 
-/* The daemon base URL for a sandbox, chosen as the official SDK does (protocol §1.1):
+/* The daemon base URL for a sandbox, chosen as the official SDK does:
  * sandbox URL override, else https://sandbox.<domain> for E2B's own domains, else
  * https://49983-<id>.<domain>. @sandbox_domain is the sandbox's `domain` (may be NULL). */
 char             *cc_connection_dup_envd_url          (CcConnection     *self,

@@ -31,7 +31,7 @@ struct _CcConnection
 
 G_DEFINE_FINAL_TYPE (CcConnection, cc_connection, G_TYPE_OBJECT)
 
-/* Domains whose edge proxy serves every sandbox from one shared host (protocol §1.1). */
+/* Domains whose edge proxy serves every sandbox from one shared host. */
 static const char * const shared_host_domains[] = {
   "e2b.app", "e2b.dev", "e2b.pro", "e2b-staging.dev",
 };
@@ -331,7 +331,7 @@ effective_domain (CcConnection *self,
  * @sandbox_id: the sandbox
  * @sandbox_domain: (nullable): the sandbox's `domain` from the control plane
  *
- * Chooses the daemon's base URL exactly as the official SDK does (protocol §1.1).
+ * Chooses the daemon's base URL exactly as the official SDK does.
  *
  * Returns: (transfer full): the base URL, without a trailing slash.
  */

@@ -11,7 +11,7 @@
  * right after the _finish() call see every chunk. The stream ends with "exited" — or with an
  * error, reported by
  * cc_remote_process_wait_finish(). Disconnecting only aborts the stream; the process keeps
- * running (protocol §4.5) until cc_remote_process_kill_async().
+ * running in the sandbox until cc_remote_process_kill_async().
  */
 #pragma once
 
@@ -24,7 +24,7 @@ typedef struct _CcEnvd CcEnvd;
 /**
  * CcSignal:
  *
- * The signals the daemon accepts (protocol §5.2).
+ * The signals the daemon accepts (SIGTERM and SIGKILL).
  */
 typedef enum
 {

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* A request to the daemon with the SDK's headers (protocol §3.1). @rpc adds
+/* A request to the daemon with the headers the SDK sends. @rpc adds
  * Connect-Protocol-Version; @stream adds Keepalive-Ping-Interval and, when @timeout_ms > 0,
  * Connect-Timeout-Ms. @user selects the Linux user (Basic auth) or NULL. */
 CcHttpRequest   *_cc_envd_request            (CcEnvd          *self,

@@ -1,4 +1,4 @@
-/* cc-sandbox-api.c
+/* cc-control-plane.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,18 +7,18 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-control-plane.h"
 #include "cc-http-private.h"
 #include "cc-protojson.h"
-#include "cc-sandbox-api.h"
 #include "cc-sandbox-error.h"
 
-struct _CcSandboxApi
+struct _CcControlPlane
 {
   GObject       parent_instance;
   CcConnection *connection;
 };
 
-G_DEFINE_FINAL_TYPE (CcSandboxApi, cc_sandbox_api, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CcControlPlane, cc_control_plane, G_TYPE_OBJECT)
 
 /* ------------------------------------------------------------------------------------------ */
 /* CcSandboxInfo                                                                               */
@@ -86,27 +86,7 @@ get_time (JsonObject *object,
   return usec;
 }
 
-static void
-copy_string_map (JsonObject *object,
-                 const char *member,
-                 GHashTable *out)
-{
-  JsonObject *map = cc_protojson_get_object (object, member);
-  g_autoptr(GList) members = NULL;
-
-  if (map == NULL)
-    return;
-  members = json_object_get_members (map);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *value = cc_protojson_get_string (map, l->data);
-
-      if (value != NULL)
-        g_hash_table_insert (out, g_strdup (l->data), g_strdup (value));
-    }
-}
-
-/* Sandbox, SandboxDetail and ListedSandbox share their field names (protocol §2.5, §2.6). */
+/* A created, fetched or listed sandbox is described with the same field names. */
 static CcSandboxInfo *
 sandbox_info_from_json (JsonObject *object,
                         GError    **error)
@@ -143,59 +123,59 @@ sandbox_info_from_json (JsonObject *object,
   info->cpu_count = get_int (object, "cpuCount");
   info->memory_mb = get_int (object, "memoryMB");
   info->disk_size_mb = get_int (object, "diskSizeMB");
-  copy_string_map (object, "metadata", info->metadata);
+  cc_protojson_copy_string_map (object, "metadata", info->metadata);
   return info;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-cc_sandbox_api_finalize (GObject *object)
+cc_control_plane_finalize (GObject *object)
 {
-  CcSandboxApi *self = CC_SANDBOX_API (object);
+  CcControlPlane *self = CC_CONTROL_PLANE (object);
 
   g_clear_object (&self->connection);
-  G_OBJECT_CLASS (cc_sandbox_api_parent_class)->finalize (object);
+  G_OBJECT_CLASS (cc_control_plane_parent_class)->finalize (object);
 }
 
 static void
-cc_sandbox_api_class_init (CcSandboxApiClass *klass)
+cc_control_plane_class_init (CcControlPlaneClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = cc_sandbox_api_finalize;
+  G_OBJECT_CLASS (klass)->finalize = cc_control_plane_finalize;
 }
 
 static void
-cc_sandbox_api_init (CcSandboxApi *self)
+cc_control_plane_init (CcControlPlane *self)
 {
 }
 
 /**
- * cc_sandbox_api_new:
+ * cc_control_plane_new:
  * @connection: where the control plane is
  *
  * Returns: (transfer full): a control-plane client.
  */
-CcSandboxApi *
-cc_sandbox_api_new (CcConnection *connection)
+CcControlPlane *
+cc_control_plane_new (CcConnection *connection)
 {
-  CcSandboxApi *self;
+  CcControlPlane *self;
 
   g_return_val_if_fail (CC_IS_CONNECTION (connection), NULL);
 
-  self = g_object_new (CC_TYPE_SANDBOX_API, NULL);
+  self = g_object_new (CC_TYPE_CONTROL_PLANE, NULL);
   self->connection = g_object_ref (connection);
   return self;
 }
 
 /**
- * cc_sandbox_api_get_connection:
+ * cc_control_plane_get_connection:
  *
  * Returns: (transfer none): the connection
  */
 CcConnection *
-cc_sandbox_api_get_connection (CcSandboxApi *self)
+cc_control_plane_get_connection (CcControlPlane *self)
 {
-  g_return_val_if_fail (CC_IS_SANDBOX_API (self), NULL);
+  g_return_val_if_fail (CC_IS_CONTROL_PLANE (self), NULL);
   return self->connection;
 }
 
@@ -208,12 +188,12 @@ typedef enum
 } ResultKind;
 
 static CcHttpRequest *
-api_request (CcSandboxApi *self,
-             const char   *method,
-             const char   *path,
-             const char   *sandbox_id,
-             CcHttpRetry   retry,
-             const char   *label)
+api_request (CcControlPlane *self,
+             const char     *method,
+             const char     *path,
+             const char     *sandbox_id,
+             CcHttpRetry     retry,
+             const char     *label)
 {
   CcHttpRequest *request;
   const char *key = _cc_connection_get_api_key (self->connection);
@@ -271,7 +251,7 @@ api_request_cb (GObject      *source,
             g_task_return_error (task, error);
             return;
           }
-        /* connect: 201 means the sandbox was paused and has been resumed (protocol §2.4). */
+        /* connect: 201 means the sandbox was paused and has been resumed (200: it was running). */
         info->resumed = _cc_http_exchange_get_status (exchange) == 201;
         g_task_return_pointer (task, info, (GDestroyNotify) cc_sandbox_info_unref);
       }
@@ -363,7 +343,7 @@ api_request_cb (GObject      *source,
 }
 
 static void
-api_send (CcSandboxApi        *self,
+api_send (CcControlPlane      *self,
           CcHttpRequest       *request,
           ResultKind           kind,
           gpointer             source_tag,
@@ -379,27 +359,6 @@ api_send (CcSandboxApi        *self,
 }
 
 static void
-add_string_map (JsonBuilder *builder,
-                const char  *member,
-                GHashTable  *map)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (map == NULL || g_hash_table_size (map) == 0)
-    return;
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, map);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-}
-
-static void
 set_json_body (CcHttpRequest *request,
                JsonBuilder   *builder)
 {
@@ -412,7 +371,7 @@ set_json_body (CcHttpRequest *request,
  * or an empty object when @value is negative: the shape of the control plane's small actions
  * on a sandbox. */
 static void
-post_sandbox_action (CcSandboxApi        *self,
+post_sandbox_action (CcControlPlane      *self,
                      const char          *sandbox_id,
                      const char          *path_format,
                      const char          *member,
@@ -442,7 +401,7 @@ post_sandbox_action (CcSandboxApi        *self,
 }
 
 /**
- * cc_sandbox_api_create_async:
+ * cc_control_plane_create_async:
  * @template_id: (nullable): the template, %NULL for "base"
  * @timeout_sec: the sandbox's lifetime in seconds, 0 for the server's default
  * @metadata: (nullable): string → string
@@ -452,26 +411,29 @@ post_sandbox_action (CcSandboxApi        *self,
  * Creates a sandbox (POST /v2/sandboxes) with a body of only the fields the SDK sends.
  */
 void
-cc_sandbox_api_create_async (CcSandboxApi        *self,
-                             const char          *template_id,
-                             guint                timeout_sec,
-                             GHashTable          *metadata,
-                             GHashTable          *env_vars,
-                             CcSandboxOnTimeout   on_timeout,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+cc_control_plane_create_async (CcControlPlane      *self,
+                               const char          *template_id,
+                               guint                timeout_sec,
+                               GHashTable          *metadata,
+                               GHashTable          *env_vars,
+                               CcSandboxOnTimeout   on_timeout,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   CcHttpRequest *request;
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "templateID");
   json_builder_add_string_value (builder, template_id ? template_id : "base");
-  add_string_map (builder, "metadata", metadata);
-  add_string_map (builder, "envVars", env_vars);
+  /* An empty map is left out of the body. */
+  if (metadata != NULL && g_hash_table_size (metadata) > 0)
+    cc_protojson_add_string_map (builder, "metadata", metadata);
+  if (env_vars != NULL && g_hash_table_size (env_vars) > 0)
+    cc_protojson_add_string_map (builder, "envVars", env_vars);
   if (timeout_sec > 0)
     {
       json_builder_set_member_name (builder, "timeout");
@@ -487,58 +449,59 @@ cc_sandbox_api_create_async (CcSandboxApi        *self,
   request = api_request (self, "POST", "/v2/sandboxes", NULL, CC_HTTP_RETRY_SAFE,
                          _("Could not create a sandbox"));
   set_json_body (request, builder);
-  api_send (self, request, RESULT_INFO, cc_sandbox_api_create_async, cancellable, callback,
+  api_send (self, request, RESULT_INFO, cc_control_plane_create_async, cancellable, callback,
             user_data);
 }
 
 /**
- * cc_sandbox_api_create_finish:
+ * cc_control_plane_create_finish:
  *
  * Returns: (transfer full): the new sandbox, with its envd access token
  */
 CcSandboxInfo *
-cc_sandbox_api_create_finish (CcSandboxApi  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
+cc_control_plane_create_finish (CcControlPlane  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_get_async (CcSandboxApi        *self,
-                          const char          *sandbox_id,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+cc_control_plane_get_async (CcControlPlane      *self,
+                            const char          *sandbox_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   g_autofree char *path = NULL;
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   path = sandbox_path ("/sandboxes/%s", sandbox_id);
   api_send (self, api_request (self, "GET", path, sandbox_id, CC_HTTP_RETRY_SAFE,
                                _("Could not get the sandbox’s state")),
-            RESULT_INFO, cc_sandbox_api_get_async, cancellable, callback, user_data);
+            RESULT_INFO, cc_control_plane_get_async, cancellable, callback, user_data);
 }
 
 /**
- * cc_sandbox_api_get_finish:
+ * cc_control_plane_get_finish:
  *
  * Returns: (transfer full): the sandbox's details
  */
 CcSandboxInfo *
-cc_sandbox_api_get_finish (CcSandboxApi  *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+cc_control_plane_get_finish (CcControlPlane  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The SDK's metadata filter: k=v pairs joined with '&', each part URL-encoded, then the whole
- * string encoded again as one parameter (protocol §2.6). */
+/* The SDK's metadata filter: the pairs form-encoded (k=v joined with '&'), then that whole string
+ * sent as the value of one "metadata" parameter. Pairs go in key order so that equal filters
+ * give equal requests. */
 static char *
 encode_metadata_filter (GHashTable *metadata)
 {
@@ -548,31 +511,32 @@ encode_metadata_filter (GHashTable *metadata)
   keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l != NULL; l = l->next)
     {
-      g_autofree char *k = g_uri_escape_string (l->data, NULL, FALSE);
-      g_autofree char *v = g_uri_escape_string (g_hash_table_lookup (metadata, l->data), NULL,
-                                                FALSE);
+      g_autoptr(GHashTable) pair = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *encoded = NULL;
 
+      g_hash_table_insert (pair, l->data, g_hash_table_lookup (metadata, l->data));
+      encoded = soup_form_encode_hash (pair);
       if (out->len > 0)
         g_string_append_c (out, '&');
-      g_string_append_printf (out, "%s=%s", k, v);
+      g_string_append (out, encoded);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /**
- * cc_sandbox_api_list_async:
+ * cc_control_plane_list_async:
  * @query: (nullable): filters and paging
  */
 void
-cc_sandbox_api_list_async (CcSandboxApi             *self,
-                           const CcSandboxListQuery *query,
-                           GCancellable             *cancellable,
-                           GAsyncReadyCallback       callback,
-                           gpointer                  user_data)
+cc_control_plane_list_async (CcControlPlane           *self,
+                             const CcSandboxListQuery *query,
+                             GCancellable             *cancellable,
+                             GAsyncReadyCallback       callback,
+                             gpointer                  user_data)
 {
   CcHttpRequest *request;
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
 
   request = api_request (self, "GET", "/v2/sandboxes", NULL, CC_HTTP_RETRY_SAFE,
                          _("Could not list sandboxes"));
@@ -598,21 +562,21 @@ cc_sandbox_api_list_async (CcSandboxApi             *self,
       if (query->next_token != NULL)
         _cc_http_request_add_query (request, "nextToken", query->next_token);
     }
-  api_send (self, request, RESULT_LIST, cc_sandbox_api_list_async, cancellable, callback,
+  api_send (self, request, RESULT_LIST, cc_control_plane_list_async, cancellable, callback,
             user_data);
 }
 
 /**
- * cc_sandbox_api_list_finish:
+ * cc_control_plane_list_finish:
  * @next_token: (out) (optional) (transfer full): the next page's token, %NULL on the last page
  *
  * Returns: (transfer container) (element-type CcSandboxInfo): one page of sandboxes
  */
 GPtrArray *
-cc_sandbox_api_list_finish (CcSandboxApi  *self,
-                            GAsyncResult  *result,
-                            char         **next_token,
-                            GError       **error)
+cc_control_plane_list_finish (CcControlPlane  *self,
+                              GAsyncResult    *result,
+                              char           **next_token,
+                              GError         **error)
 {
   GPtrArray *infos;
 
@@ -625,95 +589,95 @@ cc_sandbox_api_list_finish (CcSandboxApi  *self,
 }
 
 void
-cc_sandbox_api_kill_async (CcSandboxApi        *self,
-                           const char          *sandbox_id,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+cc_control_plane_kill_async (CcControlPlane      *self,
+                             const char          *sandbox_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
   g_autofree char *path = NULL;
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   path = sandbox_path ("/sandboxes/%s", sandbox_id);
   api_send (self, api_request (self, "DELETE", path, sandbox_id, CC_HTTP_RETRY_SAFE,
                                _("Could not stop the sandbox")),
-            RESULT_VOID, cc_sandbox_api_kill_async, cancellable, callback, user_data);
+            RESULT_VOID, cc_control_plane_kill_async, cancellable, callback, user_data);
 }
 
 gboolean
-cc_sandbox_api_kill_finish (CcSandboxApi  *self,
-                            GAsyncResult  *result,
-                            GError       **error)
+cc_control_plane_kill_finish (CcControlPlane  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_set_timeout_async (CcSandboxApi        *self,
-                                  const char          *sandbox_id,
-                                  guint                timeout_sec,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+cc_control_plane_set_timeout_async (CcControlPlane      *self,
+                                    const char          *sandbox_id,
+                                    guint                timeout_sec,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   post_sandbox_action (self, sandbox_id, "/sandboxes/%s/timeout", "timeout", timeout_sec,
                        _("Could not change the sandbox’s timeout"), RESULT_VOID,
-                       cc_sandbox_api_set_timeout_async, cancellable, callback, user_data);
+                       cc_control_plane_set_timeout_async, cancellable, callback, user_data);
 }
 
 gboolean
-cc_sandbox_api_set_timeout_finish (CcSandboxApi  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
+cc_control_plane_set_timeout_finish (CcControlPlane  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_refresh_async (CcSandboxApi        *self,
-                              const char          *sandbox_id,
-                              guint                duration_sec,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+cc_control_plane_refresh_async (CcControlPlane      *self,
+                                const char          *sandbox_id,
+                                guint                duration_sec,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   post_sandbox_action (self, sandbox_id, "/sandboxes/%s/refreshes", "duration",
                        duration_sec > 0 ? (gint64) duration_sec : -1,
                        _("Could not keep the sandbox alive"), RESULT_VOID,
-                       cc_sandbox_api_refresh_async, cancellable, callback, user_data);
+                       cc_control_plane_refresh_async, cancellable, callback, user_data);
 }
 
 gboolean
-cc_sandbox_api_refresh_finish (CcSandboxApi  *self,
-                               GAsyncResult  *result,
-                               GError       **error)
+cc_control_plane_refresh_finish (CcControlPlane  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_pause_async (CcSandboxApi        *self,
-                            const char          *sandbox_id,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+cc_control_plane_pause_async (CcControlPlane      *self,
+                              const char          *sandbox_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
   g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
   g_autofree char *path = NULL;
   CcHttpRequest *request;
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   path = sandbox_path ("/sandboxes/%s/pause", sandbox_id);
@@ -722,64 +686,64 @@ cc_sandbox_api_pause_async (CcSandboxApi        *self,
                          _("Could not pause the sandbox"));
   _cc_http_request_set_body (request, "application/json", body);
   _cc_http_request_accept_status (request, 409);
-  api_send (self, request, RESULT_VOID, cc_sandbox_api_pause_async, cancellable, callback,
+  api_send (self, request, RESULT_VOID, cc_control_plane_pause_async, cancellable, callback,
             user_data);
 }
 
 gboolean
-cc_sandbox_api_pause_finish (CcSandboxApi  *self,
-                             GAsyncResult  *result,
-                             GError       **error)
+cc_control_plane_pause_finish (CcControlPlane  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_connect_async (CcSandboxApi        *self,
-                              const char          *sandbox_id,
-                              guint                timeout_sec,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+cc_control_plane_connect_async (CcControlPlane      *self,
+                                const char          *sandbox_id,
+                                guint                timeout_sec,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   post_sandbox_action (self, sandbox_id, "/v2/sandboxes/%s/connect", "timeout",
                        timeout_sec > 0 ? (gint64) timeout_sec : -1,
                        _("Could not connect to the sandbox"), RESULT_INFO,
-                       cc_sandbox_api_connect_async, cancellable, callback, user_data);
+                       cc_control_plane_connect_async, cancellable, callback, user_data);
 }
 
 /**
- * cc_sandbox_api_connect_finish:
+ * cc_control_plane_connect_finish:
  *
  * Returns: (transfer full): the running sandbox, with its envd access token
  */
 CcSandboxInfo *
-cc_sandbox_api_connect_finish (CcSandboxApi  *self,
-                               GAsyncResult  *result,
-                               GError       **error)
+cc_control_plane_connect_finish (CcControlPlane  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-cc_sandbox_api_get_metrics_async (CcSandboxApi        *self,
-                                  const char          *sandbox_id,
-                                  gint64               start,
-                                  gint64               end,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+cc_control_plane_get_metrics_async (CcControlPlane      *self,
+                                    const char          *sandbox_id,
+                                    gint64               start,
+                                    gint64               end,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
   g_autofree char *path = NULL;
   CcHttpRequest *request;
   char buf[32];
 
-  g_return_if_fail (CC_IS_SANDBOX_API (self));
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
   g_return_if_fail (sandbox_id != NULL);
 
   path = sandbox_path ("/sandboxes/%s/metrics", sandbox_id);
@@ -795,19 +759,19 @@ cc_sandbox_api_get_metrics_async (CcSandboxApi        *self,
       g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, end);
       _cc_http_request_add_query (request, "end", buf);
     }
-  api_send (self, request, RESULT_METRICS, cc_sandbox_api_get_metrics_async, cancellable,
+  api_send (self, request, RESULT_METRICS, cc_control_plane_get_metrics_async, cancellable,
             callback, user_data);
 }
 
 /**
- * cc_sandbox_api_get_metrics_finish:
+ * cc_control_plane_get_metrics_finish:
  *
  * Returns: (transfer container) (element-type CcSandboxMetric): the samples
  */
 GPtrArray *
-cc_sandbox_api_get_metrics_finish (CcSandboxApi  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
+cc_control_plane_get_metrics_finish (CcControlPlane  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -3,10 +3,11 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every request of the protocol client goes through _cc_http_request_async(): it builds the
- * SoupMessage with the connection's headers, bounds it with the request timeout, maps every
- * failure (GIO, TLS, DNS, HTTP status, JSON error bodies) to a CC_SANDBOX_ERROR with a message a
- * person can act on, and retries what is safe to retry with exponential backoff and jitter.
+ * Every request of the protocol client goes through _cc_http_request_async() (cc-http.c): it
+ * builds the SoupMessage with the connection's headers, bounds it with the request timeout, maps
+ * every failure (GIO, TLS, DNS, HTTP status, JSON error bodies) to a CC_SANDBOX_ERROR with a
+ * message a person can act on (cc-http-errors.c), and retries what is safe to retry with
+ * exponential backoff and jitter. Server streams are read with cc-connect-stream-private.h.
  */
 #pragma once
 
@@ -25,7 +26,7 @@ typedef enum
   CC_HTTP_RETRY_SAFE,         /* 429/502/503/504, refused and reset connections */
 } CcHttpRetry;
 
-/* Which error body shape and status meaning applies (protocol §2.2, §4.1, §4.3, §8). */
+/* Which error body shape and status meaning applies (see cc-http-errors.c). */
 typedef enum
 {
   CC_HTTP_SURFACE_API,        /* control plane: {"code": <int>, "message"} */
@@ -103,9 +104,6 @@ void            _cc_http_exchange_disarm_timeout (CcHttpExchange *exchange);
 void            _cc_http_exchange_abort        (CcHttpExchange *exchange);
 /* The caller's cancellable stops applying (a started process outlives its start call). */
 void            _cc_http_exchange_detach_cancellable (CcHttpExchange *exchange);
-/* From a stream's message function: hold further messages until resumed. */
-void            _cc_http_exchange_pause        (CcHttpExchange *exchange);
-void            _cc_http_exchange_resume       (CcHttpExchange *exchange);
 /* TRUE when the content type's media type is @media_type (parameters ignored). */
 gboolean        _cc_http_exchange_has_content_type (CcHttpExchange *exchange,
                                                     const char     *media_type);
@@ -130,33 +128,13 @@ void            _cc_http_request_async         (CcConnection        *connection,
 CcHttpExchange *_cc_http_request_finish        (GAsyncResult        *result,
                                                 GError             **error);
 
-/* Error mapping, also used by the stream readers. */
+/* Error mapping (cc-http-errors.c), also used by the stream readers. */
 void            _cc_http_set_connect_error     (GError            **error,
                                                 const char         *code,
                                                 const char         *message,
                                                 const char         *sandbox_id);
 void            _cc_http_map_transport_error   (CcConnection       *connection,
                                                 GError            **error);
-
-/* A Connect server stream (application/connect+json) read envelope by envelope as it arrives.
- * @func gets each message; returning FALSE with @error set stops the stream with that error.
- * Completes TRUE on a clean end-of-stream, FALSE on an end-stream error, a missing end-stream, a
- * truncated envelope, a transport error or an abort. */
-typedef gboolean (*CcConnectMessageFunc) (JsonObject *message,
-                                          gpointer    user_data,
-                                          GError    **error);
-
-void            _cc_connect_stream_read_async  (CcHttpExchange      *exchange,
-                                                const char          *sandbox_id,
-                                                CcConnectMessageFunc func,
-                                                gpointer             func_data,
-                                                GAsyncReadyCallback  callback,
-                                                gpointer             user_data);
-gboolean        _cc_connect_stream_read_finish (GAsyncResult        *result,
-                                                GError             **error);
-
-/* An input stream reading each of @streams (GInputStream elements) in turn. */
-GInputStream   *_cc_http_concat_stream_new     (GPtrArray           *streams);
 
 /* Internal of the connection used by requests. */
 const char     *_cc_connection_get_api_key     (CcConnection        *connection);

@@ -8,11 +8,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-connect.h"
+#include "cc-connect-stream-private.h"
 #include "cc-envd-private.h"
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"
 
-/* Requests of a stream carry exactly one envelope holding the JSON request (§4.3). */
+/* A server stream's request body is exactly one Connect envelope holding the JSON request. */
 static void
 set_envelope_body (CcHttpRequest *request,
                    JsonBuilder   *builder)
@@ -25,26 +26,6 @@ set_envelope_body (CcHttpRequest *request,
   text = cc_protojson_to_string (root, &length);
   body = cc_connect_envelope_new (0, text, length);
   _cc_http_request_set_body (request, "application/connect+json", body);
-}
-
-static void
-add_string_map (JsonBuilder *builder,
-                const char  *member,
-                GHashTable  *map)
-{
-  g_autoptr(GList) keys = NULL;
-
-  if (map == NULL || g_hash_table_size (map) == 0)
-    return;
-  keys = g_list_sort (g_hash_table_get_keys (map), (GCompareFunc) g_strcmp0);
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_object (builder);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (builder, l->data);
-      json_builder_add_string_value (builder, g_hash_table_lookup (map, l->data));
-    }
-  json_builder_end_object (builder);
 }
 
 typedef struct
@@ -107,7 +88,8 @@ cc_envd_start_process_async (CcEnvd              *self,
         json_builder_add_string_value (builder, spec->args[i]);
       json_builder_end_array (builder);
     }
-  add_string_map (builder, "envs", spec->envs);
+  if (spec->envs != NULL && g_hash_table_size (spec->envs) > 0)
+    cc_protojson_add_string_map (builder, "envs", spec->envs);
   if (spec->cwd != NULL)
     {
       json_builder_set_member_name (builder, "cwd");
@@ -359,7 +341,7 @@ cc_envd_watch_dir_async (CcEnvd              *self,
   g_return_if_fail (CC_IS_ENVD (self));
   g_return_if_fail (path != NULL && func != NULL);
 
-  /* Booleans only when true, as the SDK sends them (§6.4). */
+  /* Booleans only when true, as the SDK sends them. */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "path");
   json_builder_add_string_value (builder, path);
