@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-client-private.h"
+#include "cc-sandbox-session.h"
 #include "cc-protojson.h"
 
 G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
@@ -48,8 +49,8 @@ cc_client_dispose (GObject *object)
   CcClient *self = CC_CLIENT (object);
 
   g_clear_handle_id (&self->keep_alive_id, g_source_remove);
-  if (self->slots != NULL)
-    g_hash_table_remove_all (self->slots);
+  if (self->sessions != NULL)
+    g_hash_table_remove_all (self->sessions);
   G_OBJECT_CLASS (cc_client_parent_class)->dispose (object);
 }
 
@@ -58,7 +59,7 @@ cc_client_finalize (GObject *object)
 {
   CcClient *self = CC_CLIENT (object);
 
-  g_clear_pointer (&self->slots, g_hash_table_unref);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->flush_waiters, g_ptr_array_unref);
@@ -66,6 +67,19 @@ cc_client_finalize (GObject *object)
   g_clear_object (&self->projects);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (cc_client_parent_class)->finalize (object);
+}
+
+static gboolean
+keep_alive_tick (gpointer user_data)
+{
+  CcClient *self = user_data;
+  GHashTableIter iter;
+  gpointer session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    cc_sandbox_session_keep_alive (session);
+  return G_SOURCE_CONTINUE;
 }
 
 /* A long command or a dev server uses its sandbox without any new call: look at such
@@ -76,7 +90,23 @@ rearm_keep_alive (CcClient *self)
   guint interval = CLAMP (self->sandbox_timeout / 4, 1, 30);
 
   g_clear_handle_id (&self->keep_alive_id, g_source_remove);
-  self->keep_alive_id = g_timeout_add_seconds (interval, _cc_client_keep_alive_tick, self);
+  self->keep_alive_id = g_timeout_add_seconds (interval, keep_alive_tick, self);
+}
+
+/* The sessions read the settings they use from the client when made; later changes reach the
+ * existing ones here. */
+static void
+update_sessions (CcClient *self)
+{
+  GHashTableIter iter;
+  gpointer session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    {
+      cc_sandbox_session_set_timeout (session, self->sandbox_timeout);
+      cc_sandbox_session_set_keep_alive (session, self->keep_alive);
+    }
 }
 
 static void
@@ -141,12 +171,14 @@ cc_client_set_property (GObject      *object,
       self->sandbox_timeout = MAX (g_value_get_uint (value), 10);
       if (self->keep_alive_id != 0)
         rearm_keep_alive (self);
+      update_sessions (self);
       break;
     case PROP_COMMAND_TIMEOUT:
       self->command_timeout = g_value_get_uint (value);
       break;
     case PROP_KEEP_ALIVE:
       self->keep_alive = g_value_get_boolean (value);
+      update_sessions (self);
       break;
     case PROP_REQUEST_TIMEOUT:
       self->request_timeout = g_value_get_uint (value);
@@ -217,8 +249,7 @@ cc_client_init (CcClient *self)
   self->flush_waiters = g_ptr_array_new ();
   self->locator = cc_engine_locator_new ();
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify) _cc_sandbox_slot_free);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sandbox_timeout = 300;
   self->keep_alive = TRUE;
   self->engine_autostart = TRUE;
@@ -715,6 +746,39 @@ cc_client_update_project_info_finish (CcClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- local file snapshots ---------------------------------------------------------------- */
+
+CcFileSnapshot *
+_cc_client_dup_snapshot (CcClient   *self,
+                         const char *project_id)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (cc_store_get_file (self->store));
+  g_autofree char *relative = g_build_filename ("projects", project_id, "files", NULL);
+  g_autoptr(GFile) directory = g_file_resolve_relative_path (parent, relative);
+
+  return cc_file_snapshot_new (directory);
+}
+
+static void
+snapshot_written_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  _cc_client_release (user_data);
+}
+
+void
+_cc_client_save_snapshot (CcClient   *self,
+                          const char *project_id,
+                          GPtrArray  *files,
+                          gboolean    replace)
+{
+  g_autoptr(CcFileSnapshot) snapshot = _cc_client_dup_snapshot (self, project_id);
+
+  _cc_client_hold (self);
+  cc_file_snapshot_save_async (snapshot, files, replace, snapshot_written_cb, self);
+}
+
 /* Delete: kill the sandbox (best effort), delete the row, clear the cache and the snapshot. */
 
 static void
@@ -737,6 +801,7 @@ delete_store_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   const char *project_id = g_task_get_task_data (task);
+  g_autoptr(CcFileSnapshot) snapshot = NULL;
   GError *error = NULL;
   guint position;
 
@@ -747,10 +812,12 @@ delete_store_cb (GObject      *source,
     }
   if (find_project_position (self, project_id, &position))
     g_list_store_remove (self->projects, position);
-  g_hash_table_remove (self->slots, project_id);
+  g_hash_table_remove (self->sessions, project_id);
   _cc_client_hold (self);
   cc_store_cache_clear_async (self->store, project_id, NULL, NULL, cache_cleared_cb, self);
-  _cc_client_remove_snapshot (self, project_id);
+  snapshot = _cc_client_dup_snapshot (self, project_id);
+  _cc_client_hold (self);
+  cc_file_snapshot_remove_async (snapshot, snapshot_written_cb, self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -809,7 +876,7 @@ delete_get_project_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   g_autoptr(CcProject) project = NULL;
-  CcSandboxSlot *slot;
+  CcSandboxSession *session;
   GError *error = NULL;
 
   project = _cc_client_get_project_finish (self, result, &error);
@@ -818,9 +885,9 @@ delete_get_project_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  slot = g_hash_table_lookup (self->slots, cc_project_get_id (project));
-  if (slot != NULL && slot->dev_server != NULL)
-    cc_execution_cancel (slot->dev_server);
+  session = g_hash_table_lookup (self->sessions, cc_project_get_id (project));
+  if (session != NULL && cc_sandbox_session_get_dev_server (session) != NULL)
+    cc_execution_cancel (cc_sandbox_session_get_dev_server (session));
   if (_cc_nonempty (cc_project_get_sandbox_id (project)) == NULL)
     {
       delete_row (g_steal_pointer (&task));

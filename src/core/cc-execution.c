@@ -11,7 +11,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-client-private.h"
+#include "cc-execution-private.h"
+#include "cc-sandbox-error.h"
 
 struct _CcExecution
 {
