@@ -886,7 +886,7 @@ test_execute_stdin (ClientFixture *f,
 }
 
 static void
-collect_pty (CcRemoteProcess *process, GBytes *chunk, GString *text)
+collect_pty (CcExecution *shell, GBytes *chunk, GString *text)
 {
   g_string_append_len (text, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
 }
@@ -896,31 +896,30 @@ test_shell (ClientFixture *f,
             gconstpointer  data)
 {
   g_autoptr(CcProject) project = cc_test_create_project (f, "shell", NULL);
-  g_autoptr(CcRemoteProcess) shell = NULL;
+  g_autoptr(CcExecution) shell = NULL;
   g_autoptr(GBytes) input = g_bytes_new_static ("echo TERM=$TERM; exit 7\n", 24);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  int exit_code = 0;
 
   cc_client_open_shell_async (f->client, cc_project_get_id (project), 100, 30, NULL, cc_test_store_result_cb, &result);
   shell = cc_client_open_shell_finish (f->client, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
-  g_assert_true (cc_remote_process_get_is_pty (shell));
-  g_signal_connect (shell, "pty", G_CALLBACK (collect_pty), text);
+  g_assert_true (cc_execution_get_pty (shell));
+  g_assert_cmpint (cc_execution_get_state (shell), ==, CC_EXECUTION_STATE_RUNNING);
+  g_signal_connect (shell, "stdout", G_CALLBACK (collect_pty), text);
   g_clear_object (&result);
 
-  cc_remote_process_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_resize_finish (shell, cc_test_wait_result (&result), &error));
+  cc_execution_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_resize_finish (shell, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  cc_remote_process_send_input_async (shell, input, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_send_input_finish (shell, cc_test_wait_result (&result), &error));
+  cc_execution_send_stdin_async (shell, input, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_send_stdin_finish (shell, cc_test_wait_result (&result), &error));
   g_clear_object (&result);
-  cc_remote_process_wait_async (shell, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_wait_finish (shell, cc_test_wait_result (&result), &exit_code, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (exit_code, ==, 7);
+  cc_test_wait_execution (shell);
+  g_assert_cmpint (cc_execution_get_state (shell), ==, CC_EXECUTION_STATE_FINISHED);
+  g_assert_cmpint (cc_execution_get_exit_code (shell), ==, 7);
   g_assert_nonnull (strstr (text->str, "TERM=xterm-256color"));
 }
 
