@@ -3,14 +3,16 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cc-client.c is the object: projects, connections, keys, background writes. The other parts
- * build on it and on each other only downwards:
+ * cc-client.c (the object, background writes, projects) and cc-client-connections.c
+ * (connections, keys, the local engine) implement this header. The other parts build on it
+ * and on each other only downwards, each with its own -private.h:
  *
- *   cc-client.c  <-  cc-records.c, cc-client-install.c  <-  cc-client-sandbox.c (sessions)
- *                <-  cc-client-exec.c, cc-client-files.c, cc-client-setup.c  <-  cc-client-devserver.c
+ *   this header  <-  cc-records.c, cc-client-install.c
+ *                <-  cc-client-sandbox.c (one CcSandboxSession per project)
+ *                <-  cc-client-exec.c, cc-client-files.c, cc-client-setup.c
+ *                <-  cc-client-devserver.c (runs the server through exec)
  *
- * Each part has its own -private.h; CcSandboxSession and CcFileSnapshot know nothing of the
- * client.
+ * CcSandboxSession and CcFileSnapshot know nothing of the client.
  */
 #pragma once
 

@@ -194,9 +194,10 @@ _cc_client_get_session (CcClient   *self,
       session = cc_sandbox_session_new (project_id, self->store, &session_host, G_OBJECT (self));
       cc_sandbox_session_set_timeout (session, self->sandbox_timeout);
       cc_sandbox_session_set_keep_alive (session, self->keep_alive);
-      /* The client owns its sessions: the handlers go with them. */
-      g_signal_connect (session, "status-changed", G_CALLBACK (on_session_status_changed), self);
-      g_signal_connect (session, "recreated", G_CALLBACK (on_session_recreated), self);
+      /* Work in flight may keep a session a little longer than the client. */
+      g_signal_connect_object (session, "status-changed", G_CALLBACK (on_session_status_changed),
+                               self, 0);
+      g_signal_connect_object (session, "recreated", G_CALLBACK (on_session_recreated), self, 0);
       g_hash_table_insert (self->sessions, g_strdup (project_id), session);
     }
   return session;
