@@ -133,7 +133,7 @@ preferences_action (GSimpleAction *action,
 {
   CcApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWindow *prefs = GTK_WINDOW (cc_preferences_window_new (self));
+  GtkWindow *prefs = GTK_WINDOW (cc_preferences_window_new (self->client));
 
   gtk_window_set_transient_for (prefs, parent);
   gtk_window_present (prefs);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-history-row.h"
+#include "cc-labels.h"
 
 struct _CcHistoryRow
 {
@@ -26,36 +27,6 @@ G_DEFINE_FINAL_TYPE (CcHistoryRow, cc_history_row, ADW_TYPE_BIN)
 
 enum { PROP_0, PROP_OPERATION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
-
-static const char *
-type_label (CcOperationType type)
-{
-  switch (type)
-    {
-    case CC_OPERATION_TYPE_COMMAND:
-      return _("Command");
-    case CC_OPERATION_TYPE_FILE_WRITE:
-      return _("File written");
-    case CC_OPERATION_TYPE_FILE_READ:
-      return _("File read");
-    case CC_OPERATION_TYPE_SETUP:
-      return _("Setup");
-    case CC_OPERATION_TYPE_DEV_SERVER:
-      return _("Dev server");
-    case CC_OPERATION_TYPE_FILE_LIST:
-      return _("Folder listed");
-    case CC_OPERATION_TYPE_FILE_MOVE:
-      return _("File moved");
-    case CC_OPERATION_TYPE_FILE_REMOVE:
-      return _("File removed");
-    case CC_OPERATION_TYPE_MAKE_DIR:
-      return _("Folder created");
-    case CC_OPERATION_TYPE_SANDBOX:
-      return _("Sandbox");
-    default:
-      return "";
-    }
-}
 
 static void
 update (CcHistoryRow *self)
@@ -102,7 +73,7 @@ update (CcHistoryRow *self)
 
   gtk_label_set_label (self->input_label, cc_operation_get_input (op) != NULL ? cc_operation_get_input (op) : "");
 
-  details = g_string_new (type_label (cc_operation_get_operation_type (op)));
+  details = g_string_new (cc_operation_type_get_label (cc_operation_get_operation_type (op)));
   if (is_command && cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
     g_string_append_printf (details, _(" · exit %d"), cc_operation_get_exit_code (op));
   if (cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)

@@ -157,7 +157,8 @@ finish (CcNewProjectDialog *self,
         gboolean            ok,
         const char         *message)
 {
-  GApplication *app = g_application_get_default ();
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *app = parent != NULL ? gtk_window_get_application (parent) : NULL;
   gint64 elapsed_ms = (g_get_monotonic_time () - self->started_at) / 1000;
 
   self->running = FALSE;

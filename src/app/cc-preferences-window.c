@@ -17,7 +17,7 @@ struct _CcPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
-  CcApplication        *application;
+  CcClient             *client;        /* nullable: the store did not open */
   GSettings            *settings;
   GCancellable         *cancellable;
 
@@ -39,6 +39,9 @@ struct _CcPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (CcPreferencesWindow, cc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum { PROP_0, PROP_CLIENT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static const char *color_schemes[] = { "default", "light", "dark" };
 static const char *connections[] = { "local", "e2b", "custom" };
@@ -92,7 +95,7 @@ minutes_to_seconds (const GValue       *value,
 static CcClient *
 get_client (CcPreferencesWindow *self)
 {
-  return self->application != NULL ? cc_application_get_client (self->application) : NULL;
+  return self->client;
 }
 
 static void
@@ -270,8 +273,46 @@ cc_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->application);
+  g_clear_object (&self->client);
   G_OBJECT_CLASS (cc_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+cc_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  CcPreferencesWindow *self = CC_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  CcPreferencesWindow *self = CC_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -281,6 +322,13 @@ cc_preferences_window_class_init (CcPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cc_preferences_window_dispose;
+  object_class->get_property = cc_preferences_window_get_property;
+  object_class->set_property = cc_preferences_window_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, color_scheme_row);
@@ -330,16 +378,13 @@ cc_preferences_window_init (CcPreferencesWindow *self)
 }
 
 CcPreferencesWindow *
-cc_preferences_window_new (CcApplication *application)
+cc_preferences_window_new (CcClient *client)
 {
   CcPreferencesWindow *self;
-  CcClient *client;
 
-  g_return_val_if_fail (CC_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (client == NULL || CC_IS_CLIENT (client), NULL);
 
-  self = g_object_new (CC_TYPE_PREFERENCES_WINDOW, NULL);
-  self->application = g_object_ref (application);
-  client = cc_application_get_client (application);
+  self = g_object_new (CC_TYPE_PREFERENCES_WINDOW, "client", client, NULL);
   if (client != NULL)
     {
       /* Asking for the status does not start the engine: opening Preferences is no reason to. */

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "cc-application.h"
+#include "cc-client.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CcPreferencesWindow, cc_preferences_window, CC, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-CcPreferencesWindow *cc_preferences_window_new (CcApplication *application);
+/* @client: (nullable): NULL when the project store could not be opened. */
+CcPreferencesWindow *cc_preferences_window_new (CcClient *client);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cc-application.h"
+#include "cc-labels.h"
 #include "cc-project-row.h"
 
 struct _CcProjectRow
@@ -25,54 +25,8 @@ struct _CcProjectRow
 
 G_DEFINE_FINAL_TYPE (CcProjectRow, cc_project_row, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_PROJECT, N_PROPS };
+enum { PROP_0, PROP_PROJECT, PROP_CLIENT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
-
-const char *
-cc_connection_kind_get_label (CcConnectionKind kind)
-{
-  switch (kind)
-    {
-    case CC_CONNECTION_LOCAL:
-      return _("This Computer");
-    case CC_CONNECTION_E2B:
-      return _("E2B Cloud");
-    case CC_CONNECTION_CUSTOM:
-      return _("Custom Endpoint");
-    default:
-      return _("Unknown");
-    }
-}
-
-char *
-cc_sandbox_state_dup_label (CcSandboxStatus state,
-                            gint64         end_time_us)
-{
-  switch (state)
-    {
-    case CC_SANDBOX_STATUS_NONE:
-      return g_strdup (_("No sandbox yet"));
-    case CC_SANDBOX_STATUS_STARTING:
-      return g_strdup (_("Starting…"));
-    case CC_SANDBOX_STATUS_RUNNING:
-      if (end_time_us > 0)
-        {
-          gint64 left = (end_time_us - g_get_real_time ()) / G_USEC_PER_SEC;
-
-          if (left < 60)
-            return g_strdup (_("Running · less than a minute left"));
-          return g_strdup_printf (g_dngettext (NULL, "Running · %d min left", "Running · %d min left",
-                                               (gulong) (left / 60)), (int) (left / 60));
-        }
-      return g_strdup (_("Running"));
-    case CC_SANDBOX_STATUS_PAUSED:
-      return g_strdup (_("Paused"));
-    case CC_SANDBOX_STATUS_EXPIRED:
-      return g_strdup (_("Expired"));
-    default:
-      return g_strdup ("");
-    }
-}
 
 static const char *
 state_icon_name (CcSandboxStatus state)
@@ -150,20 +104,26 @@ static void
 cc_project_row_root (GtkWidget *widget)
 {
   CcProjectRow *self = CC_PROJECT_ROW (widget);
-  GApplication *app = g_application_get_default ();
 
   GTK_WIDGET_CLASS (cc_project_row_parent_class)->root (widget);
 
-  if (self->client == NULL && CC_IS_APPLICATION (app) && cc_application_get_client (CC_APPLICATION (app)))
-    {
-      self->client = g_object_ref (cc_application_get_client (CC_APPLICATION (app)));
-      g_signal_connect_object (self->client, "sandbox-state-changed",
-                               G_CALLBACK (on_sandbox_state_changed), self, 0);
-    }
   /* The remaining time moves by itself; a coarse tick is enough for minutes. */
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add_seconds (20, update_labels, self);
   update_labels (self);
+}
+
+static void
+set_client (CcProjectRow *self,
+            CcClient     *client)
+{
+  g_assert (self->client == NULL);
+
+  if (client == NULL)
+    return;
+  self->client = g_object_ref (client);
+  g_signal_connect_object (self->client, "sandbox-state-changed",
+                           G_CALLBACK (on_sandbox_state_changed), self, 0);
 }
 
 static void
@@ -203,6 +163,10 @@ cc_project_row_get_property (GObject    *object,
       g_value_set_object (value, self->project);
       break;
 
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -220,6 +184,10 @@ cc_project_row_set_property (GObject      *object,
     {
     case PROP_PROJECT:
       cc_project_row_set_project (self, g_value_get_object (value));
+      break;
+
+    case PROP_CLIENT:
+      set_client (self, g_value_get_object (value));
       break;
 
     default:
@@ -242,6 +210,9 @@ cc_project_row_class_init (CcProjectRowClass *klass)
   properties[PROP_PROJECT] =
     g_param_spec_object ("project", NULL, NULL, CC_TYPE_PROJECT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-project-row.ui");
@@ -254,6 +225,12 @@ static void
 cc_project_row_init (CcProjectRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+cc_project_row_new (CcClient *client)
+{
+  return g_object_new (CC_TYPE_PROJECT_ROW, "client", client, NULL);
 }
 
 CcProject *

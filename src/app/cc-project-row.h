@@ -19,10 +19,7 @@ CcProject  *cc_project_row_get_project        (CcProjectRow   *self);
 void        cc_project_row_set_project        (CcProjectRow   *self,
                                                CcProject      *project);
 
-/* Shared with the other views: "This Computer", "E2B", "Custom Endpoint". */
-const char *cc_connection_kind_get_label      (CcConnectionKind kind);
-/* "Running · 4 min left", "Paused"… (a new string). */
-char       *cc_sandbox_state_dup_label        (CcSandboxStatus   state,
-                                               gint64           end_time_us);
+/* @client: (nullable): where the sandbox state comes from. */
+GtkWidget  *cc_project_row_new                (CcClient       *client);
 
 G_END_DECLS

@@ -148,6 +148,32 @@ cc_project_sidebar_size_allocate (GtkWidget *widget,
     gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
+/* Rows are made here, not from a .ui item template, so that they get the client. */
+static void
+on_row_setup (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              CcProjectSidebar         *self)
+{
+  gtk_list_item_set_child (item, cc_project_row_new (self->client));
+}
+
+static void
+on_row_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             CcProjectSidebar         *self)
+{
+  cc_project_row_set_project (CC_PROJECT_ROW (gtk_list_item_get_child (item)),
+                              gtk_list_item_get_item (item));
+}
+
+static void
+on_row_unbind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               CcProjectSidebar         *self)
+{
+  cc_project_row_set_project (CC_PROJECT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
 static void
 cc_project_sidebar_dispose (GObject *object)
 {
@@ -187,7 +213,6 @@ cc_project_sidebar_class_init (CcProjectSidebarClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (CC_TYPE_PROJECT_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-project-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, CcProjectSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, CcProjectSidebar, context_menu_model);
@@ -197,10 +222,16 @@ cc_project_sidebar_class_init (CcProjectSidebarClass *klass)
 static void
 cc_project_sidebar_init (CcProjectSidebar *self)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (factory, "setup", G_CALLBACK (on_row_setup), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (on_row_bind), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (on_row_unbind), self, 0);
+  gtk_list_view_set_factory (self->list_view, factory);
 
   self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->context_menu_model));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-labels.h"
 #include "cc-project-row.h"
 #include "cc-sandbox-controls.h"
 

@@ -18,9 +18,9 @@ struct _CcShellView
 
   CcClient        *client;
   CcProject       *project;
-  CcRemoteProcess *process;
-  GCancellable    *cancellable;       /* of the open and of the current process's calls */
-  GSignalGroup    *process_signals;
+  CcExecution     *shell;             /* the running shell (a PTY execution) */
+  GCancellable    *cancellable;       /* of the open and of the current shell's calls */
+  GSignalGroup    *shell_signals;
 
   GtkStack        *stack;
   AdwStatusPage   *start_page;
@@ -41,20 +41,20 @@ ignore_result_cb (GObject      *source,
 }
 
 static void
-on_pty (CcShellView     *self,
-        GBytes          *chunk,
-        CcRemoteProcess *process)
+on_output (CcShellView *self,
+           GBytes      *chunk,
+           CcExecution *shell)
 {
   cc_terminal_view_feed_pty (self->terminal, chunk);
 }
 
 static void
-on_exited (CcShellView     *self,
-           CcRemoteProcess *process)
+on_finished (CcShellView *self,
+             CcExecution *shell)
 {
   cc_terminal_view_print_line (self->terminal, "2", _("[The shell ended. Press Enter for a new one.]"));
-  g_signal_group_set_target (self->process_signals, NULL);
-  g_clear_object (&self->process);
+  g_signal_group_set_target (self->shell_signals, NULL);
+  g_clear_object (&self->shell);
 }
 
 static void
@@ -65,14 +65,14 @@ on_commit (VteTerminal *terminal,
 {
   g_autoptr(GBytes) bytes = NULL;
 
-  if (self->process == NULL)
+  if (self->shell == NULL)
     {
       if (size > 0 && (text[0] == '\r' || text[0] == '\n'))
         cc_shell_view_open (self);
       return;
     }
   bytes = g_bytes_new (text, size);
-  cc_remote_process_send_input_async (self->process, bytes, self->cancellable, ignore_result_cb, NULL);
+  cc_execution_send_stdin_async (self->shell, bytes, self->cancellable, ignore_result_cb, NULL);
 }
 
 static void
@@ -81,8 +81,8 @@ on_grid_resized (CcTerminalView *terminal,
                  guint           rows,
                  CcShellView    *self)
 {
-  if (self->process != NULL && columns > 0 && rows > 0)
-    cc_remote_process_resize_async (self->process, columns, rows, self->cancellable, ignore_result_cb, NULL);
+  if (self->shell != NULL && columns > 0 && rows > 0)
+    cc_execution_resize_async (self->shell, columns, rows, self->cancellable, ignore_result_cb, NULL);
 }
 
 static void
@@ -92,10 +92,10 @@ open_shell_cb (GObject      *source,
 {
   g_autoptr(CcShellView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(CcExecution) shell = NULL;
 
-  process = cc_client_open_shell_finish (CC_CLIENT (source), result, &error);
-  if (process == NULL)
+  shell = cc_client_open_shell_finish (CC_CLIENT (source), result, &error);
+  if (shell == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -105,8 +105,8 @@ open_shell_cb (GObject      *source,
       return;
     }
 
-  self->process = g_steal_pointer (&process);
-  g_signal_group_set_target (self->process_signals, self->process);
+  self->shell = g_steal_pointer (&shell);
+  g_signal_group_set_target (self->shell_signals, self->shell);
   gtk_stack_set_visible_child_name (self->stack, "terminal");
   gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
   /* The widget may have changed size while we waited. */
@@ -121,7 +121,7 @@ cc_shell_view_open (CcShellView *self)
 
   g_return_if_fail (CC_IS_SHELL_VIEW (self));
 
-  if (self->client == NULL || self->project == NULL || self->process != NULL)
+  if (self->client == NULL || self->project == NULL || self->shell != NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -141,12 +141,12 @@ cc_shell_view_close (CcShellView *self)
   g_return_if_fail (CC_IS_SHELL_VIEW (self));
 
   g_cancellable_cancel (self->cancellable);
-  if (self->process != NULL)
+  if (self->shell != NULL)
     {
-      g_signal_group_set_target (self->process_signals, NULL);
+      g_signal_group_set_target (self->shell_signals, NULL);
       /* A shell nobody can see any more must not keep running. */
-      cc_remote_process_kill_async (self->process, NULL, ignore_result_cb, NULL);
-      g_clear_object (&self->process);
+      cc_execution_cancel (self->shell);
+      g_clear_object (&self->shell);
     }
 }
 
@@ -164,7 +164,7 @@ cc_shell_view_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (cc_shell_view_parent_class)->map (widget);
   /* Opening the tab is asking for a shell. */
-  if (self->process == NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") == 0 &&
+  if (self->shell == NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") == 0 &&
       self->project != NULL)
     cc_shell_view_open (self);
 }
@@ -174,13 +174,13 @@ cc_shell_view_dispose (GObject *object)
 {
   CcShellView *self = CC_SHELL_VIEW (object);
 
-  if (self->process_signals != NULL)
+  if (self->shell_signals != NULL)
     cc_shell_view_close (self);
   /* The bin's child is a bound template child: let AdwBin drop it first, so that it is not
    * unparented twice. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_SHELL_VIEW);
-  g_clear_object (&self->process_signals);
+  g_clear_object (&self->shell_signals);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->project);
   g_clear_object (&self->client);
@@ -215,9 +215,9 @@ cc_shell_view_init (CcShellView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->process_signals = g_signal_group_new (CC_TYPE_REMOTE_PROCESS);
-  g_signal_group_connect_object (self->process_signals, "pty", G_CALLBACK (on_pty), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->process_signals, "exited", G_CALLBACK (on_exited), self, G_CONNECT_SWAPPED);
+  self->shell_signals = g_signal_group_new (CC_TYPE_EXECUTION);
+  g_signal_group_connect_object (self->shell_signals, "stdout", G_CALLBACK (on_output), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->shell_signals, "finished", G_CALLBACK (on_finished), self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -253,5 +253,5 @@ gboolean
 cc_shell_view_is_open (CcShellView *self)
 {
   g_return_val_if_fail (CC_IS_SHELL_VIEW (self), FALSE);
-  return self->process != NULL;
+  return self->shell != NULL;
 }

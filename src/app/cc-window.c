@@ -7,10 +7,14 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-labels.h"
 #include "cc-project-row.h"
 #include "cc-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_CLIENT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static void
 update_main_page (CcWindow *self)
@@ -295,6 +299,45 @@ cc_window_dispose (GObject *object)
 }
 
 static void
+cc_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      if (g_value_get_object (value) != NULL)
+        cc_window_set_client (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cc_window_class_init (CcWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -302,7 +345,15 @@ cc_window_class_init (CcWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = cc_window_dispose;
+  object_class->get_property = cc_window_get_property;
+  object_class->set_property = cc_window_set_property;
   window_class->close_request = cc_window_close_request;
+
+  /* Set once: at construction, or when the application's store has opened. */
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CC_TYPE_PROJECT_SIDEBAR);
   g_type_ensure (CC_TYPE_SHELL_VIEW);
@@ -386,7 +437,10 @@ cc_window_init (CcWindow *self)
 CcWindow *
 cc_window_new (CcApplication *application)
 {
-  return g_object_new (CC_TYPE_WINDOW, "application", application, NULL);
+  return g_object_new (CC_TYPE_WINDOW,
+                       "application", application,
+                       "client", cc_application_get_client (application),
+                       NULL);
 }
 
 CcClient *
@@ -413,6 +467,7 @@ cc_window_set_client (CcWindow *self,
 
   self->client = g_object_ref (client);
   g_signal_group_set_target (self->client_signals, client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 
   projects = cc_client_get_projects (client);
   g_signal_connect_object (projects, "items-changed", G_CALLBACK (on_projects_changed), self, 0);

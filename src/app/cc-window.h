@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CcWindow, cc_window, CC, WINDOW, AdwApplicationWindow)
 
+/* The window's client is its "client" property: given at construction (cc_window_new() passes
+ * the application's, when its store is open already) or set once later, when the
+ * application's "notify::client" says the store opened. The views get it from the window. */
 CcWindow  *cc_window_new                 (CcApplication *application);
 CcClient  *cc_window_get_client          (CcWindow      *self);
 void       cc_window_set_client          (CcWindow      *self,

@@ -16,7 +16,9 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "cc-client-exec-private.h"
 #include "cc-client-private.h"
+#include "cc-client-sandbox-private.h"
 #include "cc-protojson.h"
 
 #define DEV_SERVER_POLL_MS    250
@@ -447,10 +449,10 @@ server_ensure_cb (GObject      *source,
       return;
     }
   {
-    CcSandboxSlot *slot = _cc_client_get_slot (self, start->project_id);
+    CcSandboxInfo *info = cc_sandbox_session_get_info (_cc_client_get_session (self, start->project_id));
 
     host = cc_connection_dup_sandbox_host (start->connection, cc_envd_get_sandbox_id (start->envd),
-                                           slot->info ? slot->info->domain : NULL, start->port);
+                                           info ? info->domain : NULL, start->port);
   }
   if (host == NULL)
     {
@@ -500,7 +502,8 @@ dev_project_cb (GObject      *source,
   DevStart *start = g_task_get_task_data (task);
   const CcTemplate *template;
   const char *command;
-  CcSandboxSlot *slot;
+  CcSandboxSession *session;
+  CcExecution *running;
   GError *error = NULL;
 
   start->project = _cc_client_get_project_finish (self, result, &error);
@@ -526,12 +529,13 @@ dev_project_cb (GObject      *source,
     }
   start->command = cc_template_expand_command (command, start->port);
 
-  slot = _cc_client_get_slot (self, start->project_id);
-  if (slot->dev_server != NULL && !cc_execution_is_done (slot->dev_server) &&
-      slot->dev_server_port == start->port)
+  session = _cc_client_get_session (self, start->project_id);
+  running = cc_sandbox_session_get_dev_server (session);
+  if (running != NULL && !cc_execution_is_done (running) &&
+      cc_sandbox_session_get_dev_server_port (session) == start->port)
     {
       /* Already running: only find its URL again. */
-      start->server = g_object_ref (slot->dev_server);
+      start->server = g_object_ref (running);
       if (cc_execution_get_state (start->server) == CC_EXECUTION_STATE_RUNNING)
         {
           _cc_client_ensure_sandbox_async (self, start->project_id, g_task_get_cancellable (task),
@@ -541,11 +545,10 @@ dev_project_cb (GObject      *source,
     }
   else
     {
-      _cc_client_slot_stop_dev_server (slot);
+      cc_sandbox_session_stop_dev_server (session);
       start->server = _cc_client_execute_full (self, start->project_id, start->command,
                                                CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
-      slot->dev_server = g_object_ref (start->server);
-      slot->dev_server_port = start->port;
+      cc_sandbox_session_set_dev_server (session, start->server, start->port);
     }
   /* The two handlers share one reference; whichever fires first drops it and both handlers. */
   g_signal_connect (start->server, "started", G_CALLBACK (server_started_cb), task);
@@ -589,12 +592,12 @@ CcExecution *
 cc_client_get_dev_server (CcClient   *self,
                           const char *project_id)
 {
-  CcSandboxSlot *slot;
+  CcSandboxSession *session;
 
   g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
 
-  slot = g_hash_table_lookup (self->slots, project_id);
-  return slot ? slot->dev_server : NULL;
+  session = _cc_client_lookup_session (self, project_id);
+  return session ? cc_sandbox_session_get_dev_server (session) : NULL;
 }
 
 static void
@@ -617,19 +620,19 @@ cc_client_stop_dev_server_async (CcClient            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(CcExecution) server = NULL;
-  CcSandboxSlot *slot;
+  CcSandboxSession *session;
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_stop_dev_server_async);
-  slot = g_hash_table_lookup (self->slots, project_id);
-  if (slot == NULL || slot->dev_server == NULL)
+  session = _cc_client_lookup_session (self, project_id);
+  server = session ? cc_sandbox_session_steal_dev_server (session) : NULL;
+  if (server == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
-  server = g_steal_pointer (&slot->dev_server);
   cc_execution_cancel (server);
   cc_execution_wait_async (server, cancellable, stop_wait_cb, g_steal_pointer (&task));
 }

@@ -1,4 +1,4 @@
-/* cc-client-exec.c: execute (with cache), reattach, shell, records, history, cache
+/* cc-client-exec.c: execute (with cache), reattach, shell, history, cache
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,85 +13,13 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-client-exec-private.h"
 #include "cc-client-private.h"
+#include "cc-client-sandbox-private.h"
+#include "cc-execution-private.h"
+#include "cc-records-private.h"
 
 #define MAX_REATTACH 3
-
-/* ---- records ----------------------------------------------------------------------------- */
-
-static void
-record_begin_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  CcOperation *operation = cc_store_begin_operation_finish (CC_STORE (source), result, &error);
-
-  if (operation == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, operation, g_object_unref);
-}
-
-void
-_cc_record_begin_async (CcClient            *self,
-                        const char          *project_id,
-                        CcOperationType      type,
-                        const char          *input,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_source_tag (task, _cc_record_begin_async);
-  cc_store_begin_operation_async (self->store, project_id, type, input, NULL, record_begin_cb,
-                                  g_steal_pointer (&task));
-}
-
-CcOperation *
-_cc_record_begin_finish (CcClient      *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-record_finished_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CcClient *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* The operation's own result was already delivered; a store failure here loses only the
-   * record's final state (it stays pending), which the history shows. */
-  if (!cc_store_finish_operation_finish (CC_STORE (source), result, &error))
-    g_warning ("Could not record the end of an operation: %s", error->message);
-  _cc_client_release (self);
-}
-
-void
-_cc_record_complete (CcClient     *self,
-                     CcOperation  *operation,
-                     const GError *error,
-                     gint64        started_us)
-{
-  if (operation == NULL)
-    return;
-  if (started_us > 0)
-    cc_operation_set_duration_ms (operation, (g_get_monotonic_time () - started_us) / 1000);
-  if (error != NULL)
-    {
-      cc_operation_set_status (operation, CC_OPERATION_STATUS_ERROR);
-      cc_operation_set_error (operation, error->message);
-    }
-  else
-    cc_operation_set_status (operation, CC_OPERATION_STATUS_SUCCESS);
-  _cc_client_hold (self);
-  cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, self);
-}
 
 /* ---- execute ----------------------------------------------------------------------------- */
 
@@ -111,7 +39,7 @@ typedef struct
   guint            n_reattach;
   gboolean         retried_gone;
   guint            reattach_pid;     /* cc_client_reattach() */
-  gboolean         counted;          /* in its slot's n_active */
+  gboolean         counted;          /* held in its session (keeps the sandbox alive) */
   gboolean         retried_moved;
   GError          *pending_error;
   char            *reattach_record;
@@ -122,10 +50,10 @@ exec_run_free (ExecRun *run)
 {
   if (run->counted)
     {
-      CcSandboxSlot *slot = g_hash_table_lookup (run->client->slots, run->project_id);
+      CcSandboxSession *session = _cc_client_lookup_session (run->client, run->project_id);
 
-      if (slot != NULL && slot->n_active > 0)
-        slot->n_active--;
+      if (session != NULL)
+        cc_sandbox_session_release (session);
     }
   g_clear_object (&run->client);
   g_clear_object (&run->execution);
@@ -414,7 +342,7 @@ ensure_cb (GObject      *source,
   if (!run->counted)
     {
       run->counted = TRUE;
-      _cc_client_get_slot (run->client, run->project_id)->n_active++;
+      cc_sandbox_session_hold (_cc_client_get_session (run->client, run->project_id));
     }
 
   if (run->reattach_pid != 0)
@@ -710,11 +638,53 @@ cc_client_reattach (CcClient   *self,
 
 /* ---- interactive shell ------------------------------------------------------------------- */
 
+/* A shell's output goes to a terminal, not to the history: keep only a little of it. */
+#define SHELL_MAX_OUTPUT (64 * 1024)
+
 typedef struct
 {
-  guint cols;
-  guint rows;
-} ShellSize;
+  char  *project_id;
+  guint  cols;
+  guint  rows;
+} ShellStart;
+
+static void
+shell_start_free (ShellStart *start)
+{
+  g_free (start->project_id);
+  g_free (start);
+}
+
+typedef struct
+{
+  CcExecution *execution;
+  gint64       started;        /* monotonic µs */
+} ShellRun;
+
+static void
+shell_ended_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ShellRun *run = user_data;
+  gint64 duration_ms = (g_get_monotonic_time () - run->started) / 1000;
+  g_autoptr(GError) error = NULL;
+  int exit_code = -1;
+
+  if (!cc_remote_process_wait_finish (CC_REMOTE_PROCESS (source), result, &exit_code, &error))
+    _cc_execution_fail (run->execution, error, duration_ms);
+  else if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+    {
+      g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                         _("The command was cancelled."));
+
+      _cc_execution_fail (run->execution, cancelled, duration_ms);
+    }
+  else
+    _cc_execution_finish (run->execution, exit_code, duration_ms, FALSE);
+  g_object_unref (run->execution);
+  g_free (run);
+}
 
 static void
 shell_started_cb (GObject      *source,
@@ -722,13 +692,27 @@ shell_started_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ShellStart *start = g_task_get_task_data (task);
+  CcClient *self = g_task_get_source_object (task);
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(CcExecution) execution = NULL;
+  ShellRun *run;
   GError *error = NULL;
-  CcRemoteProcess *process = cc_envd_start_process_finish (CC_ENVD (source), result, &error);
 
+  process = cc_envd_start_process_finish (CC_ENVD (source), result, &error);
   if (process == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, process, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  execution = _cc_execution_new (start->project_id, "/bin/bash -i -l",
+                                 MIN (SHELL_MAX_OUTPUT, cc_store_get_max_output (self->store)));
+  _cc_execution_set_process (execution, process, FALSE);
+  run = g_new0 (ShellRun, 1);
+  run->execution = g_object_ref (execution);
+  run->started = g_get_monotonic_time ();
+  cc_remote_process_wait_async (process, NULL, shell_ended_cb, run);
+  g_task_return_pointer (task, g_steal_pointer (&execution), g_object_unref);
 }
 
 static void
@@ -737,7 +721,7 @@ shell_ensure_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShellSize *size = g_task_get_task_data (task);
+  ShellStart *start = g_task_get_task_data (task);
   g_autoptr(CcEnvd) envd = NULL;
   g_autoptr(CcProcessSpec) spec = NULL;
   GError *error = NULL;
@@ -748,7 +732,7 @@ shell_ensure_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  spec = cc_process_spec_new_pty (size->cols, size->rows);
+  spec = cc_process_spec_new_pty (start->cols, start->rows);
   if (spec->envs == NULL)
     spec->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (spec->envs, g_strdup ("TERM"), g_strdup ("xterm-256color"));
@@ -768,21 +752,22 @@ cc_client_open_shell_async (CcClient            *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ShellSize *size;
+  ShellStart *start;
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_open_shell_async);
-  size = g_new0 (ShellSize, 1);
-  size->cols = cols ? cols : 80;
-  size->rows = rows ? rows : 24;
-  g_task_set_task_data (task, size, g_free);
+  start = g_new0 (ShellStart, 1);
+  start->project_id = g_strdup (project_id);
+  start->cols = cols ? cols : 80;
+  start->rows = rows ? rows : 24;
+  g_task_set_task_data (task, start, (GDestroyNotify) shell_start_free);
   _cc_client_ensure_sandbox_async (self, project_id, cancellable, shell_ensure_cb,
                                    g_steal_pointer (&task));
 }
 
-CcRemoteProcess *
+CcExecution *
 cc_client_open_shell_finish (CcClient      *self,
                              GAsyncResult  *result,
                              GError       **error)

@@ -13,6 +13,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-client-private.h"
+#include "cc-client-sandbox-private.h"
+#include "cc-records-private.h"
 
 typedef struct
 {

@@ -20,7 +20,6 @@
 #include "cc-execution.h"
 #include "cc-operation.h"
 #include "cc-project.h"
-#include "cc-remote-process.h"
 #include "cc-store.h"
 #include "cc-template.h"
 
@@ -288,8 +287,10 @@ CcExecution   *cc_client_reattach                    (CcClient             *self
  * cc_client_open_shell_async:
  *
  * An interactive login shell (`/bin/bash -i -l`, TERM=xterm-256color) on a PTY of @cols ×
- * @rows, without deadline, for a terminal tab. The #CcRemoteProcess delivers "pty" output and
- * takes input and resizes; kill it to close the shell.
+ * @rows, without deadline, for a terminal tab. The execution has #CcExecution:pty set: its
+ * "stdout" carries the terminal's output, cc_execution_send_stdin_async() types into it,
+ * cc_execution_resize_async() resizes it, cc_execution_cancel() closes it. It is not recorded
+ * in the history.
  */
 void           cc_client_open_shell_async            (CcClient             *self,
                                                       const char           *project_id,
@@ -299,7 +300,7 @@ void           cc_client_open_shell_async            (CcClient             *self
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
 /* (transfer full) */
-CcRemoteProcess *cc_client_open_shell_finish         (CcClient             *self,
+CcExecution   *cc_client_open_shell_finish           (CcClient             *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
 

@@ -11,7 +11,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-client-private.h"
+#include "cc-execution-private.h"
+#include "cc-sandbox-error.h"
 
 struct _CcExecution
 {
@@ -25,6 +26,7 @@ struct _CcExecution
   int               exit_code;
   gint64            duration_ms;
   gboolean          cached;
+  gboolean          pty;
   GError           *error;
 
   CcOutputCapture  *out;
@@ -58,6 +60,7 @@ enum {
   PROP_EXIT_CODE,
   PROP_DURATION_MS,
   PROP_CACHED,
+  PROP_PTY,
   N_PROPS
 };
 
@@ -141,6 +144,9 @@ cc_execution_get_property (GObject    *object,
     case PROP_DURATION_MS:
       g_value_set_int64 (value, self->duration_ms);
       break;
+    case PROP_PTY:
+      g_value_set_boolean (value, self->pty);
+      break;
     case PROP_CACHED:
       g_value_set_boolean (value, self->cached);
       break;
@@ -179,6 +185,9 @@ cc_execution_class_init (CcExecutionClass *klass)
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CACHED] =
     g_param_spec_boolean ("cached", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PTY] =
+    g_param_spec_boolean ("pty", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -278,6 +287,13 @@ cc_execution_get_truncated (CcExecution *self)
   g_return_val_if_fail (CC_IS_EXECUTION (self), FALSE);
   return (self->out && cc_output_capture_get_truncated (self->out)) ||
          (self->err && cc_output_capture_get_truncated (self->err));
+}
+
+gboolean
+cc_execution_get_pty (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), FALSE);
+  return self->pty;
 }
 
 const GError *
@@ -502,6 +518,49 @@ cc_execution_close_stdin_finish (CcExecution   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+resize_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (cc_remote_process_resize_finish (CC_REMOTE_PROCESS (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cc_execution_resize_async (CcExecution         *self,
+                           guint                columns,
+                           guint                rows,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_EXECUTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_execution_resize_async);
+  if (!check_running (self, task))
+    return;
+  cc_remote_process_resize_async (self->process, columns, rows, cancellable, resize_done_cb,
+                                  g_steal_pointer (&task));
+}
+
+gboolean
+cc_execution_resize_finish (CcExecution   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- private: driven by the client ------------------------------------------------------- */
 
 CcExecution *
@@ -611,6 +670,11 @@ _cc_execution_set_process (CcExecution     *self,
     {
       self->pid = pid;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+    }
+  if (self->pty != cc_remote_process_get_is_pty (process))
+    {
+      self->pty = cc_remote_process_get_is_pty (process);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PTY]);
     }
   if (self->state != CC_EXECUTION_STATE_RUNNING)
     {

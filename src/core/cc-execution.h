@@ -60,6 +60,10 @@ gint64            cc_execution_get_duration_ms    (CcExecution          *self);
 gboolean          cc_execution_get_cached         (CcExecution          *self);
 /* TRUE when the captured output lost its middle part (head and tail are kept). */
 gboolean          cc_execution_get_truncated      (CcExecution          *self);
+/* TRUE for an interactive shell: it runs in a terminal (PTY), its output (terminal bytes, with
+ * escape sequences) arrives as "stdout", its input goes through cc_execution_send_stdin_async(),
+ * and it takes window sizes with cc_execution_resize_async(). */
+gboolean          cc_execution_get_pty            (CcExecution          *self);
 /* Set in the FAILED and CANCELLED states. */
 const GError     *cc_execution_get_error          (CcExecution          *self);
 
@@ -103,6 +107,16 @@ void              cc_execution_close_stdin_async  (CcExecution          *self,
 gboolean          cc_execution_close_stdin_finish (CcExecution          *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+/* The terminal size of a PTY execution, in character cells. */
+void              cc_execution_resize_async       (CcExecution          *self,
+                                                   guint                 columns,
+                                                   guint                 rows,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean          cc_execution_resize_finish      (CcExecution          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
 
 /*
  * Signals:
@@ -114,7 +128,7 @@ gboolean          cc_execution_close_stdin_finish (CcExecution          *self,
  *                                                    through Process/Connect (output produced
  *                                                    meanwhile is lost, as on E2B)
  * Properties (read-only, notify on change): "id", "project-id", "command", "state", "pid",
- * "exit-code", "duration-ms", "cached".
+ * "exit-code", "duration-ms", "cached", "pty".
  */
 
 G_END_DECLS

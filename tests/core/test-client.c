@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cc-client.h"
+#include "cc-file-snapshot.h"
 #include "cc-sandbox-error.h"
 #include "test-client-util.h"
 #include "cc-test-engine.h"
@@ -883,7 +884,7 @@ test_execute_stdin (ClientFixture *f,
 }
 
 static void
-collect_pty (CcRemoteProcess *process, GBytes *chunk, GString *text)
+collect_pty (CcExecution *shell, GBytes *chunk, GString *text)
 {
   g_string_append_len (text, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
 }
@@ -893,31 +894,30 @@ test_shell (ClientFixture *f,
             gconstpointer  data)
 {
   g_autoptr(CcProject) project = cc_test_create_project (f, "shell", NULL);
-  g_autoptr(CcRemoteProcess) shell = NULL;
+  g_autoptr(CcExecution) shell = NULL;
   g_autoptr(GBytes) input = g_bytes_new_static ("echo TERM=$TERM; exit 7\n", 24);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  int exit_code = 0;
 
   cc_client_open_shell_async (f->client, cc_project_get_id (project), 100, 30, NULL, cc_test_store_result_cb, &result);
   shell = cc_client_open_shell_finish (f->client, cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
-  g_assert_true (cc_remote_process_get_is_pty (shell));
-  g_signal_connect (shell, "pty", G_CALLBACK (collect_pty), text);
+  g_assert_true (cc_execution_get_pty (shell));
+  g_assert_cmpint (cc_execution_get_state (shell), ==, CC_EXECUTION_STATE_RUNNING);
+  g_signal_connect (shell, "stdout", G_CALLBACK (collect_pty), text);
   g_clear_object (&result);
 
-  cc_remote_process_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_resize_finish (shell, cc_test_wait_result (&result), &error));
+  cc_execution_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_resize_finish (shell, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  cc_remote_process_send_input_async (shell, input, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_send_input_finish (shell, cc_test_wait_result (&result), &error));
+  cc_execution_send_stdin_async (shell, input, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_execution_send_stdin_finish (shell, cc_test_wait_result (&result), &error));
   g_clear_object (&result);
-  cc_remote_process_wait_async (shell, NULL, cc_test_store_result_cb, &result);
-  g_assert_true (cc_remote_process_wait_finish (shell, cc_test_wait_result (&result), &exit_code, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (exit_code, ==, 7);
+  cc_test_wait_execution (shell);
+  g_assert_cmpint (cc_execution_get_state (shell), ==, CC_EXECUTION_STATE_FINISHED);
+  g_assert_cmpint (cc_execution_get_exit_code (shell), ==, 7);
   g_assert_nonnull (strstr (text->str, "TERM=xterm-256color"));
 }
 
@@ -1070,6 +1070,65 @@ test_templates (void)
   cc_test_rm_rf (dir);
 }
 
+static const CcProjectFile *
+find_file (GPtrArray  *files,
+           const char *path)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      const CcProjectFile *file = g_ptr_array_index (files, i);
+
+      if (g_str_equal (file->path, path))
+        return file;
+    }
+  return NULL;
+}
+
+/* The snapshot mirrors the sandbox home: what it saved comes back as the project's files, paths
+ * outside the home are not kept, and removing it takes the project's local directory along. */
+static void
+test_file_snapshot (void)
+{
+  g_autofree char *tmp = cc_test_make_tmpdir ("cc-snapshot-XXXXXX");
+  g_autofree char *path = g_build_filename (tmp, "projects", "p1", "files", NULL);
+  g_autofree char *project_dir = g_build_filename (tmp, "projects", "p1", NULL);
+  g_autoptr(GFile) directory = g_file_new_for_path (path);
+  g_autoptr(CcFileSnapshot) snapshot = cc_file_snapshot_new (directory);
+  g_autoptr(CcProject) project = cc_project_new ("snap");
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const CcProjectFile *file;
+
+  g_assert_true (cc_file_snapshot_get_directory (snapshot) == directory);
+  g_ptr_array_add (files, cc_project_file_new_take ("/home/user/a.txt", g_strdup ("A"), 1));
+  g_ptr_array_add (files, cc_project_file_new_take ("src/b.txt", g_strdup ("BB"), 2));
+  g_ptr_array_add (files, cc_project_file_new_take ("/etc/elsewhere", g_strdup ("x"), 1));
+  cc_file_snapshot_save_async (snapshot, files, FALSE, cc_test_store_result_cb, &result);
+  g_assert_true (cc_file_snapshot_save_finish (snapshot, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_file_snapshot_dup_project_files_async (snapshot, project, NULL, cc_test_store_result_cb, &result);
+  back = cc_file_snapshot_dup_project_files_finish (snapshot, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (back->len, ==, 2);
+  file = find_file (back, "a.txt");
+  g_assert_nonnull (file);
+  g_assert_cmpmem (g_bytes_get_data (file->content, NULL), g_bytes_get_size (file->content), "A", 1);
+  file = find_file (back, "src/b.txt");
+  g_assert_nonnull (file);
+  g_assert_cmpmem (g_bytes_get_data (file->content, NULL), g_bytes_get_size (file->content), "BB", 2);
+
+  cc_file_snapshot_remove_async (snapshot, cc_test_store_result_cb, &result);
+  g_assert_true (cc_file_snapshot_remove_finish (snapshot, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (project_dir, G_FILE_TEST_EXISTS));
+  cc_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1080,6 +1139,7 @@ main (int   argc,
   g_test_add ("/core/client/" path, ClientFixture, NULL, cc_test_client_setup, func, cc_test_client_teardown)
 
   g_test_add_func ("/core/client/templates", test_templates);
+  g_test_add_func ("/core/client/file-snapshot", test_file_snapshot);
   ADD ("project/crud", test_project_crud);
   ADD ("project/bad-template", test_project_bad_template);
   ADD ("execute/basic", test_execute_basic);

@@ -1,0 +1,83 @@
+/* cc-records.c: the history rows of the client's operations
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cc-client-private.h"
+#include "cc-records-private.h"
+
+static void
+record_begin_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CcOperation *operation = cc_store_begin_operation_finish (CC_STORE (source), result, &error);
+
+  if (operation == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, operation, g_object_unref);
+}
+
+void
+_cc_record_begin_async (CcClient            *self,
+                        const char          *project_id,
+                        CcOperationType      type,
+                        const char          *input,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, _cc_record_begin_async);
+  cc_store_begin_operation_async (self->store, project_id, type, input, NULL, record_begin_cb,
+                                  g_steal_pointer (&task));
+}
+
+CcOperation *
+_cc_record_begin_finish (CcClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+record_finished_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CcClient *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The operation's own result was already delivered; a store failure here loses only the
+   * record's final state (it stays pending), which the history shows. */
+  if (!cc_store_finish_operation_finish (CC_STORE (source), result, &error))
+    g_warning ("Could not record the end of an operation: %s", error->message);
+  _cc_client_release (self);
+}
+
+void
+_cc_record_complete (CcClient     *self,
+                     CcOperation  *operation,
+                     const GError *error,
+                     gint64        started_us)
+{
+  if (operation == NULL)
+    return;
+  if (started_us > 0)
+    cc_operation_set_duration_ms (operation, (g_get_monotonic_time () - started_us) / 1000);
+  if (error != NULL)
+    {
+      cc_operation_set_status (operation, CC_OPERATION_STATUS_ERROR);
+      cc_operation_set_error (operation, error->message);
+    }
+  else
+    cc_operation_set_status (operation, CC_OPERATION_STATUS_SUCCESS);
+  _cc_client_hold (self);
+  cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, self);
+}
