@@ -13,7 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-http-private.h"
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"

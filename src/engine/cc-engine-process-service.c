@@ -10,7 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-engine-process.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"

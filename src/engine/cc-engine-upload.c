@@ -32,8 +32,9 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
-#include "cc-engine-fswork.h"
+#include "cc-engine-files-access.h"
 #include "cc-engine-upload.h"
+#include "cc-engine-worker.h"
 
 #define METADATA_PREFIX   "user.e2b."
 #define UPLOAD_DATA_KEY   "cc-engine-upload"
@@ -859,5 +860,5 @@ _cc_engine_upload_finish (SoupServerMessage *msg)
       upload_free (self);
       return;
     }
-  _cc_engine_fswork_run (msg, upload_work, upload_reply, self, upload_free);
+  _cc_engine_worker_run (msg, upload_work, upload_reply, self, upload_free);
 }

@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-engine-files.h"
+#include "cc-engine-files-access.h"
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
 

@@ -12,8 +12,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-connect.h"
-#include "cc-engine-entry.h"
+#include "cc-connect-codec.h"
+#include "cc-engine-entry-info.h"
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
 

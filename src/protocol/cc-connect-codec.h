@@ -1,4 +1,4 @@
-/* cc-connect.h: the Connect protocol's envelope codec and error codes
+/* cc-connect-codec.h: the Connect protocol's envelope codec and error codes
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* cc-engine-entry.h: EntryInfo answers of the filesystem service
+/* cc-engine-entry-info.h: EntryInfo answers of the filesystem service
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* cc-engine-reply.c: answers in the protocol's shapes
+/* cc-engine-rpc.c: answers in the protocol's shapes
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-engine-private.h"
 #include "cc-protojson.h"
 

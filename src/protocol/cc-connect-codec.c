@@ -1,4 +1,4 @@
-/* cc-connect.c
+/* cc-connect-codec.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-sandbox-error.h"
 
 struct _CcConnectDecoder

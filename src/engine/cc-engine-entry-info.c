@@ -1,4 +1,4 @@
-/* cc-engine-entry.c
+/* cc-engine-entry-info.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-engine-entry.h"
+#include "cc-engine-entry-info.h"
 #include "cc-protojson.h"
 
 #define METADATA_PREFIX "user.e2b."

@@ -1,4 +1,4 @@
-/* cc-engine-filesystem.c: the filesystem.Filesystem service
+/* cc-engine-filesystem-rpc.c: the filesystem.Filesystem service
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cc-connect.h"
-#include "cc-engine-entry.h"
-#include "cc-engine-fswork.h"
+#include "cc-connect-codec.h"
+#include "cc-engine-entry-info.h"
+#include "cc-engine-worker.h"
 #include "cc-engine-private.h"
 #include "cc-engine-server.h"
 #include "cc-engine-watch.h"
@@ -421,7 +421,7 @@ handle_list_dir (CcEngineSandbox   *sandbox,
   data->host = g_steal_pointer (&host);
   data->sandbox_path = g_steal_pointer (&sandbox_path);
   data->depth = MAX (depth, 1);          /* depth 0 means the default, one level */
-  _cc_engine_fswork_run (msg, list_dir_work, reply_result, data, list_dir_data_free);
+  _cc_engine_worker_run (msg, list_dir_work, reply_result, data, list_dir_data_free);
 }
 
 /* MakeDir ---------------------------------------------------------------------------------- */
@@ -661,7 +661,7 @@ handle_remove (CcEngineSandbox   *sandbox,
   data = g_new0 (RemoveData, 1);
   data->host = g_steal_pointer (&host);
   data->sandbox_path = g_steal_pointer (&sandbox_path);
-  _cc_engine_fswork_run (msg, remove_work, reply_result, data, remove_data_free);
+  _cc_engine_worker_run (msg, remove_work, reply_result, data, remove_data_free);
 }
 
 /* Watching: shared by WatchDir and the watcher calls ---------------------------------------- */
