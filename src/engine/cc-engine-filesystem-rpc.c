@@ -37,79 +37,6 @@
 /* Request parsing -------------------------------------------------------------------------- */
 
 /* proto3 JSON parsers accept the proto field name as well as the lowerCamelCase one. */
-static JsonNode *
-get_member (JsonObject *object,
-            const char *camel,
-            const char *snake)
-{
-  JsonNode *node = json_object_get_member (object, camel);
-
-  if (node == NULL && snake != NULL)
-    node = json_object_get_member (object, snake);
-  return node;
-}
-
-static gboolean
-get_string_field (JsonObject  *object,
-                  const char  *camel,
-                  const char  *snake,
-                  const char **out,
-                  GError     **error)
-{
-  JsonNode *node = get_member (object, camel, snake);
-
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "invalid value for string field %s", camel);
-      return FALSE;
-    }
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-get_bool_field (JsonObject  *object,
-                const char  *camel,
-                const char  *snake,
-                gboolean    *out,
-                GError     **error)
-{
-  JsonNode *node = get_member (object, camel, snake);
-
-  *out = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "invalid value for bool field %s", camel);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-check_fields (JsonObject         *object,
-              const char * const *allowed,
-              GError            **error)
-{
-  g_autofree char *unknown = NULL;
-
-  /* Real envd rejects unknown fields (protocol §4.4); so do we, so clients stay honest. */
-  if (!_cc_engine_check_fields (object, allowed, &unknown))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "unknown field \"%s\"", unknown);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 reply_error (SoupServerMessage *msg,
              const GError      *error)
@@ -217,20 +144,6 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
   return g_steal_pointer (&host);
 }
 
-static void
-set_errno_error (GError    **error,
-                 int         saved_errno,
-                 const char *what,
-                 const char *sandbox_path)
-{
-  if (saved_errno == ENOENT)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "file not found: %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-}
-
 /* Stat ------------------------------------------------------------------------------------- */
 
 static void
@@ -246,8 +159,8 @@ handle_stat (CcEngineSandbox   *sandbox,
   JsonNode *entry;
   const char *path;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
       (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL ||
       (entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
     {
@@ -354,7 +267,7 @@ list_dir_work (gpointer      data,
 
   if (lstat (dir_host, &st) != 0)
     {
-      set_errno_error (error, errno, "reading directory", self->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "reading directory", self->sandbox_path);
       return NULL;
     }
   if (S_ISLNK (st.st_mode))
@@ -401,8 +314,8 @@ handle_list_dir (CcEngineSandbox   *sandbox,
   const char *path;
   gint64 depth;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
       (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
@@ -441,8 +354,8 @@ handle_make_dir (CcEngineSandbox   *sandbox,
   const char *path;
   struct stat st;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
       (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
@@ -470,7 +383,7 @@ handle_make_dir (CcEngineSandbox   *sandbox,
     {
       int saved_errno = errno;
 
-      set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
+      _cc_engine_set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
                        "creating directory", sandbox_path);
       reply_error (msg, error);
       return;
@@ -501,7 +414,7 @@ move_path (const char  *from,
     return TRUE;
   if (errno != EXDEV)
     {
-      set_errno_error (error, errno, "moving to", sandbox_to);
+      _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
       return FALSE;
     }
 
@@ -531,9 +444,9 @@ handle_move (CcEngineSandbox   *sandbox,
   JsonNode *entry;
   struct stat st;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "source", NULL, &source, &error) ||
-      !get_string_field (request, "destination", NULL, &destination, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "source", NULL, &source, &error) ||
+      !_cc_engine_request_get_string (request, "destination", NULL, &destination, &error) ||
       (from = resolve_link_itself (sandbox, user, source, &sandbox_from, &error)) == NULL ||
       (to = cc_engine_sandbox_resolve_path (sandbox, user, destination, &sandbox_to, &error)) == NULL)
     {
@@ -543,7 +456,7 @@ handle_move (CcEngineSandbox   *sandbox,
 
   if (lstat (from, &st) != 0)
     {
-      set_errno_error (&error, errno, "moving", sandbox_from);
+      _cc_engine_set_errno_error (&error, errno, "moving", sandbox_from);
       reply_error (msg, error);
       return;
     }
@@ -557,7 +470,7 @@ handle_move (CcEngineSandbox   *sandbox,
   parent = g_path_get_dirname (to);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
-      set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
+      _cc_engine_set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
                        sandbox_to);
       reply_error (msg, error);
       return;
@@ -615,7 +528,7 @@ remove_work (gpointer      data,
     {
       if (errno == ENOENT)
         return empty_object ();           /* RemoveAll: nothing there is success */
-      set_errno_error (error, errno, "removing", self->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "removing", self->sandbox_path);
       return NULL;
     }
 
@@ -625,7 +538,7 @@ remove_work (gpointer      data,
     rc = nftw (self->host, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
   if (rc != 0 && rc != ENOENT)
     {
-      set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
+      _cc_engine_set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
       return NULL;
     }
   return empty_object ();
@@ -644,8 +557,8 @@ handle_remove (CcEngineSandbox   *sandbox,
   RemoveData *data;
   const char *path;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
       (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
@@ -701,11 +614,11 @@ watch_spec_init (WatchSpec        *spec,
 
   spec->sandbox = sandbox;
   spec->user = g_strdup (user);
-  if (!check_fields (request, fields, error) ||
-      !get_string_field (request, "path", NULL, &path, error) ||
-      !get_bool_field (request, "recursive", NULL, &spec->recursive, error) ||
-      !get_bool_field (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
-      !get_bool_field (request, "allowNetworkMounts", "allow_network_mounts",
+  if (!_cc_engine_request_check_fields (request, fields, error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, error) ||
+      !_cc_engine_request_get_bool (request, "recursive", NULL, &spec->recursive, error) ||
+      !_cc_engine_request_get_bool (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
+      !_cc_engine_request_get_bool (request, "allowNetworkMounts", "allow_network_mounts",
                        &allow_network_mounts, error))
     return FALSE;
 
@@ -714,7 +627,7 @@ watch_spec_init (WatchSpec        *spec,
     return FALSE;
   if (lstat (host, &st) != 0)
     {
-      set_errno_error (error, errno, "watching", spec->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
       return FALSE;
     }
   if (S_ISLNK (st.st_mode))
@@ -731,7 +644,7 @@ watch_spec_init (WatchSpec        *spec,
       host = g_steal_pointer (&target);
       if (stat (host, &st) != 0)
         {
-          set_errno_error (error, errno, "watching", spec->sandbox_path);
+          _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
           return FALSE;
         }
     }
@@ -834,40 +747,6 @@ watch_dir_event_cb (CcEngineWatch *watch,
   _cc_engine_stream_send_json (self->stream, message);
 }
 
-/* The request of a server-streaming call: exactly one envelope holding a JSON object. */
-static JsonObject *
-parse_stream_request (SoupServerMessage  *msg,
-                      GError            **error)
-{
-  g_autoptr(CcConnectDecoder) decoder = cc_connect_decoder_new (0);
-  g_autoptr(GBytes) body = _cc_engine_request_body (msg);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
-  gsize length;
-  guint8 flags = 0;
-
-  data = g_bytes_get_data (body, &length);
-  cc_connect_decoder_push (decoder, data, length);
-  if (!cc_connect_decoder_next (decoder, &flags, &payload, &local_error) ||
-      cc_connect_decoder_get_pending (decoder) != 0 || (flags & CC_CONNECT_FLAG_COMPRESSED))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the request must be exactly one uncompressed Connect envelope%s%s",
-                   local_error ? ": " : "", local_error ? local_error->message : "");
-      return NULL;
-    }
-  data = g_bytes_get_data (payload, &length);
-  {
-    JsonObject *object = cc_protojson_parse_object (data, length, &local_error);
-
-    if (object == NULL)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s", local_error->message);
-    return object;
-  }
-}
-
 static void
 handle_watch_dir (CcEngineSandbox   *sandbox,
                   SoupServerMessage *msg,
@@ -886,7 +765,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
 
   self = g_new0 (WatchDir, 1);
   self->sandbox_ref = g_object_ref (sandbox);
-  request = parse_stream_request (msg, &error);
+  request = _cc_engine_parse_stream_request (msg, &error);
   if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
     {
       watch_spec_clear (&self->spec);
@@ -1020,8 +899,8 @@ lookup_watcher (CcEngineSandbox   *sandbox,
   const char *id;
   Watcher *watcher;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "watcherId", "watcher_id", &id, &error))
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "watcherId", "watcher_id", &id, &error))
     {
       reply_error (msg, error);
       return NULL;

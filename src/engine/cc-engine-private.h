@@ -42,8 +42,48 @@ void     _cc_engine_reply_json           (SoupServerMessage *msg,
  * _NOT_DIRECTORY, _IS_DIRECTORY, _NO_SPACE …) to its Connect code string. */
 const char *_cc_engine_connect_code_for_error (const GError *error);
 
+/* An answer to a streaming call that fails before it starts: HTTP 200, end-stream error. */
+void     _cc_engine_reply_stream_error   (SoupServerMessage *msg,
+                                          const char        *code,
+                                          const char        *message);
+
 /* The request body as one JSON object; on failure answers invalid_argument and returns NULL. */
 JsonObject *_cc_engine_parse_unary_request (SoupServerMessage *msg);
+
+/* Reading requests, in one style for both Connect services: each returns FALSE/NULL with
+ * G_IO_ERROR_INVALID_ARGUMENT set and answers nothing, so the caller picks unary or stream. */
+
+/* The single message of a server-streaming request (application/connect+json, exactly one
+ * uncompressed envelope holding a JSON object). */
+JsonObject *_cc_engine_parse_stream_request (SoupServerMessage  *msg,
+                                             GError            **error);
+/* Fails on a member of @object not in the NULL-terminated @allowed; a NULL @object passes. */
+gboolean _cc_engine_request_check_fields (JsonObject         *object,
+                                          const char * const *allowed,
+                                          GError            **error);
+/* An optional member (@camel, else @snake when not NULL) that must have the given type when
+ * present: NULL / FALSE when absent or null. */
+gboolean _cc_engine_request_get_string   (JsonObject         *object,
+                                          const char         *camel,
+                                          const char         *snake,
+                                          const char        **out,
+                                          GError            **error);
+gboolean _cc_engine_request_get_bool     (JsonObject         *object,
+                                          const char         *camel,
+                                          const char         *snake,
+                                          gboolean           *out,
+                                          GError            **error);
+gboolean _cc_engine_request_get_object   (JsonObject         *object,
+                                          const char         *member,
+                                          JsonObject        **out,
+                                          GError            **error);
+
+/* Sets @error for a failed file operation on @sandbox_path: ENOENT is not_found, ENOSPC and
+ * EDQUOT are a full disk, the rest maps through g_io_error_from_errno(). Returns FALSE. */
+gboolean _cc_engine_set_errno_error      (GError            **error,
+                                          int                 saved_errno,
+                                          const char         *what,
+                                          const char         *sandbox_path);
 
 /* A server-streaming Connect response (application/connect+json, chunked). The stream writes
  * envelopes as they come, sends {"event":{"keepalive":{}}}-style keepalives produced by

@@ -1,9 +1,15 @@
-/* cc-engine-rpc.c: answers in the protocol's shapes
+/* cc-engine-rpc.c: requests read and answers written in the protocol's shapes
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Both Connect services (process and filesystem) read their requests with the helpers here and
+ * report a bad request the same way: a G_IO_ERROR_INVALID_ARGUMENT GError, which
+ * _cc_engine_connect_code_for_error() turns into the "invalid_argument" code.
  */
 #include "config.h"
+
+#include <errno.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -187,4 +193,187 @@ _cc_engine_check_fields (JsonObject         *object,
         }
     }
   return TRUE;
+}
+
+/* Requests --------------------------------------------------------------------------------- */
+
+JsonObject *
+_cc_engine_parse_stream_request (SoupServerMessage  *msg,
+                                 GError            **error)
+{
+  g_autoptr(CcConnectDecoder) decoder = cc_connect_decoder_new (CC_CONNECT_DEFAULT_MAX_MESSAGE);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  guint8 flags = 0;
+  gsize length;
+  const char *data;
+
+  if (!_cc_engine_content_type_is (msg, "application/connect+json"))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "streaming calls need Content-Type application/connect+json");
+      return NULL;
+    }
+  body = _cc_engine_request_body (msg);
+  cc_connect_decoder_push (decoder, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (!cc_connect_decoder_next (decoder, &flags, &payload, &local_error))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           local_error ? local_error->message : "the request envelope is truncated");
+      return NULL;
+    }
+  if (flags != 0 || cc_connect_decoder_get_pending (decoder) > 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           flags & CC_CONNECT_FLAG_COMPRESSED ? "compressed messages are not supported"
+                                                             : "expected exactly one request message");
+      return NULL;
+    }
+  data = g_bytes_get_data (payload, &length);
+  object = cc_protojson_parse_object (data, length, &local_error);
+  if (object == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "invalid request: %s", local_error->message);
+  return object;
+}
+
+gboolean
+_cc_engine_request_check_fields (JsonObject         *object,
+                                 const char * const *allowed,
+                                 GError            **error)
+{
+  g_autofree char *unknown = NULL;
+
+  /* Real envd rejects unknown fields; so do we, so clients stay honest. */
+  if (object == NULL || _cc_engine_check_fields (object, allowed, &unknown))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown field \"%s\"", unknown);
+  return FALSE;
+}
+
+/* proto3 JSON readers accept the field's original snake_case name as well as the camelCase one. */
+static JsonNode *
+get_member (JsonObject *object,
+            const char *camel,
+            const char *snake)
+{
+  JsonNode *node = json_object_get_member (object, camel);
+
+  if (node == NULL && snake != NULL)
+    node = json_object_get_member (object, snake);
+  return node;
+}
+
+/* The member's node when it holds a value of @type, NULL when absent or null; FALSE when it
+ * holds something else. */
+static gboolean
+get_typed_member (JsonObject  *object,
+                  const char  *camel,
+                  const char  *snake,
+                  GType        type,
+                  const char  *type_name,
+                  JsonNode   **out,
+                  GError     **error)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "invalid value for %s field %s", type_name, camel);
+      return FALSE;
+    }
+  *out = node;
+  return TRUE;
+}
+
+gboolean
+_cc_engine_request_get_string (JsonObject  *object,
+                               const char  *camel,
+                               const char  *snake,
+                               const char **out,
+                               GError     **error)
+{
+  JsonNode *node;
+
+  *out = NULL;
+  if (!get_typed_member (object, camel, snake, G_TYPE_STRING, "string", &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+_cc_engine_request_get_bool (JsonObject  *object,
+                             const char  *camel,
+                             const char  *snake,
+                             gboolean    *out,
+                             GError     **error)
+{
+  JsonNode *node;
+
+  *out = FALSE;
+  if (!get_typed_member (object, camel, snake, G_TYPE_BOOLEAN, "bool", &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+_cc_engine_request_get_object (JsonObject  *object,
+                               const char  *member,
+                               JsonObject **out,
+                               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "\"%s\" must be an object", member);
+      return FALSE;
+    }
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+_cc_engine_set_errno_error (GError    **error,
+                            int         saved_errno,
+                            const char *what,
+                            const char *sandbox_path)
+{
+  if (saved_errno == ENOENT)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "file not found: %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+  else if (saved_errno == EDQUOT || saved_errno == ENOSPC)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 "not enough disk space to write %s: %s", sandbox_path, g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Answers ---------------------------------------------------------------------------------- */
+
+void
+_cc_engine_reply_stream_error (SoupServerMessage *msg,
+                               const char        *code,
+                               const char        *message)
+{
+  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
+
+  _cc_engine_stream_finish (stream, code, message);
+  _cc_engine_stream_unref (stream);
 }

@@ -114,21 +114,6 @@ upload_free (gpointer data)
   g_free (self);
 }
 
-static gboolean
-set_errno_error (GError    **error,
-                 int         saved_errno,
-                 const char *what,
-                 const char *sandbox_path)
-{
-  if (saved_errno == EDQUOT || saved_errno == ENOSPC)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                 "not enough disk space to write %s: %s", sandbox_path, g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* Rewords a write failure: disk full → 507, bad gzip → 400, anything else as it is. */
 static void
 set_write_error (GError       **error,
@@ -260,7 +245,7 @@ open_destination (Upload      *self,
   parent = g_path_get_dirname (host);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
-      set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
+      _cc_engine_set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
                        sandbox_path);
       return -1;
     }
@@ -280,7 +265,7 @@ open_destination (Upload      *self,
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "opening", sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "opening", sandbox_path);
       return -1;
     }
   /* Overwriting keeps the file's permissions, as truncating it in place did. */
@@ -398,7 +383,7 @@ begin_multipart (Upload              *self,
       int saved = errno;
 
       g_clear_pointer (&self->spool_path, g_free);
-      return set_errno_error (error, saved, "spooling", "the upload");
+      return _cc_engine_set_errno_error (error, saved, "spooling", "the upload");
     }
   fd_stream = g_unix_output_stream_new (fd, TRUE);
   self->out = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
@@ -670,7 +655,7 @@ split_multipart (Upload        *self,
 
   spool_fd = open (self->spool_path, O_RDONLY | O_CLOEXEC);
   if (spool_fd < 0)
-    return set_errno_error (error, errno, "reading", "the upload");
+    return _cc_engine_set_errno_error (error, errno, "reading", "the upload");
   /* Unlinked now: the open descriptor keeps it readable, and nothing is left behind. */
   g_unlink (self->spool_path);
   g_clear_pointer (&self->spool_path, g_free);
@@ -782,7 +767,7 @@ upload_commit (Upload        *self,
 
       if (rename (file->temp_path, file->host_path) != 0)
         {
-          set_errno_error (error, errno, "writing", file->sandbox_path);
+          _cc_engine_set_errno_error (error, errno, "writing", file->sandbox_path);
           return NULL;
         }
       g_clear_pointer (&file->temp_path, g_free);

@@ -205,17 +205,6 @@ secret_equal (const char *given,
   return diff == 0 && n_given == n_expected;
 }
 
-void
-_cc_engine_reply_stream_error (SoupServerMessage *msg,
-                               const char        *code,
-                               const char        *message)
-{
-  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
-
-  _cc_engine_stream_finish (stream, code, message);
-  _cc_engine_stream_unref (stream);
-}
-
 /* The Linux user of a daemon request, from "Authorization: Basic base64(user:)"; "user" when
  * absent. NULL for a user the sandbox does not have. */
 static char *
@@ -311,6 +300,26 @@ reply_sandbox_not_found (SoupServerMessage *msg,
   _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
 }
 
+/* The sandbox @sandbox_id, woken first when it is paused with autoResume (as E2B's proxy does
+ * when traffic reaches it), or NULL when there is none. It may still not be running. */
+static CcEngineSandbox *
+lookup_awake_sandbox (CcEngine   *self,
+                      const char *sandbox_id)
+{
+  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+
+  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+      cc_engine_sandbox_get_auto_resume (sandbox))
+    _cc_engine_control_auto_resume (self, sandbox);
+  return sandbox;
+}
+
+static gboolean
+sandbox_is_running (CcEngineSandbox *sandbox)
+{
+  return sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING;
+}
+
 static void
 handle_daemon (CcEngine          *self,
                const char        *sandbox_id,
@@ -318,18 +327,14 @@ handle_daemon (CcEngine          *self,
                const char        *path,
                GHashTable        *query)
 {
-  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+  CcEngineSandbox *sandbox = lookup_awake_sandbox (self, sandbox_id);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   const char *token = soup_message_headers_get_one (headers, "X-Access-Token");
   gboolean authorized;
   g_autofree char *user = NULL;
 
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-
-  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+  if (!sandbox_is_running (sandbox))
     {
       reply_sandbox_not_found (msg, sandbox_id);
       return;
@@ -522,12 +527,9 @@ server_handler (SoupServer        *server,
         handle_daemon (self, host_id, msg, path, query);
       else
         {
-          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, host_id);
+          CcEngineSandbox *sandbox = lookup_awake_sandbox (self, host_id);
 
-          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-              cc_engine_sandbox_get_auto_resume (sandbox))
-            _cc_engine_control_auto_resume (self, sandbox);
-          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+          if (!sandbox_is_running (sandbox))
             reply_sandbox_not_found (msg, host_id);
           else
             _cc_engine_preview_handle (self, sandbox, host_port, msg);
@@ -544,12 +546,9 @@ server_handler (SoupServer        *server,
       if (port_text != NULL && g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL) &&
           port != CC_ENGINE_ENVD_PORT)
         {
-          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, header_id);
+          CcEngineSandbox *sandbox = lookup_awake_sandbox (self, header_id);
 
-          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-              cc_engine_sandbox_get_auto_resume (sandbox))
-            _cc_engine_control_auto_resume (self, sandbox);
-          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+          if (!sandbox_is_running (sandbox))
             reply_sandbox_not_found (msg, header_id);
           else
             _cc_engine_preview_handle (self, sandbox, (guint) port, msg);
@@ -583,12 +582,7 @@ early_preview (CcEngine          *self,
                guint              port,
                SoupServerMessage *msg)
 {
-  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
-
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-  _cc_engine_preview_handle_early (self, sandbox, port, msg);
+  _cc_engine_preview_handle_early (self, lookup_awake_sandbox (self, sandbox_id), port, msg);
 }
 
 /* Request bodies that may be large are never read into memory: the request is routed as soon as
@@ -647,11 +641,8 @@ early_handler (SoupServer        *server,
     }
   if (sandbox_id == NULL)
     return;  /* the control plane has no /files: answered without the body */
-  sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+  sandbox = lookup_awake_sandbox (self, sandbox_id);
+  if (!sandbox_is_running (sandbox))
     return;  /* handle_daemon() answers 502 */
   if (token != NULL && !secret_equal (token, cc_engine_sandbox_get_access_token (sandbox)))
     {
