@@ -1,4 +1,4 @@
-/* cc-engine-control.c: the control plane (sandbox lifecycle, protocol §2)
+/* cc-engine-control.c: the control plane (create, list, pause, resume, kill and time out sandboxes)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -23,9 +23,6 @@
 #include "cc-engine-files-access.h"
 #include "cc-engine-upload.h"
 
-#define UNAUTHORIZED_MESSAGE \
-  "unauthorized access, please provide a valid access token or method signing if supported"
-
 /* Signatures ------------------------------------------------------------------------------- */
 
 char *
@@ -57,24 +54,6 @@ _cc_engine_files_signature (const char *path,
   return g_strconcat ("v1_", encoded, NULL);
 }
 
-gboolean
-_cc_engine_files_equal_constant (const char *a,
-                                 const char *b)
-{
-  gsize len_a, len_b;
-  guint8 diff = 0;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-  len_a = strlen (a);
-  len_b = strlen (b);
-  if (len_a != len_b)
-    return FALSE;
-  for (gsize i = 0; i < len_a; i++)
-    diff |= (guint8) a[i] ^ (guint8) b[i];
-  return diff == 0;
-}
-
 const char *
 _cc_engine_files_query_get (GHashTable *query,
                             const char *name)
@@ -102,7 +81,7 @@ _cc_engine_files_check_access (CcEngineSandbox   *sandbox,
   if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                     "X-Access-Token") != NULL || signature == NULL)
     {
-      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, CC_ENGINE_UNAUTHORIZED_MESSAGE);
       return FALSE;
     }
 
@@ -125,7 +104,7 @@ _cc_engine_files_check_access (CcEngineSandbox   *sandbox,
 
   expected = _cc_engine_files_signature (_cc_engine_files_query_get (query, "path"), op,
                                          _cc_engine_files_query_get (query, "username"), token, expiration);
-  if (!_cc_engine_files_equal_constant (signature, expected))
+  if (!_cc_engine_secret_equal (signature, expected))
     {
       _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid signature");
       return FALSE;

@@ -18,10 +18,6 @@ char     *_cc_engine_files_signature       (const char *path,
                                             const char *token,
                                             gint64      expiration);
 
-/* Compares two strings in time that depends only on their lengths. */
-gboolean  _cc_engine_files_equal_constant  (const char *a,
-                                            const char *b);
-
 /* @name's value in the decoded query string, or NULL (also when @query is NULL). */
 const char *_cc_engine_files_query_get      (GHashTable        *query,
                                              const char        *name);

@@ -3,7 +3,7 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Unary calls answer JSON (protocol §4.1, §6); WatchDir is a server stream (§4.3). Every path goes
+ * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events. Every path goes
  * through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the sandbox; a path
  * that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
  * Remove) run in a worker thread so other clients are not kept waiting.
@@ -144,6 +144,28 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
   return g_steal_pointer (&host);
 }
 
+/* The host path of a request's "path" member, after checking that its other members are among
+ * @fields. With @link_itself a symlink at the end is not followed (Stat, Remove), otherwise it
+ * is, in the sandbox's view. */
+static char *
+resolve_request_path (CcEngineSandbox     *sandbox,
+                      JsonObject          *request,
+                      const char          *user,
+                      const char * const  *fields,
+                      gboolean             link_itself,
+                      char               **sandbox_path,
+                      GError             **error)
+{
+  const char *path;
+
+  if (!_cc_engine_request_check_fields (request, fields, error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, error))
+    return NULL;
+  if (link_itself)
+    return resolve_link_itself (sandbox, user, path, sandbox_path, error);
+  return cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, error);
+}
+
 /* Stat ------------------------------------------------------------------------------------- */
 
 static void
@@ -157,11 +179,8 @@ handle_stat (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   JsonNode *entry;
-  const char *path;
 
-  if (!_cc_engine_request_check_fields (request, fields, &error) ||
-      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
-      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL ||
+  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL ||
       (entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
@@ -311,12 +330,9 @@ handle_list_dir (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   ListDirData *data;
-  const char *path;
   gint64 depth;
 
-  if (!_cc_engine_request_check_fields (request, fields, &error) ||
-      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
-      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -351,12 +367,9 @@ handle_make_dir (CcEngineSandbox   *sandbox,
   g_autofree char *sandbox_path = NULL;
   g_autoptr(JsonNode) answer = NULL;
   JsonNode *entry;
-  const char *path;
   struct stat st;
 
-  if (!_cc_engine_request_check_fields (request, fields, &error) ||
-      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
-      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -555,11 +568,8 @@ handle_remove (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   RemoveData *data;
-  const char *path;
 
-  if (!_cc_engine_request_check_fields (request, fields, &error) ||
-      !_cc_engine_request_get_string (request, "path", NULL, &path, &error) ||
-      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -659,7 +669,7 @@ watch_spec_init (WatchSpec        *spec,
 }
 
 /* A FilesystemEvent: {"name":…,"type":…,"entry":{…}}; the entry only for create, write and chmod
- * when it was asked for (protocol §6.4). */
+ * when it was asked for (includeEntry). */
 static JsonNode *
 build_event (WatchSpec  *spec,
              const char *name,

@@ -18,9 +18,25 @@
 G_BEGIN_DECLS
 
 /* The envd version we announce: we implement everything up to it (octet-stream uploads, metadata
- * headers, watch includeEntry), see protocol §10. */
+ * headers, watch includeEntry); the SDK enables features by comparing against it. */
 #define CC_ENGINE_ENVD_VERSION "0.6.13"
 #define CC_ENGINE_ENVD_PORT    49983
+
+/* envd's answer (401) to a daemon request without a valid access token or URL signature. */
+#define CC_ENGINE_UNAUTHORIZED_MESSAGE \
+  "unauthorized access, please provide a valid access token or method signing if supported"
+
+/* The Linux user of a daemon request, from "Authorization: Basic base64(user:)"; "user" when
+ * absent. NULL for a user the sandbox does not have. */
+char    *_cc_engine_request_user         (SoupServerMessage *msg);
+
+/* What E2B's proxy answers (502) for a sandbox that is gone or paused. */
+void     _cc_engine_reply_sandbox_not_found (SoupServerMessage *msg,
+                                             const char        *sandbox_id);
+/* envd's GET /envs (the sandbox's environment variables) and GET /metrics. */
+void     _cc_engine_reply_envs           (CcEngineSandbox   *sandbox,
+                                          SoupServerMessage *msg);
+void     _cc_engine_reply_envd_metrics   (SoupServerMessage *msg);
 
 /* Control-plane error: {"code":<int status>,"message":…}. */
 void     _cc_engine_reply_api_error      (SoupServerMessage *msg,
@@ -46,6 +62,12 @@ const char *_cc_engine_connect_code_for_error (const GError *error);
 void     _cc_engine_reply_stream_error   (SoupServerMessage *msg,
                                           const char        *code,
                                           const char        *message);
+
+/* Compares a secret the client gave (an API key, access token or URL signature) with the
+ * expected one in time that depends only on the expected one's length, so a local attacker
+ * cannot learn it byte by byte. FALSE when either is NULL. */
+gboolean _cc_engine_secret_equal         (const char        *given,
+                                          const char        *expected);
 
 /* The request body as one JSON object; on failure answers invalid_argument and returns NULL. */
 JsonObject *_cc_engine_parse_unary_request (SoupServerMessage *msg);
@@ -118,7 +140,7 @@ void     _cc_engine_filesystem_handle    (CcEngine          *engine,
                                           const char        *method,
                                           const char        *user);
 /* GET and POST /files, with @authorized TRUE when X-Access-Token matched; otherwise the
- * handler checks the signature parameters itself (protocol §7.4). */
+ * handler checks the signature parameters itself (signature, signature_expiration). */
 void     _cc_engine_files_handle         (CcEngine          *engine,
                                           CcEngineSandbox   *sandbox,
                                           SoupServerMessage *msg,

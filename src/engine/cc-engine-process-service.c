@@ -1,4 +1,5 @@
-/* cc-engine-process-service.c: the process.Process Connect service (protocol §5)
+/* cc-engine-process-service.c: the process.Process Connect service (start, connect, list, input,
+ * signals, resize)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -197,6 +198,48 @@ _cc_engine_check_fields (JsonObject         *object,
 
 /* Requests --------------------------------------------------------------------------------- */
 
+char *
+_cc_engine_request_user (SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  char *colon;
+
+  if (auth == NULL)
+    return g_strdup ("user");
+  if (g_ascii_strncasecmp (auth, "Basic ", 6) != 0)
+    return NULL;
+  decoded = g_base64_decode (auth + 6, &length);
+  text = g_strndup ((const char *) decoded, length);
+  colon = strchr (text, ':');
+  if (colon != NULL)
+    *colon = '\0';
+  if (*text == '\0')
+    return g_strdup ("user");
+  if (cc_engine_sandbox_user_home (text) == NULL)
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+gboolean
+_cc_engine_secret_equal (const char *given,
+                         const char *expected)
+{
+  gsize n_given, n_expected;
+  guint8 diff = 0;
+
+  if (given == NULL || expected == NULL)
+    return FALSE;
+  n_given = strlen (given);
+  n_expected = strlen (expected);
+  for (gsize i = 0; i < n_expected; i++)
+    diff |= (guint8) expected[i] ^ (guint8) (i < n_given ? given[i] : 0);
+  return diff == 0 && n_given == n_expected;
+}
+
 JsonObject *
 _cc_engine_parse_stream_request (SoupServerMessage  *msg,
                                  GError            **error)
@@ -366,6 +409,66 @@ _cc_engine_set_errno_error (GError    **error,
 }
 
 /* Answers ---------------------------------------------------------------------------------- */
+
+void
+_cc_engine_reply_sandbox_not_found (SoupServerMessage *msg,
+                                    const char        *sandbox_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  /* What E2B's proxy answers for a sandbox that is gone or paused. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxId");
+  json_builder_add_string_value (builder, sandbox_id);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, "The sandbox was not found");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, 502);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+}
+
+void
+_cc_engine_reply_envs (CcEngineSandbox   *sandbox,
+                       SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+void
+_cc_engine_reply_envd_metrics (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ts");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "cpu_count");
+  json_builder_add_int_value (builder, g_get_num_processors ());
+  json_builder_set_member_name (builder, "cpu_used_pct");
+  json_builder_add_double_value (builder, 0.0);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
 
 void
 _cc_engine_reply_stream_error (SoupServerMessage *msg,

@@ -1,4 +1,4 @@
-/* cc-engine-upload.c: POST /files (protocol §7.3), streamed to disk
+/* cc-engine-upload.c: POST /files, streamed to disk
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -692,14 +692,14 @@ split_multipart (Upload        *self,
         break;
 
       /* Not soup_message_headers_get_content_disposition(): it keeps only the last component
-       * of a filename, and here the filename is the destination path (protocol §7.3). The
+       * of a filename, and here the filename is the destination path. The
        * path is confined by resolve_target() instead. */
       value = soup_message_headers_get_one (part_headers, "Content-Disposition");
       if (value != NULL)
         params = soup_header_parse_semi_param_list (value);
       field = params != NULL ? g_hash_table_lookup (params, "name") : NULL;
       filename = params != NULL ? g_hash_table_lookup (params, "filename") : NULL;
-      /* Parts with other field names are not files (protocol §7.3): skipped. */
+      /* Only parts named "file" carry files; the SDK sends no others, and others are skipped. */
       if (g_strcmp0 (field, "file") != 0)
         {
           if (!reader_copy_to_delimiter (&reader, delimiter, NULL, NULL, cancellable, error))

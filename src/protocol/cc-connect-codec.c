@@ -176,7 +176,7 @@ cc_connect_code_is_valid (const char *code)
   return FALSE;
 }
 
-/* What connect-web derives from a bare HTTP status (protocol §4.1). */
+/* What connect-web derives from a bare HTTP status when the body carries no Connect error. */
 const char *
 cc_connect_code_from_http_status (guint status)
 {
