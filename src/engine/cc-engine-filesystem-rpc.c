@@ -3,9 +3,9 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events. Every path goes
- * through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the sandbox; a path
- * that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
+ * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events.
+ * Every path goes through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the
+ * sandbox; a path that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
  * Remove) run in a worker thread so other clients are not kept waiting.
  */
 #include "config.h"
@@ -397,7 +397,7 @@ handle_make_dir (CcEngineSandbox   *sandbox,
       int saved_errno = errno;
 
       _cc_engine_set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
-                       "creating directory", sandbox_path);
+                                  "creating directory", sandbox_path);
       reply_error (msg, error);
       return;
     }
@@ -484,7 +484,7 @@ handle_move (CcEngineSandbox   *sandbox,
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
       _cc_engine_set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
-                       sandbox_to);
+                                  sandbox_to);
       reply_error (msg, error);
       return;
     }
@@ -629,7 +629,7 @@ watch_spec_init (WatchSpec        *spec,
       !_cc_engine_request_get_bool (request, "recursive", NULL, &spec->recursive, error) ||
       !_cc_engine_request_get_bool (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
       !_cc_engine_request_get_bool (request, "allowNetworkMounts", "allow_network_mounts",
-                       &allow_network_mounts, error))
+                                    &allow_network_mounts, error))
     return FALSE;
 
   host = cc_engine_sandbox_resolve_path (sandbox, user, path, &spec->sandbox_path, error);

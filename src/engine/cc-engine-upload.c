@@ -246,7 +246,7 @@ open_destination (Upload      *self,
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
       _cc_engine_set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
-                       sandbox_path);
+                                  sandbox_path);
       return -1;
     }
   if (lstat (host, &st) == 0)
