@@ -41,7 +41,7 @@ parse_body (SoupServerMessage  *msg,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
       return NULL;
     }
-  if (!_cc_engine_check_fields (object, allowed, &unknown))
+  if (!cc_protojson_check_fields (object, allowed, &unknown))
     {
       g_autofree char *message = g_strdup_printf ("Invalid request body: unknown field \"%s\"", unknown);
 

@@ -174,11 +174,6 @@ gboolean _cc_engine_content_type_is      (SoupServerMessage *msg,
                                           const char        *expected);
 /* (transfer full) The whole request body. */
 GBytes  *_cc_engine_request_body         (SoupServerMessage *msg);
-/* FALSE (and the first unknown member name in @unknown) when @object has a member not in the
- * NULL-terminated @allowed: real envd rejects unknown fields. */
-gboolean _cc_engine_check_fields         (JsonObject         *object,
-                                          const char * const *allowed,
-                                          char              **unknown);
 /* Called when a congested stream has drained its backlog, so a paused producer can go on. */
 typedef void (*CcEngineStreamDrainedFunc) (CcEngineStream *stream,
                                            gpointer        user_data);

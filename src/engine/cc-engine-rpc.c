@@ -177,25 +177,6 @@ _cc_engine_parse_unary_request (SoupServerMessage *msg)
   return object;
 }
 
-gboolean
-_cc_engine_check_fields (JsonObject         *object,
-                         const char * const *allowed,
-                         char              **unknown)
-{
-  g_autoptr(GList) names = json_object_get_members (object);
-
-  for (GList *l = names; l; l = l->next)
-    {
-      if (!g_strv_contains (allowed, l->data))
-        {
-          if (unknown != NULL)
-            *unknown = g_strdup (l->data);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /* Requests --------------------------------------------------------------------------------- */
 
 char *
@@ -290,7 +271,7 @@ _cc_engine_request_check_fields (JsonObject         *object,
   g_autofree char *unknown = NULL;
 
   /* Real envd rejects unknown fields; so do we, so clients stay honest. */
-  if (object == NULL || _cc_engine_check_fields (object, allowed, &unknown))
+  if (object == NULL || cc_protojson_check_fields (object, allowed, &unknown))
     return TRUE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown field \"%s\"", unknown);
   return FALSE;
