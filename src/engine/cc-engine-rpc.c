@@ -16,7 +16,10 @@
 
 #include "cc-connect-codec.h"
 #include "cc-engine-private.h"
+#include "cc-engine-rpc.h"
 #include "cc-protojson.h"
+
+/* Answers ---------------------------------------------------------------------------------- */
 
 static void
 set_json_body (SoupServerMessage *msg,
@@ -127,6 +130,79 @@ _cc_engine_connect_code_for_error (const GError *error)
     }
 }
 
+void
+_cc_engine_reply_sandbox_not_found (SoupServerMessage *msg,
+                                    const char        *sandbox_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  /* What E2B's proxy answers for a sandbox that is gone or paused. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sandboxId");
+  json_builder_add_string_value (builder, sandbox_id);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, "The sandbox was not found");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, 502);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+}
+
+void
+_cc_engine_reply_envs (CcEngineSandbox   *sandbox,
+                       SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+void
+_cc_engine_reply_envd_metrics (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ts");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "cpu_count");
+  json_builder_add_int_value (builder, g_get_num_processors ());
+  json_builder_set_member_name (builder, "cpu_used_pct");
+  json_builder_add_double_value (builder, 0.0);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+
+void
+_cc_engine_reply_stream_error (SoupServerMessage *msg,
+                               const char        *code,
+                               const char        *message)
+{
+  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
+
+  _cc_engine_stream_finish (stream, code, message);
+  _cc_engine_stream_unref (stream);
+}
+
+/* Requests --------------------------------------------------------------------------------- */
+
 gboolean
 _cc_engine_content_type_is (SoupServerMessage *msg,
                             const char        *expected)
@@ -176,8 +252,6 @@ _cc_engine_parse_unary_request (SoupServerMessage *msg)
     }
   return object;
 }
-
-/* Requests --------------------------------------------------------------------------------- */
 
 char *
 _cc_engine_request_user (SoupServerMessage *msg)
@@ -387,77 +461,4 @@ _cc_engine_set_errno_error (GError    **error,
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                  "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
   return FALSE;
-}
-
-/* Answers ---------------------------------------------------------------------------------- */
-
-void
-_cc_engine_reply_sandbox_not_found (SoupServerMessage *msg,
-                                    const char        *sandbox_id)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  /* What E2B's proxy answers for a sandbox that is gone or paused. */
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sandboxId");
-  json_builder_add_string_value (builder, sandbox_id);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, "The sandbox was not found");
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, 502);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
-}
-
-void
-_cc_engine_reply_envs (CcEngineSandbox   *sandbox,
-                       SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
-}
-
-void
-_cc_engine_reply_envd_metrics (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ts");
-  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
-  json_builder_set_member_name (builder, "cpu_count");
-  json_builder_add_int_value (builder, g_get_num_processors ());
-  json_builder_set_member_name (builder, "cpu_used_pct");
-  json_builder_add_double_value (builder, 0.0);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
-}
-
-
-void
-_cc_engine_reply_stream_error (SoupServerMessage *msg,
-                               const char        *code,
-                               const char        *message)
-{
-  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
-
-  _cc_engine_stream_finish (stream, code, message);
-  _cc_engine_stream_unref (stream);
 }
