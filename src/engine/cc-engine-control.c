@@ -1,4 +1,4 @@
-/* cc-engine-control.c: the control plane (sandbox lifecycle, protocol §2)
+/* cc-engine-control.c: the control plane (create, list, pause, resume, kill and time out sandboxes)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -41,7 +41,7 @@ parse_body (SoupServerMessage  *msg,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
       return NULL;
     }
-  if (!_cc_engine_check_fields (object, allowed, &unknown))
+  if (!cc_protojson_check_fields (object, allowed, &unknown))
     {
       g_autofree char *message = g_strdup_printf ("Invalid request body: unknown field \"%s\"", unknown);
 
@@ -164,25 +164,6 @@ add_timestamp (JsonBuilder *builder,
 }
 
 static void
-add_string_map (JsonBuilder *builder,
-                const char  *member,
-                GHashTable  *map)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, map);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-}
-
-static void
 add_string (JsonBuilder *builder,
             const char  *member,
             const char  *value)
@@ -236,7 +217,7 @@ add_listed_members (JsonBuilder     *builder,
   add_int (builder, "memoryMB", 512);
   add_int (builder, "diskSizeMB", 512);
   add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
-  add_string_map (builder, "metadata", cc_engine_sandbox_get_metadata (sandbox));
+  cc_protojson_add_string_map (builder, "metadata", cc_engine_sandbox_get_metadata (sandbox));
 }
 
 static JsonNode *

@@ -11,7 +11,7 @@
  * work with no extra code: the 101 and the frames are just bytes on the spliced sockets. A
  * request with a body is taken over as soon as its headers are in (the server's early handler),
  * so its body too flows from socket to socket, never through memory. When
- * the port is not open the answer is E2B's proxy error (protocol §8): 502 with
+ * the port is not open the answer is E2B's proxy error: 502 with
  * {"sandboxId","message","port","code"}.
  *
  * Preview listeners (a fallback for clients that do not resolve *.localhost)

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The server (cc-engine.c) authenticates and routes each request, then hands the daemon's
- * filesystem, /files and preview traffic to the handlers declared at the bottom. Handlers answer
- * with the helpers below so that every error has the protocol's shape.
+ * filesystem, /files and preview traffic to the handlers declared at the bottom. Handlers read
+ * requests and answer with the helpers of cc-engine-rpc.h so that every error has the
+ * protocol's shape.
  */
 #pragma once
 
@@ -13,37 +14,16 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-engine.h"
+#include "cc-engine-rpc.h"
 #include "cc-engine-sandbox.h"
 
 G_BEGIN_DECLS
 
 /* The envd version we announce: we implement everything up to it (octet-stream uploads, metadata
- * headers, watch includeEntry), see protocol §10. */
+ * headers, watch includeEntry); the SDK enables features by comparing against it. */
 #define CC_ENGINE_ENVD_VERSION "0.6.13"
 #define CC_ENGINE_ENVD_PORT    49983
 
-/* Control-plane error: {"code":<int status>,"message":…}. */
-void     _cc_engine_reply_api_error      (SoupServerMessage *msg,
-                                          guint              status,
-                                          const char        *message);
-/* Unary Connect error: non-200 status derived from the code, {"code":"<code>","message":…}. */
-void     _cc_engine_reply_connect_error  (SoupServerMessage *msg,
-                                          const char        *code,
-                                          const char        *message);
-/* envd plain-HTTP error (/files, /health …): {"code":<int>,"message":…}. */
-void     _cc_engine_reply_http_error     (SoupServerMessage *msg,
-                                          guint              status,
-                                          const char        *message);
-/* 200 (or @status) with a JSON body; takes ownership of nothing. */
-void     _cc_engine_reply_json           (SoupServerMessage *msg,
-                                          guint              status,
-                                          JsonNode          *body);
-/* Maps a GError (G_IO_ERROR_NOT_FOUND, _PERMISSION_DENIED, _EXISTS, _INVALID_ARGUMENT,
- * _NOT_DIRECTORY, _IS_DIRECTORY, _NO_SPACE …) to its Connect code string. */
-const char *_cc_engine_connect_code_for_error (const GError *error);
-
-/* The request body as one JSON object; on failure answers invalid_argument and returns NULL. */
-JsonObject *_cc_engine_parse_unary_request (SoupServerMessage *msg);
 
 /* A server-streaming Connect response (application/connect+json, chunked). The stream writes
  * envelopes as they come, sends {"event":{"keepalive":{}}}-style keepalives produced by
@@ -78,7 +58,7 @@ void     _cc_engine_filesystem_handle    (CcEngine          *engine,
                                           const char        *method,
                                           const char        *user);
 /* GET and POST /files, with @authorized TRUE when X-Access-Token matched; otherwise the
- * handler checks the signature parameters itself (protocol §7.4). */
+ * handler checks the signature parameters itself (signature, signature_expiration). */
 void     _cc_engine_files_handle         (CcEngine          *engine,
                                           CcEngineSandbox   *sandbox,
                                           SoupServerMessage *msg,
@@ -107,16 +87,6 @@ void     _cc_engine_preview_create       (CcEngine          *engine,
 
 /* Additions by the server (engine-core). */
 
-/* TRUE when the request's Content-Type (parameters ignored) is @expected. */
-gboolean _cc_engine_content_type_is      (SoupServerMessage *msg,
-                                          const char        *expected);
-/* (transfer full) The whole request body. */
-GBytes  *_cc_engine_request_body         (SoupServerMessage *msg);
-/* FALSE (and the first unknown member name in @unknown) when @object has a member not in the
- * NULL-terminated @allowed: real envd rejects unknown fields. */
-gboolean _cc_engine_check_fields         (JsonObject         *object,
-                                          const char * const *allowed,
-                                          char              **unknown);
 /* Called when a congested stream has drained its backlog, so a paused producer can go on. */
 typedef void (*CcEngineStreamDrainedFunc) (CcEngineStream *stream,
                                            gpointer        user_data);

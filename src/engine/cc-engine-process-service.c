@@ -1,4 +1,5 @@
-/* cc-engine-process-service.c: the process.Process Connect service (protocol §5)
+/* cc-engine-process-service.c: the process.Process Connect service (start, connect, list, input,
+ * signals, resize)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,7 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-engine-process.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
@@ -48,91 +49,11 @@ get_uint (JsonObject *object,
   return -1;
 }
 
-/* The single message of a server-streaming request; answers the error itself. */
-static JsonObject *
-parse_stream_request (SoupServerMessage *msg)
-{
-  g_autoptr(CcConnectDecoder) decoder = cc_connect_decoder_new (CC_CONNECT_DEFAULT_MAX_MESSAGE);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  guint8 flags = 0;
-  gsize length;
-  const char *data;
-
-  if (!_cc_engine_content_type_is (msg, "application/connect+json"))
-    {
-      _cc_engine_reply_stream_error (msg, "invalid_argument",
-                                     "streaming calls need Content-Type application/connect+json");
-      return NULL;
-    }
-  body = _cc_engine_request_body (msg);
-  cc_connect_decoder_push (decoder, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  if (!cc_connect_decoder_next (decoder, &flags, &payload, &error))
-    {
-      _cc_engine_reply_stream_error (msg, "invalid_argument",
-                                     error ? error->message : "the request envelope is truncated");
-      return NULL;
-    }
-  if (flags != 0 || cc_connect_decoder_get_pending (decoder) > 0)
-    {
-      _cc_engine_reply_stream_error (msg, "invalid_argument",
-                                     flags & CC_CONNECT_FLAG_COMPRESSED ? "compressed messages are not supported"
-                                                                       : "expected exactly one request message");
-      return NULL;
-    }
-  data = g_bytes_get_data (payload, &length);
-  object = cc_protojson_parse_object (data, length, &error);
-  if (object == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("invalid request: %s", error->message);
-
-      _cc_engine_reply_stream_error (msg, "invalid_argument", message);
-    }
-  return object;
-}
-
-static gboolean
-check_fields (JsonObject         *object,
-              const char * const *allowed,
-              char              **message)
-{
-  g_autofree char *unknown = NULL;
-
-  if (object == NULL || _cc_engine_check_fields (object, allowed, &unknown))
-    return TRUE;
-  *message = g_strdup_printf ("unknown field \"%s\"", unknown);
-  return FALSE;
-}
-
-/* A member that must be an object when present. */
-static gboolean
-get_object (JsonObject  *object,
-            const char  *member,
-            JsonObject **out,
-            char       **message)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      *message = g_strdup_printf ("\"%s\" must be an object", member);
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
 /* ProcessSelector: {"pid":N} or {"tag":"…"} */
 static CcEngineProcess *
-find_process (CcEngineSandbox *sandbox,
-              JsonObject      *request,
-              char           **code,
-              char           **message)
+find_process (CcEngineSandbox  *sandbox,
+              JsonObject       *request,
+              GError          **error)
 {
   static const char * const allowed[] = { "pid", "tag", NULL };
   JsonObject *selector = NULL;
@@ -140,15 +61,15 @@ find_process (CcEngineSandbox *sandbox,
   const char *tag;
   gint64 pid;
 
-  *code = g_strdup ("invalid_argument");
-  if (!get_object (request, "process", &selector, message))
+  if (!_cc_engine_request_get_object (request, "process", &selector, error))
     return NULL;
   if (selector == NULL)
     {
-      *message = g_strdup ("\"process\" (a pid or tag selector) is required");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "\"process\" (a pid or tag selector) is required");
       return NULL;
     }
-  if (!check_fields (selector, allowed, message))
+  if (!_cc_engine_request_check_fields (selector, allowed, error))
     return NULL;
 
   tag = cc_protojson_get_string (selector, "tag");
@@ -161,31 +82,22 @@ find_process (CcEngineSandbox *sandbox,
       g_hash_table_iter_init (&iter, processes);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (g_strcmp0 (cc_engine_process_get_tag (value), tag) == 0)
-          {
-            g_clear_pointer (code, g_free);
-            return value;
-          }
-      g_free (*code);
-      *code = g_strdup ("not_found");
-      *message = g_strdup_printf ("process with tag %s not found", tag);
+          return value;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "process with tag %s not found", tag);
       return NULL;
     }
   if (pid <= 0 || pid > G_MAXUINT32)
     {
-      *message = g_strdup ("\"process\" needs a pid or a tag");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "\"process\" needs a pid or a tag");
       return NULL;
     }
   {
     CcEngineProcess *process = g_hash_table_lookup (processes, GUINT_TO_POINTER ((guint) pid));
 
     if (process == NULL)
-      {
-        g_free (*code);
-        *code = g_strdup ("not_found");
-        *message = g_strdup_printf ("process with pid %" G_GINT64_FORMAT " not found", pid);
-        return NULL;
-      }
-    g_clear_pointer (code, g_free);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "process with pid %" G_GINT64_FORMAT " not found", pid);
     return process;
   }
 }
@@ -196,7 +108,7 @@ static gboolean
 string_array (JsonObject *object,
               const char *member,
               JsonArray **out,
-              char      **message)
+              GError    **error)
 {
   JsonNode *node = json_object_get_member (object, member);
   JsonArray *array;
@@ -218,7 +130,8 @@ string_array (JsonObject *object,
   return TRUE;
 
 invalid:
-  *message = g_strdup_printf ("\"%s\" must be an array of strings", member);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "\"%s\" must be an array of strings", member);
   return FALSE;
 }
 
@@ -240,10 +153,9 @@ handle_start (CcEngine          *engine,
   static const char * const process_allowed[] = { "cmd", "args", "envs", "cwd", NULL };
   static const char * const pty_allowed[] = { "size", NULL };
   static const char * const size_allowed[] = { "cols", "rows", NULL };
-  g_autoptr(JsonObject) request = parse_stream_request (msg);
-  g_autoptr(CcEngineProcess) process = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  g_autoptr(JsonObject) request = _cc_engine_parse_stream_request (msg, &error);
+  g_autoptr(CcEngineProcess) process = NULL;
   g_autofree char *host_cwd = NULL;
   g_autofree char *cwd_clean = NULL;
   g_auto(GStrv) argv = NULL;
@@ -257,31 +169,33 @@ handle_start (CcEngine          *engine,
   CcEngineStream *stream;
   struct stat st;
 
-  if (request == NULL)
-    return;
-  if (!check_fields (request, allowed, &message) ||
-      !get_object (request, "process", &config, &message) ||
-      !get_object (request, "pty", &pty, &message) ||
-      !check_fields (config, process_allowed, &message) ||
-      !check_fields (pty, pty_allowed, &message))
+  if (request == NULL ||
+      !_cc_engine_request_check_fields (request, allowed, &error) ||
+      !_cc_engine_request_get_object (request, "process", &config, &error) ||
+      !_cc_engine_request_get_object (request, "pty", &pty, &error) ||
+      !_cc_engine_request_check_fields (config, process_allowed, &error) ||
+      !_cc_engine_request_check_fields (pty, pty_allowed, &error))
     goto invalid;
   if (config == NULL || (cmd = cc_protojson_get_string (config, "cmd")) == NULL || *cmd == '\0')
     {
-      message = g_strdup ("\"process.cmd\" is required");
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "\"process.cmd\" is required");
       goto invalid;
     }
-  if (!string_array (config, "args", &args, &message) ||
-      !get_object (config, "envs", &envs, &message))
+  if (!string_array (config, "args", &args, &error) ||
+      !_cc_engine_request_get_object (config, "envs", &envs, &error))
     goto invalid;
   if (pty != NULL)
     {
-      if (!get_object (pty, "size", &size, &message) || !check_fields (size, size_allowed, &message))
+      if (!_cc_engine_request_get_object (pty, "size", &size, &error) ||
+          !_cc_engine_request_check_fields (size, size_allowed, &error))
         goto invalid;
       cols = get_uint (size, "cols", 10000, 80);
       rows = get_uint (size, "rows", 10000, 24);
       if (cols <= 0 || cols > 10000 || rows <= 0 || rows > 10000)
         {
-          message = g_strdup ("the terminal size is out of range");
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "the terminal size is out of range");
           goto invalid;
         }
     }
@@ -292,7 +206,9 @@ handle_start (CcEngine          *engine,
   host_cwd = cc_engine_sandbox_resolve_path (sandbox, user, cwd, &cwd_clean, &error);
   if (host_cwd == NULL || stat (host_cwd, &st) != 0 || !S_ISDIR (st.st_mode))
     {
-      message = g_strdup_printf ("cwd '%s' does not exist", cwd ? cwd : "");
+      g_clear_error (&error);
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "cwd '%s' does not exist", cwd ? cwd : "");
       goto invalid;
     }
 
@@ -323,7 +239,7 @@ handle_start (CcEngine          *engine,
     }
   if (process == NULL)
     {
-      message = g_strdup_printf ("failed to start the process: %s", error->message);
+      g_prefix_error (&error, "failed to start the process: ");
       goto invalid;
     }
 
@@ -333,7 +249,8 @@ handle_start (CcEngine          *engine,
   return;
 
 invalid:
-  _cc_engine_reply_stream_error (msg, "invalid_argument", message);
+  /* Whatever went wrong before the process started, the client sent something it cannot run. */
+  _cc_engine_reply_stream_error (msg, "invalid_argument", error->message);
 }
 
 static void
@@ -342,23 +259,16 @@ handle_connect (CcEngine          *engine,
                 SoupServerMessage *msg)
 {
   static const char * const allowed[] = { "process", NULL };
-  g_autoptr(JsonObject) request = parse_stream_request (msg);
-  g_autofree char *message = NULL;
-  g_autofree char *code = NULL;
-  CcEngineProcess *process;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = _cc_engine_parse_stream_request (msg, &error);
+  CcEngineProcess *process = NULL;
   CcEngineStream *stream;
 
-  if (request == NULL)
-    return;
-  if (!check_fields (request, allowed, &message))
+  if (request == NULL ||
+      !_cc_engine_request_check_fields (request, allowed, &error) ||
+      (process = find_process (sandbox, request, &error)) == NULL)
     {
-      _cc_engine_reply_stream_error (msg, "invalid_argument", message);
-      return;
-    }
-  process = find_process (sandbox, request, &code, &message);
-  if (process == NULL)
-    {
-      _cc_engine_reply_stream_error (msg, code, message);
+      _cc_engine_reply_stream_error (msg, _cc_engine_connect_code_for_error (error), error->message);
       return;
     }
   stream = _cc_engine_stream_new (msg, KEEPALIVE_PAYLOAD, NULL, NULL);
@@ -394,13 +304,13 @@ handle_list (CcEngineSandbox   *sandbox,
   static const char * const allowed[] = { NULL };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
-  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer value;
 
-  if (!check_fields (request, allowed, &message))
+  if (!_cc_engine_request_check_fields (request, allowed, &error))
     {
-      _cc_engine_reply_connect_error (msg, "invalid_argument", message);
+      _cc_engine_reply_connect_error (msg, "invalid_argument", error->message);
       return;
     }
   json_builder_begin_object (builder);
@@ -450,8 +360,6 @@ handle_unary (CcEngineSandbox   *sandbox,
 {
   g_autoptr(JsonObject) request = _cc_engine_parse_unary_request (msg);
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *code = NULL;
   CcEngineProcess *process;
 
   if (request == NULL)
@@ -470,22 +378,25 @@ handle_unary (CcEngineSandbox   *sandbox,
       g_autoptr(GBytes) data = NULL;
       gboolean pty;
 
-      if (!check_fields (request, allowed, &message) || !get_object (request, "input", &input, &message) ||
-          !check_fields (input, input_allowed, &message))
-        goto invalid;
+      if (!_cc_engine_request_check_fields (request, allowed, &error) ||
+          !_cc_engine_request_get_object (request, "input", &input, &error) ||
+          !_cc_engine_request_check_fields (input, input_allowed, &error))
+        goto failed;
       if (input == NULL || (json_object_has_member (input, "stdin") == json_object_has_member (input, "pty")))
         {
-          message = g_strdup ("\"input\" needs exactly one of stdin or pty");
-          goto invalid;
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "\"input\" needs exactly one of stdin or pty");
+          goto failed;
         }
       pty = json_object_has_member (input, "pty");
       data = cc_protojson_get_bytes (input, pty ? "pty" : "stdin");
       if (data == NULL)
         {
-          message = g_strdup ("the input is not valid base64");
-          goto invalid;
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "the input is not valid base64");
+          goto failed;
         }
-      if ((process = find_process (sandbox, request, &code, &message)) == NULL)
+      if ((process = find_process (sandbox, request, &error)) == NULL)
         goto failed;
       if (!cc_engine_process_write_input (process, data, pty, &error))
         {
@@ -498,9 +409,9 @@ handle_unary (CcEngineSandbox   *sandbox,
     {
       static const char * const allowed[] = { "process", NULL };
 
-      if (!check_fields (request, allowed, &message))
-        goto invalid;
-      if ((process = find_process (sandbox, request, &code, &message)) == NULL)
+      if (!_cc_engine_request_check_fields (request, allowed, &error))
+        goto failed;
+      if ((process = find_process (sandbox, request, &error)) == NULL)
         goto failed;
       if (!cc_engine_process_close_stdin (process, &error))
         {
@@ -514,9 +425,9 @@ handle_unary (CcEngineSandbox   *sandbox,
       static const char * const allowed[] = { "process", "signal", NULL };
       int signum;
 
-      if (!check_fields (request, allowed, &message))
-        goto invalid;
-      if ((process = find_process (sandbox, request, &code, &message)) == NULL)
+      if (!_cc_engine_request_check_fields (request, allowed, &error))
+        goto failed;
+      if ((process = find_process (sandbox, request, &error)) == NULL)
         goto failed;
       signum = parse_signal (request);
       if (signum == 0)
@@ -537,19 +448,21 @@ handle_unary (CcEngineSandbox   *sandbox,
       static const char * const allowed[] = { "process", "pty", NULL };
       JsonObject *pty = NULL, *size = NULL;
 
-      if (!check_fields (request, allowed, &message) || !get_object (request, "pty", &pty, &message))
-        goto invalid;
-      if ((process = find_process (sandbox, request, &code, &message)) == NULL)
+      if (!_cc_engine_request_check_fields (request, allowed, &error) ||
+          !_cc_engine_request_get_object (request, "pty", &pty, &error))
         goto failed;
-      if (pty != NULL && get_object (pty, "size", &size, &message) && size != NULL)
+      if ((process = find_process (sandbox, request, &error)) == NULL)
+        goto failed;
+      if (pty != NULL && _cc_engine_request_get_object (pty, "size", &size, &error) && size != NULL)
         {
           gint64 cols = get_uint (size, "cols", 10000, 0);
           gint64 rows = get_uint (size, "rows", 10000, 0);
 
           if (cols <= 0 || cols > 10000 || rows <= 0 || rows > 10000)
             {
-              message = g_strdup ("the terminal size is out of range");
-              goto invalid;
+              g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   "the terminal size is out of range");
+              goto failed;
             }
           if (!cc_engine_process_resize (process, (guint) cols, (guint) rows, &error))
             {
@@ -557,8 +470,8 @@ handle_unary (CcEngineSandbox   *sandbox,
               return;
             }
         }
-      else if (message != NULL)
-        goto invalid;
+      else if (error != NULL)
+        goto failed;
       reply_empty (msg);
     }
   else if (g_str_equal (method, "StreamInput"))
@@ -567,12 +480,9 @@ handle_unary (CcEngineSandbox   *sandbox,
     _cc_engine_reply_connect_error (msg, "unimplemented", "unknown method");
   return;
 
-invalid:
-  _cc_engine_reply_connect_error (msg, "invalid_argument", message);
-  return;
-
 failed:
-  _cc_engine_reply_connect_error (msg, code, message);
+  /* A malformed request is invalid_argument; a process that is not there, not_found. */
+  _cc_engine_reply_connect_error (msg, _cc_engine_connect_code_for_error (error), error->message);
 }
 
 void

@@ -155,26 +155,6 @@ cc_engine_sandbox_new (const char *data_dir,
   return self;
 }
 
-static void
-copy_string_map (JsonObject *object,
-                 const char *member,
-                 GHashTable *into)
-{
-  JsonObject *map = cc_protojson_get_object (object, member);
-  g_autoptr(GList) names = NULL;
-
-  if (map == NULL)
-    return;
-  names = json_object_get_members (map);
-  for (GList *l = names; l; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (map, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_hash_table_insert (into, g_strdup (l->data), g_strdup (json_node_get_string (node)));
-    }
-}
-
 CcEngineSandbox *
 cc_engine_sandbox_new_from_state (const char  *data_dir,
                                   JsonObject  *state,
@@ -202,29 +182,10 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   self->auto_pause = cc_protojson_get_bool (state, "autoPause", FALSE);
   self->auto_resume = cc_protojson_get_bool (state, "autoResume", FALSE);
   self->internet = cc_protojson_get_bool (state, "allowInternetAccess", TRUE);
-  copy_string_map (state, "metadata", self->metadata);
-  copy_string_map (state, "envVars", self->env_vars);
+  cc_protojson_copy_string_map (state, "metadata", self->metadata);
+  cc_protojson_copy_string_map (state, "envVars", self->env_vars);
   set_paths (self, data_dir);
   return g_steal_pointer (&self);
-}
-
-static void
-add_string_map (JsonBuilder *builder,
-                const char  *member,
-                GHashTable  *map)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, map);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
 }
 
 JsonNode *
@@ -251,8 +212,8 @@ cc_engine_sandbox_to_state (CcEngineSandbox *self)
   json_builder_add_boolean_value (builder, self->auto_resume);
   json_builder_set_member_name (builder, "allowInternetAccess");
   json_builder_add_boolean_value (builder, self->internet);
-  add_string_map (builder, "metadata", self->metadata);
-  add_string_map (builder, "envVars", self->env_vars);
+  cc_protojson_add_string_map (builder, "metadata", self->metadata);
+  cc_protojson_add_string_map (builder, "envVars", self->env_vars);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -47,9 +47,4 @@ void     _cc_engine_process_kill_all      (CcEngineSandbox   *sandbox);
 /* Kills and forgets them at once, without waiting for their ends (engine shutdown). */
 void     _cc_engine_process_forget_all    (CcEngineSandbox   *sandbox);
 
-/* An answer to a streaming call that fails before it starts: HTTP 200, end-stream error. */
-void     _cc_engine_reply_stream_error    (SoupServerMessage *msg,
-                                           const char        *code,
-                                           const char        *message);
-
 G_END_DECLS

@@ -9,7 +9,7 @@
  */
 #include "config.h"
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-engine-private.h"
 #include "cc-protojson.h"
 

@@ -1,4 +1,4 @@
-/* cc-engine-upload.c: POST /files (protocol §7.3), streamed to disk
+/* cc-engine-upload.c: POST /files, streamed to disk
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,8 +32,9 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
-#include "cc-engine-fswork.h"
+#include "cc-engine-files-access.h"
 #include "cc-engine-upload.h"
+#include "cc-engine-worker.h"
 
 #define METADATA_PREFIX   "user.e2b."
 #define UPLOAD_DATA_KEY   "cc-engine-upload"
@@ -111,21 +112,6 @@ upload_free (gpointer data)
   g_free (self->path);
   g_free (self->content_type);
   g_free (self);
-}
-
-static gboolean
-set_errno_error (GError    **error,
-                 int         saved_errno,
-                 const char *what,
-                 const char *sandbox_path)
-{
-  if (saved_errno == EDQUOT || saved_errno == ENOSPC)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                 "not enough disk space to write %s: %s", sandbox_path, g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-  return FALSE;
 }
 
 /* Rewords a write failure: disk full → 507, bad gzip → 400, anything else as it is. */
@@ -259,8 +245,8 @@ open_destination (Upload      *self,
   parent = g_path_get_dirname (host);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
-      set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
-                       sandbox_path);
+      _cc_engine_set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
+                                  sandbox_path);
       return -1;
     }
   if (lstat (host, &st) == 0)
@@ -279,7 +265,7 @@ open_destination (Upload      *self,
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "opening", sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "opening", sandbox_path);
       return -1;
     }
   /* Overwriting keeps the file's permissions, as truncating it in place did. */
@@ -397,7 +383,7 @@ begin_multipart (Upload              *self,
       int saved = errno;
 
       g_clear_pointer (&self->spool_path, g_free);
-      return set_errno_error (error, saved, "spooling", "the upload");
+      return _cc_engine_set_errno_error (error, saved, "spooling", "the upload");
     }
   fd_stream = g_unix_output_stream_new (fd, TRUE);
   self->out = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
@@ -669,7 +655,7 @@ split_multipart (Upload        *self,
 
   spool_fd = open (self->spool_path, O_RDONLY | O_CLOEXEC);
   if (spool_fd < 0)
-    return set_errno_error (error, errno, "reading", "the upload");
+    return _cc_engine_set_errno_error (error, errno, "reading", "the upload");
   /* Unlinked now: the open descriptor keeps it readable, and nothing is left behind. */
   g_unlink (self->spool_path);
   g_clear_pointer (&self->spool_path, g_free);
@@ -706,14 +692,14 @@ split_multipart (Upload        *self,
         break;
 
       /* Not soup_message_headers_get_content_disposition(): it keeps only the last component
-       * of a filename, and here the filename is the destination path (protocol §7.3). The
+       * of a filename, and here the filename is the destination path. The
        * path is confined by resolve_target() instead. */
       value = soup_message_headers_get_one (part_headers, "Content-Disposition");
       if (value != NULL)
         params = soup_header_parse_semi_param_list (value);
       field = params != NULL ? g_hash_table_lookup (params, "name") : NULL;
       filename = params != NULL ? g_hash_table_lookup (params, "filename") : NULL;
-      /* Parts with other field names are not files (protocol §7.3): skipped. */
+      /* Only parts named "file" carry files; the SDK sends no others, and others are skipped. */
       if (g_strcmp0 (field, "file") != 0)
         {
           if (!reader_copy_to_delimiter (&reader, delimiter, NULL, NULL, cancellable, error))
@@ -781,7 +767,7 @@ upload_commit (Upload        *self,
 
       if (rename (file->temp_path, file->host_path) != 0)
         {
-          set_errno_error (error, errno, "writing", file->sandbox_path);
+          _cc_engine_set_errno_error (error, errno, "writing", file->sandbox_path);
           return NULL;
         }
       g_clear_pointer (&file->temp_path, g_free);
@@ -859,5 +845,5 @@ _cc_engine_upload_finish (SoupServerMessage *msg)
       upload_free (self);
       return;
     }
-  _cc_engine_fswork_run (msg, upload_work, upload_reply, self, upload_free);
+  _cc_engine_worker_run (msg, upload_work, upload_reply, self, upload_free);
 }

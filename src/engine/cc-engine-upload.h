@@ -1,4 +1,4 @@
-/* cc-engine-upload.h: POST /files, streamed to disk, and what it shares with the download side
+/* cc-engine-upload.h: POST /files, streamed to disk
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,21 +11,6 @@ G_BEGIN_DECLS
 
 /* The largest upload body accepted (bytes on the wire); above it the answer is 413. */
 #define CC_ENGINE_MAX_UPLOAD ((goffset) 8 * 1024 * 1024 * 1024)
-
-/* From cc-engine-files.c. Each answers the request and returns FALSE/NULL on refusal. */
-gboolean    _cc_engine_files_check_access    (CcEngineSandbox   *sandbox,
-                                              SoupServerMessage *msg,
-                                              GHashTable        *query,
-                                              gboolean           authorized,
-                                              const char        *op);
-const char *_cc_engine_files_select_user     (SoupServerMessage *msg,
-                                              GHashTable        *query);
-guint       _cc_engine_files_status_for_error (const GError     *error);
-char       *_cc_engine_files_resolve_target  (CcEngineSandbox   *sandbox,
-                                              const char        *user,
-                                              const char        *path,
-                                              char             **sandbox_path,
-                                              GError           **error);
 
 /* Called by the server once the headers of a POST /files for @sandbox are in, before the body
  * (an early handler): checks access and the request, answers refusals at once (so a client

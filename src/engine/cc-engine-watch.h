@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* EventType names of the filesystem service (protocol §6.2). */
+/* EventType names of the filesystem service. */
 #define CC_ENGINE_EVENT_CREATE "EVENT_TYPE_CREATE"
 #define CC_ENGINE_EVENT_WRITE  "EVENT_TYPE_WRITE"
 #define CC_ENGINE_EVENT_REMOVE "EVENT_TYPE_REMOVE"

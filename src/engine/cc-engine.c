@@ -23,7 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "cc-engine-files.h"
+#include "cc-engine-files-access.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-upload.h"
@@ -186,63 +186,7 @@ _cc_engine_remove_sandbox (CcEngine        *self,
   g_hash_table_remove (self->sandboxes, cc_engine_sandbox_get_id (sandbox));
 }
 
-/* Helpers ---------------------------------------------------------------------------------- */
-
-/* Comparing secrets in constant time: a local attacker must not learn a key byte by byte. */
-static gboolean
-secret_equal (const char *given,
-              const char *expected)
-{
-  gsize n_given, n_expected;
-  guint8 diff = 0;
-
-  if (given == NULL || expected == NULL)
-    return FALSE;
-  n_given = strlen (given);
-  n_expected = strlen (expected);
-  for (gsize i = 0; i < n_expected; i++)
-    diff |= (guint8) expected[i] ^ (guint8) (i < n_given ? given[i] : 0);
-  return diff == 0 && n_given == n_expected;
-}
-
-void
-_cc_engine_reply_stream_error (SoupServerMessage *msg,
-                               const char        *code,
-                               const char        *message)
-{
-  CcEngineStream *stream = _cc_engine_stream_new (msg, NULL, NULL, NULL);
-
-  _cc_engine_stream_finish (stream, code, message);
-  _cc_engine_stream_unref (stream);
-}
-
-/* The Linux user of a daemon request, from "Authorization: Basic base64(user:)"; "user" when
- * absent. NULL for a user the sandbox does not have. */
-static char *
-request_user (SoupServerMessage *msg)
-{
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                   "Authorization");
-  g_autofree guchar *decoded = NULL;
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  char *colon;
-
-  if (auth == NULL)
-    return g_strdup ("user");
-  if (g_ascii_strncasecmp (auth, "Basic ", 6) != 0)
-    return NULL;
-  decoded = g_base64_decode (auth + 6, &length);
-  text = g_strndup ((const char *) decoded, length);
-  colon = strchr (text, ':');
-  if (colon != NULL)
-    *colon = '\0';
-  if (*text == '\0')
-    return g_strdup ("user");
-  if (cc_engine_sandbox_user_home (text) == NULL)
-    return NULL;
-  return g_steal_pointer (&text);
-}
+/* Routing ---------------------------------------------------------------------------------- */
 
 static gboolean
 is_streaming_method (const char *path)
@@ -252,63 +196,24 @@ is_streaming_method (const char *path)
          g_str_equal (path, "/filesystem.Filesystem/WatchDir");
 }
 
-static void
-reply_envs (CcEngineSandbox   *sandbox,
-            SoupServerMessage *msg)
+/* The sandbox @sandbox_id, woken first when it is paused with autoResume (as E2B's proxy does
+ * when traffic reaches it), or NULL when there is none. It may still not be running. */
+static CcEngineSandbox *
+lookup_awake_sandbox (CcEngine   *self,
+                      const char *sandbox_id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
+  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
 
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
+  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
+      cc_engine_sandbox_get_auto_resume (sandbox))
+    _cc_engine_control_auto_resume (self, sandbox);
+  return sandbox;
 }
 
-static void
-reply_envd_metrics (SoupServerMessage *msg)
+static gboolean
+sandbox_is_running (CcEngineSandbox *sandbox)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ts");
-  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
-  json_builder_set_member_name (builder, "cpu_count");
-  json_builder_add_int_value (builder, g_get_num_processors ());
-  json_builder_set_member_name (builder, "cpu_used_pct");
-  json_builder_add_double_value (builder, 0.0);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_OK, node);
-}
-
-static void
-reply_sandbox_not_found (SoupServerMessage *msg,
-                         const char        *sandbox_id)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  /* What E2B's proxy answers for a sandbox that is gone or paused. */
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sandboxId");
-  json_builder_add_string_value (builder, sandbox_id);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, "The sandbox was not found");
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, 502);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+  return sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING;
 }
 
 static void
@@ -318,20 +223,16 @@ handle_daemon (CcEngine          *self,
                const char        *path,
                GHashTable        *query)
 {
-  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
+  CcEngineSandbox *sandbox = lookup_awake_sandbox (self, sandbox_id);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   const char *token = soup_message_headers_get_one (headers, "X-Access-Token");
   gboolean authorized;
   g_autofree char *user = NULL;
 
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-
-  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+  if (!sandbox_is_running (sandbox))
     {
-      reply_sandbox_not_found (msg, sandbox_id);
+      _cc_engine_reply_sandbox_not_found (msg, sandbox_id);
       return;
     }
 
@@ -341,14 +242,14 @@ handle_daemon (CcEngine          *self,
       return;
     }
 
-  authorized = secret_equal (token, cc_engine_sandbox_get_access_token (sandbox));
+  authorized = _cc_engine_secret_equal (token, cc_engine_sandbox_get_access_token (sandbox));
 
   if (g_str_equal (path, "/files"))
     {
       if (token != NULL && !authorized)
         {
           _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
-                                       "unauthorized access, please provide a valid access token or method signing if supported");
+                                       CC_ENGINE_UNAUTHORIZED_MESSAGE);
           return;
         }
       _cc_engine_files_handle (self, sandbox, msg, query, authorized);
@@ -358,18 +259,18 @@ handle_daemon (CcEngine          *self,
   if (!authorized)
     {
       _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
-                                   "unauthorized access, please provide a valid access token or method signing if supported");
+                                   CC_ENGINE_UNAUTHORIZED_MESSAGE);
       return;
     }
 
   if (g_str_equal (path, "/envs") && g_str_equal (method, "GET"))
     {
-      reply_envs (sandbox, msg);
+      _cc_engine_reply_envs (sandbox, msg);
       return;
     }
   if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
     {
-      reply_envd_metrics (msg);
+      _cc_engine_reply_envd_metrics (msg);
       return;
     }
 
@@ -382,7 +283,7 @@ handle_daemon (CcEngine          *self,
           soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
           return;
         }
-      user = request_user (msg);
+      user = _cc_engine_request_user (msg);
       if (user == NULL)
         {
           if (streaming)
@@ -429,7 +330,7 @@ parse_sandbox_host (const char *host,
   return TRUE;
 }
 
-/* Signed /files URLs built on E2B_SANDBOX_URL name no sandbox (protocol §1.1, §7.4): no
+/* Signed /files URLs built on E2B_SANDBOX_URL name no sandbox: no
  * E2b-Sandbox-Id header, no 49983-<id> Host. The signature names it instead, since it covers
  * the sandbox's access token: such a request goes to the one sandbox whose token validates it.
  * TRUE for a GET or POST /files with a signature; the caller has already found no sandbox id. */
@@ -485,7 +386,7 @@ lookup_signing_sandbox (CcEngine          *self,
           expected = _cc_engine_files_signature (g_hash_table_lookup (query, "path"), op,
                                                  g_hash_table_lookup (query, "username"), token,
                                                  (gint64) expiration);
-          if (_cc_engine_files_equal_constant (signature, expected) && found == NULL)
+          if (_cc_engine_secret_equal (signature, expected) && found == NULL)
             found = sandbox;
         }
     }
@@ -522,13 +423,10 @@ server_handler (SoupServer        *server,
         handle_daemon (self, host_id, msg, path, query);
       else
         {
-          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, host_id);
+          CcEngineSandbox *sandbox = lookup_awake_sandbox (self, host_id);
 
-          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-              cc_engine_sandbox_get_auto_resume (sandbox))
-            _cc_engine_control_auto_resume (self, sandbox);
-          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
-            reply_sandbox_not_found (msg, host_id);
+          if (!sandbox_is_running (sandbox))
+            _cc_engine_reply_sandbox_not_found (msg, host_id);
           else
             _cc_engine_preview_handle (self, sandbox, host_port, msg);
         }
@@ -544,13 +442,10 @@ server_handler (SoupServer        *server,
       if (port_text != NULL && g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL) &&
           port != CC_ENGINE_ENVD_PORT)
         {
-          CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, header_id);
+          CcEngineSandbox *sandbox = lookup_awake_sandbox (self, header_id);
 
-          if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-              cc_engine_sandbox_get_auto_resume (sandbox))
-            _cc_engine_control_auto_resume (self, sandbox);
-          if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
-            reply_sandbox_not_found (msg, header_id);
+          if (!sandbox_is_running (sandbox))
+            _cc_engine_reply_sandbox_not_found (msg, header_id);
           else
             _cc_engine_preview_handle (self, sandbox, (guint) port, msg);
           return;
@@ -568,7 +463,7 @@ server_handler (SoupServer        *server,
       return;
     }
 
-  if (!secret_equal (soup_message_headers_get_one (headers, "X-API-KEY"), self->api_key))
+  if (!_cc_engine_secret_equal (soup_message_headers_get_one (headers, "X-API-KEY"), self->api_key))
     {
       _cc_engine_reply_api_error (msg, SOUP_STATUS_UNAUTHORIZED, "Invalid API key");
       return;
@@ -583,12 +478,7 @@ early_preview (CcEngine          *self,
                guint              port,
                SoupServerMessage *msg)
 {
-  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
-
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-  _cc_engine_preview_handle_early (self, sandbox, port, msg);
+  _cc_engine_preview_handle_early (self, lookup_awake_sandbox (self, sandbox_id), port, msg);
 }
 
 /* Request bodies that may be large are never read into memory: the request is routed as soon as
@@ -647,17 +537,14 @@ early_handler (SoupServer        *server,
     }
   if (sandbox_id == NULL)
     return;  /* the control plane has no /files: answered without the body */
-  sandbox = cc_engine_lookup_sandbox (self, sandbox_id);
-  if (sandbox != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_PAUSED &&
-      cc_engine_sandbox_get_auto_resume (sandbox))
-    _cc_engine_control_auto_resume (self, sandbox);
-  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+  sandbox = lookup_awake_sandbox (self, sandbox_id);
+  if (!sandbox_is_running (sandbox))
     return;  /* handle_daemon() answers 502 */
-  if (token != NULL && !secret_equal (token, cc_engine_sandbox_get_access_token (sandbox)))
+  if (token != NULL && !_cc_engine_secret_equal (token, cc_engine_sandbox_get_access_token (sandbox)))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       _cc_engine_reply_http_error (msg, SOUP_STATUS_UNAUTHORIZED,
-                                   "unauthorized access, please provide a valid access token or method signing if supported");
+                                   CC_ENGINE_UNAUTHORIZED_MESSAGE);
       return;
     }
   _cc_engine_upload_begin (sandbox, msg, query, token != NULL);

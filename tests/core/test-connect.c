@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"
 

@@ -15,7 +15,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-connection.h"
 #include "cc-envd.h"
 #include "cc-control-plane.h"

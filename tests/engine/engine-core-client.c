@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-protojson.h"
 #include "cc-test-util.h"
 #include "engine-core-client.h"

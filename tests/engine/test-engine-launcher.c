@@ -12,7 +12,7 @@
 
 #include <stdlib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-protojson.h"
 #include "engine-core-client.h"
 #include "cc-test-util.h"

@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-protojson.h"
 #include "cc-test-util.h"
 #include "engine-core-client.h"

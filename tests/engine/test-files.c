@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-engine-files.h"
+#include "cc-engine-files-access.h"
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
 
@@ -25,7 +25,7 @@ test_signature (void)
   g_autofree char *upload = NULL;
   g_autofree char *download = NULL;
 
-  /* The protocol's check value and the two URLs the official SDK produced (protocol §7.4, §12). */
+  /* The protocol's check value and the two URLs the official SDK produced. */
   g_assert_cmpstr (check, ==, "v1_nK5zDZypLYDzI33/Gk5rzCXjzeFzbt6Gy2/q7P2X9/s");
   upload = _cc_engine_files_signature ("/home/user/a.txt", "write", NULL, "envd-access-token-123", 0);
   g_assert_cmpstr (upload, ==, "v1_MENwhzQKg7f8VEQYC95m+UyZLWW5Xb3HqcGLJSF9YEc");
@@ -33,10 +33,10 @@ test_signature (void)
                                          1795667869);
   g_assert_cmpstr (download, ==, "v1_SSrq9U8pdCSS7/41dLqN9AV199YK2gIovQvdq/u/tPM");
 
-  g_assert_true (_cc_engine_files_equal_constant ("abc", "abc"));
-  g_assert_false (_cc_engine_files_equal_constant ("abc", "abd"));
-  g_assert_false (_cc_engine_files_equal_constant ("abc", "abcd"));
-  g_assert_false (_cc_engine_files_equal_constant (NULL, "abc"));
+  g_assert_true (_cc_engine_secret_equal ("abc", "abc"));
+  g_assert_false (_cc_engine_secret_equal ("abc", "abd"));
+  g_assert_false (_cc_engine_secret_equal ("abc", "abcd"));
+  g_assert_false (_cc_engine_secret_equal (NULL, "abc"));
 }
 
 /* Helpers -------------------------------------------------------------------------------- */

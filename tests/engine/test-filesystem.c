@@ -12,8 +12,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-connect.h"
-#include "cc-engine-entry.h"
+#include "cc-connect-codec.h"
+#include "cc-engine-entry-info.h"
 #include "cc-test-util.h"
 #include "cc-protojson.h"
 #include "engine-fs-fixture.h"
@@ -229,7 +229,7 @@ test_stat_as_root (FsFixture    *f,
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(JsonObject) object = NULL;
 
-  /* Basic auth selects the user (protocol §3.1); root's home is /root. */
+  /* "Authorization: Basic base64(user:)" selects the user; root's home is /root. */
   fs_write_host_file (f, "r.txt", "root");
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "Basic cm9vdDo=");
   soup_message_set_request_body_from_bytes (msg, "application/json", body);

@@ -335,7 +335,7 @@ test_multipart_many (FsFixture    *f,
 
       soup_multipart_append_form_file (multipart, "file", name, "application/octet-stream", bytes);
     }
-  /* Other fields are ignored (protocol §7.3). */
+  /* Multipart fields not named "file" are ignored. */
   {
     g_autoptr(GBytes) other = g_bytes_new_static ("ignored", 7);
 

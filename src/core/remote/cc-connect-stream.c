@@ -12,7 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-connect-stream-private.h"
 #include "cc-http-exchange-private.h"
 #include "cc-protojson.h"

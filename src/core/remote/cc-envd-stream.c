@@ -7,7 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-connect-stream-private.h"
 #include "cc-envd-private.h"
 #include "cc-protojson.h"

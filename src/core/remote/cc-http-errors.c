@@ -13,7 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-http-exchange-private.h"
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"

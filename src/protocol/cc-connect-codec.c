@@ -1,4 +1,4 @@
-/* cc-connect.c
+/* cc-connect-codec.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "cc-connect.h"
+#include "cc-connect-codec.h"
 #include "cc-sandbox-error.h"
 
 struct _CcConnectDecoder
@@ -176,7 +176,7 @@ cc_connect_code_is_valid (const char *code)
   return FALSE;
 }
 
-/* What connect-web derives from a bare HTTP status (protocol §4.1). */
+/* What connect-web derives from a bare HTTP status when the body carries no Connect error. */
 const char *
 cc_connect_code_from_http_status (guint status)
 {

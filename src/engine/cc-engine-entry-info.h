@@ -1,9 +1,10 @@
-/* cc-engine-entry.h: EntryInfo answers of the filesystem service
+/* cc-engine-entry-info.h: EntryInfo answers of the filesystem service
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One place builds the protocol's EntryInfo (protocol §6.3) so that Stat, ListDir, MakeDir,
+ * One place builds the protocol's EntryInfo (name, type, path, size, mode, permissions,
+ * owner, group, modified time, symlink target, metadata) so that Stat, ListDir, MakeDir,
  * Move and watch events describe a file the same way.
  */
 #pragma once

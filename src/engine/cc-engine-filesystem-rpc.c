@@ -1,11 +1,11 @@
-/* cc-engine-filesystem.c: the filesystem.Filesystem service
+/* cc-engine-filesystem-rpc.c: the filesystem.Filesystem service
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Unary calls answer JSON (protocol §4.1, §6); WatchDir is a server stream (§4.3). Every path goes
- * through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the sandbox; a path
- * that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
+ * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events.
+ * Every path goes through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the
+ * sandbox; a path that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
  * Remove) run in a worker thread so other clients are not kept waiting.
  */
 #include "config.h"
@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cc-connect.h"
-#include "cc-engine-entry.h"
-#include "cc-engine-fswork.h"
+#include "cc-connect-codec.h"
+#include "cc-engine-entry-info.h"
+#include "cc-engine-worker.h"
 #include "cc-engine-private.h"
 #include "cc-engine-server.h"
 #include "cc-engine-watch.h"
@@ -37,79 +37,6 @@
 /* Request parsing -------------------------------------------------------------------------- */
 
 /* proto3 JSON parsers accept the proto field name as well as the lowerCamelCase one. */
-static JsonNode *
-get_member (JsonObject *object,
-            const char *camel,
-            const char *snake)
-{
-  JsonNode *node = json_object_get_member (object, camel);
-
-  if (node == NULL && snake != NULL)
-    node = json_object_get_member (object, snake);
-  return node;
-}
-
-static gboolean
-get_string_field (JsonObject  *object,
-                  const char  *camel,
-                  const char  *snake,
-                  const char **out,
-                  GError     **error)
-{
-  JsonNode *node = get_member (object, camel, snake);
-
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "invalid value for string field %s", camel);
-      return FALSE;
-    }
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-get_bool_field (JsonObject  *object,
-                const char  *camel,
-                const char  *snake,
-                gboolean    *out,
-                GError     **error)
-{
-  JsonNode *node = get_member (object, camel, snake);
-
-  *out = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "invalid value for bool field %s", camel);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-check_fields (JsonObject         *object,
-              const char * const *allowed,
-              GError            **error)
-{
-  g_autofree char *unknown = NULL;
-
-  /* Real envd rejects unknown fields (protocol §4.4); so do we, so clients stay honest. */
-  if (!_cc_engine_check_fields (object, allowed, &unknown))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "unknown field \"%s\"", unknown);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 reply_error (SoupServerMessage *msg,
              const GError      *error)
@@ -217,18 +144,26 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
   return g_steal_pointer (&host);
 }
 
-static void
-set_errno_error (GError    **error,
-                 int         saved_errno,
-                 const char *what,
-                 const char *sandbox_path)
+/* The host path of a request's "path" member, after checking that its other members are among
+ * @fields. With @link_itself a symlink at the end is not followed (Stat, Remove), otherwise it
+ * is, in the sandbox's view. */
+static char *
+resolve_request_path (CcEngineSandbox     *sandbox,
+                      JsonObject          *request,
+                      const char          *user,
+                      const char * const  *fields,
+                      gboolean             link_itself,
+                      char               **sandbox_path,
+                      GError             **error)
 {
-  if (saved_errno == ENOENT)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "file not found: %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "error %s %s: %s", what, sandbox_path, g_strerror (saved_errno));
+  const char *path;
+
+  if (!_cc_engine_request_check_fields (request, fields, error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, error))
+    return NULL;
+  if (link_itself)
+    return resolve_link_itself (sandbox, user, path, sandbox_path, error);
+  return cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, error);
 }
 
 /* Stat ------------------------------------------------------------------------------------- */
@@ -244,11 +179,8 @@ handle_stat (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   JsonNode *entry;
-  const char *path;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
-      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL ||
+  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL ||
       (entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
@@ -354,7 +286,7 @@ list_dir_work (gpointer      data,
 
   if (lstat (dir_host, &st) != 0)
     {
-      set_errno_error (error, errno, "reading directory", self->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "reading directory", self->sandbox_path);
       return NULL;
     }
   if (S_ISLNK (st.st_mode))
@@ -398,12 +330,9 @@ handle_list_dir (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   ListDirData *data;
-  const char *path;
   gint64 depth;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
-      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -421,7 +350,7 @@ handle_list_dir (CcEngineSandbox   *sandbox,
   data->host = g_steal_pointer (&host);
   data->sandbox_path = g_steal_pointer (&sandbox_path);
   data->depth = MAX (depth, 1);          /* depth 0 means the default, one level */
-  _cc_engine_fswork_run (msg, list_dir_work, reply_result, data, list_dir_data_free);
+  _cc_engine_worker_run (msg, list_dir_work, reply_result, data, list_dir_data_free);
 }
 
 /* MakeDir ---------------------------------------------------------------------------------- */
@@ -438,12 +367,9 @@ handle_make_dir (CcEngineSandbox   *sandbox,
   g_autofree char *sandbox_path = NULL;
   g_autoptr(JsonNode) answer = NULL;
   JsonNode *entry;
-  const char *path;
   struct stat st;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
-      (host = cc_engine_sandbox_resolve_path (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -470,8 +396,8 @@ handle_make_dir (CcEngineSandbox   *sandbox,
     {
       int saved_errno = errno;
 
-      set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
-                       "creating directory", sandbox_path);
+      _cc_engine_set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
+                                  "creating directory", sandbox_path);
       reply_error (msg, error);
       return;
     }
@@ -501,7 +427,7 @@ move_path (const char  *from,
     return TRUE;
   if (errno != EXDEV)
     {
-      set_errno_error (error, errno, "moving to", sandbox_to);
+      _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
       return FALSE;
     }
 
@@ -531,9 +457,9 @@ handle_move (CcEngineSandbox   *sandbox,
   JsonNode *entry;
   struct stat st;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "source", NULL, &source, &error) ||
-      !get_string_field (request, "destination", NULL, &destination, &error) ||
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "source", NULL, &source, &error) ||
+      !_cc_engine_request_get_string (request, "destination", NULL, &destination, &error) ||
       (from = resolve_link_itself (sandbox, user, source, &sandbox_from, &error)) == NULL ||
       (to = cc_engine_sandbox_resolve_path (sandbox, user, destination, &sandbox_to, &error)) == NULL)
     {
@@ -543,7 +469,7 @@ handle_move (CcEngineSandbox   *sandbox,
 
   if (lstat (from, &st) != 0)
     {
-      set_errno_error (&error, errno, "moving", sandbox_from);
+      _cc_engine_set_errno_error (&error, errno, "moving", sandbox_from);
       reply_error (msg, error);
       return;
     }
@@ -557,8 +483,8 @@ handle_move (CcEngineSandbox   *sandbox,
   parent = g_path_get_dirname (to);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
-      set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
-                       sandbox_to);
+      _cc_engine_set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
+                                  sandbox_to);
       reply_error (msg, error);
       return;
     }
@@ -615,7 +541,7 @@ remove_work (gpointer      data,
     {
       if (errno == ENOENT)
         return empty_object ();           /* RemoveAll: nothing there is success */
-      set_errno_error (error, errno, "removing", self->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "removing", self->sandbox_path);
       return NULL;
     }
 
@@ -625,7 +551,7 @@ remove_work (gpointer      data,
     rc = nftw (self->host, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
   if (rc != 0 && rc != ENOENT)
     {
-      set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
+      _cc_engine_set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
       return NULL;
     }
   return empty_object ();
@@ -642,11 +568,8 @@ handle_remove (CcEngineSandbox   *sandbox,
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   RemoveData *data;
-  const char *path;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "path", NULL, &path, &error) ||
-      (host = resolve_link_itself (sandbox, user, path, &sandbox_path, &error)) == NULL)
+  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -661,7 +584,7 @@ handle_remove (CcEngineSandbox   *sandbox,
   data = g_new0 (RemoveData, 1);
   data->host = g_steal_pointer (&host);
   data->sandbox_path = g_steal_pointer (&sandbox_path);
-  _cc_engine_fswork_run (msg, remove_work, reply_result, data, remove_data_free);
+  _cc_engine_worker_run (msg, remove_work, reply_result, data, remove_data_free);
 }
 
 /* Watching: shared by WatchDir and the watcher calls ---------------------------------------- */
@@ -701,12 +624,12 @@ watch_spec_init (WatchSpec        *spec,
 
   spec->sandbox = sandbox;
   spec->user = g_strdup (user);
-  if (!check_fields (request, fields, error) ||
-      !get_string_field (request, "path", NULL, &path, error) ||
-      !get_bool_field (request, "recursive", NULL, &spec->recursive, error) ||
-      !get_bool_field (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
-      !get_bool_field (request, "allowNetworkMounts", "allow_network_mounts",
-                       &allow_network_mounts, error))
+  if (!_cc_engine_request_check_fields (request, fields, error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, error) ||
+      !_cc_engine_request_get_bool (request, "recursive", NULL, &spec->recursive, error) ||
+      !_cc_engine_request_get_bool (request, "includeEntry", "include_entry", &spec->include_entry, error) ||
+      !_cc_engine_request_get_bool (request, "allowNetworkMounts", "allow_network_mounts",
+                                    &allow_network_mounts, error))
     return FALSE;
 
   host = cc_engine_sandbox_resolve_path (sandbox, user, path, &spec->sandbox_path, error);
@@ -714,7 +637,7 @@ watch_spec_init (WatchSpec        *spec,
     return FALSE;
   if (lstat (host, &st) != 0)
     {
-      set_errno_error (error, errno, "watching", spec->sandbox_path);
+      _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
       return FALSE;
     }
   if (S_ISLNK (st.st_mode))
@@ -731,7 +654,7 @@ watch_spec_init (WatchSpec        *spec,
       host = g_steal_pointer (&target);
       if (stat (host, &st) != 0)
         {
-          set_errno_error (error, errno, "watching", spec->sandbox_path);
+          _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
           return FALSE;
         }
     }
@@ -746,7 +669,7 @@ watch_spec_init (WatchSpec        *spec,
 }
 
 /* A FilesystemEvent: {"name":…,"type":…,"entry":{…}}; the entry only for create, write and chmod
- * when it was asked for (protocol §6.4). */
+ * when it was asked for (includeEntry). */
 static JsonNode *
 build_event (WatchSpec  *spec,
              const char *name,
@@ -834,40 +757,6 @@ watch_dir_event_cb (CcEngineWatch *watch,
   _cc_engine_stream_send_json (self->stream, message);
 }
 
-/* The request of a server-streaming call: exactly one envelope holding a JSON object. */
-static JsonObject *
-parse_stream_request (SoupServerMessage  *msg,
-                      GError            **error)
-{
-  g_autoptr(CcConnectDecoder) decoder = cc_connect_decoder_new (0);
-  g_autoptr(GBytes) body = _cc_engine_request_body (msg);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
-  gsize length;
-  guint8 flags = 0;
-
-  data = g_bytes_get_data (body, &length);
-  cc_connect_decoder_push (decoder, data, length);
-  if (!cc_connect_decoder_next (decoder, &flags, &payload, &local_error) ||
-      cc_connect_decoder_get_pending (decoder) != 0 || (flags & CC_CONNECT_FLAG_COMPRESSED))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the request must be exactly one uncompressed Connect envelope%s%s",
-                   local_error ? ": " : "", local_error ? local_error->message : "");
-      return NULL;
-    }
-  data = g_bytes_get_data (payload, &length);
-  {
-    JsonObject *object = cc_protojson_parse_object (data, length, &local_error);
-
-    if (object == NULL)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s", local_error->message);
-    return object;
-  }
-}
-
 static void
 handle_watch_dir (CcEngineSandbox   *sandbox,
                   SoupServerMessage *msg,
@@ -886,7 +775,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
 
   self = g_new0 (WatchDir, 1);
   self->sandbox_ref = g_object_ref (sandbox);
-  request = parse_stream_request (msg, &error);
+  request = _cc_engine_parse_stream_request (msg, &error);
   if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
     {
       watch_spec_clear (&self->spec);
@@ -1020,8 +909,8 @@ lookup_watcher (CcEngineSandbox   *sandbox,
   const char *id;
   Watcher *watcher;
 
-  if (!check_fields (request, fields, &error) ||
-      !get_string_field (request, "watcherId", "watcher_id", &id, &error))
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "watcherId", "watcher_id", &id, &error))
     {
       reply_error (msg, error);
       return NULL;

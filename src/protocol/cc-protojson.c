@@ -371,3 +371,22 @@ cc_protojson_copy_string_map (JsonObject *object,
         g_hash_table_insert (into, g_strdup (l->data), g_strdup (value));
     }
 }
+
+gboolean
+cc_protojson_check_fields (JsonObject         *object,
+                           const char * const *allowed,
+                           char              **unknown)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      if (!g_strv_contains (allowed, l->data))
+        {
+          if (unknown != NULL)
+            *unknown = g_strdup (l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -1,4 +1,4 @@
-/* cc-engine-entry.c
+/* cc-engine-entry-info.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cc-engine-entry.h"
+#include "cc-engine-entry-info.h"
 #include "cc-protojson.h"
 
 #define METADATA_PREFIX "user.e2b."
@@ -62,7 +62,7 @@ _cc_engine_entry_owner_name (guint uid)
   char buf[1024];
 
   /* Every file of a sandbox belongs to the engine's user on this machine; inside, the sandbox's
-   * processes know that account as "user" (protocol §3.3), so report it under that name. */
+   * processes know that account as "user", so report it under that name. */
   if (uid == geteuid ())
     return g_strdup ("user");
   if (getpwuid_r (uid, &pw, buf, sizeof buf, &result) == 0 && result != NULL)
@@ -251,7 +251,7 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
       struct stat target_st;
 
       /* The entry describes the link (mode, size, time) but has its target's type; a broken
-       * link keeps the unspecified type, which the SDK's list() skips (protocol §6.3). */
+       * link keeps the unspecified type, which the SDK's list() skips. */
       if (follow_symlink (sandbox, user, host_path, sandbox_path, &symlink_target, NULL,
                           &target_st))
         type = file_type_name (target_st.st_mode);

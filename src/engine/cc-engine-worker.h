@@ -1,4 +1,4 @@
-/* cc-engine-fswork.h: filesystem work off the main thread, answered on it
+/* cc-engine-worker.h: filesystem work off the main thread, answered on it
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -23,7 +23,7 @@ typedef void      (*CcEngineFsReplyFunc) (SoupServerMessage  *msg,
                                           JsonNode           *result,
                                           const GError       *error);
 
-void _cc_engine_fswork_run (SoupServerMessage   *msg,
+void _cc_engine_worker_run (SoupServerMessage   *msg,
                             CcEngineFsWorkFunc   work,
                             CcEngineFsReplyFunc  reply,
                             gpointer             data,

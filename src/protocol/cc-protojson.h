@@ -38,6 +38,11 @@ void         cc_protojson_add_string_map   (JsonBuilder  *builder,
 void         cc_protojson_copy_string_map  (JsonObject   *object,
                                             const char   *member,
                                             GHashTable   *into);
+/* FALSE (and the first unknown member name in @unknown) when @object has a member not in the
+ * NULL-terminated @allowed: envd rejects unknown fields, so both ends check them. */
+gboolean     cc_protojson_check_fields     (JsonObject          *object,
+                                            const char * const  *allowed,
+                                            char               **unknown);
 char        *cc_protojson_format_timestamp (gint64        unix_usec);
 gboolean     cc_protojson_parse_timestamp  (const char   *text,
                                             gint64       *unix_usec);

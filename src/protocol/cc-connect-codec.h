@@ -1,4 +1,4 @@
-/* cc-connect.h: the Connect protocol's envelope codec and error codes
+/* cc-connect-codec.h: the Connect protocol's envelope codec and error codes
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,7 +42,7 @@ gsize        cc_connect_decoder_get_pending      (CcConnectDecoder  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcConnectDecoder, cc_connect_decoder_free)
 
-/* Connect error code strings ("not_found", …) and their HTTP statuses (protocol §4.2). */
+/* Connect error code strings ("not_found", …) and the HTTP status each is sent with. */
 guint        cc_connect_code_to_http_status      (const char   *code);
 const char  *cc_connect_code_from_http_status    (guint         status);
 gboolean     cc_connect_code_is_valid            (const char   *code);

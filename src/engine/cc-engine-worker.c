@@ -1,11 +1,11 @@
-/* cc-engine-fswork.c
+/* cc-engine-worker.c
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "cc-engine-fswork.h"
+#include "cc-engine-worker.h"
 
 typedef struct
 {
@@ -79,7 +79,7 @@ fs_work_done_cb (GObject      *source,
 }
 
 void
-_cc_engine_fswork_run (SoupServerMessage   *msg,
+_cc_engine_worker_run (SoupServerMessage   *msg,
                        CcEngineFsWorkFunc   work,
                        CcEngineFsReplyFunc  reply,
                        gpointer             data,
@@ -97,7 +97,7 @@ _cc_engine_fswork_run (SoupServerMessage   *msg,
   self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (msg_finished_cb), self);
 
   task = g_task_new (NULL, NULL, fs_work_done_cb, NULL);
-  g_task_set_source_tag (task, _cc_engine_fswork_run);
+  g_task_set_source_tag (task, _cc_engine_worker_run);
   g_task_set_task_data (task, self, fs_work_free);
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, fs_work_thread);
