@@ -348,6 +348,7 @@ test_history_rerun_and_clear_cache (AppFixture    *f,
   g_autoptr(CcExecution) execution = NULL;
   g_autoptr(CcExecution) cached = NULL;
   gboolean cleared = FALSE;
+  gboolean was_cached = FALSE;
   gulong id;
 
   g_assert_nonnull (rerun);
@@ -355,6 +356,10 @@ test_history_rerun_and_clear_cache (AppFixture    *f,
   /* A result in the cache to forget. */
   cached = run_echo_twice_cached (f);
   g_assert_true (cc_execution_get_cached (cached));
+  /* The history reloads after each run on its own schedule: wait for the newest record (the
+   * cached one), so that the row selected below does not move under the selection. */
+  WAIT_FOR (app_history_has (f, "echo hello-from-the-test", &was_cached) && was_cached,
+            "the cached run in the history");
   WAIT_FOR (app_history_position (f, "echo hello-from-the-test") >= 0, "the command in the history");
 
   /* Forget its cached result, then run it again from the history: it really runs. */
@@ -621,15 +626,14 @@ test_notify_long_work (AppFixture    *f,
                                                      G_DBUS_SIGNAL_FLAGS_NONE, on_notification_recorded,
                                                      records, NULL);
 
-  /* Someone looks at another window, the way a person would: it is presented and takes the
-   * focus. Under Xvfb there is no window manager, and mapping a window does not move the X
-   * input focus; presenting a window that is already shown asks for it directly
-   * (XSetInputFocus), as a click on it would. */
+  /* Someone looks at another window, the way a person would: another toplevel is presented
+   * and takes the focus. Under Xvfb there is no window manager, yet presenting a window still
+   * moves the X input focus to it: the main window gets a real FocusOut, and its is-active
+   * follows. The wait for the main window to be active first makes the change a real one. */
+  WAIT_FOR (gtk_window_is_active (GTK_WINDOW (f->window)), "the main window to have the focus");
   other = g_object_ref (GTK_WINDOW (gtk_window_new ()));
   gtk_window_set_title (other, "Somewhere Else");
   gtk_window_set_default_size (other, 320, 200);
-  gtk_window_present (other);
-  app_wait_drawn (GTK_WIDGET (other));
   gtk_window_present (other);
   WAIT_FOR (gtk_window_is_active (other), "the other window to take the focus");
   WAIT_FOR (!gtk_window_is_active (GTK_WINDOW (f->window)), "the main window to lose the focus");
