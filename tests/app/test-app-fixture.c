@@ -173,8 +173,9 @@ app_fixture_teardown (AppFixture    *f,
       /* The window's own requests (listings of the file tree) were cancelled with it and end
        * a little later; their records go with the project, so let them end first. */
       WAIT_FOR (count_pending_records (f, g_ptr_array_index (ids, i)) == 0, "the project's operations to end");
-      /* A sandbox the window asked for (a project it showed) may still be on its way: the
-       * delete waits for it to be there, to kill it. */
+      /* A sandbox the window asked for (a project it showed) may still be on its way; the
+       * client does not take a delete while a sandbox is being made for the project (it
+       * asserts that nobody waits on it), so the delete comes once it is there. */
       WAIT_FOR (cc_client_get_sandbox_status (f->client, g_ptr_array_index (ids, i)) != CC_SANDBOX_STATUS_STARTING,
                 "the project's sandbox to settle");
       cc_client_delete_project_async (f->client, g_ptr_array_index (ids, i), NULL,

@@ -71,7 +71,8 @@ GtkButton    *app_find_button_by_icon      (GtkWidget     *widget,
 void          app_answer_dialog            (const char    *text,
                                             const char    *response);
 
-/* A project made through the client (not set up), and another one made the same way. */
+/* A project made through the client, as the CLI or the dialog would, but not set up; and a
+ * change to some of its fields. */
 CcProject    *app_create_project           (AppFixture    *f,
                                             const char    *name,
                                             const char    *template_id,

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <gtksourceview/gtksource.h>
 #include <string.h>
 
