@@ -372,6 +372,11 @@ test_history (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (table.out, "echo first"));
 }
 
+/* The suite's keyring is shared by the test programs that run at the same time, and the app's
+ * Preferences case stores and clears the E2B key. So this case stores the key of a custom
+ * endpoint (a loopback URL nothing listens on), an item no other test touches. */
+#define KEY_TEST_ENDPOINT "http://127.0.0.1:9/cli-key-test"
+
 static void
 test_key (Fixture *f, gconstpointer data)
 {
@@ -382,20 +387,20 @@ test_key (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   char *stored;
 
-  run_cli (f, key, &set, "key", "set", NULL);
+  run_cli (f, key, &set, "key", "set", "--endpoint", KEY_TEST_ENDPOINT, NULL);
   g_assert_cmpint (set.status, ==, 0);
   g_assert_null (strstr (set.out, key));
   g_assert_null (strstr (set.err, key));
-  cc_keyring_lookup_async (CC_KEYRING_CONNECTION_E2B, NULL, cc_test_store_result_cb, &result);
+  cc_keyring_lookup_async (KEY_TEST_ENDPOINT, NULL, cc_test_store_result_cb, &result);
   stored = cc_keyring_lookup_finish (cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, key);
   cc_keyring_key_free (stored);
   g_clear_object (&result);
 
-  run_cli (f, NULL, &clear, "key", "clear", NULL);
+  run_cli (f, NULL, &clear, "key", "clear", "--endpoint", KEY_TEST_ENDPOINT, NULL);
   g_assert_cmpint (clear.status, ==, 0);
-  cc_keyring_lookup_async (CC_KEYRING_CONNECTION_E2B, NULL, cc_test_store_result_cb, &result);
+  cc_keyring_lookup_async (KEY_TEST_ENDPOINT, NULL, cc_test_store_result_cb, &result);
   stored = cc_keyring_lookup_finish (cc_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_null (stored);
