@@ -55,8 +55,10 @@ record_finished_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   /* The operation's own result was already delivered; a store failure here loses only the
-   * record's final state (it stays pending), which the history shows. */
-  if (!cc_store_finish_operation_finish (CC_STORE (source), result, &error))
+   * record's final state (it stays pending), which the history shows. A record that is gone
+   * went with its project, deleted while the operation ran: nothing is lost then. */
+  if (!cc_store_finish_operation_finish (CC_STORE (source), result, &error) &&
+      !g_error_matches (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND))
     g_warning ("Could not record the end of an operation: %s", error->message);
   _cc_client_release (self);
 }
