@@ -11,7 +11,7 @@
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"
 
-/* The bytes the official SDK sent for commands.run('echo hi') (protocol §12.2). */
+/* The bytes the official SDK sent for commands.run('echo hi'), recorded from its wire traffic. */
 static const char echo_request[] =
   "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"echo hi\"]},\"stdin\":false}";
 

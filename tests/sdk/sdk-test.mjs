@@ -474,7 +474,7 @@ test('files.watchDir receives a create event', async () => {
 test('signed uploadUrl and downloadUrl work without the access token', async () => {
   const sbx = await shared();
   // With E2B_SANDBOX_URL set, the SDK builds these URLs on that base, which carries no sandbox
-  // id (protocol §1.1); the sandbox's own host, 49983-<id>.<domain>, is what identifies it. So
+  // id; the sandbox's own host, 49983-<id>.<domain>, is what identifies it. So
   // the request goes to the engine with that Host, as a browser would send it.
   const host = `49983-${sbx.sandboxId}.${sbx.sandboxDomain}`;
   const up = new URL(await sbx.uploadUrl(`${HOME}/signed.txt`));
