@@ -412,7 +412,7 @@ ensure_create (GTask *task)
 
   g_hash_table_insert (metadata, (char *) "code-canvas-project", self->project_id);
   cc_control_plane_create_async (state->api, NULL, self->timeout, metadata, NULL,
-                               CC_SANDBOX_ON_TIMEOUT_PAUSE, NULL, create_cb, g_object_ref (task));
+                                 CC_SANDBOX_ON_TIMEOUT_PAUSE, NULL, create_cb, g_object_ref (task));
 }
 
 static void
@@ -463,7 +463,7 @@ ensure_connection_cb (GObject      *source,
   sandbox_id = nonempty (cc_project_get_sandbox_id (state->project));
   if (sandbox_id != NULL)
     cc_control_plane_connect_async (state->api, sandbox_id, self->timeout, NULL, connect_cb,
-                                  g_steal_pointer (&task));
+                                    g_steal_pointer (&task));
   else
     ensure_create (task);
 }
@@ -521,7 +521,7 @@ maybe_keep_alive (CcSandboxSession *self)
     return;
   self->extending = TRUE;
   cc_control_plane_set_timeout_async (self->api, self->info->sandbox_id, self->timeout, NULL,
-                                    keep_alive_cb, g_object_ref (self));
+                                      keep_alive_cb, g_object_ref (self));
 }
 
 void
@@ -700,19 +700,19 @@ lifecycle_connection_cb (GObject      *source,
     {
     case CC_SANDBOX_SESSION_REFRESH:
       cc_control_plane_get_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
-                                g_steal_pointer (&task));
+                                  g_steal_pointer (&task));
       break;
     case CC_SANDBOX_SESSION_EXTEND:
       cc_control_plane_set_timeout_async (state->api, state->sandbox_id, state->seconds, cancellable,
-                                        lifecycle_done_cb, g_steal_pointer (&task));
+                                          lifecycle_done_cb, g_steal_pointer (&task));
       break;
     case CC_SANDBOX_SESSION_PAUSE:
       cc_control_plane_pause_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
-                                  g_steal_pointer (&task));
+                                    g_steal_pointer (&task));
       break;
     case CC_SANDBOX_SESSION_KILL:
       cc_control_plane_kill_async (state->api, state->sandbox_id, cancellable, lifecycle_done_cb,
-                                 g_steal_pointer (&task));
+                                   g_steal_pointer (&task));
       break;
     default:
       g_assert_not_reached ();

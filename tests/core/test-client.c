@@ -278,16 +278,27 @@ test_history_order_limit (ClientFixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (all), ==, 5);
 }
 
+/* Checks that no process of the project's sandbox matches @pattern (pgrep -f). */
+static void
+assert_process_gone (ClientFixture *f,
+                     const char    *project_id,
+                     const char    *pattern)
+{
+  g_autofree char *command = g_strdup_printf ("pgrep -f '%s' || echo gone", pattern);
+  g_autoptr(CcExecution) check = cc_test_run (f, project_id, command, CC_EXECUTE_FLAGS_NONE);
+  g_autoptr(GBytes) out = cc_execution_dup_stdout (check);
+
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "gone\n", 5);
+}
+
 static void
 test_execute_cancel (ClientFixture *f,
                      gconstpointer  data)
 {
   g_autoptr(CcProject) project = cc_test_create_project (f, "cancel", NULL);
   g_autoptr(CcExecution) execution = NULL;
-  g_autoptr(CcExecution) check = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
   g_autoptr(GListModel) history = NULL;
   g_autoptr(CcOperation) record = NULL;
 
@@ -314,10 +325,7 @@ test_execute_cancel (ClientFixture *f,
   g_assert_cmpint (cc_execution_get_state (execution), ==, CC_EXECUTION_STATE_CANCELLED);
 
   /* The remote process is gone, not just our stream. */
-  check = cc_test_run (f, cc_project_get_id (project), "pgrep -f 'sleep [4]242' || echo gone",
-                       CC_EXECUTE_FLAGS_NONE);
-  out = cc_execution_dup_stdout (check);
-  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "gone\n", 5);
+  assert_process_gone (f, cc_project_get_id (project), "sleep [4]242");
 
   cc_test_flush (f);
   history = cc_test_history (f, cc_project_get_id (project), 0);
@@ -510,8 +518,6 @@ test_setup_cancel (ClientFixture *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcExecution) check = NULL;
-  g_autoptr(GBytes) out = NULL;
   g_autoptr(GListModel) history = NULL;
   g_autoptr(CcOperation) record = NULL;
 
@@ -529,10 +535,7 @@ test_setup_cancel (ClientFixture *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The install process was killed, and the record says the setup did not finish. */
-  check = cc_test_run (f, cc_project_get_id (project), "pgrep -f 'sleep [4]343' || echo gone",
-                       CC_EXECUTE_FLAGS_NONE);
-  out = cc_execution_dup_stdout (check);
-  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "gone\n", 5);
+  assert_process_gone (f, cc_project_get_id (project), "sleep [4]343");
   cc_test_flush (f);
   history = cc_test_history (f, cc_project_get_id (project), 2);
   record = g_list_model_get_item (history, 1);

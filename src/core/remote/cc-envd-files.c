@@ -94,6 +94,23 @@ files_request (CcEnvd     *self,
   return request;
 }
 
+/* Sends a GET for @task: reading changes nothing, so every failure may be retried. Without
+ * @read_body, @callback reads the body as a stream. */
+static void
+send_get (CcEnvd              *self,
+          CcHttpRequest       *request,
+          gboolean             read_body,
+          const char          *label,
+          GAsyncReadyCallback  callback,
+          GTask               *task)
+{
+  _cc_http_request_set_retry (request, CC_HTTP_RETRY_SAFE);
+  _cc_http_request_set_read_body (request, read_body);
+  _cc_http_request_set_label (request, label);
+  _cc_http_request_async (cc_envd_get_connection (self), request, g_task_get_cancellable (task),
+                          callback, task);
+}
+
 /* The part's filename carries the destination path; quote it as browsers do (WHATWG). */
 static char *
 escape_filename (const char *path)
@@ -140,14 +157,7 @@ upload_cb (GObject      *source,
       return;
     }
 
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_entry_info_free);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        g_ptr_array_add (entries, _cc_entry_info_new_from_json (json_node_get_object (node)));
-    }
+  entries = _cc_entry_infos_new_from_json (array);
 
   if (data->single)
     {
@@ -338,7 +348,6 @@ cc_envd_read_file_async (CcEnvd              *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  CcHttpRequest *request;
   GTask *task;
 
   g_return_if_fail (CC_IS_ENVD (self));
@@ -346,12 +355,8 @@ cc_envd_read_file_async (CcEnvd              *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_envd_read_file_async);
-  request = files_request (self, "GET", path);
-  _cc_http_request_set_retry (request, CC_HTTP_RETRY_SAFE);
-  _cc_http_request_set_read_body (request, TRUE);
-  _cc_http_request_set_label (request, _("Could not read the file"));
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable, read_file_cb,
-                          task);
+  send_get (self, files_request (self, "GET", path), TRUE, _("Could not read the file"),
+            read_file_cb, task);
 }
 
 /**
@@ -474,7 +479,6 @@ cc_envd_download_async (CcEnvd                 *self,
                         GAsyncReadyCallback     callback,
                         gpointer                user_data)
 {
-  CcHttpRequest *request;
   TransferData *data;
   GTask *task;
 
@@ -485,12 +489,8 @@ cc_envd_download_async (CcEnvd                 *self,
                             progress_data_destroy, cancellable, callback, user_data, &data);
   data->output = g_object_ref (output);
   data->total = -1;
-
-  request = files_request (self, "GET", path);
-  _cc_http_request_set_retry (request, CC_HTTP_RETRY_SAFE);
-  _cc_http_request_set_label (request, _("Could not download the file"));
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable,
-                          download_opened_cb, task);
+  send_get (self, files_request (self, "GET", path), FALSE, _("Could not download the file"),
+            download_opened_cb, task);
 }
 
 gssize
@@ -524,18 +524,14 @@ cc_envd_health_async (CcEnvd              *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  CcHttpRequest *request;
   GTask *task;
 
   g_return_if_fail (CC_IS_ENVD (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_envd_health_async);
-  request = _cc_envd_request (self, "GET", "/health", CC_HTTP_SURFACE_FILES, 0, NULL);
-  _cc_http_request_set_retry (request, CC_HTTP_RETRY_SAFE);
-  _cc_http_request_set_read_body (request, TRUE);
-  _cc_http_request_set_label (request, _("The sandbox did not answer"));
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable, health_cb, task);
+  send_get (self, _cc_envd_request (self, "GET", "/health", CC_HTTP_SURFACE_FILES, 0, NULL),
+            TRUE, _("The sandbox did not answer"), health_cb, task);
 }
 
 gboolean

@@ -30,5 +30,7 @@ void             _cc_remote_process_run      (CcRemoteProcess *self,
 
 /* An EntryInfo message (or an upload answer element). */
 CcEntryInfo     *_cc_entry_info_new_from_json (JsonObject     *object);
+/* Each object of @array (nullable) as a CcEntryInfo; other elements are skipped. */
+GPtrArray       *_cc_entry_infos_new_from_json (JsonArray     *array);
 
 G_END_DECLS

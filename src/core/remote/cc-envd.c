@@ -236,7 +236,6 @@ CcEntryInfo *
 _cc_entry_info_new_from_json (JsonObject *object)
 {
   CcEntryInfo *info = g_new0 (CcEntryInfo, 1);
-  JsonObject *metadata;
 
   info->name = g_strdup (cc_protojson_get_string (object, "name"));
   info->type = file_type_from_json (object);
@@ -250,16 +249,75 @@ _cc_entry_info_new_from_json (JsonObject *object)
                                 &info->modified_time);
   info->symlink_target = g_strdup (cc_protojson_get_string (object, "symlinkTarget"));
   info->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  metadata = cc_protojson_get_object (object, "metadata");
-  if (metadata != NULL)
-    {
-      g_autoptr(GList) members = json_object_get_members (metadata);
+  cc_protojson_copy_string_map (object, "metadata", info->metadata);
+  return info;
+}
 
-      for (GList *l = members; l != NULL; l = l->next)
-        if (cc_protojson_get_string (metadata, l->data) != NULL)
-          g_hash_table_insert (info->metadata, g_strdup (l->data),
-                               g_strdup (cc_protojson_get_string (metadata, l->data)));
+typedef gpointer (*ParseObjectFunc) (JsonObject *object);
+
+/* Each object of @array (nullable) through @parse; other elements are skipped. */
+static GPtrArray *
+parse_objects (JsonArray       *array,
+               ParseObjectFunc  parse,
+               GDestroyNotify   free_func)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (free_func);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        g_ptr_array_add (items, parse (json_node_get_object (element)));
     }
+  return items;
+}
+
+GPtrArray *
+_cc_entry_infos_new_from_json (JsonArray *array)
+{
+  return parse_objects (array, (ParseObjectFunc) _cc_entry_info_new_from_json,
+                        (GDestroyNotify) cc_entry_info_free);
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* A ProcessInfo message of Process/List. */
+static CcProcessInfo *
+process_info_new_from_json (JsonObject *object)
+{
+  JsonObject *config = cc_protojson_get_object (object, "config");
+  CcProcessInfo *info = g_new0 (CcProcessInfo, 1);
+  JsonArray *args;
+
+  info->pid = (guint) cc_protojson_get_int64 (object, "pid", 0);
+  info->tag = g_strdup (cc_protojson_get_string (object, "tag"));
+  info->cmd = g_strdup (cc_protojson_get_string (config, "cmd"));
+  info->cwd = g_strdup (cc_protojson_get_string (config, "cwd"));
+  info->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  args = config != NULL ? get_array (config, "args") : NULL;
+  if (args != NULL)
+    {
+      GStrvBuilder *builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < json_array_get_length (args); i++)
+        {
+          JsonNode *arg = json_array_get_element (args, i);
+
+          if (JSON_NODE_HOLDS_VALUE (arg) && json_node_get_value_type (arg) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (arg));
+        }
+      info->args = g_strv_builder_end (builder);
+      g_strv_builder_unref (builder);
+    }
+  cc_protojson_copy_string_map (config, "envs", info->envs);
   return info;
 }
 
@@ -489,89 +547,16 @@ unary_cb (GObject      *source,
       break;
 
     case UNARY_ENTRIES:
-      {
-        GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_entry_info_free);
-        JsonNode *node = json_object_get_member (object, "entries");
-
-        if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-          {
-            JsonArray *array = json_node_get_array (node);
-
-            for (guint i = 0; i < json_array_get_length (array); i++)
-              {
-                JsonNode *element = json_array_get_element (array, i);
-
-                if (JSON_NODE_HOLDS_OBJECT (element))
-                  g_ptr_array_add (entries,
-                                   _cc_entry_info_new_from_json (json_node_get_object (element)));
-              }
-          }
-        g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-      }
+      g_task_return_pointer (task, _cc_entry_infos_new_from_json (get_array (object, "entries")),
+                             (GDestroyNotify) g_ptr_array_unref);
       break;
 
     case UNARY_PROCESSES:
-      {
-        GPtrArray *processes;
-        JsonNode *node;
-
-        processes = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_process_info_free);
-        node = json_object_get_member (object, "processes");
-
-        if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-          {
-            JsonArray *array = json_node_get_array (node);
-
-            for (guint i = 0; i < json_array_get_length (array); i++)
-              {
-                JsonNode *element = json_array_get_element (array, i);
-                JsonObject *p, *config;
-                CcProcessInfo *info;
-                JsonNode *args;
-                JsonObject *envs;
-
-                if (!JSON_NODE_HOLDS_OBJECT (element))
-                  continue;
-                p = json_node_get_object (element);
-                config = cc_protojson_get_object (p, "config");
-                info = g_new0 (CcProcessInfo, 1);
-                info->pid = (guint) cc_protojson_get_int64 (p, "pid", 0);
-                info->tag = g_strdup (cc_protojson_get_string (p, "tag"));
-                info->cmd = g_strdup (cc_protojson_get_string (config, "cmd"));
-                info->cwd = g_strdup (cc_protojson_get_string (config, "cwd"));
-                info->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-                args = config ? json_object_get_member (config, "args") : NULL;
-                if (args != NULL && JSON_NODE_HOLDS_ARRAY (args))
-                  {
-                    JsonArray *a = json_node_get_array (args);
-                    GStrvBuilder *builder = g_strv_builder_new ();
-
-                    for (guint j = 0; j < json_array_get_length (a); j++)
-                      {
-                        JsonNode *arg = json_array_get_element (a, j);
-
-                        if (JSON_NODE_HOLDS_VALUE (arg) &&
-                            json_node_get_value_type (arg) == G_TYPE_STRING)
-                          g_strv_builder_add (builder, json_node_get_string (arg));
-                      }
-                    info->args = g_strv_builder_end (builder);
-                    g_strv_builder_unref (builder);
-                  }
-                envs = cc_protojson_get_object (config, "envs");
-                if (envs != NULL)
-                  {
-                    g_autoptr(GList) members = json_object_get_members (envs);
-
-                    for (GList *l = members; l != NULL; l = l->next)
-                      if (cc_protojson_get_string (envs, l->data) != NULL)
-                        g_hash_table_insert (info->envs, g_strdup (l->data),
-                                             g_strdup (cc_protojson_get_string (envs, l->data)));
-                  }
-                g_ptr_array_add (processes, info);
-              }
-          }
-        g_task_return_pointer (task, processes, (GDestroyNotify) g_ptr_array_unref);
-      }
+      g_task_return_pointer (task,
+                             parse_objects (get_array (object, "processes"),
+                                            (ParseObjectFunc) process_info_new_from_json,
+                                            (GDestroyNotify) cc_process_info_free),
+                             (GDestroyNotify) g_ptr_array_unref);
       break;
 
     default:
@@ -607,15 +592,19 @@ unary_call (CcEnvd              *self,
   _cc_http_request_async (self->connection, request, cancellable, unary_cb, task);
 }
 
-static void
-add_selector (JsonBuilder *builder,
-              guint        pid)
+/* The body of a Process call, left open for more members: the process named by its pid. */
+static JsonBuilder *
+process_body (guint pid)
 {
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "process");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "pid");
   json_builder_add_int_value (builder, pid);
   json_builder_end_object (builder);
+  return builder;
 }
 
 static gboolean
@@ -675,7 +664,7 @@ cc_envd_send_input_async (CcEnvd              *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
   gsize length = 0;
   const void *bytes;
 
@@ -683,8 +672,7 @@ cc_envd_send_input_async (CcEnvd              *self,
   g_return_if_fail (data != NULL);
 
   bytes = g_bytes_get_data (data, &length);
-  json_builder_begin_object (builder);
-  add_selector (builder, pid);
+  builder = process_body (pid);
   json_builder_set_member_name (builder, "input");
   json_builder_begin_object (builder);
   cc_protojson_add_bytes (builder, pty ? "pty" : "stdin", bytes, length);
@@ -711,12 +699,11 @@ cc_envd_close_stdin_async (CcEnvd              *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
 
   g_return_if_fail (CC_IS_ENVD (self));
 
-  json_builder_begin_object (builder);
-  add_selector (builder, pid);
+  builder = process_body (pid);
   json_builder_end_object (builder);
   unary_call (self, "/process.Process/CloseStdin", builder, NULL, CC_HTTP_RETRY_RATE_LIMIT,
               _("Could not close the process’s input"), UNARY_VOID, cc_envd_close_stdin_async,
@@ -739,12 +726,11 @@ cc_envd_send_signal_async (CcEnvd              *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
 
   g_return_if_fail (CC_IS_ENVD (self));
 
-  json_builder_begin_object (builder);
-  add_selector (builder, pid);
+  builder = process_body (pid);
   json_builder_set_member_name (builder, "signal");
   json_builder_add_string_value (builder, signal_number == CC_SIGNAL_SIGTERM ? "SIGNAL_SIGTERM"
                                                                              : "SIGNAL_SIGKILL");
@@ -772,12 +758,11 @@ cc_envd_resize_pty_async (CcEnvd              *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
 
   g_return_if_fail (CC_IS_ENVD (self));
 
-  json_builder_begin_object (builder);
-  add_selector (builder, pid);
+  builder = process_body (pid);
   json_builder_set_member_name (builder, "pty");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "size");
