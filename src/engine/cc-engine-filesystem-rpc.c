@@ -708,16 +708,20 @@ typedef struct
 } WatchDir;
 
 static void
-watch_dir_closed_cb (CcEngineStream *stream,
-                     gpointer        user_data)
+watch_dir_free (WatchDir *self)
 {
-  WatchDir *self = user_data;
-
   g_clear_pointer (&self->watch, _cc_engine_watch_free);
   g_clear_pointer (&self->stream, _cc_engine_stream_unref);
   watch_spec_clear (&self->spec);
   g_clear_object (&self->sandbox_ref);
   g_free (self);
+}
+
+static void
+watch_dir_closed_cb (CcEngineStream *stream,
+                     gpointer        user_data)
+{
+  watch_dir_free (user_data);
 }
 
 static void
@@ -778,9 +782,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
   request = _cc_engine_parse_stream_request (msg, &error);
   if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
     {
-      watch_spec_clear (&self->spec);
-      g_clear_object (&self->sandbox_ref);
-      g_free (self);
+      watch_dir_free (self);
       _cc_engine_reply_stream_error (msg, _cc_engine_connect_code_for_error (error), error->message);
       return;
     }
@@ -789,9 +791,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
                                       watch_dir_event_cb, self, &error);
   if (self->watch == NULL)
     {
-      watch_spec_clear (&self->spec);
-      g_clear_object (&self->sandbox_ref);
-      g_free (self);
+      watch_dir_free (self);
       _cc_engine_reply_stream_error (msg, "internal", error->message);
       return;
     }
