@@ -356,18 +356,26 @@ toggle_sidebar_action (GtkWidget  *widget,
   gtk_toggle_button_set_active (self->sidebar_button, !gtk_toggle_button_get_active (self->sidebar_button));
 }
 
+/* The current project's command view, brought to the front; NULL without a project. */
+static CcCommandView *
+present_command_view (CcWindow *self)
+{
+  CcCommandView *view = _cc_window_get_command_view (self);
+
+  if (view != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
+  return view;
+}
+
 static void
 focus_command_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
-  CcWindow *self = CC_WINDOW (widget);
-  CcCommandView *view = _cc_window_get_command_view (self);
+  CcCommandView *view = present_command_view (CC_WINDOW (widget));
 
-  if (view == NULL)
-    return;
-  adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
-  cc_command_view_focus_entry (view);
+  if (view != NULL)
+    cc_command_view_focus_entry (view);
 }
 
 static void
@@ -386,13 +394,10 @@ run_command_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  CcWindow *self = CC_WINDOW (widget);
-  CcCommandView *view = _cc_window_get_command_view (self);
+  CcCommandView *view = present_command_view (CC_WINDOW (widget));
 
-  if (view == NULL)
-    return;
-  adw_view_stack_set_visible_child_name (self->view_stack, "terminal");
-  cc_command_view_run (view, g_variant_get_string (param, NULL));
+  if (view != NULL)
+    cc_command_view_run (view, g_variant_get_string (param, NULL));
 }
 
 void

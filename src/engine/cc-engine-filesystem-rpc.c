@@ -144,26 +144,35 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
   return g_steal_pointer (&host);
 }
 
+/* The members of a request that names only a path. */
+static const char * const path_fields[] = { "path", NULL };
+
 /* The host path of a request's "path" member, after checking that its other members are among
  * @fields. With @link_itself a symlink at the end is not followed (Stat, Remove), otherwise it
- * is, in the sandbox's view. */
+ * is, in the sandbox's view. Without one, the error is the reply and this returns NULL. */
 static char *
-resolve_request_path (CcEngineSandbox     *sandbox,
-                      JsonObject          *request,
-                      const char          *user,
-                      const char * const  *fields,
-                      gboolean             link_itself,
-                      char               **sandbox_path,
-                      GError             **error)
+request_host_path (CcEngineSandbox     *sandbox,
+                   SoupServerMessage   *msg,
+                   JsonObject          *request,
+                   const char          *user,
+                   const char * const  *fields,
+                   gboolean             link_itself,
+                   char               **sandbox_path)
 {
+  g_autoptr(GError) error = NULL;
   const char *path;
+  char *host;
 
-  if (!_cc_engine_request_check_fields (request, fields, error) ||
-      !_cc_engine_request_get_string (request, "path", NULL, &path, error))
-    return NULL;
-  if (link_itself)
-    return resolve_link_itself (sandbox, user, path, sandbox_path, error);
-  return cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, error);
+  if (!_cc_engine_request_check_fields (request, fields, &error) ||
+      !_cc_engine_request_get_string (request, "path", NULL, &path, &error))
+    host = NULL;
+  else if (link_itself)
+    host = resolve_link_itself (sandbox, user, path, sandbox_path, &error);
+  else
+    host = cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, &error);
+  if (host == NULL)
+    reply_error (msg, error);
+  return host;
 }
 
 /* Stat ------------------------------------------------------------------------------------- */
@@ -174,14 +183,14 @@ handle_stat (CcEngineSandbox   *sandbox,
              JsonObject        *request,
              const char        *user)
 {
-  static const char * const fields[] = { "path", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   JsonNode *entry;
 
-  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL ||
-      (entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
+  if ((host = request_host_path (sandbox, msg, request, user, path_fields, TRUE, &sandbox_path)) == NULL)
+    return;
+  if ((entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error)) == NULL)
     {
       reply_error (msg, error);
       return;
@@ -326,17 +335,13 @@ handle_list_dir (CcEngineSandbox   *sandbox,
                  const char        *user)
 {
   static const char * const fields[] = { "path", "depth", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   ListDirData *data;
   gint64 depth;
 
-  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
-    {
-      reply_error (msg, error);
-      return;
-    }
+  if ((host = request_host_path (sandbox, msg, request, user, fields, FALSE, &sandbox_path)) == NULL)
+    return;
   depth = cc_protojson_get_int64 (request, "depth", 1);
   if (depth < 0 || depth > G_MAXUINT32)
     {
@@ -361,7 +366,6 @@ handle_make_dir (CcEngineSandbox   *sandbox,
                  JsonObject        *request,
                  const char        *user)
 {
-  static const char * const fields[] = { "path", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
@@ -369,11 +373,8 @@ handle_make_dir (CcEngineSandbox   *sandbox,
   JsonNode *entry;
   struct stat st;
 
-  if ((host = resolve_request_path (sandbox, request, user, fields, FALSE, &sandbox_path, &error)) == NULL)
-    {
-      reply_error (msg, error);
-      return;
-    }
+  if ((host = request_host_path (sandbox, msg, request, user, path_fields, FALSE, &sandbox_path)) == NULL)
+    return;
 
   if (stat (host, &st) == 0)
     {
@@ -563,17 +564,12 @@ handle_remove (CcEngineSandbox   *sandbox,
                JsonObject        *request,
                const char        *user)
 {
-  static const char * const fields[] = { "path", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   g_autofree char *sandbox_path = NULL;
   RemoveData *data;
 
-  if ((host = resolve_request_path (sandbox, request, user, fields, TRUE, &sandbox_path, &error)) == NULL)
-    {
-      reply_error (msg, error);
-      return;
-    }
+  if ((host = request_host_path (sandbox, msg, request, user, path_fields, TRUE, &sandbox_path)) == NULL)
+    return;
   if (is_view_root (sandbox_path))
     {
       _cc_engine_reply_connect_error (msg, "permission_denied",
@@ -708,16 +704,20 @@ typedef struct
 } WatchDir;
 
 static void
-watch_dir_closed_cb (CcEngineStream *stream,
-                     gpointer        user_data)
+watch_dir_free (WatchDir *self)
 {
-  WatchDir *self = user_data;
-
   g_clear_pointer (&self->watch, _cc_engine_watch_free);
   g_clear_pointer (&self->stream, _cc_engine_stream_unref);
   watch_spec_clear (&self->spec);
   g_clear_object (&self->sandbox_ref);
   g_free (self);
+}
+
+static void
+watch_dir_closed_cb (CcEngineStream *stream,
+                     gpointer        user_data)
+{
+  watch_dir_free (user_data);
 }
 
 static void
@@ -778,9 +778,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
   request = _cc_engine_parse_stream_request (msg, &error);
   if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
     {
-      watch_spec_clear (&self->spec);
-      g_clear_object (&self->sandbox_ref);
-      g_free (self);
+      watch_dir_free (self);
       _cc_engine_reply_stream_error (msg, _cc_engine_connect_code_for_error (error), error->message);
       return;
     }
@@ -789,9 +787,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
                                       watch_dir_event_cb, self, &error);
   if (self->watch == NULL)
     {
-      watch_spec_clear (&self->spec);
-      g_clear_object (&self->sandbox_ref);
-      g_free (self);
+      watch_dir_free (self);
       _cc_engine_reply_stream_error (msg, "internal", error->message);
       return;
     }

@@ -423,16 +423,17 @@ pause_reading (CcEngineProcess *self)
   self->reading_paused = TRUE;
 }
 
+/* One read from @fd; its watch (*@watch) ends at end of stream, and both watches pause while a
+ * subscriber is congested. */
 static gboolean
-out_ready_cb (int          fd,
-              GIOCondition condition,
-              gpointer     user_data)
+read_ready (CcEngineProcess *self,
+            int              fd,
+            const char      *stream,
+            guint           *watch)
 {
-  CcEngineProcess *self = user_data;
-
-  if (!read_once (self, fd, self->pty ? "pty" : "stdout"))
+  if (!read_once (self, fd, stream))
     {
-      self->out_watch = 0;
+      *watch = 0;
       return G_SOURCE_REMOVE;
     }
   if (any_congested (self))
@@ -444,23 +445,23 @@ out_ready_cb (int          fd,
 }
 
 static gboolean
+out_ready_cb (int          fd,
+              GIOCondition condition,
+              gpointer     user_data)
+{
+  CcEngineProcess *self = user_data;
+
+  return read_ready (self, fd, self->pty ? "pty" : "stdout", &self->out_watch);
+}
+
+static gboolean
 err_ready_cb (int          fd,
               GIOCondition condition,
               gpointer     user_data)
 {
   CcEngineProcess *self = user_data;
 
-  if (!read_once (self, fd, "stderr"))
-    {
-      self->err_watch = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (any_congested (self))
-    {
-      pause_reading (self);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  return read_ready (self, fd, "stderr", &self->err_watch);
 }
 
 static void
