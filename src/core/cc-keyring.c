@@ -86,17 +86,25 @@ map_error (GError     *error,
   return mapped;
 }
 
-static gboolean
-check_connection (GTask      *task,
-                  const char *connection)
+/* The task of a call about @connection, or NULL when it names none (the error is then
+ * already given to @callback). */
+static GTask *
+keyring_task_new (const char          *connection,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
   if (connection == NULL || connection[0] == '\0')
     {
       g_task_return_new_error (task, CC_KEYRING_ERROR, CC_KEYRING_ERROR_INVALID,
                                _("No connection was named for the API key."));
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&task);
 }
 
 /* One request to the keyring. libsecret waits as long as the service does: a locked
@@ -241,10 +249,8 @@ cc_keyring_store_async (const char          *connection,
   g_autofree char *label = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_store_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_store_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
   if (key == NULL || key[0] == '\0' || !g_utf8_validate (key, -1, NULL))
     {
@@ -321,10 +327,8 @@ cc_keyring_lookup_async (const char          *connection,
   g_autoptr(GTask) task = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_lookup_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_lookup_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
   call = keyring_call_new (task, _("Could not read the API key from the keyring"));
@@ -400,10 +404,8 @@ cc_keyring_clear_async (const char          *connection,
   g_autoptr(GTask) task = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_clear_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_clear_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
   call = keyring_call_new (task, _("Could not remove the API key from the keyring"));
