@@ -199,12 +199,24 @@ keyring_call_new (GTask      *task,
   return call;
 }
 
-/* The task, if the deadline has not ended it yet; NULL otherwise. */
+/* Ends @call with libsecret's @error (taken, or NULL on success). Returns the task for the
+ * caller to return its result on, when there is one to return: NULL when @error was returned,
+ * or when the deadline has already ended the task (@error is then dropped). */
 static GTask *
-keyring_call_steal_task (KeyringCall *call)
+keyring_call_end (KeyringCall *call,
+                  GError      *error)
 {
+  g_autoptr(GTask) task = NULL;
+
   keyring_call_clear_deadline (call);
-  return g_steal_pointer (&call->task);
+  task = g_steal_pointer (&call->task);
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, map_error (error, call->what));
+  else
+    return g_steal_pointer (&task);
+  return NULL;
 }
 
 /* Store ----------------------------------------------------------------------------------- */
@@ -215,16 +227,13 @@ store_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
-  gboolean ok = secret_password_store_finish (result, &error);
 
-  if (task == NULL)
-    g_clear_error (&error);
-  else if (ok)
+  secret_password_store_finish (result, &error);
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, map_error (error, call->what));
 }
 
 /**
@@ -292,20 +301,16 @@ lookup_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   char *key;
 
   key = secret_password_lookup_finish (result, &error);
-  if (task == NULL)
-    {
-      g_clear_error (&error);
-      secret_password_free (key);
-    }
-  else if (error != NULL)
-    g_task_return_error (task, map_error (error, call->what));
-  else
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
+  else
+    secret_password_free (key);
 }
 
 /**
@@ -373,16 +378,13 @@ clear_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
 
   /* FALSE without an error means there was nothing to clear: fine. */
   secret_password_clear_finish (result, &error);
-  if (task == NULL)
-    g_clear_error (&error);
-  else if (error != NULL)
-    g_task_return_error (task, map_error (error, call->what));
-  else
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_boolean (task, TRUE);
 }
 
