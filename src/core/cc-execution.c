@@ -429,37 +429,50 @@ cc_execution_cancel (CcExecution *self)
   g_cancellable_cancel (self->cancellable);
 }
 
-/* Completes both stdin calls: sending and closing answer the same way. */
+/* Completes the calls to the process that only answer whether they worked: sending input,
+ * closing stdin and resizing. */
 static void
-stdin_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+process_call_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  gpointer source_tag = g_task_get_source_tag (task);
+  CcRemoteProcess *process = CC_REMOTE_PROCESS (source);
   GError *error = NULL;
   gboolean ok;
 
-  if (g_task_get_source_tag (task) == cc_execution_send_stdin_async)
-    ok = cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error);
+  if (source_tag == cc_execution_send_stdin_async)
+    ok = cc_remote_process_send_input_finish (process, result, &error);
+  else if (source_tag == cc_execution_close_stdin_async)
+    ok = cc_remote_process_close_stdin_finish (process, result, &error);
   else
-    ok = cc_remote_process_close_stdin_finish (CC_REMOTE_PROCESS (source), result, &error);
+    ok = cc_remote_process_resize_finish (process, result, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
-static gboolean
-check_running (CcExecution  *self,
-               GTask        *task)
+/* The task of a call to the running process, or NULL when the command is not running (the
+ * error is then already given to @callback). */
+static GTask *
+running_task_new (CcExecution         *self,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
   if (self->process == NULL || cc_execution_is_done (self))
     {
       g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
                                _("The command is not running, so it cannot take input."));
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&task);
 }
 
 void
@@ -474,11 +487,10 @@ cc_execution_send_stdin_async (CcExecution         *self,
   g_return_if_fail (CC_IS_EXECUTION (self));
   g_return_if_fail (data != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_execution_send_stdin_async);
-  if (!check_running (self, task))
+  task = running_task_new (self, cc_execution_send_stdin_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
-  cc_remote_process_send_input_async (self->process, data, cancellable, stdin_done_cb,
+  cc_remote_process_send_input_async (self->process, data, cancellable, process_call_done_cb,
                                       g_steal_pointer (&task));
 }
 
@@ -501,11 +513,10 @@ cc_execution_close_stdin_async (CcExecution         *self,
 
   g_return_if_fail (CC_IS_EXECUTION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_execution_close_stdin_async);
-  if (!check_running (self, task))
+  task = running_task_new (self, cc_execution_close_stdin_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
-  cc_remote_process_close_stdin_async (self->process, cancellable, stdin_done_cb,
+  cc_remote_process_close_stdin_async (self->process, cancellable, process_call_done_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -516,20 +527,6 @@ cc_execution_close_stdin_finish (CcExecution   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-resize_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (cc_remote_process_resize_finish (CC_REMOTE_PROCESS (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 void
@@ -544,11 +541,10 @@ cc_execution_resize_async (CcExecution         *self,
 
   g_return_if_fail (CC_IS_EXECUTION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_execution_resize_async);
-  if (!check_running (self, task))
+  task = running_task_new (self, cc_execution_resize_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
-  cc_remote_process_resize_async (self->process, columns, rows, cancellable, resize_done_cb,
+  cc_remote_process_resize_async (self->process, columns, rows, cancellable, process_call_done_cb,
                                   g_steal_pointer (&task));
 }
 

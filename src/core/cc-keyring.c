@@ -86,17 +86,25 @@ map_error (GError     *error,
   return mapped;
 }
 
-static gboolean
-check_connection (GTask      *task,
-                  const char *connection)
+/* The task of a call about @connection, or NULL when it names none (the error is then
+ * already given to @callback). */
+static GTask *
+keyring_task_new (const char          *connection,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
   if (connection == NULL || connection[0] == '\0')
     {
       g_task_return_new_error (task, CC_KEYRING_ERROR, CC_KEYRING_ERROR_INVALID,
                                _("No connection was named for the API key."));
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&task);
 }
 
 /* One request to the keyring. libsecret waits as long as the service does: a locked
@@ -191,12 +199,24 @@ keyring_call_new (GTask      *task,
   return call;
 }
 
-/* The task, if the deadline has not ended it yet; NULL otherwise. */
+/* Ends @call with libsecret's @error (taken, or NULL on success). Returns the task for the
+ * caller to return its result on, when there is one to return: NULL when @error was returned,
+ * or when the deadline has already ended the task (@error is then dropped). */
 static GTask *
-keyring_call_steal_task (KeyringCall *call)
+keyring_call_end (KeyringCall *call,
+                  GError      *error)
 {
+  g_autoptr(GTask) task = NULL;
+
   keyring_call_clear_deadline (call);
-  return g_steal_pointer (&call->task);
+  task = g_steal_pointer (&call->task);
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, map_error (error, call->what));
+  else
+    return g_steal_pointer (&task);
+  return NULL;
 }
 
 /* Store ----------------------------------------------------------------------------------- */
@@ -207,16 +227,13 @@ store_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
-  gboolean ok = secret_password_store_finish (result, &error);
 
-  if (task == NULL)
-    g_clear_error (&error);
-  else if (ok)
+  secret_password_store_finish (result, &error);
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, map_error (error, call->what));
 }
 
 /**
@@ -241,10 +258,8 @@ cc_keyring_store_async (const char          *connection,
   g_autofree char *label = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_store_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_store_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
   if (key == NULL || key[0] == '\0' || !g_utf8_validate (key, -1, NULL))
     {
@@ -286,20 +301,16 @@ lookup_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   char *key;
 
   key = secret_password_lookup_finish (result, &error);
-  if (task == NULL)
-    {
-      g_clear_error (&error);
-      secret_password_free (key);
-    }
-  else if (error != NULL)
-    g_task_return_error (task, map_error (error, call->what));
-  else
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
+  else
+    secret_password_free (key);
 }
 
 /**
@@ -321,10 +332,8 @@ cc_keyring_lookup_async (const char          *connection,
   g_autoptr(GTask) task = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_lookup_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_lookup_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
   call = keyring_call_new (task, _("Could not read the API key from the keyring"));
@@ -369,16 +378,13 @@ clear_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(KeyringCall) call = user_data;
-  g_autoptr(GTask) task = keyring_call_steal_task (call);
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
 
   /* FALSE without an error means there was nothing to clear: fine. */
   secret_password_clear_finish (result, &error);
-  if (task == NULL)
-    g_clear_error (&error);
-  else if (error != NULL)
-    g_task_return_error (task, map_error (error, call->what));
-  else
+  task = keyring_call_end (call, error);
+  if (task != NULL)
     g_task_return_boolean (task, TRUE);
 }
 
@@ -400,10 +406,8 @@ cc_keyring_clear_async (const char          *connection,
   g_autoptr(GTask) task = NULL;
   KeyringCall *call;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_keyring_clear_async);
-
-  if (!check_connection (task, connection))
+  task = keyring_task_new (connection, cc_keyring_clear_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
   call = keyring_call_new (task, _("Could not remove the API key from the keyring"));

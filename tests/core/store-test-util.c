@@ -99,6 +99,16 @@ store_teardown (StoreFixture  *f,
   g_free (f->tmpdir);
 }
 
+/* Registers @func as the case "/core/store/@path". */
+void
+add_store_test (const char    *path,
+                StoreTestFunc  func)
+{
+  g_autofree char *test_path = g_strconcat ("/core/store/", path, NULL);
+
+  g_test_add (test_path, StoreFixture, NULL, store_setup, func, store_teardown);
+}
+
 CcProject *
 create_project_full (StoreFixture *f,
                      CcProject    *project)

@@ -24,6 +24,13 @@ typedef struct
   gint64   now;       /* the injected clock */
 } StoreFixture;
 
+/* A case run on a fresh store: store_setup() before it, store_teardown() after. */
+typedef void (*StoreTestFunc) (StoreFixture  *f,
+                               gconstpointer  data);
+
+void         add_store_test       (const char    *path,
+                                   StoreTestFunc  func);
+
 CcStore      *open_store          (GFile   *file,
                                    guint    busy_timeout_ms,
                                    GError **error);

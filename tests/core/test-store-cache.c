@@ -10,8 +10,6 @@
 #include "cc-test-util.h"
 #include "store-test-util.h"
 
-#define HOUR_USEC ((gint64) 3600 * G_USEC_PER_SEC)
-
 /* Cache ----------------------------------------------------------------------------------- */
 
 static CcOperation *
@@ -179,12 +177,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/core/store/" path, StoreFixture, NULL, store_setup, func, store_teardown)
-  ADD ("cache/hit-and-expiry", test_cache_hit_and_expiry);
-  ADD ("cache/keys", test_cache_keys);
-  ADD ("cache/clear", test_cache_clear);
-#undef ADD
+  add_store_test ("cache/hit-and-expiry", test_cache_hit_and_expiry);
+  add_store_test ("cache/keys", test_cache_keys);
+  add_store_test ("cache/clear", test_cache_clear);
 
   return g_test_run ();
 }

@@ -452,15 +452,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/core/store/" path, StoreFixture, NULL, store_setup, func, store_teardown)
-
   g_test_add_func ("/core/store/migrate/v1", test_migrate_v1);
   g_test_add_func ("/core/store/error/corrupt", test_error_corrupt);
-  ADD ("error/corrupt-pages", test_error_corrupt_pages);
+  add_store_test ("error/corrupt-pages", test_error_corrupt_pages);
   g_test_add_func ("/core/store/error/foreign-database", test_error_foreign_database);
-  ADD ("error/newer-schema", test_error_newer_schema);
-  ADD ("error/locked", test_error_locked);
+  add_store_test ("error/newer-schema", test_error_newer_schema);
+  add_store_test ("error/locked", test_error_locked);
   g_test_add_func ("/core/store/error/read-only", test_error_read_only);
   g_test_add_func ("/core/store/error/disk-full", test_error_disk_full);
 

@@ -1062,32 +1062,29 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/core/store/" path, StoreFixture, NULL, store_setup, func, store_teardown)
-
-  ADD ("open/new", test_open_new);
-  ADD ("project/create-get", test_project_create_get);
-  ADD ("project/missing", test_project_missing);
-  ADD ("project/list", test_project_list);
-  ADD ("project/partial-update", test_project_partial_update);
+  add_store_test ("open/new", test_open_new);
+  add_store_test ("project/create-get", test_project_create_get);
+  add_store_test ("project/missing", test_project_missing);
+  add_store_test ("project/list", test_project_list);
+  add_store_test ("project/partial-update", test_project_partial_update);
   g_test_add_func ("/core/store/project/object", test_project_object);
-  ADD ("project/delete", test_project_delete);
-  ADD ("operation/lifecycle", test_operation_lifecycle);
-  ADD ("operation/error-record", test_operation_error_record);
-  ADD ("operation/expiry", test_operation_expiry);
-  ADD ("operation/purge-at-open", test_operation_purge_at_open);
-  ADD ("operation/output-capped", test_operation_output_capped);
-  ADD ("operation/periodic-purge", test_operation_periodic_purge);
-  ADD ("operation/purge-frees-space", test_operation_purge_frees_space);
-  ADD ("history/order-and-limit", test_history_order_and_limit);
-  ADD ("history/paging", test_history_paging);
-  ADD ("history/filters", test_history_filters);
-  ADD ("history/search", test_history_search);
-  ADD ("history/search-long-output", test_history_search_long_output);
-  ADD ("history/output-preview", test_history_output_preview);
-  ADD ("signals", test_signals);
-  ADD ("cancelled", test_cancelled);
-  ADD ("calls-run-in-order", test_calls_run_in_order);
+  add_store_test ("project/delete", test_project_delete);
+  add_store_test ("operation/lifecycle", test_operation_lifecycle);
+  add_store_test ("operation/error-record", test_operation_error_record);
+  add_store_test ("operation/expiry", test_operation_expiry);
+  add_store_test ("operation/purge-at-open", test_operation_purge_at_open);
+  add_store_test ("operation/output-capped", test_operation_output_capped);
+  add_store_test ("operation/periodic-purge", test_operation_periodic_purge);
+  add_store_test ("operation/purge-frees-space", test_operation_purge_frees_space);
+  add_store_test ("history/order-and-limit", test_history_order_and_limit);
+  add_store_test ("history/paging", test_history_paging);
+  add_store_test ("history/filters", test_history_filters);
+  add_store_test ("history/search", test_history_search);
+  add_store_test ("history/search-long-output", test_history_search_long_output);
+  add_store_test ("history/output-preview", test_history_output_preview);
+  add_store_test ("signals", test_signals);
+  add_store_test ("cancelled", test_cancelled);
+  add_store_test ("calls-run-in-order", test_calls_run_in_order);
 
   return g_test_run ();
 }

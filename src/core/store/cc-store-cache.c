@@ -163,7 +163,6 @@ put_worker (CcStore   *self,
   CcOperation *op = cd->op;
   const char *what = _("Could not save the command result in the cache");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   _cc_store_cap_outputs (op, cd->max_output);   /* op is our own copy */
 
@@ -187,18 +186,8 @@ put_worker (CcStore   *self,
   sqlite3_bind_int64 (stmt, 10, cc_operation_get_duration_ms (op));
   sqlite3_bind_int64 (stmt, 11, cd->now);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      _cc_store_set_project_not_found (what, cc_operation_get_project_id (op), error);
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
-  return TRUE;
+  return _cc_store_step_done_for_project (self, stmt, cc_operation_get_project_id (op), what,
+                                          error);
 }
 
 /**

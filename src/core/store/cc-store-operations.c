@@ -89,7 +89,6 @@ begin_worker (CcStore   *self,
   CcOperation *op = od->op;
   const char *what = _("Could not record the operation");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = _cc_store_prepare (self,
                             "INSERT INTO operations (id, project_id, type, status, input,"
@@ -108,17 +107,8 @@ begin_worker (CcStore   *self,
   sqlite3_bind_int64 (stmt, 6, cc_operation_get_created_at (op));
   sqlite3_bind_int64 (stmt, 7, cc_operation_get_expires_at (op));
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      _cc_store_set_project_not_found (what, cc_operation_get_project_id (op), error);
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
+  if (!_cc_store_step_done_for_project (self, stmt, cc_operation_get_project_id (op), what, error))
+    return FALSE;
 
   _cc_store_emit_later (self, _CC_STORE_SIGNAL_OPERATION_CHANGED, cc_operation_copy (op));
   *result = g_object_ref (op);
@@ -556,7 +546,6 @@ history_worker (CcStore   *self,
 {
   HistoryData *hd = task_data;
   const char *what = _("Could not read the history");
-  g_autoptr(GListStore) list = g_list_store_new (CC_TYPE_OPERATION);
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
@@ -628,20 +617,9 @@ history_worker (CcStore   *self,
   if (hd->output_preview > 0)
     sqlite3_bind_int64 (stmt, 7, hd->output_preview);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(CcOperation) op = _cc_store_operation_from_row (stmt);
-
-      g_list_store_append (list, op);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
-
-  *result = g_steal_pointer (&list);
-  return TRUE;
+  *result = _cc_store_list_rows (self, stmt, CC_TYPE_OPERATION,
+                                 (CcStoreRowFunc) _cc_store_operation_from_row, what, error);
+  return *result != NULL;
 }
 
 /**

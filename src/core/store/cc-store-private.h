@@ -84,6 +84,9 @@ void          _cc_store_call                 (CcStore             *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
 
+/* Makes an object of a row (see _cc_store_list_rows()). */
+typedef gpointer (*CcStoreRowFunc) (sqlite3_stmt *stmt);
+
 /* Locking and errors (workers only) */
 sqlite3      *_cc_store_lock                 (CcStore       *self);
 void          _cc_store_unlock               (CcStore       *self);
@@ -114,6 +117,17 @@ gboolean      _cc_store_step_done            (CcStore       *self,
                                               sqlite3_stmt  *stmt,
                                               const char    *what,
                                               GError       **error);
+gboolean      _cc_store_step_done_for_project (CcStore      *self,
+                                              sqlite3_stmt *stmt,
+                                              const char   *project_id,
+                                              const char   *what,
+                                              GError      **error);
+GListStore   *_cc_store_list_rows            (CcStore         *self,
+                                              sqlite3_stmt    *stmt,
+                                              GType            item_type,
+                                              CcStoreRowFunc   from_row,
+                                              const char      *what,
+                                              GError         **error);
 void          _cc_store_set_project_not_found (const char   *what,
                                               const char    *project_id,
                                               GError       **error);

@@ -286,30 +286,17 @@ list_worker (CcStore   *self,
              GError   **error)
 {
   const char *what = _("Could not read the list of projects");
-  g_autoptr(GListStore) list = g_list_store_new (CC_TYPE_PROJECT);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
-  int rc;
 
   sql = g_strdup_printf ("SELECT %s FROM projects ORDER BY name COLLATE NOCASE, created_at, id",
                          _cc_store_project_columns);
   stmt = _cc_store_prepare (self, sql, what, error);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(CcProject) project = _cc_store_project_from_row (stmt);
-
-      g_list_store_append (list, project);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _cc_store_set_error (self, rc, what, error);
-      return FALSE;
-    }
-
-  *result = g_steal_pointer (&list);
-  return TRUE;
+  *result = _cc_store_list_rows (self, stmt, CC_TYPE_PROJECT,
+                                 (CcStoreRowFunc) _cc_store_project_from_row, what, error);
+  return *result != NULL;
 }
 
 /**

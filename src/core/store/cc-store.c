@@ -340,6 +340,56 @@ _cc_store_step_done (CcStore       *self,
   return TRUE;
 }
 
+/* For statements that add a row referring to a project: a missing project is NOT_FOUND. */
+gboolean
+_cc_store_step_done_for_project (CcStore       *self,
+                                 sqlite3_stmt  *stmt,
+                                 const char    *project_id,
+                                 const char    *what,
+                                 GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      _cc_store_set_project_not_found (what, project_id, error);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* For statements that answer rows: each made into an object of @item_type by @from_row, in a
+ * new list. */
+GListStore *
+_cc_store_list_rows (CcStore         *self,
+                     sqlite3_stmt    *stmt,
+                     GType            item_type,
+                     CcStoreRowFunc   from_row,
+                     const char      *what,
+                     GError         **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (item_type);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GObject) item = from_row (stmt);
+
+      g_list_store_append (list, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cc_store_set_error (self, rc, what, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 void
 _cc_store_set_project_not_found (const char  *what,
                                  const char  *project_id,
