@@ -59,7 +59,7 @@ step "host tools"
 install_packages "${HOST_TOOLS[@]}"
 # The host runs the official E2B SDK against the engine inside the Flatpak (PTY and signals).
 if [ ! -d tests/sdk/node_modules ] || [ tests/sdk/package-lock.json -nt tests/sdk/node_modules/.package-lock.json ]; then
-  (cd tests/sdk && timeout 600 npm ci --no-audit --no-fund --loglevel=error)
+  (cd tests/sdk && timeout 600 npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
 step "test runtime and SDK"
