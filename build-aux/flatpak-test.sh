@@ -74,6 +74,8 @@ export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" XDG_CA
 export FLATPAK_USER_DIR="$XDG_DATA_HOME/flatpak"
 unset XDG_DATA_DIRS FLATPAK_SYSTEM_DIR
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+# tests/flatpak/run.sh wipes the app's data and runs only in a home with this mark.
+touch "$HOME/.code-canvas-flatpak-test-home"
 
 step "private installation"
 if flatpak --user remotes --columns=name | grep -qx "$REMOTE"; then

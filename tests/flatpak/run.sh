@@ -20,6 +20,12 @@ out="${CC_FLATPAK_OUT:-$HOME/../suite}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 export FLATPAK_USER_DIR="${FLATPAK_USER_DIR:-$HOME/.local/share/flatpak}"
+# The suite wipes the app's data in HOME: only ever in the private home flatpak-test.sh made.
+if [ ! -e "$HOME/.code-canvas-flatpak-test-home" ]; then
+  echo "Bail out! HOME=$HOME is not a private test home (run build-aux/dev.sh flatpak)"
+  exit 1
+fi
+rm -rf "$HOME/.var/app/$APP_ID"
 
 n=0 passed=0 failed=0
 ok () { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
@@ -85,7 +91,8 @@ report () {
   while IFS= read -r line; do
     case "$line" in
       PASS\ *) ok "${line#PASS }" ;;
-      FAIL\ *) not_ok "${line#FAIL }" ;;
+      FAIL\ *) line="${line#FAIL }"; not_ok "${line%%: *}"
+               [ "${line#*: }" = "$line" ] || echo "#   ${line#*: }" ;;
       '#'*) echo "#   ${line#\#}" ;;
     esac
   done

@@ -71,20 +71,21 @@ async function openPty(sbx) {
 
 check('tty is a tty in the PTY shell', async (sbx) => {
   const { h, out } = await openPty(sbx);
-  await sbx.pty.sendInput(h.pid, enc.encode('tty; echo tty-rc=$?\n'));
-  if (!(await out.until('tty-rc='))) return `no answer from the shell: ${tail(out.text)}`;
-  return /tty-rc=0/.test(out.text) && /\/dev\/pts\//.test(out.text) ? null : `tty said: ${tail(out.text)}`;
+  // The terminal echoes the input: wait for what only the shell's output can contain.
+  await sbx.pty.sendInput(h.pid, enc.encode('tty; echo tty-rc=$? tty-$((6*7))\n'));
+  if (!(await out.until('tty-42'))) return `no answer from the shell: ${tail(out.text)}`;
+  return /\/dev\/pts\/\d+\r?\ntty-rc=0/.test(out.text) ? null : `tty said: ${tail(out.text)}`;
 });
 
 check('Ctrl+C stops the foreground job', async (sbx) => {
   const { h, out } = await openPty(sbx);
-  await sbx.pty.sendInput(h.pid, enc.encode('sleep 60; echo slept\n'));
+  await sbx.pty.sendInput(h.pid, enc.encode('sleep 60; echo slept-$((1+1))\n'));
   await new Promise((r) => setTimeout(r, 1500));
   await sbx.pty.sendInput(h.pid, enc.encode('\x03'));
   await sbx.pty.sendInput(h.pid, enc.encode('echo after-$((40+2))\n'));
   // Without a controlling terminal the 60 s sleep runs to its end and this wait gives up first.
   const ok = await out.until('after-42', 10000);
-  return ok && !out.text.includes('slept') ? null : `the sleep was not interrupted: ${tail(out.text)}`;
+  return ok && !out.text.includes('slept-2') ? null : `the sleep was not interrupted: ${tail(out.text)}`;
 });
 
 let sbx = null;
