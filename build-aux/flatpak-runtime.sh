@@ -79,6 +79,11 @@ key="$( { cat "$script"; extra_cas | while read -r f; do cat "$f"; done; } | sha
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/code-canvas-flatpak/$key"
 repo="$cache/repo"
 
+# Two runs at once (two worktrees) would build into the same directory: the second waits.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$(dirname "$cache")/.lock"
+flock -w 3600 9 || { log "another build of the test runtime holds the lock"; exit 1; }
+
 if [ -f "$cache/done" ]; then
   log "cached: $repo"
   echo "$repo"
