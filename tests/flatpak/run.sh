@@ -99,7 +99,7 @@ report () {
 }
 
 # ---- checks ------------------------------------------------------------------------------------
-echo "# $(flatpak --user info "$APP_ID" 2>&1 | grep -E 'Runtime|Commit|Installed' | tr -s ' ' | tr '\n' ' ')"
+echo "# $(timeout 30 flatpak --user info "$APP_ID" 2>&1 | grep -E 'Runtime|Commit|Installed' | tr -s ' ' | tr '\n' ' ')"
 
 # The portal starts each --sandbox child with "flatpak run" in a cleared environment: this shows
 # that the private installation is still found, which the engine's launcher will rely on.
