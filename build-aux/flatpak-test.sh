@@ -78,10 +78,10 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 touch "$HOME/.code-canvas-flatpak-test-home"
 
 step "private installation"
-if flatpak --user remotes --columns=name | grep -qx "$REMOTE"; then
-  flatpak --user remote-modify --no-gpg-verify --url="file://$repo" "$REMOTE"
+if timeout 60 flatpak --user remotes --columns=name | grep -qx "$REMOTE"; then
+  timeout 60 flatpak --user remote-modify --no-gpg-verify --url="file://$repo" "$REMOTE"
 else
-  flatpak --user remote-add --no-gpg-verify "$REMOTE" "file://$repo"
+  timeout 60 flatpak --user remote-add --no-gpg-verify "$REMOTE" "file://$repo"
 fi
 timeout 1800 flatpak --user install -y --noninteractive --or-update "$REMOTE" \
   "runtime/$PLATFORM_ID/x86_64/$BRANCH" "runtime/$SDK_ID/x86_64/$BRANCH" >&2
