@@ -5,6 +5,8 @@
 #   build-aux/dev.sh run    install what is missing, build, and start code-canvas on the local engine
 #   build-aux/dev.sh test   install what is missing, build, and run the whole suite headless, twice:
 #                           a normal build and an ASan+UBSan build; ends with "N passed, N failed"
+#   build-aux/dev.sh flatpak  build the Flatpak against a local Debian 12 test runtime (cached), install
+#                           it privately and run tests/flatpak inside it (build-aux/flatpak-test.sh)
 # Extra arguments after "test" go to meson test (e.g. --suite core).
 set -euo pipefail
 
@@ -89,8 +91,11 @@ case "$cmd" in
     python3 tests/test-summary.py _build/meson-logs/testlog.json _asan/meson-logs/testlog.json || rc=1
     exit $rc
     ;;
+  flatpak)
+    exec "$top/build-aux/flatpak-test.sh" "$@"
+    ;;
   *)
-    echo "usage: $0 run|test [args]" >&2
+    echo "usage: $0 run|test|flatpak [args]" >&2
     exit 2
     ;;
 esac
