@@ -44,8 +44,11 @@ engine_status_cb (GObject      *source,
       root = json_builder_get_root (builder);
       cc_cli_print_json (root);
     }
+  else if (!status->running && status->detail != NULL && *status->detail != '\0')
+    /* The detail is a whole sentence of its own (it already says the engine is not running). */
+    g_print ("%s\n", status->detail);
   else if (!status->running)
-    g_print (_("The local engine is not running. %s\n"), status->detail ? status->detail : "");
+    g_print ("%s\n", _("The local engine is not running."));
   else
     {
       g_print (_("The local engine runs at %s (version %s).\n"), status->url,

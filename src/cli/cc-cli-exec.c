@@ -208,6 +208,9 @@ cc_cli_cmd_exec (CcCli *cli)
     }
   if (!cc_cli_parse_options (cli, _("exec [--no-cache] PROJECT -- COMMAND…"),
                              _("Run COMMAND in the project's sandbox (as bash -l -c) with live output.\n"
+                               "One word after “--” is a shell command line: exec web -- 'ls | wc -l'.\n"
+                               "Several words are run exactly as given, each quoted for the shell:\n"
+                               "exec web -- printf '%s\\n' a 'b c' runs printf with those three arguments.\n"
                                "A successful result is cached for an hour; a second identical run answers\n"
                                "from the cache unless --no-cache is given. The exit status is the command's."),
                              entries))
@@ -231,13 +234,20 @@ cc_cli_cmd_exec (CcCli *cli)
     }
   if ((project = cc_cli_find_project (cli, cli->args[0])) == NULL)
     return;
-  /* Like ssh: the words are joined with spaces and the remote shell parses them. */
-  for (int i = 0; i < n_after; i++)
-    {
-      if (i > 0)
-        g_string_append_c (command, ' ');
-      g_string_append (command, after[i]);
-    }
+  /* One word is a shell command line ("ls | wc -l"). Several words are the argument vector the
+   * user's shell already split: quote each, so the remote shell gets exactly those arguments
+   * ("d;e" stays one argument and runs nothing). */
+  if (n_after == 1)
+    g_string_append (command, after[0]);
+  else
+    for (int i = 0; i < n_after; i++)
+      {
+        g_autofree char *quoted = g_shell_quote (after[i]);
+
+        if (i > 0)
+          g_string_append_c (command, ' ');
+        g_string_append (command, quoted);
+      }
 
   state = g_new0 (ExecState, 1);
   state->cli = cli;

@@ -84,8 +84,15 @@ key_read_cb (GObject      *source,
     }
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
   data = g_bytes_get_data (bytes, &size);
-  key = g_strndup (data, size);
+  /* Empty input gives no data at all, not an empty string. */
+  key = data != NULL ? g_strndup (data, size) : g_strdup ("");
   g_strstrip (key);
+  if (*key == '\0')
+    {
+      cc_cli_usage_error (state->cli, _("No key was given: standard input was empty. Pipe the key in, "
+                                        "for example: code-canvas-cli key set < key.txt"));
+      return;
+    }
   cc_client_store_api_key_async (state->cli->client, state->kind, state->endpoint, key,
                                  state->cli->cancellable, key_done_cb, state);
   /* The key's bytes are not kept around longer than needed. */
@@ -161,6 +168,11 @@ cc_cli_cmd_key (CcCli *cli)
             return;
           }
         g_strstrip (line);
+        if (*line == '\0')
+          {
+            cc_cli_usage_error (cli, _("No key was entered."));
+            return;
+          }
         cc_client_store_api_key_async (cli->client, state->kind, state->endpoint, line,
                                        cli->cancellable, key_done_cb, state);
         memset (line, 0, strlen (line));

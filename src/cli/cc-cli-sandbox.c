@@ -32,6 +32,8 @@ typedef struct
 {
   CcCli *cli;
   char  *project_id;
+  char  *project_name;
+  guint  seconds;
 } SandboxState;
 
 static void
@@ -40,6 +42,7 @@ sandbox_state_free (gpointer data)
   SandboxState *state = data;
 
   g_free (state->project_id);
+  g_free (state->project_name);
   g_free (state);
 }
 
@@ -87,7 +90,17 @@ sandbox_done_cb (GObject      *source,
         }
     }
   else if (g_async_result_is_tagged (result, cc_client_extend_sandbox_async))
-    ok = cc_client_extend_sandbox_finish (client, result, &error);
+    {
+      ok = cc_client_extend_sandbox_finish (client, result, &error);
+      if (ok && !state->cli->json)
+        {
+          gint64 end = cc_client_get_sandbox_end_time (client, state->project_id);
+          g_autofree char *when = cc_cli_format_time (end);
+
+          if (end > 0)
+            g_print (_("The sandbox now runs until %s.\n"), when);
+        }
+    }
   else if (g_async_result_is_tagged (result, cc_client_pause_sandbox_async))
     ok = cc_client_pause_sandbox_finish (client, result, &error);
   else if (g_async_result_is_tagged (result, cc_client_resume_sandbox_async))
@@ -100,6 +113,46 @@ sandbox_done_cb (GObject      *source,
       return;
     }
   cc_cli_quit (state->cli, CC_CLI_EXIT_OK);
+}
+
+/* Extending a paused sandbox would change nothing (a paused sandbox has no timer), and a
+ * missing one cannot be extended: look first, and say so. */
+static void
+extend_status_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SandboxState *state = user_data;
+  CcClient *client = CC_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  CcSandboxStatus status;
+
+  status = cc_client_refresh_sandbox_finish (client, result, &error);
+  if (error != NULL)
+    {
+      cc_cli_fail (state->cli, error);
+      return;
+    }
+  switch (status)
+    {
+    case CC_SANDBOX_STATUS_PAUSED:
+      g_printerr (_("code-canvas-cli: The sandbox is paused, so it was not extended. Resume it first: "
+                    "code-canvas-cli sandbox resume %s\n"), state->project_name);
+      cc_cli_quit (state->cli, CC_CLI_EXIT_FAILED);
+      return;
+    case CC_SANDBOX_STATUS_NONE:
+    case CC_SANDBOX_STATUS_EXPIRED:
+      g_printerr (_("code-canvas-cli: The project has no running sandbox to extend. The next command "
+                    "creates one.\n"));
+      cc_cli_quit (state->cli, CC_CLI_EXIT_FAILED);
+      return;
+    case CC_SANDBOX_STATUS_STARTING:
+    case CC_SANDBOX_STATUS_RUNNING:
+    default:
+      break;
+    }
+  cc_client_extend_sandbox_async (client, state->project_id, state->seconds, state->cli->cancellable,
+                                  sandbox_done_cb, state);
 }
 
 void
@@ -124,18 +177,26 @@ cc_cli_cmd_sandbox (CcCli *cli)
       return;
     }
   verb = cli->args[0];
+  /* Zero or less is no extension at all; a day is the longest sandbox life we offer. */
+  if (g_str_equal (verb, "extend") && (seconds < 1 || seconds > 86400))
+    {
+      cc_cli_usage_error (cli, _("--seconds must be from 1 to 86400 (a day), not %d."), seconds);
+      return;
+    }
   if ((project = cc_cli_find_project (cli, cli->args[1])) == NULL)
     return;
   state = g_new0 (SandboxState, 1);
   state->cli = cli;
   state->project_id = g_strdup (cc_project_get_id (project));
+  state->project_name = g_strdup (cc_project_get_name (project));
+  state->seconds = (guint) seconds;
   cli->data = state;
   cli->data_free = sandbox_state_free;
   if (g_str_equal (verb, "status"))
     cc_client_refresh_sandbox_async (cli->client, state->project_id, cli->cancellable, sandbox_done_cb, state);
   else if (g_str_equal (verb, "extend"))
-    cc_client_extend_sandbox_async (cli->client, state->project_id, MAX (seconds, 1), cli->cancellable,
-                                    sandbox_done_cb, state);
+    cc_client_refresh_sandbox_async (cli->client, state->project_id, cli->cancellable, extend_status_cb,
+                                     state);
   else if (g_str_equal (verb, "pause"))
     cc_client_pause_sandbox_async (cli->client, state->project_id, cli->cancellable, sandbox_done_cb, state);
   else if (g_str_equal (verb, "resume"))
