@@ -33,6 +33,7 @@ struct _CcCli
   gboolean      quitting;
   char        **args;      /* the subcommand's arguments (after its name), NULL-terminated */
   int           n_args;
+  CcProject    *project;   /* the project the subcommand works on, once named (for hints) */
   gpointer      data;      /* the running subcommand's state */
   GDestroyNotify data_free;
 };

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-cli-private.h"
+#include "cc-sandbox-error.h"
 
 /* The store gives "" for unset text. */
 static const char *
@@ -56,6 +57,17 @@ print_project (CcCli     *cli,
   g_print ("%-16s %s\n", _("Last command:"), last);
 }
 
+/* A value the core refused is wrong usage (exit 2); anything else is a failure. */
+static void
+fail_project_write (CcCli        *cli,
+                    const GError *error)
+{
+  if (g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT))
+    cc_cli_usage_error (cli, "%s", error->message);
+  else
+    cc_cli_fail (cli, error);
+}
+
 /* ---- create ------------------------------------------------------------------------------ */
 
 static void
@@ -70,7 +82,7 @@ created_cb (GObject      *source,
   project = cc_client_create_project_finish (CC_CLIENT (source), result, &error);
   if (project == NULL)
     {
-      cc_cli_fail (cli, error);
+      fail_project_write (cli, error);
       return;
     }
   if (cli->json)
@@ -116,7 +128,7 @@ project_create (CcCli *cli)
     }
   if (port < 0 || port > 65535)
     {
-      cc_cli_usage_error (cli, _("The port must be a number from 1 to 65535."));
+      cc_cli_usage_error (cli, _("The port must be a number from 1 to 65535, not %d."), port);
       return;
     }
   if (folder != NULL)
@@ -219,7 +231,7 @@ updated_cb (GObject      *source,
   project = cc_client_update_project_info_finish (CC_CLIENT (source), result, &error);
   if (project == NULL)
     {
-      cc_cli_fail (cli, error);
+      fail_project_write (cli, error);
       return;
     }
   if (cli->json)
@@ -236,7 +248,7 @@ project_update (CcCli *cli)
   g_autofree char *setup = NULL;
   g_autofree char *start = NULL;
   g_autofree char *sandbox_url = NULL;
-  int port = -1;
+  int port = G_MININT;   /* not given */
   GOptionEntry entries[] = {
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("a new name"), N_("NAME") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("the dev server port"), N_("PORT") },
@@ -260,9 +272,15 @@ project_update (CcCli *cli)
       cc_project_set_name (changes, name);
       fields |= CC_PROJECT_FIELD_NAME;
     }
-  if (port != -1)
+  if (port != G_MININT)
     {
-      cc_project_set_port (changes, port < 0 ? 0 : (guint) port);
+      /* The core refuses it too, but a negative number has no guint to carry it there. */
+      if (port < 1 || port > 65535)
+        {
+          cc_cli_usage_error (cli, _("The port must be a number from 1 to 65535, not %d."), port);
+          return;
+        }
+      cc_project_set_port (changes, (guint) port);
       fields |= CC_PROJECT_FIELD_PORT;
     }
   if (setup != NULL)

@@ -97,17 +97,27 @@ cc_cli_quit (CcCli *cli,
     g_main_loop_quit (cli->loop);
 }
 
-static const char *
-hint_for (const GError *error)
+static char *
+hint_for (CcCli        *cli,
+          const GError *error)
 {
   if (error->domain == CC_SANDBOX_ERROR)
     switch ((CcSandboxError) error->code)
       {
       case CC_SANDBOX_ERROR_NO_API_KEY:
       case CC_SANDBOX_ERROR_UNAUTHORIZED:
-        return _("Store a key with: code-canvas-cli key set");
+        /* A custom endpoint's key is stored under its API URL: the hint must name it. */
+        if (cli->project != NULL &&
+            cc_project_get_connection_kind (cli->project) == CC_CONNECTION_CUSTOM &&
+            cc_project_get_api_url (cli->project) != NULL)
+          {
+            g_autofree char *quoted = g_shell_quote (cc_project_get_api_url (cli->project));
+
+            return g_strdup_printf (_("Store a key with: code-canvas-cli key set --endpoint %s"), quoted);
+          }
+        return g_strdup (_("Store a key with: code-canvas-cli key set"));
       case CC_SANDBOX_ERROR_ENGINE_UNREACHABLE:
-        return _("Check the engine with: code-canvas-cli engine status");
+        return g_strdup (_("Check the engine with: code-canvas-cli engine status"));
       case CC_SANDBOX_ERROR_FAILED:
       case CC_SANDBOX_ERROR_FORBIDDEN:
       case CC_SANDBOX_ERROR_RATE_LIMITED:
@@ -136,7 +146,7 @@ void
 cc_cli_fail (CcCli        *cli,
              const GError *error)
 {
-  const char *hint;
+  g_autofree char *hint = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -145,7 +155,7 @@ cc_cli_fail (CcCli        *cli,
       return;
     }
   g_printerr ("code-canvas-cli: %s\n", error->message);
-  hint = hint_for (error);
+  hint = hint_for (cli, error);
   if (hint != NULL)
     g_printerr ("%s\n", hint);
   cc_cli_quit (cli, CC_CLI_EXIT_FAILED);
@@ -215,7 +225,10 @@ cc_cli_find_project (CcCli      *cli,
     }
   project = cc_client_find_project (cli->client, id_or_name);
   if (project != NULL)
-    return project;
+    {
+      g_set_object (&cli->project, project);
+      return project;
+    }
 
   projects = cc_client_get_projects (cli->client);
   n = g_list_model_get_n_items (projects);
@@ -396,6 +409,29 @@ projects_loaded_cb (GObject      *source,
   g_free (start);
 }
 
+/* The core replaced a sandbox that had ended (timed out, killed) while doing what was asked:
+ * say so once, since the files and installs of the old one were set up again. */
+static void
+on_sandbox_recreated (CcClient   *client,
+                      const char *project_id,
+                      const char *sandbox_id,
+                      CcCli      *cli)
+{
+  g_autoptr(CcProject) project = NULL;
+  const char *setup;
+
+  if (cli->project == NULL || g_strcmp0 (cc_project_get_id (cli->project), project_id) != 0)
+    return;
+  project = g_object_ref (cli->project);
+  setup = cc_project_get_setup_command (project);
+  if (setup != NULL && *setup != '\0')
+    g_printerr (_("code-canvas-cli: The sandbox had ended, so a new one (%s) was made: the project’s "
+                  "files were uploaded again and “%s” re-ran.\n"), sandbox_id, setup);
+  else
+    g_printerr (_("code-canvas-cli: The sandbox had ended, so a new one (%s) was made: the project’s "
+                  "files were uploaded again and its setup re-ran.\n"), sandbox_id);
+}
+
 static void
 client_ready_cb (GObject      *source,
                  GAsyncResult *result,
@@ -411,6 +447,8 @@ client_ready_cb (GObject      *source,
       g_free (start);
       return;
     }
+  g_signal_connect (start->cli->client, "sandbox-recreated", G_CALLBACK (on_sandbox_recreated),
+                    start->cli);
   cc_client_load_projects_async (start->cli->client, start->cli->cancellable, projects_loaded_cb, start);
 }
 
@@ -513,6 +551,7 @@ cc_cli_run (int    argc,
   /* Let finished background writes (records, cache) reach the store before leaving. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_clear_object (&cli.project);
   g_clear_object (&cli.client);
   g_clear_object (&cli.cancellable);
   g_main_loop_unref (cli.loop);

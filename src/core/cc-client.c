@@ -560,6 +560,149 @@ _cc_client_get_project_finish (CcClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- validation of project fields -------------------------------------------------------- */
+
+#define PROJECT_NAME_MAX_CHARS 200
+
+static gboolean
+is_web_url (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 ||
+          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0);
+}
+
+/* A bare domain, such as a custom service gives for its sandboxes: letters, digits, dots and
+ * dashes, optionally a port. */
+static gboolean
+is_domain (const char *text)
+{
+  if (*text == '\0' || *text == '.' || *text == '-')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != ':')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_command (const char  *command,
+               const char  *message,
+               GError     **error)
+{
+  if (command == NULL || *command == '\0')
+    return TRUE;   /* unset: the template's, or none */
+  if (!g_utf8_validate (command, -1, NULL) || is_blank (command))
+    {
+      g_set_error_literal (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
+ * validate_project:
+ * @project: the values
+ * @fields: which of them to check (with %CC_PROJECT_FIELD_PORT, 0 is refused: it is "unset")
+ *
+ * Checks the values a person gives a project, so that the app and the CLI refuse the same
+ * ones with the same words (%CC_SANDBOX_ERROR_INVALID_ARGUMENT). A taken name is the store's
+ * to refuse, inside its write.
+ */
+static gboolean
+validate_project (CcProject       *project,
+                  CcProjectField   fields,
+                  GError         **error)
+{
+  if (fields & CC_PROJECT_FIELD_NAME)
+    {
+      const char *name = cc_project_get_name (project);
+
+      if (name == NULL || is_blank (name))
+        {
+          g_set_error_literal (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("A project needs a name. Give it one and try again."));
+          return FALSE;
+        }
+      if (!g_utf8_validate (name, -1, NULL) || g_utf8_strlen (name, -1) > PROJECT_NAME_MAX_CHARS)
+        {
+          g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                       _("A project name is text of at most %d characters."), PROJECT_NAME_MAX_CHARS);
+          return FALSE;
+        }
+      for (const char *p = name; *p != '\0'; p++)
+        if (g_ascii_iscntrl (*p))
+          {
+            g_set_error_literal (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                                 _("A project name cannot contain line breaks, tabs or other "
+                                   "control characters."));
+            return FALSE;
+          }
+    }
+  if ((fields & CC_PROJECT_FIELD_PORT) &&
+      (cc_project_get_port (project) == 0 || cc_project_get_port (project) > 65535))
+    {
+      g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                   _("The port must be a number from 1 to 65535, not %u."), cc_project_get_port (project));
+      return FALSE;
+    }
+  if ((fields & CC_PROJECT_FIELD_TEMPLATE) && cc_project_get_template (project) != NULL &&
+      *cc_project_get_template (project) != '\0' &&
+      cc_template_lookup (cc_project_get_template (project)) == NULL)
+    {
+      g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                   _("There is no template named “%s”. Choose blank, node, vite or python."),
+                   cc_project_get_template (project));
+      return FALSE;
+    }
+  if (fields & CC_PROJECT_FIELD_CONNECTION)
+    {
+      const char *api_url = cc_project_get_api_url (project);
+      const char *sandbox_url = cc_project_get_sandbox_url (project);
+
+      if (cc_project_get_connection_kind (project) == CC_CONNECTION_CUSTOM &&
+          (api_url == NULL || !is_web_url (api_url)))
+        {
+          g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not an http or https URL. A custom connection needs the API URL "
+                         "of an E2B-compatible service, such as https://api.example.com."),
+                       api_url ? api_url : "");
+          return FALSE;
+        }
+      if (sandbox_url != NULL && *sandbox_url != '\0' && !is_web_url (sandbox_url) &&
+          !is_domain (sandbox_url))
+        {
+          g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is neither an http or https URL nor a domain. Give the sandbox URL "
+                         "(https://sandbox.example.com) or domain (example.com) of the service, or "
+                         "nothing."), sandbox_url);
+          return FALSE;
+        }
+    }
+  if ((fields & CC_PROJECT_FIELD_SETUP_COMMAND) &&
+      !check_command (cc_project_get_setup_command (project),
+                     _("The setup command is blank or not text. Give a command, or an empty one "
+                       "to unset it."), error))
+    return FALSE;
+  if ((fields & CC_PROJECT_FIELD_START_COMMAND) &&
+      !check_command (cc_project_get_start_command (project),
+                     _("The start command is blank or not text. Give a command, or an empty one "
+                       "to unset it."), error))
+    return FALSE;
+  return TRUE;
+}
+
 /* Completes both project writes; the model shows a new project first, a changed one in place. */
 static void
 project_saved_cb (GObject      *source,
@@ -610,10 +753,16 @@ cc_client_create_project_async (CcClient            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_create_project_async);
 
-  if (name == NULL || *name == '\0')
+  if (name == NULL || is_blank (name))
     {
       g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
                                _("A project needs a name. Give it one and try again."));
+      return;
+    }
+  if (port > 65535)
+    {
+      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("The port must be a number from 1 to 65535, not %u."), port);
       return;
     }
   if (template_id != NULL && *template_id != '\0')
@@ -635,7 +784,12 @@ cc_client_create_project_async (CcClient            *self,
       return;
     }
 
-  project = cc_project_new (name);
+  {
+    /* " web" and "web" would look the same in every list. */
+    g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+    project = cc_project_new (stripped);
+  }
   cc_project_set_connection_kind (project, kind);
   if (kind == CC_CONNECTION_CUSTOM)
     cc_project_set_api_url (project, endpoint);
@@ -661,6 +815,16 @@ cc_client_create_project_async (CcClient            *self,
       cc_project_set_start_command (project, cc_template_get_start_command (template));
     }
   cc_project_set_port (project, port ? port : (template ? cc_template_get_port (template) : 3000));
+  {
+    GError *error = NULL;
+
+    if (!validate_project (project, CC_PROJECT_FIELD_NAME | CC_PROJECT_FIELD_CONNECTION,
+                                      &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
 
   cc_store_create_project_async (self->store, project, cancellable, project_saved_cb,
                                  g_steal_pointer (&task));
@@ -711,27 +875,27 @@ cc_client_update_project_info_async (CcClient            *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(CcProject) values = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (CC_IS_CLIENT (self));
   g_return_if_fail (CC_IS_PROJECT (changes));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_update_project_info_async);
-  if ((fields & CC_PROJECT_FIELD_NAME) &&
-      (cc_project_get_name (changes) == NULL || *cc_project_get_name (changes) == '\0'))
+  values = cc_project_copy (changes);
+  if ((fields & CC_PROJECT_FIELD_NAME) && cc_project_get_name (values) != NULL)
     {
-      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
-                               _("A project needs a name. Give it one and try again."));
+      g_autofree char *stripped = g_strstrip (g_strdup (cc_project_get_name (values)));
+
+      cc_project_set_name (values, stripped);
+    }
+  if (!validate_project (values, fields, &error))
+    {
+      g_task_return_error (task, error);
       return;
     }
-  if ((fields & CC_PROJECT_FIELD_PORT) &&
-      (cc_project_get_port (changes) == 0 || cc_project_get_port (changes) > 65535))
-    {
-      g_task_return_new_error (task, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
-                               _("The port must be a number from 1 to 65535."));
-      return;
-    }
-  cc_store_update_project_async (self->store, project_id, fields, changes, cancellable,
+  cc_store_update_project_async (self->store, project_id, fields, values, cancellable,
                                  project_saved_cb, g_steal_pointer (&task));
 }
 

@@ -159,8 +159,8 @@ _cc_http_set_connect_error (GError    **error,
   else if (g_strcmp0 (code, "permission_denied") == 0)
     {
       cc_code = CC_SANDBOX_ERROR_FORBIDDEN;
-      human = _("Permission denied in the sandbox. Check the file’s owner or run as another "
-                "user.");
+      human = _("The sandbox refused this path: it is outside the sandbox, or the sandbox’s "
+                "user may not use it. Give a path inside the sandbox, or run as another user.");
     }
   else if (g_strcmp0 (code, "resource_exhausted") == 0)
     {
@@ -299,14 +299,23 @@ _cc_http_set_status_error (GError       **error,
       else if (cc_connection_get_kind (connection) == CC_CONNECTION_LOCAL)
         human = _("The local engine refused Code Canvas’s key. Restart Code Canvas so that it "
                   "reads the engine’s current key.");
+      else if (cc_connection_get_kind (connection) == CC_CONNECTION_CUSTOM)
+        human = _("The service refused the API key stored for its endpoint. Store the right key "
+                  "for this endpoint (in Preferences, or with the CLI’s “key set --endpoint”).");
       else
         human = _("The API key was rejected. Check your E2B API key in Preferences.");
       break;
 
     case 403:
       code = CC_SANDBOX_ERROR_FORBIDDEN;
-      human = _("Access was denied. Check that your API key is allowed to use this sandbox or "
-                "template.");
+      /* From the sandbox itself the key played no part: the path was refused. */
+      if (envd)
+        human = _("The sandbox refused this path: it is outside the sandbox, or the sandbox’s "
+                  "user may not use it. Give a path inside the sandbox (its home is the "
+                  "default).");
+      else
+        human = _("Access was denied. Check that your API key is allowed to use this sandbox or "
+                  "template.");
       break;
 
     case 404:

@@ -244,7 +244,7 @@ cc_project_class_init (CcProjectClass *klass)
    */
   properties[PROP_TEMPLATE] = string_pspec ("template");
   properties[PROP_PORT] =
-    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0,
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SANDBOX_ID] = string_pspec ("sandbox-id");
   properties[PROP_LOCAL_FOLDER] = string_pspec ("local-folder");
@@ -381,8 +381,9 @@ void
 cc_project_set_port (CcProject *self,
                      guint      port)
 {
+  /* Any value is held; cc_client_update_project_info_async() refuses one out of range with a
+   * GError a person can act on, which a precondition here could not give. */
   g_return_if_fail (CC_IS_PROJECT (self));
-  g_return_if_fail (port <= 65535);
 
   if (self->port == port)
     return;

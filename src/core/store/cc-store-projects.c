@@ -116,6 +116,37 @@ select_project_locked (CcStore     *self,
   return NULL;
 }
 
+/* Projects are addressed by name (the CLI, the sidebar), so two may not share one. Fails with
+ * %CC_STORE_ERROR_NAME_TAKEN naming the other project; called inside the write transaction so
+ * that two programs cannot both take the name. */
+static gboolean
+check_name_free_locked (CcStore     *self,
+                        const char  *name,
+                        const char  *own_id,
+                        const char  *what,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = _cc_store_prepare (self, "SELECT id FROM projects WHERE name = ?1 AND id != ?2 LIMIT 1",
+                            what, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, own_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc == SQLITE_ROW)
+    g_set_error (error, CC_STORE_ERROR, CC_STORE_ERROR_NAME_TAKEN,
+                 _("Another project (%s) is already named “%s”. Choose another name."),
+                 (const char *) sqlite3_column_text (stmt, 0), name);
+  else
+    _cc_store_set_error (self, rc, what, error);
+  return FALSE;
+}
+
 /* Create ---------------------------------------------------------------------------------- */
 
 static gboolean
@@ -138,6 +169,9 @@ create_worker (CcStore   *self,
     return FALSE;
   bind_project (stmt, p);
 
+  if (!_cc_store_begin (self, what, error) ||
+      !check_name_free_locked (self, cc_project_get_name (p), cc_project_get_id (p), what, error))
+    return FALSE;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
     {
@@ -151,6 +185,8 @@ create_worker (CcStore   *self,
       _cc_store_set_error (self, rc, what, error);
       return FALSE;
     }
+  if (!_cc_store_commit (self, what, error))
+    return FALSE;
 
   _cc_store_emit_later (self, _CC_STORE_SIGNAL_PROJECT_ADDED, cc_project_copy (p));
   *result = g_object_ref (p);
@@ -380,6 +416,9 @@ update_worker (CcStore   *self,
   g_string_append (sql, " WHERE id = ?16");
 
   if (!_cc_store_begin (self, what, error))
+    return FALSE;
+  if ((pd->fields & CC_PROJECT_FIELD_NAME) &&
+      !check_name_free_locked (self, cc_project_get_name (pd->project), pd->project_id, what, error))
     return FALSE;
   stmt = _cc_store_prepare (self, sql->str, what, error);
   if (stmt == NULL)

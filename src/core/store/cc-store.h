@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @CC_STORE_ERROR_READ_ONLY: the file, its folder or the disk cannot be written
  * @CC_STORE_ERROR_NEWER_SCHEMA: the database was written by a newer Code Canvas
  * @CC_STORE_ERROR_DISK_FULL: no space left on the disk
+ * @CC_STORE_ERROR_NAME_TAKEN: another project already has that name (projects are addressed
+ *   by name, so names are unique)
  *
  * Errors of the store. Messages say what happened and what to do. Cancellation is reported as
  * %G_IO_ERROR_CANCELLED. The store never deletes or rewrites a database it cannot read.
@@ -39,6 +41,7 @@ typedef enum
   CC_STORE_ERROR_READ_ONLY,
   CC_STORE_ERROR_NEWER_SCHEMA,
   CC_STORE_ERROR_DISK_FULL,
+  CC_STORE_ERROR_NAME_TAKEN,
 } CcStoreError;
 
 #define CC_STORE_ERROR (cc_store_error_quark ())
