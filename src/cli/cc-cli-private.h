@@ -31,6 +31,11 @@ struct _CcCli
   int           exit_status;
   gboolean      json;
   gboolean      quitting;
+  /* Global flags that override a shared setting for this run. */
+  gboolean      has_cache_ttl_override;
+  guint         cache_ttl_override;
+  gboolean      has_history_days_override;
+  guint         history_days_override;
   char        **args;      /* the subcommand's arguments (after its name), NULL-terminated */
   int           n_args;
   CcProject    *project;   /* the project the subcommand works on, once named (for hints) */
@@ -62,6 +67,15 @@ gboolean     cc_cli_parse_options      (CcCli         *cli,
 CcProject   *cc_cli_find_project       (CcCli         *cli,
                                         const char    *id_or_name);
 
+/* Settings shared with the app (cc-cli-config.c). NULL when the schema is not installed. */
+GSettings   *cc_cli_settings_new       (void);
+gboolean     cc_cli_check_setting      (const char    *name,
+                                        const char    *flag,
+                                        const char    *text,
+                                        guint         *out,
+                                        char         **message);
+void         cc_cli_apply_settings     (CcCli         *cli);
+
 /* Output */
 void         cc_cli_print_json         (JsonNode      *node);
 JsonNode    *cc_cli_project_to_json    (CcProject     *project);
@@ -84,5 +98,6 @@ void         cc_cli_cmd_cache          (CcCli         *cli);
 void         cc_cli_cmd_key            (CcCli         *cli);
 void         cc_cli_cmd_engine         (CcCli         *cli);
 void         cc_cli_cmd_sandbox        (CcCli         *cli);
+void         cc_cli_cmd_config         (CcCli         *cli);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -37,6 +38,7 @@ static const CommandEntry commands[] = {
   { "sandbox", cc_cli_cmd_sandbox, N_("Show, extend, pause, resume or kill a project's sandbox") },
   { "key",     cc_cli_cmd_key,     N_("Store or remove the E2B API key in the keyring") },
   { "engine",  cc_cli_cmd_engine,  N_("Local engine status, or the SDK environment for it") },
+  { "config",  cc_cli_cmd_config,  N_("Show or change the settings shared with the app") },
 };
 
 static void
@@ -60,6 +62,11 @@ print_usage (FILE *out)
                         "\n"
                         "Global options:\n"
                         "  --json     machine-readable output for commands that print data\n"
+                        "  --cache-ttl=SECONDS\n"
+                        "             serve cached results this young, for this run only\n"
+                        "             (the shared setting: \"config get cache-ttl\"; 0: no cache)\n"
+                        "  --history-days=DAYS\n"
+                        "             keep new records this many days, for this run only\n"
                         "  --help     this text; \"COMMAND --help\" explains one command\n"
                         "  --version  the version\n"
                         "\n"
@@ -447,6 +454,7 @@ client_ready_cb (GObject      *source,
       g_free (start);
       return;
     }
+  cc_cli_apply_settings (start->cli);
   g_signal_connect (start->cli->client, "sandbox-recreated", G_CALLBACK (on_sandbox_recreated),
                     start->cli);
   cc_client_load_projects_async (start->cli->client, start->cli->cancellable, projects_loaded_cb, start);
@@ -493,6 +501,48 @@ cc_cli_run (int    argc,
       if (!after_dashes && g_str_equal (argv[i], "--json"))
         {
           cli.json = TRUE;
+          continue;
+        }
+      if (!after_dashes && command == NULL &&
+          (g_str_has_prefix (argv[i], "--cache-ttl") || g_str_has_prefix (argv[i], "--history-days")))
+        {
+          gboolean ttl = g_str_has_prefix (argv[i], "--cache-ttl");
+          const char *flag = ttl ? "--cache-ttl" : "--history-days";
+          const char *rest_of_flag = argv[i] + strlen (flag);
+          const char *value = NULL;
+          g_autofree char *message = NULL;
+          guint number;
+
+          if (*rest_of_flag == '=')
+            value = rest_of_flag + 1;
+          else if (*rest_of_flag == '\0' && i + 1 < argc)
+            value = argv[++i];
+          if (*rest_of_flag != '=' && *rest_of_flag != '\0')
+            {
+              g_printerr (_("code-canvas-cli: unknown option “%s”. See “code-canvas-cli --help”.\n"), argv[i]);
+              return CC_CLI_EXIT_USAGE;
+            }
+          if (value == NULL)
+            {
+              g_printerr (_("code-canvas-cli: %s needs a value. See “code-canvas-cli --help”.\n"), flag);
+              return CC_CLI_EXIT_USAGE;
+            }
+          if (!cc_cli_check_setting (ttl ? "cache-ttl" : "history-retention-days", flag, value,
+                                     &number, &message))
+            {
+              g_printerr ("code-canvas-cli: %s\n", message);
+              return CC_CLI_EXIT_USAGE;
+            }
+          if (ttl)
+            {
+              cli.has_cache_ttl_override = TRUE;
+              cli.cache_ttl_override = number;
+            }
+          else
+            {
+              cli.has_history_days_override = TRUE;
+              cli.history_days_override = number;
+            }
           continue;
         }
       if (!after_dashes && command == NULL && (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h")))
