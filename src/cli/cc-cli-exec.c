@@ -211,8 +211,9 @@ cc_cli_cmd_exec (CcCli *cli)
                                "One word after “--” is a shell command line: exec web -- 'ls | wc -l'.\n"
                                "Several words are run exactly as given, each quoted for the shell:\n"
                                "exec web -- printf '%s\\n' a 'b c' runs printf with those three arguments.\n"
-                               "A successful result is cached for an hour; a second identical run answers\n"
-                               "from the cache unless --no-cache is given. The exit status is the command's."),
+                               "A successful result is cached (an hour by default: config get cache-ttl);\n"
+                               "a second identical run answers from the cache unless --no-cache is given.\n"
+                               "The exit status is the command's."),
                              entries))
     return;
   /* Without "--", everything after the project is the command. */
