@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cc-store.h"
 
@@ -104,7 +105,9 @@ opened_cb (GObject      *object,
 {
   Child *child = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcProject) project = cc_project_new ("crash test");
+  /* Each round adds a project to the same file, and names are unique. */
+  g_autofree char *name = g_strdup_printf ("crash test %d", (int) getpid ());
+  g_autoptr(CcProject) project = cc_project_new (name);
 
   child->store = cc_store_open_finish (result, &error);
   if (child->store == NULL)
