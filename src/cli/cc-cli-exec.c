@@ -186,7 +186,7 @@ cc_cli_cmd_exec (CcCli *cli)
     { "stdin", 'i', 0, G_OPTION_ARG_NONE, &with_stdin, N_("pass standard input to the command (never cached)"), NULL },
     { NULL }
   };
-  g_autoptr(GString) command = g_string_new (NULL);
+  g_autofree char *command = NULL;
   ExecState *state;
   CcProject *project;
   int dashes = -1;
@@ -235,24 +235,11 @@ cc_cli_cmd_exec (CcCli *cli)
     }
   if ((project = cc_cli_find_project (cli, cli->args[0])) == NULL)
     return;
-  /* One word is a shell command line ("ls | wc -l"). Several words are the argument vector the
-   * user's shell already split: quote each, so the remote shell gets exactly those arguments
-   * ("d;e" stays one argument and runs nothing). */
-  if (n_after == 1)
-    g_string_append (command, after[0]);
-  else
-    for (int i = 0; i < n_after; i++)
-      {
-        g_autofree char *quoted = g_shell_quote (after[i]);
-
-        if (i > 0)
-          g_string_append_c (command, ' ');
-        g_string_append (command, quoted);
-      }
+  command = cc_cli_join_command (after, n_after);
 
   state = g_new0 (ExecState, 1);
   state->cli = cli;
-  state->execution = cc_client_execute (cli->client, cc_project_get_id (project), command->str,
+  state->execution = cc_client_execute (cli->client, cc_project_get_id (project), command,
                                         (no_cache ? CC_EXECUTE_FLAGS_NONE : CC_EXECUTE_FLAGS_USE_CACHE) |
                                         (with_stdin ? CC_EXECUTE_FLAGS_STDIN : 0));
   cli->data = state;

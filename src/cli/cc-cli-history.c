@@ -170,7 +170,7 @@ void
 cc_cli_cmd_cache (CcCli *cli)
 {
   CcProject *project;
-  g_autoptr(GString) command = NULL;
+  g_autofree char *command = NULL;
   char **after = NULL;
   int n_after = 0;
 
@@ -201,14 +201,8 @@ cc_cli_cmd_cache (CcCli *cli)
       n_after = cli->n_args - 2;
     }
   /* Joined as "exec" joins them, so the same words name the same cache entry. */
-  for (int i = 0; i < n_after; i++)
-    {
-      if (command == NULL)
-        command = g_string_new (NULL);
-      else
-        g_string_append_c (command, ' ');
-      g_string_append (command, after[i]);
-    }
-  cc_client_clear_cache_async (cli->client, cc_project_get_id (project), command ? command->str : NULL,
+  if (n_after > 0)
+    command = cc_cli_join_command (after, n_after);
+  cc_client_clear_cache_async (cli->client, cc_project_get_id (project), command,
                                cli->cancellable, cache_cleared_cb, cli);
 }

@@ -67,6 +67,11 @@ gboolean     cc_cli_parse_options      (CcCli         *cli,
 CcProject   *cc_cli_find_project       (CcCli         *cli,
                                         const char    *id_or_name);
 
+/* The command "exec" runs for the words after "--": one word is a shell command line as it
+ * is; several are each quoted for the shell, so they run exactly as typed. */
+char        *cc_cli_join_command       (char         **words,
+                                        int            n_words);
+
 /* Settings shared with the app (cc-cli-config.c). NULL when the schema is not installed. */
 GSettings   *cc_cli_settings_new       (void);
 gboolean     cc_cli_check_setting      (const char    *name,

@@ -257,6 +257,29 @@ cc_cli_find_project (CcCli      *cli,
   return NULL;
 }
 
+char *
+cc_cli_join_command (char **words,
+                     int    n_words)
+{
+  GString *command = g_string_new (NULL);
+
+  /* One word is a shell command line ("ls | wc -l"). Several words are the argument vector the
+   * user's shell already split: quote each, so the remote shell gets exactly those arguments
+   * ("d;e" stays one argument and runs nothing). */
+  if (n_words == 1)
+    g_string_append (command, words[0]);
+  else
+    for (int i = 0; i < n_words; i++)
+      {
+        g_autofree char *quoted = g_shell_quote (words[i]);
+
+        if (i > 0)
+          g_string_append_c (command, ' ');
+        g_string_append (command, quoted);
+      }
+  return g_string_free (command, FALSE);
+}
+
 /* ---- output ------------------------------------------------------------------------------ */
 
 void
