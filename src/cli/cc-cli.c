@@ -257,6 +257,19 @@ cc_cli_find_project (CcCli      *cli,
   return NULL;
 }
 
+/* Whether the shell reads @word as itself: then it is left as it is, so that records and cache
+ * entries of plain commands read "echo hi", not "'echo' 'hi'". */
+static gboolean
+is_shell_plain (const char *word)
+{
+  if (*word == '\0')
+    return FALSE;
+  for (const char *p = word; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("_-+./:,@%=", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 char *
 cc_cli_join_command (char **words,
                      int    n_words)
@@ -271,7 +284,8 @@ cc_cli_join_command (char **words,
   else
     for (int i = 0; i < n_words; i++)
       {
-        g_autofree char *quoted = g_shell_quote (words[i]);
+        g_autofree char *quoted = is_shell_plain (words[i]) ? g_strdup (words[i])
+                                                            : g_shell_quote (words[i]);
 
         if (i > 0)
           g_string_append_c (command, ' ');

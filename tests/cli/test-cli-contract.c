@@ -321,12 +321,21 @@ test_exec_quoting (Fixture *f, gconstpointer data)
   g_auto(Run) words = { 0 };
   g_auto(Run) line = { 0 };
   g_auto(Run) check = { 0 };
+  g_auto(Run) recorded = { 0 };
+  g_autoptr(JsonNode) node = NULL;
 
   create_project (f, "q", "blank");
   /* Several words: run exactly as typed; "d;e" is an argument, not two commands. */
   run_cli (f, NULL, &words, "exec", "q", "--", "printf", "%s\\n", "a", "b c", "d;e", "$HOME", NULL);
   g_assert_cmpint (words.status, ==, 0);
   g_assert_cmpstr (words.out, ==, "a\nb c\nd;e\n$HOME\n");
+  /* Recorded as a shell would need it typed; plain words stay plain. */
+  run_cli (f, NULL, &recorded, "--json", "history", "q", "--limit", "1", NULL);
+  g_assert_cmpint (recorded.status, ==, 0);
+  node = json_from_string (recorded.out, NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (node), 0),
+                                                  "input"), ==, "printf '%s\\n' a 'b c' 'd;e' '$HOME'");
 
   /* One word: a shell command line. */
   run_cli (f, NULL, &line, "exec", "q", "--", "echo one; echo two | tr a-z A-Z", NULL);
