@@ -504,7 +504,15 @@ cc_client_extend_sandbox_async (CcClient            *self,
                                 gpointer             user_data)
 {
   g_return_if_fail (CC_IS_CLIENT (self));
-  lifecycle_start (self, CC_SANDBOX_SESSION_EXTEND, project_id, MAX (seconds, 1),
+  /* Zero is no extension: refused, rather than quietly made a second that ends the sandbox. */
+  if (seconds == 0)
+    {
+      g_task_report_new_error (self, callback, user_data, cc_client_extend_sandbox_async,
+                               CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                               _("A sandbox is extended by at least one second. Give a longer time."));
+      return;
+    }
+  lifecycle_start (self, CC_SANDBOX_SESSION_EXTEND, project_id, seconds,
                    cc_client_extend_sandbox_async, cancellable, callback, user_data);
 }
 

@@ -151,6 +151,20 @@ test_unique_names (ClientFixture *f, gconstpointer data)
   g_assert_cmpuint (cc_project_get_port (kept), ==, 4321);
 }
 
+static void
+test_extend_zero (ClientFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) project = create (f, "short", 0, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_assert_no_error (error);
+  cc_client_extend_sandbox_async (f->client, cc_project_get_id (project), 0, NULL,
+                                  cc_test_store_result_cb, &result);
+  g_assert_false (cc_client_extend_sandbox_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +175,7 @@ main (int   argc,
   g_test_add ("/core/client-projects/" path, ClientFixture, NULL, cc_test_client_setup, func, cc_test_client_teardown)
   ADD ("update-validation", test_update_validation);
   ADD ("unique-names", test_unique_names);
+  ADD ("extend-zero", test_extend_zero);
 
   return g_test_run ();
 }
