@@ -15,6 +15,7 @@
 #include "cc-envd.h"
 #include "cc-fault-proxy.h"
 #include "cc-sandbox-error.h"
+#include "cc-template.h"
 #include "test-client-util.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"
@@ -182,6 +183,86 @@ test_killed_by_signal (ClientFixture *f,
   g_assert_nonnull (strstr (cc_operation_get_error (plain_record), "exited with status 137"));
 }
 
+static void
+set_start_command (ClientFixture *f,
+                   CcProject     *project,
+                   const char    *command)
+{
+  g_autoptr(CcProject) changes = cc_project_copy (project);
+  g_autoptr(CcProject) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_project_set_start_command (changes, command);
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_START_COMMAND, NULL,
+                                       cc_test_store_result_cb, &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* A server that exits at once fails the start with its status and its real last lines. */
+static void
+test_dev_server_exits_at_once (ClientFixture *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "at-once", CC_TEMPLATE_NODE,
+                                                                 cc_test_free_port ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  set_start_command (f, project, "node -e \"console.error('boom at once'); process.exit(1)\"");
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL,
+                                    cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_null (url);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED);
+  g_assert_nonnull (strstr (error->message, "status 1"));
+  g_assert_nonnull (strstr (error->message, "boom at once"));
+  cc_test_flush (f);
+}
+
+/* Another program holds the port; ours dies with "address in use". Whatever answers on the
+ * port is not ours: no URL. */
+static void
+test_dev_server_port_taken (ClientFixture *f,
+                            gconstpointer  data)
+{
+  guint port = cc_test_free_port ();
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "taken", CC_TEMPLATE_PYTHON,
+                                                                 port);
+  g_autofree char *holder_command = g_strdup_printf ("python3 -m http.server %u", port);
+  g_autofree char *probe = NULL;
+  g_autoptr(CcExecution) holder = NULL;
+  g_autoptr(CcExecution) listening = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  holder = cc_client_execute (f->client, cc_project_get_id (project), holder_command,
+                              CC_EXECUTE_FLAGS_NO_DEADLINE);
+  /* The sandbox waits (bounded) until the holder listens. */
+  probe = g_strdup_printf ("for i in $(seq 200); do (echo > /dev/tcp/127.0.0.1/%u) 2>/dev/null "
+                           "&& exit 0; sleep 0.05; done; exit 1", port);
+  listening = cc_test_run (f, cc_project_get_id (project), probe, CC_EXECUTE_FLAGS_NONE);
+  g_assert_cmpint (cc_execution_get_exit_code (listening), ==, 0);
+
+  set_start_command (f, project, holder_command);
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL,
+                                    cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_null (url);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED);
+  g_assert_nonnull (strstr (error->message, "in use"));
+
+  g_clear_object (&result);
+  cc_execution_cancel (holder);
+  cc_execution_wait_async (holder, NULL, cc_test_store_result_cb, &result);
+  g_assert_false (cc_execution_wait_finish (holder, cc_test_wait_result (&result), NULL));
+  cc_test_flush (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +275,8 @@ main (int   argc,
 
   ADD ("execute/cancel-before-start", test_cancel_before_start);
   ADD ("execute/killed-by-signal", test_killed_by_signal);
+  ADD ("dev-server/exits-at-once", test_dev_server_exits_at_once);
+  ADD ("dev-server/port-taken", test_dev_server_port_taken);
 #undef ADD
   return g_test_run ();
 }
