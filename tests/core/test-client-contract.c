@@ -183,6 +183,37 @@ test_killed_by_signal (ClientFixture *f,
   g_assert_nonnull (strstr (cc_operation_get_error (plain_record), "exited with status 137"));
 }
 
+/* The newest dev_server record of @project, once it is no longer pending (bounded wait). */
+static CcOperation *
+wait_dev_server_record (ClientFixture *f,
+                        CcProject     *project)
+{
+  g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (30));
+
+  for (guint attempt = 0; attempt < 1000; attempt++)
+    {
+      g_autoptr(GListModel) history = NULL;
+
+      cc_test_flush (f);
+      history = cc_test_history (f, cc_project_get_id (project), 0);
+      for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+        {
+          g_autoptr(CcOperation) op = g_list_model_get_item (history, i);
+
+          if (cc_operation_get_operation_type (op) != CC_OPERATION_TYPE_DEV_SERVER)
+            continue;
+          if (cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
+            return g_steal_pointer (&op);
+          break;
+        }
+      if (cc_test_deadline_passed (deadline))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_error ("The dev server's record stayed pending");
+  return NULL;
+}
+
 static void
 set_start_command (ClientFixture *f,
                    CcProject     *project,
@@ -221,6 +252,12 @@ test_dev_server_exits_at_once (ClientFixture *f,
   g_assert_nonnull (strstr (error->message, "status 1"));
   g_assert_nonnull (strstr (error->message, "boom at once"));
   cc_test_flush (f);
+  {
+    g_autoptr(CcOperation) record = wait_dev_server_record (f, project);
+
+    g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+    g_assert_cmpint (cc_operation_get_exit_code (record), ==, 1);
+  }
 }
 
 /* Another program holds the port; ours dies with "address in use". Whatever answers on the
@@ -263,6 +300,52 @@ test_dev_server_port_taken (ClientFixture *f,
   cc_test_flush (f);
 }
 
+static CcProject *
+start_python_server (ClientFixture *f,
+                     const char    *name)
+{
+  g_autoptr(CcProject) project = cc_test_create_project_on_port (f, name, CC_TEMPLATE_PYTHON,
+                                                                 cc_test_free_port ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL,
+                                    cc_test_store_result_cb, &result);
+  url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return cc_test_get_project (f, cc_project_get_id (project));
+}
+
+/* Stopped, the dev server's record completes. */
+static void
+test_dev_server_record_stopped (ClientFixture *f,
+                                gconstpointer  data)
+{
+  g_autoptr(CcProject) project = start_python_server (f, "record-stop");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcOperation) record = NULL;
+
+  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL,
+                                   cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), NULL));
+  record = wait_dev_server_record (f, project);
+  g_assert_cmpint (cc_operation_get_duration_ms (record), >, 0);
+}
+
+/* Its sandbox ended, the dev server's record completes. */
+static void
+test_dev_server_record_sandbox_killed (ClientFixture *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(CcProject) project = start_python_server (f, "record-sandbox");
+  g_autoptr(CcOperation) record = NULL;
+
+  cc_test_kill_sandbox_directly (f, cc_project_get_sandbox_id (project));
+  record = wait_dev_server_record (f, project);
+  g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +360,8 @@ main (int   argc,
   ADD ("execute/killed-by-signal", test_killed_by_signal);
   ADD ("dev-server/exits-at-once", test_dev_server_exits_at_once);
   ADD ("dev-server/port-taken", test_dev_server_port_taken);
+  ADD ("dev-server/record-stopped", test_dev_server_record_stopped);
+  ADD ("dev-server/record-sandbox-killed", test_dev_server_record_sandbox_killed);
 #undef ADD
   return g_test_run ();
 }
