@@ -503,6 +503,73 @@ watch_server (GTask *task)
 }
 
 static void
+start_new_server (GTask *task)
+{
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+
+  start->server = _cc_client_execute_full (self, start->project_id, start->command,
+                                           CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
+  cc_sandbox_session_set_dev_server (_cc_client_get_session (self, start->project_id),
+                                     start->server, start->port);
+  watch_server (task);
+}
+
+static void
+held_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) processes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pid = 0;
+
+  processes = cc_envd_list_processes_finish (CC_ENVD (source), result, &error);
+  for (guint i = 0; processes != NULL && i < processes->len && pid == 0; i++)
+    {
+      CcProcessInfo *info = g_ptr_array_index (processes, i);
+
+      /* Commands run as "<shell> -l -c <command>": the same start command is our server. */
+      if (info->args != NULL && g_strv_length (info->args) >= 1 &&
+          g_str_equal (info->args[g_strv_length (info->args) - 1], start->command))
+        pid = info->pid;
+    }
+  if (pid == 0)
+    {
+      start_new_server (g_steal_pointer (&task));
+      return;
+    }
+  /* Ours: follow it again; whatever answers on the port is that process. */
+  start->port_held = FALSE;
+  start->server = cc_client_reattach (self, start->project_id, pid, NULL);
+  cc_sandbox_session_set_dev_server (_cc_client_get_session (self, start->project_id),
+                                     start->server, start->port);
+  watch_server (g_steal_pointer (&task));
+}
+
+static void
+held_ensure_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcEnvd) envd = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  envd = _cc_client_ensure_sandbox_finish (CC_CLIENT (source), result, &error);
+  if (envd == NULL)
+    {
+      dev_fail (task, error);
+      return;
+    }
+  cc_envd_list_processes_async (envd, cancellable, held_listed_cb, g_steal_pointer (&task));
+}
+
+static void
 port_checked_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -528,11 +595,16 @@ port_checked_cb (GObject      *source,
     scan_listeners (text, start->port, &any, &loopback, others);
   }
   start->port_held = any || loopback;
-  start->server = _cc_client_execute_full (self, start->project_id, start->command,
-                                           CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
-  cc_sandbox_session_set_dev_server (_cc_client_get_session (self, start->project_id),
-                                     start->server, start->port);
-  watch_server (g_steal_pointer (&task));
+  if (start->port_held)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* Maybe our own server, started by an earlier run of the program: look for it. */
+      _cc_client_ensure_sandbox_async (self, start->project_id, cancellable, held_ensure_cb,
+                                       g_steal_pointer (&task));
+      return;
+    }
+  start_new_server (g_steal_pointer (&task));
 }
 
 static void

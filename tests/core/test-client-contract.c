@@ -269,7 +269,9 @@ test_dev_server_port_taken (ClientFixture *f,
   guint port = cc_test_free_port ();
   g_autoptr(CcProject) project = cc_test_create_project_on_port (f, "taken", CC_TEMPLATE_PYTHON,
                                                                  port);
-  g_autofree char *holder_command = g_strdup_printf ("python3 -m http.server %u", port);
+  g_autofree char *holder_command = g_strdup_printf ("python3 -m http.server %u --bind 0.0.0.0",
+                                                     port);
+  g_autofree char *server_command = g_strdup_printf ("python3 -m http.server %u", port);
   g_autofree char *probe = NULL;
   g_autoptr(CcExecution) holder = NULL;
   g_autoptr(CcExecution) listening = NULL;
@@ -285,7 +287,8 @@ test_dev_server_port_taken (ClientFixture *f,
   listening = cc_test_run (f, cc_project_get_id (project), probe, CC_EXECUTE_FLAGS_NONE);
   g_assert_cmpint (cc_execution_get_exit_code (listening), ==, 0);
 
-  set_start_command (f, project, holder_command);
+  /* Another command than the holder's: not our server from an earlier run. */
+  set_start_command (f, project, server_command);
   cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL,
                                     cc_test_store_result_cb, &result);
   url = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
