@@ -40,6 +40,7 @@ typedef struct
   gboolean      polling;
   gboolean      done;
   gboolean      server_exited;
+  gboolean      port_held;     /* something listened on the port before ours started */
 } DevStart;
 
 static void
@@ -241,10 +242,10 @@ poll_answered_cb (GObject      *source,
   if (start->done)
     return;
   status = body != NULL ? soup_message_get_status (msg) : 0;
-  /* 502 is the proxy's "port is not open"; anything else is the server itself answering —
-   * unless ours exited for another reason than the port being taken already. */
-  if (body != NULL && status != 0 && status != SOUP_STATUS_BAD_GATEWAY &&
-      (!start->server_exited || output_says_port_in_use (start->server)))
+  /* 502 is the proxy's "port is not open"; anything else is a server answering — ours only
+   * while our process runs: once it exited, whatever answers on the port is another program. */
+  if (body != NULL && status != 0 && status != SOUP_STATUS_BAD_GATEWAY && !start->server_exited &&
+      !start->port_held)
     {
       g_clear_handle_id (&start->poll_id, g_source_remove);
       start->done = TRUE;
@@ -302,6 +303,13 @@ server_exit_error (DevStart *start)
                           "expired). Start the dev server again."));
   if (error != NULL)
     return g_error_copy (error);
+  if (output_says_port_in_use (start->server))
+    return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED,
+                        _("The dev server (“%s”) exited with status %d: another program in the "
+                          "sandbox already uses port %u. Stop that program or choose another "
+                          "port. Its last output:\n%s"),
+                        start->command, cc_execution_get_exit_code (start->server), start->port,
+                        tail);
   return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROCESS_EXITED,
                       _("The dev server (“%s”) exited with status %d before it answered on port "
                         "%u. Its last output:\n%s"),
@@ -317,21 +325,11 @@ server_finished_cb (CcExecution *server,
   if (start->done)
     return;
   g_clear_signal_handler (&start->finished_id, server);
-  if (start->url == NULL)
-    {
-      dev_fail (task, server_exit_error (start));
-      return;
-    }
-  /* One more look before giving up: a server already running on the port (started by an
-   * earlier session) makes this one exit with "address in use" — the preview works anyway. */
+  /* Our server is gone: fail at once, with its status and last lines. Never a URL now, even if
+   * something answers on the port (another program's server, which made ours exit with
+   * "address in use"). */
   start->server_exited = TRUE;
-  if (!start->polling)
-    {
-      g_autoptr(GTask) hold = g_object_ref (task);   /* the poll source may hold the last ref */
-
-      g_clear_handle_id (&start->poll_id, g_source_remove);
-      poll_cb (task);
-    }
+  dev_fail (task, server_exit_error (start));
 }
 
 static void
@@ -492,6 +490,123 @@ server_start_failed_cb (CcExecution *server,
   g_object_unref (task);
 }
 
+/* Follows start->server until it started (then the preview) or finished; takes @task. */
+static void
+watch_server (GTask *task)
+{
+  DevStart *start = g_task_get_task_data (task);
+
+  /* The two handlers share one reference; whichever fires first drops it and both handlers. */
+  g_signal_connect (start->server, "started", G_CALLBACK (server_started_cb), task);
+  start->finished_id = g_signal_connect (start->server, "finished",
+                                         G_CALLBACK (server_start_failed_cb), task);
+}
+
+static void
+start_new_server (GTask *task)
+{
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+
+  start->server = _cc_client_execute_full (self, start->project_id, start->command,
+                                           CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
+  cc_sandbox_session_set_dev_server (_cc_client_get_session (self, start->project_id),
+                                     start->server, start->port);
+  watch_server (task);
+}
+
+static void
+held_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) processes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pid = 0;
+
+  processes = cc_envd_list_processes_finish (CC_ENVD (source), result, &error);
+  for (guint i = 0; processes != NULL && i < processes->len && pid == 0; i++)
+    {
+      CcProcessInfo *info = g_ptr_array_index (processes, i);
+
+      /* Commands run as "<shell> -l -c <command>": the same start command is our server. */
+      if (info->args != NULL && g_strv_length (info->args) >= 1 &&
+          g_str_equal (info->args[g_strv_length (info->args) - 1], start->command))
+        pid = info->pid;
+    }
+  if (pid == 0)
+    {
+      start_new_server (g_steal_pointer (&task));
+      return;
+    }
+  /* Ours: follow it again; whatever answers on the port is that process. */
+  start->port_held = FALSE;
+  start->server = cc_client_reattach (self, start->project_id, pid, NULL);
+  cc_sandbox_session_set_dev_server (_cc_client_get_session (self, start->project_id),
+                                     start->server, start->port);
+  watch_server (g_steal_pointer (&task));
+}
+
+static void
+held_ensure_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcEnvd) envd = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  envd = _cc_client_ensure_sandbox_finish (CC_CLIENT (source), result, &error);
+  if (envd == NULL)
+    {
+      dev_fail (task, error);
+      return;
+    }
+  cc_envd_list_processes_async (envd, cancellable, held_listed_cb, g_steal_pointer (&task));
+}
+
+static void
+port_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = CC_CLIENT (source);
+  DevStart *start = g_task_get_task_data (task);
+  g_autoptr(CcExecution) probe = NULL;
+  g_autoptr(GString) others = g_string_new (NULL);
+  gboolean any = FALSE, loopback = FALSE;
+  GError *error = NULL;
+
+  probe = cc_client_execute_finish (self, result, &error);
+  if (probe == NULL)
+    {
+      dev_fail (task, error);
+      return;
+    }
+  {
+    g_autoptr(GBytes) out = cc_execution_dup_stdout (probe);
+    g_autofree char *text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+
+    scan_listeners (text, start->port, &any, &loopback, others);
+  }
+  start->port_held = any || loopback;
+  if (start->port_held)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* Maybe our own server, started by an earlier run of the program: look for it. */
+      _cc_client_ensure_sandbox_async (self, start->project_id, cancellable, held_ensure_cb,
+                                       g_steal_pointer (&task));
+      return;
+    }
+  start_new_server (g_steal_pointer (&task));
+}
+
 static void
 dev_project_cb (GObject      *source,
                 GAsyncResult *result,
@@ -545,15 +660,18 @@ dev_project_cb (GObject      *source,
     }
   else
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       cc_sandbox_session_stop_dev_server (session);
-      start->server = _cc_client_execute_full (self, start->project_id, start->command,
-                                               CC_EXECUTE_FLAGS_NO_DEADLINE, CC_OPERATION_TYPE_DEV_SERVER);
-      cc_sandbox_session_set_dev_server (session, start->server, start->port);
+      /* Who listens on the port before ours starts: an answer from such a program must never
+       * be taken for our server's. */
+      cc_client_execute_async (self, start->project_id,
+                               "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null",
+                               CC_EXECUTE_FLAGS_NONE, cancellable, port_checked_cb,
+                               g_steal_pointer (&task));
+      return;
     }
-  /* The two handlers share one reference; whichever fires first drops it and both handlers. */
-  g_signal_connect (start->server, "started", G_CALLBACK (server_started_cb), task);
-  start->finished_id = g_signal_connect (start->server, "finished", G_CALLBACK (server_start_failed_cb),
-                                         g_steal_pointer (&task));
+  watch_server (g_steal_pointer (&task));
 }
 
 void

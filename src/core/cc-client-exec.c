@@ -171,9 +171,9 @@ run_succeed (ExecRun *run,
         {
           /* The command ran, but for whoever reads the history it failed: E2B reports it the
            * same way (an end event with an error, CommandExitError in the SDK). */
-          g_autoptr(GError) exit_error = g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
-                                                      _("The command exited with status %d."),
-                                                      exit_code);
+          CcRemoteProcess *process = _cc_execution_get_process (run->execution);
+          g_autoptr(GError) exit_error =
+            _cc_record_exit_error (exit_code, process ? cc_remote_process_get_signal (process) : 0);
 
           _cc_record_complete (run->client, run->record, exit_error, 0);
         }

@@ -27,5 +27,9 @@ void           _cc_record_complete               (CcClient             *self,
                                                   CcOperation          *operation,
                                                   const GError         *error,
                                                   gint64                started_us);
+/* What a record says of a command that ended with @exit_code, @signal_number (0: none)
+ * having killed it: "killed by SIGKILL" or "exited with status 3". */
+GError        *_cc_record_exit_error             (int                   exit_code,
+                                                  int                   signal_number);
 
 G_END_DECLS

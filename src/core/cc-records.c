@@ -5,8 +5,12 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cc-client-private.h"
 #include "cc-records-private.h"
+#include "cc-remote-process.h"
+#include "cc-sandbox-error.h"
 
 static void
 record_begin_cb (GObject      *source,
@@ -82,4 +86,20 @@ _cc_record_complete (CcClient     *self,
     cc_operation_set_status (operation, CC_OPERATION_STATUS_SUCCESS);
   _cc_client_hold (self);
   cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, self);
+}
+
+GError *
+_cc_record_exit_error (int exit_code,
+                       int signal_number)
+{
+  g_autofree char *name = NULL;
+
+  if (signal_number <= 0)
+    return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
+                        _("The command exited with status %d."), exit_code);
+  name = cc_signal_get_name (signal_number);
+  /* TRANSLATORS: %s is a signal name such as SIGKILL; %d is 128 plus its number, as a shell
+   * reports it. */
+  return g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
+                      _("The command was killed by %s (exit status %d)."), name, exit_code);
 }

@@ -20,6 +20,7 @@ typedef struct
   CcStore   *store;
   char      *project_id;
   guint      n;
+  gboolean   pending;   /* begin one record, say its id, and wait to be killed */
 } Child;
 
 static void write_next (Child *child);
@@ -63,6 +64,14 @@ begun_cb (GObject      *object,
   op = cc_store_begin_operation_finish (CC_STORE (object), result, &error);
   if (op == NULL)
     die ("begin", error);
+  if (child->pending)
+    {
+      /* Stored as pending: killed now, it is a recorder gone mid-operation. */
+      printf ("%s\n", cc_operation_get_id (op));
+      fflush (stdout);
+      g_object_unref (op);
+      return;
+    }
 
   out = g_strdup_printf ("output of record %u\n", child->n);
   cc_operation_set_status (op, CC_OPERATION_STATUS_SUCCESS);
@@ -122,9 +131,11 @@ main (int   argc,
   g_autoptr(GFile) file = NULL;
   Child child = { 0 };
 
-  if (argc != 2)
+  if (argc == 3 && g_str_equal (argv[2], "--pending"))
+    child.pending = TRUE;
+  else if (argc != 2)
     {
-      g_printerr ("Usage: store-crash-child DATABASE\n");
+      g_printerr ("Usage: store-crash-child DATABASE [--pending]\n");
       return 2;
     }
 

@@ -288,7 +288,9 @@ test_kill_and_list (Fixture       *f,
 
   g_assert_true (wait_process (process, &code, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (code, ==, -1);
+  /* The daemon says -1 and "signal: killed"; we report it as a shell does. */
+  g_assert_cmpint (code, ==, 128 + 9);
+  g_assert_cmpint (cc_remote_process_get_signal (process), ==, 9);
   g_assert_false (cc_remote_process_get_exited (process));
 
   /* The process is gone: signalling it again is "not found". */
@@ -536,6 +538,34 @@ test_binary_roundtrip (Fixture       *f,
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
 }
 
+/* A single write of a name holding a quote and a line break lands under that very name. */
+static void
+test_odd_name_roundtrip (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char name[] = "/home/user/say \"hi\"\nthere.txt";
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GBytes) content = g_bytes_new_static ("odd", 3);
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (files, cc_upload_file_new_bytes (name, content));
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 1);
+  g_assert_cmpstr (((CcEntryInfo *) g_ptr_array_index (written, 0))->path, ==, name);
+  g_clear_object (&result);
+
+  cc_envd_read_file_async (f->envd, name, NULL, cc_test_store_result_cb, &result);
+  read = cc_envd_read_file_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, content));
+}
+
 static void
 test_filesystem (Fixture       *f,
                  gconstpointer  data)
@@ -742,6 +772,7 @@ main (int   argc,
   ADD ("process/pty", test_pty);
   ADD ("files/upload-many", test_upload_many);
   ADD ("files/binary-roundtrip", test_binary_roundtrip);
+  ADD ("files/odd-name-roundtrip", test_odd_name_roundtrip);
   ADD ("files/large-transfer-bounded", test_large_transfer_bounded);
   ADD ("filesystem/calls", test_filesystem);
   ADD ("filesystem/watch", test_watch);

@@ -263,6 +263,8 @@ handler (SoupServer        *server,
         reply_text (msg, 404, "{\"code\":404,\"message\":\"path '/home/user/missing.txt' does "
                               "not exist\"}");
     }
+  else if (g_str_equal (path, "/files") && query != NULL && g_hash_table_contains (query, "path"))
+    reply_text (msg, 200, "[{\"name\":\"a.txt\",\"type\":\"file\",\"path\":\"/home/user/a.txt\"}]");
   else if (g_str_equal (path, "/files"))
     reply_text (msg, 200, "[{\"name\":\"b.txt\",\"type\":\"file\",\"path\":\"/home/user/b.txt\"},"
                           "{\"name\":\"c.txt\",\"type\":\"file\",\"path\":\"rel/c.txt\"}]");
@@ -925,6 +927,83 @@ test_files (Fixture       *f,
   g_clear_object (&result);
 }
 
+/* Writes @bytes to @path alone and returns the request that went out. */
+static Recorded *
+write_one (Fixture    *f,
+           const char *path,
+           GBytes     *bytes)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (files, cc_upload_file_new_bytes (path, bytes));
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 1);
+  return last_request (f);
+}
+
+/* The one part of @r's multipart body: its Content-Disposition, and its body is @bytes. */
+static char *
+single_part_disposition (Recorded *r,
+                         GBytes   *bytes)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (r->headers, r->body);
+  SoupMessageHeaders *part_headers;
+  GBytes *part_body;
+
+  g_assert_nonnull (multipart);
+  g_assert_cmpint (soup_multipart_get_length (multipart), ==, 1);
+  soup_multipart_get_part (multipart, 0, &part_headers, &part_body);
+  g_assert_cmpstr (soup_message_headers_get_content_type (part_headers, NULL), ==,
+                   "application/octet-stream");
+  g_assert_true (g_bytes_equal (part_body, bytes));
+  return g_strdup (soup_message_headers_get_one (part_headers, "Content-Disposition"));
+}
+
+/* files.write('/home/user/a.txt', 'hello'): one multipart part named "file" whose filename is
+ * the path, and the path in ?path= as well; with a user, &username= after it. */
+static void
+test_files_single (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+  g_autoptr(GBytes) meta = g_bytes_new_static ("meta", 4);
+  g_autofree char *disposition = NULL;
+  g_autofree char *odd_disposition = NULL;
+  g_autofree char *user_disposition = NULL;
+  Recorded *r;
+
+  r = write_one (f, "/home/user/a.txt", hello);
+  g_assert_cmpstr (r->method, ==, "POST");
+  g_assert_cmpstr (r->path, ==, "/files");
+  g_assert_cmpstr (r->query, ==, "path=%2Fhome%2Fuser%2Fa.txt");
+  assert_envd_headers (r, FALSE, FALSE, NULL);
+  g_assert_cmpstr (soup_message_headers_get_content_type (r->headers, NULL), ==,
+                   "multipart/form-data");
+  disposition = single_part_disposition (r, hello);
+  g_assert_cmpstr (disposition, ==, "form-data; name=\"file\"; filename=\"/home/user/a.txt\"");
+
+  /* A quote and a line break: the query carries them exactly, the filename as the SDK's form
+   * encoder quotes them. */
+  r = write_one (f, "/home/user/say \"hi\"\nthere", hello);
+  g_assert_cmpstr (r->query, ==, "path=%2Fhome%2Fuser%2Fsay%20%22hi%22%0Athere");
+  odd_disposition = single_part_disposition (r, hello);
+  g_assert_cmpstr (odd_disposition, ==,
+                   "form-data; name=\"file\"; filename=\"/home/user/say %22hi%22%0Athere\"");
+
+  cc_envd_set_user (f->envd, "root");
+  r = write_one (f, "/home/user/e.txt", meta);
+  g_assert_cmpstr (r->query, ==, "path=%2Fhome%2Fuser%2Fe.txt&username=root");
+  user_disposition = single_part_disposition (r, meta);
+  g_assert_cmpstr (user_disposition, ==,
+                   "form-data; name=\"file\"; filename=\"/home/user/e.txt\"");
+}
+
 /* A plain-HTTP peer answering a TLS client: its first bytes are not a TLS record. */
 static gboolean
 plain_incoming_cb (GSocketService    *service,
@@ -992,6 +1071,7 @@ main (int   argc,
   ADD ("connect-stream", test_connect_stream);
   ADD ("filesystem", test_filesystem);
   ADD ("files", test_files);
+  ADD ("files-single", test_files_single);
   ADD ("tls-failure", test_tls_failure);
 #undef ADD
   return g_test_run ();

@@ -186,6 +186,70 @@ test_sigkill_mid_stream (void)
   cc_test_rm_rf (tmpdir);
 }
 
+/* A recorder killed mid-operation leaves its record pending; the next store to open finds
+ * the recorder gone and marks the record interrupted. */
+static void
+test_sigkill_pending_record (void)
+{
+  g_autofree char *tmpdir = cc_test_make_tmpdir ("cc-store-pending");
+  g_autofree char *path = g_build_filename (tmpdir, "code-canvas.db", NULL);
+  g_autofree char *child_path = g_test_build_filename (G_TEST_BUILT, "core", "store-crash-child",
+                                                       NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcStore) store = NULL;
+  g_autoptr(CcOperation) op = NULL;
+  g_autofree char *id = NULL;
+  gsize length;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, child_path, path,
+                            "--pending", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, cc_test_store_result_cb,
+                                       &result);
+  id = g_data_input_stream_read_line_finish (lines, cc_test_wait_result (&result), &length,
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_clear_object (&result);
+
+  /* While the recorder runs, its record is its own: a store opened meanwhile keeps it. */
+  cc_store_open_async (file, NULL, cc_test_store_result_cb, &result);
+  store = cc_store_open_finish (cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_store_get_operation_async (store, id, NULL, cc_test_store_result_cb, &result);
+  op = cc_store_get_operation_finish (store, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_operation_get_status (op), ==, CC_OPERATION_STATUS_PENDING);
+  g_clear_object (&result);
+  g_clear_object (&op);
+  g_clear_object (&store);
+
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait_async (child, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (g_subprocess_wait_finish (child, cc_test_wait_result (&result), &error));
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_clear_object (&result);
+
+  cc_store_open_async (file, NULL, cc_test_store_result_cb, &result);
+  store = cc_store_open_finish (cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_store_get_operation_async (store, id, NULL, cc_test_store_result_cb, &result);
+  op = cc_store_get_operation_finish (store, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cc_operation_get_status (op), ==, CC_OPERATION_STATUS_ERROR);
+  g_assert_cmpstr (cc_operation_get_error (op), ==,
+                   "interrupted: the program recording it stopped");
+  g_clear_object (&store);
+  cc_test_rm_rf (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +257,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/store-crash/sigkill-mid-stream", test_sigkill_mid_stream);
+  g_test_add_func ("/core/store-crash/sigkill-pending-record", test_sigkill_pending_record);
 
   return g_test_run ();
 }

@@ -201,7 +201,8 @@ send_upload (CcEnvd       *self,
  * @files: (element-type CcUploadFile): what to write
  * @progress: (nullable): body bytes sent so far
  *
- * Writes every file in one multipart request, as the SDK's files.write() with an array.
+ * Writes every file in one multipart request, as the SDK's files.write() does: with one file,
+ * its path is also in the query.
  */
 void
 cc_envd_upload_files_async (CcEnvd                 *self,
@@ -263,9 +264,14 @@ cc_envd_upload_files_async (CcEnvd                 *self,
   task = transfer_task_new (self, cc_envd_upload_files_async, progress, progress_data,
                             progress_data_destroy, cancellable, callback, user_data, NULL);
 
-  /* No ?path=: the daemon writes each part to the path its filename names. */
+  /* One file also goes in ?path=, as the SDK sends it: the part's filename is percent-quoted
+   * for '"' and line breaks, so only the query carries such a name exactly. Many files go
+   * without ?path=, and the daemon writes each part to the path its filename names. */
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
-  send_upload (self, task, NULL, content_type, body, total, _("Could not upload the files"));
+  send_upload (self, task,
+               files->len == 1 ? ((CcUploadFile *) g_ptr_array_index (files, 0))->path : NULL,
+               content_type, body, total,
+               files->len == 1 ? _("Could not upload the file") : _("Could not upload the files"));
 }
 
 /**

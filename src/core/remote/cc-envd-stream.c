@@ -134,8 +134,11 @@ cc_envd_start_process_async (CcEnvd              *self,
   data = g_new0 (StartData, 1);
   data->is_pty = spec->pty;
   g_task_set_task_data (task, data, g_free);
-  _cc_http_request_async (cc_envd_get_connection (self), request, cancellable, stream_opened_cb,
-                          task);
+  /* @cancellable does not abort the request: once sent, the process may be running, and only
+   * the start event tells its pid. A start cancelled meanwhile kills the process when that
+   * event arrives (see the remote process), then fails as cancelled; the request's own
+   * timeout bounds the wait. */
+  _cc_http_request_async (cc_envd_get_connection (self), request, NULL, stream_opened_cb, task);
 }
 
 /**

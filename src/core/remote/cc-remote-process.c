@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <string.h>
 
 #include "cc-connect-stream-private.h"
 #include "cc-envd-private.h"
@@ -28,6 +30,7 @@ struct _CcRemoteProcess
 
   guint            pid;
   int              exit_code;
+  int              signal_number;   /* what killed it, or 0 */
   char            *status;
   char            *end_error;
   guint            is_pty : 1;
@@ -166,6 +169,98 @@ start_completed_cb (GTask           *task,
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, resume_idle_cb, g_object_ref (self), g_object_unref);
 }
 
+/* Signal names and the daemon's wording for them (Go's os.ProcessState, "signal: killed"). */
+static const struct
+{
+  int         number;
+  const char *name;
+  const char *text;
+} signal_names[] = {
+  { SIGHUP, "SIGHUP", "hangup" },
+  { SIGINT, "SIGINT", "interrupt" },
+  { SIGQUIT, "SIGQUIT", "quit" },
+  { SIGILL, "SIGILL", "illegal instruction" },
+  { SIGTRAP, "SIGTRAP", "trace/breakpoint trap" },
+  { SIGABRT, "SIGABRT", "aborted" },
+  { SIGBUS, "SIGBUS", "bus error" },
+  { SIGFPE, "SIGFPE", "floating point exception" },
+  { SIGKILL, "SIGKILL", "killed" },
+  { SIGUSR1, "SIGUSR1", "user defined signal 1" },
+  { SIGSEGV, "SIGSEGV", "segmentation fault" },
+  { SIGUSR2, "SIGUSR2", "user defined signal 2" },
+  { SIGPIPE, "SIGPIPE", "broken pipe" },
+  { SIGALRM, "SIGALRM", "alarm clock" },
+  { SIGTERM, "SIGTERM", "terminated" },
+  { SIGXCPU, "SIGXCPU", "CPU time limit exceeded" },
+  { SIGXFSZ, "SIGXFSZ", "file size limit exceeded" },
+};
+
+/* The signal an end status such as "signal: killed" or "signal 33" names, or 0. */
+static int
+signal_from_status (const char *status)
+{
+  const char *rest;
+  guint64 number;
+
+  if (status == NULL || !g_str_has_prefix (status, "signal"))
+    return 0;
+  rest = status + strlen ("signal");
+  if (*rest == ':')
+    {
+      rest++;
+      while (*rest == ' ')
+        rest++;
+      for (guint i = 0; i < G_N_ELEMENTS (signal_names); i++)
+        if (g_ascii_strcasecmp (rest, signal_names[i].text) == 0)
+          return signal_names[i].number;
+    }
+  while (*rest == ' ')
+    rest++;
+  if (g_ascii_string_to_unsigned (rest, 10, 1, 127, &number, NULL))
+    return (int) number;
+  return 0;
+}
+
+/**
+ * cc_signal_get_name:
+ *
+ * Returns: "SIGKILL" for 9, "signal 33" for a number without a name (a new string)
+ */
+char *
+cc_signal_get_name (int signal_number)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (signal_names); i++)
+    if (signal_names[i].number == signal_number)
+      return g_strdup (signal_names[i].name);
+  return g_strdup_printf ("signal %d", signal_number);
+}
+
+typedef struct
+{
+  CcRemoteProcess *self;
+  GTask           *task;
+} CancelledStart;
+
+static void
+cancelled_start_killed_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  CancelledStart *start = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_envd_send_signal_finish (CC_ENVD (source), result, &error))
+    g_debug ("Killing process %u of a cancelled start failed: %s", start->self->pid,
+             error->message);
+  /* Its end is of no interest to anyone now. */
+  cc_remote_process_disconnect (start->self);
+  g_task_return_new_error (start->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The command was cancelled."));
+  g_object_unref (start->task);
+  g_object_unref (start->self);
+  g_free (start);
+}
+
 static gboolean
 message_cb (JsonObject *message,
             gpointer    user_data,
@@ -194,6 +289,20 @@ message_cb (JsonObject *message,
        * the start call's cancellable no longer applies. */
       _cc_http_exchange_disarm_timeout (self->exchange);
       _cc_http_exchange_detach_cancellable (self->exchange);
+      if (self->start_task != NULL &&
+          g_cancellable_is_cancelled (g_task_get_cancellable (self->start_task)))
+        {
+          /* The start was cancelled while the request was on its way: the process runs
+           * anyway, and only now is its pid known. Kill it before saying "cancelled", so a
+           * caller that exits right after leaves nothing running. */
+          CancelledStart *start = g_new0 (CancelledStart, 1);
+
+          start->self = g_object_ref (self);
+          start->task = g_steal_pointer (&self->start_task);
+          cc_envd_send_signal_async (self->envd, self->pid, CC_SIGNAL_SIGKILL, NULL,
+                                     cancelled_start_killed_cb, start);
+          return TRUE;
+        }
       if (self->start_task != NULL)
         {
           GTask *task = g_steal_pointer (&self->start_task);
@@ -231,6 +340,10 @@ message_cb (JsonObject *message,
       self->status = g_strdup (cc_protojson_get_string (part, "status"));
       g_free (self->end_error);
       self->end_error = g_strdup (cc_protojson_get_string (part, "error"));
+      /* Killed by a signal, the daemon says -1; report it as a shell does, 128 + N. */
+      self->signal_number = self->exited ? 0 : signal_from_status (self->status);
+      if (self->signal_number > 0)
+        self->exit_code = 128 + self->signal_number;
       g_signal_emit (self, signals[SIGNAL_EXITED], 0);
     }
   /* keepalive and anything newer: nothing to do. */
@@ -334,6 +447,13 @@ cc_remote_process_get_exit_code (CcRemoteProcess *self)
 {
   g_return_val_if_fail (CC_IS_REMOTE_PROCESS (self), -1);
   return self->exit_code;
+}
+
+int
+cc_remote_process_get_signal (CcRemoteProcess *self)
+{
+  g_return_val_if_fail (CC_IS_REMOTE_PROCESS (self), 0);
+  return self->signal_number;
 }
 
 gboolean

@@ -42,8 +42,12 @@ gboolean      cc_remote_process_get_is_pty       (CcRemoteProcess     *self);
 
 /* TRUE once the end event arrived; then the getters below describe it. */
 gboolean      cc_remote_process_get_has_exited   (CcRemoteProcess     *self);
-/* Exit code (-1 when killed by a signal). */
+/* Exit code; 128 + N when killed by signal N, as a shell reports it (-1 when the daemon named
+ * no signal it knows). */
 int           cc_remote_process_get_exit_code    (CcRemoteProcess     *self);
+/* The signal that killed the process, or 0. */
+int           cc_remote_process_get_signal       (CcRemoteProcess     *self);
+char         *cc_signal_get_name                 (int                  signal_number);
 /* TRUE when the process exited by itself (FALSE: killed by a signal). */
 gboolean      cc_remote_process_get_exited       (CcRemoteProcess     *self);
 /* "exit status 3", "signal: killed"… or NULL. */

@@ -89,11 +89,12 @@ begin_worker (CcStore   *self,
   CcOperation *op = od->op;
   const char *what = _("Could not record the operation");
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *owner = _cc_store_owner_for_self ();
 
   stmt = _cc_store_prepare (self,
                             "INSERT INTO operations (id, project_id, type, status, input,"
-                            " created_at, updated_at, expires_at)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+                            " created_at, updated_at, expires_at, owner)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)",
                             what, error);
   if (stmt == NULL)
     return FALSE;
@@ -106,6 +107,7 @@ begin_worker (CcStore   *self,
   sqlite3_bind_text (stmt, 5, cc_operation_get_input (op), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, cc_operation_get_created_at (op));
   sqlite3_bind_int64 (stmt, 7, cc_operation_get_expires_at (op));
+  sqlite3_bind_text (stmt, 8, owner, -1, SQLITE_STATIC);
 
   if (!_cc_store_step_done_for_project (self, stmt, cc_operation_get_project_id (op), what, error))
     return FALSE;

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; see cc-store-schema.c for the history. */
-#define CC_STORE_SCHEMA_VERSION        3
+#define CC_STORE_SCHEMA_VERSION        4
 #define CC_STORE_DEFAULT_BUSY_TIMEOUT  5000     /* ms another connection may hold a write lock */
 #define CC_STORE_PURGE_INTERVAL        (10 * 60) /* seconds between purges of expired rows */
 
@@ -144,6 +144,12 @@ gboolean      _cc_store_migrate              (CcStore       *self,
                                               GError       **error);
 
 /* Purge (cc-store-purge.c): the work itself, and the timer that repeats it. */
+/* Owners (cc-store-owners.c): who records a pending operation, and the start-up sweep. */
+char         *_cc_store_owner_for_self       (void);
+gboolean      _cc_store_owner_is_running     (const char    *owner);
+gboolean      _cc_store_sweep_interrupted_locked (CcStore   *self,
+                                              gint64         now,
+                                              GError       **error);
 gboolean      _cc_store_purge_locked         (CcStore       *self,
                                               gint64         now,
                                               guint          cache_ttl,

@@ -141,6 +141,11 @@ static const char migrate_2_to_3[] =
   "INSERT INTO operations_fts (rowid, input, stdout, stderr, error)"
   "  SELECT seq, input, " INDEXED ("stdout") ", " INDEXED ("stderr") ", error FROM operations;";
 
+/* Version 3 → 4: a pending record names the program recording it (cc-store-owners.c), so one
+ * left behind by a program that stopped can be told apart from one still running. */
+static const char migrate_3_to_4[] =
+  "ALTER TABLE operations ADD COLUMN owner TEXT NOT NULL DEFAULT '';";
+
 static const char migrate_1_to_2[] =
   "ALTER TABLE command_cache RENAME TO v1_command_cache;"
   "ALTER TABLE operations RENAME TO v1_operations;"
@@ -224,6 +229,12 @@ migrate_in_transaction (CcStore  *self,
       if (!_cc_store_exec (self, migrate_2_to_3, what, error))
         return FALSE;
       from = 3;
+    }
+  if (from == 3)
+    {
+      if (!_cc_store_exec (self, migrate_3_to_4, what, error))
+        return FALSE;
+      from = 4;
     }
   g_assert (from == CC_STORE_SCHEMA_VERSION);
 

@@ -754,7 +754,8 @@ open_locked (CcStore  *self,
       !_cc_store_exec (self, "PRAGMA journal_size_limit = 16777216", what, error))
     return FALSE;
 
-  if (!_cc_store_purge_locked (self, od->now, self->cache_ttl, error))
+  if (!_cc_store_purge_locked (self, od->now, self->cache_ttl, error) ||
+      !_cc_store_sweep_interrupted_locked (self, od->now, error))
     return FALSE;
 
   g_debug ("Opened %s database %s (schema %d)", existed ? "existing" : "new", self->path,
