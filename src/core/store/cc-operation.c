@@ -37,6 +37,7 @@ struct _CcOperation
   gint64             created_at;
   gint64             updated_at;
   gint64             expires_at;
+  gint64             cached_at;
   guint              stdout_truncated : 1;
   guint              stderr_truncated : 1;
   guint              cached : 1;
@@ -88,6 +89,7 @@ enum {
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_EXPIRES_AT,
+  PROP_CACHED_AT,
   N_PROPS
 };
 
@@ -108,6 +110,7 @@ static const gsize int64_offsets[N_PROPS] = {
   [PROP_CREATED_AT] = G_STRUCT_OFFSET (CcOperation, created_at),
   [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcOperation, updated_at),
   [PROP_EXPIRES_AT] = G_STRUCT_OFFSET (CcOperation, expires_at),
+  [PROP_CACHED_AT] = G_STRUCT_OFFSET (CcOperation, cached_at),
 };
 static const CcFieldTable fields = { string_offsets, int64_offsets, N_PROPS, properties };
 
@@ -320,6 +323,14 @@ cc_operation_class_init (CcOperationClass *klass)
    */
   properties[PROP_EXPIRES_AT] =
     g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, PARAM_FLAGS);
+  /**
+   * CcOperation:cached-at:
+   *
+   * For a result served from the command cache: when the run it repeats was recorded (unix
+   * microseconds), so its age can be shown; 0 when not cached or not known.
+   */
+  properties[PROP_CACHED_AT] =
+    g_param_spec_int64 ("cached-at", NULL, NULL, 0, G_MAXINT64, 0, PARAM_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -441,6 +452,8 @@ INT64_ACCESSORS (updated_at, PROP_UPDATED_AT, cc_operation_get_updated_at,
                  cc_operation_set_updated_at)
 INT64_ACCESSORS (expires_at, PROP_EXPIRES_AT, cc_operation_get_expires_at,
                  cc_operation_set_expires_at)
+INT64_ACCESSORS (cached_at, PROP_CACHED_AT, cc_operation_get_cached_at,
+                 cc_operation_set_cached_at)
 BOOL_ACCESSORS (stdout_truncated, PROP_STDOUT_TRUNCATED, cc_operation_get_stdout_truncated,
                 cc_operation_set_stdout_truncated)
 BOOL_ACCESSORS (stderr_truncated, PROP_STDERR_TRUNCATED, cc_operation_get_stderr_truncated,

@@ -104,6 +104,10 @@ void         cc_operation_set_duration_ms      (CcOperation        *self,
 gboolean     cc_operation_get_cached           (CcOperation        *self);
 void         cc_operation_set_cached           (CcOperation        *self,
                                                 gboolean            cached);
+/* When a cached result's original run was recorded (unix µs), 0 when unknown or not cached. */
+gint64       cc_operation_get_cached_at        (CcOperation        *self);
+void         cc_operation_set_cached_at        (CcOperation        *self,
+                                                gint64              cached_at);
 gint64       cc_operation_get_created_at       (CcOperation        *self);
 void         cc_operation_set_created_at       (CcOperation        *self,
                                                 gint64              created_at);
