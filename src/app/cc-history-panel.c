@@ -130,11 +130,13 @@ history_cb (GObject      *source,
   if (items->len == 0)
     {
       const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+      gboolean filtered = search[0] != '\0' || gtk_drop_down_get_selected (self->status_dropdown) != 0;
 
       adw_status_page_set_title (self->empty_page,
-                                 search[0] != '\0' || gtk_drop_down_get_selected (self->status_dropdown) != 0
-                                 ? _("No Matching Records") : _("Nothing Ran Yet"));
-      adw_status_page_set_description (self->empty_page, _("Commands, file changes and setups show up here"));
+                                 filtered ? _("No Matching Records") : _("Nothing Ran Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       filtered ? _("Try other words, or show every status")
+                                                : _("Commands, file changes and setups show up here"));
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
   else

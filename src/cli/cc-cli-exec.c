@@ -137,6 +137,14 @@ exec_done_cb (GObject      *source,
       return;
     }
   exit_code = cc_execution_get_exit_code (execution);
+  /* A cached answer says so, and how old it is, where it does not mix with the output. */
+  if (!cli->json && cc_execution_get_cached (execution))
+    {
+      g_autofree char *age = cc_operation_format_age (cc_execution_get_cached_at (execution),
+                                                      g_get_real_time ());
+
+      g_printerr (_("(cached, %s)\n"), age);
+    }
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();

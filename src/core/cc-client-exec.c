@@ -120,8 +120,8 @@ run_fail (ExecRun      *run,
 {
   g_autoptr(GError) cancelled = NULL;
 
-  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* One wording for every stop, so that the history can tell a stop from a failure. */
+  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
     {
       cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The command was cancelled."));
       error = cancelled;

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cc-field-table-private.h"
 #include "cc-operation.h"
 
@@ -519,4 +521,35 @@ cc_operation_set_exit_code (CcOperation *self,
     return;
   self->exit_code = exit_code;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+}
+
+/**
+ * cc_operation_format_age:
+ * @then_us: a time in unix microseconds (for example #CcOperation:cached-at)
+ * @now_us: now, on the same clock
+ *
+ * Returns: (transfer full): how long ago @then_us was, for a person: "just now", "5 min ago",
+ *   "2 hours ago", "3 days ago"
+ */
+char *
+cc_operation_format_age (gint64 then_us,
+                         gint64 now_us)
+{
+  gint64 seconds = MAX (now_us - then_us, 0) / G_USEC_PER_SEC;
+  int n;
+
+  if (seconds < 60)
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    {
+      n = (int) (seconds / 60);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d min ago", "%d min ago", n), n);
+    }
+  if (seconds < 86400)
+    {
+      n = (int) (seconds / 3600);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", n), n);
+    }
+  n = (int) MIN (seconds / 86400, G_MAXINT);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", n), n);
 }

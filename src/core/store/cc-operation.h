@@ -118,4 +118,8 @@ gint64       cc_operation_get_expires_at       (CcOperation        *self);
 void         cc_operation_set_expires_at       (CcOperation        *self,
                                                 gint64              expires_at);
 
+/* "5 min ago": how long before @now_us @then_us was (both unix µs). */
+char        *cc_operation_format_age           (gint64              then_us,
+                                                gint64              now_us);
+
 G_END_DECLS
