@@ -423,17 +423,23 @@ on_cache_toggled (CcCommandView *self)
 {
   gboolean active = gtk_toggle_button_get_active (self->cache_button);
   g_autoptr(GVariant) old = g_settings_get_value (self->settings, "project-cache");
-  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (old);
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sb}"));
+  GVariantIter iter;
+  const char *id;
   gboolean stored;
 
   update_cache_label (self);
   update_controls (self);
   if (self->project_id == NULL)
     return;   /* the initial state, not a choice */
-  if (g_variant_dict_lookup (&dict, self->project_id, "b", &stored) && stored == active)
+  if (g_variant_lookup (old, self->project_id, "b", &stored) && stored == active)
     return;
-  g_variant_dict_insert (&dict, self->project_id, "b", active);
-  g_settings_set_value (self->settings, "project-cache", g_variant_dict_end (&dict));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&sb}", &id, &stored))
+    if (g_strcmp0 (id, self->project_id) != 0)
+      g_variant_builder_add (&builder, "{sb}", id, stored);
+  g_variant_builder_add (&builder, "{sb}", self->project_id, active);
+  g_settings_set_value (self->settings, "project-cache", g_variant_builder_end (&builder));
 }
 
 static void

@@ -66,6 +66,7 @@ test_terminal_input_to_command (AppFixture    *f,
   CcExecution *finished = NULL;
   CcExecution *execution;
   g_autoptr(GBytes) out = NULL;
+  const char *numbered = "     1\tabcdefghijklmnop\n     2\tsecond line\n";
   gulong id;
 
   id = g_signal_connect (view, "execution-finished", G_CALLBACK (app_on_execution_finished), &finished);
@@ -86,8 +87,7 @@ test_terminal_input_to_command (AppFixture    *f,
   WAIT_FOR (finished != NULL, "cat to end at the end of its input");
   g_assert_cmpint (cc_execution_get_exit_code (finished), ==, 0);
   out = cc_execution_dup_stdout (finished);
-  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
-                   "     1\tabcdefghijklmnop\n     2\tsecond line\n", 40);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), numbered, strlen (numbered));
   g_assert_false (app_terminal_shows (view, "command not found"));
   g_clear_object (&finished);
 
@@ -200,6 +200,27 @@ test_terminal_no_final_newline (AppFixture    *f,
   g_assert_false (app_terminal_shows (view, "line twoExit code"));
 }
 
+/* VTE 0.70 still gives cell colours, but warns that the way is deprecated; in a test that
+ * warning is fatal, so it alone is let through, and not printed. */
+static gboolean
+allow_vte_deprecation (const char     *log_domain,
+                       GLogLevelFlags  log_level,
+                       const char     *message,
+                       gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "VTE") == 0 && strstr (message, "deprecated") != NULL);
+}
+
+static void
+drop_vte_deprecation (const char     *log_domain,
+                      GLogLevelFlags  log_level,
+                      const char     *message,
+                      gpointer        user_data)
+{
+  if (strstr (message, "deprecated") == NULL)
+    g_log_default_handler (log_domain, log_level, message, user_data);
+}
+
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 /* The foreground colour of the first cell showing @needle. */
 static gboolean
@@ -208,9 +229,16 @@ terminal_color_of (CcCommandView *view,
                    PangoColor    *color)
 {
   g_autoptr(GArray) attributes = g_array_new (FALSE, TRUE, sizeof (VteCharAttributes));
-  g_autofree char *text = vte_terminal_get_text (VTE_TERMINAL (cc_command_view_get_terminal (view)),
-                                                 NULL, NULL, attributes);
-  const char *at = text != NULL ? strstr (text, needle) : NULL;
+  g_autofree char *text = NULL;
+  const char *at;
+  guint handler;
+
+  g_test_log_set_fatal_handler (allow_vte_deprecation, NULL);
+  handler = g_log_set_handler ("VTE", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, drop_vte_deprecation, NULL);
+  text = vte_terminal_get_text (VTE_TERMINAL (cc_command_view_get_terminal (view)), NULL, NULL, attributes);
+  g_log_remove_handler ("VTE", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  at = text != NULL ? strstr (text, needle) : NULL;
 
   if (at == NULL || (guint) (at - text) >= attributes->len)
     return FALSE;
@@ -286,6 +314,183 @@ test_history_filter_empty_text (AppFixture    *f,
   g_assert_cmpstr (adw_status_page_get_description (empty), ==, "Try other words, or show every status");
 }
 
+/* ---- preview: a server that fails ---------------------------------------------------------- */
+
+static gboolean
+skip_without_webkit (void)
+{
+  if (g_getenv ("CC_TEST_NO_WEBKIT") == NULL)
+    return FALSE;
+  g_test_skip ("WebKit's web process does not start under AddressSanitizer (CC_TEST_NO_WEBKIT)");
+  return TRUE;
+}
+
+/* Gives the node project a port of its own and, when @start_command is set, that command. */
+static guint
+prepare_node_project (AppFixture *f,
+                      const char *start_command)
+{
+  g_autoptr(CcProject) changes = cc_project_new (cc_project_get_name (f->window->project));
+  CcProjectField fields = CC_PROJECT_FIELD_PORT;
+  guint port = cc_test_free_port ();
+
+  if (g_strrstr (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "", "gl-disable") != NULL)
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  cc_project_set_port (changes, port);
+  if (start_command != NULL)
+    {
+      cc_project_set_start_command (changes, start_command);
+      fields |= CC_PROJECT_FIELD_START_COMMAND;
+    }
+  app_set_project_fields (f, cc_project_get_id (f->window->project), changes, fields);
+  return port;
+}
+
+static void
+start_server (AppFixture *f)
+{
+  CcPreviewPane *pane = f->window->preview_pane;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
+  WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to answer");
+  if (!cc_preview_pane_get_running (pane))
+    g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
+  g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "web");
+}
+
+/* Kills, inside the sandbox, the node process serving @port: only that one (its environment
+ * names the port), whatever else runs on this machine. */
+static void
+kill_node_on_port (AppFixture *f,
+                   guint       port)
+{
+  g_autofree char *command = g_strdup_printf (
+    "for p in /proc/[0-9]*; do"
+    " tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^node server.js' &&"
+    " tr '\\0' '\\n' < $p/environ 2>/dev/null | grep -qx 'PORT=%u' && kill ${p#/proc/} && echo killed;"
+    " done", port);
+  CcCommandView *view = _cc_window_get_command_view (f->window);
+
+  app_run_in_terminal_ok (f, command);
+  WAIT_FOR (app_terminal_shows (view, "killed"), "the server process to be killed");
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button_labelled (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+check_error_page_not_web (AppFixture *f)
+{
+  CcPreviewPane *pane = f->window->preview_pane;
+  WebKitWebView *web_view = cc_preview_pane_get_web_view (pane);
+
+  g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
+  g_assert_false (cc_preview_pane_get_running (pane));
+  /* Nothing of the dead server stays loaded behind the error page. */
+  WAIT_FOR (g_strcmp0 (webkit_web_view_get_uri (web_view), "about:blank") == 0, "the old page to go");
+}
+
+/* The server dies while its page is shown: the pane says so at once, with its exit status and
+ * its output one click away, and offers to run it again. */
+static void
+test_preview_server_exits (AppFixture    *f,
+                           gconstpointer  data)
+{
+  CcPreviewPane *pane = f->window->preview_pane;
+  GtkWidget *show_output;
+  guint port;
+
+  if (skip_without_webkit ())
+    return;
+  port = prepare_node_project (f, NULL);
+  start_server (f);
+  kill_node_on_port (f, port);
+
+  WAIT_FOR (g_strcmp0 (cc_preview_pane_get_state (pane), "failed") == 0, "the pane to notice the exit");
+  check_error_page_not_web (f);
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (f->window->dev_server_stack), "start") == 0,
+            "the header to offer Run again");
+  show_output = find_button_labelled (GTK_WIDGET (pane), "Show _Output");
+  g_assert_nonnull (show_output);
+  g_assert_true (find_label (GTK_WIDGET (pane), "The Dev Server Stopped"));
+  g_assert_true (find_label (GTK_WIDGET (pane), "status"));
+  app_snapshot_to_png (f, GTK_WIDGET (f->window), "preview-server-exited.png");
+}
+
+/* The server's process lives on but its port closed: Reload must not show the engine's
+ * answer (502 with JSON) but the pane's own page. */
+static void
+test_preview_reload_port_closed (AppFixture    *f,
+                                 gconstpointer  data)
+{
+  CcPreviewPane *pane = f->window->preview_pane;
+  g_autofree char *title = NULL;
+  GtkButton *reload;
+  guint port;
+
+  if (skip_without_webkit ())
+    return;
+  port = prepare_node_project (f, "PORT=$PORT node server.js; sleep 600");
+  start_server (f);
+  kill_node_on_port (f, port);
+
+  reload = app_find_button_by_icon (GTK_WIDGET (pane), "view-refresh-symbolic");
+  g_assert_nonnull (reload);
+  g_signal_emit_by_name (reload, "clicked");
+  WAIT_FOR (g_strcmp0 (cc_preview_pane_get_state (pane), "failed") == 0, "the pane's error page");
+  title = g_strdup_printf ("Nothing Answered on Port %u", port);
+  g_assert_true (find_label (GTK_WIDGET (pane), title));
+  g_assert_false (find_label (GTK_WIDGET (pane), "port is not open"));
+  g_assert_false (find_label (GTK_WIDGET (pane), "\"code\""));
+  g_assert_nonnull (find_button_labelled (GTK_WIDGET (pane), "Show _Output"));
+  WAIT_FOR (g_strcmp0 (webkit_web_view_get_uri (cc_preview_pane_get_web_view (pane)), "about:blank") == 0,
+            "the old page to go");
+}
+
+/* Quit stops the dev servers: none is left holding its port. (It quits the shared
+ * application, so it is the last case of the run.) */
+static void
+test_quit_stops_dev_servers (AppFixture    *f,
+                             gconstpointer  data)
+{
+  const char *id = cc_project_get_id (f->project);
+  g_autoptr(CcExecution) probe = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GBytes) out = NULL;
+  guint port;
+
+  if (skip_without_webkit ())
+    return;
+  port = prepare_node_project (f, NULL);
+  start_server (f);
+  g_assert_nonnull (cc_client_get_dev_server (f->client, id));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->shared->app), "quit", NULL);
+  WAIT_FOR (cc_client_get_dev_server (f->client, id) == NULL ||
+            cc_execution_is_done (cc_client_get_dev_server (f->client, id)), "the dev server to stop");
+
+  /* Asked of the sandbox itself: nothing listens on the port any more. */
+  command = g_strdup_printf ("(exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && echo open || echo closed", port);
+  probe = cc_client_execute (f->client, id, command, CC_EXECUTE_FLAGS_NONE);
+  WAIT_FOR (cc_execution_is_done (probe), "the probe");
+  out = cc_execution_dup_stdout (probe);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "closed\n", 7);
+}
+
 #define ADD_CASE(path, setup, func) \
   g_test_add (path, AppFixture, shared, setup, func, app_fixture_teardown)
 
@@ -300,4 +505,13 @@ app_add_flow_cases (const AppShared *shared)
   ADD_CASE ("/app/terminal/stderr-style", app_fixture_setup_blank, test_terminal_stderr_style);
   ADD_CASE ("/app/history/stopped-agrees", app_fixture_setup_blank, test_history_stopped_agrees);
   ADD_CASE ("/app/history/filter-empty-text", app_fixture_setup_blank, test_history_filter_empty_text);
+  ADD_CASE ("/app/preview/server-exits", app_fixture_setup_node, test_preview_server_exits);
+  ADD_CASE ("/app/preview/reload-port-closed", app_fixture_setup_node, test_preview_reload_port_closed);
+}
+
+/* Quitting ends the shared application: main() adds this after every other case. */
+void
+app_add_quit_case (const AppShared *shared)
+{
+  ADD_CASE ("/app/quit/stops-dev-servers", app_fixture_setup_node, test_quit_stops_dev_servers);
 }
