@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cc-preview-pane.h"
+#include "cc-window.h"
 #include "cc-sandbox-error.h"
 
 #define LOG_TAIL_LINES 15
@@ -586,6 +587,17 @@ on_open_browser_clicked (CcPreviewPane *self)
                                            g_object_ref (self));
 }
 
+/* A short confirmation in the window's toast overlay. */
+static void
+confirm (GtkWidget  *widget,
+         const char *text)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (CC_IS_WINDOW (root))
+    cc_window_show_toast (CC_WINDOW (root), text);
+}
+
 static void
 on_copy_url_clicked (CcPreviewPane *self)
 {
@@ -593,8 +605,10 @@ on_copy_url_clicked (CcPreviewPane *self)
 
   if (uri == NULL)
     uri = self->url;
-  if (uri != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  if (uri == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  confirm (GTK_WIDGET (self), _("Address copied"));
 }
 
 static void

@@ -619,7 +619,7 @@ folder_read_cb (GObject      *source,
       cc_cli_fail (state->cli, error);
       return;
     }
-  g_printerr (_("Read %u files.\n"), files->len);
+  g_printerr (ngettext ("Read %u file.\n", "Read %u files.\n", files->len), files->len);
   cc_client_setup_project_async (state->cli->client, state->project_id, files, setup_progress, state,
                                  NULL, state->cli->cancellable, setup_done_cb, state);
 }

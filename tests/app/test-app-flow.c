@@ -200,75 +200,6 @@ test_terminal_no_final_newline (AppFixture    *f,
   g_assert_false (app_terminal_shows (view, "line twoExit code"));
 }
 
-/* VTE 0.70 still gives cell colours, but warns that the way is deprecated; in a test that
- * warning is fatal, so it alone is let through, and not printed. */
-static gboolean
-allow_vte_deprecation (const char     *log_domain,
-                       GLogLevelFlags  log_level,
-                       const char     *message,
-                       gpointer        user_data)
-{
-  return !(g_strcmp0 (log_domain, "VTE") == 0 && strstr (message, "deprecated") != NULL);
-}
-
-static void
-drop_vte_deprecation (const char     *log_domain,
-                      GLogLevelFlags  log_level,
-                      const char     *message,
-                      gpointer        user_data)
-{
-  if (strstr (message, "deprecated") == NULL)
-    g_log_default_handler (log_domain, log_level, message, user_data);
-}
-
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-/* The foreground colour of the first cell showing @needle. */
-static gboolean
-terminal_color_of (CcCommandView *view,
-                   const char    *needle,
-                   PangoColor    *color)
-{
-  g_autoptr(GArray) attributes = g_array_new (FALSE, TRUE, sizeof (VteCharAttributes));
-  g_autofree char *text = NULL;
-  const char *at;
-  guint handler;
-
-  g_test_log_set_fatal_handler (allow_vte_deprecation, NULL);
-  handler = g_log_set_handler ("VTE", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, drop_vte_deprecation, NULL);
-  text = vte_terminal_get_text (VTE_TERMINAL (cc_command_view_get_terminal (view)), NULL, NULL, attributes);
-  g_log_remove_handler ("VTE", handler);
-  g_test_log_set_fatal_handler (NULL, NULL);
-  at = text != NULL ? strstr (text, needle) : NULL;
-
-  if (at == NULL || (guint) (at - text) >= attributes->len)
-    return FALSE;
-  *color = g_array_index (attributes, VteCharAttributes, at - text).fore;
-  return TRUE;
-}
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-static gboolean
-same_color (const PangoColor *a,
-            const PangoColor *b)
-{
-  return a->red == b->red && a->green == b->green && a->blue == b->blue;
-}
-
-static void
-test_terminal_stderr_style (AppFixture    *f,
-                            gconstpointer  data)
-{
-  CcCommandView *view = _cc_window_get_command_view (f->window);
-  PangoColor out_color, err_color, after_color;
-
-  app_run_in_terminal_ok (f, "echo to-standard-output; echo to-standard-error >&2; echo back-to-output");
-  WAIT_FOR (terminal_color_of (view, "back-to-output", &after_color), "the output in the terminal");
-  g_assert_true (terminal_color_of (view, "to-standard-output", &out_color));
-  g_assert_true (terminal_color_of (view, "to-standard-error", &err_color));
-  g_assert_false (same_color (&out_color, &err_color));
-  g_assert_true (same_color (&out_color, &after_color));
-}
-
 /* ---- history ------------------------------------------------------------------------------ */
 
 static void
@@ -312,6 +243,59 @@ test_history_filter_empty_text (AppFixture    *f,
             gtk_widget_get_mapped (GTK_WIDGET (empty)), "the empty filter result");
   g_assert_cmpstr (adw_status_page_get_description (empty), !=, "Commands, file changes and setups show up here");
   g_assert_cmpstr (adw_status_page_get_description (empty), ==, "Try other words, or show every status");
+}
+
+/* ---- editor ------------------------------------------------------------------------------- */
+
+static void
+on_saved (CcFileEditor *editor,
+          const char   *path,
+          gboolean     *saved)
+{
+  *saved = TRUE;
+}
+
+/* Opens @name, puts "x" before its text, saves, and gives back what the sandbox then has. */
+static char *
+edit_and_save (AppFixture *f,
+               const char *name)
+{
+  CcFileEditor *editor = f->window->file_editor;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start;
+  gboolean saved = FALSE;
+
+  WAIT_FOR ((path = app_tree_root_path (f, name)) != NULL, "the file in the tree");
+  g_signal_emit_by_name (f->window->file_tree, "file-activated", path, (guint64) 0);
+  WAIT_FOR (g_strcmp0 (cc_file_editor_get_state (editor), "loading") != 0, "the file to load");
+  g_assert_cmpstr (cc_file_editor_get_state (editor), ==, "editor");
+  buffer = GTK_TEXT_BUFFER (cc_file_editor_get_buffer (editor));
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_insert (buffer, &start, "x", -1);
+  g_signal_connect (editor, "saved", G_CALLBACK (on_saved), &saved);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  WAIT_FOR (saved, "the save");
+  g_signal_handlers_disconnect_by_data (editor, &saved);
+  bytes = app_read_sandbox_file (f, path, &error);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+test_editor_keeps_final_newline (AppFixture    *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *with = NULL;
+  g_autofree char *without = NULL;
+
+  app_run_in_terminal_ok (f, "printf 'one\\ntwo\\n' > with-newline.txt; printf 'one\\ntwo' > without-newline.txt");
+  with = edit_and_save (f, "with-newline.txt");
+  g_assert_cmpstr (with, ==, "xone\ntwo\n");
+  without = edit_and_save (f, "without-newline.txt");
+  g_assert_cmpstr (without, ==, "xone\ntwo");
 }
 
 /* ---- preview: a server that fails ---------------------------------------------------------- */
@@ -502,9 +486,9 @@ app_add_flow_cases (const AppShared *shared)
   ADD_CASE ("/app/terminal/cache-toggle", app_fixture_setup_blank, test_terminal_cache_toggle);
   ADD_CASE ("/app/terminal/environment", app_fixture_setup_blank, test_terminal_environment);
   ADD_CASE ("/app/terminal/no-final-newline", app_fixture_setup_blank, test_terminal_no_final_newline);
-  ADD_CASE ("/app/terminal/stderr-style", app_fixture_setup_blank, test_terminal_stderr_style);
   ADD_CASE ("/app/history/stopped-agrees", app_fixture_setup_blank, test_history_stopped_agrees);
   ADD_CASE ("/app/history/filter-empty-text", app_fixture_setup_blank, test_history_filter_empty_text);
+  ADD_CASE ("/app/editor/keeps-final-newline", app_fixture_setup_blank, test_editor_keeps_final_newline);
   ADD_CASE ("/app/preview/server-exits", app_fixture_setup_node, test_preview_server_exits);
   ADD_CASE ("/app/preview/reload-port-closed", app_fixture_setup_node, test_preview_reload_port_closed);
 }
