@@ -197,11 +197,23 @@ on_server_finished (CcPreviewPane *self,
   show_error_page (self, _("The Dev Server Stopped"), description);
 }
 
+/* The project as the client has it now: its port may have changed since the pane got it. */
+static guint
+current_port (CcPreviewPane *self)
+{
+  CcProject *project;
+
+  if (self->project == NULL)
+    return 0;
+  project = self->client != NULL ? cc_client_find_project (self->client, cc_project_get_id (self->project)) : NULL;
+  return cc_project_get_port (project != NULL ? project : self->project);
+}
+
 static void
 show_not_answering (CcPreviewPane *self)
 {
   g_autofree char *title = NULL;
-  guint port = self->project != NULL ? cc_project_get_port (self->project) : 0;
+  guint port = current_port (self);
 
   title = g_strdup_printf (_("Nothing Answered on Port %u"), port);
   show_error_page (self, title,
@@ -215,8 +227,7 @@ show_failure (CcPreviewPane *self,
               const GError  *error)
 {
   const char *title = _("The Dev Server Could Not Be Started");
-  g_autofree char *tail = dup_log_tail (self);
-  guint port = self->project != NULL ? cc_project_get_port (self->project) : 0;
+  guint port = current_port (self);
   g_autofree char *port_title = NULL;
 
   if (error->domain == CC_SANDBOX_ERROR)
