@@ -108,6 +108,75 @@ cc_application_activate (GApplication *app)
 }
 
 static void
+server_stopped_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  guint *n_pending = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_client_stop_dev_server_finish (CC_CLIENT (source), result, &error))
+    g_warning ("Could not stop a dev server: %s", error->message);
+  if (--*n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cc_application_stop_dev_servers_async:
+ *
+ * Stops every dev server this application started. Quitting does this first: a server left
+ * behind would hold its port, and the next launch would show "Run" for it and fail on the busy
+ * port while showing the orphan's page.
+ */
+void
+cc_application_stop_dev_servers_async (CcApplication       *self,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  guint *n_pending = g_new (guint, 1);
+  GListModel *projects;
+
+  g_task_set_source_tag (task, cc_application_stop_dev_servers_async);
+  *n_pending = 1;   /* this function's own, dropped at the end */
+  g_task_set_task_data (task, n_pending, g_free);
+  projects = self->client != NULL ? cc_client_get_projects (self->client) : NULL;
+  for (guint i = 0; projects != NULL && i < g_list_model_get_n_items (projects); i++)
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (projects, i);
+      CcExecution *server = cc_client_get_dev_server (self->client, cc_project_get_id (project));
+
+      if (server == NULL || cc_execution_is_done (server))
+        continue;
+      (*n_pending)++;
+      cc_client_stop_dev_server_async (self->client, cc_project_get_id (project), NULL,
+                                       server_stopped_cb, g_object_ref (task));
+    }
+  if (--*n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+cc_application_stop_dev_servers_finish (CcApplication  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+quit_stopped_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  cc_application_stop_dev_servers_finish (CC_APPLICATION (source), result, NULL);
+  g_application_release (G_APPLICATION (source));
+  g_application_quit (G_APPLICATION (source));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
@@ -123,7 +192,9 @@ quit_action (GSimpleAction *action,
       windows = windows->next;
       gtk_window_destroy (window);
     }
-  g_application_quit (G_APPLICATION (app));
+  /* The dev servers go with the app; it stays alive (without windows) until they are down. */
+  g_application_hold (G_APPLICATION (app));
+  cc_application_stop_dev_servers_async (CC_APPLICATION (app), quit_stopped_cb, NULL);
 }
 
 static void

@@ -21,6 +21,12 @@ GSettings     *cc_application_get_settings   (CcApplication *self);
 CcClient      *cc_application_get_client     (CcApplication *self);
 /* (nullable): why the client could not be made. */
 const GError  *cc_application_get_error      (CcApplication *self);
+void           cc_application_stop_dev_servers_async  (CcApplication       *self,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean       cc_application_stop_dev_servers_finish (CcApplication       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 void           cc_application_notify_done    (CcApplication *self,
                                               const char    *id,
                                               const char    *project_id,

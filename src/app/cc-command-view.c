@@ -6,6 +6,10 @@
  * Enter runs the entry's text; while a command runs, Enter sends the text to its stdin instead
  * (when it was started with stdin: the cache toggle off), Ctrl+C or the stop button kills it,
  * Ctrl+D closes its stdin. Up and Down walk through what was typed before.
+ *
+ * The cache toggle starts off and is remembered per project (the "project-cache" setting; a
+ * project never toggled follows "use-cache"): a cached answer cannot take input, and one the
+ * user did not ask for looks like a command that ran.
  */
 #include "config.h"
 
@@ -35,6 +39,7 @@ struct _CcCommandView
   GtkButton       *stop_button;
   GtkLabel        *status_label;
   GtkLabel        *prompt_label;
+  GSettings       *settings;
 };
 
 G_DEFINE_FINAL_TYPE (CcCommandView, cc_command_view, GTK_TYPE_BOX)
@@ -48,6 +53,13 @@ is_running (CcCommandView *self)
   return self->execution != NULL && !cc_execution_is_done (self->execution);
 }
 
+/* Whether the running command was started with its stdin open (the cache toggle off). */
+static gboolean
+takes_input (CcCommandView *self)
+{
+  return is_running (self) && g_object_get_data (G_OBJECT (self->execution), "cc-view-stdin") != NULL;
+}
+
 static void
 update_controls (CcCommandView *self)
 {
@@ -56,8 +68,10 @@ update_controls (CcCommandView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cache_button), !running);
   gtk_label_set_label (self->prompt_label, running ? "›" : "$");
-  if (running)
-    gtk_entry_set_placeholder_text (self->entry, _("Input for the running command (Ctrl+C stops it)"));
+  if (running && !takes_input (self))
+    gtk_entry_set_placeholder_text (self->entry, _("This command takes no input: the cache is on (Ctrl+C stops it)"));
+  else if (running)
+    gtk_entry_set_placeholder_text (self->entry, _("Input for the running command (Ctrl+D ends it, Ctrl+C stops it)"));
   else
     gtk_entry_set_placeholder_text (self->entry, _("Type a command and press Enter"));
 }
@@ -76,6 +90,19 @@ on_stdout_swapped (CcCommandView *self,
                    CcExecution   *execution)
 {
   on_stdout (execution, chunk, self);
+}
+
+/* stderr in the theme's red, so that it stands apart from stdout. */
+static void
+on_stderr_swapped (CcCommandView *self,
+                   GBytes        *chunk,
+                   CcExecution   *execution)
+{
+  /* The colour codes go to VTE directly: they are not output, and must not count as a line
+   * left open. */
+  vte_terminal_feed (VTE_TERMINAL (self->terminal), "\033[31m", -1);
+  cc_terminal_view_feed_output (self->terminal, chunk);
+  vte_terminal_feed (VTE_TERMINAL (self->terminal), "\033[39m", -1);
 }
 
 static char *
@@ -101,8 +128,18 @@ on_finished (CcCommandView *self,
     {
     case CC_EXECUTION_STATE_FINISHED:
       if (cc_execution_get_cached (execution))
-        status = g_strdup_printf (_("Exit code %d · %s · cached result"),
-                                  cc_execution_get_exit_code (execution), duration);
+        {
+          g_autofree char *age = cc_execution_get_cached_at (execution) > 0
+            ? cc_operation_format_age (cc_execution_get_cached_at (execution), g_get_real_time ())
+            : NULL;
+
+          /* Translators: the last part is how old the cached answer is, e.g. "5 min ago". */
+          status = age != NULL
+            ? g_strdup_printf (_("Exit code %d · %s · cached result from %s"),
+                               cc_execution_get_exit_code (execution), duration, age)
+            : g_strdup_printf (_("Exit code %d · %s · cached result"),
+                               cc_execution_get_exit_code (execution), duration);
+        }
       else
         status = g_strdup_printf (_("Exit code %d · %s"), cc_execution_get_exit_code (execution), duration);
       sgr = cc_execution_get_exit_code (execution) == 0 ? "32" : "1;31";
@@ -168,6 +205,8 @@ cc_command_view_run (CcCommandView *self,
                                                              : CC_EXECUTE_FLAGS_STDIN;
   g_clear_object (&self->execution);
   self->execution = cc_client_execute (self->client, self->project_id, command, flags);
+  if (flags & CC_EXECUTE_FLAGS_STDIN)
+    g_object_set_data (G_OBJECT (self->execution), "cc-view-stdin", GINT_TO_POINTER (TRUE));
   g_signal_group_set_target (self->execution_signals, self->execution);
 
   gtk_label_set_label (self->status_label, _("Running…"));
@@ -214,8 +253,12 @@ on_entry_activate (GtkEntry      *entry,
       g_autofree char *line = g_strconcat (text, "\n", NULL);
       g_autoptr(GBytes) bytes = NULL;
 
-      if (gtk_toggle_button_get_active (self->cache_button))
-        return;   /* started without stdin */
+      if (!takes_input (self))
+        {
+          cc_terminal_view_print_line (self->terminal, "33",
+                                       _("This command takes no input: it was started with the cache on."));
+          return;
+        }
       bytes = g_bytes_new_take (g_steal_pointer (&line), strlen (text) + 1);
       /* Echo it: without a PTY nobody else will. */
       cc_terminal_view_print_line (self->terminal, NULL, text);
@@ -301,10 +344,9 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
       cc_command_view_stop (self);
       return TRUE;
     }
-  if (mods == GDK_CONTROL_MASK && (keyval == GDK_KEY_d || keyval == GDK_KEY_D) && is_running (self) &&
-      !gtk_toggle_button_get_active (self->cache_button))
+  if (mods == GDK_CONTROL_MASK && (keyval == GDK_KEY_d || keyval == GDK_KEY_D) && takes_input (self))
     {
-      cc_execution_close_stdin_async (self->execution, self->cancellable, close_stdin_cb, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "command.end-input", NULL);
       return TRUE;
     }
   return FALSE;
@@ -327,15 +369,28 @@ on_terminal_commit (VteTerminal   *terminal,
       cc_command_view_stop (self);
       return;
     }
-  if (gtk_toggle_button_get_active (self->cache_button))
+  if (!takes_input (self))
     return;   /* started without stdin */
   if (size == 1 && text[0] == '\004')
     {
-      cc_execution_close_stdin_async (self->execution, self->cancellable, close_stdin_cb, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "command.end-input", NULL);
       return;
     }
   bytes = g_bytes_new (text, size);
   cc_execution_send_stdin_async (self->execution, bytes, self->cancellable, stdin_sent_cb, g_object_ref (self));
+}
+
+/* Ctrl+D: the running command's input ends (what was sent before still arrives first). */
+static void
+end_input_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CcCommandView *self = CC_COMMAND_VIEW (widget);
+
+  if (!takes_input (self))
+    return;
+  cc_execution_close_stdin_async (self->execution, self->cancellable, close_stdin_cb, NULL);
 }
 
 static void
@@ -349,6 +404,42 @@ static void
 on_state_notify (CcCommandView *self)
 {
   update_controls (self);
+}
+
+/* The toggle says in words whether the cache is on: an icon's pressed look is easy to miss. */
+static void
+update_cache_label (CcCommandView *self)
+{
+  gboolean on = gtk_toggle_button_get_active (self->cache_button);
+
+  gtk_button_set_label (GTK_BUTTON (self->cache_button), on ? _("Cache On") : _("Cache Off"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cache_button),
+                               on ? _("Cached results are used when still true; click to always run commands")
+                                  : _("Commands always run; click to use a cached result when one is still true"));
+}
+
+static void
+on_cache_toggled (CcCommandView *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->cache_button);
+  g_autoptr(GVariant) old = g_settings_get_value (self->settings, "project-cache");
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sb}"));
+  GVariantIter iter;
+  const char *id;
+  gboolean stored;
+
+  update_cache_label (self);
+  update_controls (self);
+  if (self->project_id == NULL)
+    return;   /* the initial state, not a choice */
+  if (g_variant_lookup (old, self->project_id, "b", &stored) && stored == active)
+    return;
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&sb}", &id, &stored))
+    if (g_strcmp0 (id, self->project_id) != 0)
+      g_variant_builder_add (&builder, "{sb}", id, stored);
+  g_variant_builder_add (&builder, "{sb}", self->project_id, active);
+  g_settings_set_value (self->settings, "project-cache", g_variant_builder_end (&builder));
 }
 
 static void
@@ -367,6 +458,7 @@ cc_command_view_dispose (GObject *object)
   g_clear_object (&self->execution);
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cc_command_view_parent_class)->dispose (object);
 }
@@ -411,13 +503,13 @@ cc_command_view_class_init (CcCommandViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_terminal_commit);
+  gtk_widget_class_install_action (widget_class, "command.end-input", NULL, end_input_action);
 }
 
 static void
 cc_command_view_init (CcCommandView *self)
 {
   GtkEventController *keys;
-  GSettings *settings;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -433,16 +525,17 @@ cc_command_view_init (CcCommandView *self)
   self->execution_signals = g_signal_group_new (CC_TYPE_EXECUTION);
   g_signal_group_connect_object (self->execution_signals, "stdout", G_CALLBACK (on_stdout_swapped), self,
                                  G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->execution_signals, "stderr", G_CALLBACK (on_stdout_swapped), self,
+  g_signal_group_connect_object (self->execution_signals, "stderr", G_CALLBACK (on_stderr_swapped), self,
                                  G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->execution_signals, "finished", G_CALLBACK (on_finished), self,
                                  G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->execution_signals, "notify::state", G_CALLBACK (on_state_notify), self,
                                  G_CONNECT_SWAPPED);
 
-  settings = g_settings_new (APP_ID);
-  gtk_toggle_button_set_active (self->cache_button, g_settings_get_boolean (settings, "use-cache"));
-  g_object_unref (settings);
+  self->settings = g_settings_new (APP_ID);
+  update_cache_label (self);
+  g_signal_connect_object (self->cache_button, "toggled", G_CALLBACK (on_cache_toggled), self,
+                           G_CONNECT_SWAPPED);
   cc_terminal_view_hide_cursor (self->terminal);
   update_controls (self);
 }
@@ -452,12 +545,20 @@ cc_command_view_new (CcClient   *client,
                      const char *project_id)
 {
   CcCommandView *self;
+  g_autoptr(GVariant) choices = NULL;
+  gboolean use_cache = FALSE;
 
   g_return_val_if_fail (CC_IS_CLIENT (client), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
 
   self = g_object_new (CC_TYPE_COMMAND_VIEW, NULL);
   self->client = g_object_ref (client);
+  choices = g_settings_get_value (self->settings, "project-cache");
+  if (!g_variant_lookup (choices, project_id, "b", &use_cache))
+    use_cache = g_settings_get_boolean (self->settings, "use-cache");
+  gtk_toggle_button_set_active (self->cache_button, use_cache);
+  update_cache_label (self);
+  /* Only now: setting the initial state above is not the user's choice. */
   self->project_id = g_strdup (project_id);
   return self;
 }

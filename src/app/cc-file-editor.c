@@ -148,8 +148,12 @@ read_file_cb (GObject      *source,
   language = gtk_source_language_manager_guess_language (languages, self->path, content_type);
   gtk_source_buffer_set_language (self->buffer, language);
 
+  /* The buffer shows a file's final newline as no extra empty line, and the save puts it back;
+   * a file that had none gets none. */
+  gtk_source_buffer_set_implicit_trailing_newline (self->buffer, len == 0 || data[len - 1] == '\n');
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
-  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), len > 0 ? data : "", len);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), len > 0 ? data : "",
+                            len > 0 && data[len - 1] == '\n' ? len - 1 : len);
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &start);
@@ -278,6 +282,13 @@ cc_file_editor_save (CcFileEditor *self)
 
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
+  if (gtk_source_buffer_get_implicit_trailing_newline (self->buffer))
+    {
+      char *with_newline = g_strconcat (text, "\n", NULL);
+
+      g_free (text);
+      text = with_newline;
+    }
   len = strlen (text);
   bytes = g_bytes_new_take (g_steal_pointer (&text), len);
   self->saving = TRUE;

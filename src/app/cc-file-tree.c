@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cc-file-tree.h"
+#include "cc-window.h"
 #include "cc-sandbox-error.h"
 
 struct _CcFileTree
@@ -372,13 +373,28 @@ upload_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   op_done (user_data, ok, error);
 }
 
+
+/* A short confirmation in the window's toast overlay. */
+static void
+confirm (GtkWidget  *widget,
+         const char *text)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (CC_IS_WINDOW (root))
+    cc_window_show_toast (CC_WINDOW (root), text);
+}
+
 static void
 download_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  OpData *op = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = cc_client_download_finish (CC_CLIENT (source), result, &error);
 
-  op_done (user_data, ok, error);
+  if (ok)
+    confirm (GTK_WIDGET (op->self), _("Downloaded"));
+  op_done (op, ok, error);
 }
 
 typedef enum { ASK_NEW_FILE, ASK_NEW_FOLDER, ASK_RENAME } AskKind;

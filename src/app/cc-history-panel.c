@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-history-panel.h"
+#include "cc-window.h"
 #include "cc-history-row.h"
 
 struct _CcHistoryPanel
@@ -130,11 +131,13 @@ history_cb (GObject      *source,
   if (items->len == 0)
     {
       const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+      gboolean filtered = search[0] != '\0' || gtk_drop_down_get_selected (self->status_dropdown) != 0;
 
       adw_status_page_set_title (self->empty_page,
-                                 search[0] != '\0' || gtk_drop_down_get_selected (self->status_dropdown) != 0
-                                 ? _("No Matching Records") : _("Nothing Ran Yet"));
-      adw_status_page_set_description (self->empty_page, _("Commands, file changes and setups show up here"));
+                                 filtered ? _("No Matching Records") : _("Nothing Ran Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       filtered ? _("Try other words, or show every status")
+                                                : _("Commands, file changes and setups show up here"));
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
   else
@@ -221,6 +224,17 @@ on_rerun_clicked (CcHistoryPanel *self)
     g_signal_emit (self, signals[RERUN_REQUESTED], 0, cc_operation_get_input (op));
 }
 
+/* A short confirmation in the window's toast overlay. */
+static void
+confirm (GtkWidget  *widget,
+         const char *text)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (CC_IS_WINDOW (root))
+    cc_window_show_toast (CC_WINDOW (root), text);
+}
+
 static void
 clear_cache_cb (GObject      *source,
                 GAsyncResult *result,
@@ -232,7 +246,10 @@ clear_cache_cb (GObject      *source,
   if (!cc_client_clear_cache_finish (CC_CLIENT (source), result, &error))
     g_signal_emit (self, signals[ERROR], 0, _("Could not clear the cached result"), error);
   else
-    g_signal_emit (self, signals[CACHE_CLEARED], 0);
+    {
+      confirm (GTK_WIDGET (self), _("Cached result cleared: the command runs again next time"));
+      g_signal_emit (self, signals[CACHE_CLEARED], 0);
+    }
 }
 
 static void

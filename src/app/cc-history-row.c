@@ -75,12 +75,27 @@ update (CcHistoryRow *self)
 
   details = g_string_new (cc_operation_type_get_label (cc_operation_get_operation_type (op)));
   if (is_command && cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
-    g_string_append_printf (details, _(" · exit %d"), cc_operation_get_exit_code (op));
+    {
+      g_autofree char *outcome = cc_operation_dup_outcome_label (op);
+
+      g_string_append_printf (details, " · %s", outcome);
+    }
   if (cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
     g_string_append_printf (details, _(" · %lld ms"), (long long) cc_operation_get_duration_ms (op));
   gtk_label_set_label (self->details_label, details->str);
 
   gtk_widget_set_visible (GTK_WIDGET (self->cached_badge), cc_operation_get_cached (op));
+  if (cc_operation_get_cached (op) && cc_operation_get_cached_at (op) > 0)
+    {
+      /* How old the answer was when it was given. */
+      g_autofree char *age = cc_operation_format_age (cc_operation_get_cached_at (op),
+                                                      cc_operation_get_created_at (op));
+      g_autofree char *badge = g_strdup_printf (_("cached, %s"), age);
+
+      gtk_label_set_label (self->cached_badge, badge);
+    }
+  else
+    gtk_label_set_label (self->cached_badge, _("cached"));
 
   /* Store times are unix microseconds. */
   created = g_date_time_new_from_unix_local (cc_operation_get_created_at (op) / G_USEC_PER_SEC);

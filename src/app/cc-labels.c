@@ -84,3 +84,18 @@ cc_operation_type_get_label (CcOperationType type)
       return "";
     }
 }
+
+/* How a finished command ended, in the words the Terminal tab uses too: a stopped command is
+ * "Stopped" in both places, never "exit -1". */
+char *
+cc_operation_dup_outcome_label (CcOperation *operation)
+{
+  int exit_code = cc_operation_get_exit_code (operation);
+
+  if (exit_code >= 0)
+    return g_strdup_printf (_("exit %d"), exit_code);
+  /* The core records a stop as this error (same text domain). */
+  if (g_strcmp0 (cc_operation_get_error (operation), _("The command was cancelled.")) == 0)
+    return g_strdup (_("Stopped"));
+  return g_strdup (_("no exit status"));
+}

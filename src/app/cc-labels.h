@@ -17,4 +17,7 @@ char       *cc_sandbox_state_dup_label        (CcSandboxStatus   state,
 /* "Command", "File written", "Setup"… */
 const char *cc_operation_type_get_label       (CcOperationType   type);
 
+/* "exit 0", "Stopped", "no exit status": how a finished command ended (a new string). */
+char       *cc_operation_dup_outcome_label    (CcOperation      *operation);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cc-preview-pane.h"
+#include "cc-window.h"
 #include "cc-sandbox-error.h"
 
 #define LOG_TAIL_LINES 15
@@ -36,6 +37,7 @@ struct _CcPreviewPane
   GtkTextView    *log_view;
   AdwStatusPage  *failed_page;
   GtkTextView    *failed_log_view;
+  GtkWidget      *show_output_button;
   GtkLabel       *starting_label;
 };
 
@@ -121,13 +123,111 @@ dup_log_tail (CcPreviewPane *self)
   return g_strjoinv ("\n", lines + first);
 }
 
+/* The pane's own error page, never a page from the engine or from WebKit: what went wrong,
+ * the server's last lines, and its whole output one click away. Whatever was shown of the
+ * server before is gone, so a dead server's page never looks live. */
+static void
+show_error_page (CcPreviewPane *self,
+                 const char    *title,
+                 const char    *description)
+{
+  g_autofree char *tail = dup_log_tail (self);
+
+  if (self->web_view != NULL)
+    {
+      webkit_web_view_stop_loading (self->web_view);
+      webkit_web_view_load_uri (self->web_view, "about:blank");
+    }
+  adw_status_page_set_title (self->failed_page, title);
+  adw_status_page_set_description (self->failed_page, description);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->failed_log_view), tail, -1);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->failed_log_view)), tail[0] != '\0');
+  gtk_widget_set_visible (self->show_output_button, tail[0] != '\0');
+  gtk_stack_set_visible_child_name (self->stack, "failed");
+}
+
+/* All of the output, not only its last lines. */
+static void
+on_show_output_clicked (CcPreviewPane *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->failed_log_view), text, -1);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->failed_log_view)), TRUE);
+  gtk_widget_set_visible (self->show_output_button, FALSE);
+}
+
+static gboolean
+server_is_alive (CcPreviewPane *self)
+{
+  CcExecution *server;
+
+  if (self->client == NULL || self->project == NULL)
+    return FALSE;
+  server = cc_client_get_dev_server (self->client, cc_project_get_id (self->project));
+  return server != NULL && !cc_execution_is_done (server);
+}
+
+/* The server ended on its own while its page was shown (a stop the user asked for detaches
+ * first, so it does not come here). */
+static void
+on_server_finished (CcPreviewPane *self,
+                    CcExecution   *server)
+{
+  g_autofree char *description = NULL;
+  const GError *error = cc_execution_get_error (server);
+
+  if (!self->running)
+    return;
+  g_signal_group_set_target (self->log_signals, NULL);
+  g_clear_pointer (&self->url, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
+  set_state (self, FALSE, FALSE);
+  if (cc_execution_get_state (server) == CC_EXECUTION_STATE_FINISHED)
+    description = g_strdup_printf (_("It exited with status %d. Its last output is below."),
+                                   cc_execution_get_exit_code (server));
+  else if (error != NULL)
+    description = g_strdup (error->message);
+  else
+    description = g_strdup (_("It was stopped."));
+  show_error_page (self, _("The Dev Server Stopped"), description);
+}
+
+/* The project as the client has it now: its port may have changed since the pane got it. */
+static guint
+current_port (CcPreviewPane *self)
+{
+  CcProject *project;
+
+  if (self->project == NULL)
+    return 0;
+  project = self->client != NULL ? cc_client_find_project (self->client, cc_project_get_id (self->project)) : NULL;
+  return cc_project_get_port (project != NULL ? project : self->project);
+}
+
+static void
+show_not_answering (CcPreviewPane *self)
+{
+  g_autofree char *title = NULL;
+  guint port = current_port (self);
+
+  title = g_strdup_printf (_("Nothing Answered on Port %u"), port);
+  show_error_page (self, title,
+                   server_is_alive (self)
+                   ? _("The dev server is running but is not listening on its port. Check the port in the project’s settings and the server’s output.")
+                   : _("The dev server is not running. Start it again to see the page."));
+}
+
 static void
 show_failure (CcPreviewPane *self,
               const GError  *error)
 {
   const char *title = _("The Dev Server Could Not Be Started");
-  g_autofree char *tail = dup_log_tail (self);
-  guint port = self->project != NULL ? cc_project_get_port (self->project) : 0;
+  guint port = current_port (self);
   g_autofree char *port_title = NULL;
 
   if (error->domain == CC_SANDBOX_ERROR)
@@ -171,11 +271,7 @@ show_failure (CcPreviewPane *self,
         break;
       }
 
-  adw_status_page_set_title (self->failed_page, title);
-  adw_status_page_set_description (self->failed_page, error->message);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->failed_log_view), tail, -1);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->failed_log_view)), tail[0] != '\0');
-  gtk_stack_set_visible_child_name (self->stack, "failed");
+  show_error_page (self, title, error->message);
 }
 
 static void
@@ -383,8 +479,67 @@ cc_preview_pane_stop (CcPreviewPane *self)
 static void
 on_reload_clicked (CcPreviewPane *self)
 {
+  /* Reloading a dead server would only fetch the engine's error answer. */
+  if (!server_is_alive (self))
+    {
+      g_autoptr(CcExecution) server = NULL;
+      CcExecution *found = self->client != NULL && self->project != NULL
+        ? cc_client_get_dev_server (self->client, cc_project_get_id (self->project)) : NULL;
+
+      if (found != NULL)
+        {
+          server = g_object_ref (found);
+          on_server_finished (self, server);
+        }
+      else
+        {
+          set_state (self, FALSE, FALSE);
+          show_not_answering (self);
+        }
+      return;
+    }
   if (self->web_view != NULL)
     webkit_web_view_reload (self->web_view);
+}
+
+/* The engine's proxy answers a port nobody listens on with 502 and a JSON body: that is for
+ * programs, not for people, so it is replaced by the pane's own page. */
+static gboolean
+on_decide_policy (WebKitWebView            *web_view,
+                  WebKitPolicyDecision     *decision,
+                  WebKitPolicyDecisionType  type,
+                  CcPreviewPane            *self)
+{
+  WebKitURIResponse *response;
+  const char *mime;
+
+  if (type != WEBKIT_POLICY_DECISION_TYPE_RESPONSE ||
+      !webkit_response_policy_decision_is_main_frame_main_resource (WEBKIT_RESPONSE_POLICY_DECISION (decision)))
+    return FALSE;
+  response = webkit_response_policy_decision_get_response (WEBKIT_RESPONSE_POLICY_DECISION (decision));
+  mime = webkit_uri_response_get_mime_type (response);
+  if (webkit_uri_response_get_status_code (response) != 502 || mime == NULL || strstr (mime, "json") == NULL)
+    return FALSE;
+  webkit_policy_decision_ignore (decision);
+  show_not_answering (self);
+  return TRUE;
+}
+
+/* WebKit's own error pages are not shown either. */
+static gboolean
+on_load_failed (WebKitWebView   *web_view,
+                WebKitLoadEvent  event,
+                const char      *uri,
+                GError          *error,
+                CcPreviewPane   *self)
+{
+  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
+      g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE))
+    return TRUE;
+  if (g_strcmp0 (uri, "about:blank") == 0)
+    return TRUE;
+  show_error_page (self, _("The Page Could Not Be Loaded"), error->message);
+  return TRUE;
 }
 
 static void
@@ -443,6 +598,17 @@ on_open_browser_clicked (CcPreviewPane *self)
                                            g_object_ref (self));
 }
 
+/* A short confirmation in the window's toast overlay. */
+static void
+confirm (GtkWidget  *widget,
+         const char *text)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (CC_IS_WINDOW (root))
+    cc_window_show_toast (CC_WINDOW (root), text);
+}
+
 static void
 on_copy_url_clicked (CcPreviewPane *self)
 {
@@ -450,8 +616,10 @@ on_copy_url_clicked (CcPreviewPane *self)
 
   if (uri == NULL)
     uri = self->url;
-  if (uri != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  if (uri == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  confirm (GTK_WIDGET (self), _("Address copied"));
 }
 
 static void
@@ -500,6 +668,8 @@ ensure_web_view (CcPreviewPane *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Preview of the dev server"), -1);
       g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self, 0);
+      g_signal_connect_object (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy), self, 0);
+      g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (on_load_failed), self, 0);
       g_signal_connect_object (self->web_view, "notify::estimated-load-progress",
                                G_CALLBACK (on_progress_changed), self, 0);
       adw_bin_set_child (self->web_bin, GTK_WIDGET (self->web_view));
@@ -588,6 +758,8 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_page);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, failed_log_view);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, starting_label);
+  gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, show_output_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_output_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_reload_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_loading_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_address_activate);
@@ -605,6 +777,7 @@ cc_preview_pane_init (CcPreviewPane *self)
   self->log_signals = g_signal_group_new (CC_TYPE_EXECUTION);
   g_signal_group_connect_object (self->log_signals, "stdout", G_CALLBACK (on_log_output), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->log_signals, "stderr", G_CALLBACK (on_log_output), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->log_signals, "finished", G_CALLBACK (on_server_finished), self, G_CONNECT_SWAPPED);
   set_state (self, FALSE, FALSE);
 }
 

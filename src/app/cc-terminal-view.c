@@ -21,6 +21,7 @@ struct _CcTerminalView
   glong        last_columns;
   glong        last_rows;
   gboolean     last_was_cr;
+  gboolean     mid_line;      /* the last output did not end its line */
 };
 
 G_DEFINE_FINAL_TYPE (CcTerminalView, cc_terminal_view, VTE_TYPE_TERMINAL)
@@ -144,7 +145,10 @@ cc_terminal_view_feed_output (CcTerminalView *self,
   if (start < len)
     vte_terminal_feed (VTE_TERMINAL (self), data + start, len - start);
   if (len > 0)
-    self->last_was_cr = data[len - 1] == '\r';
+    {
+      self->last_was_cr = data[len - 1] == '\r';
+      self->mid_line = data[len - 1] != '\n';
+    }
 }
 
 void
@@ -158,6 +162,8 @@ cc_terminal_view_feed_pty (CcTerminalView *self,
 
   data = g_bytes_get_data (bytes, &len);
   vte_terminal_feed (VTE_TERMINAL (self), data, len);
+  if (len > 0)
+    self->mid_line = data[len - 1] != '\n';
 }
 
 void
@@ -166,18 +172,18 @@ cc_terminal_view_print_line (CcTerminalView *self,
                              const char     *text)
 {
   g_autofree char *line = NULL;
-  glong column = 0;
 
   g_return_if_fail (CC_IS_TERMINAL_VIEW (self));
 
-  /* Start our line at column 0 even when the output did not end with a newline. */
-  vte_terminal_get_cursor_position (VTE_TERMINAL (self), &column, NULL);
+  /* Start our line at column 0 even when the output did not end with a newline. VTE parses
+   * what it is fed later, so its cursor position cannot tell: what was fed can. */
   if (sgr != NULL)
-    line = g_strdup_printf ("%s\033[%sm%s\033[0m\r\n", column > 0 ? "\r\n" : "", sgr, text);
+    line = g_strdup_printf ("%s\033[%sm%s\033[0m\r\n", self->mid_line ? "\r\n" : "", sgr, text);
   else
-    line = g_strdup_printf ("%s%s\r\n", column > 0 ? "\r\n" : "", text);
+    line = g_strdup_printf ("%s%s\r\n", self->mid_line ? "\r\n" : "", text);
   vte_terminal_feed (VTE_TERMINAL (self), line, -1);
   self->last_was_cr = FALSE;
+  self->mid_line = FALSE;
 }
 
 char *

@@ -137,6 +137,14 @@ exec_done_cb (GObject      *source,
       return;
     }
   exit_code = cc_execution_get_exit_code (execution);
+  /* A cached answer says so, and how old it is, where it does not mix with the output. */
+  if (!cli->json && cc_execution_get_cached (execution))
+    {
+      g_autofree char *age = cc_operation_format_age (cc_execution_get_cached_at (execution),
+                                                      g_get_real_time ());
+
+      g_printerr (_("(cached, %s)\n"), age);
+    }
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -609,7 +617,7 @@ folder_read_cb (GObject      *source,
       cc_cli_fail (state->cli, error);
       return;
     }
-  g_printerr (_("Read %u files.\n"), files->len);
+  g_printerr (ngettext ("Read %u file.\n", "Read %u files.\n", files->len), files->len);
   cc_client_setup_project_async (state->cli->client, state->project_id, files, setup_progress, state,
                                  NULL, state->cli->cancellable, setup_done_cb, state);
 }

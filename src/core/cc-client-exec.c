@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-client-cache-private.h"
 #include "cc-client-exec-private.h"
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
@@ -43,11 +44,33 @@ typedef struct
   gboolean         retried_moved;
   GError          *pending_error;
   char            *reattach_record;
+  gboolean         running;          /* counted as running for the cache (cc-client-cache.c) */
+  guint64          generation;       /* the project's change count once it started */
 } ExecRun;
+
+/* The run's process is over (or never started): for the cache, that is a change. */
+static void
+exec_run_end (ExecRun *run)
+{
+  if (!run->running)
+    return;
+  run->running = FALSE;
+  _cc_client_cache_run_ended (run->client, run->project_id);
+}
+
+static void
+exec_run_start (ExecRun *run)
+{
+  g_assert (!run->running);
+  _cc_client_cache_run_started (run->client, run->project_id);
+  run->running = TRUE;
+  run->generation = _cc_client_cache_generation (run->client, run->project_id);
+}
 
 static void
 exec_run_free (ExecRun *run)
 {
+  exec_run_end (run);
   if (run->counted)
     {
       CcSandboxSession *session = _cc_client_lookup_session (run->client, run->project_id);
@@ -97,8 +120,8 @@ run_fail (ExecRun      *run,
 {
   g_autoptr(GError) cancelled = NULL;
 
-  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* One wording for every stop, so that the history can tell a stop from a failure. */
+  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
     {
       cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The command was cancelled."));
       error = cancelled;
@@ -159,6 +182,13 @@ run_succeed (ExecRun *run,
   CcOutputCapture *err = _cc_execution_get_capture (run->execution, TRUE);
   g_autoptr(CcProject) changes = NULL;
   gint64 duration = run_elapsed_ms (run);
+  /* A result is only worth keeping when nothing else changed the files while it ran, and when
+   * it did not read input. It counts from after the run's own end, which is a change too. */
+  gboolean unchanged = run->running &&
+                       _cc_client_cache_generation (run->client, run->project_id) == run->generation &&
+                       !_cc_execution_get_input_sent (run->execution);
+
+  exec_run_end (run);
 
   if (run->record != NULL)
     {
@@ -179,7 +209,7 @@ run_succeed (ExecRun *run,
         }
 
       /* Only whole, successful results are worth serving again. */
-      if (exit_code == 0 && (run->flags & CC_EXECUTE_FLAGS_USE_CACHE) &&
+      if (exit_code == 0 && unchanged && (run->flags & CC_EXECUTE_FLAGS_USE_CACHE) &&
           !(run->flags & CC_EXECUTE_FLAGS_STDIN) && run->type == CC_OPERATION_TYPE_COMMAND &&
           !cc_output_capture_get_truncated (out) && !cc_output_capture_get_truncated (err))
         {
@@ -352,6 +382,11 @@ ensure_cb (GObject      *source,
     }
 
   spec = cc_process_spec_new_command (run->command);
+  /* Its output is shown in a terminal, so it runs as in one. */
+  if (spec->envs == NULL)
+    spec->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (spec->envs, g_strdup ("TERM"), g_strdup ("xterm-256color"));
+  g_hash_table_replace (spec->envs, g_strdup ("COLORTERM"), g_strdup ("truecolor"));
   spec->stdin_open = (run->flags & CC_EXECUTE_FLAGS_STDIN) != 0;
   if ((run->flags & CC_EXECUTE_FLAGS_NO_DEADLINE) || run->client->command_timeout == 0)
     spec->timeout_ms = 0;
@@ -390,6 +425,7 @@ begin_cb (GObject      *source,
 static void
 run_begin_record (ExecRun *run)
 {
+  exec_run_start (run);
   _cc_record_begin_async (run->client, run->project_id, run->type, run->command, begin_cb, run);
 }
 
@@ -417,6 +453,7 @@ cached_record_cb (GObject      *source,
   cc_operation_set_exit_code (run->record, cc_operation_get_exit_code (cached));
   cc_operation_set_duration_ms (run->record, cc_operation_get_duration_ms (cached));
   cc_operation_set_cached (run->record, TRUE);
+  cc_operation_set_cached_at (run->record, cc_operation_get_cached_at (cached));
   _cc_record_complete (run->client, run->record, NULL, 0);
 
   if ((text = cc_operation_get_stdout (cached)) != NULL && *text)
@@ -429,6 +466,7 @@ cached_record_cb (GObject      *source,
       g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
       _cc_execution_feed (run->execution, TRUE, bytes);
     }
+  _cc_execution_set_cached_at (run->execution, cc_operation_get_cached_at (cached));
   _cc_execution_finish (run->execution, cc_operation_get_exit_code (cached),
                         cc_operation_get_duration_ms (cached), TRUE);
   g_object_set_data (G_OBJECT (run->execution), "cc-cached-op", NULL);
@@ -494,12 +532,14 @@ project_cb (GObject      *source,
           _cc_execution_set_id (run->execution, run->reattach_record);
         }
       run->started = g_get_monotonic_time ();
+      exec_run_start (run);
       run_ensure (run);
       return;
     }
 
+  /* While a process of ours runs in the project, the files may change at any moment. */
   if ((run->flags & CC_EXECUTE_FLAGS_USE_CACHE) && !(run->flags & CC_EXECUTE_FLAGS_STDIN) &&
-      run->type == CC_OPERATION_TYPE_COMMAND)
+      run->type == CC_OPERATION_TYPE_COMMAND && _cc_client_cache_may_serve (run->client, run->project_id))
     {
       cc_store_cache_lookup_async (run->client->store, run->project_id, run->command,
                                    run->connection_key, NULL, cache_lookup_cb, run);
@@ -657,6 +697,7 @@ shell_start_free (ShellStart *start)
 
 typedef struct
 {
+  CcClient    *client;
   CcExecution *execution;
   gint64       started;        /* monotonic µs */
 } ShellRun;
@@ -682,7 +723,9 @@ shell_ended_cb (GObject      *source,
     }
   else
     _cc_execution_finish (run->execution, exit_code, duration_ms, FALSE);
+  _cc_client_cache_run_ended (run->client, cc_execution_get_project_id (run->execution));
   g_object_unref (run->execution);
+  g_object_unref (run->client);
   g_free (run);
 }
 
@@ -709,7 +752,10 @@ shell_started_cb (GObject      *source,
                                  MIN (SHELL_MAX_OUTPUT, cc_store_get_max_output (self->store)));
   _cc_execution_set_process (execution, process, FALSE);
   run = g_new0 (ShellRun, 1);
+  run->client = g_object_ref (self);
   run->execution = g_object_ref (execution);
+  /* Whatever is typed into it may change the files. */
+  _cc_client_cache_run_started (self, start->project_id);
   run->started = g_get_monotonic_time ();
   cc_remote_process_wait_async (process, NULL, shell_ended_cb, run);
   g_task_return_pointer (task, g_steal_pointer (&execution), g_object_unref);

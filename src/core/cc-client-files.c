@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-client-cache-private.h"
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-records-private.h"
@@ -928,6 +929,7 @@ watch_event_cb (CcFsEventType      type,
       return;
     }
   event_path_join (watch->path, name, &path);
+  _cc_client_cache_files_changed (self, watch->project_id);
   g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_FILE_CHANGED], 0, watch->project_id, path, event);
 }
 

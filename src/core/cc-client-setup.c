@@ -169,7 +169,8 @@ setup_begin (GTask *task)
 
   for (guint i = 0; i < setup->files->len; i++)
     total += g_bytes_get_size (((CcProjectFile *) g_ptr_array_index (setup->files, i))->content);
-  input = g_strdup_printf (_("%u files, %llu bytes; install: %s"),
+  input = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file, %llu bytes; install: %s",
+                                        "%u files, %llu bytes; install: %s", setup->files->len),
                            setup->files->len, (unsigned long long) total,
                            command ? command : _("none"));
   _cc_record_begin_async (self, setup->project_id, CC_OPERATION_TYPE_SETUP, input, setup_record_cb, task);

@@ -32,6 +32,10 @@ void             _cc_execution_finish           (CcExecution      *self,
                                                  int               exit_code,
                                                  gint64            duration_ms,
                                                  gboolean          cached);
+/* TRUE once input was sent (or is on its way): the output then depends on it. */
+gboolean         _cc_execution_get_input_sent   (CcExecution      *self);
+void             _cc_execution_set_cached_at    (CcExecution      *self,
+                                                 gint64            cached_at);
 void             _cc_execution_fail             (CcExecution      *self,
                                                  const GError     *error,
                                                  gint64            duration_ms);

@@ -26,6 +26,7 @@ struct _CcExecution
   int               exit_code;
   gint64            duration_ms;
   gboolean          cached;
+  gint64            cached_at;
   gboolean          pty;
   GError           *error;
 
@@ -39,6 +40,14 @@ struct _CcExecution
   gulong            pty_id;
 
   GPtrArray        *waiters;          /* GTask */
+
+  /* Input goes out one request at a time, in order: every SendInput is its own HTTP request,
+   * and two in flight can overtake each other. What is typed meanwhile waits here and leaves
+   * as one request. Each element is a GTask; its data is the GBytes to send, or NULL for
+   * closing stdin (which must come after the input before it). */
+  GQueue            input_queue;
+  GPtrArray        *input_in_flight;  /* GTask, the calls the request in flight answers */
+  gboolean          input_sent;       /* any byte reached the process */
 };
 
 G_DEFINE_FINAL_TYPE (CcExecution, cc_execution, G_TYPE_OBJECT)
@@ -102,6 +111,8 @@ cc_execution_finalize (GObject *object)
   CcExecution *self = CC_EXECUTION (object);
 
   g_assert (self->waiters == NULL || self->waiters->len == 0);
+  g_assert (g_queue_is_empty (&self->input_queue));
+  g_clear_pointer (&self->input_in_flight, g_ptr_array_unref);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->out, cc_output_capture_free);
@@ -214,6 +225,7 @@ cc_execution_init (CcExecution *self)
   self->exit_code = -1;
   self->cancellable = g_cancellable_new ();
   self->waiters = g_ptr_array_new ();
+  g_queue_init (&self->input_queue);
 }
 
 /* ---- public getters ---------------------------------------------------------------------- */
@@ -279,6 +291,13 @@ cc_execution_get_cached (CcExecution *self)
 {
   g_return_val_if_fail (CC_IS_EXECUTION (self), FALSE);
   return self->cached;
+}
+
+gint64
+cc_execution_get_cached_at (CcExecution *self)
+{
+  g_return_val_if_fail (CC_IS_EXECUTION (self), 0);
+  return self->cached_at;
 }
 
 gboolean
@@ -429,26 +448,16 @@ cc_execution_cancel (CcExecution *self)
   g_cancellable_cancel (self->cancellable);
 }
 
-/* Completes the calls to the process that only answer whether they worked: sending input,
- * closing stdin and resizing. */
+/* Completes a resize, which only answers whether it worked. */
 static void
 process_call_done_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  gpointer source_tag = g_task_get_source_tag (task);
-  CcRemoteProcess *process = CC_REMOTE_PROCESS (source);
   GError *error = NULL;
-  gboolean ok;
 
-  if (source_tag == cc_execution_send_stdin_async)
-    ok = cc_remote_process_send_input_finish (process, result, &error);
-  else if (source_tag == cc_execution_close_stdin_async)
-    ok = cc_remote_process_close_stdin_finish (process, result, &error);
-  else
-    ok = cc_remote_process_resize_finish (process, result, &error);
-  if (ok)
+  if (cc_remote_process_resize_finish (CC_REMOTE_PROCESS (source), result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -475,6 +484,104 @@ running_task_new (CcExecution         *self,
   return g_steal_pointer (&task);
 }
 
+static void input_pump (CcExecution *self);
+
+static void
+input_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CcExecution) self = user_data;
+  g_autoptr(GPtrArray) answered = g_steal_pointer (&self->input_in_flight);
+  g_autoptr(GError) error = NULL;
+  GTask *first = g_ptr_array_index (answered, 0);
+  gboolean ok;
+
+  if (g_task_get_source_tag (first) == cc_execution_close_stdin_async)
+    ok = cc_remote_process_close_stdin_finish (CC_REMOTE_PROCESS (source), result, &error);
+  else
+    ok = cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error);
+
+  if (ok && g_task_get_source_tag (first) == cc_execution_send_stdin_async)
+    self->input_sent = TRUE;
+  for (guint i = 0; i < answered->len; i++)
+    {
+      GTask *task = g_ptr_array_index (answered, i);
+
+      if (ok)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+  input_pump (self);
+}
+
+/* Sends what waits: all the input queued before the next close as one request, or the close. */
+static void
+input_pump (CcExecution *self)
+{
+  GTask *head;
+
+  if (self->input_in_flight != NULL || g_queue_is_empty (&self->input_queue))
+    return;
+
+  self->input_in_flight = g_ptr_array_new_with_free_func (g_object_unref);
+  head = g_queue_peek_head (&self->input_queue);
+  if (self->process == NULL || cc_execution_is_done (self))
+    {
+      /* The process went away with input still queued: every caller hears it. */
+      g_autoptr(GPtrArray) answered = g_steal_pointer (&self->input_in_flight);
+
+      while ((head = g_queue_pop_head (&self->input_queue)) != NULL)
+        {
+          g_task_return_new_error (head, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT,
+                                   _("The command ended before it read this input."));
+          g_object_unref (head);
+        }
+      return;
+    }
+
+  if (g_task_get_source_tag (head) == cc_execution_close_stdin_async)
+    {
+      g_ptr_array_add (self->input_in_flight, g_queue_pop_head (&self->input_queue));
+      cc_remote_process_close_stdin_async (self->process, self->cancellable, input_done_cb,
+                                           g_object_ref (self));
+    }
+  else
+    {
+      g_autoptr(GByteArray) joined = g_byte_array_new ();
+      g_autoptr(GBytes) data = NULL;
+
+      while ((head = g_queue_peek_head (&self->input_queue)) != NULL &&
+             g_task_get_source_tag (head) == cc_execution_send_stdin_async)
+        {
+          GBytes *chunk = g_task_get_task_data (head);
+          gsize size;
+          gconstpointer bytes = g_bytes_get_data (chunk, &size);
+
+          g_byte_array_append (joined, bytes, size);
+          g_ptr_array_add (self->input_in_flight, g_queue_pop_head (&self->input_queue));
+        }
+      data = g_byte_array_free_to_bytes (g_steal_pointer (&joined));
+      cc_remote_process_send_input_async (self->process, data, self->cancellable, input_done_cb,
+                                          g_object_ref (self));
+    }
+}
+
+static void
+input_enqueue (CcExecution *self,
+               GTask       *task)
+{
+  g_queue_push_tail (&self->input_queue, task);
+  input_pump (self);
+}
+
+/**
+ * cc_execution_send_stdin_async:
+ *
+ * Input reaches the process in the order of the calls, and in full: calls made while an
+ * earlier one is still on its way are joined and sent after it.
+ */
 void
 cc_execution_send_stdin_async (CcExecution         *self,
                                GBytes              *data,
@@ -490,8 +597,10 @@ cc_execution_send_stdin_async (CcExecution         *self,
   task = running_task_new (self, cc_execution_send_stdin_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  cc_remote_process_send_input_async (self->process, data, cancellable, process_call_done_cb,
-                                      g_steal_pointer (&task));
+  /* A call whose own cancellable fires still has its bytes sent: dropping them from the middle
+   * of the stream would scramble it. Only the answer is then "cancelled". */
+  g_task_set_task_data (task, g_bytes_ref (data), (GDestroyNotify) g_bytes_unref);
+  input_enqueue (self, g_steal_pointer (&task));
 }
 
 gboolean
@@ -516,8 +625,7 @@ cc_execution_close_stdin_async (CcExecution         *self,
   task = running_task_new (self, cc_execution_close_stdin_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  cc_remote_process_close_stdin_async (self->process, cancellable, process_call_done_cb,
-                                       g_steal_pointer (&task));
+  input_enqueue (self, g_steal_pointer (&task));
 }
 
 gboolean
@@ -527,6 +635,12 @@ cc_execution_close_stdin_finish (CcExecution   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+_cc_execution_get_input_sent (CcExecution *self)
+{
+  return self->input_sent || self->input_in_flight != NULL || !g_queue_is_empty (&self->input_queue);
 }
 
 void
@@ -710,6 +824,13 @@ cc_execution_complete (CcExecution      *self,
       complete_waiter (task, self);
     }
   g_object_unref (self);
+}
+
+void
+_cc_execution_set_cached_at (CcExecution *self,
+                             gint64       cached_at)
+{
+  self->cached_at = cached_at;
 }
 
 void

@@ -58,6 +58,9 @@ int               cc_execution_get_exit_code      (CcExecution          *self);
 gint64            cc_execution_get_duration_ms    (CcExecution          *self);
 /* TRUE when the result was served from the command cache without touching the sandbox. */
 gboolean          cc_execution_get_cached         (CcExecution          *self);
+/* For a cached result: when the run it repeats was recorded (unix µs, the store's clock); 0
+ * otherwise. Show it as the result's age. */
+gint64            cc_execution_get_cached_at      (CcExecution          *self);
 /* TRUE when the captured output lost its middle part (head and tail are kept). */
 gboolean          cc_execution_get_truncated      (CcExecution          *self);
 /* TRUE for an interactive shell: it runs in a terminal (PTY), its output (terminal bytes, with

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-client-cache-private.h"
 #include "cc-client-private.h"
 #include "cc-records-private.h"
 #include "cc-remote-process.h"
@@ -38,6 +39,9 @@ _cc_record_begin_async (CcClient            *self,
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, _cc_record_begin_async);
+  /* Commands say so themselves (a cache hit is recorded too, and changes nothing). */
+  if (type != CC_OPERATION_TYPE_COMMAND && _cc_client_cache_type_changes_files (type))
+    _cc_client_cache_files_changed (self, project_id);
   cc_store_begin_operation_async (self->store, project_id, type, input, NULL, record_begin_cb,
                                   g_steal_pointer (&task));
 }
@@ -84,6 +88,9 @@ _cc_record_complete (CcClient     *self,
     }
   else
     cc_operation_set_status (operation, CC_OPERATION_STATUS_SUCCESS);
+  if (cc_operation_get_operation_type (operation) != CC_OPERATION_TYPE_COMMAND &&
+      _cc_client_cache_type_changes_files (cc_operation_get_operation_type (operation)))
+    _cc_client_cache_files_changed (self, cc_operation_get_project_id (operation));
   _cc_client_hold (self);
   cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, self);
 }

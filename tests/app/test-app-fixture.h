@@ -112,5 +112,7 @@ GBytes       *app_read_sandbox_file        (AppFixture    *f,
 
 /* The cases, by theme, each file adding its own. */
 void          app_add_workspace_cases      (const AppShared *shared);
+void          app_add_flow_cases           (const AppShared *shared);
+void          app_add_quit_case            (const AppShared *shared);
 
 G_END_DECLS

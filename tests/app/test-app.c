@@ -756,6 +756,9 @@ main (int   argc,
   ADD_CASE ("/app/files/upload-download", app_fixture_setup_blank, test_files_upload_download);
   ADD_CASE ("/app/notify/long-work", app_fixture_setup_blank, test_notify_long_work);
   app_add_workspace_cases (&shared);
+  app_add_flow_cases (&shared);
+  /* Last: it quits the application. */
+  app_add_quit_case (&shared);
 
   ret = g_test_run ();
 

@@ -188,6 +188,7 @@ test_exec (Fixture *f, gconstpointer data)
   g_auto(Run) plain = { 0 };
   g_auto(Run) first = { 0 };
   g_auto(Run) second = { 0 };
+  g_auto(Run) again = { 0 };
   g_auto(Run) forced = { 0 };
   g_auto(Run) cleared = { 0 };
   g_auto(Run) after = { 0 };
@@ -214,6 +215,10 @@ test_exec (Fixture *f, gconstpointer data)
   g_assert_true (json_object_get_boolean_member (json_node_get_object (n2), "cached"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (n1), "stdout"), ==,
                    json_object_get_string_member (json_node_get_object (n2), "stdout"));
+  /* Plain output says on stderr that the answer is a cached one, and its age. */
+  run_cli (f, NULL, &again, "exec", "runner", "--", "date", "+%s%N", NULL);
+  g_assert_cmpstr (again.out, ==, json_object_get_string_member (json_node_get_object (n1), "stdout"));
+  g_assert_nonnull (strstr (again.err, "(cached, just now)\n"));
 
   run_cli (f, NULL, &forced, "--json", "exec", "--no-cache", "runner", "--", "date", "+%s%N", NULL);
   n3 = parse_json (forced.out);

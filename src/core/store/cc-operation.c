@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cc-field-table-private.h"
 #include "cc-operation.h"
 
@@ -37,6 +39,7 @@ struct _CcOperation
   gint64             created_at;
   gint64             updated_at;
   gint64             expires_at;
+  gint64             cached_at;
   guint              stdout_truncated : 1;
   guint              stderr_truncated : 1;
   guint              cached : 1;
@@ -88,6 +91,7 @@ enum {
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_EXPIRES_AT,
+  PROP_CACHED_AT,
   N_PROPS
 };
 
@@ -108,6 +112,7 @@ static const gsize int64_offsets[N_PROPS] = {
   [PROP_CREATED_AT] = G_STRUCT_OFFSET (CcOperation, created_at),
   [PROP_UPDATED_AT] = G_STRUCT_OFFSET (CcOperation, updated_at),
   [PROP_EXPIRES_AT] = G_STRUCT_OFFSET (CcOperation, expires_at),
+  [PROP_CACHED_AT] = G_STRUCT_OFFSET (CcOperation, cached_at),
 };
 static const CcFieldTable fields = { string_offsets, int64_offsets, N_PROPS, properties };
 
@@ -320,6 +325,14 @@ cc_operation_class_init (CcOperationClass *klass)
    */
   properties[PROP_EXPIRES_AT] =
     g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, PARAM_FLAGS);
+  /**
+   * CcOperation:cached-at:
+   *
+   * For a result served from the command cache: when the run it repeats was recorded (unix
+   * microseconds), so its age can be shown; 0 when not cached or not known.
+   */
+  properties[PROP_CACHED_AT] =
+    g_param_spec_int64 ("cached-at", NULL, NULL, 0, G_MAXINT64, 0, PARAM_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -441,6 +454,8 @@ INT64_ACCESSORS (updated_at, PROP_UPDATED_AT, cc_operation_get_updated_at,
                  cc_operation_set_updated_at)
 INT64_ACCESSORS (expires_at, PROP_EXPIRES_AT, cc_operation_get_expires_at,
                  cc_operation_set_expires_at)
+INT64_ACCESSORS (cached_at, PROP_CACHED_AT, cc_operation_get_cached_at,
+                 cc_operation_set_cached_at)
 BOOL_ACCESSORS (stdout_truncated, PROP_STDOUT_TRUNCATED, cc_operation_get_stdout_truncated,
                 cc_operation_set_stdout_truncated)
 BOOL_ACCESSORS (stderr_truncated, PROP_STDERR_TRUNCATED, cc_operation_get_stderr_truncated,
@@ -506,4 +521,35 @@ cc_operation_set_exit_code (CcOperation *self,
     return;
   self->exit_code = exit_code;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+}
+
+/**
+ * cc_operation_format_age:
+ * @then_us: a time in unix microseconds (for example #CcOperation:cached-at)
+ * @now_us: now, on the same clock
+ *
+ * Returns: (transfer full): how long ago @then_us was, for a person: "just now", "5 min ago",
+ *   "2 hours ago", "3 days ago"
+ */
+char *
+cc_operation_format_age (gint64 then_us,
+                         gint64 now_us)
+{
+  gint64 seconds = MAX (now_us - then_us, 0) / G_USEC_PER_SEC;
+  int n;
+
+  if (seconds < 60)
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    {
+      n = (int) (seconds / 60);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d min ago", "%d min ago", n), n);
+    }
+  if (seconds < 86400)
+    {
+      n = (int) (seconds / 3600);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", n), n);
+    }
+  n = (int) MIN (seconds / 86400, G_MAXINT);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", n), n);
 }

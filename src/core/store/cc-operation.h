@@ -104,6 +104,10 @@ void         cc_operation_set_duration_ms      (CcOperation        *self,
 gboolean     cc_operation_get_cached           (CcOperation        *self);
 void         cc_operation_set_cached           (CcOperation        *self,
                                                 gboolean            cached);
+/* When a cached result's original run was recorded (unix µs), 0 when unknown or not cached. */
+gint64       cc_operation_get_cached_at        (CcOperation        *self);
+void         cc_operation_set_cached_at        (CcOperation        *self,
+                                                gint64              cached_at);
 gint64       cc_operation_get_created_at       (CcOperation        *self);
 void         cc_operation_set_created_at       (CcOperation        *self,
                                                 gint64              created_at);
@@ -113,5 +117,9 @@ void         cc_operation_set_updated_at       (CcOperation        *self,
 gint64       cc_operation_get_expires_at       (CcOperation        *self);
 void         cc_operation_set_expires_at       (CcOperation        *self,
                                                 gint64              expires_at);
+
+/* "5 min ago": how long before @now_us @then_us was (both unix µs). */
+char        *cc_operation_format_age           (gint64              then_us,
+                                                gint64              now_us);
 
 G_END_DECLS

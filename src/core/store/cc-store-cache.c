@@ -67,7 +67,7 @@ lookup_worker (CcStore   *self,
   stmt = _cc_store_prepare (self,
                             "SELECT operation_id, project_id, ?5, ?6, command, stdout, stderr,"
                             " stdout_truncated, stderr_truncated, NULL, exit_code, duration_ms,"
-                            " 1, cached_at, cached_at, cached_at + ?7 FROM cache"
+                            " MAX (cached_at, 1), cached_at, cached_at, cached_at + ?7 FROM cache"
                             " WHERE project_id = ?1 AND command = ?2 AND connection_key = ?3"
                             " AND cached_at > ?4",
                             what, error);

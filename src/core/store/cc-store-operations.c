@@ -36,7 +36,9 @@ _cc_store_operation_from_row (sqlite3_stmt *stmt)
   cc_operation_set_error (op, _cc_store_column_text (stmt, 9));
   cc_operation_set_exit_code (op, (int) CLAMP (sqlite3_column_int64 (stmt, 10), -1, G_MAXINT));
   cc_operation_set_duration_ms (op, MAX (sqlite3_column_int64 (stmt, 11), 0));
-  cc_operation_set_cached (op, sqlite3_column_int (stmt, 12) != 0);
+  /* "cached" is 0, 1 (cached, from before its time was kept) or the cached run's time. */
+  cc_operation_set_cached (op, sqlite3_column_int64 (stmt, 12) != 0);
+  cc_operation_set_cached_at (op, sqlite3_column_int64 (stmt, 12) > 1 ? sqlite3_column_int64 (stmt, 12) : 0);
   cc_operation_set_created_at (op, MAX (sqlite3_column_int64 (stmt, 13), 0));
   cc_operation_set_updated_at (op, MAX (sqlite3_column_int64 (stmt, 14), 0));
   cc_operation_set_expires_at (op, MAX (sqlite3_column_int64 (stmt, 15), 0));
@@ -215,7 +217,8 @@ finish_worker (CcStore   *self,
   sqlite3_bind_text (stmt, 7, cc_operation_get_error (op), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 8, cc_operation_get_exit_code (op));
   sqlite3_bind_int64 (stmt, 9, cc_operation_get_duration_ms (op));
-  sqlite3_bind_int (stmt, 10, cc_operation_get_cached (op));
+  sqlite3_bind_int64 (stmt, 10, !cc_operation_get_cached (op) ? 0
+                                : MAX (cc_operation_get_cached_at (op), 1));
   sqlite3_bind_int64 (stmt, 11, od->now);
 
   if (!_cc_store_step_done (self, stmt, what, error))

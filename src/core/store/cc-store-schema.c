@@ -14,6 +14,9 @@
  *   duration and the cached flag, an ordering key (seq) and a full-text index; the cache is
  *   keyed by project + command + connection and keeps its result in columns.
  * Version 3: the full-text index covers the head and tail of long outputs only.
+ *   Without a new version, operations.cached later came to hold, for a result served from the
+ *   cache, when its original run was recorded (unix microseconds); 1 in older rows means
+ *   "cached, time unknown", and 0 still means not cached.
  */
 #include "config.h"
 
