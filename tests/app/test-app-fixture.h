@@ -112,5 +112,6 @@ GBytes       *app_read_sandbox_file        (AppFixture    *f,
 
 /* The cases, by theme, each file adding its own. */
 void          app_add_workspace_cases      (const AppShared *shared);
+void          app_add_layout_cases         (const AppShared *shared);
 
 G_END_DECLS
