@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cc-new-project-dialog.h"
 #include "test-app-fixture.h"
 
 /* Asks for @width × @height and waits until the window has it and has drawn it. Under Xvfb
@@ -196,6 +197,186 @@ test_preview_allocation (AppFixture    *f,
   WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to stop");
 }
 
+/* ---- the sandbox's clock ------------------------------------------------------------------ */
+
+static int
+natural_width (GtkWidget *widget)
+{
+  int natural;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+static void
+test_extend_feedback (AppFixture    *f,
+                      gconstpointer  data)
+{
+  GtkWidget *controls = GTK_WIDGET (f->window->sandbox_controls);
+  GtkMenuButton *button = GTK_MENU_BUTTON (app_find_descendant_any (controls, GTK_TYPE_MENU_BUTTON));
+  GtkLabel *time_label = GTK_LABEL (app_find_descendant_any (controls, GTK_TYPE_LABEL));
+  const char *times[] = { "1:11", "9:59", "10:00", "48:08" };
+  int width;
+
+  /* The countdown keeps its width from one second to the next, so the view switcher beside it
+   * stays put. */
+  g_assert_nonnull (time_label);
+  gtk_label_set_label (time_label, times[0]);
+  width = natural_width (controls);
+  for (guint i = 1; i < G_N_ELEMENTS (times); i++)
+    {
+      gtk_label_set_label (time_label, times[i]);
+      g_assert_cmpint (natural_width (controls), ==, width);
+    }
+
+  app_run_in_terminal_ok (f, "true");
+  WAIT_FOR (cc_client_get_sandbox_status (f->client, cc_project_get_id (f->window->project)) ==
+            CC_SANDBOX_STATUS_RUNNING, "the sandbox to run");
+
+  /* Extend from its popover: the popover closes and a toast says until when. */
+  gtk_menu_button_popup (button);
+  WAIT_FOR (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))), "the popover");
+  gtk_widget_activate_action (controls, "sandbox.extend", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+  WAIT_FOR (g_str_has_prefix (_cc_window_get_last_toast (f->window) ? _cc_window_get_last_toast (f->window) : "",
+                              "The sandbox now runs until "), "the toast");
+  /* The clock counts down from the new end. */
+  g_assert_cmpint (cc_client_get_sandbox_end_time (f->client, cc_project_get_id (f->window->project)), >,
+                   g_get_real_time () + 60 * G_USEC_PER_SEC);
+  WAIT_FOR (strchr (cc_sandbox_controls_get_label (f->window->sandbox_controls), ':') != NULL &&
+            strcmp (cc_sandbox_controls_get_label (f->window->sandbox_controls), "0:00") != 0,
+            "the clock to show the time left");
+}
+
+/* ---- the New Project dialog ---------------------------------------------------------------- */
+
+static void
+test_new_project_focus (AppFixture    *f,
+                        gconstpointer  data)
+{
+  GtkWindow *dialog;
+  GtkWidget *focus;
+  AdwComboRow *connection;
+  g_autofree char *local = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-project", NULL);
+  WAIT_FOR ((dialog = app_find_toplevel (CC_TYPE_NEW_PROJECT_DIALOG)) != NULL, "the dialog");
+  g_object_ref (dialog);
+  app_wait_drawn (GTK_WIDGET (dialog));
+
+  /* The keyboard starts on the name, not on Cancel. */
+  focus = gtk_window_get_focus (dialog);
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (cc_new_project_dialog_get_name_row (CC_NEW_PROJECT_DIALOG (dialog)))));
+
+  /* The connection's subtitle follows the choice. */
+  connection = ADW_COMBO_ROW (app_find_descendant_any (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW));
+  while (connection != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (connection)), "_Runs On") != 0)
+    connection = ADW_COMBO_ROW (app_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "_Runs On"));
+  g_assert_nonnull (connection);
+  adw_combo_row_set_selected (connection, CC_CONNECTION_LOCAL);
+  local = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (connection)));
+  g_assert_nonnull (strstr (local, "offline"));
+  adw_combo_row_set_selected (connection, CC_CONNECTION_E2B);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (connection)), "offline"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (connection)), "API key"));
+  adw_combo_row_set_selected (connection, CC_CONNECTION_LOCAL);
+
+  app_close_and_finalize (dialog);
+}
+
+/* F2 is what the Files menu says: rename the selected file; not Project Settings. */
+static void
+test_f2 (AppFixture    *f,
+         gconstpointer  data)
+{
+  g_auto(GStrv) rename_file = gtk_application_get_accels_for_action (GTK_APPLICATION (f->shared->app), "win.rename-file");
+  g_auto(GStrv) settings = gtk_application_get_accels_for_action (GTK_APPLICATION (f->shared->app), "win.rename-project");
+  g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (f->shared->app), "F2");
+
+  g_assert_cmpstr (rename_file[0], ==, "F2");
+  g_assert_true (settings[0] == NULL || g_strcmp0 (settings[0], "F2") != 0);
+  g_assert_cmpuint (g_strv_length (actions), ==, 1);
+  g_assert_cmpstr (actions[0], ==, "win.rename-file");
+}
+
+/* ---- icons ------------------------------------------------------------------------------- */
+
+static void
+collect_icon_names (GHashTable *names,
+                    const char *text,
+                    const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_nonnull (regex);
+  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    g_hash_table_add (names, g_match_info_fetch (match, 1));
+}
+
+static void
+collect_from_resources (GHashTable *names,
+                        const char *dir)
+{
+  g_auto(GStrv) children = g_resources_enumerate_children (dir, 0, NULL);
+
+  for (guint i = 0; children != NULL && children[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat (dir, children[i], NULL);
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (!g_str_has_suffix (path, ".ui"))
+        continue;
+      bytes = g_resources_lookup_data (path, 0, NULL);
+      g_assert_nonnull (bytes);
+      collect_icon_names (names, g_bytes_get_data (bytes, NULL), "name=\"icon-name\">([^<]+)<");
+    }
+}
+
+/* Every icon the window, its dialogs and its code name is found in the icon theme the tests
+ * run with (Debian 12's Adwaita plus what the app ships), so none shows as a broken image. */
+static void
+test_icons (AppFixture    *f,
+            gconstpointer  data)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (f->window)));
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  const char *file;
+  GHashTableIter iter;
+  const char *name;
+
+  collect_from_resources (names, RESOURCE_PREFIX "/ui/");
+  collect_from_resources (names, RESOURCE_PREFIX "/gtk/");
+  dir = g_dir_open (CC_APP_SRCDIR, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((file = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (CC_APP_SRCDIR, file, NULL);
+      g_autofree char *text = NULL;
+
+      if (!g_str_has_suffix (file, ".c"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      collect_icon_names (names, text, "\"([a-z0-9-]+-symbolic)\"");
+    }
+  /* The About window's and the desktop's icon. */
+  g_hash_table_add (names, g_strdup (APP_ID));
+  g_hash_table_add (names, g_strdup (APP_ID "-symbolic"));
+  g_assert_cmpuint (g_hash_table_size (names), >=, 20);
+  g_assert_true (g_hash_table_contains (names, "terminal-symbolic"));
+
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    if (!gtk_icon_theme_has_icon (theme, name))
+      g_ptr_array_add (missing, (gpointer) name);
+  g_ptr_array_add (missing, NULL);
+  if (missing->len > 1)
+    g_error ("Icons not in the theme: %s", g_strjoinv (", ", (char **) missing->pdata));
+}
+
 /* ---- registration ------------------------------------------------------------------------- */
 
 #define ADD_CASE(path, setup, func) \
@@ -207,4 +388,8 @@ app_add_layout_cases (const AppShared *shared)
   ADD_CASE ("/app/layout/narrow", app_fixture_setup_blank, test_narrow);
   ADD_CASE ("/app/layout/terminal-space", app_fixture_setup_blank, test_terminal_space);
   ADD_CASE ("/app/layout/preview-allocation", app_fixture_setup_node, test_preview_allocation);
+  ADD_CASE ("/app/layout/icons", app_fixture_setup_empty, test_icons);
+  ADD_CASE ("/app/layout/extend-feedback", app_fixture_setup_blank, test_extend_feedback);
+  ADD_CASE ("/app/layout/new-project-focus", app_fixture_setup_empty, test_new_project_focus);
+  ADD_CASE ("/app/layout/f2-renames-files", app_fixture_setup_empty, test_f2);
 }
