@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "cc-new-project-dialog.h"
@@ -300,6 +301,53 @@ test_f2 (AppFixture    *f,
   g_assert_cmpstr (actions[0], ==, "win.rename-file");
 }
 
+/* ---- the terminal's colours -------------------------------------------------------------- */
+
+static double
+relative_luminance (const char *hex)
+{
+  GdkRGBA rgba;
+  double channels[3];
+
+  g_assert_true (gdk_rgba_parse (&rgba, hex));
+  channels[0] = rgba.red;
+  channels[1] = rgba.green;
+  channels[2] = rgba.blue;
+  for (guint i = 0; i < 3; i++)
+    channels[i] = channels[i] <= 0.03928 ? channels[i] / 12.92 : pow ((channels[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+}
+
+static double
+contrast (const char *a,
+          const char *b)
+{
+  double la = relative_luminance (a), lb = relative_luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* Every ANSI colour, and the default text, is readable (WCAG AA, 4.5:1) on the background of
+ * both styles; the dark style's blue and red were not. */
+static void
+test_palette_contrast (AppFixture    *f,
+                       gconstpointer  data)
+{
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      const char *fg, *bg;
+      const char * const *palette = cc_terminal_view_get_palette (dark, &fg, &bg);
+
+      g_assert_cmpfloat (contrast (fg, bg), >=, 4.5);
+      for (guint i = 0; i < 16; i++)
+        {
+          if (contrast (palette[i], bg) < 4.5)
+            g_error ("ANSI colour %u (%s) on %s: contrast %.2f, under 4.5", i, palette[i], bg,
+                     contrast (palette[i], bg));
+        }
+    }
+}
+
 /* ---- icons ------------------------------------------------------------------------------- */
 
 static void
@@ -392,4 +440,5 @@ app_add_layout_cases (const AppShared *shared)
   ADD_CASE ("/app/layout/extend-feedback", app_fixture_setup_blank, test_extend_feedback);
   ADD_CASE ("/app/layout/new-project-focus", app_fixture_setup_empty, test_new_project_focus);
   ADD_CASE ("/app/layout/f2-renames-files", app_fixture_setup_empty, test_f2);
+  ADD_CASE ("/app/layout/palette-contrast", app_fixture_setup_empty, test_palette_contrast);
 }
