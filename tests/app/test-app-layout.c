@@ -348,6 +348,73 @@ test_palette_contrast (AppFixture    *f,
     }
 }
 
+/* ---- idle -------------------------------------------------------------------------------- */
+
+static void
+count_signal (GdkFrameClock *clock,
+              guint         *count)
+{
+  (*count)++;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Frames the window paints and lays out over two seconds of nothing happening, on @view. */
+static void
+count_idle_frames (AppFixture *f,
+                   const char *view,
+                   guint      *paints,
+                   guint      *layouts)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  gboolean done = FALSE;
+  gulong paint_id, layout_id;
+
+  adw_view_stack_set_visible_child_name (f->window->view_stack, view);
+  app_wait_drawn (GTK_WIDGET (f->window));
+  *paints = *layouts = 0;
+  paint_id = g_signal_connect (clock, "paint", G_CALLBACK (count_signal), paints);
+  layout_id = g_signal_connect (clock, "layout", G_CALLBACK (count_signal), layouts);
+  /* A window of real time, not a bound on how long something takes: what is counted is what
+   * happens in it. */
+  g_timeout_add (2000, set_flag, &done);
+  WAIT_FOR (done, "two idle seconds");
+  g_signal_handler_disconnect (clock, paint_id);
+  g_signal_handler_disconnect (clock, layout_id);
+  g_test_message ("%s: %u paints, %u layouts in 2 s", view, *paints, *layouts);
+}
+
+/* Idle means no frames but the clock's, once a second (two in the window, and a little slack).
+ * A focused text field's cursor blinks, and GTK fades it frame by frame for ten seconds after
+ * the last key: that is the toolkit's, and the user's setting, so it is turned off here to see
+ * what the app itself redraws. */
+static void
+test_idle_frames (AppFixture    *f,
+                  gconstpointer  data)
+{
+  const char *views[] = { "terminal", "shell", "editor", "history", "preview" };
+  GtkSettings *settings = gtk_settings_get_default ();
+  gboolean blink;
+
+  g_object_get (settings, "gtk-cursor-blink", &blink, NULL);
+  g_object_set (settings, "gtk-cursor-blink", FALSE, NULL);
+  app_run_in_terminal_ok (f, "true");
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      guint paints, layouts;
+
+      count_idle_frames (f, views[i], &paints, &layouts);
+      g_assert_cmpuint (paints, <=, 4);
+      g_assert_cmpuint (layouts, <=, 4);
+    }
+  g_object_set (settings, "gtk-cursor-blink", blink, NULL);
+}
+
 /* ---- icons ------------------------------------------------------------------------------- */
 
 static void
@@ -441,4 +508,5 @@ app_add_layout_cases (const AppShared *shared)
   ADD_CASE ("/app/layout/new-project-focus", app_fixture_setup_empty, test_new_project_focus);
   ADD_CASE ("/app/layout/f2-renames-files", app_fixture_setup_empty, test_f2);
   ADD_CASE ("/app/layout/palette-contrast", app_fixture_setup_empty, test_palette_contrast);
+  ADD_CASE ("/app/layout/idle-frames", app_fixture_setup_blank, test_idle_frames);
 }
