@@ -492,6 +492,36 @@ test_icons (AppFixture    *f,
     g_error ("Icons not in the theme: %s", g_strjoinv (", ", (char **) missing->pdata));
 }
 
+/* ---- screenshots ------------------------------------------------------------------------- */
+
+/* The store's screenshots (data/screenshots): a project with output, at a laptop's width and a
+ * phone's, in the light and the dark style. They land in the build directory's screenshots/. */
+static void
+test_screenshots (AppFixture    *f,
+                  gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  static const struct { int width, height; const char *name; } sizes[] = {
+    { 1280, 800, "main" },
+    { 360, 640, "narrow" },
+  };
+
+  app_run_in_terminal_ok (f, "ls -la && node --version");
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%s.png", sizes[i].name, dark ? "dark" : "light");
+
+          resize_window (f, sizes[i].width, sizes[i].height);
+          adw_view_stack_set_visible_child_name (f->window->view_stack, "terminal");
+          app_snapshot_to_png (f, GTK_WIDGET (f->window), name);
+        }
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 /* ---- registration ------------------------------------------------------------------------- */
 
 #define ADD_CASE(path, setup, func) \
@@ -509,4 +539,5 @@ app_add_layout_cases (const AppShared *shared)
   ADD_CASE ("/app/layout/f2-renames-files", app_fixture_setup_empty, test_f2);
   ADD_CASE ("/app/layout/palette-contrast", app_fixture_setup_empty, test_palette_contrast);
   ADD_CASE ("/app/layout/idle-frames", app_fixture_setup_blank, test_idle_frames);
+  ADD_CASE ("/app/layout/screenshots", app_fixture_setup_node, test_screenshots);
 }
