@@ -241,6 +241,17 @@ on_preview_setup_finished (CcPreviewPane *pane,
   cc_history_panel_reload (self->history_panel);
 }
 
+/* Every operation (a pause, a setup, a dev server's start) shows in History as it is recorded,
+ * not at the next reload. */
+static void
+on_history_changed (CcClient   *client,
+                    const char *project_id,
+                    CcWindow   *self)
+{
+  if (self->project != NULL && g_strcmp0 (project_id, cc_project_get_id (self->project)) == 0)
+    cc_history_panel_reload (self->history_panel);
+}
+
 static void
 on_app_client_changed (CcApplication *app,
                        GParamSpec    *pspec,
@@ -418,6 +429,8 @@ cc_window_init (CcWindow *self)
   self->client_signals = g_signal_group_new (CC_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "sandbox-recreated",
                                  G_CALLBACK (on_sandbox_recreated), self, 0);
+  g_signal_group_connect_object (self->client_signals, "history-changed",
+                                 G_CALLBACK (on_history_changed), self, 0);
 
   g_signal_connect_object (self->sidebar, "notify::selected-project",
                            G_CALLBACK (on_selected_project_changed), self, 0);

@@ -492,6 +492,48 @@ test_icons (AppFixture    *f,
     g_error ("Icons not in the theme: %s", g_strjoinv (", ", (char **) missing->pdata));
 }
 
+/* ---- History as it happens ----------------------------------------------------------------- */
+
+static guint
+count_finished_records (AppFixture      *f,
+                        CcOperationType  type)
+{
+  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (cc_operation_get_operation_type (op) == type &&
+          cc_operation_get_status (op) != CC_OPERATION_STATUS_PENDING)
+        count++;
+    }
+  return count;
+}
+
+/* A pause made from the header shows in History while it stays open, with nothing else to
+ * make it reload (it used to appear only after switching projects). */
+static void
+test_history_live (AppFixture    *f,
+                   gconstpointer  data)
+{
+  GtkWidget *controls = GTK_WIDGET (f->window->sandbox_controls);
+  guint before;
+
+  app_run_in_terminal_ok (f, "true");
+  WAIT_FOR (cc_client_get_sandbox_status (f->client, cc_project_get_id (f->window->project)) ==
+            CC_SANDBOX_STATUS_RUNNING, "the sandbox to run");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-history", NULL);
+  WAIT_FOR (app_history_has (f, "true", NULL), "the command in History");
+  before = count_finished_records (f, CC_OPERATION_TYPE_SANDBOX);
+
+  gtk_widget_activate_action (controls, "sandbox.pause", NULL);
+  WAIT_FOR (cc_client_get_sandbox_status (f->client, cc_project_get_id (f->window->project)) ==
+            CC_SANDBOX_STATUS_PAUSED, "the sandbox to pause");
+  WAIT_FOR (count_finished_records (f, CC_OPERATION_TYPE_SANDBOX) > before, "the pause in History");
+}
+
 /* ---- screenshots ------------------------------------------------------------------------- */
 
 /* The store's screenshots (data/screenshots): a project with output, at a laptop's width and a
@@ -540,4 +582,5 @@ app_add_layout_cases (const AppShared *shared)
   ADD_CASE ("/app/layout/palette-contrast", app_fixture_setup_empty, test_palette_contrast);
   ADD_CASE ("/app/layout/idle-frames", app_fixture_setup_blank, test_idle_frames);
   ADD_CASE ("/app/layout/screenshots", app_fixture_setup_node, test_screenshots);
+  ADD_CASE ("/app/layout/history-live", app_fixture_setup_blank, test_history_live);
 }
