@@ -77,10 +77,29 @@ cc_new_project_dialog_can_create (CcNewProjectDialog *self)
   return name[0] != '\0' && (!folder_selected (self) || self->folder != NULL) && !self->running;
 }
 
+/* What choosing where the project runs means, for the chosen place. */
+static const char *
+connection_subtitle (CcConnectionKind kind)
+{
+  switch (kind)
+    {
+    case CC_CONNECTION_E2B:
+      return _("E2B’s cloud: needs an API key (Preferences) and a network connection");
+    case CC_CONNECTION_CUSTOM:
+      return _("An E2B-compatible endpoint set in Preferences; needs a network connection to it");
+    case CC_CONNECTION_LOCAL:
+    default:
+      return _("This computer needs no account and works offline");
+    }
+}
+
 static void
 update_form (CcNewProjectDialog *self)
 {
   gboolean is_folder = folder_selected (self);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->connection_row),
+                               connection_subtitle ((CcConnectionKind) adw_combo_row_get_selected (self->connection_row)));
 
   gtk_widget_set_visible (GTK_WIDGET (self->folder_row), is_folder);
   if (is_folder)
@@ -394,6 +413,10 @@ cc_new_project_dialog_init (CcNewProjectDialog *self)
 
   g_signal_connect_object (self->template_row, "notify::selected", G_CALLBACK (on_form_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection_row, "notify::selected", G_CALLBACK (on_form_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* The name is the one thing to type: start there, not on the header's first button. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
 }
 
 CcNewProjectDialog *

@@ -135,7 +135,30 @@ lifecycle_done (CcSandboxControls *self,
     lifecycle_done (self, ok, error, what);                                     \
   }
 
-DEFINE_DONE_CB (extend_cb, cc_client_extend_sandbox_finish, _("Could not extend the sandbox"))
+static void
+extend_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CcSandboxControls) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cc_client_extend_sandbox_finish (CC_CLIENT (source), result, &error);
+  gint64 end_time = 0;
+
+  lifecycle_done (self, ok, error, _("Could not extend the sandbox"));
+  if (ok && self->project != NULL)
+    end_time = cc_client_get_sandbox_end_time (self->client, cc_project_get_id (self->project));
+  if (end_time > 0)
+    {
+      g_autoptr(GDateTime) end = g_date_time_new_from_unix_local (end_time / G_USEC_PER_SEC);
+      g_autofree char *clock = g_date_time_format (end, "%X");
+      g_autofree char *text = NULL;
+
+      /* Said once, where the eye is: the popover it came from has closed. */
+      text = g_strdup_printf (_("The sandbox now runs until %s"), clock);
+      g_signal_emit (self, signals[WARNING], 0, text);
+    }
+}
 DEFINE_DONE_CB (pause_cb, cc_client_pause_sandbox_finish, _("Could not pause the sandbox"))
 DEFINE_DONE_CB (resume_cb, cc_client_resume_sandbox_finish, _("Could not resume the sandbox"))
 DEFINE_DONE_CB (kill_cb, cc_client_kill_sandbox_finish, _("Could not stop the sandbox"))
@@ -147,6 +170,7 @@ extend_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->project == NULL || self->busy)
     return;
+  gtk_menu_button_popdown (self->button);
   self->busy = TRUE;
   update (self);
   cc_client_extend_sandbox_async (self->client, cc_project_get_id (self->project),
@@ -161,6 +185,7 @@ pause_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->project == NULL || self->busy)
     return;
+  gtk_menu_button_popdown (self->button);
   self->busy = TRUE;
   update (self);
   cc_client_pause_sandbox_async (self->client, cc_project_get_id (self->project), self->cancellable,
@@ -174,6 +199,7 @@ resume_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->project == NULL || self->busy)
     return;
+  gtk_menu_button_popdown (self->button);
   self->busy = TRUE;
   update (self);
   cc_client_resume_sandbox_async (self->client, cc_project_get_id (self->project), self->cancellable,

@@ -29,24 +29,43 @@ G_DEFINE_FINAL_TYPE (CcTerminalView, cc_terminal_view, VTE_TYPE_TERMINAL)
 enum { GRID_RESIZED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* Tango-like palette, readable on both backgrounds. */
-static const char *palette_hex[16] = {
-  "#2e3436", "#cc0000", "#4e9a06", "#c4a000", "#3465a4", "#75507b", "#06989a", "#d3d7cf",
-  "#555753", "#ef2929", "#8ae234", "#fce94f", "#729fcf", "#ad7fa8", "#34e2e2", "#eeeeec",
+/* Tango's hues, each lightened (dark style) or darkened (light style) until it reaches WCAG
+ * AA contrast, 4.5:1, against that style's background: all sixteen are used for text. */
+static const char *palette_dark[16] = {
+  "#7b8a8f", "#ff3636", "#4e9a06", "#c4a000", "#588aca", "#a27aa8", "#06989a", "#d3d7cf",
+  "#858883", "#f14a4a", "#8ae234", "#fce94f", "#729fcf", "#ad7fa8", "#34e2e2", "#eeeeec",
 };
+static const char *palette_light[16] = {
+  "#2e3436", "#cc0000", "#407f05", "#876e00", "#3465a4", "#75507b", "#057d7f", "#6a7461",
+  "#555753", "#e31111", "#487f12", "#7f7202", "#3c75b1", "#966090", "#127f7f", "#727266",
+};
+
+const char * const *
+cc_terminal_view_get_palette (gboolean     dark,
+                              const char **foreground,
+                              const char **background)
+{
+  if (foreground != NULL)
+    *foreground = dark ? "#deddda" : "#241f31";
+  if (background != NULL)
+    *background = dark ? "#1e1e1e" : "#fafafa";
+  return dark ? palette_dark : palette_light;
+}
 
 static void
 update_colors (CcTerminalView *self)
 {
   AdwStyleManager *manager = adw_style_manager_get_default ();
   gboolean dark = adw_style_manager_get_dark (manager);
+  const char *fg_hex, *bg_hex;
+  const char * const *palette_hex = cc_terminal_view_get_palette (dark, &fg_hex, &bg_hex);
   GdkRGBA palette[16];
   GdkRGBA fg, bg;
 
   for (guint i = 0; i < 16; i++)
     gdk_rgba_parse (&palette[i], palette_hex[i]);
-  gdk_rgba_parse (&fg, dark ? "#deddda" : "#241f31");
-  gdk_rgba_parse (&bg, dark ? "#1e1e1e" : "#fafafa");
+  gdk_rgba_parse (&fg, fg_hex);
+  gdk_rgba_parse (&bg, bg_hex);
   vte_terminal_set_colors (VTE_TERMINAL (self), &fg, &bg, palette, 16);
 }
 

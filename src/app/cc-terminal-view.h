@@ -28,4 +28,10 @@ void       cc_terminal_view_hide_cursor    (CcTerminalView *self);
 /* The visible text (for tests and "copy all"). */
 char      *cc_terminal_view_dup_text       (CcTerminalView *self);
 
+/* The colours the terminal uses in the dark or light style: the 16 ANSI colours (transfer
+ * none), and its foreground and background. */
+const char * const *cc_terminal_view_get_palette (gboolean     dark,
+                                                  const char **foreground,
+                                                  const char **background);
+
 G_END_DECLS

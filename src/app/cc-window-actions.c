@@ -20,6 +20,7 @@ _cc_window_update_actions (CcWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_client);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-project", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-file", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-project", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.setup-project", has_project && !self->setup_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-command", has_project);
@@ -89,7 +90,7 @@ settings_done_cb (GObject      *source,
     cc_window_show_error (self, _("Could not change the project"), error);
   else if (self->project != NULL &&
            g_strcmp0 (cc_project_get_id (self->project), cc_project_get_id (project)) == 0)
-    adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
+    _cc_window_show_project_name (self, cc_project_get_name (project));
 }
 
 static char *
@@ -347,13 +348,35 @@ select_project_action (GtkWidget  *widget,
 }
 
 static void
+toggle_pane (CcWindow *self,
+             AdwFlap  *flap)
+{
+  gboolean reveal = !adw_flap_get_reveal_flap (flap);
+
+  adw_flap_set_reveal_flap (flap, reveal);
+  /* A pane shown from the keyboard takes the focus, so that it can be used at once. */
+  if (reveal)
+    gtk_widget_child_focus (adw_flap_get_flap (flap), GTK_DIR_TAB_FORWARD);
+}
+
+static void
 toggle_sidebar_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
   CcWindow *self = CC_WINDOW (widget);
 
-  gtk_toggle_button_set_active (self->sidebar_button, !gtk_toggle_button_get_active (self->sidebar_button));
+  toggle_pane (self, self->sidebar_flap);
+}
+
+static void
+toggle_files_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  toggle_pane (self, self->files_flap);
 }
 
 /* The current project's command view, brought to the front; NULL without a project. */
@@ -372,8 +395,11 @@ focus_command_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
-  CcCommandView *view = present_command_view (CC_WINDOW (widget));
+  CcWindow *self = CC_WINDOW (widget);
+  CcCommandView *view = present_command_view (self);
 
+  /* Chosen from the folded project list: the list has done its job. */
+  _cc_window_fold_away (self, self->sidebar_flap);
   if (view != NULL)
     cc_command_view_focus_entry (view);
 }
@@ -438,6 +464,17 @@ extend_sandbox_action (GtkWidget  *widget,
 }
 
 static void
+rename_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  /* The file tree's own action knows the selection; it does nothing without one. */
+  gtk_widget_activate_action (GTK_WIDGET (self->file_tree), "files.rename", NULL);
+}
+
+static void
 reload_projects_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
@@ -457,11 +494,50 @@ on_preview_running_changed (CcPreviewPane *pane,
   _cc_window_update_actions (self);
 }
 
-static void
-on_sidebar_toggled (GtkToggleButton *button,
-                    CcWindow        *self)
+void
+_cc_window_fold_away (CcWindow *self,
+                      AdwFlap  *flap)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->sidebar), gtk_toggle_button_get_active (button));
+  if (adw_flap_get_folded (flap))
+    adw_flap_set_reveal_flap (flap, FALSE);
+}
+
+/* What the user chose for a pane is remembered while the window is wide enough to show it
+ * beside the work; the hiding that folding does is not a choice. */
+static void
+on_pane_revealed (AdwFlap    *flap,
+                  GParamSpec *pspec,
+                  CcWindow   *self)
+{
+  const char *key = flap == self->sidebar_flap ? "show-sidebar" : "show-files";
+
+  if (!adw_flap_get_folded (flap))
+    g_settings_set_boolean (self->settings, key, adw_flap_get_reveal_flap (flap));
+}
+
+/* Folding hides a pane and unfolding shows it again: unless the user had hidden it. */
+static void
+on_pane_folded (AdwFlap    *flap,
+                GParamSpec *pspec,
+                CcWindow   *self)
+{
+  const char *key = flap == self->sidebar_flap ? "show-sidebar" : "show-files";
+
+  if (!adw_flap_get_folded (flap) && !g_settings_get_boolean (self->settings, key))
+    adw_flap_set_reveal_flap (flap, FALSE);
+}
+
+void
+_cc_window_init_panes (CcWindow *self)
+{
+  AdwFlap *flaps[] = { self->sidebar_flap, self->files_flap };
+
+  for (guint i = 0; i < G_N_ELEMENTS (flaps); i++)
+    {
+      on_pane_folded (flaps[i], NULL, self);
+      g_signal_connect_object (flaps[i], "notify::reveal-flap", G_CALLBACK (on_pane_revealed), self, 0);
+      g_signal_connect_object (flaps[i], "notify::folded", G_CALLBACK (on_pane_folded), self, 0);
+    }
 }
 
 void
@@ -471,7 +547,6 @@ _cc_window_init_actions (CcWindow *self)
                            G_CALLBACK (on_preview_running_changed), self, 0);
   g_signal_connect_object (self->preview_pane, "notify::busy",
                            G_CALLBACK (on_preview_running_changed), self, 0);
-  g_signal_connect_object (self->sidebar_button, "toggled", G_CALLBACK (on_sidebar_toggled), self, 0);
 }
 
 void
@@ -483,14 +558,17 @@ _cc_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.setup-project", NULL, setup_project_action);
   gtk_widget_class_install_action (widget_class, "win.select-project", "u", select_project_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-files", NULL, toggle_files_action);
   gtk_widget_class_install_action (widget_class, "win.focus-command", NULL, focus_command_action);
   gtk_widget_class_install_action (widget_class, "win.show-terminal", NULL, show_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-shell", NULL, show_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-editor", NULL, show_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-preview", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_view_action);
   gtk_widget_class_install_action (widget_class, "win.run-command", "s", run_command_action);
   gtk_widget_class_install_action (widget_class, "win.start-dev-server", NULL, start_dev_server_action);
   gtk_widget_class_install_action (widget_class, "win.stop-dev-server", NULL, stop_dev_server_action);
   gtk_widget_class_install_action (widget_class, "win.extend-sandbox", NULL, extend_sandbox_action);
   gtk_widget_class_install_action (widget_class, "win.reload-projects", NULL, reload_projects_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-file", NULL, rename_file_action);
 }

@@ -35,15 +35,15 @@ struct _CcWindow
   /* template */
   AdwToastOverlay      *toast_overlay;
   GtkToggleButton      *sidebar_button;
+  GtkToggleButton      *files_button;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   CcSandboxControls    *sandbox_controls;
   GtkStack             *dev_server_stack;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
-  GtkPaned             *sidebar_paned;
-  GtkPaned             *inspector_paned;
-  GtkPaned             *bottom_paned;
+  AdwFlap              *sidebar_flap;
+  AdwFlap              *files_flap;
   AdwViewStack         *view_stack;
   GtkStack             *command_stack;
   CcProjectSidebar     *sidebar;
@@ -59,6 +59,12 @@ void            _cc_window_init_actions        (CcWindow       *self);
 void            _cc_window_update_actions      (CcWindow       *self);
 CcCommandView  *_cc_window_get_command_view    (CcWindow       *self);
 void            _cc_window_start_dev_server    (CcWindow       *self);
+void            _cc_window_init_panes          (CcWindow       *self);
+void            _cc_window_show_project_name   (CcWindow       *self,
+                                                const char     *name);
+/* Hides a pane that folded over the work area, once what it was opened for is done. */
+void            _cc_window_fold_away           (CcWindow       *self,
+                                                AdwFlap        *flap);
 /* The text of the last toast shown (nullable), so that tests can see what was said. */
 const char     *_cc_window_get_last_toast      (CcWindow       *self);
 

@@ -42,6 +42,15 @@ update_main_page (CcWindow *self)
     gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 }
 
+/* The project's name is the title, where narrow windows show one instead of the view
+ * switcher: one line instead of the application's name over it keeps the header at 360 px. */
+void
+_cc_window_show_project_name (CcWindow   *self,
+                              const char *name)
+{
+  adw_view_switcher_title_set_title (self->switcher_title, name != NULL ? name : _("Code Canvas"));
+}
+
 static void
 on_main_page_changed (CcWindow *self)
 {
@@ -50,7 +59,10 @@ on_main_page_changed (CcWindow *self)
   /* Views and sandbox controls only mean something once there is a project to show. */
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, workspace);
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), workspace);
-  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), workspace);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_button), workspace);
+  /* The bottom switcher stands in for the header's when the header is too narrow for it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar),
+                          workspace && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
 static void
@@ -133,7 +145,7 @@ set_project (CcWindow  *self,
       g_strcmp0 (cc_project_get_id (self->project), cc_project_get_id (project)) == 0)
     {
       g_set_object (&self->project, project);
-      adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
+      _cc_window_show_project_name (self, cc_project_get_name (project));
       return;
     }
 
@@ -146,11 +158,11 @@ set_project (CcWindow  *self,
                                  on_execution_finished, self) == 0)
         g_signal_connect_object (view, "execution-finished", G_CALLBACK (on_execution_finished), self, 0);
       gtk_stack_set_visible_child (self->command_stack, GTK_WIDGET (view));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, cc_project_get_name (project));
+      _cc_window_show_project_name (self, cc_project_get_name (project));
       g_settings_set_string (self->settings, "last-project", cc_project_get_id (project));
     }
   else
-    adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+    _cc_window_show_project_name (self, NULL);
 
   cc_shell_view_set_project (self->shell_view, self->client, project);
   cc_file_tree_set_project (self->file_tree, self->client, project);
@@ -177,6 +189,7 @@ on_file_activated (CcFileTree *tree,
 {
   cc_file_editor_open (self->file_editor, path, size);
   adw_view_stack_set_visible_child_name (self->view_stack, "editor");
+  _cc_window_fold_away (self, self->files_flap);
 }
 
 static void
@@ -226,6 +239,17 @@ on_preview_setup_finished (CcPreviewPane *pane,
 {
   cc_file_tree_reload (self->file_tree);
   cc_history_panel_reload (self->history_panel);
+}
+
+/* Every operation (a pause, a setup, a dev server's start) shows in History as it is recorded,
+ * not at the next reload. */
+static void
+on_history_changed (CcClient   *client,
+                    const char *project_id,
+                    CcWindow   *self)
+{
+  if (self->project != NULL && g_strcmp0 (project_id, cc_project_get_id (self->project)) == 0)
+    cc_history_panel_reload (self->history_panel);
 }
 
 static void
@@ -372,9 +396,9 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, dev_server_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, sidebar_paned);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, inspector_paned);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, bottom_paned);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, sidebar_flap);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, files_flap);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, files_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, command_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, sidebar);
@@ -400,13 +424,13 @@ cc_window_init (CcWindow *self)
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sidebar-position", self->sidebar_paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "inspector-position", self->inspector_paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "bottom-pane-position", self->bottom_paned, "position", G_SETTINGS_BIND_DEFAULT);
+  _cc_window_init_panes (self);
 
   self->client_signals = g_signal_group_new (CC_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "sandbox-recreated",
                                  G_CALLBACK (on_sandbox_recreated), self, 0);
+  g_signal_group_connect_object (self->client_signals, "history-changed",
+                                 G_CALLBACK (on_history_changed), self, 0);
 
   g_signal_connect_object (self->sidebar, "notify::selected-project",
                            G_CALLBACK (on_selected_project_changed), self, 0);
@@ -427,6 +451,8 @@ cc_window_init (CcWindow *self)
 
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed), NULL);
   g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (on_main_page_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible", G_CALLBACK (on_main_page_changed),
                            self, G_CONNECT_SWAPPED);
   on_main_page_changed (self);
   _cc_window_init_actions (self);

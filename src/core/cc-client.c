@@ -237,6 +237,10 @@ cc_client_class_init (CcClientClass *klass)
     g_signal_new ("file-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
                   G_TYPE_FILE_MONITOR_EVENT);
+  /* A project's history gained a record or one ended: views of it follow as it happens. */
+  _cc_client_signals[CLIENT_SIGNAL_HISTORY_CHANGED] =
+    g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

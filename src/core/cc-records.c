@@ -23,9 +23,13 @@ record_begin_cb (GObject      *source,
   CcOperation *operation = cc_store_begin_operation_finish (CC_STORE (source), result, &error);
 
   if (operation == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, operation, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_emit (g_task_get_source_object (task), _cc_client_signals[CLIENT_SIGNAL_HISTORY_CHANGED], 0,
+                 cc_operation_get_project_id (operation));
+  g_task_return_pointer (task, operation, g_object_unref);
 }
 
 void
@@ -59,7 +63,8 @@ record_finished_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  CcClient *self = user_data;
+  g_autoptr(CcOperation) operation = user_data;
+  CcClient *self = g_object_get_data (G_OBJECT (operation), "cc-client");
   g_autoptr(GError) error = NULL;
 
   /* The operation's own result was already delivered; a store failure here loses only the
@@ -68,6 +73,9 @@ record_finished_cb (GObject      *source,
   if (!cc_store_finish_operation_finish (CC_STORE (source), result, &error) &&
       !g_error_matches (error, CC_STORE_ERROR, CC_STORE_ERROR_NOT_FOUND))
     g_warning ("Could not record the end of an operation: %s", error->message);
+  else
+    g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_HISTORY_CHANGED], 0,
+                   cc_operation_get_project_id (operation));
   _cc_client_release (self);
 }
 
@@ -92,7 +100,9 @@ _cc_record_complete (CcClient     *self,
       _cc_client_cache_type_changes_files (cc_operation_get_operation_type (operation)))
     _cc_client_cache_files_changed (self, cc_operation_get_project_id (operation));
   _cc_client_hold (self);
-  cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, self);
+  /* The client is held until the write ends, so the operation may point at it meanwhile. */
+  g_object_set_data (G_OBJECT (operation), "cc-client", self);
+  cc_store_finish_operation_async (self->store, operation, NULL, record_finished_cb, g_object_ref (operation));
 }
 
 GError *

@@ -65,7 +65,7 @@ test_project_settings (AppFixture    *f,
   app_close_and_finalize (GTK_WINDOW (dialog));
   WAIT_FOR (g_strcmp0 (cc_project_get_name (cc_client_find_project (f->client, id)),
                        "Hello Node Renamed") == 0, "the new name");
-  WAIT_FOR (g_strcmp0 (adw_view_switcher_title_get_subtitle (f->window->switcher_title),
+  WAIT_FOR (g_strcmp0 (adw_view_switcher_title_get_title (f->window->switcher_title),
                        "Hello Node Renamed") == 0, "the title to follow");
 }
 

@@ -716,6 +716,9 @@ main (int   argc,
   g_set_prgname ("code-canvas-test");
   /* Screenshots of finished states, not of transitions. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* GNOME's window buttons: Xvfb has no settings daemon, and GTK's fallback adds minimize and
+   * maximize, which neither GNOME nor a phone shows (and which would not fit at 360 px). */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
   adw_init ();
   gtk_source_init ();
 
@@ -756,6 +759,7 @@ main (int   argc,
   ADD_CASE ("/app/files/upload-download", app_fixture_setup_blank, test_files_upload_download);
   ADD_CASE ("/app/notify/long-work", app_fixture_setup_blank, test_notify_long_work);
   app_add_workspace_cases (&shared);
+  app_add_layout_cases (&shared);
   app_add_flow_cases (&shared);
   /* Last: it quits the application. */
   app_add_quit_case (&shared);
