@@ -56,6 +56,11 @@ const char *_cc_engine_get_hop_token      (CcEngine          *engine);
 gboolean _cc_engine_refuse_loop           (CcEngine          *engine,
                                            SoupServerMessage *msg);
 
+/* "<port>-<id>.<rest>" → port and id; FALSE for any other Host. */
+gboolean _cc_engine_parse_sandbox_host    (const char        *host,
+                                           guint             *port,
+                                           char             **sandbox_id);
+
 GHashTable *_cc_engine_get_sandboxes      (CcEngine          *engine);
 /* Adds @sandbox to the table (takes a reference). */
 void     _cc_engine_add_sandbox           (CcEngine          *engine,

@@ -312,11 +312,10 @@ handle_daemon (CcEngine          *self,
   _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
-/* "<port>-<id>.<rest>" → port and id; FALSE for any other Host. */
-static gboolean
-parse_sandbox_host (const char *host,
-                    guint      *port,
-                    char      **sandbox_id)
+gboolean
+_cc_engine_parse_sandbox_host (const char  *host,
+                               guint       *port,
+                               char       **sandbox_id)
 {
   const char *dash, *dot;
   guint64 value;
@@ -429,7 +428,7 @@ server_handler (SoupServer        *server,
   if (_cc_engine_refuse_loop (self, msg))
     return;
 
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
     {
       if (host_port == CC_ENGINE_ENVD_PORT)
         handle_daemon (self, host_id, msg, path, query);
@@ -516,7 +515,7 @@ early_handler (SoupServer        *server,
 
   if (soup_server_message_get_status (msg) != 0 || _cc_engine_refuse_loop (self, msg))
     return;
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
     {
       if (host_port != CC_ENGINE_ENVD_PORT)
         {
@@ -574,7 +573,7 @@ body_limit_exempt (SoupServerMessage *msg)
 
   if (g_str_equal (g_uri_get_path (soup_server_message_get_uri (msg)), "/files"))
     return TRUE;
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
       host_port != CC_ENGINE_ENVD_PORT)
     return TRUE;  /* preview traffic: the dev server decides */
   return port_text != NULL && !g_str_equal (port_text, G_STRINGIFY (CC_ENGINE_ENVD_PORT));
