@@ -15,7 +15,7 @@ top="$(cd "$here/../.." && pwd)"
 build="${1:-_build-fuzz}"
 [ $# -gt 0 ] && shift
 
-command -v clang >/dev/null 2>&1 || { echo "run.sh: clang not found (Debian: clang, libclang-rt-dev)" >&2; exit 1; }
+command -v clang >/dev/null 2>&1 || { echo "run.sh: clang not found (Debian: clang)" >&2; exit 1; }
 
 if [ ! -d "$build/meson-info" ]; then
   CC=clang meson setup "$build" "$top" \
