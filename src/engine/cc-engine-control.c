@@ -132,6 +132,14 @@ get_string_map (SoupServerMessage *msg,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     goto invalid;
   map = json_node_get_object (node);
+  /* metadata and envVars are kept with the sandbox and copied into every command. */
+  if (json_object_get_size (map) > CC_ENGINE_MAX_ENVS)
+    {
+      message = g_strdup_printf ("Invalid request body: \"%s\" has more than %u entries", member,
+                                 CC_ENGINE_MAX_ENVS);
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return FALSE;
+    }
   names = json_object_get_members (map);
   for (GList *l = names; l; l = l->next)
     {

@@ -36,13 +36,14 @@
 
 #include <string.h>
 
-#include "cc-engine-private.h"
+#include "cc-engine-server.h"
 #include "cc-protojson.h"
 
 #define PREVIEWS_KEY "cc-engine-previews"
 
 typedef struct
 {
+  CcEngine          *engine;
   SoupServerMessage *msg;
   char              *sandbox_id;
   guint              port;
@@ -56,6 +57,7 @@ pending_free (Pending *self)
 {
   g_clear_signal_handler (&self->finished_id, self->msg);
   g_clear_object (&self->msg);
+  g_clear_object (&self->engine);
   g_free (self->sandbox_id);
   g_free (self);
 }
@@ -134,7 +136,8 @@ is_hop_by_hop (const char *name,
 
 /* The request as the target will see it: the same method, target and end-to-end headers. */
 static GBytes *
-build_request_head (SoupServerMessage *msg,
+build_request_head (CcEngine          *engine,
+                    SoupServerMessage *msg,
                     guint              port,
                     gsize              body_length,
                     gboolean           streaming)
@@ -165,6 +168,9 @@ build_request_head (SoupServerMessage *msg,
   if (host != NULL)
     g_string_append_printf (head, "X-Forwarded-Host: %s\r\n", host);
   g_string_append (head, "X-Forwarded-Proto: http\r\n");
+  /* Should the target pass the request back to us (a forwarder to the engine's port), the
+   * engine sees its own entry and refuses it, instead of proxying it again without end. */
+  g_string_append_printf (head, "Via: 1.1 %s\r\n", _cc_engine_get_hop_token (engine));
   remote = soup_server_message_get_remote_address (msg);
   if (G_IS_INET_SOCKET_ADDRESS (remote))
     {
@@ -306,12 +312,12 @@ connected_cb (GObject      *source,
   self = g_new0 (Tunnel, 1);
   self->target = G_IO_STREAM (g_steal_pointer (&connection));
   if (pending->streaming)
-    self->head = build_request_head (pending->msg, pending->port, 0, TRUE);
+    self->head = build_request_head (pending->engine, pending->msg, pending->port, 0, TRUE);
   else
     {
       self->body = _cc_engine_request_body (pending->msg);
-      self->head = build_request_head (pending->msg, pending->port, g_bytes_get_size (self->body),
-                                       FALSE);
+      self->head = build_request_head (pending->engine, pending->msg, pending->port,
+                                       g_bytes_get_size (self->body), FALSE);
     }
   g_clear_signal_handler (&pending->finished_id, pending->msg);
   self->client = soup_server_message_steal_connection (pending->msg);
@@ -328,7 +334,8 @@ connected_cb (GObject      *source,
 }
 
 static void
-preview_start (CcEngineSandbox   *sandbox,
+preview_start (CcEngine          *engine,
+               CcEngineSandbox   *sandbox,
                guint              port,
                SoupServerMessage *msg,
                gboolean           streaming)
@@ -350,8 +357,20 @@ preview_start (CcEngineSandbox   *sandbox,
                          "The sandbox is running but port is not open");
       return;
     }
+  /* The sandbox's port N is this machine's port N: the engine's own ports would send the proxy
+   * into itself. (A route back through anything else is caught by the Via entry.) */
+  if (_cc_engine_is_own_port (engine, port))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      reply_proxy_error (msg, cc_engine_sandbox_get_id (sandbox), port,
+                         "This port is the engine's own; the preview proxy does not route back into it");
+      return;
+    }
+  if (_cc_engine_refuse_loop (engine, msg))
+    return;
 
   pending = g_new0 (Pending, 1);
+  pending->engine = g_object_ref (engine);
   pending->msg = g_object_ref (msg);
   pending->sandbox_id = g_strdup (cc_engine_sandbox_get_id (sandbox));
   pending->port = port;
@@ -370,7 +389,7 @@ _cc_engine_preview_handle (CcEngine          *engine,
                            guint              port,
                            SoupServerMessage *msg)
 {
-  preview_start (sandbox, port, msg, FALSE);
+  preview_start (engine, sandbox, port, msg, FALSE);
 }
 
 /* A request with a body is taken over as soon as its headers are in: the body then goes from the
@@ -391,7 +410,7 @@ _cc_engine_preview_handle_early (CcEngine          *engine,
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
     return;  /* answered by _cc_engine_preview_handle() once the body is drained */
-  preview_start (sandbox, port, msg, TRUE);
+  preview_start (engine, sandbox, port, msg, TRUE);
 }
 
 /* Preview listeners ------------------------------------------------------------------------ */
@@ -402,6 +421,7 @@ typedef struct
   char       *sandbox_id;
   guint       port;
   SoupServer *server;
+  guint       listen_port;
   char       *url;
 } Listener;
 
@@ -410,6 +430,8 @@ listener_free (gpointer data)
 {
   Listener *self = data;
 
+  if (self->listen_port != 0)
+    _cc_engine_forget_port (self->engine, self->listen_port);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
@@ -500,9 +522,6 @@ _cc_engine_preview_create (CcEngine          *engine,
   listener = g_hash_table_lookup (listeners, key);
   if (listener == NULL)
     {
-      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-      g_autoptr(GSList) uris = NULL;
 
       listener = g_new0 (Listener, 1);
       listener->engine = engine;
@@ -511,15 +530,15 @@ _cc_engine_preview_create (CcEngine          *engine,
       listener->server = soup_server_new ("server-header", "code-canvas-engine ", NULL);
       soup_server_add_handler (listener->server, NULL, listener_handler, listener, NULL);
       soup_server_add_early_handler (listener->server, NULL, listener_early_handler, listener, NULL);
-      if (!soup_server_listen (listener->server, address, 0, &error))
+      _cc_engine_guard_server (engine, listener->server);
+      listener->listen_port = _cc_engine_listen (engine, listener->server, G_SOCKET_FAMILY_IPV4, 0, &error);
+      if (listener->listen_port == 0)
         {
           listener_free (listener);
           _cc_engine_reply_api_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
           return;
         }
-      uris = soup_server_get_uris (listener->server);
-      listener->url = g_uri_to_string (uris->data);
-      g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+      listener->url = g_strdup_printf ("http://127.0.0.1:%u/", listener->listen_port);
       g_hash_table_insert (listeners, g_steal_pointer (&key), listener);
       created = TRUE;
     }

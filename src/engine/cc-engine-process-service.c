@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
@@ -143,6 +144,44 @@ launcher_enabled (void)
   return g_getenv ("CODE_CANVAS_ENGINE_NO_LAUNCHER") == NULL;
 }
 
+/* A command's size is bounded before any work on it, so a huge request is refused at once with
+ * a clear error instead of holding the main loop (or failing later in execve). */
+static gboolean
+check_command_size (const char  *cmd,
+                    JsonArray   *args,
+                    JsonObject  *envs,
+                    GError     **error)
+{
+  guint n_envs = envs ? json_object_get_size (envs) : 0;
+  gsize total = strlen (cmd);
+  g_autoptr(GList) names = NULL;
+
+  if (n_envs > CC_ENGINE_MAX_ENVS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "too many environment variables: %u (at most %u)", n_envs, CC_ENGINE_MAX_ENVS);
+      return FALSE;
+    }
+  for (guint i = 0; args != NULL && i < json_array_get_length (args); i++)
+    total += strlen (json_array_get_string_element (args, i)) + 1;
+  if (envs != NULL)
+    names = json_object_get_members (envs);
+  for (GList *l = names; l != NULL && total <= CC_ENGINE_MAX_COMMAND_BYTES; l = l->next)
+    {
+      const char *value = cc_protojson_get_string (envs, l->data);
+
+      total += strlen (l->data) + (value ? strlen (value) : 0) + 2;
+    }
+  if (total > CC_ENGINE_MAX_COMMAND_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the command, its arguments and environment exceed %u bytes",
+                   CC_ENGINE_MAX_COMMAND_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 handle_start (CcEngine          *engine,
               CcEngineSandbox   *sandbox,
@@ -183,7 +222,8 @@ handle_start (CcEngine          *engine,
       goto invalid;
     }
   if (!string_array (config, "args", &args, &error) ||
-      !_cc_engine_request_get_object (config, "envs", &envs, &error))
+      !_cc_engine_request_get_object (config, "envs", &envs, &error) ||
+      !check_command_size (cmd, args, envs, &error))
     goto invalid;
   if (pty != NULL)
     {

@@ -15,6 +15,14 @@ G_BEGIN_DECLS
 #define CC_ENGINE_MAX_SANDBOXES     1000
 /* Request bodies other than /files uploads. */
 #define CC_ENGINE_MAX_BODY          (16 * 1024 * 1024)
+/* A connection must send a complete request head within this (CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS
+ * overrides it; 0 turns it off). */
+#define CC_ENGINE_HEADER_TIMEOUT_MS (30 * 1000)
+/* Pending connections per listener; the kernel caps it at net.core.somaxconn. */
+#define CC_ENGINE_LISTEN_BACKLOG    4096
+/* Start: what one command may bring (execve refuses much more than this in any case). */
+#define CC_ENGINE_MAX_ENVS          10000
+#define CC_ENGINE_MAX_COMMAND_BYTES (1024 * 1024)
 
 /* Control plane (cc-engine-control.c). */
 void     _cc_engine_control_handle        (CcEngine          *engine,
@@ -26,6 +34,32 @@ void     _cc_engine_control_auto_resume   (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);
 /* Starts the expiry timers of sandboxes loaded from disk. */
 void     _cc_engine_control_arm_all       (CcEngine          *engine);
+
+/* Listens on @family's loopback, @port (0: any free one) for @server, with a backlog that fits
+ * bursts, and counts the port among the engine's own. Returns the port, 0 on error. */
+guint    _cc_engine_listen                (CcEngine          *engine,
+                                           SoupServer        *server,
+                                           GSocketFamily      family,
+                                           guint              port,
+                                           GError           **error);
+void     _cc_engine_forget_port           (CcEngine          *engine,
+                                           guint              port);
+gboolean _cc_engine_is_own_port           (CcEngine          *engine,
+                                           guint              port);
+/* Closes connections of @server that send no complete request head in time. */
+void     _cc_engine_guard_server          (CcEngine          *engine,
+                                           SoupServer        *server);
+/* The engine's name in the Via header of requests its preview proxy sends. */
+const char *_cc_engine_get_hop_token      (CcEngine          *engine);
+/* TRUE (after answering 502) when @msg carries our Via entry: it went out through the preview
+ * proxy and came back in, which would repeat without end. */
+gboolean _cc_engine_refuse_loop           (CcEngine          *engine,
+                                           SoupServerMessage *msg);
+
+/* "<port>-<id>.<rest>" → port and id; FALSE for any other Host. */
+gboolean _cc_engine_parse_sandbox_host    (const char        *host,
+                                           guint             *port,
+                                           char             **sandbox_id);
 
 GHashTable *_cc_engine_get_sandboxes      (CcEngine          *engine);
 /* Adds @sandbox to the table (takes a reference). */

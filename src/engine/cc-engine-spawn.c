@@ -142,44 +142,68 @@ cc_engine_spawn_build_launcher_argv (const char      *runtime_dir,
   return (GStrv) g_ptr_array_free (argv, FALSE);
 }
 
+/* Sets NAME=value in @envp, replacing an earlier NAME: @index maps each name to its slot, so a
+ * request with many variables costs linear time (g_environ_setenv() scans the whole array). */
+static void
+envp_set (GPtrArray  *envp,
+          GHashTable *index,
+          const char *name,
+          const char *value)
+{
+  gpointer slot;
+  char *entry = g_strconcat (name, "=", value, NULL);
+
+  if (g_hash_table_lookup_extended (index, name, NULL, &slot))
+    {
+      guint i = GPOINTER_TO_UINT (slot);
+
+      g_free (envp->pdata[i]);
+      envp->pdata[i] = entry;
+      return;
+    }
+  g_hash_table_insert (index, (gpointer) name, GUINT_TO_POINTER (envp->len));
+  g_ptr_array_add (envp, entry);
+}
+
 GStrv
 cc_engine_spawn_build_envp (gboolean         isolated,
                             CcEngineSandbox *sandbox,
                             const char      *user,
                             JsonObject      *envs)
 {
-  GStrv envp = NULL;
+  g_autoptr(GPtrArray) envp = g_ptr_array_new_with_free_func (g_free);
+  /* Keys borrowed from the callers' strings, which outlive this call. */
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GList) names = NULL;
   const char *home = isolated ? cc_engine_sandbox_user_home (user) : cc_engine_sandbox_get_home_dir (sandbox);
   GHashTableIter iter;
   gpointer key, value;
 
-  envp = g_environ_setenv (envp, "PATH", CC_ENGINE_SANDBOX_PATH, TRUE);
-  envp = g_environ_setenv (envp, "HOME", home, TRUE);
-  envp = g_environ_setenv (envp, "USER", user, TRUE);
-  envp = g_environ_setenv (envp, "LOGNAME", user, TRUE);
+  envp_set (envp, index, "PATH", CC_ENGINE_SANDBOX_PATH);
+  envp_set (envp, index, "HOME", home);
+  envp_set (envp, index, "USER", user);
+  envp_set (envp, index, "LOGNAME", user);
   if (!isolated)
-    envp = g_environ_setenv (envp, "TMPDIR", cc_engine_sandbox_get_tmp_dir (sandbox), TRUE);
+    envp_set (envp, index, "TMPDIR", cc_engine_sandbox_get_tmp_dir (sandbox));
 
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (*(const char *) key != '\0' && strchr (key, '=') == NULL)
-      envp = g_environ_setenv (envp, key, value, TRUE);
+      envp_set (envp, index, key, value);
 
   if (envs != NULL)
+    names = json_object_get_members (envs);
+  for (GList *l = names; l; l = l->next)
     {
-      g_autoptr(GList) names = json_object_get_members (envs);
+      JsonNode *node = json_object_get_member (envs, l->data);
 
-      for (GList *l = names; l; l = l->next)
-        {
-          JsonNode *node = json_object_get_member (envs, l->data);
-
-          if (*(const char *) l->data == '\0' || strchr (l->data, '=') != NULL)
-            continue;
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            envp = g_environ_setenv (envp, l->data, json_node_get_string (node), TRUE);
-        }
+      if (*(const char *) l->data == '\0' || strchr (l->data, '=') != NULL)
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        envp_set (envp, index, l->data, json_node_get_string (node));
     }
-  return envp;
+  g_ptr_array_add (envp, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&envp), FALSE);
 }
 
 /* Every command is `bash -l -c …`, which reads /etc/profile; Debian's forks `id -u` there to

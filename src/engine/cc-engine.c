@@ -49,6 +49,12 @@ struct _CcEngine
   char *isolation_reason;
 
   GHashTable *sandboxes;
+
+  /* Every loopback port one of our servers listens on: the preview proxy never targets them. */
+  GHashTable *own_ports;
+  /* Our entry in the Via header of proxied requests: a request that carries it came back. */
+  char *hop_token;
+  guint header_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (CcEngine, cc_engine, G_TYPE_OBJECT)
@@ -60,6 +66,8 @@ cc_engine_finalize (GObject *object)
 
   cc_engine_stop (self);
   g_clear_pointer (&self->sandboxes, g_hash_table_unref);
+  g_clear_pointer (&self->own_ports, g_hash_table_unref);
+  g_free (self->hop_token);
   g_free (self->data_dir);
   g_free (self->runtime_dir);
   g_free (self->json_path);
@@ -85,6 +93,8 @@ cc_engine_init (CcEngine *self)
 {
   self->lock_fd = -1;
   self->sandboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->own_ports = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->header_timeout_ms = CC_ENGINE_HEADER_TIMEOUT_MS;
 }
 
 CcEngine *
@@ -302,11 +312,10 @@ handle_daemon (CcEngine          *self,
   _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
-/* "<port>-<id>.<rest>" → port and id; FALSE for any other Host. */
-static gboolean
-parse_sandbox_host (const char *host,
-                    guint      *port,
-                    char      **sandbox_id)
+gboolean
+_cc_engine_parse_sandbox_host (const char  *host,
+                               guint       *port,
+                               char       **sandbox_id)
 {
   const char *dash, *dot;
   guint64 value;
@@ -416,8 +425,10 @@ server_handler (SoupServer        *server,
 
   if (soup_server_message_get_status (msg) != 0)
     return;  /* already answered while reading (body too large) */
+  if (_cc_engine_refuse_loop (self, msg))
+    return;
 
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
     {
       if (host_port == CC_ENGINE_ENVD_PORT)
         handle_daemon (self, host_id, msg, path, query);
@@ -502,9 +513,9 @@ early_handler (SoupServer        *server,
   guint host_port = 0;
   guint64 port;
 
-  if (soup_server_message_get_status (msg) != 0)
+  if (soup_server_message_get_status (msg) != 0 || _cc_engine_refuse_loop (self, msg))
     return;
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
     {
       if (host_port != CC_ENGINE_ENVD_PORT)
         {
@@ -562,7 +573,7 @@ body_limit_exempt (SoupServerMessage *msg)
 
   if (g_str_equal (g_uri_get_path (soup_server_message_get_uri (msg)), "/files"))
     return TRUE;
-  if (parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
+  if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
       host_port != CC_ENGINE_ENVD_PORT)
     return TRUE;  /* preview traffic: the dev server decides */
   return port_text != NULL && !g_str_equal (port_text, G_STRINGIFY (CC_ENGINE_ENVD_PORT));
@@ -642,6 +653,116 @@ request_finished_cb (SoupServer        *server,
   /* The data owns the source: it goes away with the socket. */
   g_object_set_data_full (G_OBJECT (socket), "cc-idle-watch", g_source_ref (source),
                           destroy_source);
+}
+
+/* Connections that send no complete request head within the bound are shut down: otherwise a
+ * client that connects and sends nothing (or half a header) holds a descriptor for ever. The
+ * shutdown makes libsoup read end-of-file and drop the connection the ordinary way. */
+static gboolean
+header_timeout_cb (gpointer user_data)
+{
+  GSocket *socket = user_data;
+
+  if (!g_socket_is_closed (socket))
+    shutdown (g_socket_get_fd (socket), SHUT_RDWR);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+header_timeout_disarm_cb (SoupServerMessage *msg,
+                          gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "cc-header-timeout", NULL);
+}
+
+static void
+header_timeout_arm_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  CcEngine *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (socket == NULL || self->header_timeout_ms == 0)
+    return;
+  source = g_timeout_source_new (self->header_timeout_ms);
+  g_source_set_callback (source, header_timeout_cb, g_object_ref (socket), g_object_unref);
+  g_source_attach (source, NULL);
+  /* The message owns the source: the timer ends with the headers or with the message. */
+  g_object_set_data_full (G_OBJECT (msg), "cc-header-timeout", source, destroy_source);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (header_timeout_disarm_cb), NULL);
+}
+
+void
+_cc_engine_guard_server (CcEngine   *self,
+                         SoupServer *server)
+{
+  g_signal_connect_object (server, "request-started", G_CALLBACK (header_timeout_arm_cb), self, 0);
+}
+
+gboolean
+_cc_engine_refuse_loop (CcEngine          *self,
+                        SoupServerMessage *msg)
+{
+  const char *via = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                   "Via");
+
+  if (via == NULL || self->hop_token == NULL || strstr (via, self->hop_token) == NULL)
+    return FALSE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_GATEWAY,
+                              "This request came back through the engine's own preview proxy");
+  return TRUE;
+}
+
+const char *
+_cc_engine_get_hop_token (CcEngine *self)
+{
+  return self->hop_token;
+}
+
+gboolean
+_cc_engine_is_own_port (CcEngine *self,
+                        guint     port)
+{
+  return g_hash_table_contains (self->own_ports, GUINT_TO_POINTER (port));
+}
+
+void
+_cc_engine_forget_port (CcEngine *self,
+                        guint     port)
+{
+  g_hash_table_remove (self->own_ports, GUINT_TO_POINTER (port));
+}
+
+guint
+_cc_engine_listen (CcEngine       *self,
+                   SoupServer     *server,
+                   GSocketFamily   family,
+                   guint           port,
+                   GError        **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return 0;
+  /* GLib's default backlog is 10: a burst of clients (50 sandboxes starting commands at once)
+   * overflows it and connections are lost. The kernel caps it at net.core.somaxconn. */
+  g_socket_set_listen_backlog (socket, CC_ENGINE_LISTEN_BACKLOG);
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error) ||
+      (bound = g_socket_get_local_address (socket, error)) == NULL ||
+      !soup_server_listen_socket (server, socket, 0, error))
+    return 0;
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_hash_table_add (self->own_ports, GUINT_TO_POINTER (port));
+  return port;
 }
 
 static void
@@ -785,10 +906,9 @@ cc_engine_start (CcEngine  *self,
                  guint      port,
                  GError   **error)
 {
-  g_autoptr(GSList) uris = NULL;
   g_autofree char *reason = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
+  const char *timeout_text = g_getenv ("CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS");
+  guint8 hop[8];
 
   g_return_val_if_fail (self->server == NULL, FALSE);
 
@@ -819,32 +939,41 @@ cc_engine_start (CcEngine  *self,
 
   load_sandboxes (self);
 
+  /* Tests shorten the header timeout; 0 turns it off. */
+  if (timeout_text != NULL)
+    {
+      guint64 value;
+
+      if (g_ascii_string_to_unsigned (timeout_text, 10, 0, G_MAXUINT, &value, NULL))
+        self->header_timeout_ms = (guint) value;
+    }
+  if (getrandom (hop, sizeof hop, 0) != sizeof hop)
+    memset (hop, 0, sizeof hop);
+  self->hop_token = g_strdup_printf ("code-canvas-engine-%02x%02x%02x%02x%02x%02x%02x%02x",
+                                     hop[0], hop[1], hop[2], hop[3], hop[4], hop[5], hop[6], hop[7]);
+
   self->server = soup_server_new ("server-header", "code-canvas-engine/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->server, NULL, server_handler, self, NULL);
   soup_server_add_early_handler (self->server, NULL, early_handler, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
 
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (self->server, address, 0, error))
+  _cc_engine_guard_server (self, self->server);
+
+  self->port = _cc_engine_listen (self, self->server, G_SOCKET_FAMILY_IPV4, port, error);
+  if (self->port == 0)
     {
       g_prefix_error (error, _("Could not listen on 127.0.0.1:%u: "), port);
       cc_engine_stop (self);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->server);
-  self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
   /* Clients try ::1 first for "localhost" names (preview hosts <port>-<id>.localhost too): answer
    * there as well, on the same port, where the host has IPv6. */
   {
-    g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-    g_autoptr(GSocketAddress) address6 = g_inet_socket_address_new (loopback6, self->port);
     g_autoptr(GError) local_error = NULL;
 
-    if (!soup_server_listen (self->server, address6, 0, &local_error))
+    if (_cc_engine_listen (self, self->server, G_SOCKET_FAMILY_IPV6, self->port, &local_error) == 0)
       {
         if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
           g_warning ("Not listening on [::1]:%u: %s", self->port, local_error->message);
@@ -887,6 +1016,9 @@ cc_engine_stop (CcEngine *self)
         }
     }
 
+  /* The preview listeners (cc-engine-preview.c) go with the server; they forget their ports in
+   * own_ports, so before that table does. */
+  g_object_set_data (G_OBJECT (self), "cc-engine-previews", NULL);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);

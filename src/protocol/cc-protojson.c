@@ -287,6 +287,39 @@ parse_output_event (const char *data,
   return root;
 }
 
+gboolean
+cc_protojson_check_depth (const char *data,
+                          gsize       length,
+                          guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  /* Brackets inside strings do not count; an escaped quote does not end a string. */
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 JsonObject *
 cc_protojson_parse_object (const char  *data,
                            gssize       length,
@@ -301,6 +334,14 @@ cc_protojson_parse_object (const char  *data,
     length = strlen (data);
   if (data != NULL && (fast = parse_output_event (data, length)) != NULL)
     return fast;
+
+  /* The parser recurses once per level: a deep enough text overflows the stack. */
+  if (data != NULL && !cc_protojson_check_depth (data, length, CC_PROTOJSON_MAX_DEPTH))
+    {
+      g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL,
+                   "Malformed JSON: nested deeper than %u levels", CC_PROTOJSON_MAX_DEPTH);
+      return NULL;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data ? data : "", data ? length : 0, &local_error))

@@ -46,6 +46,16 @@ gboolean     cc_protojson_check_fields     (JsonObject          *object,
 char        *cc_protojson_format_timestamp (gint64        unix_usec);
 gboolean     cc_protojson_parse_timestamp  (const char   *text,
                                             gint64       *unix_usec);
+/* How deep a text cc_protojson_parse_object() accepts: far beyond any message of the protocol,
+ * far below what would exhaust the parser's stack. */
+#define CC_PROTOJSON_MAX_DEPTH 64
+
+/* FALSE when arrays and objects in @data nest deeper than @max_depth. One pass, no allocation, so
+ * it runs before the parser on every text that comes from the wire. */
+gboolean     cc_protojson_check_depth      (const char   *data,
+                                            gsize         length,
+                                            guint         max_depth);
+/* Refuses texts deeper than CC_PROTOJSON_MAX_DEPTH before parsing them. */
 JsonObject  *cc_protojson_parse_object     (const char   *data,
                                             gssize        length,
                                             GError      **error);

@@ -1,0 +1,410 @@
+/* test-engine-input.c: bad input gets a protocol error, never a crash or a stall
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case is an attack on a real engine over real HTTP: deeply nested JSON, a preview that
+ * points back at the engine (directly or through a forwarder), huge environment maps and
+ * connections that never send a complete request head.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cc-connect-codec.h"
+#include "cc-protojson.h"
+#include "cc-test-util.h"
+#include "engine-core-client.h"
+
+/* The engine of this file shuts connections that send no complete head within this. */
+#define HEADER_TIMEOUT_MS "400"
+
+static CcTestEngine *engine;
+static SoupSession *session;
+
+static guint
+count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until the engine holds at most @max descriptors. Closing happens in the engine's
+ * process, which no event here reports: a short ticker wakes the loop to look again, and the
+ * wait is bounded like every other. */
+static void
+wait_fds_at_most (GPid        pid,
+                  guint       max,
+                  const char *what)
+{
+  guint ticker = g_timeout_add (20, tick_cb, NULL);
+
+  CC_TEST_WAIT_FOR (count_fds (pid) <= max, what);
+  g_source_remove (ticker);
+}
+
+static JsonObject *
+reply_object (EcReply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+static void
+assert_connect_error (EcReply    *reply,
+                      guint       status,
+                      const char *code)
+{
+  g_assert_cmpuint (reply->status, ==, status);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "code"), ==, code);
+}
+
+/* The end-of-stream error of a streaming call that fails before it starts. */
+static char *
+stream_error (EcSandbox  *sandbox,
+              const char *path,
+              const char *payload,
+              gsize       length)
+{
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  g_autoptr(EcStream) stream = NULL;
+  g_autoptr(JsonObject) message = NULL;
+  guint8 flags = 0;
+  char *code;
+
+  cc_connect_envelope_append (body, 0, payload, length);
+  stream = ec_stream_open_raw (sandbox, path, "application/connect+json", body->data, body->len, NULL);
+  g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
+  g_assert_true (ec_stream_next (stream, &flags, &message));
+  g_assert_cmpuint (flags, ==, CC_CONNECT_FLAG_END_STREAM);
+  code = g_strdup (json_object_get_string_member (json_object_get_object_member (message, "error"), "code"));
+  g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (message, "error"), "message"));
+  return code;
+}
+
+static void
+assert_engine_alive (EcSandbox *sandbox)
+{
+  g_autoptr(EcRun) run = ec_run (sandbox, "echo alive", NULL);
+
+  g_assert_true (cc_test_engine_is_running (engine));
+  g_assert_cmpstr (run->stdout_text->str, ==, "alive\n");
+}
+
+static void
+test_depth_scan (void)
+{
+  const char *ok[] = { "{}", "{\"a\":[[[1]]]}", "\"[[[[[[\"", "{\"a\":\"\\\"[[[[[\"}", "]]]]{}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    g_assert_true (cc_protojson_check_depth (ok[i], strlen (ok[i]), 4));
+  g_assert_false (cc_protojson_check_depth ("[[[[[", 5, 4));
+  g_assert_false (cc_protojson_check_depth ("{\"a\":{\"b\":[{\"c\":[1]}]}}", 23, 4));
+  /* A backslash escapes the quote, so the brackets after it are still inside the string. */
+  g_assert_true (cc_protojson_check_depth ("\"\\\"[[[[[[\"", 10, 1));
+}
+
+static void
+test_deep_json (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  g_autoptr(GString) deep = g_string_new ("{\"path\":");
+  g_autofree char *quoted = NULL;
+  GPid pid = cc_test_engine_get_pid (engine);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+
+  {
+    /* Control plane: 400 in its error shape. */
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/sandboxes", deep->str + 8);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+    g_assert_cmpint (json_object_get_int_member (reply_object (reply), "code"), ==, 400);
+  }
+  {
+    /* Unary RPCs of both services: invalid_argument. */
+    g_autoptr(EcReply) fs = ec_unary (sandbox, "/filesystem.Filesystem/Stat", deep->str, NULL);
+    g_autoptr(EcReply) process = ec_unary (sandbox, "/process.Process/List", deep->str + 8, NULL);
+
+    assert_connect_error (fs, 400, "invalid_argument");
+    assert_connect_error (process, 400, "invalid_argument");
+  }
+  {
+    /* A streaming call's envelope. */
+    g_autofree char *code = stream_error (sandbox, "/process.Process/Start", deep->str, deep->len);
+
+    g_assert_cmpstr (code, ==, "invalid_argument");
+  }
+  {
+    /* The preview listener's own control call. */
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/engine/previews", deep->str);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+  }
+  {
+    /* Brackets inside a string are text, not nesting: that request is fine. */
+    g_autoptr(GString) text = g_string_new ("{\"path\":\"/home/user/");
+
+    for (guint i = 0; i < 200; i++)
+      g_string_append_c (text, '[');
+    g_string_append (text, "\"}");
+    quoted = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  {
+    g_autoptr(EcReply) missing = ec_unary (sandbox, "/filesystem.Filesystem/Stat", quoted, NULL);
+
+    assert_connect_error (missing, 404, "not_found");
+  }
+  g_assert_cmpint (cc_test_engine_get_pid (engine), ==, pid);
+  assert_engine_alive (sandbox);
+}
+
+/* A TCP forwarder from a port of its own to the engine's: a route back into the engine that no
+ * port comparison can see. */
+typedef struct
+{
+  GSocketService *service;
+  guint port;
+  guint target;
+  guint accepted;
+} Forwarder;
+
+static void
+forward_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_io_stream_splice_finish (result, NULL);
+}
+
+static gboolean
+forward_incoming_cb (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source_object,
+                     gpointer           user_data)
+{
+  Forwarder *self = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) target = NULL;
+
+  self->accepted++;
+  target = g_socket_client_connect_to_host (client, "127.0.0.1", self->target, NULL, NULL);
+  if (target == NULL)
+    return TRUE;
+  g_io_stream_splice_async (G_IO_STREAM (connection), G_IO_STREAM (target),
+                            G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
+                            G_PRIORITY_DEFAULT, NULL, forward_done_cb, NULL);
+  return TRUE;
+}
+
+static EcReply *
+preview_get (EcSandbox *sandbox,
+             guint      port)
+{
+  g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/", NULL);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  const char *headers[] = { "E2b-Sandbox-Id", sandbox->id, "E2b-Sandbox-Port", port_text, NULL };
+
+  return ec_request (session, "GET", url, NULL, NULL, 0, headers);
+}
+
+static void
+test_proxy_loop (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  GPid pid = cc_test_engine_get_pid (engine);
+  guint engine_port = cc_test_engine_get_port (engine);
+  Forwarder forwarder = { 0 };
+  guint before;
+
+  /* One exchange first, so the session's connection is open before we count. */
+  {
+    g_autoptr(EcReply) warm = preview_get (sandbox, engine_port);
+  }
+  before = count_fds (pid);
+
+  {
+    /* Straight at the engine's port. */
+    g_autoptr(EcReply) reply = preview_get (sandbox, engine_port);
+
+    g_assert_cmpuint (reply->status, ==, 502);
+    g_assert_nonnull (json_object_get_string_member (reply_object (reply), "message"));
+  }
+  {
+    /* Through a preview listener: at the engine's port, and at the listener's own port. */
+    g_autofree char *body = g_strdup_printf ("{\"sandboxID\":\"%s\",\"port\":%u}", sandbox->id, engine_port);
+    g_autoptr(EcReply) created = ec_api (engine, session, "POST", "/engine/previews", body);
+    g_autoptr(EcReply) reply = NULL;
+    g_autoptr(GUri) uri = NULL;
+    g_autofree char *self_body = NULL;
+    g_autoptr(EcReply) self_created = NULL;
+    g_autoptr(EcReply) self_reply = NULL;
+
+    g_assert_cmpuint (created->status, ==, 201);
+    reply = ec_request (session, "GET", json_object_get_string_member (reply_object (created), "url"),
+                        NULL, NULL, 0, NULL);
+    g_assert_cmpuint (reply->status, ==, 502);
+
+    uri = g_uri_parse (json_object_get_string_member (reply_object (created), "url"), G_URI_FLAGS_NONE, NULL);
+    g_assert_nonnull (uri);
+    self_body = g_strdup_printf ("{\"sandboxID\":\"%s\",\"port\":%d}", sandbox->id, g_uri_get_port (uri));
+    self_created = ec_api (engine, session, "POST", "/engine/previews", self_body);
+    g_assert_cmpuint (self_created->status, ==, 201);
+    self_reply = ec_request (session, "GET",
+                             json_object_get_string_member (reply_object (self_created), "url"),
+                             NULL, NULL, 0, NULL);
+    g_assert_cmpuint (self_reply->status, ==, 502);
+  }
+  {
+    /* Through a forwarder the engine cannot know: its Via entry comes back and is refused. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EcReply) reply = NULL;
+
+    forwarder.target = engine_port;
+    forwarder.service = g_socket_service_new ();
+    forwarder.port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (forwarder.service), NULL, &error);
+    g_assert_no_error (error);
+    g_signal_connect (forwarder.service, "incoming", G_CALLBACK (forward_incoming_cb), &forwarder);
+    g_socket_service_start (forwarder.service);
+
+    reply = preview_get (sandbox, forwarder.port);
+    g_assert_cmpuint (reply->status, ==, 502);
+    /* One trip out through the forwarder, then the engine stops it. */
+    g_assert_cmpuint (forwarder.accepted, <=, 1);
+    g_socket_service_stop (forwarder.service);
+    g_socket_listener_close (G_SOCKET_LISTENER (forwarder.service));
+    g_signal_handlers_disconnect_by_data (forwarder.service, &forwarder);
+    g_clear_object (&forwarder.service);
+  }
+
+  /* The refused exchanges leave nothing open behind them (a bounded settle for closes): what
+   * stays is the two preview listeners and at most one kept-alive connection to each. */
+  g_test_message ("engine descriptors: %u before, %u after", before, count_fds (pid));
+  wait_fds_at_most (pid, before + 4, "the engine's descriptors to settle");
+  assert_engine_alive (sandbox);
+}
+
+static void
+test_huge_envs (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  g_autoptr(GString) envs = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *code = NULL;
+
+  /* 100,000 variables: refused at once, with an error that says why. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (envs, "%s\"V%u\":\"%u\"", i ? "," : "", i, i);
+  body = g_strdup_printf ("{\"process\":{\"cmd\":\"/bin/true\",\"envs\":{%s}},\"stdin\":false}", envs->str);
+  code = stream_error (sandbox, "/process.Process/Start", body, strlen (body));
+  g_assert_cmpstr (code, ==, "invalid_argument");
+
+  {
+    /* The same map in a sandbox's envVars: 400. */
+    g_autofree char *create = g_strdup_printf ("{\"templateID\":\"base\",\"envVars\":{%s}}", envs->str);
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/sandboxes", create);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+  }
+  {
+    /* A command over the size bound. */
+    g_autofree char *big = g_strnfill (2 * 1024 * 1024, 'x');
+    g_autofree char *request = g_strdup_printf ("{\"process\":{\"cmd\":\"/bin/echo\",\"args\":[\"%s\"]},\"stdin\":false}", big);
+    g_autofree char *big_code = stream_error (sandbox, "/process.Process/Start", request, strlen (request));
+
+    g_assert_cmpstr (big_code, ==, "invalid_argument");
+  }
+  {
+    /* 10,000 variables (the bound) run, and the last one given wins over an earlier one. */
+    g_autoptr(GString) many = g_string_new (NULL);
+    g_autofree char *extra = NULL;
+    g_autofree char *start = NULL;
+    g_autoptr(EcStream) stream = NULL;
+    g_autoptr(EcRun) run = NULL;
+
+    for (guint i = 0; i < 9999; i++)
+      g_string_append_printf (many, "\"V%u\":\"%u\",", i, i);
+    g_string_append (many, "\"HOME\":\"/tmp\"");
+    extra = g_strdup_printf ("\"envs\":{%s}", many->str);
+    start = ec_start_body ("echo $V9998 $HOME", FALSE, extra);
+    stream = ec_stream_open (sandbox, "/process.Process/Start", start, NULL, NULL);
+    run = ec_stream_collect (stream);
+    g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+    g_assert_cmpstr (run->stdout_text->str, ==, "9998 /tmp\n");
+  }
+  assert_engine_alive (sandbox);
+}
+
+/* A connection that sends nothing, or half a head, is closed by the engine within its bound. */
+static void
+assert_closed_by_engine (CcTestEngine *e,
+                         const char   *partial)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocket *socket;
+  char buffer[256];
+  gssize n;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (e), NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  if (partial != NULL)
+    g_assert_cmpint (g_socket_send (socket, partial, strlen (partial), NULL, &error), ==, (gssize) strlen (partial));
+  g_assert_no_error (error);
+  /* Far beyond the engine's bound: against a hang only. */
+  g_socket_set_timeout (socket, cc_test_scaled_seconds (20));
+  n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+}
+
+static void
+test_header_timeout (void)
+{
+  const char *env[] = { "CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS=" HEADER_TIMEOUT_MS, NULL };
+  g_autoptr(CcTestEngine) e = cc_test_engine_new_with_env (env);
+  GPid pid = cc_test_engine_get_pid (e);
+  guint before = count_fds (pid);
+
+  assert_closed_by_engine (e, NULL);
+  assert_closed_by_engine (e, "GET /health HTTP/1.1\r\nHost: local");
+  /* The engine's side is gone too. */
+  wait_fds_at_most (pid, before, "the engine to close the idle connections");
+  {
+    /* A whole request is still answered. */
+    g_autofree char *url = g_strconcat (cc_test_engine_get_url (e), "/health", NULL);
+    g_autoptr(SoupSession) s = ec_session_new (cc_test_scaled_seconds (30));
+    g_autoptr(EcReply) reply = ec_request (s, "GET", url, NULL, NULL, 0, NULL);
+
+    g_assert_cmpuint (reply->status, !=, 0);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/input/depth-scan", test_depth_scan);
+  g_test_add_func ("/engine/input/deep-json", test_deep_json);
+  g_test_add_func ("/engine/input/proxy-loop", test_proxy_loop);
+  g_test_add_func ("/engine/input/huge-envs", test_huge_envs);
+  g_test_add_func ("/engine/input/header-timeout", test_header_timeout);
+  return ec_test_run (&engine, &session, cc_test_scaled_seconds (30));
+}
