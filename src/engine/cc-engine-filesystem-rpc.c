@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cc-connect-codec.h"
+#include "cc-engine-isolation.h"
 #include "cc-engine-entry-info.h"
 #include "cc-engine-worker.h"
 #include "cc-engine-private.h"
@@ -393,7 +394,7 @@ handle_make_dir (CcEngineSandbox   *sandbox,
       return;
     }
 
-  if (g_mkdir_with_parents (host, 0755) != 0)
+  if (cc_engine_isolation_mkdir_with_parents (host, 0755) != 0)
     {
       int saved_errno = errno;
 
@@ -482,7 +483,7 @@ handle_move (CcEngineSandbox   *sandbox,
     }
 
   parent = g_path_get_dirname (to);
-  if (g_mkdir_with_parents (parent, 0755) != 0)
+  if (cc_engine_isolation_mkdir_with_parents (parent, 0755) != 0)
     {
       _cc_engine_set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
                                   sandbox_to);

@@ -33,6 +33,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "cc-engine-files-access.h"
+#include "cc-engine-isolation.h"
 #include "cc-engine-upload.h"
 #include "cc-engine-worker.h"
 
@@ -243,7 +244,7 @@ open_destination (Upload      *self,
     }
 
   parent = g_path_get_dirname (host);
-  if (g_mkdir_with_parents (parent, 0755) != 0)
+  if (cc_engine_isolation_mkdir_with_parents (parent, 0755) != 0)
     {
       _cc_engine_set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
                                   sandbox_path);
@@ -268,6 +269,7 @@ open_destination (Upload      *self,
       _cc_engine_set_errno_error (error, errno, "opening", sandbox_path);
       return -1;
     }
+  cc_engine_isolation_own_fd (fd);
   /* Overwriting keeps the file's permissions, as truncating it in place did. */
   if (keep_mode != 0)
     fchmod (fd, keep_mode);
