@@ -10,7 +10,8 @@
  * to disk:
  *
  * - application/octet-stream (optionally gzip) goes through a decompressor straight into a
- *   temporary file next to the destination;
+ *   temporary file next to the destination; what a gzip body expands to is bounded by a ratio
+ *   to what has arrived (GZIP_MAX_RATIO), so a decompression bomb is refused within a chunk;
  * - multipart/form-data is spooled as it came to a temporary file in the sandbox's /tmp, then
  *   split from there (split_multipart()), each part streamed into a temporary file next to its
  *   destination.
@@ -41,6 +42,60 @@
 #define UPLOAD_DATA_KEY   "cc-engine-upload"
 #define TEMP_TEMPLATE     ".cc-upload-XXXXXX"
 #define WRITE_BUFFER_SIZE (256 * 1024)
+/* A gzip body may expand to GZIP_MAX_RATIO times what has arrived of it, or GZIP_FLOOR: more is
+ * a decompression bomb, refused before it fills the disk or holds the main loop. */
+#define GZIP_MAX_RATIO    200
+#define GZIP_FLOOR        ((goffset) 16 * 1024 * 1024)
+
+/* An output stream that refuses to let more than its limit through: it sits between the gzip
+ * decompressor and the file, so the limit counts decompressed bytes. */
+#define CC_TYPE_BOUNDED_STREAM (cc_bounded_stream_get_type ())
+G_DECLARE_FINAL_TYPE (CcBoundedStream, cc_bounded_stream, CC, BOUNDED_STREAM, GFilterOutputStream)
+
+struct _CcBoundedStream
+{
+  GFilterOutputStream parent_instance;
+
+  goffset written;
+  goffset limit;
+};
+
+G_DEFINE_FINAL_TYPE (CcBoundedStream, cc_bounded_stream, G_TYPE_FILTER_OUTPUT_STREAM)
+
+static gssize
+cc_bounded_stream_write (GOutputStream  *stream,
+                         const void     *buffer,
+                         gsize           count,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  CcBoundedStream *self = CC_BOUNDED_STREAM (stream);
+  GOutputStream *base = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (stream));
+  gssize n;
+
+  if (self->written + (goffset) count > self->limit)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "the gzip body expands more than %d times its size (or beyond %" G_GOFFSET_FORMAT
+                   " bytes): upload it uncompressed", GZIP_MAX_RATIO, CC_ENGINE_MAX_UPLOAD);
+      return -1;
+    }
+  n = g_output_stream_write (base, buffer, count, cancellable, error);
+  if (n > 0)
+    self->written += n;
+  return n;
+}
+
+static void
+cc_bounded_stream_class_init (CcBoundedStreamClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = cc_bounded_stream_write;
+}
+
+static void
+cc_bounded_stream_init (CcBoundedStream *self)
+{
+}
 
 /* A file written under a temporary name, renamed to its destination at the end. */
 typedef struct
@@ -62,6 +117,7 @@ typedef struct
 
   /* While the body arrives. */
   GOutputStream   *out;           /* into files[0]'s temporary file, or the multipart spool */
+  CcBoundedStream *bounded;       /* gzip: after the decompressor, unowned (part of out) */
   char            *spool_path;
   goffset          received;
   GError          *error;         /* the first failure: the rest of the body is discarded */
@@ -306,6 +362,8 @@ got_chunk_cb (SoupServerMessage *msg,
       upload_discard (self);
       return;
     }
+  if (self->bounded != NULL)
+    self->bounded->limit = MIN (MAX (GZIP_FLOOR, self->received * GZIP_MAX_RATIO), CC_ENGINE_MAX_UPLOAD);
   if (size > 0 && !g_output_stream_write_all (self->out, data, size, NULL, NULL, &local_error))
     {
       if (self->multipart)
@@ -324,7 +382,6 @@ begin_octet_stream (Upload              *self,
 {
   const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
   g_autoptr(GOutputStream) fd_stream = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
   int fd;
 
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
@@ -348,13 +405,18 @@ begin_octet_stream (Upload              *self,
   if (self->gzip)
     {
       g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      g_autoptr(GOutputStream) buffered = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
+      g_autoptr(GOutputStream) bounded = g_object_new (CC_TYPE_BOUNDED_STREAM, "base-stream", buffered, NULL);
 
-      stream = g_converter_output_stream_new (fd_stream, G_CONVERTER (decompressor));
+      /* No buffer before the decompressor: each received chunk is expanded at once, so one
+       * write never holds more than a chunk's worth of expansion. */
+      self->bounded = CC_BOUNDED_STREAM (bounded);
+      self->bounded->limit = GZIP_FLOOR;
+      self->out = g_converter_output_stream_new (bounded, G_CONVERTER (decompressor));
     }
   else
-    stream = g_object_ref (fd_stream);
-  /* libsoup hands over 8 KiB chunks: write in larger blocks. */
-  self->out = g_buffered_output_stream_new_sized (stream, WRITE_BUFFER_SIZE);
+    /* libsoup hands over 8 KiB chunks: write in larger blocks. */
+    self->out = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
   return TRUE;
 }
 

@@ -226,6 +226,55 @@ test_unprivileged_on_host (void)
   g_assert_cmpuint (json_array_get_length (facts), >=, 3);
 }
 
+/* A gzip body of 64 MiB of zeros (about 64 KiB on the wire) is refused as a decompression
+ * bomb with 413 and a message, and leaves no file behind; a modest one still goes in. */
+static void
+test_gzip_bomb (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  g_autofree guint8 *zeros = g_malloc0 (1024 * 1024);
+  guint8 out[64 * 1024];
+  const char *headers[] = { "E2b-Sandbox-Id", sandbox->id, "X-Access-Token", sandbox->token,
+                            "Content-Encoding", "gzip", NULL };
+  g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/files?path=/home/user/bomb", NULL);
+  g_autofree char *host = g_build_filename (cc_test_engine_get_data_dir (engine), "sandboxes", sandbox->id,
+                                            "bomb", NULL);
+  g_autoptr(EcReply) reply = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 64; i++)
+    {
+      gsize in_off = 0;
+      gboolean last = i == 63;
+
+      for (;;)
+        {
+          gsize read = 0, written = 0;
+          g_autoptr(GError) error = NULL;
+          GConverterResult r = g_converter_convert (G_CONVERTER (compressor), zeros + in_off,
+                                                    1024 * 1024 - in_off, out, sizeof out,
+                                                    last ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                                    &read, &written, &error);
+
+          g_assert_no_error (error);
+          g_byte_array_append (body, out, written);
+          in_off += read;
+          if (r == G_CONVERTER_FINISHED || (!last && in_off == 1024 * 1024))
+            break;
+        }
+    }
+  g_assert_cmpuint (body->len, <, 1024 * 1024);
+
+  reply = ec_request (session, "POST", url, "application/octet-stream", body->data, body->len, headers);
+  text = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  g_test_message ("bomb: %u %s", reply->status, text);
+  g_assert_cmpuint (reply->status, ==, 413);
+  g_assert_nonnull (strstr (text, "uncompressed"));
+  g_assert_false (g_file_test (host, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -237,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/open-by-handle", test_open_by_handle);
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
+  g_test_add_func ("/engine/isolation/gzip-bomb", test_gzip_bomb);
 
   return ec_test_run (&engine, &session, 60);
 }
