@@ -675,8 +675,10 @@ build_event (WatchSpec  *spec,
 {
   g_autoptr(JsonObject) object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *valid_name = g_utf8_make_valid (name, -1);
 
-  json_object_set_string_member (object, "name", name);
+  /* Invalid bytes of a file name become U+FFFD, as in listings. */
+  json_object_set_string_member (object, "name", valid_name);
   json_object_set_string_member (object, "type", event_type);
   if (spec->include_entry &&
       (g_str_equal (event_type, CC_ENGINE_EVENT_CREATE) ||

@@ -275,6 +275,52 @@ test_gzip_bomb (void)
   g_assert_false (g_file_test (host, G_FILE_TEST_EXISTS));
 }
 
+/* A name that is not UTF-8, made by a sandbox process, shows with U+FFFD in ListDir and in
+ * watcher events, and the answers stay valid JSON. */
+static void
+test_non_utf8_names (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autoptr(EcReply) created = NULL;
+  g_autoptr(EcReply) listing = NULL;
+  g_autoptr(EcRun) run = NULL;
+  g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (20));
+  g_autofree char *request = NULL;
+  g_autofree char *listing_text = NULL;
+  const char *expected = "bad\xef\xbf\xbd\xef\xbf\xbdname";
+  gboolean seen = FALSE;
+
+  created = ec_unary (sandbox, "/filesystem.Filesystem/CreateWatcher",
+                      "{\"path\":\"/home/user\",\"recursive\":false}", "user");
+  g_assert_cmpuint (created->status, ==, 200);
+  request = g_strdup_printf ("{\"watcherId\":\"%s\"}",
+                             json_object_get_string_member (json_node_get_object (created->json), "watcherId"));
+
+  run = ec_run (sandbox, "touch \"$(printf 'bad\\377\\376name')\"", "user");
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+
+  listing = ec_unary (sandbox, "/filesystem.Filesystem/ListDir", "{\"path\":\"/home/user\"}", "user");
+  listing_text = g_strndup (g_bytes_get_data (listing->body, NULL), g_bytes_get_size (listing->body));
+  g_assert_cmpuint (listing->status, ==, 200);
+  g_assert_true (g_utf8_validate (listing_text, -1, NULL));
+  g_assert_nonnull (listing->json);
+  g_assert_nonnull (strstr (listing_text, expected));
+
+  while (!seen)
+    {
+      g_autoptr(EcReply) events = ec_unary (sandbox, "/filesystem.Filesystem/GetWatcherEvents", request, "user");
+      g_autofree char *text = g_strndup (g_bytes_get_data (events->body, NULL), g_bytes_get_size (events->body));
+
+      g_assert_cmpuint (events->status, ==, 200);
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_nonnull (events->json);
+      seen = strstr (text, expected) != NULL;
+      if (!seen && cc_test_deadline_passed (deadline))
+        g_error ("no watcher event for the odd name: %s", text);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,6 +333,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
   g_test_add_func ("/engine/isolation/gzip-bomb", test_gzip_bomb);
+  g_test_add_func ("/engine/isolation/non-utf8-names", test_non_utf8_names);
 
   return ec_test_run (&engine, &session, 60);
 }
