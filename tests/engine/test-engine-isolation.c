@@ -321,6 +321,60 @@ test_non_utf8_names (void)
     }
 }
 
+/* A sandbox process swaps a directory with a symlink to / while GET /files reads a file
+ * under it: every answer is the sandbox's file or a refusal, never the host's. */
+static void
+test_symlink_swap_download (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcStream) swapper = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  guint n_decoy = 0, n_host = 0, n_refused = 0;
+
+  if (!isolated ())
+    return;
+  sandbox = armed_sandbox ();
+  body = ec_start_body ("chmod +x /home/user/attack && exec /home/user/attack swap 60", FALSE, NULL);
+  swapper = ec_stream_open (sandbox, "/process.Process/Start", body, "user", NULL);
+  ec_stream_read_start (swapper);
+  {
+    /* The swapping has begun once the decoy is in place. */
+    g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (20));
+    g_autofree char *probe = g_strconcat (cc_test_engine_get_url (engine), "/files?path=/home/user/link&username=user", NULL);
+
+    for (;;)
+      {
+        g_autoptr(EcReply) reply = NULL;
+        const char *h[] = { "E2b-Sandbox-Id", sandbox->id, "X-Access-Token", sandbox->token, NULL };
+
+        reply = ec_request (session, "GET", probe, NULL, NULL, 0, h);
+        if (reply->status != 404)
+          break;
+        if (cc_test_deadline_passed (deadline))
+          g_error ("the swapping never started");
+      }
+  }
+
+  url = g_strconcat (cc_test_engine_get_url (engine), "/files?path=/home/user/real/etc/os-release&username=user", NULL);
+  for (guint i = 0; i < 400; i++)
+    {
+      const char *h[] = { "E2b-Sandbox-Id", sandbox->id, "X-Access-Token", sandbox->token, NULL };
+      g_autoptr(EcReply) reply = ec_request (session, "GET", url, NULL, NULL, 0, h);
+
+      if (reply->status == 200 && g_bytes_get_size (reply->body) == 5 &&
+          memcmp (g_bytes_get_data (reply->body, NULL), "decoy", 5) == 0)
+        n_decoy++;
+      else if (reply->status == 200)
+        n_host++;
+      else
+        n_refused++;
+    }
+  g_test_message ("decoy %u, host %u, refused %u", n_decoy, n_host, n_refused);
+  g_assert_cmpuint (n_host, ==, 0);
+  g_assert_cmpuint (n_decoy + n_refused, ==, 400);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -334,6 +388,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
   g_test_add_func ("/engine/isolation/gzip-bomb", test_gzip_bomb);
   g_test_add_func ("/engine/isolation/non-utf8-names", test_non_utf8_names);
+  g_test_add_func ("/engine/isolation/symlink-swap-download", test_symlink_swap_download);
 
   return ec_test_run (&engine, &session, 60);
 }
