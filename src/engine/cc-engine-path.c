@@ -17,11 +17,13 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
 
+#include "cc-engine-isolation.h"
 #include "cc-engine-path.h"
 
 /* "rest" of @path under @root ("" for @root itself), or NULL. */
@@ -125,4 +127,84 @@ cc_engine_path_open (CcEngineSandbox  *sandbox,
     }
   close (root);
   return fd;
+}
+
+int
+cc_engine_path_open_dirs (CcEngineSandbox  *sandbox,
+                          const char       *host_dir,
+                          GError          **error)
+{
+  const char *roots[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
+  g_auto(GStrv) parts = NULL;
+  const char *rest = NULL;
+  const char *root_path = NULL;
+  int dir;
+
+  for (guint i = 0; i < G_N_ELEMENTS (roots) && rest == NULL; i++)
+    if ((rest = under (host_dir, roots[i])) != NULL)
+      root_path = roots[i];
+  if (rest == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "path is outside the sandbox");
+      return -1;
+    }
+  dir = open (root_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  parts = g_strsplit (rest, "/", -1);
+  for (guint i = 0; dir >= 0 && parts[i] != NULL; i++)
+    {
+      int next;
+
+      if (parts[i][0] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      if (g_str_equal (parts[i], ".."))
+        {
+          close (dir);
+          dir = -1;
+          errno = EXDEV;
+          break;
+        }
+      if (mkdirat (dir, parts[i], 0755) == 0)
+        cc_engine_isolation_own_at (dir, parts[i]);
+      next = openat (dir, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (dir);
+      dir = next;
+    }
+  if (dir < 0)
+    {
+      int saved = errno;
+
+      if (saved == ELOOP || saved == ENOTDIR)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                     "a part of the path is not a directory (or changed while it was opened)");
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+    }
+  return dir;
+}
+
+char *
+cc_engine_path_private_dir (CcEngineSandbox *sandbox)
+{
+  g_autofree char *sandboxes = g_path_get_dirname (cc_engine_sandbox_get_home_dir (sandbox));
+  g_autofree char *data_dir = g_path_get_dirname (sandboxes);
+  char *dir = g_build_filename (data_dir, CC_ENGINE_PATH_PRIVATE_DIR, NULL);
+
+  if (mkdir (dir, 0700) != 0 && errno != EEXIST)
+    g_debug ("Could not make %s: %s", dir, g_strerror (errno));
+  return dir;
+}
+
+void
+cc_engine_path_sweep_private (const char *data_dir)
+{
+  g_autofree char *dir = g_build_filename (data_dir, CC_ENGINE_PATH_PRIVATE_DIR, NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      unlink (path);
+    }
 }

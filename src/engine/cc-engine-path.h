@@ -19,4 +19,17 @@ int cc_engine_path_open (CcEngineSandbox  *sandbox,
                          int               flags,
                          GError          **error);
 
+/* Opens (O_PATH) the directory @host_dir of @sandbox, making each missing component on the way
+ * (given to the sandbox's host uid), with the same refusal of symlinks. */
+int   cc_engine_path_open_dirs     (CcEngineSandbox  *sandbox,
+                                    const char       *host_dir,
+                                    GError          **error);
+
+/* The engine's private directory for upload temporaries, beside the sandboxes' directories (so
+ * on their file system) and out of every sandbox's view; made if missing. */
+#define CC_ENGINE_PATH_PRIVATE_DIR "uploads"
+char *cc_engine_path_private_dir   (CcEngineSandbox  *sandbox);
+/* Removes what an engine that stopped mid-upload left there. */
+void  cc_engine_path_sweep_private (const char       *data_dir);
+
 G_END_DECLS

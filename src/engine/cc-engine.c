@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cc-engine-path.h"
 #include "cc-engine-files-access.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
@@ -818,6 +819,7 @@ cc_engine_start (CcEngine  *self,
 
     g_mkdir_with_parents (state_dir, 0700);
   }
+  cc_engine_path_sweep_private (self->data_dir);
 
   self->isolated = cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason);
   self->isolation_reason = g_steal_pointer (&reason);
