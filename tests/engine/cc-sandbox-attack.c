@@ -165,7 +165,7 @@ attack_proc (void)
 }
 
 /* Swaps /home/user/real (a directory holding etc/os-release = "decoy") with /home/user/link
- * (a symlink to /) over and over, for @seconds at most: an engine that opens by path after
+ * (a symlink to /) over and over, until /home/user/stop exists or for @seconds at most: an engine that opens by path after
  * checking it hands out the host's /etc/os-release now and then. */
 static void
 attack_swap (const char *seconds)
@@ -185,7 +185,7 @@ attack_swap (const char *seconds)
     return;
   printf ("swapping\n");
   fflush (stdout);
-  while (time (NULL) < until)
+  while (time (NULL) < until && access ("/home/user/stop", F_OK) != 0)
     for (int i = 0; i < 1000; i++, n++)
       syscall (SYS_renameat2, AT_FDCWD, "/home/user/real", AT_FDCWD, "/home/user/link", 2 /* RENAME_EXCHANGE */);
   printf ("swaps:%lu\n", n);

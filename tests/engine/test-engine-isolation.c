@@ -373,6 +373,54 @@ test_symlink_swap_download (void)
   g_test_message ("decoy %u, host %u, refused %u", n_decoy, n_host, n_refused);
   g_assert_cmpuint (n_host, ==, 0);
   g_assert_cmpuint (n_decoy + n_refused, ==, 400);
+
+  /* Uploads under the swapped directory: none lands on the host, and no temporary is left in
+   * the sandbox's tree. */
+  {
+    g_autofree char *name = g_strdup_printf ("cc-swap-escape-%u", g_random_int ());
+    g_autofree char *on_host = g_build_filename ("/etc", name, NULL);
+    g_autofree char *upload = g_strdup_printf ("%s/files?path=/home/user/real/etc/%s&username=user",
+                                               cc_test_engine_get_url (engine), name);
+    g_autofree char *home = g_build_filename (cc_test_engine_get_data_dir (engine), "sandboxes", sandbox->id, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDir) dir = NULL;
+    const char *entry;
+    guint temporaries = 0;
+
+    for (guint i = 0; i < 200; i++)
+      {
+        const char *h[] = { "E2b-Sandbox-Id", sandbox->id, "X-Access-Token", sandbox->token, NULL };
+        g_autoptr(EcReply) reply = ec_request (session, "POST", upload, "application/octet-stream", "x", 1, h);
+
+        g_assert_false (g_file_test (on_host, G_FILE_TEST_EXISTS));
+      }
+    dir = g_dir_open (home, 0, &error);
+    g_assert_no_error (error);
+    while ((entry = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (entry, ".cc-upload-"))
+        temporaries++;
+    {
+      g_autofree char *etc = g_build_filename (home, "real", "etc", NULL);
+      g_autoptr(GDir) inner = g_dir_open (etc, 0, NULL);
+
+      while (inner != NULL && (entry = g_dir_read_name (inner)) != NULL)
+        if (g_str_has_prefix (entry, ".cc-upload-"))
+          temporaries++;
+    }
+    g_assert_cmpuint (temporaries, ==, 0);
+  }
+
+  /* Stops the swapping and waits for its end, so the sandbox's removal sees a still tree. */
+  {
+    g_autofree char *stop = g_strconcat (cc_test_engine_get_url (engine), "/files?path=/home/user/stop&username=user", NULL);
+    const char *h[] = { "E2b-Sandbox-Id", sandbox->id, "X-Access-Token", sandbox->token, NULL };
+    g_autoptr(EcReply) reply = ec_request (session, "POST", stop, "application/octet-stream", "x", 1, h);
+    g_autoptr(EcRun) run = NULL;
+
+    g_assert_cmpuint (reply->status, ==, 200);
+    run = ec_stream_collect_after_start (swapper);
+    g_test_message ("%s", run->stdout_text->str);
+  }
 }
 
 int
