@@ -108,28 +108,3 @@ cc_engine_isolation_fact_add (JsonArray  *facts,
   json_object_set_string_member (fact, "detail", detail);
   json_array_add_object_element (facts, fact);
 }
-
-int
-cc_engine_isolation_mkdir_with_parents (const char *path,
-                                        int         mode)
-{
-  g_autofree char *parent = NULL;
-  struct stat st;
-
-  if (lstat (path, &st) == 0)
-    {
-      if (S_ISDIR (st.st_mode))
-        return 0;
-      errno = EEXIST;
-      return -1;
-    }
-  if (errno != ENOENT)
-    return -1;
-  parent = g_path_get_dirname (path);
-  if (!g_str_equal (parent, path) && cc_engine_isolation_mkdir_with_parents (parent, mode) != 0)
-    return -1;
-  if (mkdir (path, mode) != 0 && errno != EEXIST)
-    return -1;
-  cc_engine_isolation_own_at (AT_FDCWD, path);
-  return 0;
-}

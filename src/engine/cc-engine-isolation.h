@@ -22,10 +22,6 @@ void     cc_engine_isolation_host_ids (uid_t *uid,
 void     cc_engine_isolation_own_fd   (int    fd);
 void     cc_engine_isolation_own_at   (int         dir_fd,
                                        const char *name);
-/* g_mkdir_with_parents (), each directory it makes given to the sandbox's host uid. */
-int      cc_engine_isolation_mkdir_with_parents (const char *path,
-                                                 int         mode);
-
 /* The status answer's "isolationFacts": a list of {"name", "available", "detail"} that each
  * part of the isolation adds to, so a person sees exactly what is missing. */
 void     cc_engine_isolation_fact_add (JsonArray  *facts,
