@@ -697,6 +697,9 @@ handle_status (CcEngine          *engine,
   add_string (builder, "domain", cc_engine_get_domain (engine));
   add_string (builder, "isolation", cc_engine_get_isolation (engine));
   add_string (builder, "isolationReason", cc_engine_get_isolation_reason (engine));
+  json_builder_set_member_name (builder, "isolationFacts");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (),
+                                                         cc_engine_get_isolation_facts (engine)));
   add_int (builder, "pid", getpid ());
   add_int (builder, "sandboxes", running + paused);
   add_int (builder, "running", running);

@@ -16,8 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
+
 #include "cc-engine-download.h"
 #include "cc-engine-files-access.h"
+#include "cc-engine-path.h"
 
 #define CHUNK_SIZE      (256 * 1024)
 /* Bytes handed to libsoup but not yet written to the socket: reading pauses above this. */
@@ -205,22 +208,16 @@ is_compressible (const char *content_type)
 }
 
 static char *
-guess_content_type (const char *host_path,
+guess_content_type (int         fd,
                     const char *name)
 {
   g_autofree char *content_type = NULL;
   g_autofree char *mime = NULL;
   guchar head[512];
-  gssize len = 0;
-  int fd;
+  gssize len;
 
   /* By name first, then by content (Go's ServeContent does the same). */
-  fd = open (host_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd >= 0)
-    {
-      len = read (fd, head, sizeof head);
-      close (fd);
-    }
+  len = pread (fd, head, sizeof head, 0);
   content_type = g_content_type_guess (name, len > 0 ? head : NULL, MAX (len, 0), NULL);
   mime = g_content_type_get_mime_type (content_type);
   if (mime == NULL)
@@ -247,8 +244,8 @@ _cc_engine_download_handle (CcEngineSandbox   *sandbox,
   g_autofree char *last_modified = NULL;
   g_autoptr(GDateTime) mtime = NULL;
   g_autoptr(GHashTable) disposition = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GInputStream) file_stream = NULL;
+  int fd;
   g_autoptr(GInputStream) stream = NULL;
   goffset start = 0, length;
   gboolean partial = FALSE;
@@ -272,22 +269,30 @@ _cc_engine_download_handle (CcEngineSandbox   *sandbox,
         _cc_engine_reply_http_error (msg, _cc_engine_files_status_for_error (error), error->message);
       return;
     }
-  if (stat (host, &st) != 0)
+  /* Opened from a descriptor of the sandbox's directory, refusing symlinks on the way: what
+   * was resolved above cannot be swapped for a way out in between. */
+  fd = cc_engine_path_open (sandbox, host, O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       g_autofree char *message = NULL;
 
-      if (errno == ENOENT || errno == ENOTDIR)
+      if (fd >= 0)
+        {
+          message = g_strdup_printf ("error checking path '%s': %s", sandbox_path, g_strerror (errno));
+          close (fd);
+          _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, message);
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
         {
           message = g_strdup_printf ("path '%s' does not exist", sandbox_path);
           _cc_engine_reply_http_error (msg, SOUP_STATUS_NOT_FOUND, message);
         }
       else
-        {
-          message = g_strdup_printf ("error checking path '%s': %s", sandbox_path, g_strerror (errno));
-          _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, message);
-        }
+        _cc_engine_reply_http_error (msg, _cc_engine_files_status_for_error (error), error->message);
       return;
     }
+  file_stream = g_unix_input_stream_new (fd, TRUE);
   if (S_ISDIR (st.st_mode))
     {
       g_autofree char *message = g_strdup_printf ("path '%s' is a directory", sandbox_path);
@@ -303,16 +308,8 @@ _cc_engine_download_handle (CcEngineSandbox   *sandbox,
       return;
     }
 
-  file = g_file_new_for_path (host);
-  file_stream = g_file_read (file, NULL, &error);
-  if (file_stream == NULL)
-    {
-      _cc_engine_reply_http_error (msg, _cc_engine_files_status_for_error (error), error->message);
-      return;
-    }
-
   name = g_path_get_basename (sandbox_path);
-  content_type = guess_content_type (host, name);
+  content_type = guess_content_type (fd, name);
   mtime = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
   last_modified = soup_date_time_to_string (mtime, SOUP_DATE_HTTP);
   disposition = g_hash_table_new (g_str_hash, g_str_equal);
@@ -364,9 +361,9 @@ _cc_engine_download_handle (CcEngineSandbox   *sandbox,
       soup_message_headers_free_ranges (request_headers, ranges);
     }
 
-  if (start > 0 && !g_seekable_seek (G_SEEKABLE (file_stream), start, G_SEEK_SET, NULL, &error))
+  if (start > 0 && lseek (fd, start, SEEK_SET) != start)
     {
-      _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      _cc_engine_reply_http_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, g_strerror (errno));
       return;
     }
 
@@ -377,7 +374,7 @@ _cc_engine_download_handle (CcEngineSandbox   *sandbox,
        * allows while still honouring what the client asked for. */
       g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
 
-      stream = g_converter_input_stream_new (G_INPUT_STREAM (file_stream), G_CONVERTER (compressor));
+      stream = g_converter_input_stream_new (file_stream, G_CONVERTER (compressor));
       soup_message_headers_replace (headers, "Content-Encoding", "gzip");
       soup_message_headers_append (headers, "Vary", "Accept-Encoding");
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);

@@ -229,6 +229,8 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GHashTable) metadata = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *valid_name = NULL;
+  g_autofree char *valid_path = NULL;
   g_autofree char *permissions = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *group = NULL;
@@ -264,6 +266,8 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
     type = file_type_name (st.st_mode);
 
   name = g_path_get_basename (sandbox_path);
+  valid_name = g_utf8_make_valid (name, -1);
+  valid_path = g_utf8_make_valid (sandbox_path, -1);
   permissions = _cc_engine_entry_format_permissions (st.st_mode);
   owner = _cc_engine_entry_owner_name (st.st_uid);
   group = _cc_engine_entry_group_name (st.st_gid);
@@ -273,15 +277,17 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
 
   /* proto3 JSON: members at their zero value are left out. */
   json_builder_begin_object (builder);
+  /* File names are bytes; JSON text is UTF-8. Invalid bytes become U+FFFD, as the sandbox
+   * daemon does, so one odd name cannot break a whole listing. */
   json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
+  json_builder_add_string_value (builder, valid_name);
   if (g_strcmp0 (type, CC_ENGINE_FILE_TYPE_UNSPECIFIED) != 0)
     {
       json_builder_set_member_name (builder, "type");
       json_builder_add_string_value (builder, type);
     }
   json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, sandbox_path);
+  json_builder_add_string_value (builder, valid_path);
   if (st.st_size != 0)
     cc_protojson_add_int64 (builder, "size", st.st_size);
   if ((st.st_mode & 0777) != 0)
@@ -301,7 +307,11 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
     {
       /* An optional field: present whenever set. */
       json_builder_set_member_name (builder, "symlinkTarget");
-      json_builder_add_string_value (builder, symlink_target);
+      {
+        g_autofree char *valid_target = g_utf8_make_valid (symlink_target, -1);
+
+        json_builder_add_string_value (builder, valid_target);
+      }
     }
   if (metadata != NULL)
     {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cc-connect-codec.h"
+#include "cc-engine-path.h"
 #include "cc-engine-entry-info.h"
 #include "cc-engine-worker.h"
 #include "cc-engine-private.h"
@@ -393,15 +394,21 @@ handle_make_dir (CcEngineSandbox   *sandbox,
       return;
     }
 
-  if (g_mkdir_with_parents (host, 0755) != 0)
-    {
-      int saved_errno = errno;
+  /* Made one component at a time from a descriptor of the sandbox's directory, symlinks
+   * refused: a directory swapped for a link cannot send it out of the sandbox. */
+  {
+    g_autoptr(GError) dir_error = NULL;
+    int dir = cc_engine_path_open_dirs (sandbox, host, &dir_error);
 
-      _cc_engine_set_errno_error (&error, saved_errno == ENOENT ? ENOTDIR : saved_errno,
-                                  "creating directory", sandbox_path);
-      reply_error (msg, error);
-      return;
-    }
+    if (dir < 0)
+      {
+        g_set_error (&error, dir_error->domain, dir_error->code, "error creating directory %s: %s",
+                     sandbox_path, dir_error->message);
+        reply_error (msg, error);
+        return;
+      }
+    close (dir);
+  }
 
   entry = _cc_engine_entry_build (sandbox, user, host, sandbox_path, &error);
   if (entry == NULL)
@@ -482,13 +489,19 @@ handle_move (CcEngineSandbox   *sandbox,
     }
 
   parent = g_path_get_dirname (to);
-  if (g_mkdir_with_parents (parent, 0755) != 0)
-    {
-      _cc_engine_set_errno_error (&error, errno == ENOENT ? ENOTDIR : errno, "creating the parent of",
-                                  sandbox_to);
-      reply_error (msg, error);
-      return;
-    }
+  {
+    g_autoptr(GError) dir_error = NULL;
+    int dir = cc_engine_path_open_dirs (sandbox, parent, &dir_error);
+
+    if (dir < 0)
+      {
+        g_set_error (&error, dir_error->domain, dir_error->code, "error creating the parent of %s: %s",
+                     sandbox_to, dir_error->message);
+        reply_error (msg, error);
+        return;
+      }
+    close (dir);
+  }
   if (!move_path (from, to, sandbox_to, &error) ||
       (entry = _cc_engine_entry_build (sandbox, user, to, sandbox_to, &error)) == NULL)
     {
@@ -674,8 +687,10 @@ build_event (WatchSpec  *spec,
 {
   g_autoptr(JsonObject) object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *valid_name = g_utf8_make_valid (name, -1);
 
-  json_object_set_string_member (object, "name", name);
+  /* Invalid bytes of a file name become U+FFFD, as in listings. */
+  json_object_set_string_member (object, "name", valid_name);
   json_object_set_string_member (object, "type", event_type);
   if (spec->include_entry &&
       (g_str_equal (event_type, CC_ENGINE_EVENT_CREATE) ||

@@ -14,7 +14,14 @@
  * credentials, translated into the engine's PID namespace, so the engine learns the host pid
  * (for signals to the process group) without any privilege. The helper reaps its children and
  * reports their wait status. When the engine goes away (end of file), the helper exits, and
- * bubblewrap's init takes the whole PID namespace with it.
+ * the PID namespace goes with it.
+ *
+ * Sandbox processes share the launcher's uid, so it guards itself (cc_engine_launcher_harden):
+ * bubblewrap runs it as the PID namespace's init (the kernel drops every signal sent to it from
+ * inside that it has no handler for, SIGKILL and SIGSTOP included), in a session of its own; it
+ * is not dumpable (no ptrace, no /proc/PID/mem or /proc/PID/fd for processes without
+ * CAP_SYS_PTRACE, which no sandbox process has); and it holds nothing but its socket and
+ * /dev/null as 0, 1 and 2, so there is no terminal or engine descriptor to reach through it.
  */
 #include "config.h"
 
@@ -25,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -254,6 +262,31 @@ reap (int sock)
     send_reply (sock, CC_LAUNCHER_EXITED, pid, status);
 }
 
+/* See the top of the file. Kept apart from the request handling so other guards (network,
+ * descriptors handed over) can be added without touching it. */
+static gboolean
+cc_engine_launcher_harden (int sock)
+{
+  int null_fd;
+
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    return FALSE;
+  /* 0, 1 and 2 stay taken, by /dev/null, so that no received descriptor lands on them. */
+  null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd < 0)
+    return FALSE;
+  for (int i = 0; i < 3; i++)
+    if (i != sock && i != null_fd && dup2 (null_fd, i) < 0)
+      return FALSE;
+  if (null_fd > 2 && null_fd != sock)
+    close (null_fd);
+  if (sock > 3 && close_range (3, sock - 1, 0) != 0)
+    return FALSE;
+  if (close_range (MAX (sock + 1, 3), ~0U, 0) != 0)
+    return FALSE;
+  return TRUE;
+}
+
 int
 cc_engine_launcher_main (int sock)
 {
@@ -261,6 +294,8 @@ cc_engine_launcher_main (int sock)
   sigset_t chld;
   int sigfd;
 
+  if (sock < 3 || !cc_engine_launcher_harden (sock))
+    return 1;
   signal (SIGPIPE, SIG_IGN);
   sigemptyset (&chld);
   sigaddset (&chld, SIGCHLD);

@@ -30,8 +30,6 @@
 #include "cc-engine-spawn.h"
 
 #define SPAWN_WAIT_MS 10000
-/* Set on a sandbox whose launcher died before it started anything: its commands go without. */
-#define BROKEN_KEY    "cc-engine-launcher-broken"
 
 typedef struct
 {
@@ -250,8 +248,6 @@ launcher_start (CcEngineSandbox  *sandbox,
                 GError          **error)
 {
   g_autoptr(CcEngineLauncher) self = g_object_new (CC_TYPE_ENGINE_LAUNCHER, NULL);
-  g_auto(GStrv) argv = cc_engine_spawn_build_launcher_argv (runtime_dir, sandbox, user);
-  const char * const envp[] = { "PATH=" CC_ENGINE_SANDBOX_PATH, NULL };
   int pair[2];
   int exe;
   int one = 1;
@@ -279,18 +275,7 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
 
-  {
-    int source_fds[2] = { pair[1], exe };
-    int target_fds[2] = { 3, 4 };
-
-    /* bwrap is searched in the engine's PATH; what runs inside finds its programs with the
-     * sandbox's PATH (the launcher passes each command's own environment). */
-    ok = g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv, envp,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                           G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                           NULL, NULL, -1, -1, -1, source_fds, target_fds, 2,
-                                           &self->pid, NULL, NULL, NULL, error);
-  }
+  ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe, &self->pid, error);
   close (exe);
   close (pair[1]);
   if (!ok)
@@ -329,12 +314,6 @@ cc_engine_launcher_get (CcEngineSandbox  *sandbox,
 
   if (self != NULL && !self->dead)
     return self;
-  if (g_object_get_data (G_OBJECT (sandbox), BROKEN_KEY) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The sandbox launcher does not work for this sandbox"));
-      return NULL;
-    }
   self = launcher_start (sandbox, user, runtime_dir, key, error);
   if (self == NULL)
     return NULL;
@@ -407,8 +386,6 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
     }
   if (!send_request (self, request, fds, error))
     {
-      if (!self->started_any && self->sandbox != NULL)
-        g_object_set_data (G_OBJECT (self->sandbox), BROKEN_KEY, GINT_TO_POINTER (1));
       mark_dead (self);
       return FALSE;
     }
@@ -472,8 +449,6 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
-  if (!self->started_any && self->sandbox != NULL)
-    g_object_set_data (G_OBJECT (self->sandbox), BROKEN_KEY, GINT_TO_POINTER (1));
   mark_dead (self);
   return FALSE;
 }

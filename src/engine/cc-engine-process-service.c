@@ -136,14 +136,6 @@ invalid:
   return FALSE;
 }
 
-/* CODE_CANVAS_ENGINE_NO_LAUNCHER=1 starts every command under its own bubblewrap, as before
- * the launcher existed (for comparison and as an escape hatch). */
-static gboolean
-launcher_enabled (void)
-{
-  return g_getenv ("CODE_CANVAS_ENGINE_NO_LAUNCHER") == NULL;
-}
-
 /* A command's size is bounded before any work on it, so a huge request is refused at once with
  * a clear error instead of holding the main loop (or failing later in execve). */
 static gboolean
@@ -253,30 +245,20 @@ handle_start (CcEngine          *engine,
     }
 
   envp = cc_engine_spawn_build_envp (isolated, sandbox, user, envs);
-  if (isolated && launcher_enabled ())
+  argv = cc_engine_spawn_build_argv (cmd, args);
+  if (isolated)
     {
-      g_autoptr(GError) launch_error = NULL;
+      /* Isolated commands are only ever started by the sandbox's hardened launcher. */
       CcEngineLauncher *launcher = cc_engine_launcher_get (sandbox, user, _cc_engine_get_runtime_dir (engine),
-                                                           &launch_error);
+                                                           &error);
 
-      /* A fresh bubblewrap per command stays the fallback when the launcher cannot help. */
       if (launcher != NULL)
-        {
-          argv = cc_engine_spawn_build_argv (FALSE, NULL, sandbox, user, NULL, NULL, cmd, args);
-          process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp, cwd_clean,
-                                                      want_stdin, (guint) cols, (guint) rows, &launch_error);
-          g_clear_pointer (&argv, g_strfreev);
-        }
-      if (process == NULL)
-        g_debug ("Starting the process through the sandbox launcher failed: %s", launch_error->message);
+        process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp, cwd_clean,
+                                                    want_stdin, (guint) cols, (guint) rows, &error);
     }
-  if (process == NULL)
-    {
-      argv = cc_engine_spawn_build_argv (isolated, _cc_engine_get_runtime_dir (engine), sandbox, user,
-                                         cwd_clean, host_cwd, cmd, args);
-      process = cc_engine_process_spawn (sandbox, config, tag, argv, envp, host_cwd, !isolated, want_stdin,
-                                         (guint) cols, (guint) rows, &error);
-    }
+  else
+    process = cc_engine_process_spawn (sandbox, config, tag, argv, envp, host_cwd, TRUE, want_stdin,
+                                       (guint) cols, (guint) rows, &error);
   if (process == NULL)
     {
       g_prefix_error (&error, "failed to start the process: ");

@@ -6,17 +6,31 @@
  * Under bubblewrap a process sees a read-only system, its sandbox's home at /home/user (and at
  * /root for root), the sandbox's /tmp, its own /proc and /dev and PID namespace, and the host's
  * network. Nothing else of the host's file system is mounted, so the user's real home and other
- * sandboxes are out of reach. The user namespace maps the engine's uid to 1000 ("user") or 0
- * ("root") so that whoami, file ownership and $HOME agree inside.
+ * sandboxes are out of reach. There is always a user namespace: it maps one unprivileged host uid
+ * (cc-engine-isolation.c) to 1000 ("user") or 0 ("root") so that whoami, file ownership and $HOME
+ * agree inside, and the sandbox's root has no capability over anything of the host's. Every
+ * process runs under the system-call filter of cc-engine-seccomp.c. Commands are started by the
+ * sandbox's launcher (cc-engine-launcher*.c), which bubblewrap runs as the PID namespace's init.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cc-engine-isolation.h"
 #include "cc-engine-sandbox-private.h"
+#include "cc-engine-seccomp.h"
 #include "cc-engine-spawn.h"
 
 static const char passwd_text[] =
@@ -49,74 +63,306 @@ add (GPtrArray  *argv,
   g_ptr_array_add (argv, g_strdup (arg));
 }
 
+/* A bubblewrap command line being built, with the descriptors it reads its inputs from: the
+ * files of the engine's private directories are passed open, since bubblewrap runs under the
+ * sandbox's unprivileged host uid and may not be able to reach them by path. */
+typedef struct
+{
+  GPtrArray *argv;
+  GArray *source_fds;
+  GArray *target_fds;
+  int next_target;
+  uid_t uid;
+  gid_t gid;
+  char *home_dir;  /* the sandbox's directories, for an engine running as root */
+  char *tmp_dir;
+} Launch;
+
+/* Where an engine running as root shows bubblewrap the sandbox's directories (see
+ * drop_privileges). */
+#define ROOT_STAGE      "/tmp"
+#define ROOT_STAGE_HOME ROOT_STAGE "/code-canvas-home"
+#define ROOT_STAGE_TMP  ROOT_STAGE "/code-canvas-tmp"
+
 static void
-add_bwrap_prefix (GPtrArray       *argv,
-                  const char      *runtime_dir,
-                  CcEngineSandbox *sandbox,
-                  const char      *user,
-                  const char      *cwd)
+launch_clear (Launch *launch)
+{
+  g_clear_pointer (&launch->argv, g_ptr_array_unref);
+  if (launch->source_fds != NULL)
+    for (guint i = 0; i < launch->source_fds->len; i++)
+      close (g_array_index (launch->source_fds, int, i));
+  g_clear_pointer (&launch->source_fds, g_array_unref);
+  g_clear_pointer (&launch->target_fds, g_array_unref);
+  g_clear_pointer (&launch->home_dir, g_free);
+  g_clear_pointer (&launch->tmp_dir, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Launch, launch_clear)
+
+/* Takes @fd; returns the number the child sees it as. */
+static int
+launch_pass_fd (Launch *launch,
+                int     fd)
+{
+  int target = launch->next_target++;
+
+  g_array_append_val (launch->source_fds, fd);
+  g_array_append_val (launch->target_fds, target);
+  return target;
+}
+
+/* Opens @path (O_PATH for binds, readable for data) and adds "@option FD @dest". */
+static gboolean
+launch_add_open (Launch      *launch,
+                 const char  *option,
+                 const char  *path,
+                 int          flags,
+                 const char  *dest,
+                 GError     **error)
+{
+  int fd = open (path, flags | O_CLOEXEC);
+  char number[16];
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open %s for the sandbox: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  g_snprintf (number, sizeof number, "%d", launch_pass_fd (launch, fd));
+  add (launch->argv, option);
+  add (launch->argv, number);
+  if (dest != NULL)
+    add (launch->argv, dest);
+  return TRUE;
+}
+
+/* "/proc/self/fd/N" without printf, which is not async-signal-safe. */
+static void
+fd_path (char *buf,
+         int   fd)
+{
+  static const char prefix[] = "/proc/self/fd/";
+  char digits[12];
+  int n = 0;
+
+  memcpy (buf, prefix, sizeof prefix - 1);
+  do
+    digits[n++] = '0' + fd % 10;
+  while ((fd /= 10) > 0);
+  for (int i = 0; i < n; i++)
+    buf[sizeof prefix - 1 + i] = digits[n - 1 - i];
+  buf[sizeof prefix - 1 + n] = '\0';
+}
+
+/* Runs in the child before bubblewrap: an engine running as root starts it as the sandbox's
+ * unprivileged host uid, so the user namespace bubblewrap makes maps the sandbox's users to
+ * that uid and never to 0. That uid cannot walk the engine's private directories to the
+ * sandbox's own, so first, in a mount namespace of this child alone, they are bound where it
+ * can reach them. System calls only: this runs between fork and exec. */
+static void
+drop_privileges (gpointer user_data)
+{
+  Launch *launch = user_data;
+  char home_at[32], tmp_at[32];
+  int home_fd, tmp_fd;
+
+  if (geteuid () != 0)
+    return;
+
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    _exit (126);
+  /* Opened in the new namespace (binds take mounts of their own namespace only), before the
+   * stage hides them: they may well lie under /tmp. */
+  home_fd = open (launch->home_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  tmp_fd = open (launch->tmp_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (home_fd < 0 || tmp_fd < 0)
+    _exit (126);
+  fd_path (home_at, home_fd);
+  fd_path (tmp_at, tmp_fd);
+  if (mount ("tmpfs", ROOT_STAGE, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0 ||
+      mkdir (ROOT_STAGE_HOME, 0755) != 0 || mkdir (ROOT_STAGE_TMP, 0755) != 0 ||
+      mount (home_at, ROOT_STAGE_HOME, NULL, MS_BIND, NULL) != 0 ||
+      mount (tmp_at, ROOT_STAGE_TMP, NULL, MS_BIND, NULL) != 0)
+    _exit (126);
+  close (home_fd);
+  close (tmp_fd);
+  if (setgroups (0, NULL) != 0 || setresgid (launch->gid, launch->gid, launch->gid) != 0 ||
+      setresuid (launch->uid, launch->uid, launch->uid) != 0)
+    _exit (126);
+}
+
+/* Everything up to "--": the sandbox's namespaces, its file system view and the system-call
+ * filter. @as_pid_1 makes the program bubblewrap runs the PID namespace's init: the kernel
+ * then drops every signal sent to it from inside that it has no handler for, SIGKILL and
+ * SIGSTOP included. */
+static gboolean
+launch_init (Launch           *launch,
+             const char       *runtime_dir,
+             CcEngineSandbox  *sandbox,
+             const char       *user,
+             const char       *cwd,
+             gboolean          as_pid_1,
+             GError          **error)
 {
   g_autofree char *passwd = g_build_filename (runtime_dir, "sandbox-passwd", NULL);
   g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
-  gboolean root = g_strcmp0 (user, "root") == 0;
-
   g_autofree char *profile = g_build_filename (runtime_dir, "sandbox-profile", NULL);
+  g_autofree char *seccomp = g_build_filename (runtime_dir, "sandbox-seccomp.bpf", NULL);
   gboolean own_profile = g_file_test (profile, G_FILE_TEST_EXISTS);
+  gboolean root = g_strcmp0 (user, "root") == 0;
+  char id[16];
 
-  add (argv, "bwrap");
+  launch->argv = g_ptr_array_new_with_free_func (g_free);
+  launch->source_fds = g_array_new (FALSE, FALSE, sizeof (int));
+  launch->target_fds = g_array_new (FALSE, FALSE, sizeof (int));
+  launch->next_target = 10;
+  cc_engine_isolation_host_ids (&launch->uid, &launch->gid);
+
+  add (launch->argv, "bwrap");
+  add (launch->argv, "--new-session");
+  add (launch->argv, "--die-with-parent");
+  /* Always a user namespace: the sandbox's root has capabilities only over what the
+   * namespace owns, never over the host's files. */
+  add (launch->argv, "--unshare-user");
+  g_snprintf (id, sizeof id, "%d", root ? 0 : 1000);
+  add (launch->argv, "--uid"); add (launch->argv, id);
+  add (launch->argv, "--gid"); add (launch->argv, id);
+  add (launch->argv, "--unshare-pid");
+  if (as_pid_1)
+    add (launch->argv, "--as-pid-1");
+  add (launch->argv, "--unshare-uts");
+  add (launch->argv, "--hostname"); add (launch->argv, "sandbox");
+  if (g_file_test (seccomp, G_FILE_TEST_EXISTS) &&
+      !launch_add_open (launch, "--seccomp", seccomp, O_RDONLY, NULL, error))
+    return FALSE;
+
   for (guint i = 0; system_binds[i]; i++)
     {
-      add (argv, "--ro-bind-try");
-      add (argv, own_profile && g_str_equal (system_binds[i], "/etc/profile") ? profile : system_binds[i]);
-      add (argv, system_binds[i]);
+      if (own_profile && g_str_equal (system_binds[i], "/etc/profile"))
+        {
+          if (!launch_add_open (launch, "--ro-bind-data", profile, O_RDONLY, "/etc/profile", error))
+            return FALSE;
+          continue;
+        }
+      add (launch->argv, "--ro-bind-try");
+      add (launch->argv, system_binds[i]);
+      add (launch->argv, system_binds[i]);
     }
-  add (argv, "--symlink"); add (argv, "usr/bin"); add (argv, "/bin");
-  add (argv, "--symlink"); add (argv, "usr/sbin"); add (argv, "/sbin");
-  add (argv, "--symlink"); add (argv, "usr/lib"); add (argv, "/lib");
-  add (argv, "--symlink"); add (argv, "usr/lib64"); add (argv, "/lib64");
-  add (argv, "--symlink"); add (argv, "usr/lib32"); add (argv, "/lib32");
-  add (argv, "--ro-bind"); add (argv, passwd); add (argv, "/etc/passwd");
-  add (argv, "--ro-bind"); add (argv, group); add (argv, "/etc/group");
-  add (argv, "--proc"); add (argv, "/proc");
-  add (argv, "--dev"); add (argv, "/dev");
-  add (argv, "--tmpfs"); add (argv, "/var");
-  add (argv, "--symlink"); add (argv, "../tmp"); add (argv, "/var/tmp");
-  add (argv, "--bind"); add (argv, cc_engine_sandbox_get_tmp_dir (sandbox)); add (argv, "/tmp");
-  add (argv, "--bind"); add (argv, cc_engine_sandbox_get_home_dir (sandbox)); add (argv, "/home/user");
-  if (root)
+  add (launch->argv, "--symlink"); add (launch->argv, "usr/bin"); add (launch->argv, "/bin");
+  add (launch->argv, "--symlink"); add (launch->argv, "usr/sbin"); add (launch->argv, "/sbin");
+  add (launch->argv, "--symlink"); add (launch->argv, "usr/lib"); add (launch->argv, "/lib");
+  add (launch->argv, "--symlink"); add (launch->argv, "usr/lib64"); add (launch->argv, "/lib64");
+  add (launch->argv, "--symlink"); add (launch->argv, "usr/lib32"); add (launch->argv, "/lib32");
+  if (!launch_add_open (launch, "--ro-bind-data", passwd, O_RDONLY, "/etc/passwd", error) ||
+      !launch_add_open (launch, "--ro-bind-data", group, O_RDONLY, "/etc/group", error))
+    return FALSE;
+  /* bubblewrap covers /proc/sys, /proc/sysrq-trigger, /proc/irq and /proc/bus read-only. */
+  add (launch->argv, "--proc"); add (launch->argv, "/proc");
+  add (launch->argv, "--dev"); add (launch->argv, "/dev");
+  add (launch->argv, "--tmpfs"); add (launch->argv, "/var");
+  add (launch->argv, "--symlink"); add (launch->argv, "../tmp"); add (launch->argv, "/var/tmp");
+  launch->home_dir = g_strdup (cc_engine_sandbox_get_home_dir (sandbox));
+  launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
+  {
+    gboolean staged = geteuid () == 0;
+    const char *home = staged ? ROOT_STAGE_HOME : launch->home_dir;
+
+    add (launch->argv, "--bind"); add (launch->argv, staged ? ROOT_STAGE_TMP : launch->tmp_dir);
+    add (launch->argv, "/tmp");
+    add (launch->argv, "--bind"); add (launch->argv, home); add (launch->argv, "/home/user");
+    if (root)
+      {
+        add (launch->argv, "--bind"); add (launch->argv, home); add (launch->argv, "/root");
+      }
+  }
+  add (launch->argv, "--chdir"); add (launch->argv, cwd);
+  add (launch->argv, "--");
+  return TRUE;
+}
+
+/* Hands the sandbox's two directories to its host uid (an engine running as root made them). */
+static void
+own_sandbox_dirs (CcEngineSandbox *sandbox)
+{
+  const char *dirs[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
-      add (argv, "--bind"); add (argv, cc_engine_sandbox_get_home_dir (sandbox)); add (argv, "/root");
+      int fd = open (dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+      cc_engine_isolation_own_fd (fd);
+      if (fd >= 0)
+        close (fd);
     }
-  /* A user namespace maps the engine's uid to the sandbox user's. It is the costliest part of
-   * the launch, so root under a root engine goes without (bwrap drops its capabilities). */
-  if (!(root && geteuid () == 0))
-    {
-      add (argv, "--unshare-user");
-      add (argv, "--uid"); add (argv, root ? "0" : "1000");
-      add (argv, "--gid"); add (argv, root ? "0" : "1000");
-    }
-  add (argv, "--unshare-pid");
-  add (argv, "--unshare-uts");
-  add (argv, "--hostname"); add (argv, "sandbox");
-  add (argv, "--die-with-parent");
-  add (argv, "--chdir"); add (argv, cwd);
-  add (argv, "--");
+}
+
+static gboolean
+launch_spawn (Launch       *launch,
+              GSpawnFlags   flags,
+              const int    *extra_source,
+              const int    *extra_target,
+              guint         n_extra,
+              int           stderr_fd,
+              GPid         *pid,
+              GError      **error)
+{
+  const char * const envp[] = { "PATH=" CC_ENGINE_SANDBOX_PATH, NULL };
+  g_autoptr(GArray) source = g_array_copy (launch->source_fds);
+  g_autoptr(GArray) target = g_array_copy (launch->target_fds);
+
+  g_ptr_array_add (launch->argv, NULL);
+  g_array_append_vals (source, extra_source, n_extra);
+  g_array_append_vals (target, extra_target, n_extra);
+  /* bwrap is searched in the engine's PATH; what runs inside finds its programs with the
+   * sandbox's PATH (the launcher passes each command's own environment). */
+  return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) launch->argv->pdata, envp,
+                                           flags | G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                                           G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           drop_privileges, launch, -1, -1, stderr_fd,
+                                           (const int *) source->data, (const int *) target->data,
+                                           source->len, pid, NULL, NULL, NULL, error);
+}
+
+gboolean
+cc_engine_spawn_start_launcher (const char       *runtime_dir,
+                                CcEngineSandbox  *sandbox,
+                                const char       *user,
+                                int               sock,
+                                int               exe,
+                                GPid             *pid,
+                                GError          **error)
+{
+  g_auto(Launch) launch = { 0 };
+  const int source[] = { sock, exe };
+  const int target[] = { 3, 4 };
+  int null_fd;
+  gboolean ok;
+
+  own_sandbox_dirs (sandbox);
+  if (!launch_init (&launch, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user), TRUE, error))
+    return FALSE;
+  /* The engine's own executable, passed as descriptor 4: nothing of the host's file system
+   * needs to be mounted for it. Descriptor 3 is the launcher's socket. */
+  add (launch.argv, "/proc/self/fd/4");
+  add (launch.argv, "--sandbox-launcher");
+  add (launch.argv, "3");
+  /* Not the engine's stderr: it may be the terminal the engine was started from. */
+  null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  ok = launch_spawn (&launch, 0, source, target, G_N_ELEMENTS (source), null_fd, pid, error);
+  if (null_fd >= 0)
+    close (null_fd);
+  return ok;
 }
 
 GStrv
-cc_engine_spawn_build_argv (gboolean         isolated,
-                            const char      *runtime_dir,
-                            CcEngineSandbox *sandbox,
-                            const char      *user,
-                            const char      *cwd,
-                            const char      *host_cwd,
-                            const char      *cmd,
+cc_engine_spawn_build_argv (const char      *cmd,
                             JsonArray       *args)
 {
   GPtrArray *argv = g_ptr_array_new ();
 
-  if (isolated)
-    add_bwrap_prefix (argv, runtime_dir, sandbox, user, cwd);
   add (argv, cmd);
   if (args != NULL)
     for (guint i = 0; i < json_array_get_length (args); i++)
@@ -126,22 +372,6 @@ cc_engine_spawn_build_argv (gboolean         isolated,
 }
 
 GStrv
-cc_engine_spawn_build_launcher_argv (const char      *runtime_dir,
-                                     CcEngineSandbox *sandbox,
-                                     const char      *user)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  add_bwrap_prefix (argv, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user));
-  /* The engine's own executable, passed as descriptor 4: nothing of the host's file system
-   * needs to be mounted for it. Descriptor 3 is the launcher's socket. */
-  add (argv, "/proc/self/fd/4");
-  add (argv, "--sandbox-launcher");
-  add (argv, "3");
-  g_ptr_array_add (argv, NULL);
-  return (GStrv) g_ptr_array_free (argv, FALSE);
-}
-
 /* Sets NAME=value in @envp, replacing an earlier NAME: @index maps each name to its slot, so a
  * request with many variables costs linear time (g_environ_setenv() scans the whole array). */
 static void
@@ -229,79 +459,138 @@ write_profile (const char *runtime_dir)
     g_unlink (path);
 }
 
+/* Runs @launch's bubblewrap with @script and says why it failed, or NULL. */
+static char *
+run_probe (Launch     *launch,
+           const char *script)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) err_text = g_string_new (NULL);
+  int pipe_fds[2];
+  GPid pid = 0;
+  int status = 0;
+  gboolean ok;
+
+  add (launch->argv, "/bin/sh");
+  add (launch->argv, "-c");
+  add (launch->argv, script);
+  if (!g_unix_open_pipe (pipe_fds, FD_CLOEXEC, &error))
+    return g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
+  ok = launch_spawn (launch, 0, NULL, NULL, 0, pipe_fds[1], &pid, &error);
+  close (pipe_fds[1]);
+  if (ok)
+    {
+      char buf[512];
+      gssize n;
+
+      /* Bounded by the probe itself: bubblewrap exits once the script has. */
+      while ((n = read (pipe_fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && err_text->len < 4096)
+          g_string_append_len (err_text, buf, n);
+      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+        ;
+      g_spawn_close_pid (pid);
+    }
+  close (pipe_fds[0]);
+  if (!ok)
+    return g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      g_strstrip (err_text->str);
+      return g_strdup_printf (_("bubblewrap does not work here (%s)"),
+                              *err_text->str ? err_text->str : error->message);
+    }
+  return NULL;
+}
+
 gboolean
 cc_engine_spawn_probe (const char  *runtime_dir,
+                       JsonArray   *facts,
                        char       **reason)
 {
   g_autofree char *passwd = g_build_filename (runtime_dir, "sandbox-passwd", NULL);
   g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
+  g_autofree char *seccomp = g_build_filename (runtime_dir, "sandbox-seccomp.bpf", NULL);
   g_autofree char *probe_dir = g_build_filename (runtime_dir, "probe", NULL);
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-  g_autofree char *err_text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CcEngineSandbox) fake = NULL;
-  g_auto(GStrv) argv = NULL;
-  int status = 0;
+  g_auto(Launch) launch = { 0 };
+  uid_t uid;
+  gid_t gid;
 
   *reason = NULL;
   if (g_getenv ("CODE_CANVAS_ENGINE_NO_BWRAP") != NULL)
     {
       *reason = g_strdup (_("bubblewrap was turned off with CODE_CANVAS_ENGINE_NO_BWRAP"));
+      cc_engine_isolation_fact_add (facts, "bubblewrap", FALSE, *reason);
       return FALSE;
     }
   if (bwrap == NULL)
     {
       *reason = g_strdup (_("bubblewrap (bwrap) is not installed; install the bubblewrap package"));
+      cc_engine_isolation_fact_add (facts, "bubblewrap", FALSE, *reason);
       return FALSE;
     }
   if (!g_file_set_contents_full (passwd, passwd_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
       !g_file_set_contents_full (group, group_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
     {
       *reason = g_strdup_printf (_("Could not write the sandbox user database: %s"), error->message);
+      cc_engine_isolation_fact_add (facts, "bubblewrap", FALSE, *reason);
       return FALSE;
     }
 
   write_profile (runtime_dir);
 
+  /* Without the filter the sandboxes still run, and the status says what they lack. */
+  if (cc_engine_seccomp_write (seccomp, FALSE, &error))
+    cc_engine_isolation_fact_add (facts, "seccomp", TRUE,
+                                  _("A system-call filter refuses terminal injection (TIOCSTI, "
+                                    "TIOCLINUX), the kernel keyring, perf_event_open, userfaultfd, "
+                                    "mounting and new user namespaces"));
+  else
+    {
+      g_autofree char *detail = g_strdup_printf (_("No system-call filter: %s"), error->message);
+
+      g_unlink (seccomp);
+      cc_engine_isolation_fact_add (facts, "seccomp", FALSE, detail);
+      g_clear_error (&error);
+    }
+
   /* The probe runs exactly the launch a command gets, in a throwaway sandbox. */
-  {
-    GPtrArray *args = g_ptr_array_new ();
+  fake = cc_engine_sandbox_new (probe_dir, "probe");
+  g_mkdir_with_parents (cc_engine_sandbox_get_home_dir (fake), 0755);
+  g_mkdir_with_parents (cc_engine_sandbox_get_tmp_dir (fake), 0755);
+  own_sandbox_dirs (fake);
+  if (!launch_init (&launch, runtime_dir, fake, "user", "/home/user", FALSE, &error))
+    *reason = g_strdup_printf (_("bubblewrap could not be prepared: %s"), error->message);
+  else
+    *reason = run_probe (&launch, "test \"$(id -u)\" = 1000 && test -w /home/user && test ! -e /etc/shadow");
 
-    fake = cc_engine_sandbox_new (probe_dir, "probe");
-    g_mkdir_with_parents (cc_engine_sandbox_get_home_dir (fake), 0755);
-    g_mkdir_with_parents (cc_engine_sandbox_get_tmp_dir (fake), 0755);
-    add_bwrap_prefix (args, runtime_dir, fake, "user", "/home/user");
-    add (args, "/bin/sh");
-    add (args, "-c");
-    add (args, "test \"$(id -u)\" = 1000 && test -w /home/user && test ! -e /etc/shadow");
-    g_ptr_array_add (args, NULL);
-    argv = (GStrv) g_ptr_array_free (args, FALSE);
-  }
-
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err_text, &status, &error))
-    *reason = g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
-  else if (!g_spawn_check_wait_status (status, &error))
+  cc_engine_isolation_host_ids (&uid, &gid);
+  if (*reason == NULL)
     {
-      g_strstrip (err_text);
-      *reason = g_strdup_printf (_("bubblewrap does not work here (%s)"),
-                                 err_text && *err_text ? err_text : error->message);
-    }
+      g_autofree char *detail = g_strdup_printf (_("Sandbox users (root included) are host uid %u, "
+                                                   "without capabilities on the host"), (guint) uid);
 
+      cc_engine_isolation_fact_add (facts, "user-namespace", TRUE, detail);
+      cc_engine_isolation_fact_add (facts, "launcher", TRUE,
+                                    _("Each sandbox's launcher is the init of its PID namespace, "
+                                      "not dumpable, in its own session, and holds only its "
+                                      "control socket"));
+    }
+  else
+    cc_engine_isolation_fact_add (facts, "user-namespace", FALSE, *reason);
+
+  g_rmdir (cc_engine_sandbox_get_home_dir (fake));
+  g_rmdir (cc_engine_sandbox_get_tmp_dir (fake));
   {
-    g_autofree char *cmd_home = g_strdup (cc_engine_sandbox_get_home_dir (fake));
-    g_autofree char *cmd_tmp = g_strdup (cc_engine_sandbox_get_tmp_dir (fake));
+    g_autofree char *d1 = g_build_filename (probe_dir, "sandboxes", NULL);
+    g_autofree char *d2 = g_build_filename (probe_dir, "tmp", NULL);
 
-    g_rmdir (cmd_home);
-    g_rmdir (cmd_tmp);
-    {
-      g_autofree char *d1 = g_build_filename (probe_dir, "sandboxes", NULL);
-      g_autofree char *d2 = g_build_filename (probe_dir, "tmp", NULL);
-
-      g_rmdir (d1);
-      g_rmdir (d2);
-      g_rmdir (probe_dir);
-    }
+    g_rmdir (d1);
+    g_rmdir (d2);
+    g_rmdir (probe_dir);
   }
   return *reason == NULL;
 }

@@ -13,26 +13,28 @@ G_BEGIN_DECLS
 
 #define CC_ENGINE_SANDBOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Writes the passwd/group files the sandboxes see and runs bubblewrap once. Returns TRUE when
- * processes can be isolated; otherwise @reason says why not. */
+/* Writes the passwd/group files and the system-call filter the sandboxes use, and runs
+ * bubblewrap once the way the launchers are run. Returns TRUE when processes can be isolated;
+ * otherwise @reason says why not. Adds what is and is not in place to @facts
+ * (cc_engine_isolation_fact_add). */
 gboolean  cc_engine_spawn_probe      (const char       *runtime_dir,
+                                      JsonArray        *facts,
                                       char            **reason);
 
-/* The argv that runs @cmd @args as @user in @sandbox with working directory @cwd (a sandbox
- * path; @host_cwd is the host path behind it). */
-GStrv     cc_engine_spawn_build_argv (gboolean          isolated,
-                                      const char       *runtime_dir,
-                                      CcEngineSandbox  *sandbox,
-                                      const char       *user,
-                                      const char       *cwd,
-                                      const char       *host_cwd,
-                                      const char       *cmd,
+/* Starts @sandbox's launcher for @user (cc-engine-launcher.c) under bubblewrap: this executable
+ * (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr are
+ * /dev/null. */
+gboolean  cc_engine_spawn_start_launcher (const char      *runtime_dir,
+                                          CcEngineSandbox *sandbox,
+                                          const char      *user,
+                                          int              sock,
+                                          int              exe,
+                                          GPid            *pid,
+                                          GError         **error);
+
+/* The argv of @cmd @args. */
+GStrv     cc_engine_spawn_build_argv (const char       *cmd,
                                       JsonArray        *args);
-/* The argv of @sandbox's launcher for @user (cc-engine-launcher.c): the same bubblewrap setup,
- * running this executable (descriptor 4) with its socket as descriptor 3. */
-GStrv     cc_engine_spawn_build_launcher_argv (const char      *runtime_dir,
-                                               CcEngineSandbox *sandbox,
-                                               const char      *user);
 /* PATH, HOME, USER, LOGNAME of @user, then the sandbox's envVars, then @envs (may be NULL). */
 GStrv     cc_engine_spawn_build_envp (gboolean          isolated,
                                       CcEngineSandbox  *sandbox,

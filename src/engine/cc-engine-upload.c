@@ -10,10 +10,10 @@
  * to disk:
  *
  * - application/octet-stream (optionally gzip) goes through a decompressor straight into a
- *   temporary file next to the destination;
- * - multipart/form-data is spooled as it came to a temporary file in the sandbox's /tmp, then
- *   split from there (split_multipart()), each part streamed into a temporary file next to its
- *   destination.
+ *   temporary file in the engine's private directory (cc_engine_path_private_dir ()); what a gzip body expands to is bounded by a ratio
+ *   to what has arrived (GZIP_MAX_RATIO), so a decompression bomb is refused within a chunk;
+ * - multipart/form-data is spooled as it came to a temporary file there too, then split from
+ *   there (split_multipart()), each part streamed into a temporary file of its own.
  *
  * Once the body is complete, a worker renames the temporary files into place, all or none; an
  * interrupted or refused upload leaves no destination file touched. Memory stays bounded by a
@@ -33,6 +33,8 @@
 #include <gio/gunixoutputstream.h>
 
 #include "cc-engine-files-access.h"
+#include "cc-engine-isolation.h"
+#include "cc-engine-path.h"
 #include "cc-engine-upload.h"
 #include "cc-engine-worker.h"
 
@@ -40,6 +42,60 @@
 #define UPLOAD_DATA_KEY   "cc-engine-upload"
 #define TEMP_TEMPLATE     ".cc-upload-XXXXXX"
 #define WRITE_BUFFER_SIZE (256 * 1024)
+/* A gzip body may expand to GZIP_MAX_RATIO times what has arrived of it, or GZIP_FLOOR: more is
+ * a decompression bomb, refused before it fills the disk or holds the main loop. */
+#define GZIP_MAX_RATIO    200
+#define GZIP_FLOOR        ((goffset) 16 * 1024 * 1024)
+
+/* An output stream that refuses to let more than its limit through: it sits between the gzip
+ * decompressor and the file, so the limit counts decompressed bytes. */
+#define CC_TYPE_BOUNDED_STREAM (cc_bounded_stream_get_type ())
+G_DECLARE_FINAL_TYPE (CcBoundedStream, cc_bounded_stream, CC, BOUNDED_STREAM, GFilterOutputStream)
+
+struct _CcBoundedStream
+{
+  GFilterOutputStream parent_instance;
+
+  goffset written;
+  goffset limit;
+};
+
+G_DEFINE_FINAL_TYPE (CcBoundedStream, cc_bounded_stream, G_TYPE_FILTER_OUTPUT_STREAM)
+
+static gssize
+cc_bounded_stream_write (GOutputStream  *stream,
+                         const void     *buffer,
+                         gsize           count,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  CcBoundedStream *self = CC_BOUNDED_STREAM (stream);
+  GOutputStream *base = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (stream));
+  gssize n;
+
+  if (self->written + (goffset) count > self->limit)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "the gzip body expands more than %d times its size (or beyond %" G_GOFFSET_FORMAT
+                   " bytes): upload it uncompressed", GZIP_MAX_RATIO, CC_ENGINE_MAX_UPLOAD);
+      return -1;
+    }
+  n = g_output_stream_write (base, buffer, count, cancellable, error);
+  if (n > 0)
+    self->written += n;
+  return n;
+}
+
+static void
+cc_bounded_stream_class_init (CcBoundedStreamClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = cc_bounded_stream_write;
+}
+
+static void
+cc_bounded_stream_init (CcBoundedStream *self)
+{
+}
 
 /* A file written under a temporary name, renamed to its destination at the end. */
 typedef struct
@@ -61,6 +117,7 @@ typedef struct
 
   /* While the body arrives. */
   GOutputStream   *out;           /* into files[0]'s temporary file, or the multipart spool */
+  CcBoundedStream *bounded;       /* gzip: after the decompressor, unowned (part of out) */
   char            *spool_path;
   goffset          received;
   GError          *error;         /* the first failure: the rest of the body is discarded */
@@ -213,8 +270,11 @@ open_destination (Upload      *self,
   g_autofree char *sandbox_path = NULL;
   g_autofree char *host = NULL;
   g_autofree char *parent = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *private_dir = NULL;
   g_autofree char *temp = NULL;
   UploadFile *file;
+  int parent_fd;
   struct stat st;
   mode_t keep_mode = 0;
   int fd;
@@ -242,17 +302,22 @@ open_destination (Upload      *self,
       g_hash_table_add (seen, g_strdup (host));
     }
 
+  /* The parent is made and opened from a descriptor of the sandbox's directory, symlinks
+   * refused, so a directory swapped for a link cannot send the upload out of the sandbox. */
   parent = g_path_get_dirname (host);
-  if (g_mkdir_with_parents (parent, 0755) != 0)
+  base = g_path_get_basename (host);
+  parent_fd = cc_engine_path_open_dirs (self->sandbox, parent, &local_error);
+  if (parent_fd < 0)
     {
-      _cc_engine_set_errno_error (error, errno == ENOENT ? ENOTDIR : errno, "creating the directory of",
-                                  sandbox_path);
+      g_set_error (error, local_error->domain, local_error->code, "creating the directory of %s: %s",
+                   sandbox_path, local_error->message);
       return -1;
     }
-  if (lstat (host, &st) == 0)
+  if (fstatat (parent_fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
     {
       if (S_ISDIR (st.st_mode))
         {
+          close (parent_fd);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "path '%s' is a directory",
                        sandbox_path);
           return -1;
@@ -260,14 +325,19 @@ open_destination (Upload      *self,
       if (S_ISREG (st.st_mode))
         keep_mode = st.st_mode & 07777;
     }
+  close (parent_fd);
 
-  temp = g_build_filename (parent, TEMP_TEMPLATE, NULL);
+  /* Temporaries live in the engine's private directory: never in the user's tree, never in a
+   * watch event, and swept when the engine starts. */
+  private_dir = cc_engine_path_private_dir (self->sandbox);
+  temp = g_build_filename (private_dir, TEMP_TEMPLATE, NULL);
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       _cc_engine_set_errno_error (error, errno, "opening", sandbox_path);
       return -1;
     }
+  cc_engine_isolation_own_fd (fd);
   /* Overwriting keeps the file's permissions, as truncating it in place did. */
   if (keep_mode != 0)
     fchmod (fd, keep_mode);
@@ -304,6 +374,8 @@ got_chunk_cb (SoupServerMessage *msg,
       upload_discard (self);
       return;
     }
+  if (self->bounded != NULL)
+    self->bounded->limit = MIN (MAX (GZIP_FLOOR, self->received * GZIP_MAX_RATIO), CC_ENGINE_MAX_UPLOAD);
   if (size > 0 && !g_output_stream_write_all (self->out, data, size, NULL, NULL, &local_error))
     {
       if (self->multipart)
@@ -322,7 +394,6 @@ begin_octet_stream (Upload              *self,
 {
   const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
   g_autoptr(GOutputStream) fd_stream = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
   int fd;
 
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
@@ -346,13 +417,18 @@ begin_octet_stream (Upload              *self,
   if (self->gzip)
     {
       g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      g_autoptr(GOutputStream) buffered = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
+      g_autoptr(GOutputStream) bounded = g_object_new (CC_TYPE_BOUNDED_STREAM, "base-stream", buffered, NULL);
 
-      stream = g_converter_output_stream_new (fd_stream, G_CONVERTER (decompressor));
+      /* No buffer before the decompressor: each received chunk is expanded at once, so one
+       * write never holds more than a chunk's worth of expansion. */
+      self->bounded = CC_BOUNDED_STREAM (bounded);
+      self->bounded->limit = GZIP_FLOOR;
+      self->out = g_converter_output_stream_new (bounded, G_CONVERTER (decompressor));
     }
   else
-    stream = g_object_ref (fd_stream);
-  /* libsoup hands over 8 KiB chunks: write in larger blocks. */
-  self->out = g_buffered_output_stream_new_sized (stream, WRITE_BUFFER_SIZE);
+    /* libsoup hands over 8 KiB chunks: write in larger blocks. */
+    self->out = g_buffered_output_stream_new_sized (fd_stream, WRITE_BUFFER_SIZE);
   return TRUE;
 }
 
@@ -374,9 +450,13 @@ begin_multipart (Upload              *self,
     }
   self->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
 
-  /* The spool lives on the sandbox's disk, so a full disk is reported as such (507). */
-  self->spool_path = g_build_filename (cc_engine_sandbox_get_tmp_dir (self->sandbox),
-                                       TEMP_TEMPLATE, NULL);
+  /* The spool lives on the sandboxes' disk, so a full disk is reported as such (507), in the
+   * engine's private directory. */
+  {
+    g_autofree char *private_dir = cc_engine_path_private_dir (self->sandbox);
+
+    self->spool_path = g_build_filename (private_dir, TEMP_TEMPLATE, NULL);
+  }
   fd = g_mkstemp_full (self->spool_path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
@@ -730,6 +810,156 @@ out:
   return ok;
 }
 
+/* The destination is on another file system than the engine's private directory (something
+ * mounted inside the sandbox's tree): the contents are copied into it instead, through the
+ * same parent descriptor. FALSE with errno set. */
+static gboolean
+copy_across (const char *temp_path,
+             int         parent_fd,
+             const char *base)
+{
+  struct stat st;
+  int in = open (temp_path, O_RDONLY | O_CLOEXEC);
+  int dir = openat (parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int out = dir >= 0 ? openat (dir, base, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
+  gboolean ok = in >= 0 && out >= 0 && fstat (in, &st) == 0;
+  int saved;
+
+  /* read and write: copy_file_range refuses most pairs of different file systems. */
+  if (ok)
+    {
+      g_autofree char *buf = g_malloc (64 * 1024);
+      ssize_t n;
+
+      while (ok && (n = read (in, buf, 64 * 1024)) != 0)
+        {
+          ssize_t done = 0;
+
+          if (n < 0)
+            {
+              ok = errno == EINTR;
+              continue;
+            }
+          while (ok && done < n)
+            {
+              ssize_t w = write (out, buf + done, n - done);
+
+              if (w > 0)
+                done += w;
+              else if (w < 0 && errno != EINTR)
+                ok = FALSE;
+            }
+        }
+    }
+  if (ok)
+    {
+      cc_engine_isolation_own_fd (out);
+      fchmod (out, st.st_mode & 07777);
+    }
+  saved = errno;
+  if (in >= 0)
+    close (in);
+  if (out >= 0 && close (out) != 0 && ok)
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (dir >= 0)
+    close (dir);
+  if (ok)
+    unlink (temp_path);
+  errno = saved;
+  return ok;
+}
+
+/* Renames @file's temporary to its destination, through a descriptor of the parent opened
+ * with symlinks refused. */
+static gboolean
+rename_into_place (Upload      *self,
+                   UploadFile  *file,
+                   GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (file->host_path);
+  g_autofree char *base = g_path_get_basename (file->host_path);
+  g_autoptr(GError) open_error = NULL;
+  int parent_fd = cc_engine_path_open (self->sandbox, parent, O_PATH | O_DIRECTORY, &open_error);
+  int saved;
+
+  if (parent_fd < 0)
+    {
+      g_set_error (error, open_error->domain, open_error->code, "writing %s: %s",
+                   file->sandbox_path, open_error->message);
+      return FALSE;
+    }
+  if (renameat (AT_FDCWD, file->temp_path, parent_fd, base) == 0)
+    {
+      close (parent_fd);
+      return TRUE;
+    }
+  saved = errno;
+  close (parent_fd);
+  return _cc_engine_set_errno_error (error, saved, "writing", file->sandbox_path);
+}
+
+/* The copies of commit: files whose destination is on another file system than their
+ * temporary. On failure, the destinations this made are removed again. */
+static gboolean
+commit_copies (Upload  *self,
+               GError **error)
+{
+  g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func (g_free);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i < self->files->len; i++)
+    {
+      UploadFile *file = self->files->pdata[i];
+      g_autofree char *parent = g_path_get_dirname (file->host_path);
+      g_autofree char *base = g_path_get_basename (file->host_path);
+      struct stat parent_st, temp_st, dest_st;
+      gboolean existed;
+      int parent_fd = cc_engine_path_open (self->sandbox, parent, O_PATH | O_DIRECTORY, NULL);
+
+      if (parent_fd < 0)
+        continue;  /* reported by the renames */
+      if (fstat (parent_fd, &parent_st) != 0 || stat (file->temp_path, &temp_st) != 0 ||
+          parent_st.st_dev == temp_st.st_dev)
+        {
+          close (parent_fd);
+          continue;
+        }
+      existed = fstatat (parent_fd, base, &dest_st, AT_SYMLINK_NOFOLLOW) == 0;
+      if (copy_across (file->temp_path, parent_fd, base))
+        {
+          g_clear_pointer (&file->temp_path, g_free);
+          if (!existed)
+            g_ptr_array_add (made, g_strdup (file->host_path));
+        }
+      else
+        {
+          int saved = errno;
+
+          if (!existed)
+            unlinkat (parent_fd, base, 0);
+          _cc_engine_set_errno_error (error, saved, "writing", file->sandbox_path);
+          ok = FALSE;
+        }
+      close (parent_fd);
+    }
+  for (guint i = 0; !ok && i < made->len; i++)
+    {
+      g_autofree char *parent = g_path_get_dirname (made->pdata[i]);
+      g_autofree char *base = g_path_get_basename (made->pdata[i]);
+      int parent_fd = cc_engine_path_open (self->sandbox, parent, O_PATH | O_DIRECTORY, NULL);
+
+      if (parent_fd >= 0)
+        {
+          unlinkat (parent_fd, base, 0);
+          close (parent_fd);
+        }
+    }
+  return ok;
+}
+
 static JsonNode *
 upload_commit (Upload        *self,
                GCancellable  *cancellable,
@@ -758,18 +988,19 @@ upload_commit (Upload        *self,
       return NULL;
     }
 
-  /* Everything arrived and was written: only now do the destinations change. */
+  /* Everything arrived and was written: only now do the destinations change. Copies to
+   * another file system (which can still fail, disk full) go first, and are undone if one
+   * fails; renames, which cannot, follow. */
+  if (!commit_copies (self, error))
+    return NULL;
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->files->len; i++)
     {
       UploadFile *file = self->files->pdata[i];
       g_autofree char *name = g_path_get_basename (file->sandbox_path);
 
-      if (rename (file->temp_path, file->host_path) != 0)
-        {
-          _cc_engine_set_errno_error (error, errno, "writing", file->sandbox_path);
-          return NULL;
-        }
+      if (file->temp_path != NULL && !rename_into_place (self, file, error))
+        return NULL;
       g_clear_pointer (&file->temp_path, g_free);
 
       json_builder_begin_object (builder);

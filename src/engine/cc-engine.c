@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cc-engine-path.h"
 #include "cc-engine-files-access.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
@@ -47,6 +48,7 @@ struct _CcEngine
 
   gboolean isolated;
   char *isolation_reason;
+  JsonArray *isolation_facts;  /* cc_engine_isolation_fact_add () */
 
   GHashTable *sandboxes;
 
@@ -78,6 +80,7 @@ cc_engine_finalize (GObject *object)
     explicit_bzero (self->api_key, strlen (self->api_key));
   g_free (self->api_key);
   g_free (self->isolation_reason);
+  g_clear_pointer (&self->isolation_facts, json_array_unref);
 
   G_OBJECT_CLASS (cc_engine_parent_class)->finalize (object);
 }
@@ -92,6 +95,7 @@ static void
 cc_engine_init (CcEngine *self)
 {
   self->lock_fd = -1;
+  self->isolation_facts = json_array_new ();
   self->sandboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->own_ports = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->header_timeout_ms = CC_ENGINE_HEADER_TIMEOUT_MS;
@@ -140,6 +144,12 @@ const char *
 cc_engine_get_isolation (CcEngine *self)
 {
   return self->isolated ? "bubblewrap" : "none";
+}
+
+JsonArray *
+cc_engine_get_isolation_facts (CcEngine *self)
+{
+  return self->isolation_facts;
 }
 
 const char *
@@ -929,8 +939,9 @@ cc_engine_start (CcEngine  *self,
 
     g_mkdir_with_parents (state_dir, 0700);
   }
+  cc_engine_path_sweep_private (self->data_dir);
 
-  self->isolated = cc_engine_spawn_probe (self->runtime_dir, &reason);
+  self->isolated = cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason);
   self->isolation_reason = g_steal_pointer (&reason);
   if (self->isolated)
     g_message ("Sandbox processes run under bubblewrap");

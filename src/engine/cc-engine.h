@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "cc-engine-sandbox.h"
 
@@ -36,6 +37,8 @@ const char      *cc_engine_get_api_key         (CcEngine    *self);
 /* "bubblewrap" or "none"; the reason is NULL when isolated. */
 const char      *cc_engine_get_isolation       (CcEngine    *self);
 const char      *cc_engine_get_isolation_reason (CcEngine   *self);
+/* What isolation is and is not in place: a list of {"name", "available", "detail"}. */
+JsonArray       *cc_engine_get_isolation_facts  (CcEngine   *self);
 const char      *cc_engine_get_data_dir        (CcEngine    *self);
 
 /* (transfer none) A sandbox by id (running or paused), or NULL. */

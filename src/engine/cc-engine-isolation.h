@@ -1,0 +1,32 @@
+/* cc-engine-isolation.h: who sandbox users are on the host, and what isolation is in place
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sys/types.h>
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The host uid and gid that every sandbox user (root and "user" alike) maps to: the engine's
+ * own when it is an ordinary user; when it runs as root, root's first subordinate id from
+ * /etc/subuid and /etc/subgid, else nobody/nogroup (65534). Never 0. */
+void     cc_engine_isolation_host_ids (uid_t *uid,
+                                       gid_t *gid);
+
+/* Gives a file the engine made in a sandbox's tree to the sandbox's host uid, so its users can
+ * change it. Does nothing when the engine is not root (the file is already the engine's). */
+void     cc_engine_isolation_own_fd   (int    fd);
+void     cc_engine_isolation_own_at   (int         dir_fd,
+                                       const char *name);
+/* The status answer's "isolationFacts": a list of {"name", "available", "detail"} that each
+ * part of the isolation adds to, so a person sees exactly what is missing. */
+void     cc_engine_isolation_fact_add (JsonArray  *facts,
+                                       const char *name,
+                                       gboolean    available,
+                                       const char *detail);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* cc-engine-path.h: opening a sandbox's files without following what a sandbox process swapped in
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-engine-sandbox.h"
+
+G_BEGIN_DECLS
+
+/* Opens @host_path, a path cc_engine_sandbox_resolve_path() returned (its symlinks already
+ * followed in the sandbox's view), relative to a descriptor of the sandbox directory it lies in,
+ * refusing any symlink on the way (O_NOFOLLOW included): a directory swapped for a link since
+ * the path was resolved makes the open fail instead of leaving the sandbox. @flags are open(2)'s
+ * (O_CLOEXEC is added). Returns the descriptor, or -1 with @error. */
+int cc_engine_path_open (CcEngineSandbox  *sandbox,
+                         const char       *host_path,
+                         int               flags,
+                         GError          **error);
+
+/* Opens (O_PATH) the directory @host_dir of @sandbox, making each missing component on the way
+ * (given to the sandbox's host uid), with the same refusal of symlinks. */
+int   cc_engine_path_open_dirs     (CcEngineSandbox  *sandbox,
+                                    const char       *host_dir,
+                                    GError          **error);
+
+/* The engine's private directory for upload temporaries, beside the sandboxes' directories (so
+ * on their file system) and out of every sandbox's view; made if missing. */
+#define CC_ENGINE_PATH_PRIVATE_DIR "uploads"
+char *cc_engine_path_private_dir   (CcEngineSandbox  *sandbox);
+/* Removes what an engine that stopped mid-upload left there. */
+void  cc_engine_path_sweep_private (const char       *data_dir);
+
+G_END_DECLS
