@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Under bubblewrap a process sees a read-only system, its sandbox's home at /home/user (and at
- * /root for root), the sandbox's /tmp, its own /proc and /dev and PID namespace, and the host's
- * network. Nothing else of the host's file system is mounted, so the user's real home and other
- * sandboxes are out of reach. The user namespace maps the engine's uid to 1000 ("user") or 0
- * ("root") so that whoami, file ownership and $HOME agree inside.
+ * /root for root), the sandbox's /tmp, its own /proc and /dev and PID namespace, and a network
+ * namespace of its own (cc-engine-netns.c). Nothing else of the host's file system is mounted,
+ * so the user's real home and other sandboxes are out of reach. The user namespace maps the
+ * engine's uid to 1000 ("user") or 0 ("root") so that whoami, file ownership and $HOME agree
+ * inside.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cc-engine-netns.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-spawn.h"
 
@@ -96,6 +98,7 @@ add_bwrap_prefix (GPtrArray       *argv,
       add (argv, "--gid"); add (argv, root ? "0" : "1000");
     }
   add (argv, "--unshare-pid");
+  cc_engine_netns_add_bwrap_args (argv);
   add (argv, "--unshare-uts");
   add (argv, "--hostname"); add (argv, "sandbox");
   add (argv, "--die-with-parent");
