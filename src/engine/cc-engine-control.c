@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-netns.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
@@ -689,6 +690,11 @@ handle_status (CcEngine          *engine,
   add_string (builder, "domain", cc_engine_get_domain (engine));
   add_string (builder, "isolation", cc_engine_get_isolation (engine));
   add_string (builder, "isolationReason", cc_engine_get_isolation_reason (engine));
+  /* What works and what is missing, one named fact per part. */
+  json_builder_set_member_name (builder, "facts");
+  json_builder_begin_array (builder);
+  cc_engine_netns_add_facts (builder, _cc_engine_is_isolated (engine));
+  json_builder_end_array (builder);
   add_int (builder, "pid", getpid ());
   add_int (builder, "sandboxes", running + paused);
   add_int (builder, "running", running);

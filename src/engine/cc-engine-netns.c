@@ -87,3 +87,42 @@ cc_engine_netns_start_outbound (int      netns_fd,
     return 0;
   return pid;
 }
+
+static void
+add_fact (JsonBuilder *builder,
+          const char  *name,
+          gboolean     ok,
+          const char  *detail)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, ok);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail);
+  json_builder_end_object (builder);
+}
+
+void
+cc_engine_netns_add_facts (JsonBuilder *builder,
+                           gboolean     isolated)
+{
+  g_autofree char *reason = NULL;
+
+  if (isolated)
+    add_fact (builder, "private-network", TRUE,
+              _("Each sandbox has a network of its own; this computer's loopback services are out "
+                "of its reach"));
+  else
+    add_fact (builder, "private-network", FALSE,
+              _("Sandboxes share this computer's network and reach its loopback services, because "
+                "bubblewrap does not work here"));
+  if (!cc_engine_netns_probe_outbound (&reason))
+    add_fact (builder, "internet-access", !isolated, isolated ? reason
+              : _("Sandboxes use this computer's network directly"));
+  else
+    add_fact (builder, "internet-access", TRUE,
+              isolated ? _("Sandboxes that may use the internet reach it through pasta")
+                       : _("Sandboxes use this computer's network directly"));
+}

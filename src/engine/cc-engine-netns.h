@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,10 @@ gboolean cc_engine_netns_probe_outbound (char      **reason);
 GPid     cc_engine_netns_start_outbound (int         netns_fd,
                                          int         userns_fd,
                                          GError    **error);
+
+/* Appends this part's named facts to the status answer's open "facts" array: objects
+ * {"name", "ok", "detail"}, "detail" saying what works or exactly what is missing. */
+void     cc_engine_netns_add_facts      (JsonBuilder *builder,
+                                         gboolean     isolated);
 
 G_END_DECLS
