@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct _CcEngineLauncher
   char *key;
   GPid pid;                  /* bubblewrap */
   GPid outbound_pid;         /* pasta, when the sandbox may use the internet */
+  gboolean joined;           /* in the network namespace of the sandbox's other launcher */
   int sock;
   guint sock_watch;
   guint dispatch_id;
@@ -248,6 +250,51 @@ bwrap_exited_cb (GPid     pid,
   mark_dead (self);
 }
 
+static guint request_fds (CcEngineLauncher *self, guint port, int *fds, guint max_fds, GError **error);
+
+/* The namespaces a second launcher of the same sandbox (the other user) joins, so that all of a
+ * sandbox's processes share one network: its servers are reachable from each other and from the
+ * preview whatever user started them. */
+typedef struct
+{
+  int netns;
+  int userns;  /* -1 when the engine is root: it may enter the network namespace directly */
+} Join;
+
+static void
+join_child_setup (gpointer user_data)
+{
+  const Join *join = user_data;
+
+  /* Runs between fork and exec. Failing closed: without the join, bubblewrap (told not to make a
+   * network namespace) would leave the sandbox on the host's network. */
+  if ((join->userns >= 0 && setns (join->userns, CLONE_NEWUSER) != 0) ||
+      setns (join->netns, CLONE_NEWNET) != 0)
+    _exit (127);
+}
+
+/* The namespaces of another running launcher of @sandbox, if any. */
+static gboolean
+join_find (CcEngineSandbox *sandbox,
+           const char      *user,
+           Join            *join)
+{
+  const char *other_key = g_str_equal (user, "root") ? "cc-engine-launcher-user" : "cc-engine-launcher-root";
+  CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
+  int fds[2] = { -1, -1 };
+
+  if (other == NULL || other->dead || request_fds (other, 0, fds, 2, NULL) != 2)
+    return FALSE;
+  join->netns = fds[0];
+  join->userns = fds[1];
+  if (geteuid () == 0)
+    {
+      close (join->userns);
+      join->userns = -1;
+    }
+  return TRUE;
+}
+
 static CcEngineLauncher *
 launcher_start (CcEngineSandbox  *sandbox,
                 const char       *user,
@@ -262,6 +309,21 @@ launcher_start (CcEngineSandbox  *sandbox,
   int exe;
   int one = 1;
   gboolean ok;
+  Join join = { -1, -1 };
+  gboolean joining = join_find (sandbox, user, &join);
+
+  if (joining)
+    {
+      /* The namespace exists already: bubblewrap must not make another. */
+      guint n = g_strv_length (argv), out = 0;
+
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (argv[i], "--unshare-net"))
+          g_free (argv[i]);
+        else
+          argv[out++] = argv[i];
+      argv[out] = NULL;
+    }
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
     {
@@ -294,9 +356,14 @@ launcher_start (CcEngineSandbox  *sandbox,
     ok = g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv, envp,
                                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                                            G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                           NULL, NULL, -1, -1, -1, source_fds, target_fds, 2,
+                                           joining ? join_child_setup : NULL, &join,
+                                           -1, -1, -1, source_fds, target_fds, 2,
                                            &self->pid, NULL, NULL, NULL, error);
   }
+  if (join.netns >= 0)
+    close (join.netns);
+  if (join.userns >= 0)
+    close (join.userns);
   close (exe);
   close (pair[1]);
   if (!ok)
@@ -305,6 +372,7 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
   self->sock = pair[0];
+  self->joined = joining;
   self->key = g_strdup (key);
   self->sandbox = sandbox;
   self->sock_watch = g_unix_fd_add (self->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, sock_ready_cb, self);
@@ -346,9 +414,10 @@ cc_engine_launcher_get (CcEngineSandbox  *sandbox,
   self = launcher_start (sandbox, user, runtime_dir, key, error);
   if (self == NULL)
     return NULL;
-  g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
-  if (cc_engine_sandbox_get_internet (sandbox))
+  /* A launcher that joined another's network has that one's pasta already. */
+  if (cc_engine_sandbox_get_internet (sandbox) && !self->joined)
     outbound_start (self);
+  g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
   return self;
 }
 

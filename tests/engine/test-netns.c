@@ -61,11 +61,12 @@ server_cmd (guint       port,
 static EcStream *
 start_server (EcSandbox  *sandbox,
               guint       port,
-              const char *page)
+              const char *page,
+              const char *user)
 {
   g_autofree char *cmd = server_cmd (port, page);
   g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
-  EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+  EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, user, NULL);
   JsonObject *message = NULL;
   guint8 flags;
 
@@ -118,7 +119,9 @@ preview_listener_url (EcSandbox *sandbox,
   return g_strdup (cc_protojson_get_string (json_node_get_object (reply->json), "url"));
 }
 
-/* Two sandboxes each run a server on port 3000; each preview shows its own page. */
+/* Two sandboxes each run a server on port 3000; each preview shows its own page. The second's
+ * runs as root: a sandbox's processes share one network whatever their user, so the preview (and
+ * the sandbox's other user) reach it too. */
 static void
 test_same_port (void)
 {
@@ -135,8 +138,8 @@ test_same_port (void)
   b = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
   sandboxes[0] = a;
   sandboxes[1] = b;
-  server_a = start_server (a, 3000, pages[0]);
-  server_b = start_server (b, 3000, pages[1]);
+  server_a = start_server (a, 3000, pages[0], NULL);
+  server_b = start_server (b, 3000, pages[1], "root");
 
   for (guint i = 0; i < 2; i++)
     {
@@ -151,6 +154,12 @@ test_same_port (void)
       g_assert_cmpuint (listened->status, ==, 200);
       g_assert_cmpstr (listened_text, ==, pages[i]);
     }
+  {
+    g_autoptr(EcRun) fetch = ec_run (b, "exec 3<>/dev/tcp/127.0.0.1/3000 && "
+                                        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && tail -n1 <&3", NULL);
+
+    g_assert_cmpstr (fetch->stdout_text->str, ==, pages[1]);
+  }
 }
 
 /* A listener on the host's loopback: a sandbox must not reach it, by any loopback address. */
