@@ -136,17 +136,19 @@ engine_status_cb (GObject      *source,
       gtk_image_set_from_icon_name (self->engine_icon, "media-playback-stop-symbolic");
     }
 
-  if (status->isolated)
-    adw_action_row_set_subtitle (self->isolation_row,
-                                 _("Isolated: sandboxes run in their own container with a read-only system"));
-  else
-    {
-      g_autofree char *text = NULL;
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
 
-      text = g_strdup_printf (_("Not isolated: sandbox commands run as you, with your files visible. %s"),
+    if (status->isolated)
+      g_string_append (text, _("Isolated: sandboxes run in their own container with a read-only system"));
+    else
+      g_string_append_printf (text, _("Not isolated: sandbox commands run as you, with your files visible. %s"),
                               status->detail != NULL ? status->detail : "");
-      adw_action_row_set_subtitle (self->isolation_row, g_strchomp (text));
-    }
+    /* What the engine says is missing, one line each. */
+    for (guint i = 0; status->missing != NULL && status->missing[i] != NULL; i++)
+      g_string_append_printf (text, "\n%s", status->missing[i]);
+    adw_action_row_set_subtitle (self->isolation_row, g_strchomp (text->str));
+  }
 }
 
 static void

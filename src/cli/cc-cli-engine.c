@@ -40,6 +40,11 @@ engine_status_cb (GObject      *source,
       status->version ? json_builder_add_string_value (builder, status->version) : json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "detail");
       status->detail ? json_builder_add_string_value (builder, status->detail) : json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "missing");
+      json_builder_begin_array (builder);
+      for (guint i = 0; status->missing != NULL && status->missing[i] != NULL; i++)
+        json_builder_add_string_value (builder, status->missing[i]);
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       cc_cli_print_json (root);
@@ -57,6 +62,8 @@ engine_status_cb (GObject      *source,
         g_print (_("Sandboxes are isolated (%s).\n"), status->isolation ? status->isolation : _("yes"));
       else
         g_print (_("Sandboxes are NOT isolated: %s\n"), status->detail ? status->detail : "");
+      for (guint i = 0; status->missing != NULL && status->missing[i] != NULL; i++)
+        g_print (_("Missing: %s\n"), status->missing[i]);
     }
   cc_cli_quit (cli, status->running ? CC_CLI_EXIT_OK : CC_CLI_EXIT_FAILED);
 }

@@ -319,6 +319,33 @@ cc_client_has_api_key_finish (CcClient      *self,
 
 /* ---- the local engine -------------------------------------------------------------------- */
 
+/* The details of the facts that are not "ok" in a status answer, or NULL. */
+static GStrv
+missing_facts (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "facts");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) missing = NULL;
+  JsonArray *facts;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  facts = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (facts); i++)
+    {
+      JsonNode *element = json_array_get_element (facts, i);
+      const char *detail;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      detail = cc_protojson_get_string (json_node_get_object (element), "detail");
+      if (!cc_protojson_get_bool (json_node_get_object (element), "ok", TRUE) && detail != NULL)
+        g_strv_builder_add (builder, detail);
+    }
+  missing = g_strv_builder_end (builder);
+  return missing[0] != NULL ? g_steal_pointer (&missing) : NULL;
+}
+
 void
 cc_engine_status_free (CcEngineStatus *status)
 {
@@ -328,6 +355,7 @@ cc_engine_status_free (CcEngineStatus *status)
   g_free (status->url);
   g_free (status->version);
   g_free (status->detail);
+  g_strfreev (status->missing);
   g_free (status);
 }
 
@@ -365,6 +393,7 @@ health_cb (GObject      *source,
             status->version = g_strdup (version);
           if (!status->isolated && reason != NULL)
             status->detail = g_strdup (reason);
+          status->missing = missing_facts (object);
         }
     }
   if (!status->isolated && status->detail == NULL)

@@ -566,6 +566,8 @@ gboolean       cc_client_kill_sandbox_finish         (CcClient             *self
  * @url: its base URL (nullable)
  * @version: its version (nullable)
  * @detail: a sentence for people, e.g. why it is not isolated (nullable)
+ * @missing: what does not work, one sentence per part the engine names in its facts
+ *   (e.g. no internet access without pasta); NULL when nothing is missing
  */
 typedef struct
 {
@@ -575,6 +577,7 @@ typedef struct
   char     *url;
   char     *version;
   char     *detail;
+  GStrv     missing;
 } CcEngineStatus;
 
 void           cc_engine_status_free                 (CcEngineStatus       *status);

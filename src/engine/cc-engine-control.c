@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-netns.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
@@ -677,6 +678,8 @@ handle_status (CcEngine          *engine,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonArray) facts = NULL;
+  JsonArray *isolation_facts;
   GHashTableIter iter;
   gpointer value;
   gint64 running = 0, paused = 0;
@@ -697,9 +700,14 @@ handle_status (CcEngine          *engine,
   add_string (builder, "domain", cc_engine_get_domain (engine));
   add_string (builder, "isolation", cc_engine_get_isolation (engine));
   add_string (builder, "isolationReason", cc_engine_get_isolation_reason (engine));
-  json_builder_set_member_name (builder, "isolationFacts");
-  json_builder_add_value (builder, json_node_init_array (json_node_alloc (),
-                                                         cc_engine_get_isolation_facts (engine)));
+  /* What works and what is missing, one named fact per part of the isolation. */
+  isolation_facts = cc_engine_get_isolation_facts (engine);
+  facts = json_array_sized_new (json_array_get_length (isolation_facts) + 2);
+  for (guint i = 0; i < json_array_get_length (isolation_facts); i++)
+    json_array_add_element (facts, json_node_copy (json_array_get_element (isolation_facts, i)));
+  cc_engine_netns_add_facts (facts, _cc_engine_is_isolated (engine));
+  json_builder_set_member_name (builder, "facts");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (), facts));
   add_int (builder, "pid", getpid ());
   add_int (builder, "sandboxes", running + paused);
   add_int (builder, "running", running);

@@ -98,13 +98,13 @@ cc_engine_isolation_own_at (int         dir_fd,
 void
 cc_engine_isolation_fact_add (JsonArray  *facts,
                               const char *name,
-                              gboolean    available,
+                              gboolean    ok,
                               const char *detail)
 {
   JsonObject *fact = json_object_new ();
 
   json_object_set_string_member (fact, "name", name);
-  json_object_set_boolean_member (fact, "available", available);
+  json_object_set_boolean_member (fact, "ok", ok);
   json_object_set_string_member (fact, "detail", detail);
   json_array_add_object_element (facts, fact);
 }

@@ -22,11 +22,11 @@ void     cc_engine_isolation_host_ids (uid_t *uid,
 void     cc_engine_isolation_own_fd   (int    fd);
 void     cc_engine_isolation_own_at   (int         dir_fd,
                                        const char *name);
-/* The status answer's "isolationFacts": a list of {"name", "available", "detail"} that each
- * part of the isolation adds to, so a person sees exactly what is missing. */
+/* The status answer's "facts": a list of {"name", "ok", "detail"} that each part of the
+ * isolation adds to, so a person sees exactly what is missing. */
 void     cc_engine_isolation_fact_add (JsonArray  *facts,
                                        const char *name,
-                                       gboolean    available,
+                                       gboolean    ok,
                                        const char *detail);
 
 G_END_DECLS

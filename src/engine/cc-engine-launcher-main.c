@@ -37,6 +37,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -196,6 +198,79 @@ spawn_child (int          sock,
   return pid;
 }
 
+/* A socket to the sandbox's own loopback: 127.0.0.1, or ::1 for servers that listen only
+ * there. Non-blocking, so a full backlog cannot stall the launcher; the engine waits for it. */
+static int
+connect_inside (guint port,
+                int  *error_code)
+{
+  struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_port = htons (port),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons (port),
+                              .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+  const struct sockaddr *addrs[] = { (const struct sockaddr *) &in4, (const struct sockaddr *) &in6 };
+  const socklen_t lengths[] = { sizeof in4, sizeof in6 };
+
+  *error_code = ECONNREFUSED;
+  for (guint i = 0; i < G_N_ELEMENTS (addrs); i++)
+    {
+      int fd = socket (addrs[i]->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+      if (fd < 0)
+        {
+          *error_code = errno;
+          continue;
+        }
+      if (connect (fd, addrs[i], lengths[i]) == 0 || errno == EINPROGRESS)
+        return fd;
+      if (i == 0 || errno != EADDRNOTAVAIL)
+        *error_code = errno;
+      close (fd);
+    }
+  return -1;
+}
+
+static void
+handle_connect (int                      sock,
+                const CcLauncherConnect *request)
+{
+  CcLauncherReply reply = { .type = CC_LAUNCHER_SOCKET };
+  char control[CMSG_SPACE (2 * sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = &reply, .iov_len = sizeof reply };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control, .msg_controllen = sizeof control };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+  int error_code = EINVAL;
+  int fds[2] = { -1, -1 };
+  int n_fds = 1;
+
+  if (request->port == 0)
+    {
+      /* Port 0 asks for the namespaces themselves, for the outbound network helper. */
+      fds[0] = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+      fds[1] = open ("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+      error_code = errno;
+      n_fds = 2;
+    }
+  else if (request->port <= 65535)
+    fds[0] = connect_inside (request->port, &error_code);
+  if (fds[0] < 0 || (n_fds == 2 && fds[1] < 0))
+    {
+      send_reply (sock, CC_LAUNCHER_FAILED, 0, error_code);
+      goto out;
+    }
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (n_fds * sizeof (int));
+  memcpy (CMSG_DATA (c), fds, n_fds * sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+    ;
+out:
+  for (int i = 0; i < n_fds; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+}
+
 static void
 handle_spawn (int sock)
 {
@@ -220,6 +295,19 @@ handle_spawn (int sock)
         n_fds = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
         memcpy (fds, CMSG_DATA (c), MIN (n_fds, 3) * sizeof (int));
       }
+
+  /* The one request that comes without descriptors. */
+  if (n_fds == 0 && n == sizeof (CcLauncherConnect))
+    {
+      CcLauncherConnect request;
+
+      memcpy (&request, buf, sizeof request);
+      if (request.magic == CC_LAUNCHER_CONNECT_MAGIC)
+        {
+          handle_connect (sock, &request);
+          return;
+        }
+    }
 
   {
     g_autoptr(GBytes) bytes = g_bytes_new (buf, n);

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine-launcher.h"
+#include "cc-engine-netns.h"
+#include "cc-engine-sandbox-private.h"
 #include "cc-engine-spawn.h"
 
 #define SPAWN_WAIT_MS 10000
@@ -45,6 +48,8 @@ struct _CcEngineLauncher
   CcEngineSandbox *sandbox;  /* unowned; NULL once stopped */
   char *key;
   GPid pid;                  /* bubblewrap */
+  GPid outbound_pid;         /* pasta, when the sandbox may use the internet */
+  gboolean joined;           /* in the network namespace of the sandbox's other launcher */
   int sock;
   guint sock_watch;
   guint dispatch_id;
@@ -122,6 +127,8 @@ mark_dead (CcEngineLauncher *self)
   self->dead = TRUE;
   if (self->pid > 0)
     kill (self->pid, SIGKILL);
+  if (self->outbound_pid > 0)
+    kill (self->outbound_pid, SIGTERM);
   g_clear_handle_id (&self->sock_watch, g_source_remove);
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
   if (self->sock >= 0)
@@ -240,6 +247,39 @@ bwrap_exited_cb (GPid     pid,
   mark_dead (self);
 }
 
+static guint request_fds (CcEngineLauncher *self, guint port, int *fds, guint max_fds, GError **error);
+
+/* The namespaces a second launcher of the same sandbox (the other user) joins, so that all of a
+ * sandbox's processes share one network: its servers are reachable from each other and from the
+ * preview whatever user started them. */
+typedef struct
+{
+  int netns;
+  int userns;  /* -1 when the engine is root: it may enter the network namespace directly */
+} Join;
+
+/* The namespaces of another running launcher of @sandbox, if any. */
+static gboolean
+join_find (CcEngineSandbox *sandbox,
+           const char      *user,
+           Join            *join)
+{
+  const char *other_key = g_str_equal (user, "root") ? "cc-engine-launcher-user" : "cc-engine-launcher-root";
+  CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
+  int fds[2] = { -1, -1 };
+
+  if (other == NULL || other->dead || request_fds (other, 0, fds, 2, NULL) != 2)
+    return FALSE;
+  join->netns = fds[0];
+  join->userns = fds[1];
+  if (geteuid () == 0)
+    {
+      close (join->userns);
+      join->userns = -1;
+    }
+  return TRUE;
+}
+
 static CcEngineLauncher *
 launcher_start (CcEngineSandbox  *sandbox,
                 const char       *user,
@@ -252,6 +292,8 @@ launcher_start (CcEngineSandbox  *sandbox,
   int exe;
   int one = 1;
   gboolean ok;
+  Join join = { -1, -1 };
+  gboolean joining = join_find (sandbox, user, &join);
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
     {
@@ -275,7 +317,12 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
 
-  ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe, &self->pid, error);
+  ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe,
+                                       join.netns, join.userns, &self->pid, error);
+  if (join.netns >= 0)
+    close (join.netns);
+  if (join.userns >= 0)
+    close (join.userns);
   close (exe);
   close (pair[1]);
   if (!ok)
@@ -284,6 +331,7 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
   self->sock = pair[0];
+  self->joined = joining;
   self->key = g_strdup (key);
   self->sandbox = sandbox;
   self->sock_watch = g_unix_fd_add (self->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, sock_ready_cb, self);
@@ -292,6 +340,8 @@ launcher_start (CcEngineSandbox  *sandbox,
                           g_object_unref);
   return g_steal_pointer (&self);
 }
+
+static void outbound_start (CcEngineLauncher *self);
 
 static void
 launcher_drop (gpointer data)
@@ -317,6 +367,9 @@ cc_engine_launcher_get (CcEngineSandbox  *sandbox,
   self = launcher_start (sandbox, user, runtime_dir, key, error);
   if (self == NULL)
     return NULL;
+  /* A launcher that joined another's network has that one's pasta already. */
+  if (cc_engine_sandbox_get_internet (sandbox) && !self->joined)
+    outbound_start (self);
   g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
   return self;
 }
@@ -451,4 +504,193 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
   mark_dead (self);
   return FALSE;
+}
+
+/* Connecting inside the sandbox's network namespace ----------------------------------------- */
+
+/* One reply that may carry descriptors (up to @max_fds, the rest closed). FALSE when nothing is
+ * there yet; *closed at end of file or a malformed record. */
+static gboolean
+read_reply_fds (CcEngineLauncher *self,
+                CcLauncherReply  *reply,
+                int              *fds,
+                guint             max_fds,
+                guint            *n_fds,
+                gboolean         *closed)
+{
+  char control[CMSG_SPACE (sizeof (struct ucred)) + CMSG_SPACE (4 * sizeof (int))];
+  struct iovec iov = { .iov_base = reply, .iov_len = sizeof *reply };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control, .msg_controllen = sizeof control };
+  gssize n;
+
+  *closed = FALSE;
+  *n_fds = 0;
+  do
+    n = recvmsg (self->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return FALSE;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n >= 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      {
+        guint count = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+
+        for (guint i = 0; i < count; i++)
+          {
+            int fd;
+
+            memcpy (&fd, CMSG_DATA (c) + i * sizeof (int), sizeof fd);
+            if (*n_fds < max_fds)
+              fds[(*n_fds)++] = fd;
+            else
+              close (fd);
+          }
+      }
+  if (n != sizeof *reply)
+    {
+      for (guint i = 0; i < *n_fds; i++)
+        close (fds[i]);
+      *n_fds = 0;
+      *closed = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends a CcLauncherConnect and waits (bounded) for its answer; other processes' ends that come
+ * in meanwhile are told from the main loop, as during a spawn. */
+static guint
+request_fds (CcEngineLauncher  *self,
+             guint              port,
+             int               *fds,
+             guint              max_fds,
+             GError           **error)
+{
+  CcLauncherConnect request = { .magic = CC_LAUNCHER_CONNECT_MAGIC, .port = port };
+  gint64 until = g_get_monotonic_time () + SPAWN_WAIT_MS * 1000;
+  gssize n;
+
+  if (self->dead)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The sandbox launcher has stopped"));
+      return 0;
+    }
+  do
+    n = send (self->sock, &request, sizeof request, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != sizeof request)
+    {
+      int saved = n < 0 ? errno : EIO;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not reach the sandbox launcher: %s"), g_strerror (saved));
+      mark_dead (self);
+      return 0;
+    }
+  for (;;)
+    {
+      struct pollfd p = { .fd = self->sock, .events = POLLIN };
+      gint64 left = (until - g_get_monotonic_time ()) / 1000;
+      CcLauncherReply reply;
+      gboolean closed = FALSE;
+      guint n_fds = 0;
+      int r;
+
+      if (left <= 0)
+        break;
+      r = poll (&p, 1, (int) left);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      if (!read_reply_fds (self, &reply, fds, max_fds, &n_fds, &closed))
+        {
+          if (closed || (p.revents & (POLLHUP | POLLERR)))
+            break;
+          continue;
+        }
+      if (reply.type == CC_LAUNCHER_EXITED)
+        {
+          Entry *entry;
+
+          for (guint i = 0; i < n_fds; i++)
+            close (fds[i]);
+          if (g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (reply.pid), NULL,
+                                           (gpointer *) &entry))
+            {
+              entry->status = reply.value;
+              g_ptr_array_add (self->pending, entry);
+              if (self->dispatch_id == 0)
+                self->dispatch_id = g_idle_add (dispatch_pending_cb, self);
+            }
+          continue;
+        }
+      if (reply.type == CC_LAUNCHER_FAILED || n_fds == 0)
+        {
+          int code = reply.type == CC_LAUNCHER_FAILED ? reply.value : EPROTO;
+
+          for (guint i = 0; i < n_fds; i++)
+            close (fds[i]);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (code),
+                       _("Could not connect inside the sandbox: %s"), g_strerror (code));
+          return 0;
+        }
+      return n_fds;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
+  mark_dead (self);
+  return 0;
+}
+
+int
+cc_engine_launcher_connect (CcEngineLauncher  *self,
+                            guint              port,
+                            GError           **error)
+{
+  int fd = -1;
+
+  g_return_val_if_fail (port > 0 && port <= 65535, -1);
+  if (request_fds (self, port, &fd, 1, error) != 1)
+    return -1;
+  return fd;
+}
+
+static void
+outbound_exited_cb (GPid     pid,
+                    int      status,
+                    gpointer user_data)
+{
+  CcEngineLauncher *self = user_data;
+
+  g_spawn_close_pid (pid);
+  if (self->outbound_pid == pid)
+    self->outbound_pid = 0;
+}
+
+/* pasta for the launcher's namespace; without it the sandbox keeps its loopback only. */
+static void
+outbound_start (CcEngineLauncher *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  int fds[2] = { -1, -1 };
+  guint n;
+
+  if (!cc_engine_netns_probe_outbound (&reason))
+    return;  /* said in the engine's status */
+  n = request_fds (self, 0, fds, 2, &error);
+  if (n == 2)
+    self->outbound_pid = cc_engine_netns_start_outbound (fds[0], geteuid () == 0 ? -1 : fds[1],
+                                                         &error);
+  for (guint i = 0; i < n; i++)
+    close (fds[i]);
+  if (self->outbound_pid <= 0)
+    {
+      g_warning ("No internet access for the sandbox: %s",
+                 error ? error->message : "the launcher gave no namespace");
+      return;
+    }
+  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->outbound_pid, outbound_exited_cb,
+                          g_object_ref (self), g_object_unref);
 }

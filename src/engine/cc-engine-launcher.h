@@ -24,7 +24,19 @@ enum
   CC_LAUNCHER_STARTED = 1,  /* sent by the new child itself: pid (its own namespace) */
   CC_LAUNCHER_FAILED,       /* value = errno */
   CC_LAUNCHER_EXITED,       /* pid (launcher's namespace), value = wait status */
+  CC_LAUNCHER_SOCKET,       /* a TCP socket connecting inside, as SCM_RIGHTS; value = 0 */
 };
+
+/* Engine → launcher, with no descriptors: connect to the sandbox's own loopback port. The
+ * answer is CC_LAUNCHER_SOCKET (connected or in progress) or CC_LAUNCHER_FAILED. Port 0 asks
+ * for the launcher's network and user namespaces instead (two descriptors). */
+#define CC_LAUNCHER_CONNECT_MAGIC 0x4343434eu
+
+typedef struct
+{
+  guint32 magic;
+  guint32 port;
+} CcLauncherConnect;
 
 typedef struct
 {
@@ -61,6 +73,12 @@ gboolean          cc_engine_launcher_spawn    (CcEngineLauncher          *self,
                                                GObject                   *owner,
                                                CcEngineLauncherExitFunc   exit_func,
                                                GPid                      *host_pid,
+                                               GError                   **error);
+/* A TCP socket (non-blocking, connected or still connecting) to @port on the sandbox's own
+ * loopback, made inside its network namespace. -1 with @error (G_IO_ERROR_CONNECTION_REFUSED
+ * when nothing listens there). */
+int               cc_engine_launcher_connect  (CcEngineLauncher          *self,
+                                               guint                      port,
                                                GError                   **error);
 /* Kills every launcher of @sandbox and with it every process they started (pause, kill,
  * shutdown). Their owners get a SIGKILL wait status. */

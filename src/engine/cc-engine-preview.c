@@ -3,8 +3,10 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A sandbox's processes share this machine's network, so its port N is 127.0.0.1:N. Once the
- * target accepts a connection, the client's connection is taken over from libsoup, the request is
+ * Each isolated sandbox has a network namespace of its own, so its port N is on its own loopback:
+ * the sandbox's launcher connects to it from inside and hands the socket over (the proxy never
+ * reaches a port on the host's loopback, nor another sandbox's). Unisolated, port N is the host's
+ * 127.0.0.1:N. Once the target accepts a connection, the client's connection is taken over from libsoup, the request is
  * written to the target once more (Host rewritten, hop-by-hop headers dropped, "Connection:
  * close" unless it is an upgrade) and the two sockets are spliced both ways. So a response of any
  * size streams through without being held, and WebSocket upgrades (live reload of dev servers)
@@ -35,7 +37,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
+#include "cc-engine-launcher.h"
+#include "cc-engine-private.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
@@ -281,21 +286,19 @@ wrote_head_cb (GObject      *source,
                                    G_PRIORITY_DEFAULT, NULL, wrote_body_cb, self);
 }
 
+/* The target is connected (or @connection is NULL and @error says why not): take over. */
 static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+proxy_connected (Pending           *pending,
+                 GSocketConnection *connection,
+                 const GError      *error)
 {
-  Pending *pending = user_data;
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
   Tunnel *self;
   gsize length;
   const void *head;
 
-  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
   if (pending->finished)
     {
+      g_clear_object (&connection);
       pending_free (pending);
       return;
     }
@@ -310,7 +313,7 @@ connected_cb (GObject      *source,
     }
 
   self = g_new0 (Tunnel, 1);
-  self->target = G_IO_STREAM (g_steal_pointer (&connection));
+  self->target = G_IO_STREAM (connection);
   if (pending->streaming)
     self->head = build_request_head (pending->engine, pending->msg, pending->port, 0, TRUE);
   else
@@ -331,6 +334,102 @@ connected_cb (GObject      *source,
   head = g_bytes_get_data (self->head, &length);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->target), head, length,
                                    G_PRIORITY_DEFAULT, NULL, wrote_head_cb, self);
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  proxy_connected (user_data, connection, error);
+}
+
+/* Inside a sandbox's network namespace ------------------------------------------------------ */
+
+/* A socket the launcher made inside may still be connecting (a busy listener's full backlog):
+ * its end is waited for here, bounded like a host connection. */
+typedef struct
+{
+  Pending *pending;
+  GSocket *socket;
+  GSource *ready;
+  guint    timeout_id;
+} Inside;
+
+static void
+inside_done (Inside       *inside,
+             const GError *error)
+{
+  GSocketConnection *connection = NULL;
+
+  if (error == NULL)
+    connection = g_socket_connection_factory_create_connection (inside->socket);
+  proxy_connected (inside->pending, connection, error);
+  g_source_destroy (inside->ready);
+  g_source_unref (inside->ready);
+  g_object_unref (inside->socket);
+  g_free (inside);
+}
+
+static gboolean
+inside_ready_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Inside *inside = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&inside->timeout_id, g_source_remove);
+  g_socket_check_connect_result (socket, &error);
+  inside_done (inside, error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+inside_timeout_cb (gpointer user_data)
+{
+  Inside *inside = user_data;
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                                 "connecting inside the sandbox timed out");
+
+  inside->timeout_id = 0;
+  inside_done (inside, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* The sandbox has a network of its own: its launcher connects to the port inside it. */
+static void
+connect_inside (CcEngine        *engine,
+                CcEngineSandbox *sandbox,
+                Pending         *pending)
+{
+  g_autoptr(GError) error = NULL;
+  CcEngineLauncher *launcher;
+  Inside *inside;
+  GSocket *socket = NULL;
+  int fd = -1;
+
+  launcher = cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (engine), &error);
+  if (launcher != NULL)
+    fd = cc_engine_launcher_connect (launcher, pending->port, &error);
+  if (fd >= 0 && (socket = g_socket_new_from_fd (fd, &error)) == NULL)
+    close (fd);
+  if (socket == NULL)
+    {
+      proxy_connected (pending, NULL, error);
+      return;
+    }
+  inside = g_new0 (Inside, 1);
+  inside->pending = pending;
+  inside->socket = socket;
+  inside->ready = g_socket_create_source (socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, NULL);
+  g_source_set_callback (inside->ready, (GSourceFunc) G_CALLBACK (inside_ready_cb), inside, NULL);
+  g_source_attach (inside->ready, g_main_context_get_thread_default ());
+  inside->timeout_id = g_timeout_add_seconds (30, inside_timeout_cb, inside);
 }
 
 static void
@@ -357,9 +456,9 @@ preview_start (CcEngine          *engine,
                          "The sandbox is running but port is not open");
       return;
     }
-  /* The sandbox's port N is this machine's port N: the engine's own ports would send the proxy
-   * into itself. (A route back through anything else is caught by the Via entry.) */
-  if (_cc_engine_is_own_port (engine, port))
+  /* Unisolated, the sandbox's port N is this machine's port N: the engine's own ports would send
+   * the proxy into itself. (A route back through anything else is caught by the Via entry.) */
+  if (!_cc_engine_is_isolated (engine) && _cc_engine_is_own_port (engine, port))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       reply_proxy_error (msg, cc_engine_sandbox_get_id (sandbox), port,
@@ -377,9 +476,15 @@ preview_start (CcEngine          *engine,
   pending->streaming = streaming;
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb), pending);
 
+  soup_server_message_pause (msg);
+  if (_cc_engine_is_isolated (engine))
+    {
+      connect_inside (engine, sandbox, pending);
+      return;
+    }
+  /* Unisolated, a sandbox's processes share this machine's network. */
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, 30);
-  soup_server_message_pause (msg);
   g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL, connected_cb, pending);
 }
 

@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Under bubblewrap a process sees a read-only system, its sandbox's home at /home/user (and at
- * /root for root), the sandbox's /tmp, its own /proc and /dev and PID namespace, and the host's
- * network. Nothing else of the host's file system is mounted, so the user's real home and other
- * sandboxes are out of reach. There is always a user namespace: it maps one unprivileged host uid
+ * /root for root), the sandbox's /tmp, its own /proc and /dev, its own PID namespace and a
+ * network namespace of its own (cc-engine-netns.c). Nothing else of the host's file system is
+ * mounted, so the user's real home and other sandboxes are out of reach. There is always a user namespace: it maps one unprivileged host uid
  * (cc-engine-isolation.c) to 1000 ("user") or 0 ("root") so that whoami, file ownership and $HOME
  * agree inside, and the sandbox's root has no capability over anything of the host's. Every
  * process runs under the system-call filter of cc-engine-seccomp.c. Commands are started by the
@@ -29,6 +29,7 @@
 #include <glib/gstdio.h>
 
 #include "cc-engine-isolation.h"
+#include "cc-engine-netns.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-seccomp.h"
 #include "cc-engine-spawn.h"
@@ -76,6 +77,10 @@ typedef struct
   gid_t gid;
   char *home_dir;  /* the sandbox's directories, for an engine running as root */
   char *tmp_dir;
+  gboolean staged;  /* the engine is root: drop_privileges () has work to do */
+  gboolean join;    /* enter join_netns (and join_userns, unless -1) instead of a new network */
+  int join_netns;
+  int join_userns;
 } Launch;
 
 /* Where an engine running as root shows bubblewrap the sandbox's directories (see
@@ -169,7 +174,14 @@ drop_privileges (gpointer user_data)
   char home_at[32], tmp_at[32];
   int home_fd, tmp_fd;
 
-  if (geteuid () != 0)
+  /* First: once the uid is dropped, entering another launcher's namespaces is not allowed.
+   * Failing closed, as bubblewrap was told not to make a network namespace of its own. */
+  if (launch->join &&
+      ((launch->join_userns >= 0 && setns (launch->join_userns, CLONE_NEWUSER) != 0) ||
+       setns (launch->join_netns, CLONE_NEWNET) != 0))
+    _exit (127);
+  /* Not geteuid (): in a joined user namespace the uid may read as 0 there. */
+  if (!launch->staged)
     return;
 
   if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
@@ -231,6 +243,8 @@ launch_init (Launch           *launch,
   add (launch->argv, "--uid"); add (launch->argv, id);
   add (launch->argv, "--gid"); add (launch->argv, id);
   add (launch->argv, "--unshare-pid");
+  if (!launch->join)
+    cc_engine_netns_add_bwrap_args (launch->argv);
   if (as_pid_1)
     add (launch->argv, "--as-pid-1");
   add (launch->argv, "--unshare-uts");
@@ -266,11 +280,11 @@ launch_init (Launch           *launch,
   add (launch->argv, "--symlink"); add (launch->argv, "../tmp"); add (launch->argv, "/var/tmp");
   launch->home_dir = g_strdup (cc_engine_sandbox_get_home_dir (sandbox));
   launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
+  launch->staged = geteuid () == 0;
   {
-    gboolean staged = geteuid () == 0;
-    const char *home = staged ? ROOT_STAGE_HOME : launch->home_dir;
+    const char *home = launch->staged ? ROOT_STAGE_HOME : launch->home_dir;
 
-    add (launch->argv, "--bind"); add (launch->argv, staged ? ROOT_STAGE_TMP : launch->tmp_dir);
+    add (launch->argv, "--bind"); add (launch->argv, launch->staged ? ROOT_STAGE_TMP : launch->tmp_dir);
     add (launch->argv, "/tmp");
     add (launch->argv, "--bind"); add (launch->argv, home); add (launch->argv, "/home/user");
     if (root)
@@ -332,10 +346,13 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
                                 const char       *user,
                                 int               sock,
                                 int               exe,
+                                int               join_netns,
+                                int               join_userns,
                                 GPid             *pid,
                                 GError          **error)
 {
-  g_auto(Launch) launch = { 0 };
+  g_auto(Launch) launch = { .join = join_netns >= 0, .join_netns = join_netns,
+                            .join_userns = join_userns };
   const int source[] = { sock, exe };
   const int target[] = { 3, 4 };
   int null_fd;
@@ -371,7 +388,6 @@ cc_engine_spawn_build_argv (const char      *cmd,
   return (GStrv) g_ptr_array_free (argv, FALSE);
 }
 
-GStrv
 /* Sets NAME=value in @envp, replacing an earlier NAME: @index maps each name to its slot, so a
  * request with many variables costs linear time (g_environ_setenv() scans the whole array). */
 static void

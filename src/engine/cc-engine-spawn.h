@@ -23,12 +23,15 @@ gboolean  cc_engine_spawn_probe      (const char       *runtime_dir,
 
 /* Starts @sandbox's launcher for @user (cc-engine-launcher.c) under bubblewrap: this executable
  * (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr are
- * /dev/null. */
+ * /dev/null. With @join_netns ≥ 0 it enters that network namespace (and @join_userns, unless
+ * -1, the user namespace owning it) instead of making one: the sandbox's other launcher's. */
 gboolean  cc_engine_spawn_start_launcher (const char      *runtime_dir,
                                           CcEngineSandbox *sandbox,
                                           const char      *user,
                                           int              sock,
                                           int              exe,
+                                          int              join_netns,
+                                          int              join_userns,
                                           GPid            *pid,
                                           GError         **error);
 

@@ -37,7 +37,7 @@ const char      *cc_engine_get_api_key         (CcEngine    *self);
 /* "bubblewrap" or "none"; the reason is NULL when isolated. */
 const char      *cc_engine_get_isolation       (CcEngine    *self);
 const char      *cc_engine_get_isolation_reason (CcEngine   *self);
-/* What isolation is and is not in place: a list of {"name", "available", "detail"}. */
+/* What isolation is and is not in place: a list of {"name", "ok", "detail"}. */
 JsonArray       *cc_engine_get_isolation_facts  (CcEngine   *self);
 const char      *cc_engine_get_data_dir        (CcEngine    *self);
 

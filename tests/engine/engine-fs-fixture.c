@@ -140,7 +140,8 @@ fs_fixture_setup (FsFixture    *f,
   gsize length;
   const char *text;
 
-  f->engine = cc_test_engine_new ();
+  /* @data: extra environment for the engine (a NULL-terminated array), or NULL. */
+  f->engine = data != NULL ? cc_test_engine_new_with_env (data) : cc_test_engine_new ();
   f->url = g_strdup (cc_test_engine_get_url (f->engine));
   f->session = soup_session_new ();
   /* Requests are answered in order; gzip decoding is tested explicitly. */

@@ -23,6 +23,7 @@ typedef struct
   char        *home;         /* the host directory the sandbox sees as /home/user */
 } FsFixture;
 
+/* @data: NULL, or extra environment for the engine (a NULL-terminated array of "NAME=value"). */
 void         fs_fixture_setup      (FsFixture    *f,
                                     gconstpointer data);
 void         fs_fixture_teardown   (FsFixture    *f,

@@ -211,7 +211,7 @@ test_unprivileged_on_host (void)
 
   status = ec_api (engine, session, "GET", "/engine/status", NULL);
   g_assert_cmpuint (status->status, ==, 200);
-  facts = json_object_get_array_member (json_node_get_object (status->json), "isolationFacts");
+  facts = json_object_get_array_member (json_node_get_object (status->json), "facts");
   g_assert_nonnull (facts);
   for (guint i = 0; i < json_array_get_length (facts); i++)
     {
@@ -221,7 +221,7 @@ test_unprivileged_on_host (void)
                       json_object_get_string_member (fact, "detail"));
       if (g_str_equal (json_object_get_string_member (fact, "name"), "user-namespace") ||
           g_str_equal (json_object_get_string_member (fact, "name"), "seccomp"))
-        g_assert_true (json_object_get_boolean_member (fact, "available"));
+        g_assert_true (json_object_get_boolean_member (fact, "ok"));
     }
   g_assert_cmpuint (json_array_get_length (facts), >=, 3);
 }

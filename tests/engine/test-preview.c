@@ -3,9 +3,10 @@
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The "dev server" is a libsoup server in this process on 127.0.0.1: sandbox processes share this
- * machine's network, so it is exactly what a server started in the sandbox looks like to the
- * engine.
+ * The "dev server" is a libsoup server in this process on 127.0.0.1. The engine runs unisolated
+ * here, so its sandboxes share this machine's network and that server is exactly what a server
+ * started in a sandbox looks like to it. The isolated path (a private network per sandbox, the
+ * launcher connecting inside) is tested in test-netns.c.
  */
 #include "config.h"
 
@@ -382,6 +383,8 @@ test_preview_listener (PreviewFixture *f,
   }
 }
 
+static const char * const unisolated[] = { "CODE_CANVAS_ENGINE_NO_BWRAP=1", NULL };
+
 int
 main (int   argc,
       char *argv[])
@@ -389,7 +392,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/engine/preview/" path, PreviewFixture, NULL, preview_setup, func, preview_teardown)
+  g_test_add ("/engine/preview/" path, PreviewFixture, unisolated, preview_setup, func, preview_teardown)
   ADD ("http", test_http);
   ADD ("http-post-status", test_http_post_and_status);
   ADD ("http-large", test_http_large);

@@ -1,0 +1,357 @@
+/* test-netns.c: each sandbox's private network, over real HTTP with real namespaces
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Servers run inside sandboxes of a real engine under bubblewrap. The only other addresses used
+ * are the host's loopback (a listener the sandbox must not reach) and, as root, a test host on
+ * 198.51.100.2 (TEST-NET-2) in a network namespace this test creates. That namespace is held by a
+ * process that gets SIGKILL when the test process dies, so it and its veth pair are gone even when
+ * an assertion aborts the test.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cc-protojson.h"
+#include "engine-core-client.h"
+#include "cc-test-util.h"
+
+static CcTestEngine *engine;
+static SoupSession *session;
+
+static gboolean
+isolated (void)
+{
+  if (g_str_equal (cc_test_engine_get_isolation (engine), "bubblewrap"))
+    return TRUE;
+  g_test_skip ("bubblewrap does not work on this machine, so sandboxes share its network");
+  return FALSE;
+}
+
+/* A one-page server on 127.0.0.1:@port inside the sandbox (its own loopback), answering @page;
+ * it prints "ready" once it listens. */
+static char *
+server_cmd (guint       port,
+            const char *page)
+{
+  return g_strdup_printf (
+    "exec python3 -c '"
+    "import http.server, sys\n"
+    "page = sys.argv[1].encode()\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "  def do_GET(self):\n"
+    "    self.send_response(200)\n"
+    "    self.send_header(\"Content-Length\", str(len(page)))\n"
+    "    self.end_headers()\n"
+    "    self.wfile.write(page)\n"
+    "  def log_message(self, *args):\n"
+    "    pass\n"
+    "s = http.server.HTTPServer((\"127.0.0.1\", %u), H)\n"
+    "print(\"ready\", flush=True)\n"
+    "s.serve_forever()\n"
+    "' %s", port, page);
+}
+
+/* Starts the server and waits (on its output, bounded by the stream's own end) until it listens. */
+static EcStream *
+start_server (EcSandbox  *sandbox,
+              guint       port,
+              const char *page,
+              const char *user)
+{
+  g_autofree char *cmd = server_cmd (port, page);
+  g_autofree char *body = ec_start_body (cmd, FALSE, NULL);
+  EcStream *stream = ec_stream_open (sandbox, "/process.Process/Start", body, user, NULL);
+  JsonObject *message = NULL;
+  guint8 flags;
+
+  ec_stream_read_start (stream);
+  while (ec_stream_next (stream, &flags, &message))
+    {
+      JsonObject *event = json_object_get_object_member (message, "event");
+      gboolean ready = event != NULL && json_object_has_member (event, "data") &&
+                       json_object_has_member (json_object_get_object_member (event, "data"), "stdout");
+      gboolean ended = event != NULL && json_object_has_member (event, "end");
+
+      json_object_unref (message);
+      if (ready)
+        return stream;
+      if (ended)
+        break;
+    }
+  g_error ("The server on port %u in sandbox %s ended before it listened (port taken?)", port,
+           sandbox->id);
+  return NULL;
+}
+
+static EcReply *
+get_preview (EcSandbox *sandbox,
+             guint      port)
+{
+  g_autofree char *host = g_strdup_printf ("%u-%s.%s", port, sandbox->id,
+                                           cc_test_engine_get_domain (engine));
+  g_autofree char *url = g_strconcat (cc_test_engine_get_url (engine), "/", NULL);
+  const char * const headers[] = { "Host", host, NULL };
+
+  return ec_request (session, "GET", url, NULL, NULL, 0, headers);
+}
+
+static char *
+reply_text (EcReply *reply)
+{
+  return g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+}
+
+/* The URL of the engine's preview listener for @port of @sandbox (what the app's client uses). */
+static char *
+preview_listener_url (EcSandbox *sandbox,
+                      guint      port)
+{
+  g_autofree char *body = g_strdup_printf ("{\"sandboxID\":\"%s\",\"port\":%u}", sandbox->id, port);
+  g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/engine/previews", body);
+
+  g_assert_cmpuint (reply->status, ==, 201);
+  return g_strdup (cc_protojson_get_string (json_node_get_object (reply->json), "url"));
+}
+
+/* Two sandboxes each run a server on port 3000; each preview shows its own page. The second's
+ * runs as root: a sandbox's processes share one network whatever their user, so the preview (and
+ * the sandbox's other user) reach it too. */
+static void
+test_same_port (void)
+{
+  g_autoptr(EcSandbox) a = NULL;
+  g_autoptr(EcSandbox) b = NULL;
+  g_autoptr(EcStream) server_a = NULL;
+  g_autoptr(EcStream) server_b = NULL;
+  EcSandbox *sandboxes[2];
+  const char *pages[] = { "page-of-a", "page-of-b" };
+
+  if (!isolated ())
+    return;
+  a = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  b = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  sandboxes[0] = a;
+  sandboxes[1] = b;
+  server_a = start_server (a, 3000, pages[0], NULL);
+  server_b = start_server (b, 3000, pages[1], "root");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(EcReply) reply = get_preview (sandboxes[i], 3000);
+      g_autofree char *text = reply_text (reply);
+      g_autofree char *url = preview_listener_url (sandboxes[i], 3000);
+      g_autoptr(EcReply) listened = ec_request (session, "GET", url, NULL, NULL, 0, NULL);
+      g_autofree char *listened_text = reply_text (listened);
+
+      g_assert_cmpuint (reply->status, ==, 200);
+      g_assert_cmpstr (text, ==, pages[i]);
+      g_assert_cmpuint (listened->status, ==, 200);
+      g_assert_cmpstr (listened_text, ==, pages[i]);
+    }
+  {
+    g_autoptr(EcRun) fetch = ec_run (b, "exec 3<>/dev/tcp/127.0.0.1/3000 && "
+                                        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && tail -n1 <&3", NULL);
+
+    g_assert_cmpstr (fetch->stdout_text->str, ==, pages[1]);
+  }
+}
+
+/* A listener on the host's loopback: a sandbox must not reach it, by any loopback address. */
+static void
+test_host_loopback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcRun) run = NULL;
+  g_autofree char *cmd = NULL;
+  guint port;
+
+  if (!isolated ())
+    return;
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  cmd = g_strdup_printf ("for a in 127.0.0.1 localhost; do "
+                         "(echo hi > /dev/tcp/$a/%u) 2>/dev/null && echo reached $a; done; true",
+                         port);
+  run = ec_run (sandbox, cmd, NULL);
+  g_assert_cmpstr (run->stdout_text->str, ==, "");
+  run = (ec_run_free (run), ec_run (sandbox, cmd, "root"));
+  g_assert_cmpstr (run->stdout_text->str, ==, "");
+}
+
+/* A port where nothing listens in the sandbox answers the proxy's 502, even when the host's
+ * loopback has a listener on that very port. */
+static void
+test_closed_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcReply) reply = NULL;
+  JsonObject *object;
+  guint port;
+
+  if (!isolated ())
+    return;
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  reply = get_preview (sandbox, port);
+  g_assert_cmpuint (reply->status, ==, 502);
+  g_assert_nonnull (reply->json);
+  object = json_node_get_object (reply->json);
+  g_assert_cmpstr (cc_protojson_get_string (object, "sandboxId"), ==, sandbox->id);
+  g_assert_cmpstr (cc_protojson_get_string (object, "message"), ==,
+                   "The sandbox is running but port is not open");
+  g_assert_cmpint (cc_protojson_get_int64 (object, "port", 0), ==, port);
+  g_assert_cmpint (cc_protojson_get_int64 (object, "code", 0), ==, 502);
+}
+
+/* The test host ------------------------------------------------------------------------------ */
+
+#define TEST_HOST_SIDE "198.51.100.1/24"
+#define TEST_HOST_ADDR "198.51.100.2"
+#define TEST_HOST_PORT 8080
+
+static void
+die_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+run_ip (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+}
+
+/* A namespace whose only process serves "test-host" on every connection; its veth peer on the
+ * host is 198.51.100.1. Returns the holder's pid. */
+static GPid
+test_host_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host_if = g_strdup_printf ("cch%u", (guint) getpid ());
+  g_autofree char *ns_if = g_strdup_printf ("ccn%u", (guint) getpid ());
+  g_autofree char *pid_text = NULL;
+  const char *server =
+    "import socket\n"
+    "s = socket.socket()\n"
+    "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+    "s.bind((\"0.0.0.0\", 8080))\n"
+    "s.listen(16)\n"
+    "while True:\n"
+    "  c, _ = s.accept()\n"
+    "  c.sendall(b\"test-host\\n\")\n"
+    "  c.close()\n";
+  const char *argv[] = { "unshare", "--net", "--", "python3", "-c", server, NULL };
+  GPid pid = 0;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                 die_with_test, NULL, &pid, &error);
+  g_assert_no_error (error);
+  pid_text = g_strdup_printf ("%d", pid);
+  {
+    const char *add[] = { "ip", "link", "add", host_if, "type", "veth", "peer", "name", ns_if,
+                          "netns", pid_text, NULL };
+    const char *addr[] = { "ip", "addr", "add", TEST_HOST_SIDE, "dev", host_if, NULL };
+    const char *up[] = { "ip", "link", "set", host_if, "up", NULL };
+    const char *ns_addr[] = { "nsenter", "-t", pid_text, "-n", "ip", "addr", "add",
+                              TEST_HOST_ADDR "/24", "dev", ns_if, NULL };
+    const char *ns_up[] = { "nsenter", "-t", pid_text, "-n", "ip", "link", "set", ns_if, "up", NULL };
+
+    run_ip (add);
+    run_ip (addr);
+    run_ip (up);
+    run_ip (ns_addr);
+    run_ip (ns_up);
+  }
+  return pid;
+}
+
+static void
+test_host_stop (GPid pid)
+{
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+}
+
+/* With internet access a sandbox reaches the test host through pasta; without, it does not. */
+static void
+test_internet_access (void)
+{
+  g_autoptr(EcSandbox) online = NULL;
+  g_autoptr(EcSandbox) offline = NULL;
+  g_autoptr(EcRun) reached = NULL;
+  g_autoptr(EcRun) blocked = NULL;
+  g_autofree char *pasta = g_find_program_in_path ("pasta");
+  g_autofree char *ip = g_find_program_in_path ("ip");
+  /* pasta comes up a moment after the sandbox's first process: a bounded number of tries. */
+  const char *probe = "for i in $(seq 100); do "
+                      "if r=$(timeout 2 bash -c 'exec 3<>/dev/tcp/" TEST_HOST_ADDR "/8080 && head -n1 <&3' 2>/dev/null); "
+                      "then echo \"$r\"; exit 0; fi; sleep 0.1; done; echo unreached";
+  GPid holder;
+
+  if (!isolated ())
+    return;
+  if (geteuid () != 0 || pasta == NULL || ip == NULL)
+    {
+      g_test_skip ("The test host needs root (a namespace and a veth pair), pasta and ip");
+      return;
+    }
+  holder = test_host_start ();
+
+  online = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  reached = ec_run (online, probe, NULL);
+  offline = ec_sandbox_new (engine, session, "{\"templateID\":\"base\",\"allow_internet_access\":false}");
+  blocked = ec_run (offline, "for i in $(seq 5); do "
+                    "(timeout 2 bash -c 'echo > /dev/tcp/" TEST_HOST_ADDR "/8080') 2>/dev/null && { echo reached; exit 0; }; "
+                    "done; echo unreached; ip -br addr 2>/dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1", NULL);
+  test_host_stop (holder);
+
+  g_assert_cmpstr (reached->stdout_text->str, ==, "test-host\n");
+  g_assert_true (g_str_has_prefix (blocked->stdout_text->str, "unreached\n"));
+  /* Loopback only: no other interface in the namespace. */
+  g_assert_null (strstr (blocked->stdout_text->str + strlen ("unreached\n"), "eth"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/netns/same-port", test_same_port);
+  g_test_add_func ("/engine/netns/host-loopback", test_host_loopback);
+  g_test_add_func ("/engine/netns/closed-port", test_closed_port);
+  g_test_add_func ("/engine/netns/internet-access", test_internet_access);
+  return ec_test_run (&engine, &session, 60);
+}
