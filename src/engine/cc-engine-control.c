@@ -278,6 +278,7 @@ pause_sandbox (CcEngineSandbox *sandbox)
   cc_engine_sandbox_disarm_timer (sandbox);
   _cc_engine_process_kill_all (sandbox);
   cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_PAUSED);
+  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox paused", NULL);
   cc_engine_sandbox_save (sandbox);
 }
 
@@ -424,6 +425,8 @@ handle_create (CcEngine          *engine,
       return;
     }
   _cc_engine_add_sandbox (engine, sandbox);
+  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
+                     "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
   set_timeout (engine, sandbox, timeout);
   cc_engine_sandbox_save (sandbox);
 
@@ -481,6 +484,9 @@ handle_list (CcEngine          *engine,
   const char *next_param = query ? g_hash_table_lookup (query, "nextToken") : NULL;
   const char *order_param = query ? g_hash_table_lookup (query, "order") : NULL;
   const char *template_param = query ? g_hash_table_lookup (query, "template") : NULL;
+  const char *after_param = query ? g_hash_table_lookup (query, "startedAfter") : NULL;
+  const char *before_param = query ? g_hash_table_lookup (query, "startedBefore") : NULL;
+  gint64 started_after = G_MININT64, started_before = G_MAXINT64;
   gboolean want_running = TRUE, want_paused = TRUE, ascending = FALSE;
   g_autoptr(GHashTable) filter = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
@@ -528,6 +534,14 @@ handle_list (CcEngine          *engine,
           return;
         }
     }
+  /* Both bounds are inclusive RFC 3339 times, as E2B takes them. */
+  if ((after_param != NULL && !cc_protojson_parse_timestamp (after_param, &started_after)) ||
+      (before_param != NULL && !cc_protojson_parse_timestamp (before_param, &started_before)))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  "Invalid startedAfter or startedBefore: use an RFC 3339 time");
+      return;
+    }
   if (!paged)
     limit = G_MAXUINT;
 
@@ -542,6 +556,9 @@ handle_list (CcEngine          *engine,
       if (!metadata_matches (value, filter))
         continue;
       if (template_param != NULL && g_strcmp0 (template_param, cc_engine_sandbox_get_template_id (value)) != 0)
+        continue;
+      if (cc_engine_sandbox_get_started_at (value) < started_after ||
+          cc_engine_sandbox_get_started_at (value) > started_before)
         continue;
       g_ptr_array_add (all, value);
     }
@@ -709,12 +726,76 @@ reply_sandbox (CcEngine          *engine,
   _cc_engine_reply_json (msg, status, answer);
 }
 
+static gboolean
+query_int (SoupServerMessage *msg,
+           GHashTable        *query,
+           const char        *name,
+           gint64             max,
+           gint64            *value)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  guint64 parsed;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, max, &parsed, NULL))
+    {
+      g_autofree char *message = g_strdup_printf ("Invalid %s: use a number from 0 to %" G_GINT64_FORMAT, name, max);
+
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return FALSE;
+    }
+  *value = (gint64) parsed;
+  return TRUE;
+}
+
+/* v1: ?start=<unix ms>&limit=; v2: ?cursor=<unix ms>&limit=&direction=&level=&search=. */
+static void
+handle_logs (SoupServerMessage *msg,
+             CcEngineSandbox   *sandbox,
+             GHashTable        *query,
+             gboolean           v2)
+{
+  CcEngineLog *log = cc_engine_sandbox_get_log (sandbox);
+  g_autoptr(JsonNode) answer = NULL;
+  gint64 limit = 1000, start = v2 ? -1 : 0;
+
+  if (!query_int (msg, query, "limit", 10000, &limit) ||
+      !query_int (msg, query, v2 ? "cursor" : "start", G_MAXINT64, &start))
+    return;
+  if (v2)
+    {
+      const char *direction = query ? g_hash_table_lookup (query, "direction") : NULL;
+      const char *level_text = query ? g_hash_table_lookup (query, "level") : NULL;
+      const char *search = query ? g_hash_table_lookup (query, "search") : NULL;
+      CcEngineLogLevel level = CC_ENGINE_LOG_DEBUG;
+
+      if (direction != NULL && !g_str_equal (direction, "forward") && !g_str_equal (direction, "backward"))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid direction: use forward or backward");
+          return;
+        }
+      if (level_text != NULL && !cc_engine_log_parse_level (level_text, &level))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid level: use debug, info, warn or error");
+          return;
+        }
+      answer = cc_engine_log_to_json_v2 (log, start, (guint) limit,
+                                         g_strcmp0 (direction, "backward") != 0, level,
+                                         search != NULL && *search != '\0' ? search : NULL);
+    }
+  else
+    answer = cc_engine_log_to_json_v1 (log, start, (guint) limit);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
 static void
 handle_sandbox (CcEngine          *engine,
                 SoupServerMessage *msg,
                 const char        *method,
                 const char        *sandbox_id,
                 const char        *action,
+                GHashTable        *query,
                 gboolean           v2)
 {
   CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, sandbox_id);
@@ -793,7 +874,7 @@ handle_sandbox (CcEngine          *engine,
       pause_sandbox (sandbox);
       soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
     }
-  else if ((!v2 && g_strcmp0 (action, "resume") == 0) || (v2 && g_strcmp0 (action, "connect") == 0))
+  else if ((!v2 && g_strcmp0 (action, "resume") == 0) || g_strcmp0 (action, "connect") == 0)
     {
       static const char * const allowed[] = { "timeout", "autoPause", "memory", NULL };
       g_autoptr(JsonObject) body = NULL;
@@ -814,7 +895,9 @@ handle_sandbox (CcEngine          *engine,
 
       if (running)
         {
-          if (!v2)
+          /* Only the deprecated resume refuses a running sandbox; connect (v1 and v2 alike)
+           * answers it with 200. */
+          if (g_strcmp0 (action, "resume") == 0)
             {
               g_autofree char *message = g_strdup_printf ("Sandbox %s is already running", sandbox_id);
 
@@ -832,11 +915,14 @@ handle_sandbox (CcEngine          *engine,
         }
 
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
+      cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", NULL);
       cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
       set_timeout (engine, sandbox, timeout);
       cc_engine_sandbox_save (sandbox);
       reply_sandbox (engine, msg, sandbox, SOUP_STATUS_CREATED);
     }
+  else if (g_strcmp0 (action, "logs") == 0 && g_str_equal (method, "GET"))
+    handle_logs (msg, sandbox, query, v2);
   else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
     handle_metrics (engine, msg, sandbox);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
@@ -903,5 +989,5 @@ _cc_engine_control_handle (CcEngine          *engine,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
       return;
     }
-  handle_sandbox (engine, msg, method, p[1], n == 3 ? p[2] : NULL, v2);
+  handle_sandbox (engine, msg, method, p[1], n == 3 ? p[2] : NULL, query, v2);
 }
