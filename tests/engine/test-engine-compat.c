@@ -1,0 +1,199 @@
+/* test-engine-compat.c: what older E2B SDKs and the E2B CLI need from the control plane, over
+ * real HTTP: the v1 connect path, the API key's shape, sandbox logs and the list's time filters
+ *
+ * Copyright 2026 The Code Canvas Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cc-protojson.h"
+#include "cc-test-util.h"
+#include "engine-core-client.h"
+
+static CcTestEngine *engine;
+static SoupSession *session;
+
+static JsonObject *
+object (EcReply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+static void
+test_api_key_shape (void)
+{
+  const char *key = cc_test_engine_get_api_key (engine);
+
+  /* The check SDK 2.45 makes before every call. */
+  g_assert_true (g_regex_match_simple ("^e2b_[0-9a-f]+$", key, 0, 0));
+  g_assert_cmpuint (strlen (key), ==, 44);
+}
+
+static void
+test_v1_connect (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autofree char *connect = g_strdup_printf ("/sandboxes/%s/connect", sandbox->id);
+  g_autofree char *pause = g_strdup_printf ("/sandboxes/%s/pause", sandbox->id);
+  g_autoptr(EcReply) running = ec_api (engine, session, "POST", connect, "{\"timeout\":60}");
+  g_autoptr(EcReply) paused = NULL;
+  g_autoptr(EcReply) resumed = NULL;
+  g_autoptr(EcReply) missing = ec_api (engine, session, "POST", "/sandboxes/doesnotexist0000000/connect", "{\"timeout\":60}");
+  g_autoptr(EcReply) wrong_method = ec_api (engine, session, "GET", connect, NULL);
+
+  g_assert_cmpuint (running->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (running), "sandboxID"), ==, sandbox->id);
+  g_assert_cmpstr (json_object_get_string_member (object (running), "envdAccessToken"), ==, sandbox->token);
+
+  paused = ec_api (engine, session, "POST", pause, "{}");
+  g_assert_cmpuint (paused->status, ==, 204);
+  resumed = ec_api (engine, session, "POST", connect, "{\"timeout\":60}");
+  g_assert_cmpuint (resumed->status, ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (object (resumed), "sandboxID"), ==, sandbox->id);
+
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpint (json_object_get_int_member (object (missing), "code"), ==, 404);
+  g_assert_cmpuint (wrong_method->status, ==, 405);
+}
+
+static gboolean
+has_message (JsonArray  *entries,
+             const char *message,
+             const char *field,
+             const char *value)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      JsonObject *fields = json_object_get_object_member (entry, "fields");
+
+      g_assert_nonnull (json_object_get_string_member (entry, "timestamp"));
+      g_assert_nonnull (json_object_get_string_member (entry, "level"));
+      if (g_strcmp0 (json_object_get_string_member (entry, "message"), message) == 0 &&
+          (field == NULL || g_strcmp0 (json_object_get_string_member_with_default (fields, field, NULL), value) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_logs (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autoptr(EcRun) run = ec_run (sandbox, "exit 3", NULL);
+  g_autofree char *v1 = g_strdup_printf ("/sandboxes/%s/logs", sandbox->id);
+  g_autofree char *v2 = g_strdup_printf ("/v2/sandboxes/%s/logs", sandbox->id);
+  g_autofree char *v2_back = g_strdup_printf ("/v2/sandboxes/%s/logs?direction=backward&limit=1", sandbox->id);
+  g_autofree char *v2_search = g_strdup_printf ("/v2/sandboxes/%s/logs?search=exited&level=info", sandbox->id);
+  g_autofree char *v2_future = g_strdup_printf ("/v2/sandboxes/%s/logs?cursor=%" G_GINT64_FORMAT,
+                                                sandbox->id, g_get_real_time () / 1000 + 60000);
+  g_autofree char *bad_level = g_strdup_printf ("/v2/sandboxes/%s/logs?level=loud", sandbox->id);
+  g_autofree char *pause = g_strdup_printf ("/sandboxes/%s/pause", sandbox->id);
+  g_autoptr(EcReply) paused = NULL;
+  g_autoptr(EcReply) r1 = NULL, r2 = NULL, back = NULL, search = NULL, future = NULL, bad = NULL;
+  g_autoptr(EcReply) missing = ec_api (engine, session, "GET", "/v2/sandboxes/doesnotexist0000000/logs", NULL);
+  g_autofree char *pid = NULL;
+  JsonArray *entries;
+
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 3");
+  pid = g_strdup_printf ("%u", run->pid);
+  paused = ec_api (engine, session, "POST", pause, "{}");
+  g_assert_cmpuint (paused->status, ==, 204);
+
+  r1 = ec_api (engine, session, "GET", v1, NULL);
+  g_assert_cmpuint (r1->status, ==, 200);
+  entries = json_object_get_array_member (object (r1), "logEntries");
+  g_assert_true (has_message (entries, "Sandbox created", "templateID", "base"));
+  g_assert_true (has_message (entries, "Process started", "pid", pid));
+  g_assert_true (has_message (entries, "Process exited", "status", "exit status 3"));
+  g_assert_true (has_message (entries, "Sandbox paused", NULL, NULL));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (r1), "logs")), ==,
+                    json_array_get_length (entries));
+
+  r2 = ec_api (engine, session, "GET", v2, NULL);
+  g_assert_cmpuint (r2->status, ==, 200);
+  entries = json_object_get_array_member (object (r2), "logs");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "message"), ==, "Sandbox created");
+
+  back = ec_api (engine, session, "GET", v2_back, NULL);
+  entries = json_object_get_array_member (object (back), "logs");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "message"), ==, "Sandbox paused");
+
+  search = ec_api (engine, session, "GET", v2_search, NULL);
+  entries = json_object_get_array_member (object (search), "logs");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  g_assert_true (has_message (entries, "Process exited", "pid", pid));
+
+  future = ec_api (engine, session, "GET", v2_future, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (future), "logs")), ==, 0);
+
+  bad = ec_api (engine, session, "GET", bad_level, NULL);
+  g_assert_cmpuint (bad->status, ==, 400);
+  g_assert_cmpuint (missing->status, ==, 404);
+}
+
+static guint
+count_listed (const char *query,
+              const char *id)
+{
+  g_autofree char *path = g_strconcat ("/v2/sandboxes?", query, NULL);
+  g_autoptr(EcReply) reply = ec_api (engine, session, "GET", path, NULL);
+  JsonArray *array;
+  guint found = 0;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  array = json_node_get_array (reply->json);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "sandboxID"), id) == 0)
+      found++;
+  return found;
+}
+
+static void
+test_list_started_filters (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autofree char *path = g_strdup_printf ("/sandboxes/%s", sandbox->id);
+  g_autoptr(EcReply) detail = ec_api (engine, session, "GET", path, NULL);
+  g_autoptr(EcReply) bad = ec_api (engine, session, "GET", "/v2/sandboxes?startedAfter=yesterday", NULL);
+  gint64 started;
+  g_autofree char *before = NULL, *after = NULL, *before_text = NULL, *after_text = NULL;
+  g_autofree char *q_after_before = NULL, *q_after_after = NULL, *q_before_before = NULL;
+  g_autofree char *q_before_after = NULL, *q_window = NULL;
+
+  g_assert_true (cc_protojson_parse_timestamp (json_object_get_string_member (object (detail), "startedAt"), &started));
+  before_text = cc_protojson_format_timestamp (started - 10 * G_USEC_PER_SEC);
+  after_text = cc_protojson_format_timestamp (started + 10 * G_USEC_PER_SEC);
+  before = g_uri_escape_string (before_text, NULL, FALSE);
+  after = g_uri_escape_string (after_text, NULL, FALSE);
+  q_after_before = g_strconcat ("startedAfter=", before, NULL);
+  q_after_after = g_strconcat ("startedAfter=", after, NULL);
+  q_before_before = g_strconcat ("startedBefore=", before, NULL);
+  q_before_after = g_strconcat ("startedBefore=", after, NULL);
+  q_window = g_strconcat ("startedAfter=", before, "&startedBefore=", after, NULL);
+
+  g_assert_cmpuint (count_listed (q_after_before, sandbox->id), ==, 1);
+  g_assert_cmpuint (count_listed (q_after_after, sandbox->id), ==, 0);
+  g_assert_cmpuint (count_listed (q_before_before, sandbox->id), ==, 0);
+  g_assert_cmpuint (count_listed (q_before_after, sandbox->id), ==, 1);
+  g_assert_cmpuint (count_listed (q_window, sandbox->id), ==, 1);
+  g_assert_cmpuint (bad->status, ==, 400);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/compat/api-key-shape", test_api_key_shape);
+  g_test_add_func ("/engine/compat/v1-connect", test_v1_connect);
+  g_test_add_func ("/engine/compat/logs", test_logs);
+  g_test_add_func ("/engine/compat/list-started-filters", test_list_started_filters);
+
+  return ec_test_run (&engine, &session, 0);
+}
