@@ -10,12 +10,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-metrics.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
 #define DEFAULT_LIST_LIMIT 100
 #define MAX_LIST_LIMIT     1000
 #define MIN_REFRESH_S      15
+#define SANDBOX_MEMORY_MB  512
 
 /* Bodies ----------------------------------------------------------------------------------- */
 
@@ -214,7 +216,7 @@ add_listed_members (JsonBuilder     *builder,
   add_timestamp (builder, "endAt", cc_engine_sandbox_get_end_at (sandbox));
   add_string (builder, "state", cc_engine_sandbox_state_to_string (cc_engine_sandbox_get_state (sandbox)));
   add_int (builder, "cpuCount", g_get_num_processors ());
-  add_int (builder, "memoryMB", 512);
+  add_int (builder, "memoryMB", SANDBOX_MEMORY_MB);
   add_int (builder, "diskSizeMB", 512);
   add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
   cc_protojson_add_string_map (builder, "metadata", cc_engine_sandbox_get_metadata (sandbox));
@@ -344,7 +346,13 @@ _cc_engine_control_arm_all (CcEngine *engine)
 
   g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    arm (engine, value);
+    {
+      arm (engine, value);
+      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (value));
+    }
+  /* The metrics sampler lives as long as the engine. */
+  g_object_set_data_full (G_OBJECT (engine), "cc-engine-sampler", cc_engine_sampler_new (engine),
+                          (GDestroyNotify) cc_engine_sampler_free);
 }
 
 static void
@@ -427,6 +435,7 @@ handle_create (CcEngine          *engine,
   _cc_engine_add_sandbox (engine, sandbox);
   cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
                      "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
+  cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
   set_timeout (engine, sandbox, timeout);
   cc_engine_sandbox_save (sandbox);
 
@@ -609,44 +618,51 @@ handle_list (CcEngine          *engine,
   _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
 }
 
+static gboolean query_int (SoupServerMessage *msg,
+                           GHashTable        *query,
+                           const char        *name,
+                           gint64             max,
+                           gint64            *value);
+
+/* The limits reported with each sample: the memory the sandbox announces (memoryMB) and the
+ * size of the filesystem holding the sandboxes. */
 static void
-add_metric (JsonBuilder     *builder,
-            CcEngine        *engine)
+metric_limits (CcEngine *engine,
+               gint64   *mem_total,
+               gint64   *disk_total)
 {
   struct statvfs st;
-  gint64 now = g_get_real_time ();
-  guint64 disk_total = 0, disk_used = 0;
 
+  *mem_total = (gint64) SANDBOX_MEMORY_MB * 1024 * 1024;
+  *disk_total = 0;
   if (statvfs (cc_engine_get_data_dir (engine), &st) == 0)
-    {
-      disk_total = (guint64) st.f_blocks * st.f_frsize;
-      disk_used = (guint64) (st.f_blocks - st.f_bfree) * st.f_frsize;
-    }
-  json_builder_begin_object (builder);
-  add_timestamp (builder, "timestamp", now);
-  add_int (builder, "timestampUnix", now / G_USEC_PER_SEC);
-  add_int (builder, "cpuCount", g_get_num_processors ());
-  json_builder_set_member_name (builder, "cpuUsedPct");
-  json_builder_add_double_value (builder, 0.0);
-  add_int (builder, "memUsed", 0);
-  add_int (builder, "memTotal", 512 * 1024 * 1024);
-  add_int (builder, "memCache", 0);
-  add_int (builder, "diskUsed", (gint64) disk_used);
-  add_int (builder, "diskTotal", (gint64) disk_total);
-  json_builder_end_object (builder);
+    *disk_total = (gint64) st.f_blocks * st.f_frsize;
 }
 
+/* ?start=&end= in unix seconds, both optional: the samples taken in that range (by default
+ * since the sandbox started), oldest first. A paused sandbox has its history up to the pause. */
 static void
 handle_metrics (CcEngine          *engine,
                 SoupServerMessage *msg,
-                CcEngineSandbox   *sandbox)
+                CcEngineSandbox   *sandbox,
+                GHashTable        *query)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  gint64 start = 0, end = G_MAXINT64, mem_total, disk_total;
 
+  if (!query_int (msg, query, "start", G_MAXINT64, &start) ||
+      !query_int (msg, query, "end", G_MAXINT64, &end))
+    return;
+  if (start > end)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid range: start is after end");
+      return;
+    }
+  metric_limits (engine, &mem_total, &disk_total);
   json_builder_begin_array (builder);
-  if (cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
-    add_metric (builder, engine);
+  cc_engine_metrics_add_range (cc_engine_sandbox_get_metrics (sandbox), builder, start, end,
+                               mem_total, disk_total);
   json_builder_end_array (builder);
   answer = json_builder_get_root (builder);
   _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
@@ -661,18 +677,24 @@ handle_all_metrics (CcEngine          *engine,
   g_auto(GStrv) ids = g_strsplit (ids_param ? ids_param : "", ",", -1);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  gint64 mem_total, disk_total;
 
+  metric_limits (engine, &mem_total, &disk_total);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sandboxes");
   json_builder_begin_object (builder);
   for (guint i = 0; ids[i]; i++)
     {
       CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, ids[i]);
+      CcEngineMetrics *metrics;
 
       if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
         continue;
+      metrics = cc_engine_sandbox_get_metrics (sandbox);
+      if (cc_engine_metrics_get_length (metrics) == 0)
+        continue;
       json_builder_set_member_name (builder, ids[i]);
-      add_metric (builder, engine);
+      cc_engine_metrics_add_latest (metrics, builder, mem_total, disk_total);
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -916,6 +938,7 @@ handle_sandbox (CcEngine          *engine,
 
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
       cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", NULL);
+      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
       cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
       set_timeout (engine, sandbox, timeout);
       cc_engine_sandbox_save (sandbox);
@@ -924,7 +947,7 @@ handle_sandbox (CcEngine          *engine,
   else if (g_strcmp0 (action, "logs") == 0 && g_str_equal (method, "GET"))
     handle_logs (msg, sandbox, query, v2);
   else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
-    handle_metrics (engine, msg, sandbox);
+    handle_metrics (engine, msg, sandbox, query);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
     soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
   else if (!v2 && (g_strcmp0 (action, "fork") == 0 || g_strcmp0 (action, "snapshots") == 0))

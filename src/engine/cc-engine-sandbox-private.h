@@ -53,6 +53,9 @@ void             cc_engine_sandbox_set_internet   (CcEngineSandbox  *self,
 /* Lifecycle and process events, kept in memory only (a restarted engine starts a new log). */
 #define CC_ENGINE_SANDBOX_LOG_CAPACITY 1000
 CcEngineLog     *cc_engine_sandbox_get_log        (CcEngineSandbox  *self);
+/* Its measured metrics history (cc-engine-metrics.h), in memory only. */
+typedef struct _CcEngineMetrics CcEngineMetrics;
+CcEngineMetrics *cc_engine_sandbox_get_metrics    (CcEngineSandbox  *self);
 /* The sandbox's processes, pid → CcEngineProcess (owned). */
 GHashTable      *cc_engine_sandbox_get_processes  (CcEngineSandbox  *self);
 

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-metrics.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-protojson.h"
 
@@ -44,6 +45,7 @@ struct _CcEngineSandbox
 
   GHashTable *processes;
   CcEngineLog *log;
+  CcEngineMetrics *metrics;
   guint timer_id;
   GSourceFunc timer_func;
   gpointer timer_data;
@@ -64,6 +66,7 @@ cc_engine_sandbox_finalize (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_pointer (&self->processes, g_hash_table_unref);
   g_clear_pointer (&self->log, cc_engine_log_unref);
+  g_clear_pointer (&self->metrics, cc_engine_metrics_free);
   g_clear_pointer (&self->metadata, g_hash_table_unref);
   g_clear_pointer (&self->env_vars, g_hash_table_unref);
   g_free (self->id);
@@ -91,6 +94,7 @@ cc_engine_sandbox_init (CcEngineSandbox *self)
   self->env_vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->processes = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->log = cc_engine_log_new (CC_ENGINE_SANDBOX_LOG_CAPACITY);
+  self->metrics = cc_engine_metrics_new ();
   self->internet = TRUE;
 }
 
@@ -373,6 +377,12 @@ CcEngineLog *
 cc_engine_sandbox_get_log (CcEngineSandbox *self)
 {
   return self->log;
+}
+
+CcEngineMetrics *
+cc_engine_sandbox_get_metrics (CcEngineSandbox *self)
+{
+  return self->metrics;
 }
 
 GHashTable *

@@ -1,5 +1,6 @@
 /* test-engine-compat.c: what older E2B SDKs and the E2B CLI need from the control plane, over
- * real HTTP: the v1 connect path, the API key's shape, sandbox logs and the list's time filters
+ * real HTTP: the v1 connect path, the API key's shape, sandbox logs, the list's time filters and
+ * measured metrics with their history
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -184,6 +185,98 @@ test_list_started_filters (void)
   g_assert_cmpuint (bad->status, ==, 400);
 }
 
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The sandbox's metrics answer for @query (after "?"). */
+static JsonArray *
+get_metrics (const char *id,
+             const char *query,
+             guint       expect_status)
+{
+  g_autofree char *path = g_strdup_printf ("/sandboxes/%s/metrics%s%s", id, query ? "?" : "", query ? query : "");
+  g_autoptr(EcReply) reply = ec_api (engine, session, "GET", path, NULL);
+
+  g_assert_cmpuint (reply->status, ==, expect_status);
+  if (expect_status != 200)
+    return NULL;
+  return json_array_ref (json_node_get_array (reply->json));
+}
+
+static void
+test_metrics_history (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  g_autoptr(EcRun) blob = ec_run (sandbox, "head -c 2097152 /dev/urandom > blob && sync blob", NULL);
+  g_autofree char *body = ec_start_body ("while :; do :; done", FALSE, NULL);
+  EcStream *busy = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+  g_autofree char *kill_path = g_strdup_printf ("/sandboxes/%s", sandbox->id);
+  g_autoptr(JsonArray) samples = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  g_autoptr(JsonArray) first_only = NULL;
+  g_autoptr(EcReply) killed = NULL;
+  g_autofree char *range = NULL;
+  g_autofree char *future = g_strdup_printf ("start=%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  JsonObject *first, *last = NULL;
+  gint64 first_s;
+
+  g_assert_cmpstr (ec_run_end_status (blob), ==, "exit status 0");
+  ec_stream_read_start (busy);
+
+  /* The sampler works on its own clock: look once a second until a sample shows the busy loop
+   * (at most two intervals after it started, bounded by the scaled wait limit). */
+  {
+    g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (60));
+
+    for (guint turn = 0; turn < 600; turn++)
+      {
+        gboolean fired = FALSE;
+        guint id = g_timeout_add_seconds (1, flag_cb, &fired);
+
+        while (!fired && !cc_test_deadline_passed (deadline))
+          g_main_context_iteration (NULL, TRUE);
+        if (!fired)
+          g_source_remove (id);
+        g_clear_pointer (&samples, json_array_unref);
+        samples = get_metrics (sandbox->id, NULL, 200);
+        last = json_array_get_object_element (samples, json_array_get_length (samples) - 1);
+        if (json_array_get_length (samples) >= 2 && json_object_get_double_member (last, "cpuUsedPct") > 0.0)
+          break;
+        g_assert_false (cc_test_deadline_passed (deadline));
+      }
+  }
+
+  g_assert_cmpuint (json_array_get_length (samples), >=, 2);
+  first = json_array_get_object_element (samples, 0);
+  first_s = json_object_get_int_member (first, "timestampUnix");
+  g_assert_cmpint (json_object_get_int_member (last, "timestampUnix"), >, first_s);
+  g_assert_cmpfloat (json_object_get_double_member (last, "cpuUsedPct"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (last, "cpuUsedPct"), <=, 100.0);
+  g_assert_cmpint (json_object_get_int_member (last, "memUsed"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (last, "memTotal"), ==, 512 * 1024 * 1024);
+  g_assert_cmpint (json_object_get_int_member (last, "diskUsed"), >=, 2097152);
+  g_assert_cmpint (json_object_get_int_member (last, "diskTotal"), >=, json_object_get_int_member (last, "diskUsed"));
+
+  /* Ranges come from the history. */
+  range = g_strdup_printf ("start=%" G_GINT64_FORMAT "&end=%" G_GINT64_FORMAT, first_s, first_s);
+  first_only = get_metrics (sandbox->id, range, 200);
+  g_assert_cmpuint (json_array_get_length (first_only), >=, 1);
+  for (guint i = 0; i < json_array_get_length (first_only); i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (first_only, i), "timestampUnix"), ==, first_s);
+  none = get_metrics (sandbox->id, future, 200);
+  g_assert_cmpuint (json_array_get_length (none), ==, 0);
+  g_assert_null (get_metrics (sandbox->id, "start=20&end=10", 400));
+  g_assert_null (get_metrics (sandbox->id, "start=yesterday", 400));
+
+  killed = ec_api (engine, session, "DELETE", kill_path, NULL);
+  g_assert_cmpuint (killed->status, ==, 204);
+  ec_stream_free (busy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +287,7 @@ main (int   argc,
   g_test_add_func ("/engine/compat/v1-connect", test_v1_connect);
   g_test_add_func ("/engine/compat/logs", test_logs);
   g_test_add_func ("/engine/compat/list-started-filters", test_list_started_filters);
+  g_test_add_func ("/engine/compat/metrics-history", test_metrics_history);
 
   return ec_test_run (&engine, &session, 0);
 }
