@@ -280,7 +280,7 @@ pause_sandbox (CcEngineSandbox *sandbox)
   cc_engine_sandbox_disarm_timer (sandbox);
   _cc_engine_process_kill_all (sandbox);
   cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_PAUSED);
-  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox paused", NULL);
+  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox paused", "logger", "lifecycle", NULL);
   cc_engine_sandbox_save (sandbox);
 }
 
@@ -434,7 +434,7 @@ handle_create (CcEngine          *engine,
     }
   _cc_engine_add_sandbox (engine, sandbox);
   cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
-                     "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
+                     "logger", "lifecycle", "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
   cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
   set_timeout (engine, sandbox, timeout);
   cc_engine_sandbox_save (sandbox);
@@ -937,7 +937,7 @@ handle_sandbox (CcEngine          *engine,
         }
 
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
-      cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", NULL);
+      cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", "logger", "lifecycle", NULL);
       cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
       cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
       set_timeout (engine, sandbox, timeout);

@@ -137,15 +137,27 @@ add_entry (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* The one-line form: the message, then name=value pairs. */
+/* The one-line form: a JSON object of the level, the message and the fields, the shape of the
+ * sandbox daemon's own log lines that clients parse. */
 static char *
 entry_line (Entry *entry)
 {
-  GString *line = g_string_new (entry->message);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
 
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "level");
+  json_builder_add_string_value (builder, level_names[entry->level]);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, entry->message);
   for (guint i = 0; entry->fields[i] != NULL && entry->fields[i + 1] != NULL; i += 2)
-    g_string_append_printf (line, " %s=%s", entry->fields[i], entry->fields[i + 1]);
-  return g_string_free (line, FALSE);
+    {
+      json_builder_set_member_name (builder, entry->fields[i]);
+      json_builder_add_string_value (builder, entry->fields[i + 1]);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  return cc_protojson_to_string (node, NULL);
 }
 
 JsonNode *

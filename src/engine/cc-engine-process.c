@@ -540,7 +540,7 @@ child_exited_cb (GPid     pid,
         : g_strdup ("unknown");
 
       cc_engine_log_add (self->log, CC_ENGINE_LOG_INFO, "Process exited",
-                         "pid", pid_text, "status", status, NULL);
+                         "logger", "process", "pid", pid_text, "status", status, NULL);
     }
   while (self->subs->len > 0)
     {
@@ -828,7 +828,7 @@ finish_spawn (CcEngineProcess *self,
     g_autofree char *pid = g_strdup_printf ("%d", (int) self->pid);
     const char *cmd = cc_protojson_get_string (config, "cmd");
 
-    cc_engine_log_add (self->log, CC_ENGINE_LOG_INFO, "Process started", "pid", pid,
+    cc_engine_log_add (self->log, CC_ENGINE_LOG_INFO, "Process started", "logger", "process", "pid", pid,
                        "cmd", cmd != NULL ? cmd : "", "tag", tag != NULL ? tag : "", NULL);
   }
   start_reading (self);
