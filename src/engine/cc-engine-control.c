@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine-metrics.h"
+#include "cc-engine-resolve.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
@@ -728,6 +729,9 @@ handle_status (CcEngine          *engine,
   add_string (builder, "domain", cc_engine_get_domain (engine));
   add_string (builder, "isolation", cc_engine_get_isolation (engine));
   add_string (builder, "isolationReason", cc_engine_get_isolation_reason (engine));
+  /* Whether getHost(port) names (<port>-<id>.localhost) resolve here; see the README's fix. */
+  json_builder_set_member_name (builder, "localhostSubdomainsResolve");
+  json_builder_add_boolean_value (builder, cc_engine_localhost_subdomains_resolve ());
   add_int (builder, "pid", getpid ());
   add_int (builder, "sandboxes", running + paused);
   add_int (builder, "running", running);

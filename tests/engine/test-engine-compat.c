@@ -277,6 +277,59 @@ test_metrics_history (void)
   ec_stream_free (busy);
 }
 
+/* What the machine is set up for: a .localhost name resolves only through nss-myhostname or
+ * systemd-resolved. Where neither is configured the answer must be "no" (and nothing is looked
+ * up); where one is, the name must really resolve to loopback for a "yes". */
+static gboolean
+expect_localhost_resolves (void)
+{
+  g_autofree char *nsswitch = NULL;
+  g_autoptr(GRegex) local = g_regex_new ("^hosts:.*\\b(myhostname|resolve)\\b", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GResolver) resolver = NULL;
+  g_autolist(GInetAddress) addresses = NULL;
+
+  if (!g_file_get_contents ("/etc/nsswitch.conf", &nsswitch, NULL, NULL) ||
+      !g_regex_match (local, nsswitch, 0, NULL))
+    return FALSE;
+  resolver = g_resolver_get_default ();
+  addresses = g_resolver_lookup_by_name (resolver, "8080-cc-test.localhost", NULL, NULL);
+  for (GList *l = addresses; l != NULL; l = l->next)
+    if (g_inet_address_get_is_loopback (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_localhost_resolution (void)
+{
+  g_autoptr(EcReply) status = ec_api (engine, session, "GET", "/engine/status", NULL);
+  g_auto(GStrv) env = cc_test_engine_dup_environ (engine);
+  const char *argv[] = { g_getenv ("CODE_CANVAS_ENGINE"), "--print-env", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gboolean expected = expect_localhost_resolves ();
+  JsonNode *member;
+
+  g_assert_cmpuint (status->status, ==, 200);
+  member = json_object_get_member (object (status), "localhostSubdomainsResolve");
+  g_assert_nonnull (member);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_BOOLEAN);
+  g_assert_cmpint (json_node_get_boolean (member), ==, expected);
+
+  g_assert_cmpint (cc_test_run_command (argv, (const char * const *) env, NULL, &out, &err), ==, 0);
+  if (expected)
+    g_assert_nonnull (strstr (out, "\n# getHost(port) names (*.localhost) resolve on this machine.\n"));
+  else
+    g_assert_nonnull (strstr (out, "do not resolve on this machine"));
+  /* Still only exports and comments: eval-safe. */
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      g_assert_true (lines[i][0] == '\0' || g_str_has_prefix (lines[i], "export ") || lines[i][0] == '#');
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +341,7 @@ main (int   argc,
   g_test_add_func ("/engine/compat/logs", test_logs);
   g_test_add_func ("/engine/compat/list-started-filters", test_list_started_filters);
   g_test_add_func ("/engine/compat/metrics-history", test_metrics_history);
+  g_test_add_func ("/engine/compat/localhost-resolution", test_localhost_resolution);
 
   return ec_test_run (&engine, &session, 0);
 }
