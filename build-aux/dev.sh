@@ -83,6 +83,7 @@ case "$cmd" in
     install_packages "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     install_node
     install_npm tests/sdk
+    install_npm tests/cli-e2b
     setup_build _build --werror
     rc=0
     BUILDDIR=_build tests/run-headless.sh "$@" || rc=1

@@ -11,12 +11,15 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine-netns.h"
+#include "cc-engine-metrics.h"
+#include "cc-engine-resolve.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
 
 #define DEFAULT_LIST_LIMIT 100
 #define MAX_LIST_LIMIT     1000
 #define MIN_REFRESH_S      15
+#define SANDBOX_MEMORY_MB  512
 
 /* Bodies ----------------------------------------------------------------------------------- */
 
@@ -223,7 +226,7 @@ add_listed_members (JsonBuilder     *builder,
   add_timestamp (builder, "endAt", cc_engine_sandbox_get_end_at (sandbox));
   add_string (builder, "state", cc_engine_sandbox_state_to_string (cc_engine_sandbox_get_state (sandbox)));
   add_int (builder, "cpuCount", g_get_num_processors ());
-  add_int (builder, "memoryMB", 512);
+  add_int (builder, "memoryMB", SANDBOX_MEMORY_MB);
   add_int (builder, "diskSizeMB", 512);
   add_string (builder, "envdVersion", CC_ENGINE_ENVD_VERSION);
   cc_protojson_add_string_map (builder, "metadata", cc_engine_sandbox_get_metadata (sandbox));
@@ -287,6 +290,7 @@ pause_sandbox (CcEngineSandbox *sandbox)
   cc_engine_sandbox_disarm_timer (sandbox);
   _cc_engine_process_kill_all (sandbox);
   cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_PAUSED);
+  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox paused", "logger", "lifecycle", NULL);
   cc_engine_sandbox_save (sandbox);
 }
 
@@ -352,7 +356,13 @@ _cc_engine_control_arm_all (CcEngine *engine)
 
   g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    arm (engine, value);
+    {
+      arm (engine, value);
+      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (value));
+    }
+  /* The metrics sampler lives as long as the engine. */
+  g_object_set_data_full (G_OBJECT (engine), "cc-engine-sampler", cc_engine_sampler_new (engine),
+                          (GDestroyNotify) cc_engine_sampler_free);
 }
 
 static void
@@ -433,6 +443,9 @@ handle_create (CcEngine          *engine,
       return;
     }
   _cc_engine_add_sandbox (engine, sandbox);
+  cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
+                     "logger", "lifecycle", "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
+  cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
   set_timeout (engine, sandbox, timeout);
   cc_engine_sandbox_save (sandbox);
 
@@ -490,6 +503,9 @@ handle_list (CcEngine          *engine,
   const char *next_param = query ? g_hash_table_lookup (query, "nextToken") : NULL;
   const char *order_param = query ? g_hash_table_lookup (query, "order") : NULL;
   const char *template_param = query ? g_hash_table_lookup (query, "template") : NULL;
+  const char *after_param = query ? g_hash_table_lookup (query, "startedAfter") : NULL;
+  const char *before_param = query ? g_hash_table_lookup (query, "startedBefore") : NULL;
+  gint64 started_after = G_MININT64, started_before = G_MAXINT64;
   gboolean want_running = TRUE, want_paused = TRUE, ascending = FALSE;
   g_autoptr(GHashTable) filter = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
@@ -537,6 +553,14 @@ handle_list (CcEngine          *engine,
           return;
         }
     }
+  /* Both bounds are inclusive RFC 3339 times, as E2B takes them. */
+  if ((after_param != NULL && !cc_protojson_parse_timestamp (after_param, &started_after)) ||
+      (before_param != NULL && !cc_protojson_parse_timestamp (before_param, &started_before)))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  "Invalid startedAfter or startedBefore: use an RFC 3339 time");
+      return;
+    }
   if (!paged)
     limit = G_MAXUINT;
 
@@ -551,6 +575,9 @@ handle_list (CcEngine          *engine,
       if (!metadata_matches (value, filter))
         continue;
       if (template_param != NULL && g_strcmp0 (template_param, cc_engine_sandbox_get_template_id (value)) != 0)
+        continue;
+      if (cc_engine_sandbox_get_started_at (value) < started_after ||
+          cc_engine_sandbox_get_started_at (value) > started_before)
         continue;
       g_ptr_array_add (all, value);
     }
@@ -601,44 +628,51 @@ handle_list (CcEngine          *engine,
   _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
 }
 
+static gboolean query_int (SoupServerMessage *msg,
+                           GHashTable        *query,
+                           const char        *name,
+                           gint64             max,
+                           gint64            *value);
+
+/* The limits reported with each sample: the memory the sandbox announces (memoryMB) and the
+ * size of the filesystem holding the sandboxes. */
 static void
-add_metric (JsonBuilder     *builder,
-            CcEngine        *engine)
+metric_limits (CcEngine *engine,
+               gint64   *mem_total,
+               gint64   *disk_total)
 {
   struct statvfs st;
-  gint64 now = g_get_real_time ();
-  guint64 disk_total = 0, disk_used = 0;
 
+  *mem_total = (gint64) SANDBOX_MEMORY_MB * 1024 * 1024;
+  *disk_total = 0;
   if (statvfs (cc_engine_get_data_dir (engine), &st) == 0)
-    {
-      disk_total = (guint64) st.f_blocks * st.f_frsize;
-      disk_used = (guint64) (st.f_blocks - st.f_bfree) * st.f_frsize;
-    }
-  json_builder_begin_object (builder);
-  add_timestamp (builder, "timestamp", now);
-  add_int (builder, "timestampUnix", now / G_USEC_PER_SEC);
-  add_int (builder, "cpuCount", g_get_num_processors ());
-  json_builder_set_member_name (builder, "cpuUsedPct");
-  json_builder_add_double_value (builder, 0.0);
-  add_int (builder, "memUsed", 0);
-  add_int (builder, "memTotal", 512 * 1024 * 1024);
-  add_int (builder, "memCache", 0);
-  add_int (builder, "diskUsed", (gint64) disk_used);
-  add_int (builder, "diskTotal", (gint64) disk_total);
-  json_builder_end_object (builder);
+    *disk_total = (gint64) st.f_blocks * st.f_frsize;
 }
 
+/* ?start=&end= in unix seconds, both optional: the samples taken in that range (by default
+ * since the sandbox started), oldest first. A paused sandbox has its history up to the pause. */
 static void
 handle_metrics (CcEngine          *engine,
                 SoupServerMessage *msg,
-                CcEngineSandbox   *sandbox)
+                CcEngineSandbox   *sandbox,
+                GHashTable        *query)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  gint64 start = 0, end = G_MAXINT64, mem_total, disk_total;
 
+  if (!query_int (msg, query, "start", G_MAXINT64, &start) ||
+      !query_int (msg, query, "end", G_MAXINT64, &end))
+    return;
+  if (start > end)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid range: start is after end");
+      return;
+    }
+  metric_limits (engine, &mem_total, &disk_total);
   json_builder_begin_array (builder);
-  if (cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
-    add_metric (builder, engine);
+  cc_engine_metrics_add_range (cc_engine_sandbox_get_metrics (sandbox), builder, start, end,
+                               mem_total, disk_total);
   json_builder_end_array (builder);
   answer = json_builder_get_root (builder);
   _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
@@ -653,18 +687,24 @@ handle_all_metrics (CcEngine          *engine,
   g_auto(GStrv) ids = g_strsplit (ids_param ? ids_param : "", ",", -1);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  gint64 mem_total, disk_total;
 
+  metric_limits (engine, &mem_total, &disk_total);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sandboxes");
   json_builder_begin_object (builder);
   for (guint i = 0; ids[i]; i++)
     {
       CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, ids[i]);
+      CcEngineMetrics *metrics;
 
       if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
         continue;
+      metrics = cc_engine_sandbox_get_metrics (sandbox);
+      if (cc_engine_metrics_get_length (metrics) == 0)
+        continue;
       json_builder_set_member_name (builder, ids[i]);
-      add_metric (builder, engine);
+      cc_engine_metrics_add_latest (metrics, builder, mem_total, disk_total);
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -708,6 +748,9 @@ handle_status (CcEngine          *engine,
   cc_engine_netns_add_facts (facts, _cc_engine_is_isolated (engine));
   json_builder_set_member_name (builder, "facts");
   json_builder_add_value (builder, json_node_init_array (json_node_alloc (), facts));
+  /* Whether getHost(port) names (<port>-<id>.localhost) resolve here; see the README's fix. */
+  json_builder_set_member_name (builder, "localhostSubdomainsResolve");
+  json_builder_add_boolean_value (builder, cc_engine_localhost_subdomains_resolve ());
   add_int (builder, "pid", getpid ());
   add_int (builder, "sandboxes", running + paused);
   add_int (builder, "running", running);
@@ -728,12 +771,76 @@ reply_sandbox (CcEngine          *engine,
   _cc_engine_reply_json (msg, status, answer);
 }
 
+static gboolean
+query_int (SoupServerMessage *msg,
+           GHashTable        *query,
+           const char        *name,
+           gint64             max,
+           gint64            *value)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  guint64 parsed;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, max, &parsed, NULL))
+    {
+      g_autofree char *message = g_strdup_printf ("Invalid %s: use a number from 0 to %" G_GINT64_FORMAT, name, max);
+
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return FALSE;
+    }
+  *value = (gint64) parsed;
+  return TRUE;
+}
+
+/* v1: ?start=<unix ms>&limit=; v2: ?cursor=<unix ms>&limit=&direction=&level=&search=. */
+static void
+handle_logs (SoupServerMessage *msg,
+             CcEngineSandbox   *sandbox,
+             GHashTable        *query,
+             gboolean           v2)
+{
+  CcEngineLog *log = cc_engine_sandbox_get_log (sandbox);
+  g_autoptr(JsonNode) answer = NULL;
+  gint64 limit = 1000, start = v2 ? -1 : 0;
+
+  if (!query_int (msg, query, "limit", 10000, &limit) ||
+      !query_int (msg, query, v2 ? "cursor" : "start", G_MAXINT64, &start))
+    return;
+  if (v2)
+    {
+      const char *direction = query ? g_hash_table_lookup (query, "direction") : NULL;
+      const char *level_text = query ? g_hash_table_lookup (query, "level") : NULL;
+      const char *search = query ? g_hash_table_lookup (query, "search") : NULL;
+      CcEngineLogLevel level = CC_ENGINE_LOG_DEBUG;
+
+      if (direction != NULL && !g_str_equal (direction, "forward") && !g_str_equal (direction, "backward"))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid direction: use forward or backward");
+          return;
+        }
+      if (level_text != NULL && !cc_engine_log_parse_level (level_text, &level))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid level: use debug, info, warn or error");
+          return;
+        }
+      answer = cc_engine_log_to_json_v2 (log, start, (guint) limit,
+                                         g_strcmp0 (direction, "backward") != 0, level,
+                                         search != NULL && *search != '\0' ? search : NULL);
+    }
+  else
+    answer = cc_engine_log_to_json_v1 (log, start, (guint) limit);
+  _cc_engine_reply_json (msg, SOUP_STATUS_OK, answer);
+}
+
 static void
 handle_sandbox (CcEngine          *engine,
                 SoupServerMessage *msg,
                 const char        *method,
                 const char        *sandbox_id,
                 const char        *action,
+                GHashTable        *query,
                 gboolean           v2)
 {
   CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, sandbox_id);
@@ -812,7 +919,7 @@ handle_sandbox (CcEngine          *engine,
       pause_sandbox (sandbox);
       soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
     }
-  else if ((!v2 && g_strcmp0 (action, "resume") == 0) || (v2 && g_strcmp0 (action, "connect") == 0))
+  else if ((!v2 && g_strcmp0 (action, "resume") == 0) || g_strcmp0 (action, "connect") == 0)
     {
       static const char * const allowed[] = { "timeout", "autoPause", "memory", NULL };
       g_autoptr(JsonObject) body = NULL;
@@ -833,7 +940,9 @@ handle_sandbox (CcEngine          *engine,
 
       if (running)
         {
-          if (!v2)
+          /* Only the deprecated resume refuses a running sandbox; connect (v1 and v2 alike)
+           * answers it with 200. */
+          if (g_strcmp0 (action, "resume") == 0)
             {
               g_autofree char *message = g_strdup_printf ("Sandbox %s is already running", sandbox_id);
 
@@ -851,13 +960,17 @@ handle_sandbox (CcEngine          *engine,
         }
 
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
+      cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", "logger", "lifecycle", NULL);
+      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
       cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
       set_timeout (engine, sandbox, timeout);
       cc_engine_sandbox_save (sandbox);
       reply_sandbox (engine, msg, sandbox, SOUP_STATUS_CREATED);
     }
+  else if (g_strcmp0 (action, "logs") == 0 && g_str_equal (method, "GET"))
+    handle_logs (msg, sandbox, query, v2);
   else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
-    handle_metrics (engine, msg, sandbox);
+    handle_metrics (engine, msg, sandbox, query);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
     soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
   else if (!v2 && (g_strcmp0 (action, "fork") == 0 || g_strcmp0 (action, "snapshots") == 0))
@@ -922,5 +1035,5 @@ _cc_engine_control_handle (CcEngine          *engine,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
       return;
     }
-  handle_sandbox (engine, msg, method, p[1], n == 3 ? p[2] : NULL, v2);
+  handle_sandbox (engine, msg, method, p[1], n == 3 ? p[2] : NULL, query, v2);
 }

@@ -45,6 +45,8 @@ void            _cc_engine_stream_send_json       (CcEngineStream           *str
 void            _cc_engine_stream_finish          (CcEngineStream           *stream,
                                                    const char               *code,
                                                    const char               *message);
+/* Ends the stream by cutting its connection, without an end envelope (the sandbox is gone). */
+void            _cc_engine_stream_abort           (CcEngineStream           *stream);
 gboolean        _cc_engine_stream_is_congested    (CcEngineStream           *stream);
 gboolean        _cc_engine_stream_is_closed       (CcEngineStream           *stream);
 CcEngineStream *_cc_engine_stream_ref             (CcEngineStream           *stream);

@@ -530,7 +530,10 @@ _cc_engine_process_kill_all (CcEngineSandbox *sandbox)
 
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    cc_engine_process_kill_group (value);
+    {
+      cc_engine_process_abandon (value);
+      cc_engine_process_kill_group (value);
+    }
   /* Takes the launchers' PID namespaces down, with whatever left its process group. */
   cc_engine_launcher_stop_all (sandbox);
 }

@@ -23,6 +23,7 @@
 
 #include "cc-engine-process.h"
 #include "cc-engine-sandbox-private.h"
+#include "cc-protojson.h"
 
 #define READ_CHUNK      (32 * 1024)
 /* How long an ended process can still be connected to (start + its end event). */
@@ -64,7 +65,9 @@ struct _CcEngineProcess
   GPtrArray *subs;
   gboolean exited;
   gboolean disposed;
+  gboolean abandoned;      /* the sandbox went away: streams end without an end event */
   char *end_payload;
+  CcEngineLog *log;
 };
 
 G_DEFINE_FINAL_TYPE (CcEngineProcess, cc_engine_process, G_TYPE_OBJECT)
@@ -109,6 +112,7 @@ cc_engine_process_finalize (GObject *object)
   g_clear_pointer (&self->config, json_object_unref);
   g_free (self->tag);
   g_free (self->end_payload);
+  g_clear_pointer (&self->log, cc_engine_log_unref);
 
   G_OBJECT_CLASS (cc_engine_process_parent_class)->finalize (object);
 }
@@ -527,12 +531,28 @@ child_exited_cb (GPid     pid,
   stop_io (self);
 
   self->end_payload = end_payload (wait_status);
+  if (self->log != NULL)
+    {
+      g_autofree char *pid_text = g_strdup_printf ("%d", (int) self->pid);
+      g_autofree char *status = WIFEXITED (wait_status)
+        ? g_strdup_printf ("exit status %d", WEXITSTATUS (wait_status))
+        : WIFSIGNALED (wait_status) ? g_strdup_printf ("signal %d", WTERMSIG (wait_status))
+        : g_strdup ("unknown");
+
+      cc_engine_log_add (self->log, CC_ENGINE_LOG_INFO, "Process exited",
+                         "logger", "process", "pid", pid_text, "status", status, NULL);
+    }
   while (self->subs->len > 0)
     {
       Sub *sub = self->subs->pdata[0];
 
-      _cc_engine_stream_send_payload (sub->stream, self->end_payload, strlen (self->end_payload));
-      _cc_engine_stream_finish (sub->stream, NULL, NULL);
+      if (self->abandoned)
+        _cc_engine_stream_abort (sub->stream);
+      else
+        {
+          _cc_engine_stream_send_payload (sub->stream, self->end_payload, strlen (self->end_payload));
+          _cc_engine_stream_finish (sub->stream, NULL, NULL);
+        }
       sub_remove (sub);
     }
   self->retain_id = g_timeout_add_seconds (RETAIN_ENDED_S, retain_done_cb, self);
@@ -711,6 +731,12 @@ cc_engine_process_add_info (CcEngineProcess *self,
 }
 
 void
+cc_engine_process_abandon (CcEngineProcess *self)
+{
+  self->abandoned = TRUE;
+}
+
+void
 cc_engine_process_dispose_now (CcEngineProcess *self)
 {
   self->disposed = TRUE;
@@ -797,6 +823,14 @@ finish_spawn (CcEngineProcess *self,
   self->tag = g_strdup (tag);
   self->table = g_hash_table_ref (cc_engine_sandbox_get_processes (sandbox));
   g_hash_table_insert (self->table, GUINT_TO_POINTER (self->pid), g_object_ref (self));
+  self->log = cc_engine_log_ref (cc_engine_sandbox_get_log (sandbox));
+  {
+    g_autofree char *pid = g_strdup_printf ("%d", (int) self->pid);
+    const char *cmd = cc_protojson_get_string (config, "cmd");
+
+    cc_engine_log_add (self->log, CC_ENGINE_LOG_INFO, "Process started", "logger", "process", "pid", pid,
+                       "cmd", cmd != NULL ? cmd : "", "tag", tag != NULL ? tag : "", NULL);
+  }
   start_reading (self);
 }
 

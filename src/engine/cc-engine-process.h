@@ -68,5 +68,7 @@ void             cc_engine_process_signal      (CcEngineProcess   *self,
 void             cc_engine_process_kill_group  (CcEngineProcess   *self);
 /* Stops watching and forgets the process (engine shutdown). */
 void             cc_engine_process_dispose_now (CcEngineProcess   *self);
+/* Its sandbox is going away: when it exits, its streams are cut without an end event. */
+void             cc_engine_process_abandon     (CcEngineProcess   *self);
 
 G_END_DECLS

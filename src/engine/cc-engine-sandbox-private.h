@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cc-engine-log.h"
 #include "cc-engine-sandbox.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,12 @@ gboolean         cc_engine_sandbox_get_internet   (CcEngineSandbox  *self);
 void             cc_engine_sandbox_set_internet   (CcEngineSandbox  *self,
                                                    gboolean          allow);
 
+/* Lifecycle and process events, kept in memory only (a restarted engine starts a new log). */
+#define CC_ENGINE_SANDBOX_LOG_CAPACITY 1000
+CcEngineLog     *cc_engine_sandbox_get_log        (CcEngineSandbox  *self);
+/* Its measured metrics history (cc-engine-metrics.h), in memory only. */
+typedef struct _CcEngineMetrics CcEngineMetrics;
+CcEngineMetrics *cc_engine_sandbox_get_metrics    (CcEngineSandbox  *self);
 /* The sandbox's processes, pid → CcEngineProcess (owned). */
 GHashTable      *cc_engine_sandbox_get_processes  (CcEngineSandbox  *self);
 

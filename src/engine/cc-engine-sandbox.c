@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-metrics.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-protojson.h"
 
@@ -43,6 +44,8 @@ struct _CcEngineSandbox
   gboolean internet;
 
   GHashTable *processes;
+  CcEngineLog *log;
+  CcEngineMetrics *metrics;
   guint timer_id;
   GSourceFunc timer_func;
   gpointer timer_data;
@@ -62,6 +65,8 @@ cc_engine_sandbox_finalize (GObject *object)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_pointer (&self->processes, g_hash_table_unref);
+  g_clear_pointer (&self->log, cc_engine_log_unref);
+  g_clear_pointer (&self->metrics, cc_engine_metrics_free);
   g_clear_pointer (&self->metadata, g_hash_table_unref);
   g_clear_pointer (&self->env_vars, g_hash_table_unref);
   g_free (self->id);
@@ -88,6 +93,8 @@ cc_engine_sandbox_init (CcEngineSandbox *self)
   self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->env_vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->processes = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->log = cc_engine_log_new (CC_ENGINE_SANDBOX_LOG_CAPACITY);
+  self->metrics = cc_engine_metrics_new ();
   self->internet = TRUE;
 }
 
@@ -364,6 +371,18 @@ cc_engine_sandbox_set_internet (CcEngineSandbox *self,
                                 gboolean         allow)
 {
   self->internet = allow;
+}
+
+CcEngineLog *
+cc_engine_sandbox_get_log (CcEngineSandbox *self)
+{
+  return self->log;
+}
+
+CcEngineMetrics *
+cc_engine_sandbox_get_metrics (CcEngineSandbox *self)
+{
+  return self->metrics;
 }
 
 GHashTable *

@@ -255,6 +255,23 @@ _cc_engine_stream_finish (CcEngineStream *self,
   soup_server_message_unpause (self->msg);
 }
 
+void
+_cc_engine_stream_abort (CcEngineStream *self)
+{
+  GSocket *socket;
+
+  if (self->closed || self->finished)
+    return;
+  self->finished = TRUE;
+  stop_timers (self);
+  /* Cutting the connection is what a client sees when a sandbox goes away under it: no end
+   * envelope, no last chunk. libsoup then fails the message and emits "finished". */
+  socket = soup_server_message_get_socket (self->msg);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  soup_server_message_unpause (self->msg);
+}
+
 gboolean
 _cc_engine_stream_is_congested (CcEngineStream *self)
 {

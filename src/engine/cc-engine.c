@@ -895,18 +895,18 @@ write_engine_json (CcEngine  *self,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+/* E2B's key shape (e2b_ and 40 hex digits): SDKs check it before every call. */
 static char *
 new_api_key (void)
 {
-  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  guint8 raw[32];
-  GString *key = g_string_new ("cc_local_");
+  guint8 raw[20];
+  GString *key = g_string_new ("e2b_");
 
   if (getrandom (raw, sizeof raw, 0) != sizeof raw)
     for (gsize i = 0; i < sizeof raw; i++)
       raw[i] = g_random_int_range (0, 256);
   for (gsize i = 0; i < sizeof raw; i++)
-    g_string_append_c (key, alphabet[raw[i] % (sizeof alphabet - 1)]);
+    g_string_append_printf (key, "%02x", raw[i]);
   explicit_bzero (raw, sizeof raw);
   return g_string_free (key, FALSE);
 }

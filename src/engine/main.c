@@ -15,6 +15,7 @@
 
 #include "cc-engine.h"
 #include "cc-engine-launcher.h"
+#include "cc-engine-resolve.h"
 #include "cc-protojson.h"
 
 static gboolean
@@ -64,6 +65,18 @@ print_env (void)
     g_print ("export E2B_API_URL=%s\n", q_url);
     g_print ("export E2B_SANDBOX_URL=%s\n", q_url);
     g_print ("export E2B_API_KEY=%s\n", q_key);
+    /* A shell comment, so eval ignores it: people read it, scripts need not. */
+    if (cc_engine_localhost_subdomains_resolve ())
+      g_print ("# getHost(port) names (*.localhost) resolve on this machine.\n");
+    else
+      {
+        /* One line whatever a translation holds, so that it stays a comment. */
+        g_autofree char *hint = g_strdup (_("getHost(port) names (*.localhost) do not resolve on this "
+                                            "machine: enable nss-myhostname or systemd-resolved (see "
+                                            "the README)."));
+
+        g_print ("# %s\n", g_strdelimit (hint, "\r\n", ' '));
+      }
   }
   return 0;
 }

@@ -4,7 +4,8 @@
 # Copyright 2026 The Code Canvas Authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# usage: run-sdk-test.sh NODE SCRIPT
+# usage: run-sdk-test.sh NODE SCRIPT [PACKAGE]
+# PACKAGE names the installed SDK to drive (a package.json alias; default e2b).
 # Starts $CODE_CANVAS_ENGINE with its own XDG_DATA_HOME and XDG_RUNTIME_DIR on a free loopback
 # port, reads the URL and API key from its engine.json, exports the E2B_* variables the SDK reads,
 # runs SCRIPT with NODE (TAP on stdout) and stops the engine whatever happens. Missing pieces are a
@@ -13,6 +14,7 @@ set -u
 
 node="${1:-}"
 script="${2:-}"
+export CC_SDK_PACKAGE="${3:-e2b}"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 bail () {
@@ -23,8 +25,8 @@ bail () {
 [ -n "$node" ] && command -v "$node" >/dev/null 2>&1 \
   || bail "node not found: install nodejs (build-aux/dev.sh test does)"
 [ -f "$script" ] || bail "test script $script not found"
-[ -f "$here/node_modules/e2b/package.json" ] \
-  || bail "the E2B SDK is not installed: run 'npm ci' in $here (build-aux/dev.sh test does)"
+[ -f "$here/node_modules/$CC_SDK_PACKAGE/package.json" ] \
+  || bail "the E2B SDK ($CC_SDK_PACKAGE) is not installed: run 'npm ci' in $here (build-aux/dev.sh test does)"
 [ -n "${CODE_CANVAS_ENGINE:-}" ] && [ -x "$CODE_CANVAS_ENGINE" ] \
   || bail "CODE_CANVAS_ENGINE does not name the built engine"
 

@@ -12,7 +12,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 
-import {
+// Which pinned SDK to drive (package.json aliases): "e2b" is the newest, "e2b-old" the oldest 2.x
+// the engine supports. The SDK's own API key check stays on.
+const SDK_PACKAGE = process.env.CC_SDK_PACKAGE || 'e2b';
+const {
   AuthenticationError,
   CommandExitError,
   FileNotFoundError,
@@ -21,7 +24,7 @@ import {
   Sandbox,
   SandboxNotFoundError,
   TimeoutError,
-} from 'e2b';
+} = await import(SDK_PACKAGE);
 
 // Generous bounds so a hung engine fails one case instead of the whole run; never a speed check.
 // Bounds against hangs only, scaled like every other wait in the suite for slow builds.
@@ -153,7 +156,7 @@ test('Sandbox.create envs reach every command', async () => {
 });
 
 test('a wrong API key is refused with AuthenticationError', async () => {
-  await assertRejects(Sandbox.create({ apiKey: 'e2b_wrong_key_0000000000' }), AuthenticationError, 'create with a wrong key');
+  await assertRejects(Sandbox.create({ apiKey: `e2b_${'0'.repeat(40)}` }), AuthenticationError, 'create with a wrong key');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -697,6 +700,22 @@ test('kill, then the sandbox is gone', async () => {
   assertEq(await sbx.isRunning(), false, 'isRunning() after kill');
 });
 
+test('a command in a sandbox killed under it ends as on E2B: "killed or reached its end of life"', async () => {
+  const sbx = await createSandbox({ metadata: { suite: sharedMeta.suite, role: 'killed-mid-command' } });
+  const h = await sbx.commands.run('sleep 600', { background: true, timeoutMs: 0 });
+  assertEq(await Sandbox.kill(sbx.sandboxId), true, 'Sandbox.kill()');
+  created.delete(sbx);
+  let err;
+  try {
+    await h.wait();
+  } catch (e) {
+    err = e;
+  }
+  assert(err, 'wait() resolved for a command whose sandbox was killed');
+  assert(!(err instanceof CommandExitError), `wait() gave CommandExitError ${show(err.error ?? err.message)}`);
+  assert(/killed or reached its end of life/.test(err.message), `wait() error ${show(err.message)}`);
+});
+
 // ---------------------------------------------------------------------------------------------
 // --print-env
 
@@ -709,7 +728,7 @@ test('eval "$(code-canvas-engine --print-env)" is enough for the SDK', async () 
   delete env.E2B_API_KEY;
   delete env.E2B_DOMAIN;
   const child = `
-    const { Sandbox } = await import('e2b');
+    const { Sandbox } = await import(process.env.CC_SDK_PACKAGE || 'e2b');
     const s = await Sandbox.create();
     const r = await s.commands.run('echo via-print-env');
     await s.kill();
