@@ -35,6 +35,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -271,15 +272,45 @@ out:
       close (fds[i]);
 }
 
+/* The request in the memfd @fd, checked against @size; NULL if it is not one. */
+static GVariant *
+read_request (int   fd,
+              gsize size)
+{
+  struct stat st;
+  guint8 *data;
+  gsize done = 0;
+
+  if (size > CC_LAUNCHER_MAX_REQUEST || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) ||
+      (gsize) st.st_size != size)
+    return NULL;
+  data = g_malloc (MAX (size, 1));
+  while (done < size)
+    {
+      ssize_t n = pread (fd, data + done, size - done, done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_free (data);
+          return NULL;
+        }
+      done += n;
+    }
+  return g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (CC_LAUNCHER_REQUEST_TYPE),
+                                                      data, size, FALSE, g_free, data));
+}
+
 static void
 handle_spawn (int sock)
 {
-  guint8 buf[CC_LAUNCHER_MAX_REQUEST];
-  char control[CMSG_SPACE (3 * sizeof (int))];
-  struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+  union { CcLauncherSpawn spawn; CcLauncherConnect connect; } head;
+  char control[CMSG_SPACE (4 * sizeof (int))];
+  struct iovec iov = { .iov_base = &head, .iov_len = sizeof head };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
-  int fds[3] = { -1, -1, -1 };
+  int fds[4] = { -1, -1, -1, -1 };
   int n_fds = 0;
   ssize_t n;
 
@@ -293,33 +324,28 @@ handle_spawn (int sock)
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
       {
         n_fds = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-        memcpy (fds, CMSG_DATA (c), MIN (n_fds, 3) * sizeof (int));
+        memcpy (fds, CMSG_DATA (c), MIN (n_fds, 4) * sizeof (int));
       }
 
   /* The one request that comes without descriptors. */
-  if (n_fds == 0 && n == sizeof (CcLauncherConnect))
+  if (n_fds == 0 && n == sizeof (CcLauncherConnect) && head.connect.magic == CC_LAUNCHER_CONNECT_MAGIC)
     {
-      CcLauncherConnect request;
-
-      memcpy (&request, buf, sizeof request);
-      if (request.magic == CC_LAUNCHER_CONNECT_MAGIC)
-        {
-          handle_connect (sock, &request);
-          return;
-        }
+      handle_connect (sock, &head.connect);
+      return;
     }
 
   {
-    g_autoptr(GBytes) bytes = g_bytes_new (buf, n);
-    g_autoptr(GVariant) request = g_variant_new_from_bytes (G_VARIANT_TYPE (CC_LAUNCHER_REQUEST_TYPE),
-                                                           bytes, FALSE);
+    g_autoptr(GVariant) request = NULL;
     g_autofree char **argv = NULL;
     g_autofree char **envp = NULL;
     const char *cwd = NULL;
     gboolean pty = FALSE;
     pid_t pid;
 
-    if (n_fds != 3 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || !g_variant_is_normal_form (request))
+    if (n_fds != 4 || n != sizeof (CcLauncherSpawn) || head.spawn.magic != CC_LAUNCHER_SPAWN_MAGIC ||
+        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+        (request = read_request (fds[3], head.spawn.size)) == NULL ||
+        !g_variant_is_normal_form (request))
       {
         send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
         goto out;
@@ -336,7 +362,7 @@ handle_spawn (int sock)
   }
 
 out:
-  for (int i = 0; i < MIN (n_fds, 3); i++)
+  for (int i = 0; i < MIN (n_fds, 4); i++)
     close (fds[i]);
 }
 

@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -381,27 +382,66 @@ cc_engine_launcher_stop_all (CcEngineSandbox *sandbox)
   g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-root", NULL);
 }
 
+/* A memfd holding @request, or -1 with @error. */
+static int
+request_to_memfd (GVariant  *request,
+                  GError   **error)
+{
+  const guint8 *data = g_variant_get_data (request);
+  gsize size = g_variant_get_size (request), done = 0;
+  int fd = memfd_create ("cc-launcher-request", MFD_CLOEXEC);
+
+  while (fd >= 0 && done < size)
+    {
+      gssize n = write (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          close (fd);
+          fd = -1;
+          break;
+        }
+      done += n;
+    }
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not hand the command to the sandbox launcher: %s"), g_strerror (saved));
+    }
+  return fd;
+}
+
 static gboolean
 send_request (CcEngineLauncher  *self,
               GVariant          *request,
               const int         *fds,
               GError           **error)
 {
-  char control[CMSG_SPACE (3 * sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = (gpointer) g_variant_get_data (request),
-                       .iov_len = g_variant_get_size (request) };
+  CcLauncherSpawn spawn = { .magic = CC_LAUNCHER_SPAWN_MAGIC,
+                            .size = g_variant_get_size (request) };
+  char control[CMSG_SPACE (4 * sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = &spawn, .iov_len = sizeof spawn };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+  int all_fds[4] = { fds[0], fds[1], fds[2], -1 };
   gssize n;
 
+  all_fds[3] = request_to_memfd (request, error);
+  if (all_fds[3] < 0)
+    return FALSE;
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (3 * sizeof (int));
-  memcpy (CMSG_DATA (c), fds, 3 * sizeof (int));
+  c->cmsg_len = CMSG_LEN (sizeof all_fds);
+  memcpy (CMSG_DATA (c), all_fds, sizeof all_fds);
   do
     n = sendmsg (self->sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
+  close (all_fds[3]);
   if (n != (gssize) iov.iov_len)
     {
       int saved = n < 0 ? errno : EIO;

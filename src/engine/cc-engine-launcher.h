@@ -12,12 +12,22 @@
 G_BEGIN_DECLS
 
 /* The wire between the engine and `code-canvas-engine --sandbox-launcher FD` (a SOCK_SEQPACKET
- * socketpair). Engine → launcher: one GVariant of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as
- * byte strings, pty) with exactly three descriptors (stdin, stdout, stderr) as SCM_RIGHTS.
+ * socketpair). Engine → launcher: a CcLauncherSpawn record with exactly four descriptors as
+ * SCM_RIGHTS: stdin, stdout, stderr, and a memfd holding one GVariant of
+ * CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty). The request travels in a
+ * file because a command may carry as much as execve() takes, far more than one datagram.
  * Launcher → engine: CcLauncherReply records. */
 #define CC_LAUNCHER_REQUEST_TYPE   "(aayaayayb)"
 #define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&ayb)"
-#define CC_LAUNCHER_MAX_REQUEST    (96 * 1024)
+/* execve()'s own bound (ARG_MAX) on argv and envp together. */
+#define CC_LAUNCHER_MAX_REQUEST    (2 * 1024 * 1024)
+#define CC_LAUNCHER_SPAWN_MAGIC    0x43435350u
+
+typedef struct
+{
+  guint32 magic;
+  guint32 size;  /* of the request in the memfd */
+} CcLauncherSpawn;
 
 enum
 {
