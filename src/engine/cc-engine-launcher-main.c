@@ -236,40 +236,34 @@ handle_connect (int                      sock,
                 const CcLauncherConnect *request)
 {
   CcLauncherReply reply = { .type = CC_LAUNCHER_SOCKET };
-  char control[CMSG_SPACE (2 * sizeof (int))] = { 0 };
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
   struct iovec iov = { .iov_base = &reply, .iov_len = sizeof reply };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
   int error_code = EINVAL;
-  int fds[2] = { -1, -1 };
-  int n_fds = 1;
+  int fd = -1;
 
   if (request->port == 0)
     {
-      /* Port 0 asks for the namespaces themselves, for the outbound network helper. */
-      fds[0] = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-      fds[1] = open ("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+      /* Port 0 asks for the network namespace itself (pasta, the other user's launcher). */
+      fd = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
       error_code = errno;
-      n_fds = 2;
     }
   else if (request->port <= 65535)
-    fds[0] = connect_inside (request->port, &error_code);
-  if (fds[0] < 0 || (n_fds == 2 && fds[1] < 0))
+    fd = connect_inside (request->port, &error_code);
+  if (fd < 0)
     {
       send_reply (sock, CC_LAUNCHER_FAILED, 0, error_code);
-      goto out;
+      return;
     }
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (n_fds * sizeof (int));
-  memcpy (CMSG_DATA (c), fds, n_fds * sizeof (int));
+  c->cmsg_len = CMSG_LEN (sizeof fd);
+  memcpy (CMSG_DATA (c), &fd, sizeof fd);
   while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
     ;
-out:
-  for (int i = 0; i < n_fds; i++)
-    if (fds[i] >= 0)
-      close (fds[i]);
+  close (fd);
 }
 
 /* The request in the memfd @fd, checked against @size; NULL if it is not one. */

@@ -267,16 +267,18 @@ join_find (CcEngineSandbox *sandbox,
 {
   const char *other_key = g_str_equal (user, "root") ? "cc-engine-launcher-user" : "cc-engine-launcher-root";
   CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
-  int fds[2] = { -1, -1 };
+  int netns = -1;
 
-  if (other == NULL || other->dead || request_fds (other, 0, fds, 2, NULL) != 2)
+  if (other == NULL || other->dead || request_fds (other, 0, &netns, 1, NULL) != 1)
     return FALSE;
-  join->netns = fds[0];
-  join->userns = fds[1];
-  if (geteuid () == 0)
+  join->netns = netns;
+  join->userns = -1;
+  if (geteuid () != 0 && (join->userns = cc_engine_netns_dup_owner (netns)) < 0)
     {
-      close (join->userns);
-      join->userns = -1;
+      g_warning ("The sandbox's users get separate networks: %s", g_strerror (errno));
+      close (netns);
+      join->netns = -1;
+      return FALSE;
     }
   return TRUE;
 }
@@ -714,17 +716,22 @@ outbound_start (CcEngineLauncher *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
-  int fds[2] = { -1, -1 };
-  guint n;
+  int netns = -1, owner = -1;
 
   if (!cc_engine_netns_probe_outbound (&reason))
     return;  /* said in the engine's status */
-  n = request_fds (self, 0, fds, 2, &error);
-  if (n == 2)
-    self->outbound_pid = cc_engine_netns_start_outbound (fds[0], geteuid () == 0 ? -1 : fds[1],
-                                                         &error);
-  for (guint i = 0; i < n; i++)
-    close (fds[i]);
+  if (request_fds (self, 0, &netns, 1, &error) == 1)
+    {
+      if (geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
+                     "the network's user namespace: %s", g_strerror (errno));
+      else
+        self->outbound_pid = cc_engine_netns_start_outbound (netns, owner, &error);
+    }
+  if (netns >= 0)
+    close (netns);
+  if (owner >= 0)
+    close (owner);
   if (self->outbound_pid <= 0)
     {
       g_warning ("No internet access for the sandbox: %s",

@@ -39,7 +39,7 @@ enum
 
 /* Engine → launcher, with no descriptors: connect to the sandbox's own loopback port. The
  * answer is CC_LAUNCHER_SOCKET (connected or in progress) or CC_LAUNCHER_FAILED. Port 0 asks
- * for the launcher's network and user namespaces instead (two descriptors). */
+ * for the launcher's network namespace instead. */
 #define CC_LAUNCHER_CONNECT_MAGIC 0x4343434eu
 
 typedef struct

@@ -15,7 +15,12 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <linux/nsfs.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -28,6 +33,12 @@ cc_engine_netns_add_bwrap_args (GPtrArray *argv)
   g_ptr_array_add (argv, g_strdup ("--unshare-net"));
 }
 
+int
+cc_engine_netns_dup_owner (int netns_fd)
+{
+  return ioctl (netns_fd, NS_GET_USERNS);
+}
+
 gboolean
 cc_engine_netns_probe_outbound (char **reason)
 {
@@ -38,6 +49,14 @@ cc_engine_netns_probe_outbound (char **reason)
     *reason = g_strdup (_("pasta is not installed, so sandboxes have no internet access; install "
                           "the passt package"));
   return pasta != NULL;
+}
+
+/* pasta outlives nothing: not even an engine killed without a chance to stop it. Between fork
+ * and exec. */
+static void
+die_with_engine (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 GPid
@@ -83,7 +102,7 @@ cc_engine_netns_start_outbound (int      netns_fd,
                                          G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                                          G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL |
                                          G_SPAWN_STDERR_TO_DEV_NULL,
-                                         NULL, NULL, -1, -1, -1, source_fds, target_fds,
+                                         die_with_engine, NULL, -1, -1, -1, source_fds, target_fds,
                                          userns_fd >= 0 ? 2 : 1, &pid, NULL, NULL, NULL, error))
     return 0;
   return pid;

@@ -239,6 +239,9 @@ launch_init (Launch           *launch,
   /* Always a user namespace: the sandbox's root has capabilities only over what the
    * namespace owns, never over the host's files. */
   add (launch->argv, "--unshare-user");
+  /* Said, not assumed: bubblewrap keeps a root sandbox's capabilities when it starts with some,
+   * as it does after entering the other launcher's namespaces. */
+  add (launch->argv, "--cap-drop"); add (launch->argv, "ALL");
   g_snprintf (id, sizeof id, "%d", root ? 0 : 1000);
   add (launch->argv, "--uid"); add (launch->argv, id);
   add (launch->argv, "--gid"); add (launch->argv, id);
