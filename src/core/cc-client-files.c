@@ -370,7 +370,8 @@ download_done_cb (GObject      *source,
       file_op_return (task, error, NULL, NULL, NULL);
       return;
     }
-  summary = g_strdup_printf (_("%" G_GSSIZE_FORMAT " bytes downloaded"), n);
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zd byte downloaded",
+                                          "%zd bytes downloaded", n), n);
   file_op_return (task, NULL, NULL, NULL, summary);
 }
 
