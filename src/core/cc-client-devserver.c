@@ -459,7 +459,8 @@ server_ensure_cb (GObject      *source,
                                      "address. Set the sandbox domain of the custom endpoint.")));
       return;
     }
-  start->url = g_strdup_printf ("https://%s/", host);
+  start->url = g_strdup_printf ("%s://%s/", cc_connection_get_sandbox_scheme (start->connection),
+                                host);
   start_polling (g_steal_pointer (&task));
 }
 

@@ -349,6 +349,97 @@ test_dev_server_record_sandbox_killed (ClientFixture *f,
   g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
 }
 
+/* Daemon paths: through the API URL they would end here. */
+static const char * const daemon_paths[] = {
+  "/process.Process/", "/filesystem.Filesystem/", "/files", "/health", "/envs", "/init",
+};
+
+/* A custom endpoint configured with its API URL only, as a self-hosted E2B is: each sandbox's
+ * daemon is reached at 49983-<id>.<domain> for the `domain` of the create answer, as the SDK
+ * does, not through the API URL. The API URL is a proxy in front of the engine that refuses
+ * daemon paths and counts requests; the engine's domain "localhost:<port>" resolves to loopback
+ * and routes by Host. The project's own port (a free one) keeps its preview apart. */
+static void
+test_custom_sandbox_domain (ClientFixture *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CcFaultProxy) proxy = cc_fault_proxy_new (cc_test_engine_get_url (f->engine));
+  const char *url = cc_fault_proxy_get_url (proxy);
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) current = NULL;
+  g_autoptr(CcExecution) execution = NULL;
+  g_autoptr(GBytes) content = g_bytes_new_static ("by domain\n", 10);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) read_back = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *expected_preview = NULL;
+  g_autofree char *text = NULL;
+  guint port = cc_test_free_port ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (daemon_paths); i++)
+    cc_fault_proxy_add_status (proxy, NULL, daemon_paths[i], 0, 500, 0,
+                               "{\"code\":500,\"message\":\"daemon request sent to the API URL\"}");
+
+  cc_client_store_api_key_async (f->client, CC_CONNECTION_CUSTOM, url,
+                                 cc_test_engine_get_api_key (f->engine), NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_store_api_key_finish (f->client, cc_test_wait_result (&result), &error));
+  g_clear_object (&result);
+  cc_client_create_project_async (f->client, "self-hosted", CC_CONNECTION_CUSTOM, url,
+                                  CC_TEMPLATE_PYTHON, NULL, port, NULL, cc_test_store_result_cb,
+                                  &result);
+  project = cc_client_create_project_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (cc_project_get_sandbox_url (project) == NULL ||
+                 *cc_project_get_sandbox_url (project) == '\0');
+
+  execution = cc_test_run (f, cc_project_get_id (project), "echo via-domain",
+                           CC_EXECUTE_FLAGS_NONE);
+  g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
+  out = cc_execution_dup_stdout (execution);
+  text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  g_assert_cmpstr (text, ==, "via-domain\n");
+
+  cc_client_write_file_async (f->client, cc_project_get_id (project), "domain.txt", content, NULL,
+                              cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_write_file_finish (f->client, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cc_client_read_file_async (f->client, cc_project_get_id (project), "domain.txt", NULL,
+                             cc_test_store_result_cb, &result);
+  read_back = cc_client_read_file_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (g_bytes_equal (read_back, content));
+
+  /* The preview is at the sandbox's host too, over http like the development API URL. */
+  current = cc_test_get_project (f, cc_project_get_id (project));
+  cc_client_start_dev_server_async (f->client, cc_project_get_id (project), 0, NULL,
+                                    cc_test_store_result_cb, &result);
+  preview = cc_client_start_dev_server_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  expected_preview = g_strdup_printf ("http://%u-%s.%s/", port, cc_project_get_sandbox_id (current),
+                                      cc_test_engine_get_domain (f->engine));
+  g_assert_cmpstr (preview, ==, expected_preview);
+  cc_client_stop_dev_server_async (f->client, cc_project_get_id (project), NULL,
+                                   cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), NULL));
+  g_clear_object (&result);
+
+  /* The control plane went through the API URL; no daemon request did. */
+  g_assert_cmpuint (cc_fault_proxy_count (proxy, "POST", "/v2/sandboxes"), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (daemon_paths); i++)
+    g_assert_cmpuint (cc_fault_proxy_count (proxy, NULL, daemon_paths[i]), ==, 0);
+
+  cc_client_clear_api_key_async (f->client, CC_CONNECTION_CUSTOM, url, NULL,
+                                 cc_test_store_result_cb, &result);
+  cc_client_clear_api_key_finish (f->client, cc_test_wait_result (&result), NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +456,7 @@ main (int   argc,
   ADD ("dev-server/port-taken", test_dev_server_port_taken);
   ADD ("dev-server/record-stopped", test_dev_server_record_stopped);
   ADD ("dev-server/record-sandbox-killed", test_dev_server_record_sandbox_killed);
+  ADD ("connection/custom-sandbox-domain", test_custom_sandbox_domain);
 #undef ADD
   return g_test_run ();
 }

@@ -344,6 +344,16 @@ test_envd_url (void)
   g_autofree char *e = cc_connection_dup_envd_url (custom, "abc", NULL);
   g_autofree char *f = cc_connection_dup_envd_url (override, "abc", "x.org");
   g_autofree char *host = cc_connection_dup_sandbox_host (e2b, "abc", NULL, 3000);
+  /* A custom endpoint configured with its API URL only: the sandbox's own domain picks the
+   * daemon's host; http for a plain-http (development) API, the API URL without a domain. */
+  g_autoptr(CcConnection) bare = cc_connection_new_custom ("https://api.example.org/", NULL, "");
+  g_autoptr(CcConnection) dev = cc_connection_new_custom ("http://127.0.0.1:4000", "", NULL);
+  g_autofree char *g = cc_connection_dup_envd_url (bare, "abc", "sbx.example.org");
+  g_autofree char *h = cc_connection_dup_envd_url (bare, "abc", NULL);
+  g_autofree char *i = cc_connection_dup_envd_url (dev, "abc", "localhost:4000");
+  g_autofree char *j = cc_connection_dup_envd_url (dev, "abc", "");
+  g_autofree char *k = cc_connection_dup_envd_url (dev, "abc", "e2b.app");
+  g_autofree char *dev_host = cc_connection_dup_sandbox_host (dev, "abc", "localhost:4000", 3000);
 
   g_assert_cmpstr (cc_connection_get_api_url (e2b), ==, "https://api.e2b.app");
   g_assert_cmpstr (a, ==, "https://sandbox.e2b.app");
@@ -353,6 +363,16 @@ test_envd_url (void)
   g_assert_cmpstr (e, ==, "https://49983-abc.example.org");
   g_assert_cmpstr (f, ==, "https://sbx.example.org");
   g_assert_cmpstr (host, ==, "3000-abc.e2b.app");
+  g_assert_null (cc_connection_get_sandbox_url (bare));
+  g_assert_cmpstr (g, ==, "https://49983-abc.sbx.example.org");
+  g_assert_cmpstr (h, ==, "https://api.example.org");
+  g_assert_cmpstr (i, ==, "http://49983-abc.localhost:4000");
+  g_assert_cmpstr (j, ==, "http://127.0.0.1:4000");
+  g_assert_cmpstr (k, ==, "https://sandbox.e2b.app");
+  g_assert_cmpstr (dev_host, ==, "3000-abc.localhost:4000");
+  g_assert_cmpstr (cc_connection_get_sandbox_scheme (dev), ==, "http");
+  g_assert_cmpstr (cc_connection_get_sandbox_scheme (bare), ==, "https");
+  g_assert_cmpstr (cc_connection_get_sandbox_scheme (e2b), ==, "https");
 }
 
 int

@@ -185,8 +185,9 @@ cc_connection_new_local (const char *engine_url,
  * @sandbox_url: (nullable): one base URL for every sandbox's daemon (routed by header)
  * @domain: (nullable): the sandbox domain (daemons at https://49983-<id>.<domain>)
  *
- * When neither @sandbox_url nor @domain is given, daemons are reached through @api_url, as a
- * single-URL server such as our engine expects.
+ * When neither @sandbox_url nor @domain is given, a sandbox's daemon is at
+ * 49983-<id>.<domain> for the `domain` the control plane gives with the sandbox, as the SDK
+ * does; only when that is empty too are daemons reached through @api_url (routed by header).
  *
  * Returns: (transfer full): a connection to an E2B-compatible endpoint.
  */
@@ -197,8 +198,6 @@ cc_connection_new_custom (const char *api_url,
 {
   g_return_val_if_fail (api_url != NULL, NULL);
 
-  if ((sandbox_url == NULL || *sandbox_url == '\0') && (domain == NULL || *domain == '\0'))
-    sandbox_url = api_url;
   return connection_new (CC_CONNECTION_CUSTOM, api_url, sandbox_url, domain);
 }
 
@@ -327,6 +326,26 @@ effective_domain (CcConnection *self,
 }
 
 /**
+ * cc_connection_get_sandbox_scheme:
+ *
+ * Sandbox hosts (<port>-<id>.<domain>) are served over https, as the SDK assumes, except when
+ * the API URL itself is plain http: such an endpoint is a development server (our engine's
+ * "localhost:<port>" domain, a self-hosted stack on a laptop) that serves its sandbox hosts
+ * over plain http too, as the SDK's debug mode does.
+ *
+ * Returns: "https" or "http"
+ */
+const char *
+cc_connection_get_sandbox_scheme (CcConnection *self)
+{
+  g_return_val_if_fail (CC_IS_CONNECTION (self), "https");
+
+  if (self->api_url != NULL && g_ascii_strncasecmp (self->api_url, "http://", 7) == 0)
+    return "http";
+  return "https";
+}
+
+/**
  * cc_connection_dup_envd_url:
  * @sandbox_id: the sandbox
  * @sandbox_domain: (nullable): the sandbox's `domain` from the control plane
@@ -348,15 +367,19 @@ cc_connection_dup_envd_url (CcConnection *self,
   if (self->sandbox_url != NULL)
     return g_strdup (self->sandbox_url);
 
+  /* A server that names no domain for its sandboxes serves them at its one URL, routed by the
+   * E2b-Sandbox-Id header every daemon request carries. */
   domain = effective_domain (self, sandbox_domain);
   if (domain == NULL)
     return g_strdup (self->api_url);
 
+  /* E2B's own hosts are always https. */
   for (guint i = 0; i < G_N_ELEMENTS (shared_host_domains); i++)
     if (g_str_equal (domain, shared_host_domains[i]))
       return g_strdup_printf ("https://sandbox.%s", domain);
 
-  return g_strdup_printf ("https://%u-%s.%s", CC_CONNECTION_ENVD_PORT, sandbox_id, domain);
+  return g_strdup_printf ("%s://%u-%s.%s", cc_connection_get_sandbox_scheme (self),
+                          CC_CONNECTION_ENVD_PORT, sandbox_id, domain);
 }
 
 /**

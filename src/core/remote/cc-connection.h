@@ -34,7 +34,9 @@ CcConnection     *cc_connection_new_e2b               (const char       *domain)
 CcConnection     *cc_connection_new_local             (const char       *engine_url,
                                                        const char       *api_key);
 /* A custom endpoint: @api_url is required; @sandbox_url (used for every sandbox, routed by
- * header) or @domain (sandboxes at https://49983-<id>.<domain>) may be NULL. */
+ * header) or @domain (sandboxes at https://49983-<id>.<domain>) may be NULL. Without either,
+ * a sandbox's own `domain` from the control plane picks its daemon's host, and without that
+ * the daemons are reached through @api_url. */
 CcConnection     *cc_connection_new_custom            (const char       *api_url,
                                                        const char       *sandbox_url,
                                                        const char       *domain);
@@ -70,9 +72,13 @@ guint             cc_connection_get_retry_base_delay  (CcConnection     *self);
 /* The one session shared by every request of this connection (borrowed). */
 SoupSession      *cc_connection_get_session           (CcConnection     *self);
 
+/* "https", or "http" when the API URL is plain http (a development endpoint): the scheme of
+ * the sandbox hosts <port>-<id>.<domain>. */
+const char       *cc_connection_get_sandbox_scheme    (CcConnection     *self);
 /* The daemon base URL for a sandbox, chosen as the official SDK does:
  * sandbox URL override, else https://sandbox.<domain> for E2B's own domains, else
- * https://49983-<id>.<domain>. @sandbox_domain is the sandbox's `domain` (may be NULL). */
+ * <scheme>://49983-<id>.<domain>, else (no domain known) the API URL. @sandbox_domain is the
+ * sandbox's `domain` (may be NULL). */
 char             *cc_connection_dup_envd_url          (CcConnection     *self,
                                                        const char       *sandbox_id,
                                                        const char       *sandbox_domain);
