@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "cc-file-tree.h"
-#include "cc-window.h"
 #include "cc-sandbox-error.h"
 
 struct _CcFileTree
@@ -374,17 +373,6 @@ upload_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 
-/* A short confirmation in the window's toast overlay. */
-static void
-confirm (GtkWidget  *widget,
-         const char *text)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (CC_IS_WINDOW (root))
-    cc_window_show_toast (CC_WINDOW (root), text);
-}
-
 static void
 download_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -393,7 +381,7 @@ download_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ok = cc_client_download_finish (CC_CLIENT (source), result, &error);
 
   if (ok)
-    confirm (GTK_WIDGET (op->self), _("Downloaded"));
+    gtk_widget_activate_action (GTK_WIDGET (op->self), "win.show-toast", "s", _("Downloaded"));
   op_done (op, ok, error);
 }
 

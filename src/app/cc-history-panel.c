@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "cc-history-panel.h"
-#include "cc-window.h"
 #include "cc-history-row.h"
 
 struct _CcHistoryPanel
@@ -224,17 +223,6 @@ on_rerun_clicked (CcHistoryPanel *self)
     g_signal_emit (self, signals[RERUN_REQUESTED], 0, cc_operation_get_input (op));
 }
 
-/* A short confirmation in the window's toast overlay. */
-static void
-confirm (GtkWidget  *widget,
-         const char *text)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (CC_IS_WINDOW (root))
-    cc_window_show_toast (CC_WINDOW (root), text);
-}
-
 static void
 clear_cache_cb (GObject      *source,
                 GAsyncResult *result,
@@ -247,7 +235,8 @@ clear_cache_cb (GObject      *source,
     g_signal_emit (self, signals[ERROR], 0, _("Could not clear the cached result"), error);
   else
     {
-      confirm (GTK_WIDGET (self), _("Cached result cleared: the command runs again next time"));
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s",
+                                  _("Cached result cleared: the command runs again next time"));
       g_signal_emit (self, signals[CACHE_CLEARED], 0);
     }
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cc-preview-pane.h"
-#include "cc-window.h"
 #include "cc-sandbox-error.h"
 
 #define LOG_TAIL_LINES 15
@@ -598,17 +597,6 @@ on_open_browser_clicked (CcPreviewPane *self)
                                            g_object_ref (self));
 }
 
-/* A short confirmation in the window's toast overlay. */
-static void
-confirm (GtkWidget  *widget,
-         const char *text)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (CC_IS_WINDOW (root))
-    cc_window_show_toast (CC_WINDOW (root), text);
-}
-
 static void
 on_copy_url_clicked (CcPreviewPane *self)
 {
@@ -619,7 +607,7 @@ on_copy_url_clicked (CcPreviewPane *self)
   if (uri == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
-  confirm (GTK_WIDGET (self), _("Address copied"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", _("Address copied"));
 }
 
 static void

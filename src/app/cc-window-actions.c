@@ -347,6 +347,15 @@ select_project_action (GtkWidget  *widget,
   cc_project_sidebar_select_nth (self->sidebar, g_variant_get_uint32 (param) - 1);
 }
 
+/* Lets any widget in the window confirm something briefly, without knowing the window. */
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  cc_window_show_toast (CC_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
 static void
 toggle_pane (CcWindow *self,
              AdwFlap  *flap)
@@ -557,6 +566,7 @@ _cc_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.delete-project", NULL, delete_project_action);
   gtk_widget_class_install_action (widget_class, "win.setup-project", NULL, setup_project_action);
   gtk_widget_class_install_action (widget_class, "win.select-project", "u", select_project_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-files", NULL, toggle_files_action);
   gtk_widget_class_install_action (widget_class, "win.focus-command", NULL, focus_command_action);

@@ -417,6 +417,23 @@ request_to_memfd (GVariant  *request,
   return fd;
 }
 
+/* Another process's end, read while waiting for an answer: told from the main loop, not from
+ * inside a spawn. Taken out now, as a new child may get the same pid. */
+static void
+queue_exit (CcEngineLauncher      *self,
+            const CcLauncherReply *reply)
+{
+  Entry *entry;
+
+  if (!g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (reply->pid), NULL,
+                                    (gpointer *) &entry))
+    return;
+  entry->status = reply->value;
+  g_ptr_array_add (self->pending, entry);
+  if (self->dispatch_id == 0)
+    self->dispatch_id = g_idle_add (dispatch_pending_cb, self);
+}
+
 static gboolean
 send_request (CcEngineLauncher  *self,
               GVariant          *request,
@@ -509,18 +526,7 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
         }
       if (reply.type == CC_LAUNCHER_EXITED)
         {
-          Entry *entry;
-
-          /* Another process's end: told from the main loop, not from inside a spawn. Taken
-           * out now, as the new child may get the same pid. */
-          if (g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (reply.pid), NULL,
-                                           (gpointer *) &entry))
-            {
-              entry->status = reply.value;
-              g_ptr_array_add (self->pending, entry);
-              if (self->dispatch_id == 0)
-                self->dispatch_id = g_idle_add (dispatch_pending_cb, self);
-            }
+          queue_exit (self, &reply);
           continue;
         }
       if (reply.type == CC_LAUNCHER_FAILED)
@@ -654,18 +660,9 @@ request_fds (CcEngineLauncher  *self,
         }
       if (reply.type == CC_LAUNCHER_EXITED)
         {
-          Entry *entry;
-
           for (guint i = 0; i < n_fds; i++)
             close (fds[i]);
-          if (g_hash_table_steal_extended (self->entries, GINT_TO_POINTER (reply.pid), NULL,
-                                           (gpointer *) &entry))
-            {
-              entry->status = reply.value;
-              g_ptr_array_add (self->pending, entry);
-              if (self->dispatch_id == 0)
-                self->dispatch_id = g_idle_add (dispatch_pending_cb, self);
-            }
+          queue_exit (self, &reply);
           continue;
         }
       if (reply.type == CC_LAUNCHER_FAILED || n_fds == 0)
