@@ -417,6 +417,28 @@ request_to_memfd (GVariant  *request,
   return fd;
 }
 
+/* Waits until the launcher's socket has something, or @until (monotonic time) passes. */
+static gboolean
+wait_readable (CcEngineLauncher *self,
+               gint64            until,
+               short            *revents)
+{
+  for (;;)
+    {
+      struct pollfd p = { .fd = self->sock, .events = POLLIN };
+      gint64 left = (until - g_get_monotonic_time ()) / 1000;
+      int r;
+
+      if (left <= 0)
+        return FALSE;
+      r = poll (&p, 1, (int) left);
+      if (r < 0 && errno == EINTR)
+        continue;
+      *revents = p.revents;
+      return r > 0;
+    }
+}
+
 /* Another process's end, read while waiting for an answer: told from the main loop, not from
  * inside a spawn. Taken out now, as a new child may get the same pid. */
 static void
@@ -504,23 +526,16 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
 
   for (;;)
     {
-      struct pollfd p = { .fd = self->sock, .events = POLLIN };
-      gint64 left = (until - g_get_monotonic_time ()) / 1000;
       CcLauncherReply reply;
       gboolean closed = FALSE;
       GPid sender = 0;
-      int r;
+      short revents;
 
-      if (left <= 0)
-        break;
-      r = poll (&p, 1, (int) left);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
+      if (!wait_readable (self, until, &revents))
         break;
       if (!read_reply (self, &reply, &sender, &closed))
         {
-          if (closed || (p.revents & (POLLHUP | POLLERR)))
+          if (closed || (revents & (POLLHUP | POLLERR)))
             break;
           continue;
         }
@@ -638,23 +653,16 @@ request_fds (CcEngineLauncher  *self,
     }
   for (;;)
     {
-      struct pollfd p = { .fd = self->sock, .events = POLLIN };
-      gint64 left = (until - g_get_monotonic_time ()) / 1000;
       CcLauncherReply reply;
       gboolean closed = FALSE;
       guint n_fds = 0;
-      int r;
+      short revents;
 
-      if (left <= 0)
-        break;
-      r = poll (&p, 1, (int) left);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
+      if (!wait_readable (self, until, &revents))
         break;
       if (!read_reply_fds (self, &reply, fds, max_fds, &n_fds, &closed))
         {
-          if (closed || (p.revents & (POLLHUP | POLLERR)))
+          if (closed || (revents & (POLLHUP | POLLERR)))
             break;
           continue;
         }
