@@ -153,7 +153,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,b,c,d-up,d-down,e,f)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e1-offline,f,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -185,6 +185,11 @@ def main():
                  ["download", s["big_bytes"]], floors["download"], bytes_moved=s["big_bytes"]),
         Workload("e", f'create + kill {s["create_n"]} sandboxes', ["create", s["create_n"]],
                  ["create", s["create_n"]], None, per_item=s["create_n"]),
+        Workload("e1", f'create + first command + kill, {s["create_n"]} sandboxes', ["create-run", s["create_n"]],
+                 ["create-run", s["create_n"]], None, per_item=s["create_n"]),
+        Workload("e1-offline", f'the same with allowInternetAccess false (no outbound network; SDK only, '
+                 'our client does not offer it)', None, ["create-run", s["create_n"], 0], None,
+                 per_item=s["create_n"]),
         Workload("f", f'cache hit on a project with {s["history_n"]} history records',
                  ["cache-hit", s["history_n"]], None, None),
         Workload("a0", f'{s["echo_n"]} sequential /bin/echo started directly (no login shell; diagnostic)',
@@ -202,7 +207,7 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "f", "g", "g-nogl"]
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e1-offline", "f", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:
         keep = set(opts.only.split(","))
@@ -212,7 +217,7 @@ def main():
         sides = []
         if getattr(w, "argv", None):
             sides.append(("ours", w.argv))
-        elif have_cc:
+        elif have_cc and w.cc_args is not None:
             sides.append(("ours", cc + [str(a) for a in w.cc_args]))
         if w.sdk_args is not None:
             sides.append(("sdk", sdk + [str(a) for a in w.sdk_args]))
@@ -314,7 +319,8 @@ def report(workloads, sizes, opts, have_cc):
         for side in ("ours", "sdk"):
             if w.errors[side]:
                 notes.append(f"{side}: {len(w.errors[side])} failed run(s): {w.errors[side][0][:120]}")
-        ours_cell = f"{fmt_ms(ours['median'])} ({fmt_range(ours['ms'])})" if ours["ms"] else ("not built" if not have_cc else "failed")
+        ours_cell = f"{fmt_ms(ours['median'])} ({fmt_range(ours['ms'])})" if ours["ms"] else (
+            "no peer of ours" if w.cc_args is None else "not built" if not have_cc else "failed")
         sdk_cell = f"{fmt_ms(sdk['median'])} ({fmt_range(sdk['ms'])})" if sdk["ms"] else ("no SDK peer" if w.sdk_args is None else "failed")
         floor_cell = fmt_ms(median(w.floor_ms)) if w.floor_ms else "—"
         print(f"| ({w.key}) {w.title} | {ours_cell} | {sdk_cell} | {ratio} | {floor_cell} | {'; '.join(notes)} |")

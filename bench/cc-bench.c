@@ -13,6 +13,8 @@
  *   upload BYTES      one file of BYTES
  *   download BYTES    read back one file of BYTES
  *   create N          N sequential sandbox create + kill
+ *   create-run N      N sequential create + first command (`true`) + kill: a sandbox's namespaces,
+ *                     private network and launcher are made when its first command starts
  *   cache-hit N       a cached execute on a project with N history records ($CC_BENCH_STATE_DIR
  *                     keeps the prepared database between runs)
  * Prints one JSON line like sdk-bench.mjs: {"ms": timed part, "samples": […], "peak_rss_kb": …}.
@@ -378,6 +380,42 @@ workload_create (Bench *b,
   b->r.ms = cc_bench_ms_since (t0);
 }
 
+static void
+workload_create_run (Bench *b,
+                     guint  n)
+{
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_hash_table_insert (metadata, (char *) "bench", (char *) "create-run");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GAsyncResult) created = NULL;
+      g_autoptr(GAsyncResult) killed = NULL;
+      g_autoptr(GError) error = NULL;
+      Output out = { NULL, 0 };
+      gint64 t = g_get_monotonic_time ();
+      double ms;
+
+      cc_control_plane_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
+                                     NULL, cc_bench_store_result_cb, &created);
+      b->sandbox = cc_control_plane_create_finish (b->api, cc_bench_wait_for (&created), &error);
+      if (b->sandbox == NULL)
+        cc_bench_die ("create failed", error);
+      b->envd = cc_envd_new_for_sandbox (b->connection, b->sandbox);
+      if (run_spec (b, "true", FALSE, 60000, &out) != 0)
+        cc_bench_die ("the first command failed", NULL);
+      ms = cc_bench_ms_since (t);
+      g_array_append_val (b->r.samples, ms);
+      cc_control_plane_kill_async (b->api, b->sandbox->sandbox_id, NULL, cc_bench_store_result_cb, &killed);
+      if (!cc_control_plane_kill_finish (b->api, cc_bench_wait_for (&killed), &error))
+        cc_bench_die ("kill failed", error);
+      g_clear_object (&b->envd);
+      g_clear_pointer (&b->sandbox, cc_sandbox_info_unref);
+    }
+  b->r.ms = cc_bench_ms_since (t0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -395,7 +433,7 @@ main (int   argc,
                   g_str_equal (workload, "upload-many") || g_str_equal (workload, "upload") ||
                   g_str_equal (workload, "download");
   if (arg1 <= 0 || (g_str_equal (workload, "upload-many") && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|cache-hit N [SIZE]", NULL);
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|cache-hit N [SIZE]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -416,6 +454,8 @@ main (int   argc,
     workload_download (&b, arg1);
   else if (g_str_equal (workload, "create"))
     workload_create (&b, arg1);
+  else if (g_str_equal (workload, "create-run"))
+    workload_create_run (&b, arg1);
   else if (g_str_equal (workload, "cache-hit"))
     cc_bench_cache_hit (&b.r, arg1);
   else

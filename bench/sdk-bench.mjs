@@ -10,6 +10,8 @@
 //   upload BYTES      one file of BYTES
 //   download BYTES    read back one file of BYTES
 //   create N          N sequential Sandbox.create + kill
+//   create-run N [NET] N sequential create + first command (`true`) + kill; NET 0 creates them
+//                     with allowInternetAccess: false (a private network without outbound traffic)
 // Prints one JSON line: {"ms": timed part, "samples": [per-item ms], "peak_rss_kb": VmHWM, …}.
 // Setup (creating the sandbox the workload runs in) is not timed; cc-bench does the same.
 
@@ -105,6 +107,20 @@ const workloads = {
     }
     return { ms: performance.now() - t0, samples, kill_samples: kills };
   },
+
+  async 'create-run'(_sbx, n, net = 1) {
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const s = await Sandbox.create({ metadata: { bench: 'create-run' }, allowInternetAccess: net !== 0 });
+      const r = await s.commands.run('true');
+      samples.push(performance.now() - t);
+      if (r.exitCode !== 0) fail(`create-run: the first command exited with ${r.exitCode}`);
+      if (!(await s.kill())) fail(`create-run: kill of ${s.sandboxId} returned false`);
+    }
+    return { ms: performance.now() - t0, samples };
+  },
 };
 
 async function main() {
@@ -112,7 +128,7 @@ async function main() {
   const run = workloads[name];
   if (!run) fail(`unknown workload ${JSON.stringify(name)}; one of ${Object.keys(workloads).join(', ')}`);
   const args = rest.map(Number);
-  const sbx = name === 'create' ? null : await Sandbox.create({ metadata: { bench: name } });
+  const sbx = name.startsWith('create') ? null : await Sandbox.create({ metadata: { bench: name } });
   try {
     const result = await run(sbx, ...args);
     result.peak_rss_kb = peakRssKb();
