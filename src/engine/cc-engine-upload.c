@@ -873,7 +873,12 @@ copy_across (const char *temp_path,
 }
 
 /* Renames @file's temporary to its destination, through a descriptor of the parent opened
- * with symlinks refused. */
+ * with symlinks refused.
+ *
+ * A rename is seen by watchers (WatchDir, and a dev server's own file watcher) as a file moved
+ * in, where the sandbox daemon's in-place write shows a write; SDK code waiting for that write
+ * would wait forever. So once the file is in place it is truncated to its own size through a
+ * descriptor of the temporary: nothing changes but the kernel reports the write. */
 static gboolean
 rename_into_place (Upload      *self,
                    UploadFile  *file,
@@ -883,6 +888,7 @@ rename_into_place (Upload      *self,
   g_autofree char *base = g_path_get_basename (file->host_path);
   g_autoptr(GError) open_error = NULL;
   int parent_fd = cc_engine_path_open (self->sandbox, parent, O_PATH | O_DIRECTORY, &open_error);
+  int temp_fd;
   int saved;
 
   if (parent_fd < 0)
@@ -891,12 +897,21 @@ rename_into_place (Upload      *self,
                    file->sandbox_path, open_error->message);
       return FALSE;
     }
+  temp_fd = open (file->temp_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (renameat (AT_FDCWD, file->temp_path, parent_fd, base) == 0)
     {
+      struct stat st;
+
+      if (temp_fd >= 0 && fstat (temp_fd, &st) == 0)
+        (void) !ftruncate (temp_fd, st.st_size);
+      if (temp_fd >= 0)
+        close (temp_fd);
       close (parent_fd);
       return TRUE;
     }
   saved = errno;
+  if (temp_fd >= 0)
+    close (temp_fd);
   close (parent_fd);
   return _cc_engine_set_errno_error (error, saved, "writing", file->sandbox_path);
 }

@@ -474,6 +474,62 @@ test('files.watchDir receives a create event', async () => {
   }
 });
 
+// The sandbox daemon writes a file in place, so a watcher sees it created and written, and a
+// rewrite as a write; SDK code waits for those. No other name (a temporary) ever shows.
+test('watchDir after files.write, a rewrite, makeDir, rename and remove: the daemon\'s events, no other name', async () => {
+  const sbx = await shared();
+  await sbx.files.makeDir(`${HOME}/watched-write`);
+  const events = [];
+  const waiters = [];
+  const waitFor = (what, pred) => {
+    const d = eventually(what);
+    waiters.push({ pred, d });
+    return d;
+  };
+  const handle = await sbx.files.watchDir(
+    `${HOME}/watched-write`,
+    (e) => {
+      events.push(e);
+      for (const w of waiters) if (w.pred(e)) w.d.resolve(e);
+    },
+    { timeoutMs: 0 },
+  );
+  const explain = (err) => {
+    throw new AssertionError(`${err.message}; events seen: ${show(events)}`);
+  };
+  try {
+    const created = waitFor('CREATE of w.txt', (e) => e.name === 'w.txt' && e.type === FilesystemEventType.CREATE);
+    const written = waitFor('WRITE of w.txt', (e) => e.name === 'w.txt' && e.type === FilesystemEventType.WRITE);
+    await sbx.files.write(`${HOME}/watched-write/w.txt`, 'one');
+    await created.promise.catch(explain);
+    await written.promise.catch(explain);
+    const seen = events.length;
+    const rewritten = waitFor('WRITE of w.txt after the rewrite', (e) =>
+      e.name === 'w.txt' && e.type === FilesystemEventType.WRITE && events.indexOf(e) >= seen);
+    await sbx.files.write(`${HOME}/watched-write/w.txt`, 'two');
+    await rewritten.promise.catch(explain);
+
+    // makeDir, rename and remove, as the daemon's watcher reports them.
+    const T = FilesystemEventType;
+    const made = waitFor('CREATE of d', (e) => e.name === 'd' && e.type === T.CREATE);
+    await sbx.files.makeDir(`${HOME}/watched-write/d`);
+    await made.promise.catch(explain);
+    const renamedFrom = waitFor('RENAME of w.txt', (e) => e.name === 'w.txt' && e.type === T.RENAME);
+    const renamedTo = waitFor('CREATE of v.txt', (e) => e.name === 'v.txt' && e.type === T.CREATE);
+    await sbx.files.rename(`${HOME}/watched-write/w.txt`, `${HOME}/watched-write/v.txt`);
+    await renamedFrom.promise.catch(explain);
+    await renamedTo.promise.catch(explain);
+    const removed = waitFor('REMOVE of v.txt', (e) => e.name === 'v.txt' && e.type === T.REMOVE);
+    await sbx.files.remove(`${HOME}/watched-write/v.txt`);
+    await removed.promise.catch(explain);
+
+    const others = events.filter((e) => !['w.txt', 'v.txt', 'd'].includes(e.name));
+    assertEq(others.length, 0, `events for other names: ${show(others)}`);
+  } finally {
+    await handle.stop();
+  }
+});
+
 test('signed uploadUrl and downloadUrl work without the access token', async () => {
   const sbx = await shared();
   // With E2B_SANDBOX_URL set, the SDK builds these URLs on that base, which carries no sandbox
