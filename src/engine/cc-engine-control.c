@@ -12,6 +12,7 @@
 
 #include "cc-engine-netns.h"
 #include "cc-engine-metrics.h"
+#include "cc-engine-network-rules.h"
 #include "cc-engine-resolve.h"
 #include "cc-engine-server.h"
 #include "cc-protojson.h"
@@ -418,6 +419,21 @@ handle_create (CcEngine          *engine,
       !get_bool_member (msg, body, "secure", &dummy) ||
       !get_bool_member (msg, body, "allow_internet_access", &internet))
     return;
+  if (json_object_has_member (body, "network"))
+    {
+      JsonNode *network = json_object_get_member (body, "network");
+
+      if (!JSON_NODE_HOLDS_OBJECT (network))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid request body: \"network\" must be an object");
+          return;
+        }
+      if (!cc_engine_network_rules_read (json_node_get_object (network), &internet, &error))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+          return;
+        }
+    }
 
   if (g_hash_table_size (_cc_engine_get_sandboxes (engine)) >= CC_ENGINE_MAX_SANDBOXES)
     {
@@ -451,6 +467,40 @@ handle_create (CcEngine          *engine,
 
   answer = sandbox_to_json (engine, sandbox);
   _cc_engine_reply_json (msg, SOUP_STATUS_CREATED, answer);
+}
+
+/* An update replaces every rule (a field left out is cleared). A sandbox's outbound access is
+ * fixed when its network is made, so an update is accepted only when it asks for what the
+ * sandbox already has; anything else is refused rather than answered 204 and not done. */
+static void
+handle_network (SoupServerMessage *msg,
+                CcEngineSandbox   *sandbox)
+{
+  static const char * const allowed[] = {
+    "allow_internet_access", "allowOut", "denyOut", "egressProxy", "rules", "allowPublicTraffic",
+    "httpsPorts", "maskRequestHost", NULL
+  };
+  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(GError) error = NULL;
+  gboolean internet = TRUE;
+
+  if (body == NULL)
+    return;
+  if (!cc_engine_network_rules_read (body, &internet, &error))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  if (internet != cc_engine_sandbox_get_internet (sandbox))
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  internet ? "The local engine cannot open outbound traffic for a sandbox created "
+                                             "without it: create a new sandbox"
+                                           : "The local engine cannot close outbound traffic of a running sandbox: "
+                                             "create a new sandbox with allowInternetAccess false");
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 static gint
@@ -972,7 +1022,7 @@ handle_sandbox (CcEngine          *engine,
   else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
     handle_metrics (engine, msg, sandbox, query);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
-    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    handle_network (msg, sandbox);
   else if (!v2 && (g_strcmp0 (action, "fork") == 0 || g_strcmp0 (action, "snapshots") == 0))
     _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "The local engine does not support this operation");
   else

@@ -745,6 +745,37 @@ test('Sandbox.list filters by metadata and pages', async () => {
   assertEq(show(seen.map((s) => s.sandboxId).sort()), show([a.sandboxId, b.sandboxId].sort()), 'paged list, limit 1');
 });
 
+// Rules the engine can apply (all outbound traffic, or none) are applied; any other rule is
+// refused with words, never accepted and ignored.
+test('network rules: deny-all closes outbound traffic, updates and rules it cannot apply are refused', async () => {
+  const refused = async (promise, pattern, what) => {
+    try {
+      await promise;
+    } catch (err) {
+      if (!pattern.test(err?.message)) throw new AssertionError(`${what}: refused with ${err?.name}: ${err?.message}`);
+      return;
+    }
+    throw new AssertionError(`${what}: accepted`);
+  };
+  const closed = await Sandbox.create({ network: { denyOut: ['0.0.0.0/0'] } });
+  try {
+    assertEq((await closed.getInfo()).allowInternetAccess, false, 'allowInternetAccess after deny-all');
+    const links = await closed.commands.run("awk -F: 'NR > 2 { gsub(/ /, \"\", $1); print $1 }' /proc/net/dev");
+    assertEq(links.stdout.trim(), 'lo', 'network interfaces of a sandbox without outbound traffic');
+    await closed.updateNetwork({ denyOut: ['0.0.0.0/0'] });
+    await refused(closed.updateNetwork({}), /cannot open outbound traffic/, 'opening a closed sandbox');
+  } finally {
+    await closed.kill();
+  }
+  await refused(Sandbox.create({ network: { denyOut: ['192.0.2.1'] } }), /all outbound traffic or none/,
+    'denying one address');
+  await refused(Sandbox.create({ network: { egressProxy: { address: '127.0.0.1:1080' } } }), /egressProxy/,
+    'an egress proxy');
+  const open = await shared();
+  await refused(open.updateNetwork({ denyOut: ['0.0.0.0/0'] }), /cannot close outbound traffic/,
+    'closing a running sandbox');
+});
+
 test('kill, then the sandbox is gone', async () => {
   const sbx = await createSandbox({ metadata: { suite: sharedMeta.suite, role: 'kill' } });
   const id = sbx.sandboxId;
