@@ -15,6 +15,7 @@
 #include "cc-engine-network-rules.h"
 #include "cc-engine-resolve.h"
 #include "cc-engine-server.h"
+#include "cc-engine-snapshot.h"
 #include "cc-protojson.h"
 
 #define DEFAULT_LIST_LIMIT 100
@@ -458,15 +459,33 @@ handle_create (CcEngine          *engine,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
       return;
     }
+  /* A snapshot's name or id as the template: its files are copied in before the answer. */
+  if (_cc_engine_snapshot_restore (engine, msg, sandbox, timeout))
+    return;
+  _cc_engine_control_start (engine, sandbox, timeout);
+
+  answer = sandbox_to_json (engine, sandbox);
+  _cc_engine_reply_json (msg, SOUP_STATUS_CREATED, answer);
+}
+
+void
+_cc_engine_control_start (CcEngine        *engine,
+                          CcEngineSandbox *sandbox,
+                          gint64           timeout_s)
+{
   _cc_engine_add_sandbox (engine, sandbox);
   cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
                      "logger", "lifecycle", "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
   cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
-  set_timeout (engine, sandbox, timeout);
+  set_timeout (engine, sandbox, timeout_s);
   cc_engine_sandbox_save (sandbox);
+}
 
-  answer = sandbox_to_json (engine, sandbox);
-  _cc_engine_reply_json (msg, SOUP_STATUS_CREATED, answer);
+JsonNode *
+_cc_engine_control_sandbox_json (CcEngine        *engine,
+                                 CcEngineSandbox *sandbox)
+{
+  return sandbox_to_json (engine, sandbox);
 }
 
 /* An update replaces every rule (a field left out is cleared). A sandbox's outbound access is
@@ -1023,8 +1042,10 @@ handle_sandbox (CcEngine          *engine,
     handle_metrics (engine, msg, sandbox, query);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
     handle_network (msg, sandbox);
-  else if (!v2 && (g_strcmp0 (action, "fork") == 0 || g_strcmp0 (action, "snapshots") == 0))
-    _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "The local engine does not support this operation");
+  else if (!v2 && g_strcmp0 (action, "snapshots") == 0 && g_str_equal (method, "POST"))
+    _cc_engine_snapshot_create (engine, msg, sandbox);
+  else if (!v2 && g_strcmp0 (action, "fork") == 0 && g_str_equal (method, "POST"))
+    _cc_engine_snapshot_fork (engine, msg, sandbox);
   else
     _cc_engine_reply_api_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
 }
@@ -1058,6 +1079,16 @@ _cc_engine_control_handle (CcEngine          *engine,
   if (!v2 && n == 2 && g_str_equal (p[0], "engine") && g_str_equal (p[1], "previews") && g_str_equal (method, "POST"))
     {
       _cc_engine_preview_create (engine, msg);  /* cc-engine-preview.c (engine-fs) */
+      return;
+    }
+  if (!v2 && n == 1 && g_str_equal (p[0], "snapshots") && g_str_equal (method, "GET"))
+    {
+      _cc_engine_snapshot_list (engine, msg, query);
+      return;
+    }
+  if (!v2 && n == 2 && g_str_equal (p[0], "templates") && g_str_equal (method, "DELETE"))
+    {
+      _cc_engine_snapshot_delete (engine, msg, p[1]);
       return;
     }
   if (n == 0 || !g_str_equal (p[0], "sandboxes"))

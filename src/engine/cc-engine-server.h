@@ -32,6 +32,13 @@ void     _cc_engine_control_handle        (CcEngine          *engine,
 /* A paused sandbox created with autoResume wakes up when traffic reaches it. */
 void     _cc_engine_control_auto_resume   (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);
+/* Puts a sandbox made by create or fork into service: counted, logged, timed and saved. */
+void     _cc_engine_control_start         (CcEngine          *engine,
+                                           CcEngineSandbox   *sandbox,
+                                           gint64             timeout_s);
+/* The create answer for @sandbox. */
+JsonNode *_cc_engine_control_sandbox_json (CcEngine          *engine,
+                                           CcEngineSandbox   *sandbox);
 /* Starts the expiry timers of sandboxes loaded from disk. */
 void     _cc_engine_control_arm_all       (CcEngine          *engine);
 

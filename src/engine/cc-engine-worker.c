@@ -14,6 +14,7 @@ typedef struct
   gboolean             finished;
   CcEngineFsWorkFunc   work;
   CcEngineFsReplyFunc  reply;
+  CcEngineFsReplyDataFunc reply_data;
   gpointer             data;
   GDestroyNotify       data_free;
 } FsWork;
@@ -69,13 +70,43 @@ fs_work_done_cb (GObject      *source,
   /* A client that went away while we worked has nobody to answer. */
   if (!self->finished)
     {
-      self->reply (self->msg, node, error);
+      if (self->reply_data != NULL)
+        self->reply_data (self->msg, node, error, self->data);
+      else
+        self->reply (self->msg, node, error);
       soup_server_message_unpause (self->msg);
     }
   /* The worker may drop the task's last reference: let go of libsoup objects here, on the
    * main context, rather than there. */
   g_clear_signal_handler (&self->finished_id, self->msg);
   g_clear_object (&self->msg);
+}
+
+static void
+run (SoupServerMessage       *msg,
+     CcEngineFsWorkFunc       work,
+     CcEngineFsReplyFunc      reply,
+     CcEngineFsReplyDataFunc  reply_data,
+     gpointer                 data,
+     GDestroyNotify           data_free)
+{
+  g_autoptr(GTask) task = NULL;
+  FsWork *self;
+
+  self = g_new0 (FsWork, 1);
+  self->msg = g_object_ref (msg);
+  self->work = work;
+  self->reply = reply;
+  self->reply_data = reply_data;
+  self->data = data;
+  self->data_free = data_free;
+  self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (msg_finished_cb), self);
+
+  task = g_task_new (NULL, NULL, fs_work_done_cb, NULL);
+  g_task_set_source_tag (task, run);
+  g_task_set_task_data (task, self, fs_work_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, fs_work_thread);
 }
 
 void
@@ -85,20 +116,15 @@ _cc_engine_worker_run (SoupServerMessage   *msg,
                        gpointer             data,
                        GDestroyNotify       data_free)
 {
-  g_autoptr(GTask) task = NULL;
-  FsWork *self;
+  run (msg, work, reply, NULL, data, data_free);
+}
 
-  self = g_new0 (FsWork, 1);
-  self->msg = g_object_ref (msg);
-  self->work = work;
-  self->reply = reply;
-  self->data = data;
-  self->data_free = data_free;
-  self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (msg_finished_cb), self);
-
-  task = g_task_new (NULL, NULL, fs_work_done_cb, NULL);
-  g_task_set_source_tag (task, _cc_engine_worker_run);
-  g_task_set_task_data (task, self, fs_work_free);
-  soup_server_message_pause (msg);
-  g_task_run_in_thread (task, fs_work_thread);
+void
+_cc_engine_worker_run_full (SoupServerMessage       *msg,
+                            CcEngineFsWorkFunc       work,
+                            CcEngineFsReplyDataFunc  reply,
+                            gpointer                 data,
+                            GDestroyNotify           data_free)
+{
+  run (msg, work, NULL, reply, data, data_free);
 }

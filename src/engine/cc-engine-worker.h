@@ -23,6 +23,18 @@ typedef void      (*CcEngineFsReplyFunc) (SoupServerMessage  *msg,
                                           JsonNode           *result,
                                           const GError       *error);
 
+/* The same, for a reply that needs the request's own data (@data, freed after it). */
+typedef void      (*CcEngineFsReplyDataFunc) (SoupServerMessage *msg,
+                                              JsonNode          *result,
+                                              const GError      *error,
+                                              gpointer           data);
+
+void _cc_engine_worker_run_full (SoupServerMessage       *msg,
+                                 CcEngineFsWorkFunc       work,
+                                 CcEngineFsReplyDataFunc  reply,
+                                 gpointer                 data,
+                                 GDestroyNotify           data_free);
+
 void _cc_engine_worker_run (SoupServerMessage   *msg,
                             CcEngineFsWorkFunc   work,
                             CcEngineFsReplyFunc  reply,

@@ -776,6 +776,58 @@ test('network rules: deny-all closes outbound traffic, updates and rules it cann
     'closing a running sandbox');
 });
 
+// Filesystem snapshots and forks: the home directory is copied, memory and processes are not.
+test('createSnapshot, create from it by id and by name, listSnapshots, deleteSnapshot', async () => {
+  const source = await Sandbox.create();
+  const made = [];
+  try {
+    await source.files.write(`${HOME}/keep/a.txt`, 'first\n');
+    await source.commands.run(`ln -s /etc/passwd ${HOME}/keep/link && mkdir -p ${HOME}/keep/deep/er && printf x > ${HOME}/keep/deep/er/b && mkfifo ${HOME}/keep/fifo`);
+    const snap = await source.createSnapshot({ name: `snap-${source.sandboxId}` });
+    assertEq(typeof snap.snapshotId, 'string', 'snapshotId');
+    assertEq(snap.names.join(','), `snap-${source.sandboxId}`, 'names');
+    await source.files.write(`${HOME}/keep/a.txt`, 'changed after the snapshot\n');
+
+    for (const ref of [snap.snapshotId, `snap-${source.sandboxId}`]) {
+      const restored = await Sandbox.create(ref);
+      made.push(restored);
+      assertEq(await restored.files.read(`${HOME}/keep/a.txt`), 'first\n', `a.txt in a sandbox from ${ref}`);
+      assertEq(await restored.files.read(`${HOME}/keep/deep/er/b`), 'x', `deep file from ${ref}`);
+      const link = await restored.commands.run(`readlink ${HOME}/keep/link`);
+      assertEq(link.stdout, '/etc/passwd\n', `the symlink is copied as a symlink (${ref})`);
+      const fifo = await restored.commands.run(`test -e ${HOME}/keep/fifo && echo there || echo absent`);
+      assertEq(fifo.stdout, 'absent\n', `a FIFO is left out (${ref})`);
+    }
+
+    const listed = await Sandbox.listSnapshots({ sandboxId: source.sandboxId }).nextItems();
+    assertEq(listed.map((s) => s.snapshotId).join(','), snap.snapshotId, 'listSnapshots for the sandbox');
+    assertEq(await Sandbox.deleteSnapshot(snap.snapshotId), true, 'deleteSnapshot');
+    assertEq(await Sandbox.deleteSnapshot(snap.snapshotId), false, 'deleteSnapshot again');
+    assertEq((await Sandbox.listSnapshots({ sandboxId: source.sandboxId }).nextItems()).length, 0,
+      'listSnapshots after the delete');
+  } finally {
+    await Promise.allSettled([source, ...made].map((s) => s.kill()));
+  }
+});
+
+test('fork: two sandboxes with copies of the files, each changed alone', async () => {
+  const source = await Sandbox.create({ metadata: { role: 'fork-source' } });
+  let forks = [];
+  try {
+    await source.files.write(`${HOME}/state.txt`, 'shared\n');
+    forks = await Sandbox.fork(source.sandboxId, { count: 2 });
+    assertEq(forks.length, 2, 'fork count');
+    for (const f of forks) if (f instanceof Error) throw f;
+    await forks[0].files.write(`${HOME}/state.txt`, 'fork 0\n');
+    assertEq(await forks[1].files.read(`${HOME}/state.txt`), 'shared\n', 'the other fork');
+    assertEq(await source.files.read(`${HOME}/state.txt`), 'shared\n', 'the source');
+    assertEq(await forks[0].files.read(`${HOME}/state.txt`), 'fork 0\n', 'the changed fork');
+    assertEq((await forks[1].getInfo()).metadata.role, 'fork-source', 'metadata travels with a fork');
+  } finally {
+    await Promise.allSettled([source, ...forks.filter((f) => !(f instanceof Error))].map((s) => s.kill()));
+  }
+});
+
 test('kill, then the sandbox is gone', async () => {
   const sbx = await createSandbox({ metadata: { suite: sharedMeta.suite, role: 'kill' } });
   const id = sbx.sandboxId;
