@@ -286,11 +286,12 @@ kill_sandbox (CcEngine        *engine,
   _cc_engine_remove_sandbox (engine, sandbox);
 }
 
+/* The sandbox's processes are stopped, not ended: resume continues them, as on E2B. */
 static void
 pause_sandbox (CcEngineSandbox *sandbox)
 {
   cc_engine_sandbox_disarm_timer (sandbox);
-  _cc_engine_process_kill_all (sandbox);
+  _cc_engine_process_freeze_all (sandbox, TRUE);
   cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_PAUSED);
   cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox paused", "logger", "lifecycle", NULL);
   cc_engine_sandbox_save (sandbox);
@@ -381,6 +382,7 @@ _cc_engine_control_auto_resume (CcEngine        *engine,
                                 CcEngineSandbox *sandbox)
 {
   g_message ("Sandbox %s resumed by a request to it", cc_engine_sandbox_get_id (sandbox));
+  _cc_engine_process_freeze_all (sandbox, FALSE);
   cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
   set_timeout (engine, sandbox, CC_ENGINE_DEFAULT_TIMEOUT_S);
   cc_engine_sandbox_save (sandbox);
@@ -1028,6 +1030,7 @@ handle_sandbox (CcEngine          *engine,
           return;
         }
 
+      _cc_engine_process_freeze_all (sandbox, FALSE);
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
       cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", "logger", "lifecycle", NULL);
       cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));

@@ -378,6 +378,25 @@ cc_engine_launcher_get (CcEngineSandbox  *sandbox,
 }
 
 void
+cc_engine_launcher_collect_pids (CcEngineSandbox *sandbox,
+                                 GArray          *pids)
+{
+  static const char * const keys[] = { "cc-engine-launcher-user", "cc-engine-launcher-root" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), keys[i]);
+
+      if (self != NULL && !self->dead && self->pid > 0)
+        {
+          int pid = self->pid;
+
+          g_array_append_val (pids, pid);
+        }
+    }
+}
+
+void
 cc_engine_launcher_stop_all (CcEngineSandbox *sandbox)
 {
   g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-user", NULL);

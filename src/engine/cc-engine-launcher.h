@@ -90,6 +90,9 @@ gboolean          cc_engine_launcher_spawn    (CcEngineLauncher          *self,
 int               cc_engine_launcher_connect  (CcEngineLauncher          *self,
                                                guint                      port,
                                                GError                   **error);
+/* Appends the host pids of @sandbox's running launchers' bubblewrap (as ints) to @pids. */
+void              cc_engine_launcher_collect_pids (CcEngineSandbox       *sandbox,
+                                                   GArray                *pids);
 /* Kills every launcher of @sandbox and with it every process they started (pause, kill,
  * shutdown). Their owners get a SIGKILL wait status. */
 void              cc_engine_launcher_stop_all (CcEngineSandbox           *sandbox);

@@ -13,6 +13,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-connect-codec.h"
+#include "cc-engine-freeze.h"
+#include "cc-engine-launcher.h"
 #include "cc-engine-process.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
@@ -536,6 +538,27 @@ _cc_engine_process_kill_all (CcEngineSandbox *sandbox)
     }
   /* Takes the launchers' PID namespaces down, with whatever left its process group. */
   cc_engine_launcher_stop_all (sandbox);
+}
+
+void
+_cc_engine_process_freeze_all (CcEngineSandbox *sandbox,
+                               gboolean         freeze)
+{
+  g_autoptr(GArray) below = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) leaders = g_array_new (FALSE, FALSE, sizeof (int));
+  GHashTableIter iter;
+  gpointer value;
+
+  cc_engine_launcher_collect_pids (sandbox, below);
+  g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      int pid = (int) cc_engine_process_get_pid (value);
+
+      if (pid > 0)
+        g_array_append_val (leaders, pid);
+    }
+  cc_engine_freeze_trees (below, leaders, freeze);
 }
 
 void

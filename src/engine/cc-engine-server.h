@@ -85,6 +85,9 @@ void     _cc_engine_process_handle        (CcEngine          *engine,
                                            const char        *user);
 /* Kills every process of the sandbox (pause, kill, expiry, shutdown). */
 void     _cc_engine_process_kill_all      (CcEngineSandbox   *sandbox);
+/* Stops (@freeze) or continues every process of the sandbox: pause and resume keep them. */
+void     _cc_engine_process_freeze_all    (CcEngineSandbox   *sandbox,
+                                           gboolean           freeze);
 /* Kills and forgets them at once, without waiting for their ends (engine shutdown). */
 void     _cc_engine_process_forget_all    (CcEngineSandbox   *sandbox);
 

@@ -239,8 +239,8 @@ test_pause_resume_connect (void)
     g_assert_cmpuint (r2->status, ==, 200);  /* was running */
     assert_api_error (r3, 409);
     g_assert_cmpuint (h->status, ==, 204);
-    /* Files stay; processes did not survive the pause. */
-    g_assert_cmpstr (read->stdout_text->str, ==, "kept\ngone\n");
+    /* Files stay, and so do processes: stopped while paused, continued on resume. */
+    g_assert_cmpstr (read->stdout_text->str, ==, "kept\nalive\n");
   }
   {
     g_autoptr(EcReply) gone = ec_api (engine, session, "POST", "/v2/sandboxes/aaaaaaaaaaaaaaaaaaaa/connect", "{}");

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cc-connect-codec.h"
 #include "cc-protojson.h"
@@ -219,9 +220,11 @@ test_exec_search (void)
     exec_search ();
 }
 
-/* Host processes whose command line, arguments run together, is @name. */
+/* Host processes whose command line, arguments run together, is @name; with @stopped, only
+ * those stopped (state T). */
 static guint
-count_host_processes (const char *name)
+count_host_processes_in (const char *name,
+                         gboolean    stopped)
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
   const char *entry;
@@ -232,7 +235,10 @@ count_host_processes (const char *name)
     {
       g_autofree char *path = NULL;
       g_autofree char *contents = NULL;
+      g_autofree char *stat_path = NULL;
+      g_autofree char *stat = NULL;
       g_autoptr(GString) joined = g_string_new (NULL);
+      const char *after_comm;
       gsize length;
 
       if (!g_ascii_isdigit (entry[0]))
@@ -243,10 +249,24 @@ count_host_processes (const char *name)
       for (gsize i = 0; i < length; i++)
         if (contents[i] != '\0')
           g_string_append_c (joined, contents[i]);
-      if (g_str_equal (joined->str, name))
-        count++;
+      if (!g_str_equal (joined->str, name))
+        continue;
+      if (stopped)
+        {
+          stat_path = g_build_filename ("/proc", entry, "stat", NULL);
+          if (!g_file_get_contents (stat_path, &stat, NULL, NULL) ||
+              (after_comm = strrchr (stat, ')')) == NULL || after_comm[1] != ' ' || after_comm[2] != 'T')
+            continue;
+        }
+      count++;
     }
   return count;
+}
+
+static guint
+count_host_processes (const char *name)
+{
+  return count_host_processes_in (name, FALSE);
 }
 
 static gboolean
@@ -255,19 +275,22 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Pausing kills what a command left running in the background, launcher included. */
+/* Pausing stops what a command left running in the background (in a session of its own, too),
+ * resuming continues it, and killing the sandbox ends it, launcher included. */
 static void
-test_pause_kills_background (void)
+test_pause_stops_background (void)
 {
   g_autoptr(EcSandbox) sandbox = NULL;
   g_autofree char *pause = NULL;
   g_autofree char *resume = NULL;
+  g_autofree char *kill = NULL;
 
   if (!isolated ())
     return;
   sandbox = new_sandbox ();
   pause = g_strdup_printf ("/sandboxes/%s/pause", sandbox->id);
   resume = g_strdup_printf ("/sandboxes/%s/resume", sandbox->id);
+  kill = g_strdup_printf ("/sandboxes/%s", sandbox->id);
   {
     g_autoptr(EcRun) bg = ec_run (sandbox, "setsid sleep 4343 >/dev/null 2>&1 < /dev/null & echo started", NULL);
     g_autoptr(EcRun) seen = ec_run (sandbox, FIND_WAIT ("sleep4343"), NULL);
@@ -278,16 +301,26 @@ test_pause_kills_background (void)
   }
   {
     g_autoptr(EcReply) paused = ec_api (engine, session, "POST", pause, "{}");
+
+    g_assert_cmpuint (paused->status, ==, 204);
+    /* Stopped by the time the pause is answered. */
+    g_assert_cmpuint (count_host_processes_in ("sleep4343", TRUE), ==, 1);
+  }
+  {
     g_autoptr(EcReply) resumed = ec_api (engine, session, "POST", resume, "{}");
     g_autoptr(EcRun) seen = ec_run (sandbox, FIND ("sleep4343"), NULL);
 
+    g_assert_cmpuint (resumed->status, ==, 201);
+    g_assert_cmpstr (seen->stdout_text->str, ==, "found\n");
+    g_assert_cmpuint (count_host_processes_in ("sleep4343", TRUE), ==, 0);
+  }
+  {
+    g_autoptr(EcReply) killed = ec_api (engine, session, "DELETE", kill, NULL);
     gint64 limit = g_get_monotonic_time () + cc_test_scaled_seconds (30) * G_USEC_PER_SEC;  /* only against hangs */
     guint tick = g_timeout_add (20, tick_cb, NULL);
 
-    g_assert_cmpuint (paused->status, ==, 204);
-    g_assert_cmpuint (resumed->status, ==, 201);
-    g_assert_cmpstr (seen->stdout_text->str, ==, "");
-    /* The old PID namespace goes away asynchronously; seen from the host it empties. */
+    g_assert_cmpuint (killed->status, ==, 204);
+    /* The PID namespace goes away asynchronously; seen from the host it empties. */
     while (count_host_processes ("sleep4343") > 0 && g_get_monotonic_time () < limit)
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (tick);
@@ -305,7 +338,7 @@ main (int   argc,
   g_test_add_func ("/engine/launcher/concurrent", test_concurrent);
   g_test_add_func ("/engine/launcher/exec-search", test_exec_search);
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
-  g_test_add_func ("/engine/launcher/pause-kills-background", test_pause_kills_background);
+  g_test_add_func ("/engine/launcher/pause-stops-background", test_pause_stops_background);
 
   return ec_test_run (&engine, &session, 60);
 }

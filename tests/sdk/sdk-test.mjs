@@ -727,6 +727,29 @@ test('pause, then Sandbox.connect resumes with files intact', async () => {
   assertEq(r.stdout, 'resumed\n', 'command after resume');
 });
 
+// On E2B a paused sandbox keeps its processes and their memory: a server is there again, with
+// its state, after the resume.
+test('pause and resume keep a running server and its in-memory counter', async () => {
+  const sbx = await createSandbox({ metadata: { suite: sharedMeta.suite, role: 'pause-server' } });
+  const listening = eventually('the server says it listens');
+  const server = await sbx.commands.run(
+    `node -e "let n = 0; require('http').createServer((q, r) => r.end(String(++n))).listen(8123, '127.0.0.1', () => console.log('listening'))"`,
+    { background: true, onStdout: (d) => { if (d.includes('listening')) listening.resolve(); } },
+  );
+  await listening.promise;
+  const ask = async (s) =>
+    (await s.commands.run(`node -e "fetch('http://127.0.0.1:8123').then((r) => r.text()).then((t) => process.stdout.write(t))"`)).stdout;
+  assertEq(await ask(sbx), '1', 'first answer');
+  assertEq(await ask(sbx), '2', 'second answer');
+  assertEq(await sbx.pause(), true, 'pause()');
+  const again = await Sandbox.connect(sbx.sandboxId);
+  created.add(again);
+  assertEq(await ask(again), '3', 'the same server, its count kept, after the resume');
+  const running = (await again.commands.list()).map((p) => p.pid);
+  assertEq(running.includes(server.pid), true, `the server process ${server.pid} among ${show(running)}`);
+  await server.kill();
+});
+
 test('Sandbox.list filters by metadata and pages', async () => {
   const suite = uniq('list');
   const a = await createSandbox({ metadata: { suite, n: '1' } });
