@@ -24,9 +24,9 @@ import time
 MIB = 1024 * 1024
 
 FULL = {"echo_n": 200, "stream_bytes": 256 * MIB, "many_n": 1000, "many_size": 4096,
-        "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000}
+        "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000, "pause_n": 20, "snap_n": 10}
 QUICK = {"echo_n": 20, "stream_bytes": 16 * MIB, "many_n": 100, "many_size": 4096,
-         "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000}
+         "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000, "pause_n": 3, "snap_n": 2}
 
 
 def log(msg):
@@ -153,7 +153,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e1-offline,f,g,g-nogl)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e1-offline,p,s,f,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -190,6 +190,10 @@ def main():
         Workload("e1-offline", f'the same with allowInternetAccess false (no outbound network; SDK only, '
                  'our client does not offer it)', None, ["create-run", s["create_n"], 0], None,
                  per_item=s["create_n"]),
+        Workload("p", f'pause + resume of a sandbox running a server, {s["pause_n"]} rounds', None,
+                 ["pause-resume", s["pause_n"]], None, per_item=2 * s["pause_n"]),
+        Workload("s", f'snapshot of a {s["many_n"]}-file sandbox, {s["snap_n"]} times', None,
+                 ["snapshot", s["snap_n"], s["many_n"]], None, per_item=s["snap_n"]),
         Workload("f", f'cache hit on a project with {s["history_n"]} history records',
                  ["cache-hit", s["history_n"]], None, None),
         Workload("a0", f'{s["echo_n"]} sequential /bin/echo started directly (no login shell; diagnostic)',
@@ -207,7 +211,7 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e1-offline", "f", "g", "g-nogl"]
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e1-offline", "p", "s", "f", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:
         keep = set(opts.only.split(","))

@@ -12,6 +12,9 @@
 //   create N          N sequential Sandbox.create + kill
 //   create-run N [NET] N sequential create + first command (`true`) + kill; NET 0 creates them
 //                     with allowInternetAccess: false (a private network without outbound traffic)
+//   pause-resume N    N rounds of pause + connect of a sandbox running a server; samples are
+//                     each pause and each resume
+//   snapshot N FILES  N snapshots of a sandbox holding FILES files of 4 KiB
 // Prints one JSON line: {"ms": timed part, "samples": [per-item ms], "peak_rss_kb": VmHWM, …}.
 // Setup (creating the sandbox the workload runs in) is not timed; cc-bench does the same.
 
@@ -118,6 +121,41 @@ const workloads = {
       samples.push(performance.now() - t);
       if (r.exitCode !== 0) fail(`create-run: the first command exited with ${r.exitCode}`);
       if (!(await s.kill())) fail(`create-run: kill of ${s.sandboxId} returned false`);
+    }
+    return { ms: performance.now() - t0, samples };
+  },
+
+  async 'pause-resume'(sbx, n) {
+    const up = new Promise((resolve) => {
+      sbx.commands.run(
+        `node -e "require('http').createServer((q, r) => r.end('ok')).listen(8124, () => console.log('up'))"`,
+        { background: true, onStdout: (d) => d.includes('up') && resolve() },
+      );
+    });
+    await up;
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      if (!(await sbx.pause())) fail('pause-resume: pause returned false');
+      samples.push(performance.now() - t);
+      t = performance.now();
+      await Sandbox.connect(sbx.sandboxId);
+      samples.push(performance.now() - t);
+    }
+    return { ms: performance.now() - t0, samples };
+  },
+
+  async snapshot(sbx, n, files) {
+    await sbx.files.write(Array.from({ length: files }, (_, i) => ({
+      path: `/home/user/p/d${i % 10}/f${i}.txt`, data: 'x'.repeat(4095) + '\n' })));
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const snap = await sbx.createSnapshot();
+      samples.push(performance.now() - t);
+      await Sandbox.deleteSnapshot(snap.snapshotId);
     }
     return { ms: performance.now() - t0, samples };
   },
