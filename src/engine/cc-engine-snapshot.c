@@ -275,7 +275,8 @@ remove_tree (const char *path)
 }
 
 /* Copies the tree at @from (a sandbox's home: opened with symlinks refused) into the existing,
- * empty directory @to; on failure @to is emptied again. */
+ * empty directory @to. On failure the caller removes what was copied, as only it knows whether
+ * @to may be removed. */
 static gboolean
 copy_tree (const char    *from,
            const char    *to,
@@ -303,11 +304,6 @@ copy_tree (const char    *from,
   ok = copy_dir (&copy, src, dst, 0, error);
   close (src);
   close (dst);
-  if (!ok)
-    {
-      remove_tree (to);
-      g_mkdir_with_parents (to, 0755);
-    }
   return ok;
 }
 
