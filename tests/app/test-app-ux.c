@@ -101,8 +101,8 @@ test_setup_streams (AppFixture    *f,
   g_assert_nonnull (dir);
   write_local_file (dir, "package.json",
                     "{ \"name\": \"live\", \"version\": \"1.0.0\", \"scripts\": { \"preinstall\": "
-                    "\"echo first-line; i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
-                    "echo second-line\" } }\n");
+                    "\"echo first-$((40+2))-line; i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
+                    "echo second-$((40+2))-line\" } }\n");
   /* npm shows a script's output only in the foreground; nothing may reach for the network. */
   write_local_file (dir, ".npmrc", "foreground-scripts=true\noffline=true\naudit=false\nfund=false\n"
                                    "update-notifier=false\n");
@@ -118,17 +118,17 @@ test_setup_streams (AppFixture    *f,
   g_signal_connect (dialog, "setup-finished", G_CALLBACK (on_setup_finished), &setup_result);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-project.create", NULL);
 
-  WAIT_FOR (log_shows (GTK_WIDGET (dialog), "first-line") || setup_result != -1, "the install's first line");
+  WAIT_FOR (log_shows (GTK_WIDGET (dialog), "first-42-line") || setup_result != -1, "the install's first line");
   if (setup_result != -1)
     g_error ("The setup ended before its first line showed: %s", cc_new_project_dialog_get_message (dialog));
-  g_assert_false (log_shows (GTK_WIDGET (dialog), "second-line"));
+  g_assert_false (log_shows (GTK_WIDGET (dialog), "second-42-line"));
   g_assert_nonnull (project_id);
 
   write_sandbox_file (f, project_id, "go", "");
   WAIT_FOR (setup_result != -1, "the setup to end");
   if (setup_result != 1)
     g_error ("The setup failed: %s", cc_new_project_dialog_get_message (dialog));
-  g_assert_true (log_shows (GTK_WIDGET (dialog), "second-line"));
+  g_assert_true (log_shows (GTK_WIDGET (dialog), "second-42-line"));
   g_signal_handlers_disconnect_by_data (dialog, &setup_result);
   g_signal_handlers_disconnect_by_data (dialog, &project_id);
   app_close_and_finalize (GTK_WINDOW (dialog));
@@ -179,7 +179,10 @@ test_stderr_looks_different (AppFixture    *f,
 
   app_run_in_terminal_ok (f, "echo to-out; echo to-err >&2; echo to-out-again");
   WAIT_FOR (app_terminal_shows (view, "Exit code 0"), "the output in the terminal");
+  /* VTE 0.70 still fills the array, with a warning that a later version will not. */
+  g_test_expect_message ("VTE", G_LOG_LEVEL_WARNING, "*attributes is deprecated*");
   text = vte_terminal_get_text (terminal, NULL, NULL, attributes);
+  g_test_assert_expected_messages ();
   g_assert_cmpuint (attributes->len, >=, strlen (text));
 
   out = attributes_of (text, attributes, "to-out");
@@ -258,7 +261,7 @@ static void
 test_clock_shows_time_left (AppFixture    *f,
                             gconstpointer  data)
 {
-  const char *project_id = cc_project_get_id (f->window->project);
+  g_autofree char *project_id = g_strdup (cc_project_get_id (f->window->project));
   GtkWidget *controls = GTK_WIDGET (f->window->sandbox_controls);
   guint timeout = 0;
   gint64 left;
@@ -347,6 +350,14 @@ test_sidebar_order (AppFixture    *f,
   app_close_and_finalize (GTK_WINDOW (second));
 }
 
+static const char *
+last_toast (AppFixture *f)
+{
+  const char *text = _cc_window_get_last_toast (f->window);
+
+  return text != NULL ? text : "";
+}
+
 /* ---- History ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -373,7 +384,7 @@ test_history_names_what_it_touched (AppFixture    *f,
                                     gconstpointer  data)
 {
   GtkWidget *controls = GTK_WIDGET (f->window->sandbox_controls);
-  const char *project_id = cc_project_get_id (f->window->project);
+  g_autofree char *project_id = g_strdup (cc_project_get_id (f->window->project));
   g_autofree char *dir = g_dir_make_tmp ("cc-upload-XXXXXX", NULL);
   g_autofree char *local = g_build_filename (dir, "notes-to-upload.txt", NULL);
   g_autoptr(GFile) file = NULL;
@@ -387,6 +398,8 @@ test_history_names_what_it_touched (AppFixture    *f,
 
   gtk_widget_activate_action (controls, "sandbox.extend", NULL);
   WAIT_FOR (history_has_prefix (f, "timeout "), "the extension in History");
+  /* The controls take one lifecycle step at a time: the toast says the extension is done. */
+  WAIT_FOR (g_str_has_prefix (last_toast (f), "The sandbox now runs until"), "the extension to end");
 
   gtk_widget_activate_action (controls, "sandbox.pause", NULL);
   WAIT_FOR (cc_client_get_sandbox_status (f->client, project_id) == CC_SANDBOX_STATUS_PAUSED, "the sandbox to pause");
@@ -407,14 +420,6 @@ test_history_names_what_it_touched (AppFixture    *f,
 }
 
 /* ---- confirmations ------------------------------------------------------------------------ */
-
-static const char *
-last_toast (AppFixture *f)
-{
-  const char *text = _cc_window_get_last_toast (f->window);
-
-  return text != NULL ? text : "";
-}
 
 static GtkButton *
 find_button_by_label (GtkWidget  *widget,
@@ -461,7 +466,7 @@ test_confirmations (AppFixture    *f,
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-history", NULL);
   WAIT_FOR ((position = app_history_position (f, "echo cached-once")) >= 0, "the command in History");
   cc_history_panel_select (f->window->history_panel, (guint) position);
-  clear = find_button_by_label (GTK_WIDGET (f->window->history_panel), "Clear Cached Result");
+  clear = app_find_button_by_icon (GTK_WIDGET (f->window->history_panel), "edit-clear-all-symbolic");
   g_assert_nonnull (clear);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (clear)));
   g_signal_emit_by_name (clear, "clicked");
@@ -495,7 +500,6 @@ test_copy_url_confirms (AppFixture    *f,
 {
   CcPreviewPane *pane = f->window->preview_pane;
   g_autoptr(CcProject) changes = NULL;
-  g_autofree char *expected = NULL;
   g_autofree char *copied = NULL;
   GtkButton *copy;
   guint port = cc_test_free_port ();
@@ -513,8 +517,7 @@ test_copy_url_confirms (AppFixture    *f,
   WAIT_FOR (g_strcmp0 (last_toast (f), "Address copied") == 0, "the Copy URL toast");
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (pane)), NULL, on_clipboard_text, &copied);
   WAIT_FOR (copied != NULL, "the clipboard's text");
-  expected = g_strdup_printf (":%u", port);
-  g_assert_nonnull (strstr (copied, expected));
+  g_assert_true (g_str_has_prefix (copied, "http://127.0.0.1:"));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop-dev-server", NULL);
   WAIT_FOR (!cc_preview_pane_get_busy (pane) && !cc_preview_pane_get_running (pane), "the dev server to stop");
