@@ -83,8 +83,9 @@ load_projects_cb (GObject      *source,
     g_warning ("Could not load projects: %s", error->message);
 }
 
-/* Projects by name as people read it (case and accents aside), ties by age, then id: the same
- * order at every launch, and a project does not jump when it is used. */
+/* Newest first (by creation, which never changes), ties by name as people read it, then by
+ * id: the same order at every launch as while the app runs, and a project does not jump when
+ * it is used or renamed. */
 static int
 compare_projects (gconstpointer a,
                   gconstpointer b,
@@ -92,18 +93,19 @@ compare_projects (gconstpointer a,
 {
   CcProject *pa = (CcProject *) a;
   CcProject *pb = (CcProject *) b;
-  g_autofree char *fa = g_utf8_casefold (cc_project_get_name (pa), -1);
-  g_autofree char *fb = g_utf8_casefold (cc_project_get_name (pb), -1);
-  int order = g_utf8_collate (fa, fb);
-  gint64 ca, cb;
+  gint64 ca = cc_project_get_created_at (pa);
+  gint64 cb = cc_project_get_created_at (pb);
+  g_autofree char *fa = NULL;
+  g_autofree char *fb = NULL;
+  int order;
 
-  if (order != 0)
-    return order < 0 ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-  ca = cc_project_get_created_at (pa);
-  cb = cc_project_get_created_at (pb);
   if (ca != cb)
-    return ca < cb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-  order = g_strcmp0 (cc_project_get_id (pa), cc_project_get_id (pb));
+    return ca > cb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+  fa = g_utf8_casefold (cc_project_get_name (pa), -1);
+  fb = g_utf8_casefold (cc_project_get_name (pb), -1);
+  order = g_utf8_collate (fa, fb);
+  if (order == 0)
+    order = g_strcmp0 (cc_project_get_id (pa), cc_project_get_id (pb));
   return order < 0 ? GTK_ORDERING_SMALLER : order > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
 
