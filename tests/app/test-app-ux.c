@@ -103,9 +103,9 @@ test_setup_streams (AppFixture    *f,
                     "{ \"name\": \"live\", \"version\": \"1.0.0\", \"scripts\": { \"preinstall\": "
                     "\"echo first-$((40+2))-line; i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
                     "echo second-$((40+2))-line\" } }\n");
-  /* npm shows a script's output only in the foreground; nothing may reach for the network. */
-  write_local_file (dir, ".npmrc", "foreground-scripts=true\noffline=true\naudit=false\nfund=false\n"
-                                   "update-notifier=false\n");
+  /* Nothing may reach for the network. (That npm shows the script's output as it comes is
+   * the app's doing: it asks for it.) */
+  write_local_file (dir, ".npmrc", "offline=true\naudit=false\nfund=false\nupdate-notifier=false\n");
   folder = g_file_new_for_path (dir);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-project", NULL);
