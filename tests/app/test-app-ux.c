@@ -419,6 +419,42 @@ test_history_names_what_it_touched (AppFixture    *f,
   remove_local_dir (dir);
 }
 
+static gboolean
+history_has_failed (AppFixture      *f,
+                    CcOperationType  type)
+{
+  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      if (cc_operation_get_operation_type (op) == type &&
+          cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A setup that fails shows in the open History as it ends, nothing else making it reload. */
+static void
+test_history_failed_setup_live (AppFixture    *f,
+                                gconstpointer  data)
+{
+  g_autoptr(CcProject) changes = cc_project_new (cc_project_get_name (f->window->project));
+
+  cc_project_set_setup_command (changes, "echo setting up; exit 3");
+  app_set_project_fields (f, cc_project_get_id (f->window->project), changes, CC_PROJECT_FIELD_SETUP_COMMAND);
+  app_run_in_terminal_ok (f, "true");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-history", NULL);
+  WAIT_FOR (app_history_has (f, "true", NULL), "the command in History");
+  g_assert_false (history_has_failed (f, CC_OPERATION_TYPE_SETUP));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.setup-project", NULL);
+  WAIT_FOR (history_has_failed (f, CC_OPERATION_TYPE_SETUP), "the failed setup in History");
+  WAIT_FOR (!f->window->setup_busy, "the setup action to end");
+}
+
 /* ---- confirmations ------------------------------------------------------------------------ */
 
 static GtkButton *
@@ -537,6 +573,7 @@ app_add_ux_cases (const AppShared *shared)
   ADD_CASE ("/app/ux/clock-time-left", app_fixture_setup_blank, test_clock_shows_time_left);
   ADD_CASE ("/app/ux/sidebar-order", app_fixture_setup_empty, test_sidebar_order);
   ADD_CASE ("/app/ux/history-names-what-it-touched", app_fixture_setup_blank, test_history_names_what_it_touched);
+  ADD_CASE ("/app/ux/history-failed-setup-live", app_fixture_setup_blank, test_history_failed_setup_live);
   ADD_CASE ("/app/ux/confirmations", app_fixture_setup_blank, test_confirmations);
   ADD_CASE ("/app/ux/copy-url-confirms", app_fixture_setup_node, test_copy_url_confirms);
 }
