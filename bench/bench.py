@@ -316,6 +316,9 @@ def report(workloads, sizes, opts, have_cc):
             filed = median([r.get("rss_file_kb") or 0 for r in rs])
             notes.append(f"idle RSS median {idle / 1024:.0f} MiB ({anon / 1024:.0f} MiB anonymous, "
                          f"{filed / 1024:.0f} MiB mapped files)")
+            cpu = [r["idle_cpu_percent"] for r in rs if r.get("idle_cpu_percent", -1) >= 0]
+            if cpu:
+                notes.append(f"idle CPU median {median(cpu):.1f}% of a core")
         if w.key == "b":
             for name, st in (("ours", ours), ("SDK", sdk)):
                 if st["rss_kb"]:

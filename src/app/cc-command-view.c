@@ -53,13 +53,6 @@ is_running (CcCommandView *self)
   return self->execution != NULL && !cc_execution_is_done (self->execution);
 }
 
-/* Whether the running command was started with its stdin open (the cache toggle off). */
-static gboolean
-takes_input (CcCommandView *self)
-{
-  return is_running (self) && g_object_get_data (G_OBJECT (self->execution), "cc-view-stdin") != NULL;
-}
-
 static void
 update_controls (CcCommandView *self)
 {
@@ -68,9 +61,7 @@ update_controls (CcCommandView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cache_button), !running);
   gtk_label_set_label (self->prompt_label, running ? "›" : "$");
-  if (running && !takes_input (self))
-    gtk_entry_set_placeholder_text (self->entry, _("This command takes no input: the cache is on (Ctrl+C stops it)"));
-  else if (running)
+  if (running)
     gtk_entry_set_placeholder_text (self->entry, _("Input for the running command (Ctrl+D ends it, Ctrl+C stops it)"));
   else
     gtk_entry_set_placeholder_text (self->entry, _("Type a command and press Enter"));
@@ -200,13 +191,13 @@ cc_command_view_run (CcCommandView *self,
   prompt = g_strdup_printf ("$ %s", command);
   cc_terminal_view_print_line (self->terminal, "1;34", prompt);
 
-  /* A cached answer cannot depend on input, so stdin is only offered without the cache. */
-  flags = gtk_toggle_button_get_active (self->cache_button) ? CC_EXECUTE_FLAGS_USE_CACHE
-                                                             : CC_EXECUTE_FLAGS_STDIN;
+  /* With the cache on, a command that does run still reads what the entry sends; a run that
+   * was given input is not cached (its result may depend on it). */
+  flags = gtk_toggle_button_get_active (self->cache_button)
+          ? CC_EXECUTE_FLAGS_USE_CACHE | CC_EXECUTE_FLAGS_STDIN_WHEN_RUN
+          : CC_EXECUTE_FLAGS_STDIN;
   g_clear_object (&self->execution);
   self->execution = cc_client_execute (self->client, self->project_id, command, flags);
-  if (flags & CC_EXECUTE_FLAGS_STDIN)
-    g_object_set_data (G_OBJECT (self->execution), "cc-view-stdin", GINT_TO_POINTER (TRUE));
   g_signal_group_set_target (self->execution_signals, self->execution);
 
   gtk_label_set_label (self->status_label, _("Running…"));
@@ -253,12 +244,6 @@ on_entry_activate (GtkEntry      *entry,
       g_autofree char *line = g_strconcat (text, "\n", NULL);
       g_autoptr(GBytes) bytes = NULL;
 
-      if (!takes_input (self))
-        {
-          cc_terminal_view_print_line (self->terminal, "33",
-                                       _("This command takes no input: it was started with the cache on."));
-          return;
-        }
       bytes = g_bytes_new_take (g_steal_pointer (&line), strlen (text) + 1);
       /* Echo it: without a PTY nobody else will. */
       cc_terminal_view_print_line (self->terminal, NULL, text);
@@ -344,7 +329,7 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
       cc_command_view_stop (self);
       return TRUE;
     }
-  if (mods == GDK_CONTROL_MASK && (keyval == GDK_KEY_d || keyval == GDK_KEY_D) && takes_input (self))
+  if (mods == GDK_CONTROL_MASK && (keyval == GDK_KEY_d || keyval == GDK_KEY_D) && is_running (self))
     {
       gtk_widget_activate_action (GTK_WIDGET (self), "command.end-input", NULL);
       return TRUE;
@@ -369,8 +354,6 @@ on_terminal_commit (VteTerminal   *terminal,
       cc_command_view_stop (self);
       return;
     }
-  if (!takes_input (self))
-    return;   /* started without stdin */
   if (size == 1 && text[0] == '\004')
     {
       gtk_widget_activate_action (GTK_WIDGET (self), "command.end-input", NULL);
@@ -388,7 +371,7 @@ end_input_action (GtkWidget  *widget,
 {
   CcCommandView *self = CC_COMMAND_VIEW (widget);
 
-  if (!takes_input (self))
+  if (!is_running (self))
     return;
   cc_execution_close_stdin_async (self->execution, self->cancellable, close_stdin_cb, NULL);
 }

@@ -83,6 +83,32 @@ load_projects_cb (GObject      *source,
     g_warning ("Could not load projects: %s", error->message);
 }
 
+/* Newest first (by creation, which never changes), ties by name as people read it, then by
+ * id: the same order at every launch as while the app runs, and a project does not jump when
+ * it is used or renamed. */
+static int
+compare_projects (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  CcProject *pa = (CcProject *) a;
+  CcProject *pb = (CcProject *) b;
+  gint64 ca = cc_project_get_created_at (pa);
+  gint64 cb = cc_project_get_created_at (pb);
+  g_autofree char *fa = NULL;
+  g_autofree char *fb = NULL;
+  int order;
+
+  if (ca != cb)
+    return ca > cb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+  fa = g_utf8_casefold (cc_project_get_name (pa), -1);
+  fb = g_utf8_casefold (cc_project_get_name (pb), -1);
+  order = g_utf8_collate (fa, fb);
+  if (order == 0)
+    order = g_strcmp0 (cc_project_get_id (pa), cc_project_get_id (pb));
+  return order < 0 ? GTK_ORDERING_SMALLER : order > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
 static void
 cc_project_sidebar_get_property (GObject    *object,
                                  guint       prop_id,
@@ -182,8 +208,6 @@ cc_project_sidebar_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (cc_client_get_projects (self->client), self);
   if (self->context_menu != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->context_menu));
@@ -248,7 +272,7 @@ void
 cc_project_sidebar_set_client (CcProjectSidebar *self,
                                CcClient         *client)
 {
-  GListModel *projects;
+  GtkSortListModel *projects;
 
   g_return_if_fail (CC_IS_PROJECT_SIDEBAR (self));
   g_return_if_fail (CC_IS_CLIENT (client));
@@ -256,16 +280,17 @@ cc_project_sidebar_set_client (CcProjectSidebar *self,
   if (self->client != client)
     {
       g_set_object (&self->client, client);
-      projects = cc_client_get_projects (client);
+      projects = gtk_sort_list_model_new (g_object_ref (cc_client_get_projects (client)),
+                                          GTK_SORTER (gtk_custom_sorter_new (compare_projects, NULL, NULL)));
 
       if (self->selection != NULL)
         g_signal_handlers_disconnect_by_data (self->selection, self);
       g_clear_object (&self->selection);
-      self->selection = gtk_single_selection_new (g_object_ref (projects));
+      self->selection = gtk_single_selection_new (G_LIST_MODEL (projects));
       gtk_single_selection_set_autoselect (self->selection, TRUE);
       g_signal_connect_object (self->selection, "notify::selected-item",
                                G_CALLBACK (on_selected_changed), self, 0);
-      g_signal_connect_object (projects, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_AFTER);
+      g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_AFTER);
       gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_PROJECT]);
     }

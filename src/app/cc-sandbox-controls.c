@@ -240,6 +240,37 @@ kill_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The countdown is shown in seconds: one tick a second, and only while it can be seen. */
+static void
+update_tick (CcSandboxControls *self)
+{
+  gboolean want = self->project != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (want && self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (1, update, self);
+  else if (!want)
+    g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+static void
+cc_sandbox_controls_map (GtkWidget *widget)
+{
+  CcSandboxControls *self = CC_SANDBOX_CONTROLS (widget);
+
+  GTK_WIDGET_CLASS (cc_sandbox_controls_parent_class)->map (widget);
+  update (self);
+  update_tick (self);
+}
+
+static void
+cc_sandbox_controls_unmap (GtkWidget *widget)
+{
+  CcSandboxControls *self = CC_SANDBOX_CONTROLS (widget);
+
+  GTK_WIDGET_CLASS (cc_sandbox_controls_parent_class)->unmap (widget);
+  update_tick (self);
+}
+
 static void
 cc_sandbox_controls_dispose (GObject *object)
 {
@@ -267,6 +298,8 @@ cc_sandbox_controls_class_init (CcSandboxControlsClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cc_sandbox_controls_dispose;
+  widget_class->map = cc_sandbox_controls_map;
+  widget_class->unmap = cc_sandbox_controls_unmap;
 
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
@@ -308,12 +341,15 @@ cc_sandbox_controls_set_project (CcSandboxControls *self,
   self->busy = FALSE;
   if (client != NULL)
     self->state_handler = g_signal_connect (client, "sandbox-state-changed", G_CALLBACK (on_state_changed), self);
-  /* The countdown is shown in seconds. */
-  if (self->tick_id == 0 && project != NULL)
-    self->tick_id = g_timeout_add_seconds (1, update, self);
-  else if (project == NULL)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
+  update_tick (self);
   update (self);
+}
+
+gboolean
+cc_sandbox_controls_get_ticking (CcSandboxControls *self)
+{
+  g_return_val_if_fail (CC_IS_SANDBOX_CONTROLS (self), FALSE);
+  return self->tick_id != 0;
 }
 
 const char *

@@ -22,5 +22,7 @@ void        cc_sandbox_controls_set_project (CcSandboxControls *self,
                                              CcClient          *client,
                                              CcProject         *project);
 const char *cc_sandbox_controls_get_label   (CcSandboxControls *self);
+/* Whether the countdown ticks (once a second, only while shown). */
+gboolean    cc_sandbox_controls_get_ticking (CcSandboxControls *self);
 
 G_END_DECLS

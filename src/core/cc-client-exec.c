@@ -387,7 +387,7 @@ ensure_cb (GObject      *source,
     spec->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (spec->envs, g_strdup ("TERM"), g_strdup ("xterm-256color"));
   g_hash_table_replace (spec->envs, g_strdup ("COLORTERM"), g_strdup ("truecolor"));
-  spec->stdin_open = (run->flags & CC_EXECUTE_FLAGS_STDIN) != 0;
+  spec->stdin_open = (run->flags & (CC_EXECUTE_FLAGS_STDIN | CC_EXECUTE_FLAGS_STDIN_WHEN_RUN)) != 0;
   if ((run->flags & CC_EXECUTE_FLAGS_NO_DEADLINE) || run->client->command_timeout == 0)
     spec->timeout_ms = 0;
   else

@@ -805,6 +805,8 @@ upload_open_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&uploads), (GDestroyNotify) g_ptr_array_unref);
 }
 
+#define UPLOAD_NAMES_RECORDED 10
+
 static void
 upload_opened_cb (GObject      *source,
                   GAsyncResult *result,
@@ -820,6 +822,22 @@ upload_opened_cb (GObject      *source,
     {
       g_task_return_error (task, error);
       return;
+    }
+  /* History names what was written, not only where: the files' own paths (the first few). */
+  if (op->uploads->len > 0)
+    {
+      GString *input = g_string_new (NULL);
+
+      for (guint i = 0; i < op->uploads->len && i < UPLOAD_NAMES_RECORDED; i++)
+        {
+          const CcUploadFile *upload = g_ptr_array_index (op->uploads, i);
+
+          g_string_append_printf (input, "%s%s", i > 0 ? ", " : "", upload->path);
+        }
+      if (op->uploads->len > UPLOAD_NAMES_RECORDED)
+        g_string_append (input, ", …");
+      g_free (op->path);
+      op->path = g_string_free (input, FALSE);
     }
   file_op_start (self, g_steal_pointer (&task), FALSE);
 }

@@ -142,6 +142,12 @@ install_run_command (GTask *task)
     }
   spec = cc_process_spec_new_command (install->command);
   spec->timeout_ms = 0;     /* installs take as long as they take */
+  /* Without a terminal npm says nothing until it is done, and keeps its scripts' output to
+   * itself: ask it to print each fetch, and the scripts' lines, as they happen. */
+  if (spec->envs == NULL)
+    spec->envs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (spec->envs, g_strdup ("npm_config_loglevel"), g_strdup ("http"));
+  g_hash_table_replace (spec->envs, g_strdup ("npm_config_foreground_scripts"), g_strdup ("true"));
   cc_envd_start_process_async (install->envd, spec, g_task_get_cancellable (task),
                                install_started_cb, task);
 }

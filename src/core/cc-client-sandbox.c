@@ -567,20 +567,59 @@ cc_client_kill_sandbox_finish (CcClient      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Resume is recorded like the other lifecycle operations: it starts (or reconnects) a sandbox. */
+typedef struct
+{
+  char        *project_id;
+  CcOperation *record;
+  gint64       started;
+} ResumeState;
+
+static void
+resume_state_free (ResumeState *state)
+{
+  g_free (state->project_id);
+  g_clear_object (&state->record);
+  g_free (state);
+}
+
 static void
 resume_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ResumeState *state = g_task_get_task_data (task);
   g_autoptr(CcEnvd) envd = NULL;
   GError *error = NULL;
 
   envd = _cc_client_ensure_sandbox_finish (CC_CLIENT (source), result, &error);
+  if (state->record != NULL)
+    _cc_record_complete (CC_CLIENT (source), state->record, error, state->started);
   if (envd == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+resume_record_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  CcClient *self = CC_CLIENT (source);
+  ResumeState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  state->record = _cc_record_begin_finish (self, result, &error);
+  if (state->record == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  _cc_client_ensure_sandbox_async (self, state->project_id, g_task_get_cancellable (task), resume_cb, task);
 }
 
 void
@@ -590,13 +629,18 @@ cc_client_resume_sandbox_async (CcClient            *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
+  ResumeState *state;
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_resume_sandbox_async);
-  _cc_client_ensure_sandbox_async (self, project_id, cancellable, resume_cb, g_steal_pointer (&task));
+  state = g_new0 (ResumeState, 1);
+  state->project_id = g_strdup (project_id);
+  state->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, state, (GDestroyNotify) resume_state_free);
+  _cc_record_begin_async (self, project_id, CC_OPERATION_TYPE_SANDBOX, "resume", resume_record_cb, task);
 }
 
 gboolean

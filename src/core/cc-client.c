@@ -16,7 +16,8 @@ G_DEFINE_FLAGS_TYPE (CcExecuteFlags, cc_execute_flags,
                      G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_NONE, "none"),
                      G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_USE_CACHE, "use-cache"),
                      G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_STDIN, "stdin"),
-                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_NO_DEADLINE, "no-deadline"))
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_NO_DEADLINE, "no-deadline"),
+                     G_DEFINE_ENUM_VALUE (CC_EXECUTE_FLAGS_STDIN_WHEN_RUN, "stdin-when-run"))
 
 G_DEFINE_ENUM_TYPE (CcSandboxStatus, cc_sandbox_status,
                     G_DEFINE_ENUM_VALUE (CC_SANDBOX_STATUS_NONE, "none"),

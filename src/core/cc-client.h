@@ -37,6 +37,9 @@ G_DECLARE_FINAL_TYPE (CcClient, cc_client, CC, CLIENT, GObject)
  * @CC_EXECUTE_FLAGS_STDIN: keep the process's stdin open for cc_execution_send_stdin_async()
  *   (implies no cache lookup: the result depends on the input)
  * @CC_EXECUTE_FLAGS_NO_DEADLINE: run without the command deadline (see "command-timeout")
+ * @CC_EXECUTE_FLAGS_STDIN_WHEN_RUN: with @CC_EXECUTE_FLAGS_USE_CACHE, look in the cache first;
+ *   when the command does run, keep its stdin open as @CC_EXECUTE_FLAGS_STDIN does. A run that
+ *   was given input, or had its input closed, is not cached: its result may depend on it.
  */
 typedef enum
 {
@@ -44,6 +47,7 @@ typedef enum
   CC_EXECUTE_FLAGS_USE_CACHE   = 1 << 0,
   CC_EXECUTE_FLAGS_STDIN       = 1 << 1,
   CC_EXECUTE_FLAGS_NO_DEADLINE = 1 << 2,
+  CC_EXECUTE_FLAGS_STDIN_WHEN_RUN = 1 << 3,
 } CcExecuteFlags;
 
 #define CC_EXECUTE_FLAGS_DEFAULT CC_EXECUTE_FLAGS_USE_CACHE

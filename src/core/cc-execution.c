@@ -47,7 +47,7 @@ struct _CcExecution
    * closing stdin (which must come after the input before it). */
   GQueue            input_queue;
   GPtrArray        *input_in_flight;  /* GTask, the calls the request in flight answers */
-  gboolean          input_sent;       /* any byte reached the process */
+  gboolean          input_sent;       /* any byte, or the end of input, reached the process */
 };
 
 G_DEFINE_FINAL_TYPE (CcExecution, cc_execution, G_TYPE_OBJECT)
@@ -502,7 +502,8 @@ input_done_cb (GObject      *source,
   else
     ok = cc_remote_process_send_input_finish (CC_REMOTE_PROCESS (source), result, &error);
 
-  if (ok && g_task_get_source_tag (first) == cc_execution_send_stdin_async)
+  /* The end of input is input too: a command that reads to the end gave a result for it. */
+  if (ok)
     self->input_sent = TRUE;
   for (guint i = 0; i < answered->len; i++)
     {

@@ -115,5 +115,6 @@ void          app_add_workspace_cases      (const AppShared *shared);
 void          app_add_flow_cases           (const AppShared *shared);
 void          app_add_quit_case            (const AppShared *shared);
 void          app_add_layout_cases         (const AppShared *shared);
+void          app_add_ux_cases             (const AppShared *shared);
 
 G_END_DECLS

@@ -261,6 +261,49 @@ test_terminal_environment (ClientFixture *f,
   cc_test_flush (f);
 }
 
+/* Input offered only when the command runs: a cached answer is still served, the run keeps
+ * its stdin open, and a run that was given input or the end of its input is not cached. */
+static void
+test_stdin_when_run (ClientFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcProject) project = cc_test_create_project (f, "stdin-when-run", NULL);
+  const char *id = cc_project_get_id (project);
+  const CcExecuteFlags flags = CC_EXECUTE_FLAGS_USE_CACHE | CC_EXECUTE_FLAGS_STDIN_WHEN_RUN;
+  g_autoptr(CcExecution) echo1 = NULL;
+  g_autoptr(CcExecution) echo2 = NULL;
+  guint n_done = 0;
+
+  echo1 = cc_test_run (f, id, "echo no-input", flags);
+  g_assert_false (cc_execution_get_cached (echo1));
+  cc_test_flush (f);
+  echo2 = cc_test_run (f, id, "echo no-input", flags);
+  g_assert_true (cc_execution_get_cached (echo2));
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(CcExecution) cat = cc_client_execute (f->client, id, "cat", flags);
+      g_autofree char *text = NULL;
+
+      CC_TEST_WAIT_FOR (cc_execution_get_state (cat) != CC_EXECUTION_STATE_PENDING, "cat to start");
+      /* Never served from the cache: every round before gave it input or closed it. */
+      g_assert_cmpint (cc_execution_get_state (cat), ==, CC_EXECUTION_STATE_RUNNING);
+      if (round == 0)
+        {
+          g_autoptr(GBytes) line = g_bytes_new_static ("typed\n", 6);
+
+          cc_execution_send_stdin_async (cat, line, NULL, input_sent_cb, &n_done);
+        }
+      cc_execution_close_stdin_async (cat, NULL, close_sent_cb, &n_done);
+      cc_test_wait_execution (cat);
+      g_assert_false (cc_execution_get_cached (cat));
+      text = stdout_text (cat);
+      g_assert_cmpstr (text, ==, round == 0 ? "typed\n" : "");
+      cc_test_flush (f);
+    }
+  CC_TEST_WAIT_FOR (n_done == 4, "every input call to complete");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +318,7 @@ main (int   argc,
   ADD ("watch-event-invalidates", test_cache_watch_event_invalidates);
   ADD ("stdin-order", test_stdin_order);
   ADD ("terminal-environment", test_terminal_environment);
+  ADD ("stdin-when-run", test_stdin_when_run);
 
   return g_test_run ();
 }
