@@ -15,6 +15,7 @@
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-records-private.h"
+#include "cc-workspace-private.h"
 
 /* ---- the session's host ------------------------------------------------------------------ */
 
@@ -133,10 +134,18 @@ host_restore_async (gpointer             host,
   g_autoptr(CcFileSnapshot) snapshot = _cc_client_dup_snapshot (self, cc_project_get_id (project));
   Restore *restore = g_new0 (Restore, 1);
 
+  g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, project);
+
   restore->envd = g_object_ref (envd);
   restore->project = g_object_ref (project);
   g_task_set_source_tag (task, host_restore_async);
   g_task_set_task_data (task, restore, (GDestroyNotify) restore_free);
+  if (mounted != NULL)
+    {
+      /* The new sandbox's home is the workspace itself: every file is already there. */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   cc_file_snapshot_dup_project_files_async (snapshot, project, NULL, restore_files_cb,
                                             g_steal_pointer (&task));
 }

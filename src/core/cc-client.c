@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-client-private.h"
+#include "cc-workspace-private.h"
 #include "cc-sandbox-session.h"
 
 G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
@@ -910,6 +911,15 @@ cc_client_update_project_info_finish (CcClient      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+cc_client_dup_workspace_path (CcClient  *self,
+                              CcProject *project)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (CC_IS_PROJECT (project), NULL);
+  return _cc_workspace_dup_path (self->store, project);
 }
 
 /* ---- local file snapshots ---------------------------------------------------------------- */

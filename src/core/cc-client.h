@@ -646,4 +646,10 @@ gboolean       cc_client_has_api_key_finish          (CcClient             *self
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
+/* The project's workspace folder on this machine, where its files live whatever happens to its
+ * sandboxes: the folder it was created from, used live, else a folder of its own beside the
+ * client's database. On the local engine it is the sandbox's /home/user. */
+char            *cc_client_dup_workspace_path       (CcClient            *self,
+                                                     CcProject           *project);
+
 G_END_DECLS
