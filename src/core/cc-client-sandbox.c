@@ -212,13 +212,18 @@ host_restore_async (gpointer             host,
   g_task_set_task_data (task, restore, (GDestroyNotify) restore_free);
   if (mounted != NULL)
     {
-      g_autoptr(GPtrArray) names = _cc_workspace_dup_top_names (mounted);
-      const char *command = _cc_client_setup_command_for (project, names);
+      const char *own = cc_project_get_setup_command (project);
+      /* The project's own install command wins; without one the folder's names guess it. */
+      g_autoptr(GPtrArray) names = own != NULL && *own != '\0' ? NULL
+                                   : _cc_workspace_dup_top_names (mounted);
+      const char *command;
 
+      if (names == NULL)
+        names = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+      command = _cc_client_setup_command_for (project, names);
       if (command != NULL && *command != '\0' && _cc_workspace_needs_install (mounted))
         {
-          restore->files = names ? g_ptr_array_ref (names)
-                                 : g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+          restore->files = g_ptr_array_ref (names);
           restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up from "
                                              "the workspace; “%s” ran again"), command);
         }
