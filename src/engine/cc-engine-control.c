@@ -439,6 +439,9 @@ handle_create (CcEngine          *engine,
   if (json_object_has_member (body, CC_ENGINE_WORKSPACE_FIELD))
     {
       const char *workspace = cc_protojson_get_string (body, CC_ENGINE_WORKSPACE_FIELD);
+      /* Never the engine's own folders: they hold every sandbox's home and token, and the key. */
+      const char *protected_dirs[] = { cc_engine_get_data_dir (engine),
+                                       _cc_engine_get_runtime_dir (engine), NULL };
 
       if (workspace == NULL)
         {
@@ -446,8 +449,7 @@ handle_create (CcEngine          *engine,
                                       CC_ENGINE_WORKSPACE_FIELD " must be a string");
           return;
         }
-      if (!cc_engine_sandbox_set_workspace (sandbox, workspace, cc_engine_get_data_dir (engine),
-                                            &error))
+      if (!cc_engine_sandbox_set_workspace (sandbox, workspace, protected_dirs, &error))
         {
           _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
           return;

@@ -31,7 +31,7 @@ gboolean         cc_engine_sandbox_create_dirs    (CcEngineSandbox  *self,
  * then never made nor removed by the engine. */
 gboolean         cc_engine_sandbox_set_workspace  (CcEngineSandbox  *self,
                                                    const char       *path,
-                                                   const char       *data_dir,
+                                                   const char * const *protected_dirs,
                                                    GError          **error);
 /* The mounted workspace and what it was when checked, or NULL. */
 const char      *cc_engine_sandbox_get_workspace  (CcEngineSandbox  *self,

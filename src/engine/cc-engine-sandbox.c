@@ -200,7 +200,7 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   /* Checked again: the folder may have gone or changed while the engine was stopped. */
   if (cc_protojson_get_string (state, "workspace") != NULL &&
       !cc_engine_sandbox_set_workspace (self, cc_protojson_get_string (state, "workspace"),
-                                        data_dir, error))
+                                        (const char * const []) { data_dir, NULL }, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -301,14 +301,14 @@ cc_engine_sandbox_get_home_dir (CcEngineSandbox *self)
 }
 
 gboolean
-cc_engine_sandbox_set_workspace (CcEngineSandbox  *self,
-                                 const char       *path,
-                                 const char       *data_dir,
-                                 GError          **error)
+cc_engine_sandbox_set_workspace (CcEngineSandbox     *self,
+                                 const char          *path,
+                                 const char * const  *protected_dirs,
+                                 GError             **error)
 {
   CcEngineWorkspaceId id;
 
-  if (!cc_engine_workspace_check (path, data_dir, &id, error))
+  if (!cc_engine_workspace_check (path, protected_dirs, &id, error))
     return FALSE;
   g_free (self->workspace);
   self->workspace = g_strdup (path);

@@ -64,12 +64,11 @@ refuse (GError     **error,
 
 gboolean
 cc_engine_workspace_check (const char           *path,
-                           const char           *data_dir,
+                           const char * const   *protected_dirs,
                            CcEngineWorkspaceId  *id,
                            GError              **error)
 {
   g_autofree char *clean = NULL;
-  g_autofree char *data_real = NULL;
   struct passwd *pw;
   struct stat st;
   int fd;
@@ -86,8 +85,10 @@ cc_engine_workspace_check (const char           *path,
   if (fd < 0)
     {
       int saved = errno;
+      struct stat link_st;
 
-      if (saved == ELOOP)
+      /* O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a link at the end. */
+      if (saved == ELOOP || (saved == ENOTDIR && lstat (path, &link_st) == 0 && S_ISLNK (link_st.st_mode)))
         return refuse (error, path, _("the path contains a symbolic link"));
       if (saved == ENOTDIR)
         return refuse (error, path, _("it is not a directory"));
@@ -110,18 +111,22 @@ cc_engine_workspace_check (const char           *path,
   if (same_dir (&st, g_get_home_dir ()) || (pw != NULL && same_dir (&st, pw->pw_dir)))
     return refuse (error, path, _("it is the home folder itself; choose a folder inside it"));
 
-  /* The engine's own directories hold other sandboxes' homes and their access tokens. The
-   * workspace path has no symlinks, so comparing it with the data directory's real path is
+  /* The engine's own directories hold other sandboxes' homes, their access tokens and the
+   * engine's key. The workspace path has no symlinks, so comparing it with their real paths is
    * exact; the walk up compares directories themselves, whatever their names. */
-  data_real = realpath (data_dir, NULL);
-  if (data_real != NULL)
+  for (guint i = 0; protected_dirs != NULL && protected_dirs[i] != NULL; i++)
     {
-      g_autofree char *up = g_strdup (data_real);
+      g_autofree char *real = realpath (protected_dirs[i], NULL);
+      g_autofree char *up = NULL;
 
-      if (g_str_equal (path, data_real) ||
-          (g_str_has_prefix (data_real, path) && data_real[strlen (path)] == '/') ||
-          (g_str_has_prefix (path, data_real) && path[strlen (data_real)] == '/'))
-        return refuse (error, path, _("it is the engine’s data folder, inside it or a parent of it"));
+      if (real == NULL)
+        continue;
+      if (g_str_equal (path, real) ||
+          (g_str_has_prefix (real, path) && real[strlen (path)] == '/') ||
+          (g_str_has_prefix (path, real) && path[strlen (real)] == '/'))
+        return refuse (error, path, _("it is one of the engine’s own folders, inside one or a "
+                                      "parent of one"));
+      up = g_strdup (real);
       while (!g_str_equal (up, "/"))
         {
           char *parent = g_path_get_dirname (up);
@@ -129,7 +134,8 @@ cc_engine_workspace_check (const char           *path,
           if (same_dir (&st, up))
             {
               g_free (parent);
-              return refuse (error, path, _("it is the engine’s data folder or a parent of it"));
+              return refuse (error, path, _("it is one of the engine’s own folders or a parent "
+                                            "of one"));
             }
           g_free (up);
           up = parent;

@@ -28,11 +28,12 @@ typedef struct
 } CcEngineWorkspaceId;
 
 /* Checks that @path may be mounted: absolute and clean, an existing directory reached without
- * any symlink, not "/", not the engine user's home, not the engine's @data_dir, a parent of it
- * or anything inside it; and, for an engine running as root, owned by a user other than root
- * (the sandbox then runs as that user). Fills @id with what the directory was. */
+ * any symlink, not "/", not the engine user's home, none of @protected_dirs (NULL-terminated:
+ * the engine's data and runtime folders), no parent of one and nothing inside one; and, for an
+ * engine running as root, owned by a user other than root (the sandbox then runs as that
+ * user). Fills @id with what the directory was. */
 gboolean cc_engine_workspace_check  (const char           *path,
-                                     const char           *data_dir,
+                                     const char * const   *protected_dirs,
                                      CcEngineWorkspaceId  *id,
                                      GError              **error);
 

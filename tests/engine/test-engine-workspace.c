@@ -83,12 +83,6 @@ test_mounted (void)
   struct stat ws_st, st;
 
   g_assert_true (g_file_set_contents (pre, "from the person\n", -1, NULL));
-  {
-    g_autoptr(EcReply) probe = ec_api (engine, session, "POST", "/sandboxes", body);
-
-    g_test_message ("%s: %.*s", ws, (int) g_bytes_get_size (probe->body),
-                    (const char *) g_bytes_get_data (probe->body, NULL));
-  }
   sandbox = ec_sandbox_new (engine, session, body);
 
   /* The person's file is what the command reads; what the command writes is on disk at once. */
@@ -199,6 +193,7 @@ test_refused (void)
   assert_refused (cc_test_engine_get_data_dir (engine));
   assert_refused (data_parent);
   assert_refused (in_data);
+  assert_refused (cc_test_engine_get_runtime_dir (engine));
   assert_refused (g_get_home_dir ());
   assert_refused ("relative/path");
   assert_refused (dotdot);
