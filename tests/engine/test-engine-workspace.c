@@ -194,7 +194,7 @@ test_refused (void)
   assert_refused (data_parent);
   assert_refused (in_data);
   assert_refused (cc_test_engine_get_runtime_dir (engine));
-  assert_refused (g_get_home_dir ());
+  assert_refused (cc_test_engine_get_home_dir (engine));
   assert_refused ("relative/path");
   assert_refused (dotdot);
   assert_refused (missing);
