@@ -230,8 +230,9 @@ kill_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_menu_button_popdown (self->button);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                                        _("Stop the Sandbox?"), NULL));
-  adw_message_dialog_set_body (dialog, _("Running commands and the dev server end. The project and its files "
-                                         "stay: the next command starts a new sandbox and restores them."));
+  adw_message_dialog_set_body (dialog, _("The sandbox ends, with its running commands and dev server. The "
+                                         "project’s files stay in its workspace folder: the next command "
+                                         "starts a new sandbox from them."));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "kill", _("_Stop Sandbox"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "kill", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -22,6 +24,7 @@ _cc_window_update_actions (CcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-project", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-file", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-project", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-workspace", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.setup-project", has_project && !self->setup_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-command", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-command", has_project);
@@ -299,9 +302,15 @@ on_delete_response (AdwMessageDialog *dialog,
 {
   CcProject *project = g_object_get_data (G_OBJECT (dialog), "project");
   CcCommandView *view;
+  const char *folder;
+  gboolean keep_workspace;
 
-  if (g_strcmp0 (response, "delete") != 0 || self->client == NULL || project == NULL)
+  if ((g_strcmp0 (response, "delete") != 0 && g_strcmp0 (response, "keep") != 0) ||
+      self->client == NULL || project == NULL)
     return;
+  /* A folder the person brought is theirs: the app never deletes it. */
+  folder = cc_project_get_local_folder (project);
+  keep_workspace = g_strcmp0 (response, "keep") == 0 || (folder != NULL && *folder != '\0');
 
   view = g_hash_table_lookup (self->command_views, cc_project_get_id (project));
   if (view != NULL)
@@ -309,8 +318,8 @@ on_delete_response (AdwMessageDialog *dialog,
       g_hash_table_remove (self->command_views, cc_project_get_id (project));
       gtk_stack_remove (self->command_stack, GTK_WIDGET (view));
     }
-  cc_client_delete_project_async (self->client, cc_project_get_id (project), self->cancellable,
-                                  delete_done_cb, g_object_ref (self));
+  cc_client_delete_project_full_async (self->client, cc_project_get_id (project), keep_workspace,
+                                       self->cancellable, delete_done_cb, g_object_ref (self));
 }
 
 static void
@@ -320,21 +329,83 @@ delete_project_action (GtkWidget  *widget,
 {
   CcWindow *self = CC_WINDOW (widget);
   AdwMessageDialog *dialog;
+  g_autofree char *workspace = NULL;
+  const char *folder;
 
-  if (self->project == NULL)
+  if (self->project == NULL || self->client == NULL)
     return;
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
   adw_message_dialog_format_heading (dialog, _("Delete “%s”?"), cc_project_get_name (self->project));
-  adw_message_dialog_set_body (dialog, _("Its sandbox, files and cached results are removed. "
-                                         "This cannot be undone."));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  folder = cc_project_get_local_folder (self->project);
+  workspace = cc_client_dup_workspace_path (self->client, self->project);
+  if (folder != NULL && *folder != '\0')
+    {
+      /* The folder the project was made from stays whatever the answer: only a separate,
+       * explicit step outside the app could delete it. */
+      adw_message_dialog_format_body (dialog, _("Its sandbox and cached results are removed. Its "
+                                                "folder “%s” is yours and stays as it is."),
+                                      workspace);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+    }
+  else
+    {
+      adw_message_dialog_format_body (dialog, _("Its sandbox and cached results are removed. Its "
+                                                "workspace folder “%s” holds the project’s files: keep "
+                                                "it, or delete it too. Deleting the files cannot be "
+                                                "undone."), workspace);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "keep", _("_Keep Files"),
+                                        "delete", _("_Delete Files Too"), NULL);
+    }
   adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "project", g_object_ref (self->project), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+workspace_shown_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cc_window_show_error (self, _("Could not open the workspace folder"), error);
+}
+
+/* The file manager shows the project's files. gtk_show_uri_full() goes through the OpenURI
+ * portal inside the Flatpak (GtkFileLauncher is newer than the GTK of the baseline). */
+static void
+open_workspace_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (self->project == NULL || self->client == NULL)
+    return;
+  path = cc_client_dup_workspace_path (self->client, self->project);
+  /* A project that never ran has no folder yet; an empty one is what it holds. */
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, g_io_error_from_errno (errno), "%s",
+                                             g_strerror (errno));
+
+      cc_window_show_error (self, _("Could not open the workspace folder"), error);
+      return;
+    }
+  file = g_file_new_for_path (path);
+  uri = g_file_get_uri (file);
+  gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, self->cancellable,
+                     workspace_shown_cb, g_object_ref (self));
 }
 
 static void
@@ -564,6 +635,7 @@ _cc_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.rename-project", NULL, rename_project_action);
   gtk_widget_class_install_action (widget_class, "win.delete-project", NULL, delete_project_action);
+  gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL, open_workspace_action);
   gtk_widget_class_install_action (widget_class, "win.setup-project", NULL, setup_project_action);
   gtk_widget_class_install_action (widget_class, "win.select-project", "u", select_project_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);

@@ -221,13 +221,18 @@ on_sandbox_recreated (CcClient   *client,
                       CcWindow   *self)
 {
   CcProject *project = cc_client_find_project (client, project_id);
+  g_autofree char *note = NULL;
   g_autofree char *text = NULL;
 
   if (project == NULL)
     return;
-  /* The project's files and setup came back; what ran in the old sandbox did not. */
-  text = g_strdup_printf (_("The sandbox of “%s” had expired: a new one was created and its files restored"),
-                          cc_project_get_name (project));
+  /* The core's own words, also in History: what ended and what was set up again. */
+  note = cc_client_dup_recreate_note (client, project_id);
+  if (note != NULL)
+    text = g_strdup_printf (_("%s: %s"), cc_project_get_name (project), note);
+  else
+    text = g_strdup_printf (_("The sandbox of “%s” had ended; a new one was set up"),
+                            cc_project_get_name (project));
   cc_window_show_toast (self, text);
 }
 

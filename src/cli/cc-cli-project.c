@@ -45,6 +45,11 @@ print_project (CcCli     *cli,
   g_print ("%-16s %s\n", _("Template:"), or_dash (cc_project_get_template (project)) ? cc_project_get_template (project) : "-");
   if (or_dash (cc_project_get_local_folder (project)))
     g_print ("%-16s %s\n", _("Folder:"), cc_project_get_local_folder (project));
+  {
+    g_autofree char *workspace = cc_client_dup_workspace_path (cli->client, project);
+
+    g_print ("%-16s %s\n", _("Workspace:"), workspace);
+  }
   g_print ("%-16s %u\n", _("Port:"), cc_project_get_port (project));
   g_print ("%-16s %s\n", _("Setup command:"),
            or_dash (cc_project_get_setup_command (project)) ? cc_project_get_setup_command (project) : "-");
@@ -103,7 +108,7 @@ project_create (CcCli *cli)
   int port = 0;
   GOptionEntry entries[] = {
     { "template", 't', 0, G_OPTION_ARG_STRING, &template_id, N_("blank, node, vite or python (default: blank)"), N_("TEMPLATE") },
-    { "folder", 'f', 0, G_OPTION_ARG_FILENAME, &folder, N_("make the project from a local folder"), N_("DIR") },
+    { "folder", 'f', 0, G_OPTION_ARG_FILENAME, &folder, N_("use a local folder as the project's workspace, live (not a copy)"), N_("DIR") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("the dev server port (default: the template's)"), N_("PORT") },
     { "connection", 'c', 0, G_OPTION_ARG_STRING, &connection, N_("local (default), e2b or custom"), N_("KIND") },
     { "api-url", 0, 0, G_OPTION_ARG_STRING, &api_url, N_("API URL of a custom E2B-compatible service"), N_("URL") },

@@ -454,26 +454,23 @@ projects_loaded_cb (GObject      *source,
 }
 
 /* The core replaced a sandbox that had ended (timed out, killed) while doing what was asked:
- * say so once, since the files and installs of the old one were set up again. */
+ * say once what that took, in the core's words (also in History). */
 static void
 on_sandbox_recreated (CcClient   *client,
                       const char *project_id,
                       const char *sandbox_id,
                       CcCli      *cli)
 {
-  g_autoptr(CcProject) project = NULL;
-  const char *setup;
+  g_autofree char *note = NULL;
 
   if (cli->project == NULL || g_strcmp0 (cc_project_get_id (cli->project), project_id) != 0)
     return;
-  project = g_object_ref (cli->project);
-  setup = cc_project_get_setup_command (project);
-  if (setup != NULL && *setup != '\0')
-    g_printerr (_("code-canvas-cli: The sandbox had ended, so a new one (%s) was made: the project’s "
-                  "files were uploaded again and “%s” re-ran.\n"), sandbox_id, setup);
+  note = cc_client_dup_recreate_note (client, project_id);
+  if (note != NULL)
+    g_printerr (_("code-canvas-cli: %s (new sandbox %s).\n"), note, sandbox_id);
   else
-    g_printerr (_("code-canvas-cli: The sandbox had ended, so a new one (%s) was made: the project’s "
-                  "files were uploaded again and its setup re-ran.\n"), sandbox_id);
+    g_printerr (_("code-canvas-cli: The sandbox had ended; a new one (%s) was set up.\n"),
+                sandbox_id);
 }
 
 static void

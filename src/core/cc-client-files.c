@@ -21,6 +21,7 @@ typedef struct
 {
   CcOperationType  type;
   char            *project_id;
+  CcProject       *project;           /* once loaded */
   char            *path;
   char            *path2;
   guint            depth;
@@ -41,6 +42,7 @@ static void
 file_op_free (FileOp *op)
 {
   g_free (op->project_id);
+  g_clear_object (&op->project);
   g_free (op->path);
   g_free (op->path2);
   g_clear_pointer (&op->content, g_bytes_unref);
@@ -249,12 +251,12 @@ write_done_cb (GObject      *source,
     {
       g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
 
-      /* The local snapshot follows the sandbox, so a re-created sandbox gets this file too
-       * (within the limits a project folder has). */
-      if (g_bytes_get_size (op->content) <= CC_FOLDER_MAX_FILE_SIZE)
+      /* The workspace keeps the file, so a re-created sandbox gets it too (within the limits
+       * a project folder has); a mounted workspace has it already. */
+      if (g_bytes_get_size (op->content) <= CC_FOLDER_MAX_FILE_SIZE && op->project != NULL)
         {
           g_ptr_array_add (files, cc_project_file_new (op->path, op->content));
-          _cc_client_save_snapshot (self, op->project_id, files, FALSE);
+          _cc_client_save_snapshot (self, op->project, files);
         }
       summary = g_strdup_printf (_("%zu bytes written"), g_bytes_get_size (op->content));
     }
@@ -515,6 +517,7 @@ file_op_project_cb (GObject      *source,
     }
   g_free (op->project_id);
   op->project_id = g_strdup (cc_project_get_id (project));
+  g_set_object (&op->project, project);
   input = op->path2 ? g_strdup_printf ("%s → %s", op->path, op->path2) : g_strdup (op->path);
   _cc_record_begin_async (self, op->project_id, op->type, input, file_op_record_cb,
                           g_steal_pointer (&task));

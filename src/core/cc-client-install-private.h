@@ -14,11 +14,14 @@ G_BEGIN_DECLS
 /* The setup command for @project given @files. */
 const char    *_cc_client_setup_command_for      (CcProject            *project,
                                                   GPtrArray            *files);
-/* Uploads @files and runs the install step in @envd (no record; used by setup and re-create). */
+/* Uploads @files (unless !@upload: a mounted workspace has them; then they only name the
+ * files for guessing the command) and runs the install step in @envd (no record; used by
+ * setup and re-create). */
 void           _cc_client_install_async          (CcClient             *self,
                                                   CcEnvd               *envd,
                                                   CcProject            *project,
                                                   GPtrArray            *files,
+                                                  gboolean              upload,
                                                   CcSetupProgressFunc   progress,
                                                   gpointer              progress_data,
                                                   CcOutputCapture      *output,

@@ -187,6 +187,7 @@ _cc_client_install_async (CcClient            *self,
                           CcEnvd              *envd,
                           CcProject           *project,
                           GPtrArray           *files,
+                          gboolean             upload,
                           CcSetupProgressFunc  progress,
                           gpointer             progress_data,
                           CcOutputCapture     *output,
@@ -207,7 +208,7 @@ _cc_client_install_async (CcClient            *self,
   g_task_set_source_tag (task, _cc_client_install_async);
   g_task_set_task_data (task, install, (GDestroyNotify) install_free);
 
-  if (files->len == 0)
+  if (files->len == 0 || !upload)
     {
       install_run_command (task);
       return;

@@ -50,6 +50,7 @@ struct _CcClient
   CcEngineLocator *locator;
   GHashTable      *connections;      /* connection key → CcConnection */
   GHashTable      *sessions;         /* project id → CcSandboxSession */
+  GHashTable      *recreate_notes;   /* project id → what the last re-create did */
 
   guint            n_pending;        /* background writes in flight (records, cache, snapshot) */
   GPtrArray       *flush_waiters;    /* GTask */
@@ -106,13 +107,13 @@ CcConnection  *_cc_client_get_connection_finish  (CcClient             *self,
 void           _cc_client_hold                   (CcClient             *self);
 void           _cc_client_release                (CcClient             *self);
 
-/* The local copy of a project's files. (transfer full) */
+/* The project's files in its workspace folder (made when missing). (transfer full) */
 CcFileSnapshot *_cc_client_dup_snapshot          (CcClient             *self,
-                                                  const char           *project_id);
-/* Writes @files into the snapshot, as a background write (errors are logged, not fatal). */
+                                                  CcProject            *project);
+/* Writes @files into the workspace, as a background write (errors are logged, not fatal);
+ * nothing to do when the local engine mounts the workspace, where they already are. */
 void           _cc_client_save_snapshot          (CcClient             *self,
-                                                  const char           *project_id,
-                                                  GPtrArray            *files,
-                                                  gboolean              replace);
+                                                  CcProject            *project,
+                                                  GPtrArray            *files);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-records-private.h"
+#include "cc-workspace-private.h"
 
 /* ---- the session's host ------------------------------------------------------------------ */
 
@@ -63,8 +64,13 @@ host_project_changed (gpointer   host,
 
 typedef struct
 {
-  CcEnvd    *envd;
-  CcProject *project;
+  CcEnvd      *envd;
+  CcProject   *project;
+  GPtrArray   *files;       /* to install from, or NULL when the install step need not run */
+  gboolean     upload;      /* FALSE: the files are the mounted workspace's names only */
+  char        *note;        /* what happened, in the person's words */
+  CcOperation *record;
+  gint64       started;
 } Restore;
 
 static void
@@ -72,7 +78,28 @@ restore_free (Restore *restore)
 {
   g_clear_object (&restore->envd);
   g_clear_object (&restore->project);
+  g_clear_pointer (&restore->files, g_ptr_array_unref);
+  g_free (restore->note);
+  g_clear_object (&restore->record);
   g_free (restore);
+}
+
+/* Takes @error. */
+static void
+restore_done (GTask  *task,
+              GError *error)
+{
+  CcClient *self = g_task_get_source_object (task);
+  Restore *restore = g_task_get_task_data (task);
+
+  if (restore->record != NULL)
+    _cc_record_complete (self, restore->record, error, restore->started);
+  g_hash_table_replace (self->recreate_notes, g_strdup (cc_project_get_id (restore->project)),
+                        g_strdup (restore->note));
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -89,12 +116,47 @@ restore_install_cb (GObject      *source,
       /* The new sandbox stays the project's; only its files could not come back. */
       g_prefix_error (&error, _("A new sandbox replaced the lost one, but its files could not "
                                 "be restored: "));
-      g_task_return_error (task, error);
+      restore_done (task, error);
       return;
     }
   if (exit_code != 0)
     g_warning ("The setup of a re-created sandbox exited with status %d", exit_code);
-  g_task_return_boolean (task, TRUE);
+  restore_done (task, NULL);
+}
+
+static void
+restore_record_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = CC_CLIENT (source);
+  Restore *restore = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* History is told; a record that cannot be stored must not keep the sandbox from working. */
+  restore->record = _cc_record_begin_finish (self, result, &error);
+  if (restore->record == NULL)
+    g_debug ("Could not record a re-created sandbox: %s", error->message);
+  if (restore->files == NULL)
+    {
+      restore_done (g_steal_pointer (&task), NULL);
+      return;
+    }
+  _cc_client_install_async (self, restore->envd, restore->project, restore->files,
+                            restore->upload, NULL, NULL, NULL, NULL, restore_install_cb,
+                            g_steal_pointer (&task));
+}
+
+static void
+restore_begin_record (GTask *task)
+{
+  CcClient *self = g_task_get_source_object (task);
+  Restore *restore = g_task_get_task_data (task);
+
+  restore->started = g_get_monotonic_time ();
+  _cc_record_begin_async (self, cc_project_get_id (restore->project), CC_OPERATION_TYPE_SANDBOX,
+                          restore->note, restore_record_cb, task);
 }
 
 static void
@@ -103,24 +165,34 @@ restore_files_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CcClient *self = g_task_get_source_object (task);
   Restore *restore = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) files = NULL;
+  const char *command;
   GError *error = NULL;
 
-  files = cc_file_snapshot_dup_project_files_finish (CC_FILE_SNAPSHOT (source), result, &error);
-  if (files == NULL)
+  restore->files = cc_file_snapshot_dup_project_files_finish (CC_FILE_SNAPSHOT (source), result,
+                                                              &error);
+  if (restore->files == NULL)
     {
       g_prefix_error (&error, _("A new sandbox replaced the lost one, but the project's files "
                                 "could not be read: "));
-      g_task_return_error (task, error);
+      restore_done (g_steal_pointer (&task), error);
       return;
     }
-  _cc_client_install_async (self, restore->envd, restore->project, files, NULL, NULL, NULL,
-                            NULL, restore_install_cb, g_steal_pointer (&task));
+  restore->upload = TRUE;
+  command = _cc_client_setup_command_for (restore->project, restore->files);
+  if (command != NULL && *command != '\0')
+    restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up with the "
+                                       "files from the workspace, uploaded again; “%s” ran again"),
+                                     command);
+  else
+    restore->note = g_strdup (_("The sandbox had ended; a new one was set up with the files "
+                                "from the workspace, uploaded again"));
+  restore_begin_record (g_steal_pointer (&task));
 }
 
-/* A re-created sandbox gets the project's files (snapshot, folder or template) and its setup. */
+/* A re-created sandbox on the local engine mounts the workspace again: nothing is copied, and
+ * the install step runs only when a dependency folder it makes is missing. Elsewhere it gets
+ * the workspace's files (or the template's) uploaded and its setup. */
 static void
 host_restore_async (gpointer             host,
                     CcEnvd              *envd,
@@ -130,13 +202,38 @@ host_restore_async (gpointer             host,
 {
   CcClient *self = host;
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  g_autoptr(CcFileSnapshot) snapshot = _cc_client_dup_snapshot (self, cc_project_get_id (project));
+  g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, project);
+  g_autoptr(CcFileSnapshot) snapshot = NULL;
   Restore *restore = g_new0 (Restore, 1);
 
   restore->envd = g_object_ref (envd);
   restore->project = g_object_ref (project);
   g_task_set_source_tag (task, host_restore_async);
   g_task_set_task_data (task, restore, (GDestroyNotify) restore_free);
+  if (mounted != NULL)
+    {
+      const char *own = cc_project_get_setup_command (project);
+      /* The project's own install command wins; without one the folder's names guess it. */
+      g_autoptr(GPtrArray) names = own != NULL && *own != '\0' ? NULL
+                                   : _cc_workspace_dup_top_names (mounted);
+      const char *command;
+
+      if (names == NULL)
+        names = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+      command = _cc_client_setup_command_for (project, names);
+      if (command != NULL && *command != '\0' && _cc_workspace_needs_install (mounted))
+        {
+          restore->files = g_ptr_array_ref (names);
+          restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up from "
+                                             "the workspace; “%s” ran again"), command);
+        }
+      else
+        restore->note = g_strdup (_("The sandbox had ended; a new one was set up from the "
+                                    "workspace"));
+      restore_begin_record (g_steal_pointer (&task));
+      return;
+    }
+  snapshot = _cc_client_dup_snapshot (self, project);
   cc_file_snapshot_dup_project_files_async (snapshot, project, NULL, restore_files_cb,
                                             g_steal_pointer (&task));
 }

@@ -15,6 +15,7 @@
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-records-private.h"
+#include "cc-workspace-private.h"
 
 /* ---- setup_project ----------------------------------------------------------------------- */
 
@@ -30,6 +31,7 @@ typedef struct
   CcOutputCapture     *output;
   gint64               started;
   gboolean             retried;
+  gboolean             upload;          /* FALSE: the files are the mounted workspace's names */
 } Setup;
 
 static void
@@ -93,7 +95,8 @@ setup_installed_cb (GObject      *source,
       return;
     }
   /* The files are in the sandbox: keep the same set locally for a re-created one. */
-  _cc_client_save_snapshot (self, setup->project_id, setup->files, TRUE);
+  if (setup->upload)
+    _cc_client_save_snapshot (self, setup->project, setup->files);
   if (exit_code != 0)
     {
       error = g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
@@ -123,7 +126,8 @@ setup_ensure_cb (GObject      *source,
       setup_return (task, error, -1);
       return;
     }
-  _cc_client_install_async (self, envd, setup->project, setup->files, setup->progress,
+  _cc_client_install_async (self, envd, setup->project, setup->files, setup->upload,
+                            setup->progress,
                             setup->progress_data, setup->output, g_task_get_cancellable (task),
                             setup_installed_cb, g_object_ref (task));
 }
@@ -216,7 +220,17 @@ setup_project_cb (GObject      *source,
   setup->project_id = g_strdup (cc_project_get_id (setup->project));
   if (setup->files == NULL)
     {
-      g_autoptr(CcFileSnapshot) snapshot = _cc_client_dup_snapshot (self, setup->project_id);
+      g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, setup->project);
+      g_autoptr(CcFileSnapshot) snapshot = NULL;
+
+      /* A mounted workspace with files is the sandbox's home already: only the install runs. */
+      if (mounted != NULL && (setup->files = _cc_workspace_dup_top_names (mounted)) != NULL)
+        {
+          setup->upload = FALSE;
+          setup_begin (task);
+          return;
+        }
+      snapshot = _cc_client_dup_snapshot (self, setup->project);
 
       cc_file_snapshot_dup_project_files_async (snapshot, setup->project,
                                                 g_task_get_cancellable (task), setup_files_cb, task);
@@ -245,6 +259,7 @@ cc_client_setup_project_async (CcClient            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_setup_project_async);
   setup = g_new0 (Setup, 1);
+  setup->upload = TRUE;
   setup->project_id = g_strdup (project_id);
   setup->files = files ? g_ptr_array_ref (files) : NULL;
   setup->progress = progress;

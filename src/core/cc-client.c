@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-client-private.h"
+#include "cc-workspace-private.h"
 #include "cc-sandbox-session.h"
 
 G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
@@ -59,6 +60,7 @@ cc_client_finalize (GObject *object)
   CcClient *self = CC_CLIENT (object);
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->recreate_notes, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->flush_waiters, g_ptr_array_unref);
@@ -253,6 +255,7 @@ cc_client_init (CcClient *self)
   self->locator = cc_engine_locator_new ();
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->recreate_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sandbox_timeout = 300;
   self->keep_alive = TRUE;
   self->engine_autostart = TRUE;
@@ -913,16 +916,36 @@ cc_client_update_project_info_finish (CcClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+char *
+cc_client_dup_workspace_path (CcClient  *self,
+                              CcProject *project)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (CC_IS_PROJECT (project), NULL);
+  return _cc_workspace_dup_path (self->store, project);
+}
+
+char *
+cc_client_dup_recreate_note (CcClient   *self,
+                             const char *project_id)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+  return g_strdup (g_hash_table_lookup (self->recreate_notes, project_id));
+}
+
 /* ---- local file snapshots ---------------------------------------------------------------- */
 
 CcFileSnapshot *
-_cc_client_dup_snapshot (CcClient   *self,
-                         const char *project_id)
+_cc_client_dup_snapshot (CcClient  *self,
+                         CcProject *project)
 {
-  g_autoptr(GFile) parent = g_file_get_parent (cc_store_get_file (self->store));
-  g_autofree char *relative = g_build_filename ("projects", project_id, "files", NULL);
-  g_autoptr(GFile) directory = g_file_resolve_relative_path (parent, relative);
+  g_autofree char *path = _cc_workspace_prepare (self->store, project);
+  g_autoptr(GFile) directory = NULL;
 
+  /* Only when the folder cannot be made: then reading finds nothing and writing logs why. */
+  if (path == NULL)
+    path = _cc_workspace_dup_path (self->store, project);
+  directory = g_file_new_for_path (path);
   return cc_file_snapshot_new (directory);
 }
 
@@ -935,15 +958,19 @@ snapshot_written_cb (GObject      *source,
 }
 
 void
-_cc_client_save_snapshot (CcClient   *self,
-                          const char *project_id,
-                          GPtrArray  *files,
-                          gboolean    replace)
+_cc_client_save_snapshot (CcClient  *self,
+                          CcProject *project,
+                          GPtrArray *files)
 {
-  g_autoptr(CcFileSnapshot) snapshot = _cc_client_dup_snapshot (self, project_id);
+  g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, project);
+  g_autoptr(CcFileSnapshot) snapshot = NULL;
 
+  /* The engine wrote them into the mounted workspace already. */
+  if (mounted != NULL)
+    return;
+  snapshot = _cc_client_dup_snapshot (self, project);
   _cc_client_hold (self);
-  cc_file_snapshot_save_async (snapshot, files, replace, snapshot_written_cb, self);
+  cc_file_snapshot_save_async (snapshot, files, snapshot_written_cb, self);
 }
 
 /* Delete: kill the sandbox (best effort), delete the row, clear the cache and the snapshot. */
@@ -961,6 +988,14 @@ cache_cleared_cb (GObject      *source,
 }
 
 static void
+workspace_removed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  _cc_client_release (user_data);
+}
+
+static void
 delete_store_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -968,7 +1003,7 @@ delete_store_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   const char *project_id = g_task_get_task_data (task);
-  g_autoptr(CcFileSnapshot) snapshot = NULL;
+  CcProject *project;
   GError *error = NULL;
   guint position;
 
@@ -982,9 +1017,12 @@ delete_store_cb (GObject      *source,
   g_hash_table_remove (self->sessions, project_id);
   _cc_client_hold (self);
   cc_store_cache_clear_async (self->store, project_id, NULL, NULL, cache_cleared_cb, self);
-  snapshot = _cc_client_dup_snapshot (self, project_id);
-  _cc_client_hold (self);
-  cc_file_snapshot_remove_async (snapshot, snapshot_written_cb, self);
+  project = g_object_get_data (G_OBJECT (task), "project");
+  if (project != NULL && g_object_get_data (G_OBJECT (task), "keep-workspace") == NULL)
+    {
+      _cc_client_hold (self);
+      _cc_workspace_remove_async (self->store, project, workspace_removed_cb, self);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1052,6 +1090,7 @@ delete_get_project_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  g_object_set_data_full (G_OBJECT (task), "project", g_object_ref (project), g_object_unref);
   session = g_hash_table_lookup (self->sessions, cc_project_get_id (project));
   if (session != NULL && cc_sandbox_session_get_dev_server (session) != NULL)
     cc_execution_cancel (cc_sandbox_session_get_dev_server (session));
@@ -1073,13 +1112,27 @@ cc_client_delete_project_async (CcClient            *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  cc_client_delete_project_full_async (self, project_id, FALSE, cancellable, callback, user_data);
+}
+
+void
+cc_client_delete_project_full_async (CcClient            *self,
+                                     const char          *project_id,
+                                     gboolean             keep_workspace,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CC_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
+  /* One tag for both, so one finish serves them. */
   g_task_set_source_tag (task, cc_client_delete_project_async);
   g_task_set_task_data (task, g_strdup (project_id), g_free);
+  if (keep_workspace)
+    g_object_set_data (G_OBJECT (task), "keep-workspace", GINT_TO_POINTER (TRUE));
   _cc_client_get_project_async (self, project_id, cancellable, delete_get_project_cb,
                                 g_steal_pointer (&task));
 }

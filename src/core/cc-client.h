@@ -229,9 +229,17 @@ CcProject     *cc_client_update_project_info_finish  (CcClient             *self
                                                       GError              **error);
 
 /* Kills the project's sandbox (best effort: an unreachable sandbox does not stop the delete),
- * then removes the project, its cache entries and its local file snapshot. */
+ * then removes the project, its cache entries and its default workspace folder (a folder the
+ * project was created from is never removed). */
 void           cc_client_delete_project_async        (CcClient             *self,
                                                       const char           *project_id,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+/* The same; with @keep_workspace the workspace folder stays too. */
+void           cc_client_delete_project_full_async   (CcClient             *self,
+                                                      const char           *project_id,
+                                                      gboolean              keep_workspace,
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
@@ -649,5 +657,17 @@ void           cc_client_has_api_key_async           (CcClient             *self
 gboolean       cc_client_has_api_key_finish          (CcClient             *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
+
+/* The project's workspace folder on this machine, where its files live whatever happens to its
+ * sandboxes: the folder it was created from, used live, else a folder of its own beside the
+ * client's database. On the local engine it is the sandbox's /home/user. */
+char            *cc_client_dup_workspace_path       (CcClient            *self,
+                                                     CcProject           *project);
+
+/* What the last re-create of the project's sandbox did, in words for the person ("The sandbox
+ * had ended; a new one was set up from the workspace; “npm install” ran again"), or NULL. Set
+ * before "sandbox-recreated" is emitted; the same words are recorded in History. */
+char            *cc_client_dup_recreate_note        (CcClient            *self,
+                                                     const char          *project_id);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "cc-file-snapshot.h"
 #include "cc-template.h"
 
@@ -84,7 +86,6 @@ typedef struct
 {
   GFile     *dir;
   GPtrArray *files;
-  gboolean   replace;
 } SnapshotJob;
 
 static void
@@ -118,9 +119,7 @@ remove_snapshot_thread (GTask        *task,
                         gpointer      task_data,
                         GCancellable *cancellable)
 {
-  g_autoptr(GFile) project_dir = g_file_get_parent (task_data);
-
-  remove_tree (project_dir);
+  remove_tree (task_data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -156,8 +155,7 @@ snapshot_thread (GTask        *task,
 {
   SnapshotJob *job = task_data;
 
-  if (job->replace)
-    remove_tree (job->dir);
+  /* The directory is the project's workspace, the person's files: nothing is ever emptied. */
   for (guint i = 0; i < job->files->len; i++)
     {
       CcProjectFile *file = g_ptr_array_index (job->files, i);
@@ -174,8 +172,18 @@ snapshot_thread (GTask        *task,
       parent = g_file_get_parent (target);
       g_file_make_directory_with_parents (parent, NULL, NULL);
       data = g_bytes_get_data (file->content, &size);
+      /* A file already as it should be keeps its time and inode: editors and watchers of the
+       * workspace see no change that is none. */
+      {
+        g_autofree char *old = NULL;
+        gsize old_size = 0;
+
+        if (g_file_load_contents (target, NULL, &old, &old_size, NULL, NULL) && old_size == size &&
+            (size == 0 || memcmp (old, data, size) == 0))
+          continue;
+      }
       if (!g_file_replace_contents (target, data ? data : "", size, NULL, FALSE,
-                                    G_FILE_CREATE_PRIVATE, NULL, NULL, &error))
+                                    G_FILE_CREATE_NONE, NULL, NULL, &error))
         g_warning ("Could not keep a local copy of “%s”: %s", relative, error->message);
     }
   g_task_return_boolean (task, TRUE);
@@ -184,7 +192,6 @@ snapshot_thread (GTask        *task,
 void
 cc_file_snapshot_save_async (CcFileSnapshot      *self,
                              GPtrArray           *files,
-                             gboolean             replace,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
@@ -198,7 +205,6 @@ cc_file_snapshot_save_async (CcFileSnapshot      *self,
   job = g_new0 (SnapshotJob, 1);
   job->dir = g_object_ref (self->directory);
   job->files = g_ptr_array_ref (files);
-  job->replace = replace;
   g_task_set_source_tag (task, cc_file_snapshot_save_async);
   g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
   g_task_run_in_thread (task, snapshot_thread);
@@ -217,6 +223,7 @@ typedef struct
 {
   GFile *snapshot;
   char  *folder;
+  GFile *folder_file;
   char  *template_id;
   guint  port;
 } FilesJob;
@@ -226,11 +233,26 @@ files_job_free (FilesJob *job)
 {
   g_clear_object (&job->snapshot);
   g_free (job->folder);
+  g_clear_object (&job->folder_file);
   g_free (job->template_id);
   g_free (job);
 }
 
-/* Snapshot first (what the sandbox last had), else the folder, else the template. */
+static gboolean
+has_children (GFile        *dir,
+              GCancellable *cancellable)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info = NULL;
+
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+  return children != NULL && g_file_enumerator_iterate (children, &info, NULL, cancellable, NULL) &&
+         info != NULL;
+}
+
+/* The workspace when it has files (what the sandbox last had), else the folder, else the
+ * template. */
 static void
 project_files_thread (GTask        *task,
                       gpointer      source_object,
@@ -242,14 +264,10 @@ project_files_thread (GTask        *task,
   GError *error = NULL;
   GPtrArray *files = NULL;
 
-  if (g_file_query_exists (job->snapshot, cancellable))
+  if (has_children (job->snapshot, cancellable))
     files = cc_template_read_folder (job->snapshot, cancellable, &error);
-  else if (job->folder != NULL)
-    {
-      g_autoptr(GFile) folder = g_file_new_for_path (job->folder);
-
-      files = cc_template_read_folder (folder, cancellable, &error);
-    }
+  else if (job->folder != NULL && !g_file_equal (job->snapshot, job->folder_file))
+    files = cc_template_read_folder (job->folder_file, cancellable, &error);
   else if ((template = cc_template_lookup (job->template_id)) != NULL)
     files = cc_template_dup_files (template, job->port);
   else
@@ -278,6 +296,8 @@ cc_file_snapshot_dup_project_files_async (CcFileSnapshot      *self,
   job = g_new0 (FilesJob, 1);
   job->snapshot = g_object_ref (self->directory);
   job->folder = g_strdup (nonempty (cc_project_get_local_folder (project)));
+  if (job->folder != NULL)
+    job->folder_file = g_file_new_for_path (job->folder);
   job->template_id = g_strdup (nonempty (cc_project_get_template (project)));
   job->port = cc_project_get_port (project);
   g_task_set_source_tag (task, cc_file_snapshot_dup_project_files_async);

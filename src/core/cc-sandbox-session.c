@@ -12,6 +12,7 @@
 
 #include "cc-sandbox-error.h"
 #include "cc-sandbox-session.h"
+#include "cc-workspace-private.h"
 
 /* Extend when less than this fraction of the timeout is left. */
 #define KEEP_ALIVE_THRESHOLD 2
@@ -410,7 +411,11 @@ ensure_create (GTask *task)
   EnsureState *state = g_task_get_task_data (task);
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
 
+  g_autofree char *workspace = _cc_workspace_dup_mount_path (self->store, state->project);
+
   g_hash_table_insert (metadata, (char *) "code-canvas-project", self->project_id);
+  /* On the local engine the workspace is the sandbox's home: nothing to copy, ever. */
+  cc_control_plane_set_workspace (state->api, workspace);
   cc_control_plane_create_async (state->api, NULL, self->timeout, metadata, NULL,
                                  CC_SANDBOX_ON_TIMEOUT_PAUSE, NULL, create_cb, g_object_ref (task));
 }

@@ -396,7 +396,7 @@ handle_create (CcEngine          *engine,
 {
   static const char * const allowed[] = {
     "templateID", "timeout", "metadata", "envVars", "autoPause", "autoPauseMemory", "autoResume",
-    "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", NULL
+    "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", CC_ENGINE_WORKSPACE_FIELD, NULL
   };
   g_autoptr(JsonObject) body = parse_body (msg, allowed);
   g_autoptr(CcEngineSandbox) sandbox = NULL;
@@ -454,6 +454,26 @@ handle_create (CcEngine          *engine,
     cc_engine_sandbox_set_auto_resume (sandbox, cc_protojson_get_bool (auto_resume, "enabled", FALSE));
   cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
   cc_engine_sandbox_set_internet (sandbox, internet);
+  /* Our client's own field: the project's workspace folder becomes the sandbox's home. */
+  if (json_object_has_member (body, CC_ENGINE_WORKSPACE_FIELD))
+    {
+      const char *workspace = cc_protojson_get_string (body, CC_ENGINE_WORKSPACE_FIELD);
+      /* Never the engine's own folders: they hold every sandbox's home and token, and the key. */
+      const char *protected_dirs[] = { cc_engine_get_data_dir (engine),
+                                       _cc_engine_get_runtime_dir (engine), NULL };
+
+      if (workspace == NULL)
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                      CC_ENGINE_WORKSPACE_FIELD " must be a string");
+          return;
+        }
+      if (!cc_engine_sandbox_set_workspace (sandbox, workspace, protected_dirs, &error))
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+          return;
+        }
+    }
 
   if (!cc_engine_sandbox_create_dirs (sandbox, &error))
     {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cc-engine-isolation.h"
+#include "cc-engine-sandbox-private.h"
 
 #define NOBODY_ID 65534
 
@@ -91,6 +92,52 @@ cc_engine_isolation_own_at (int         dir_fd,
   if (geteuid () != 0)
     return;
   cc_engine_isolation_host_ids (&uid, &gid);
+  if (fchownat (dir_fd, name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+    g_debug ("Could not give a sandbox file to its users: %s", g_strerror (errno));
+}
+
+void
+cc_engine_isolation_sandbox_ids (CcEngineSandbox *sandbox,
+                                 uid_t           *uid,
+                                 gid_t           *gid)
+{
+  const CcEngineWorkspaceId *id = NULL;
+
+  if (geteuid () == 0 && cc_engine_sandbox_get_workspace (sandbox, &id) != NULL)
+    {
+      /* Never root: cc_engine_workspace_check() refuses a root-owned folder to a root engine. */
+      *uid = id->uid;
+      *gid = id->gid;
+      return;
+    }
+  cc_engine_isolation_host_ids (uid, gid);
+}
+
+void
+cc_engine_isolation_own_fd_for (CcEngineSandbox *sandbox,
+                                int              fd)
+{
+  uid_t uid;
+  gid_t gid;
+
+  if (geteuid () != 0 || fd < 0)
+    return;
+  cc_engine_isolation_sandbox_ids (sandbox, &uid, &gid);
+  if (fchown (fd, uid, gid) != 0)
+    g_debug ("Could not give a sandbox file to its users: %s", g_strerror (errno));
+}
+
+void
+cc_engine_isolation_own_at_for (CcEngineSandbox *sandbox,
+                                int              dir_fd,
+                                const char      *name)
+{
+  uid_t uid;
+  gid_t gid;
+
+  if (geteuid () != 0)
+    return;
+  cc_engine_isolation_sandbox_ids (sandbox, &uid, &gid);
   if (fchownat (dir_fd, name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
     g_debug ("Could not give a sandbox file to its users: %s", g_strerror (errno));
 }

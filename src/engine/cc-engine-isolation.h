@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cc-engine-sandbox.h"
+
 G_BEGIN_DECLS
 
 /* The host uid and gid that every sandbox user (root and "user" alike) maps to: the engine's
@@ -22,6 +24,16 @@ void     cc_engine_isolation_host_ids (uid_t *uid,
 void     cc_engine_isolation_own_fd   (int    fd);
 void     cc_engine_isolation_own_at   (int         dir_fd,
                                        const char *name);
+/* The same for one sandbox: a root engine's sandbox with a mounted workspace runs as the
+ * workspace's owner, so what the engine makes there is that person's. */
+void     cc_engine_isolation_sandbox_ids (CcEngineSandbox *sandbox,
+                                          uid_t           *uid,
+                                          gid_t           *gid);
+void     cc_engine_isolation_own_fd_for  (CcEngineSandbox *sandbox,
+                                          int              fd);
+void     cc_engine_isolation_own_at_for  (CcEngineSandbox *sandbox,
+                                          int              dir_fd,
+                                          const char      *name);
 /* The status answer's "facts": a list of {"name", "ok", "detail"} that each part of the
  * isolation adds to, so a person sees exactly what is missing. */
 void     cc_engine_isolation_fact_add (JsonArray  *facts,

@@ -164,7 +164,7 @@ cc_engine_path_open_dirs (CcEngineSandbox  *sandbox,
           break;
         }
       if (mkdirat (dir, parts[i], 0755) == 0)
-        cc_engine_isolation_own_at (dir, parts[i]);
+        cc_engine_isolation_own_at_for (sandbox, dir, parts[i]);
       next = openat (dir, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       close (dir);
       dir = next;
@@ -185,7 +185,8 @@ cc_engine_path_open_dirs (CcEngineSandbox  *sandbox,
 char *
 cc_engine_path_private_dir (CcEngineSandbox *sandbox)
 {
-  g_autofree char *sandboxes = g_path_get_dirname (cc_engine_sandbox_get_home_dir (sandbox));
+  /* From /tmp's directory: a mounted workspace's home is outside the data directory. */
+  g_autofree char *sandboxes = g_path_get_dirname (cc_engine_sandbox_get_tmp_dir (sandbox));
   g_autofree char *data_dir = g_path_get_dirname (sandboxes);
   char *dir = g_build_filename (data_dir, CC_ENGINE_PATH_PRIVATE_DIR, NULL);
 

@@ -9,6 +9,7 @@
 
 #include "cc-engine-log.h"
 #include "cc-engine-sandbox.h"
+#include "cc-engine-workspace.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,16 @@ JsonNode        *cc_engine_sandbox_to_state       (CcEngineSandbox  *self);
 /* Creates the home and /tmp directories. */
 gboolean         cc_engine_sandbox_create_dirs    (CcEngineSandbox  *self,
                                                    GError          **error);
+
+/* Makes @path (checked, see cc_engine_workspace_check()) the sandbox's home; its files are
+ * then never made nor removed by the engine. */
+gboolean         cc_engine_sandbox_set_workspace  (CcEngineSandbox  *self,
+                                                   const char       *path,
+                                                   const char * const *protected_dirs,
+                                                   GError          **error);
+/* The mounted workspace and what it was when checked, or NULL. */
+const char      *cc_engine_sandbox_get_workspace  (CcEngineSandbox  *self,
+                                                   const CcEngineWorkspaceId **id);
 
 gboolean         cc_engine_sandbox_is_valid_id    (const char       *sandbox_id);
 

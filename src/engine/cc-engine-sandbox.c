@@ -19,6 +19,7 @@
 
 #include "cc-engine-metrics.h"
 #include "cc-engine-sandbox-private.h"
+#include "cc-engine-workspace.h"
 #include "cc-protojson.h"
 
 /* Symlinks followed while resolving one path, as the kernel's own limit. */
@@ -33,6 +34,9 @@ struct _CcEngineSandbox
   char *access_token;
   char *home_dir;
   char *tmp_dir;
+  /* A client's folder mounted as the home: never made, never removed by the engine. */
+  char *workspace;
+  CcEngineWorkspaceId workspace_id;
   char *state_path;
   CcEngineSandboxState state;
   GHashTable *metadata;
@@ -76,6 +80,7 @@ cc_engine_sandbox_finalize (GObject *object)
   g_free (self->access_token);
   g_free (self->home_dir);
   g_free (self->tmp_dir);
+  g_free (self->workspace);
   g_free (self->state_path);
 
   G_OBJECT_CLASS (cc_engine_sandbox_parent_class)->finalize (object);
@@ -192,6 +197,11 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   cc_protojson_copy_string_map (state, "metadata", self->metadata);
   cc_protojson_copy_string_map (state, "envVars", self->env_vars);
   set_paths (self, data_dir);
+  /* Checked again: the folder may have gone or changed while the engine was stopped. */
+  if (cc_protojson_get_string (state, "workspace") != NULL &&
+      !cc_engine_sandbox_set_workspace (self, cc_protojson_get_string (state, "workspace"),
+                                        (const char * const []) { data_dir, NULL }, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -221,6 +231,11 @@ cc_engine_sandbox_to_state (CcEngineSandbox *self)
   json_builder_add_boolean_value (builder, self->internet);
   cc_protojson_add_string_map (builder, "metadata", self->metadata);
   cc_protojson_add_string_map (builder, "envVars", self->env_vars);
+  if (self->workspace != NULL)
+    {
+      json_builder_set_member_name (builder, "workspace");
+      json_builder_add_string_value (builder, self->workspace);
+    }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -229,9 +244,10 @@ gboolean
 cc_engine_sandbox_create_dirs (CcEngineSandbox  *self,
                                GError          **error)
 {
-  const char *dirs[] = { self->home_dir, self->tmp_dir };
+  const char *dirs[] = { self->tmp_dir, self->home_dir };
 
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+  /* A workspace exists already, and is the person's to make. */
+  for (guint i = 0; i < (self->workspace != NULL ? 1 : G_N_ELEMENTS (dirs)); i++)
     {
       if (g_mkdir_with_parents (dirs[i], 0755) != 0)
         {
@@ -282,6 +298,33 @@ const char *
 cc_engine_sandbox_get_home_dir (CcEngineSandbox *self)
 {
   return self->home_dir;
+}
+
+gboolean
+cc_engine_sandbox_set_workspace (CcEngineSandbox     *self,
+                                 const char          *path,
+                                 const char * const  *protected_dirs,
+                                 GError             **error)
+{
+  CcEngineWorkspaceId id;
+
+  if (!cc_engine_workspace_check (path, protected_dirs, &id, error))
+    return FALSE;
+  g_free (self->workspace);
+  self->workspace = g_strdup (path);
+  self->workspace_id = id;
+  g_free (self->home_dir);
+  self->home_dir = g_strdup (path);
+  return TRUE;
+}
+
+const char *
+cc_engine_sandbox_get_workspace (CcEngineSandbox            *self,
+                                 const CcEngineWorkspaceId **id)
+{
+  if (id != NULL)
+    *id = self->workspace != NULL ? &self->workspace_id : NULL;
+  return self->workspace;
 }
 
 const char *
@@ -697,7 +740,9 @@ remove_files_thread (GTask        *task,
   CcEngineSandbox *self = source;
 
   unlink (self->state_path);
-  nftw (self->home_dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+  /* A mounted workspace is the project's files: ending the sandbox never touches it. */
+  if (self->workspace == NULL)
+    nftw (self->home_dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
   nftw (self->tmp_dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
   g_task_return_boolean (task, TRUE);
 }

@@ -78,6 +78,8 @@ typedef struct
   char *home_dir;  /* the sandbox's directories, for an engine running as root */
   char *tmp_dir;
   gboolean staged;  /* the engine is root: drop_privileges () has work to do */
+  gboolean workspace;  /* home_dir is a mounted workspace, checked against workspace_id */
+  CcEngineWorkspaceId workspace_id;
   gboolean join;    /* enter join_netns (and join_userns, unless -1) instead of a new network */
   int join_netns;
   int join_userns;
@@ -188,7 +190,8 @@ drop_privileges (gpointer user_data)
     _exit (126);
   /* Opened in the new namespace (binds take mounts of their own namespace only), before the
    * stage hides them: they may well lie under /tmp. */
-  home_fd = open (launch->home_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  home_fd = launch->workspace ? cc_engine_workspace_reopen (launch->home_dir, &launch->workspace_id)
+                             : open (launch->home_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   tmp_fd = open (launch->tmp_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (home_fd < 0 || tmp_fd < 0)
     _exit (126);
@@ -231,7 +234,7 @@ launch_init (Launch           *launch,
   launch->source_fds = g_array_new (FALSE, FALSE, sizeof (int));
   launch->target_fds = g_array_new (FALSE, FALSE, sizeof (int));
   launch->next_target = 10;
-  cc_engine_isolation_host_ids (&launch->uid, &launch->gid);
+  cc_engine_isolation_sandbox_ids (sandbox, &launch->uid, &launch->gid);
 
   add (launch->argv, "bwrap");
   add (launch->argv, "--new-session");
@@ -285,6 +288,28 @@ launch_init (Launch           *launch,
   launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
   launch->staged = geteuid () == 0;
   {
+    const CcEngineWorkspaceId *ws_id = NULL;
+
+    if (cc_engine_sandbox_get_workspace (sandbox, &ws_id) != NULL)
+      {
+        /* The person's folder may be gone or replaced since the sandbox was made: checked at
+         * every launch (and again in the child of a root engine, which binds that very
+         * directory). bubblewrap of an engine that is not root binds it by path right after. */
+        int fd = cc_engine_workspace_reopen (launch->home_dir, ws_id);
+
+        if (fd < 0)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _("The workspace folder %s is gone or was replaced; create the sandbox "
+                           "again"), launch->home_dir);
+            return FALSE;
+          }
+        close (fd);
+        launch->workspace = TRUE;
+        launch->workspace_id = *ws_id;
+      }
+  }
+  {
     const char *home = launch->staged ? ROOT_STAGE_HOME : launch->home_dir;
 
     add (launch->argv, "--bind"); add (launch->argv, launch->staged ? ROOT_STAGE_TMP : launch->tmp_dir);
@@ -304,13 +329,15 @@ launch_init (Launch           *launch,
 static void
 own_sandbox_dirs (CcEngineSandbox *sandbox)
 {
-  const char *dirs[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
+  const char *dirs[] = { cc_engine_sandbox_get_tmp_dir (sandbox), cc_engine_sandbox_get_home_dir (sandbox) };
+  /* A workspace keeps its owner, whom the sandbox runs as. */
+  guint n = cc_engine_sandbox_get_workspace (sandbox, NULL) != NULL ? 1 : G_N_ELEMENTS (dirs);
 
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+  for (guint i = 0; i < n; i++)
     {
       int fd = open (dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-      cc_engine_isolation_own_fd (fd);
+      cc_engine_isolation_own_fd_for (sandbox, fd);
       if (fd >= 0)
         close (fd);
     }

@@ -337,7 +337,7 @@ open_destination (Upload      *self,
       _cc_engine_set_errno_error (error, errno, "opening", sandbox_path);
       return -1;
     }
-  cc_engine_isolation_own_fd (fd);
+  cc_engine_isolation_own_fd_for (self->sandbox, fd);
   /* Overwriting keeps the file's permissions, as truncating it in place did. */
   if (keep_mode != 0)
     fchmod (fd, keep_mode);
@@ -814,7 +814,8 @@ out:
  * mounted inside the sandbox's tree): the contents are copied into it instead, through the
  * same parent descriptor. FALSE with errno set. */
 static gboolean
-copy_across (const char *temp_path,
+copy_across (CcEngineSandbox *sandbox,
+             const char *temp_path,
              int         parent_fd,
              const char *base)
 {
@@ -853,7 +854,7 @@ copy_across (const char *temp_path,
     }
   if (ok)
     {
-      cc_engine_isolation_own_fd (out);
+      cc_engine_isolation_own_fd_for (sandbox, out);
       fchmod (out, st.st_mode & 07777);
     }
   saved = errno;
@@ -943,7 +944,7 @@ commit_copies (Upload  *self,
           continue;
         }
       existed = fstatat (parent_fd, base, &dest_st, AT_SYMLINK_NOFOLLOW) == 0;
-      if (copy_across (file->temp_path, parent_fd, base))
+      if (copy_across (self->sandbox, file->temp_path, parent_fd, base))
         {
           g_clear_pointer (&file->temp_path, g_free);
           if (!existed)

@@ -269,7 +269,7 @@ test_sandbox_recreated_toast (AppFixture    *f,
   execution = app_run_in_terminal (f, "test -f server.js && echo files-came-back");
   g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
   WAIT_FOR (_cc_window_get_last_toast (f->window) != NULL &&
-            strstr (_cc_window_get_last_toast (f->window), "a new one was created") != NULL,
+            strstr (_cc_window_get_last_toast (f->window), "had ended; a new one was set up") != NULL,
             "the toast about the new sandbox");
   g_assert_cmpstr (cc_project_get_sandbox_id (cc_client_find_project (f->client, id)), !=, old_sandbox);
 }

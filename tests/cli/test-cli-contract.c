@@ -13,6 +13,9 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "cc-connection.h"
 #include "cc-control-plane.h"
@@ -436,13 +439,135 @@ test_recreate_line (Fixture *f, gconstpointer data)
   g_assert_cmpint (again.status, ==, 0);
   g_assert_cmpstr (again.out, ==, "setup-ran\n");
   g_assert_cmpuint (count (again.err, "had ended"), ==, 1);
-  g_assert_nonnull (strstr (again.err, "echo setup-ran > setup.txt"));
-  g_assert_nonnull (strstr (again.err, "uploaded again"));
+  /* A root engine does not mount a root-owned workspace: the files go up again, and the setup
+   * re-runs. Otherwise the workspace is mounted and holds setup.txt already. */
+  if (geteuid () == 0)
+    {
+      g_assert_nonnull (strstr (again.err, "echo setup-ran > setup.txt"));
+      g_assert_nonnull (strstr (again.err, "uploaded again"));
+    }
+  else
+    g_assert_nonnull (strstr (again.err, "set up from the workspace"));
 
   /* The new sandbox lives: no line the next time. */
   run_cli (f, NULL, &third, "exec", "re", "--no-cache", "--", "true", NULL);
   g_assert_cmpint (third.status, ==, 0);
   g_assert_null (strstr (third.err, "had ended"));
+}
+
+/* ---- the workspace folder ------------------------------------------------------------- */
+
+static char *
+read_text (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return text;
+}
+
+static void
+write_text (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+/* A project made from a folder runs its commands in that folder, live: what they write is there
+ * at once, an edit made there is what the next command sees, a killed sandbox takes nothing
+ * with it, and the re-create says what it did (the install step again only when its folder is
+ * gone). */
+static void
+test_workspace_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (f->tmpdir, "live", NULL);
+  g_autofree char *node_modules = g_build_filename (dir, "node_modules", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", cc_test_free_port ());
+  g_autofree char *sandbox_id = NULL;
+  g_autofree char *text = NULL;
+  g_auto(Run) create = { 0 };
+  g_auto(Run) update = { 0 };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) written = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) deps = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) reinstall = { 0 };
+  g_auto(Run) history = { 0 };
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  /* An engine running as root mounts only a regular user's folder, and runs the sandbox as them. */
+  if (geteuid () == 0)
+    g_assert_cmpint (chown (dir, 65534, 65534), ==, 0);
+  write_text (dir, "hello.txt", "hello\n");
+  write_text (dir, "package.json", "{}\n");
+
+  run_cli (f, NULL, &create, "project", "create", "live", "--folder", dir, "--port", port, NULL);
+  g_assert_cmpint (create.status, ==, 0);
+  run_cli (f, NULL, &update, "project", "update", "live", "--setup-command",
+           "mkdir -p node_modules && echo installed >> install.log", NULL);
+  g_assert_cmpint (update.status, ==, 0);
+
+  run_cli (f, NULL, &first, "exec", "live", "--no-cache", "--", "cat hello.txt && echo made > made.txt", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpstr (first.out, ==, "hello\n");
+  text = read_text (dir, "made.txt");
+  g_assert_cmpstr (text, ==, "made\n");
+  g_clear_pointer (&text, g_free);
+
+  /* An editor's save (the client's write) lands in the folder too. */
+  run_cli (f, "noted\n", &written, "write", "live", "notes.txt", NULL);
+  g_assert_cmpint (written.status, ==, 0);
+  text = read_text (dir, "notes.txt");
+  g_assert_cmpstr (text, ==, "noted\n");
+  g_clear_pointer (&text, g_free);
+
+  run_cli (f, NULL, &info, "project", "info", "live", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "Workspace:"));
+  g_assert_nonnull (strstr (info.out, dir));
+
+  run_cli (f, NULL, &deps, "exec", "live", "--no-cache", "--", "mkdir -p node_modules", NULL);
+  g_assert_cmpint (deps.status, ==, 0);
+  sandbox_id = project_field (f, "live", "sandbox_id");
+  kill_on_engine (f, sandbox_id);
+  g_clear_pointer (&sandbox_id, g_free);
+  g_assert_true (g_file_test (node_modules, G_FILE_TEST_IS_DIR));
+
+  /* The person edits the folder while no sandbox runs. */
+  write_text (dir, "edited.txt", "edited\n");
+  run_cli (f, NULL, &again, "exec", "live", "--no-cache", "--", "cat made.txt notes.txt edited.txt", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.out, ==, "made\nnoted\nedited\n");
+  g_assert_cmpuint (count (again.err, "had ended"), ==, 1);
+  g_assert_nonnull (strstr (again.err, "set up from the workspace"));
+  g_assert_null (strstr (again.err, "ran again"));
+  g_assert_null (read_text (dir, "install.log"));
+
+  /* Without its dependency folder, the install step runs again, and says so. */
+  cc_test_rm_rf (node_modules);
+  sandbox_id = project_field (f, "live", "sandbox_id");
+  kill_on_engine (f, sandbox_id);
+  run_cli (f, NULL, &reinstall, "exec", "live", "--no-cache", "--", "cat install.log", NULL);
+  g_assert_cmpint (reinstall.status, ==, 0);
+  g_assert_cmpstr (reinstall.out, ==, "installed\n");
+  g_assert_nonnull (strstr (reinstall.err, "set up from the workspace"));
+  g_assert_nonnull (strstr (reinstall.err, "mkdir -p node_modules && echo installed >> install.log"));
+  g_assert_nonnull (strstr (reinstall.err, "ran again"));
+
+  run_cli (f, NULL, &history, "history", "live", NULL);
+  g_assert_cmpint (history.status, ==, 0);
+  g_assert_cmpuint (count (history.out, "The sandbox had ended; a new one was set up"), ==, 2);
+
+  /* Everything is still the person's. */
+  text = read_text (dir, "hello.txt");
+  g_assert_cmpstr (text, ==, "hello\n");
 }
 
 /* ---- one source of settings ------------------------------------------------------------ */
@@ -586,6 +711,7 @@ main (int   argc,
   ADD ("engine-down", test_engine_down);
   ADD ("error-hints", test_error_hints);
   ADD ("recreate-line", test_recreate_line);
+  ADD ("workspace-folder", test_workspace_folder);
   ADD ("settings", test_settings);
 
   return g_test_run ();

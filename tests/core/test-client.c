@@ -1088,7 +1088,7 @@ find_file (GPtrArray  *files,
 }
 
 /* The snapshot mirrors the sandbox home: what it saved comes back as the project's files, paths
- * outside the home are not kept, and removing it takes the project's local directory along. */
+ * outside the home are not kept, and removing it removes that directory only. */
 static void
 test_file_snapshot (void)
 {
@@ -1108,7 +1108,7 @@ test_file_snapshot (void)
   g_ptr_array_add (files, cc_project_file_new_take ("/home/user/a.txt", g_strdup ("A"), 1));
   g_ptr_array_add (files, cc_project_file_new_take ("src/b.txt", g_strdup ("BB"), 2));
   g_ptr_array_add (files, cc_project_file_new_take ("/etc/elsewhere", g_strdup ("x"), 1));
-  cc_file_snapshot_save_async (snapshot, files, FALSE, cc_test_store_result_cb, &result);
+  cc_file_snapshot_save_async (snapshot, files, cc_test_store_result_cb, &result);
   g_assert_true (cc_file_snapshot_save_finish (snapshot, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1128,7 +1128,8 @@ test_file_snapshot (void)
   cc_file_snapshot_remove_async (snapshot, cc_test_store_result_cb, &result);
   g_assert_true (cc_file_snapshot_remove_finish (snapshot, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
-  g_assert_false (g_file_test (project_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (project_dir, G_FILE_TEST_IS_DIR));
   cc_test_rm_rf (tmp);
 }
 

@@ -16,6 +16,7 @@ struct _CcControlPlane
 {
   GObject       parent_instance;
   CcConnection *connection;
+  char         *workspace;
 };
 
 G_DEFINE_FINAL_TYPE (CcControlPlane, cc_control_plane, G_TYPE_OBJECT)
@@ -135,6 +136,7 @@ cc_control_plane_finalize (GObject *object)
   CcControlPlane *self = CC_CONTROL_PLANE (object);
 
   g_clear_object (&self->connection);
+  g_free (self->workspace);
   G_OBJECT_CLASS (cc_control_plane_parent_class)->finalize (object);
 }
 
@@ -411,6 +413,15 @@ post_sandbox_action (CcControlPlane      *self,
  * Creates a sandbox (POST /v2/sandboxes) with a body of only the fields the SDK sends.
  */
 void
+cc_control_plane_set_workspace (CcControlPlane *self,
+                                const char     *path)
+{
+  g_return_if_fail (CC_IS_CONTROL_PLANE (self));
+  g_free (self->workspace);
+  self->workspace = g_strdup (path);
+}
+
+void
 cc_control_plane_create_async (CcControlPlane      *self,
                                const char          *template_id,
                                guint                timeout_sec,
@@ -443,6 +454,11 @@ cc_control_plane_create_async (CcControlPlane      *self,
     {
       json_builder_set_member_name (builder, "autoPause");
       json_builder_add_boolean_value (builder, on_timeout == CC_SANDBOX_ON_TIMEOUT_PAUSE);
+    }
+  if (self->workspace != NULL)
+    {
+      json_builder_set_member_name (builder, "codeCanvasWorkspace");
+      json_builder_add_string_value (builder, self->workspace);
     }
   json_builder_end_object (builder);
 

@@ -110,6 +110,10 @@ CcConnection   *cc_control_plane_get_connection     (CcControlPlane            *
 
 /* POST /v2/sandboxes. @template_id NULL = "base"; @timeout_sec 0 = not sent (server default
  * 300 s); @metadata and @env_vars (string → string) may be NULL. Retried when safe. */
+/* A folder of this machine that create asks the local engine to mount as the sandbox's home
+ * (our engine's own field; NULL for none, and never for other services). */
+void            cc_control_plane_set_workspace      (CcControlPlane            *self,
+                                                     const char                *path);
 void            cc_control_plane_create_async       (CcControlPlane            *self,
                                                      const char                *template_id,
                                                      guint                      timeout_sec,
