@@ -833,6 +833,13 @@ _cc_engine_snapshot_restore (CcEngine          *engine,
 
   if (info == NULL)
     return FALSE;
+  /* A workspace holds a person's own files: a snapshot is never copied over them. */
+  if (cc_engine_sandbox_get_workspace (sandbox, NULL) != NULL)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  "A sandbox on a workspace folder cannot start from a snapshot: leave one of them out");
+      return TRUE;
+    }
   dir = snapshots_dir (engine);
   home = g_build_filename (dir, cc_protojson_get_string (info, "snapshotID"), "home", NULL);
   work = copy_work_new (engine, home, timeout_s, FALSE);
