@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -173,6 +174,85 @@ test_stale_file (Fixture       *f,
   assert_engine_answers (info);
 }
 
+/* engine.json as another PID namespace (another Flatpak instance) sees it: the number may be
+ * anything here, so the locator must neither trust nor distrust it. */
+static void
+rewrite_pid (const char *json,
+             gint64      pid)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  json_parser_load_from_file (parser, json, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (object, "pid", pid);
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+  g_file_set_contents (json, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_stale_file_live_pid (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CcEngineLocator) locator = new_locator (f);
+  g_autoptr(CcEngineInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = cc_engine_locator_dup_runtime_file (locator);
+  g_autofree char *text = NULL;
+  guint port = cc_test_free_port ();
+
+  /* The engine is gone but its pid now belongs to a live, unrelated process (ours). */
+  g_mkdir_with_parents (f->runtime_dir, 0700);
+  text = g_strdup_printf ("{\"url\":\"http://127.0.0.1:%u\",\"pid\":%d,\"api_key\":\"old\"}",
+                          port, (int) getpid ());
+  g_file_set_contents (json, text, -1, &error);
+  g_assert_no_error (error);
+
+  cc_engine_locator_set_autostart (locator, FALSE);
+  info = locate (locator, &error);
+  g_assert_null (info);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE);
+  g_clear_error (&error);
+
+  /* And a new engine may start in its place. */
+  cc_engine_locator_set_autostart (locator, TRUE);
+  info = locate (locator, &error);
+  g_assert_no_error (error);
+  f->engines[f->n_engines++] = info->pid;
+  g_assert_true (info->started);
+  g_assert_cmpint (info->pid, !=, getpid ());
+  assert_engine_answers (info);
+}
+
+static void
+test_found_by_ping (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CcEngineLocator) first = new_locator (f);
+  g_autoptr(CcEngineLocator) second = new_locator (f);
+  g_autoptr(CcEngineInfo) started = NULL;
+  g_autoptr(CcEngineInfo) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = cc_engine_locator_dup_runtime_file (first);
+
+  started = locate (first, &error);
+  g_assert_no_error (error);
+  f->engines[f->n_engines++] = started->pid;
+
+  /* Seen from another PID namespace the engine's pid names no process at all. */
+  rewrite_pid (json, 2147483000);
+  cc_engine_locator_set_autostart (second, FALSE);
+  found = locate (second, &error);
+  g_assert_no_error (error);
+  g_assert_false (found->started);
+  g_assert_cmpstr (found->url, ==, started->url);
+  g_assert_cmpstr (found->api_key, ==, started->api_key);
+}
+
 static void
 test_no_autostart (Fixture       *f,
                    gconstpointer  data)
@@ -237,6 +317,8 @@ main (int   argc,
   ADD ("start-then-reuse", test_start_then_reuse);
   ADD ("concurrent-start", test_concurrent_start);
   ADD ("stale-file", test_stale_file);
+  ADD ("stale-file-live-pid", test_stale_file_live_pid);
+  ADD ("found-by-ping", test_found_by_ping);
   ADD ("no-autostart", test_no_autostart);
   ADD ("engine-fails", test_engine_fails);
   ADD ("cancel-while-starting", test_cancel_while_starting);

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "cc-engine-locator.h"
@@ -106,14 +105,6 @@ read_engine_json (const char *path)
   info->version = g_strdup (cc_protojson_get_string (object, "version"));
   info->isolation = g_strdup (cc_protojson_get_string (object, "isolation"));
   return info;
-}
-
-static gboolean
-pid_alive (GPid pid)
-{
-  if (pid <= 0)
-    return TRUE;   /* unknown: let the probe decide */
-  return kill (pid, 0) == 0 || errno == EPERM;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -232,7 +223,7 @@ typedef struct
   gboolean         spawned;
   gboolean         done;
   int              exit_status;    /* of the engine we started, -1 while running */
-  GPid             last_failed_pid;
+  char            *last_failed;    /* url and key of the engine.json that did not answer */
 } LocateState;
 
 static void
@@ -257,6 +248,7 @@ locate_state_free (LocateState *state)
   g_clear_object (&state->engine);
   g_clear_pointer (&state->candidate, cc_engine_info_free);
   g_free (state->json_path);
+  g_free (state->last_failed);
   g_free (state);
 }
 
@@ -311,6 +303,14 @@ locate_succeed (GTask *task)
   g_object_unref (task);   /* the search's own reference, see locate_async */
 }
 
+/* What tells one engine.json from the next: a new engine has a new port or at least a new key.
+ * Never the pid, which means nothing across PID namespaces (each `flatpak run` has its own). */
+static char *
+candidate_identity (const CcEngineInfo *info)
+{
+  return info != NULL ? g_strconcat (info->url, " ", info->api_key, NULL) : NULL;
+}
+
 static void
 probe_cb (GObject      *source,
           GAsyncResult *result,
@@ -339,7 +339,8 @@ probe_cb (GObject      *source,
     }
 
   g_debug ("The engine in %s does not answer: %s", state->json_path, error->message);
-  state->last_failed_pid = state->candidate ? state->candidate->pid : 0;
+  g_free (state->last_failed);
+  state->last_failed = candidate_identity (state->candidate);
   g_clear_pointer (&state->candidate, cc_engine_info_free);
 
   if (state->recheck)
@@ -370,9 +371,18 @@ check_runtime_file (GTask *task)
       return;
     }
 
+  /* The pid in the file is not looked at: the engine may run in another PID namespace (another
+   * Flatpak instance), where a live engine looks dead and an unrelated process of ours may carry
+   * a dead engine's number. Only an answer with the key proves it runs. */
   info = read_engine_json (state->json_path);
-  if (info == NULL || !pid_alive (info->pid) ||
-      (state->spawned && info->pid != 0 && info->pid == state->last_failed_pid))
+  if (info != NULL && state->last_failed != NULL)
+    {
+      g_autofree char *identity = candidate_identity (info);
+
+      if (g_str_equal (identity, state->last_failed))
+        g_clear_pointer (&info, cc_engine_info_free);   /* the same file, not answering */
+    }
+  if (info == NULL)
     {
       cc_engine_info_free (info);
       if (!state->spawned)

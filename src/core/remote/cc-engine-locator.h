@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char    *url;        /* "http://127.0.0.1:<port>" */
-  GPid     pid;
+  GPid     pid;        /* in the engine's PID namespace: shown, never used to find it */
   char    *api_key;
   char    *domain;     /* the engine's sandbox domain, or NULL */
   char    *version;    /* or NULL */
