@@ -253,6 +253,82 @@ test_found_by_ping (Fixture       *f,
   g_assert_cmpstr (found->api_key, ==, started->api_key);
 }
 
+/* Spins the loop until @pid exits or @seconds (scaled) pass; TRUE when it exited. */
+static gboolean
+wait_exit (GPid  pid,
+           guint seconds)
+{
+  g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (seconds);
+
+  while (kill (pid, 0) == 0 && !cc_test_deadline_passed (deadline))
+    g_main_context_iteration (NULL, TRUE);
+  return kill (pid, 0) != 0;
+}
+
+static void
+test_idle_exit (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CcEngineLocator) locator = new_locator (f);
+  g_autoptr(CcEngineInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = cc_engine_locator_dup_runtime_file (locator);
+  guint timeout = cc_test_scaled_seconds (1);
+  gint64 until;
+  guint requests = 0;
+
+  cc_engine_locator_set_idle_timeout (locator, timeout);
+  info = locate (locator, &error);
+  g_assert_no_error (error);
+  f->engines[f->n_engines++] = info->pid;
+  g_assert_true (info->started);
+
+  /* A client that keeps asking keeps it alive well past the timeout. */
+  until = g_get_monotonic_time () + 3 * (gint64) timeout * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until && requests++ < 1000000)
+    assert_engine_answers (info);
+  g_assert_cmpint (kill (info->pid, 0), ==, 0);
+
+  /* Then with no sandbox running and nobody asking, it goes, and takes engine.json along. */
+  g_assert_true (wait_exit (info->pid, CC_TEST_WAIT_LIMIT_S));
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_idle_sandbox_keeps (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcEngineLocator) locator = new_locator (f);
+  g_autoptr(CcEngineInfo) info = NULL;
+  g_autoptr(CcConnection) connection = NULL;
+  g_autoptr(CcControlPlane) api = NULL;
+  g_autoptr(CcSandboxInfo) sandbox = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint timeout = cc_test_scaled_seconds (1);
+
+  cc_engine_locator_set_idle_timeout (locator, timeout);
+  info = locate (locator, &error);
+  g_assert_no_error (error);
+  f->engines[f->n_engines++] = info->pid;
+
+  connection = cc_engine_info_create_connection (info);
+  api = cc_control_plane_new (connection);
+  cc_control_plane_create_async (api, NULL, 0, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_KILL, NULL,
+                                 cc_test_store_result_cb, &result);
+  sandbox = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* A running sandbox is use too, with no request at all: three timeouts pass (both scaled). */
+  g_assert_false (wait_exit (info->pid, 3));
+
+  cc_control_plane_kill_async (api, sandbox->sandbox_id, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_control_plane_kill_finish (api, cc_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_exit (info->pid, CC_TEST_WAIT_LIMIT_S));
+}
+
 static void
 test_no_autostart (Fixture       *f,
                    gconstpointer  data)
@@ -319,6 +395,8 @@ main (int   argc,
   ADD ("stale-file", test_stale_file);
   ADD ("stale-file-live-pid", test_stale_file_live_pid);
   ADD ("found-by-ping", test_found_by_ping);
+  ADD ("idle-exit", test_idle_exit);
+  ADD ("idle-sandbox-keeps", test_idle_sandbox_keeps);
   ADD ("no-autostart", test_no_autostart);
   ADD ("engine-fails", test_engine_fails);
   ADD ("cancel-while-starting", test_cancel_while_starting);

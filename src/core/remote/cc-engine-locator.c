@@ -25,6 +25,9 @@
 #define DEFAULT_START_TIMEOUT  15000
 #define PROBE_TIMEOUT          5000
 #define ENGINE_EXIT_LOCKED     3      /* another engine holds the lock */
+/* An engine we start must not outlive its clients for long: inside a Flatpak it keeps the
+ * app's instance alive. Ten minutes spans a pause in work without restarting it each time. */
+#define DEFAULT_IDLE_TIMEOUT   600
 
 struct _CcEngineLocator
 {
@@ -32,6 +35,7 @@ struct _CcEngineLocator
   char     *runtime_dir;
   char     *engine_path;
   guint     start_timeout;
+  guint     idle_timeout;      /* seconds, 0 = never */
   gboolean  autostart;
 };
 
@@ -128,9 +132,19 @@ cc_engine_locator_class_init (CcEngineLocatorClass *klass)
 static void
 cc_engine_locator_init (CcEngineLocator *self)
 {
+  const char *idle = g_getenv ("CODE_CANVAS_ENGINE_IDLE_TIMEOUT");
+  guint64 seconds = DEFAULT_IDLE_TIMEOUT;
+
   self->runtime_dir = g_build_filename (g_get_user_runtime_dir (), "code-canvas", NULL);
   self->start_timeout = DEFAULT_START_TIMEOUT;
   self->autostart = TRUE;
+  if (idle != NULL && *idle != '\0' &&
+      !g_ascii_string_to_unsigned (idle, 10, 0, G_MAXINT, &seconds, NULL))
+    {
+      g_warning ("Ignoring CODE_CANVAS_ENGINE_IDLE_TIMEOUT=%s: not a number of seconds", idle);
+      seconds = DEFAULT_IDLE_TIMEOUT;
+    }
+  self->idle_timeout = (guint) seconds;
 }
 
 CcEngineLocator *
@@ -173,6 +187,14 @@ cc_engine_locator_set_autostart (CcEngineLocator *self,
 {
   g_return_if_fail (CC_IS_ENGINE_LOCATOR (self));
   self->autostart = !!autostart;
+}
+
+void
+cc_engine_locator_set_idle_timeout (CcEngineLocator *self,
+                                    guint            seconds)
+{
+  g_return_if_fail (CC_IS_ENGINE_LOCATOR (self));
+  self->idle_timeout = MIN (seconds, (guint) G_MAXINT);
 }
 
 void
@@ -485,6 +507,7 @@ start_engine (GTask *task)
   g_autofree char *binary = NULL;
   g_autofree char *log_path = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *idle_arg = NULL;
   int log_fd;
 
   if (state->done || state->spawned)
@@ -540,7 +563,8 @@ start_engine (GTask *task)
     g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
   g_subprocess_launcher_set_child_setup (launcher, detach_child, NULL, NULL);
 
-  state->engine = g_subprocess_launcher_spawn (launcher, &error, binary, NULL);
+  idle_arg = g_strdup_printf ("--idle-timeout=%u", self->idle_timeout);
+  state->engine = g_subprocess_launcher_spawn (launcher, &error, binary, idle_arg, NULL);
   if (state->engine == NULL)
     {
       locate_fail (task, _("Could not start the local engine %s (%s). Reinstall Code Canvas."),
