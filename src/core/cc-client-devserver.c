@@ -20,6 +20,7 @@
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-protojson.h"
+#include "cc-tls-hint.h"
 
 #define DEV_SERVER_POLL_MS    250
 #define DEV_SERVER_TAIL_LINES 12
@@ -291,8 +292,21 @@ poll_cb (gpointer user_data)
 }
 
 /* Why the server is not there, once it has ended. */
+static GError *server_exit_error_plain (DevStart *start);
+
+/* A dev server that cannot download (Vite's dependency step) fails the same way behind a TLS
+ * proxy: say how to trust its CA. */
 static GError *
 server_exit_error (DevStart *start)
+{
+  GError *error = server_exit_error_plain (start);
+
+  _cc_tls_hint_add_to_error (&error, start->server);
+  return error;
+}
+
+static GError *
+server_exit_error_plain (DevStart *start)
 {
   const GError *error = cc_execution_get_error (start->server);
   g_autofree char *tail = tail_lines (start->server, DEV_SERVER_TAIL_LINES);

@@ -19,6 +19,7 @@
 #include "cc-client-sandbox-private.h"
 #include "cc-execution-private.h"
 #include "cc-records-private.h"
+#include "cc-tls-hint.h"
 
 #define MAX_REATTACH 3
 
@@ -204,6 +205,8 @@ run_succeed (ExecRun *run,
           CcRemoteProcess *process = _cc_execution_get_process (run->execution);
           g_autoptr(GError) exit_error =
             _cc_record_exit_error (exit_code, process ? cc_remote_process_get_signal (process) : 0);
+
+          _cc_tls_hint_add_to_error (&exit_error, run->execution);
 
           _cc_record_complete (run->client, run->record, exit_error, 0);
         }

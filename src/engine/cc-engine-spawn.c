@@ -33,6 +33,7 @@
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-seccomp.h"
 #include "cc-engine-spawn.h"
+#include "cc-engine-host.h"
 
 static const char passwd_text[] =
   "root:x:0:0:root:/root:/bin/bash\n"
@@ -441,6 +442,52 @@ envp_set (GPtrArray  *envp,
   g_ptr_array_add (envp, entry);
 }
 
+/* What the machine adds: inside a Flatpak, the app's directories on PATH and npm's cache and
+ * global prefix in the sandbox's home (Node's own prefix, /app/node, is read-only); with a
+ * corporate CA configured, a bundle of the system's CAs plus it in the sandbox's /tmp, named by
+ * the variables TLS clients read. Before the sandbox's own variables, which may override. */
+static void
+add_host_env (GPtrArray       *envp,
+              GHashTable      *index,
+              gboolean         isolated,
+              CcEngineSandbox *sandbox,
+              const char      *home)
+{
+  const char *ca_file = g_getenv (CC_ENGINE_CA_FILE_ENV);
+
+  if (cc_engine_host_in_flatpak ("/"))
+    {
+      g_autofree char *cache = g_build_filename (home, ".npm", NULL);
+      g_autofree char *prefix = g_build_filename (home, ".npm-global", NULL);
+      g_autofree char *system_path = cc_engine_host_sandbox_path ("/");
+      g_autofree char *path = g_strconcat (prefix, "/bin:", system_path, NULL);
+
+      envp_set (envp, index, "PATH", path);
+      envp_set (envp, index, "npm_config_cache", cache);
+      envp_set (envp, index, "npm_config_prefix", prefix);
+    }
+
+  if (ca_file != NULL && *ca_file != '\0')
+    {
+      g_autofree char *host_bundle = g_build_filename (cc_engine_sandbox_get_tmp_dir (sandbox),
+                                                       CC_ENGINE_CA_BUNDLE_NAME, NULL);
+      g_autoptr(GError) error = NULL;
+      const char *bundle = isolated ? "/tmp/" CC_ENGINE_CA_BUNDLE_NAME : host_bundle;
+
+      if (!cc_engine_host_write_ca_bundle ("/", ca_file, host_bundle, &error))
+        {
+          g_warning ("Sandbox commands get no extra CA certificates: %s", error->message);
+          return;
+        }
+      /* Node (npm, Vite), OpenSSL, curl, Python requests and git each read their own. */
+      envp_set (envp, index, "NODE_EXTRA_CA_CERTS", bundle);
+      envp_set (envp, index, "SSL_CERT_FILE", bundle);
+      envp_set (envp, index, "CURL_CA_BUNDLE", bundle);
+      envp_set (envp, index, "REQUESTS_CA_BUNDLE", bundle);
+      envp_set (envp, index, "GIT_SSL_CAINFO", bundle);
+    }
+}
+
 GStrv
 cc_engine_spawn_build_envp (gboolean         isolated,
                             CcEngineSandbox *sandbox,
@@ -461,6 +508,7 @@ cc_engine_spawn_build_envp (gboolean         isolated,
   envp_set (envp, index, "LOGNAME", user);
   if (!isolated)
     envp_set (envp, index, "TMPDIR", cc_engine_sandbox_get_tmp_dir (sandbox));
+  add_host_env (envp, index, isolated, sandbox, home);
 
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_env_vars (sandbox));
   while (g_hash_table_iter_next (&iter, &key, &value))

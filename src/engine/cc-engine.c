@@ -30,6 +30,13 @@
 #include "cc-engine-upload.h"
 #include "cc-protojson.h"
 
+/* Requests in flight and when one last began or ended, for the idle exit. */
+typedef struct
+{
+  guint  in_flight;
+  gint64 last;
+} CcEngineActivity;
+
 struct _CcEngine
 {
   GObject parent_instance;
@@ -57,6 +64,8 @@ struct _CcEngine
   /* Our entry in the Via header of proxied requests: a request that carries it came back. */
   char *hop_token;
   guint header_timeout_ms;
+
+  CcEngineActivity *activity;  /* shared with the requests in flight, see request_started_cb */
 };
 
 G_DEFINE_FINAL_TYPE (CcEngine, cc_engine, G_TYPE_OBJECT)
@@ -70,6 +79,7 @@ cc_engine_finalize (GObject *object)
   g_clear_pointer (&self->sandboxes, g_hash_table_unref);
   g_clear_pointer (&self->own_ports, g_hash_table_unref);
   g_free (self->hop_token);
+  g_rc_box_release (self->activity);
   g_free (self->data_dir);
   g_free (self->runtime_dir);
   g_free (self->json_path);
@@ -99,6 +109,8 @@ cc_engine_init (CcEngine *self)
   self->sandboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->own_ports = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->header_timeout_ms = CC_ENGINE_HEADER_TIMEOUT_MS;
+  self->activity = g_rc_box_new0 (CcEngineActivity);
+  self->activity->last = g_get_monotonic_time ();
 }
 
 CcEngine *
@@ -775,12 +787,38 @@ _cc_engine_listen (CcEngine       *self,
   return port;
 }
 
+/* A request's end, however it ends (answered, aborted, or its message freed): the activity
+ * record is reference counted because a streaming message may outlive the engine object. */
+static void
+request_done (gpointer data)
+{
+  CcEngineActivity *activity = data;
+
+  activity->in_flight--;
+  activity->last = g_get_monotonic_time ();
+  g_rc_box_release (activity);
+}
+
+static void
+request_ended_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "cc-engine-activity", NULL);
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  CcEngine *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
+
+  self->activity->in_flight++;
+  self->activity->last = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "cc-engine-activity",
+                          g_rc_box_acquire (self->activity), request_done);
 
   /* Stream frames are small writes: without TCP_NODELAY each one after the first waits for the
    * client's (possibly delayed) ACK, up to ~40 ms per frame. Once per accepted connection. */
@@ -968,6 +1006,8 @@ cc_engine_start (CcEngine  *self,
   soup_server_add_early_handler (self->server, NULL, early_handler, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), self);
 
   _cc_engine_guard_server (self, self->server);
 
@@ -1007,6 +1047,26 @@ cc_engine_start (CcEngine  *self,
   _cc_engine_control_arm_all (self);
   g_message ("Listening on %s", self->url);
   return TRUE;
+}
+
+gboolean
+cc_engine_is_busy (CcEngine *self,
+                   gint64   *last_activity)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (CC_IS_ENGINE (self), TRUE);
+
+  if (last_activity != NULL)
+    *last_activity = self->activity->last;
+  if (self->activity->in_flight > 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->sandboxes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (sandbox_is_running (value))
+      return TRUE;
+  return FALSE;
 }
 
 void

@@ -41,6 +41,11 @@ const char      *cc_engine_get_isolation_reason (CcEngine   *self);
 JsonArray       *cc_engine_get_isolation_facts  (CcEngine   *self);
 const char      *cc_engine_get_data_dir        (CcEngine    *self);
 
+/* Whether a request is in flight or a sandbox runs; @last_activity (optional) is the monotonic
+ * time a request last began or ended. The idle exit (main.c) is built on it. */
+gboolean         cc_engine_is_busy             (CcEngine    *self,
+                                                gint64      *last_activity);
+
 /* (transfer none) A sandbox by id (running or paused), or NULL. */
 CcEngineSandbox *cc_engine_lookup_sandbox      (CcEngine    *self,
                                                 const char  *sandbox_id);

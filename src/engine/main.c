@@ -25,6 +25,38 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The idle exit: a periodic check, so that nothing else in the engine needs to know about it.
+ * The engine counts as idle from the later of the last request and the last check that found
+ * it busy (a running sandbox); the check interval bounds how late the exit comes. */
+typedef struct
+{
+  CcEngine  *engine;
+  GMainLoop *loop;
+  gint64     timeout_us;
+  gint64     busy_seen;
+  guint      source_id;
+} IdleWatch;
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  IdleWatch *watch = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = 0;
+
+  if (cc_engine_is_busy (watch->engine, &last))
+    watch->busy_seen = now;
+  else if (now - MAX (last, watch->busy_seen) >= watch->timeout_us)
+    {
+      g_message ("No sandbox runs and no client asked for %" G_GINT64_FORMAT " s: exiting",
+                 watch->timeout_us / G_USEC_PER_SEC);
+      g_main_loop_quit (watch->loop);
+      watch->source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static char *
 runtime_dir (void)
 {
@@ -94,9 +126,14 @@ main (int   argc,
   gboolean opt_print_env = FALSE;
   gboolean opt_version = FALSE;
   int opt_port = 0;
+  int opt_idle_timeout = 0;
+  IdleWatch idle_watch = { 0 };
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port,
       N_("Listen on 127.0.0.1:PORT (default: a free port)"), N_("PORT") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
+      N_("Exit after SECONDS with no running sandbox and no client request (default: never; "
+         "Code Canvas starts the engine with 600)"), N_("SECONDS") },
     { "print-env", 0, 0, G_OPTION_ARG_NONE, &opt_print_env,
       N_("Print shell lines that point the E2B SDKs at the running engine, for eval \"$(code-canvas-engine --print-env)\""), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
@@ -135,6 +172,11 @@ main (int   argc,
     }
   if (opt_print_env)
     return print_env ();
+  if (opt_idle_timeout < 0)
+    {
+      g_printerr (_("code-canvas-engine: the idle timeout must be 0 (never) or more seconds\n"));
+      return 2;
+    }
   if (opt_port < 0 || opt_port > 65535)
     {
       g_printerr (_("code-canvas-engine: the port must be between 1 and 65535\n"));
@@ -165,8 +207,19 @@ main (int   argc,
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGHUP, quit_cb, loop);
+  if (opt_idle_timeout > 0)
+    {
+      idle_watch.engine = engine;
+      idle_watch.loop = loop;
+      idle_watch.timeout_us = (gint64) opt_idle_timeout * G_USEC_PER_SEC;
+      idle_watch.busy_seen = g_get_monotonic_time ();
+      /* A quarter of the timeout (at least 250 ms, at most 30 s): the exit is at most that late. */
+      idle_watch.source_id = g_timeout_add ((guint) CLAMP ((gint64) opt_idle_timeout * 250, 250, 30000),
+                                            idle_check_cb, &idle_watch);
+    }
   g_main_loop_run (loop);
 
+  g_clear_handle_id (&idle_watch.source_id, g_source_remove);
   g_message ("Shutting down");
   cc_engine_stop (engine);
   return 0;

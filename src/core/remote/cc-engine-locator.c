@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "cc-engine-locator.h"
@@ -26,6 +25,9 @@
 #define DEFAULT_START_TIMEOUT  15000
 #define PROBE_TIMEOUT          5000
 #define ENGINE_EXIT_LOCKED     3      /* another engine holds the lock */
+/* An engine we start must not outlive its clients for long: inside a Flatpak it keeps the
+ * app's instance alive. Ten minutes spans a pause in work without restarting it each time. */
+#define DEFAULT_IDLE_TIMEOUT   600
 
 struct _CcEngineLocator
 {
@@ -33,6 +35,7 @@ struct _CcEngineLocator
   char     *runtime_dir;
   char     *engine_path;
   guint     start_timeout;
+  guint     idle_timeout;      /* seconds, 0 = never */
   gboolean  autostart;
 };
 
@@ -108,14 +111,6 @@ read_engine_json (const char *path)
   return info;
 }
 
-static gboolean
-pid_alive (GPid pid)
-{
-  if (pid <= 0)
-    return TRUE;   /* unknown: let the probe decide */
-  return kill (pid, 0) == 0 || errno == EPERM;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -137,9 +132,19 @@ cc_engine_locator_class_init (CcEngineLocatorClass *klass)
 static void
 cc_engine_locator_init (CcEngineLocator *self)
 {
+  const char *idle = g_getenv ("CODE_CANVAS_ENGINE_IDLE_TIMEOUT");
+  guint64 seconds = DEFAULT_IDLE_TIMEOUT;
+
   self->runtime_dir = g_build_filename (g_get_user_runtime_dir (), "code-canvas", NULL);
   self->start_timeout = DEFAULT_START_TIMEOUT;
   self->autostart = TRUE;
+  if (idle != NULL && *idle != '\0' &&
+      !g_ascii_string_to_unsigned (idle, 10, 0, G_MAXINT, &seconds, NULL))
+    {
+      g_warning ("Ignoring CODE_CANVAS_ENGINE_IDLE_TIMEOUT=%s: not a number of seconds", idle);
+      seconds = DEFAULT_IDLE_TIMEOUT;
+    }
+  self->idle_timeout = (guint) seconds;
 }
 
 CcEngineLocator *
@@ -182,6 +187,14 @@ cc_engine_locator_set_autostart (CcEngineLocator *self,
 {
   g_return_if_fail (CC_IS_ENGINE_LOCATOR (self));
   self->autostart = !!autostart;
+}
+
+void
+cc_engine_locator_set_idle_timeout (CcEngineLocator *self,
+                                    guint            seconds)
+{
+  g_return_if_fail (CC_IS_ENGINE_LOCATOR (self));
+  self->idle_timeout = MIN (seconds, (guint) G_MAXINT);
 }
 
 void
@@ -232,7 +245,7 @@ typedef struct
   gboolean         spawned;
   gboolean         done;
   int              exit_status;    /* of the engine we started, -1 while running */
-  GPid             last_failed_pid;
+  char            *last_failed;    /* url and key of the engine.json that did not answer */
 } LocateState;
 
 static void
@@ -257,6 +270,7 @@ locate_state_free (LocateState *state)
   g_clear_object (&state->engine);
   g_clear_pointer (&state->candidate, cc_engine_info_free);
   g_free (state->json_path);
+  g_free (state->last_failed);
   g_free (state);
 }
 
@@ -311,6 +325,14 @@ locate_succeed (GTask *task)
   g_object_unref (task);   /* the search's own reference, see locate_async */
 }
 
+/* What tells one engine.json from the next: a new engine has a new port or at least a new key.
+ * Never the pid, which means nothing across PID namespaces (each `flatpak run` has its own). */
+static char *
+candidate_identity (const CcEngineInfo *info)
+{
+  return info != NULL ? g_strconcat (info->url, " ", info->api_key, NULL) : NULL;
+}
+
 static void
 probe_cb (GObject      *source,
           GAsyncResult *result,
@@ -339,7 +361,8 @@ probe_cb (GObject      *source,
     }
 
   g_debug ("The engine in %s does not answer: %s", state->json_path, error->message);
-  state->last_failed_pid = state->candidate ? state->candidate->pid : 0;
+  g_free (state->last_failed);
+  state->last_failed = candidate_identity (state->candidate);
   g_clear_pointer (&state->candidate, cc_engine_info_free);
 
   if (state->recheck)
@@ -370,9 +393,18 @@ check_runtime_file (GTask *task)
       return;
     }
 
+  /* The pid in the file is not looked at: the engine may run in another PID namespace (another
+   * Flatpak instance), where a live engine looks dead and an unrelated process of ours may carry
+   * a dead engine's number. Only an answer with the key proves it runs. */
   info = read_engine_json (state->json_path);
-  if (info == NULL || !pid_alive (info->pid) ||
-      (state->spawned && info->pid != 0 && info->pid == state->last_failed_pid))
+  if (info != NULL && state->last_failed != NULL)
+    {
+      g_autofree char *identity = candidate_identity (info);
+
+      if (g_str_equal (identity, state->last_failed))
+        g_clear_pointer (&info, cc_engine_info_free);   /* the same file, not answering */
+    }
+  if (info == NULL)
     {
       cc_engine_info_free (info);
       if (!state->spawned)
@@ -475,6 +507,7 @@ start_engine (GTask *task)
   g_autofree char *binary = NULL;
   g_autofree char *log_path = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *idle_arg = NULL;
   int log_fd;
 
   if (state->done || state->spawned)
@@ -530,7 +563,8 @@ start_engine (GTask *task)
     g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
   g_subprocess_launcher_set_child_setup (launcher, detach_child, NULL, NULL);
 
-  state->engine = g_subprocess_launcher_spawn (launcher, &error, binary, NULL);
+  idle_arg = g_strdup_printf ("--idle-timeout=%u", self->idle_timeout);
+  state->engine = g_subprocess_launcher_spawn (launcher, &error, binary, idle_arg, NULL);
   if (state->engine == NULL)
     {
       locate_fail (task, _("Could not start the local engine %s (%s). Reinstall Code Canvas."),

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char    *url;        /* "http://127.0.0.1:<port>" */
-  GPid     pid;
+  GPid     pid;        /* in the engine's PID namespace: shown, never used to find it */
   char    *api_key;
   char    *domain;     /* the engine's sandbox domain, or NULL */
   char    *version;    /* or NULL */
@@ -55,6 +55,10 @@ void             cc_engine_locator_set_engine_path   (CcEngineLocator     *self,
 /* FALSE: never start an engine, fail with ENGINE_UNREACHABLE instead. Default TRUE. */
 void             cc_engine_locator_set_autostart     (CcEngineLocator     *self,
                                                       gboolean             autostart);
+/* An engine this locator starts exits after @seconds with no running sandbox and no request
+ * (0 = never). Default: $CODE_CANVAS_ENGINE_IDLE_TIMEOUT if set, else 600. */
+void             cc_engine_locator_set_idle_timeout  (CcEngineLocator     *self,
+                                                      guint                seconds);
 /* How long to wait for a started engine to announce itself, ms. Default 15000. */
 void             cc_engine_locator_set_start_timeout (CcEngineLocator     *self,
                                                       guint                timeout_ms);
