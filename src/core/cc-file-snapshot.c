@@ -9,6 +9,7 @@
 
 #include "cc-file-snapshot.h"
 #include "cc-template.h"
+#include "cc-workspace-private.h"
 
 struct _CcFileSnapshot
 {
@@ -97,29 +98,12 @@ snapshot_job_free (SnapshotJob *job)
 }
 
 static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-        remove_tree (child);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
 remove_snapshot_thread (GTask        *task,
                         gpointer      source_object,
                         gpointer      task_data,
                         GCancellable *cancellable)
 {
-  remove_tree (task_data);
+  _cc_workspace_remove_tree (task_data);
   g_task_return_boolean (task, TRUE);
 }
 

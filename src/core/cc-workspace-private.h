@@ -38,6 +38,8 @@ char     *_cc_workspace_dup_mount_path (CcStore   *store,
 /* Whether the install step must run again in a new sandbox on @workspace: a dependency folder
  * it makes is missing (package.json without node_modules, requirements.txt without .local). */
 gboolean  _cc_workspace_needs_install  (const char *workspace);
+/* Deletes @file and, for a directory, everything below it, never following a symlink. */
+void      _cc_workspace_remove_tree    (GFile      *file);
 /* The names at the top of @workspace, as files without content (for guessing the install
  * command), or NULL when it is empty or cannot be read. (element-type CcProjectFile) */
 GPtrArray *_cc_workspace_dup_top_names (const char *workspace);

@@ -165,8 +165,8 @@ _cc_workspace_dup_top_names (const char *workspace)
   return g_steal_pointer (&names);
 }
 
-static void
-remove_tree (GFile *file)
+void
+_cc_workspace_remove_tree (GFile *file)
 {
   g_autoptr(GFileEnumerator) children = NULL;
 
@@ -177,7 +177,7 @@ remove_tree (GFile *file)
       GFile *child;
 
       while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-        remove_tree (child);
+        _cc_workspace_remove_tree (child);
     }
   g_file_delete (file, NULL, NULL);
 }
@@ -194,7 +194,7 @@ remove_thread (GTask        *task,
     {
       g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
 
-      remove_tree (file);
+      _cc_workspace_remove_tree (file);
     }
   g_task_return_boolean (task, TRUE);
 }

@@ -15,7 +15,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -208,4 +210,21 @@ cc_engine_path_sweep_private (const char *data_dir)
 
       unlink (path);
     }
+}
+
+static int
+remove_entry (const char        *path,
+              const struct stat *st,
+              int                flag,
+              struct FTW        *ftw)
+{
+  if (remove (path) != 0 && errno != ENOENT)
+    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
+  return 0;
+}
+
+void
+cc_engine_path_remove_tree (const char *host_path)
+{
+  nftw (host_path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }

@@ -31,5 +31,8 @@ int   cc_engine_path_open_dirs     (CcEngineSandbox  *sandbox,
 char *cc_engine_path_private_dir   (CcEngineSandbox  *sandbox);
 /* Removes what an engine that stopped mid-upload left there. */
 void  cc_engine_path_sweep_private (const char       *data_dir);
+/* Removes @host_path and, for a directory, everything below it, never following a symlink (for
+ * the engine's own trees: a sandbox's directories when it ends, a snapshot). Blocking. */
+void  cc_engine_path_remove_tree   (const char       *host_path);
 
 G_END_DECLS

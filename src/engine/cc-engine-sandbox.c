@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -18,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine-metrics.h"
+#include "cc-engine-path.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-workspace.h"
 #include "cc-protojson.h"
@@ -720,17 +720,6 @@ cc_engine_sandbox_to_sandbox_path (CcEngineSandbox *self,
 
 static void save_now (CcEngineSandbox *self);
 
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                flag,
-              struct FTW        *ftw)
-{
-  if (remove (path) != 0 && errno != ENOENT)
-    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
-  return 0;
-}
-
 static void
 remove_files_thread (GTask        *task,
                      gpointer      source,
@@ -742,8 +731,8 @@ remove_files_thread (GTask        *task,
   unlink (self->state_path);
   /* A mounted workspace is the project's files: ending the sandbox never touches it. */
   if (self->workspace == NULL)
-    nftw (self->home_dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
-  nftw (self->tmp_dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+    cc_engine_path_remove_tree (self->home_dir);
+  cc_engine_path_remove_tree (self->tmp_dir);
   g_task_return_boolean (task, TRUE);
 }
 

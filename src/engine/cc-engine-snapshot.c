@@ -19,14 +19,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <stdio.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cc-engine-path.h"
 #include "cc-engine-rpc.h"
 #include "cc-engine-snapshot.h"
 #include "cc-engine-worker.h"
@@ -255,23 +254,6 @@ copy_dir (Copy    *copy,
     }
   closedir (dir);
   return ok;
-}
-
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                flag,
-              struct FTW        *ftw)
-{
-  if (remove (path) != 0 && errno != ENOENT)
-    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
-  return 0;
-}
-
-static void
-remove_tree (const char *path)
-{
-  nftw (path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Copies the tree at @from (a sandbox's home: opened with symlinks refused) into the existing,
@@ -528,7 +510,7 @@ snapshot_thread (gpointer       data,
   if (!copy_tree (work->from, home, cancellable, error) ||
       !g_file_set_contents (info_path, text, -1, error))
     {
-      remove_tree (work->dir);
+      cc_engine_path_remove_tree (work->dir);
       return NULL;
     }
   add_snapshot_json (builder, work->info);
@@ -654,7 +636,7 @@ delete_thread (gpointer       data,
 
   /* The info first: from that moment on the snapshot no longer exists for anyone. */
   unlink (info_path);
-  remove_tree (data);
+  cc_engine_path_remove_tree (data);
   return json_node_new (JSON_NODE_NULL);
 }
 
