@@ -272,12 +272,22 @@ test_host_start (void)
     "  c, _ = s.accept()\n"
     "  c.sendall(b\"test-host\\n\")\n"
     "  c.close()\n";
-  const char *argv[] = { "unshare", "--net", "--", "python3", "-c", server, NULL };
+  /* "ready" comes once the new namespace exists: a veth peer moved to the pid before that would
+   * land in the host's own namespace (and stay there, taking the test address with it). */
+  const char *argv[] = { "unshare", "--net", "--", "sh", "-c", "echo ready && exec python3 -c \"$0\"",
+                         server, NULL };
   GPid pid = 0;
+  int out = -1;
+  char c = 0;
 
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                 die_with_test, NULL, &pid, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                            die_with_test, NULL, &pid, NULL, &out, NULL, &error);
   g_assert_no_error (error);
+  /* Bounded by the child: it writes the line or exits (end of file). */
+  while (c != '\n' && read (out, &c, 1) == 1)
+    ;
+  close (out);
+  g_assert_cmpint (c, ==, '\n');
   pid_text = g_strdup_printf ("%d", pid);
   {
     const char *add[] = { "ip", "link", "add", host_if, "type", "veth", "peer", "name", ns_if,
@@ -300,9 +310,15 @@ test_host_start (void)
 static void
 test_host_stop (GPid pid)
 {
+  g_autofree char *host_if = g_strdup_printf ("cch%u", (guint) getpid ());
+  const char *del[] = { "ip", "link", "del", host_if, NULL };
+
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   g_spawn_close_pid (pid);
+  /* Gone with the namespace already, unless something went wrong: never leave it behind. */
+  g_spawn_sync (NULL, (char **) del, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* With internet access a sandbox reaches the test host through pasta; without, it does not. */
