@@ -122,7 +122,7 @@ run_fail (ExecRun      *run,
   g_autoptr(GError) cancelled = NULL;
 
   /* One wording for every stop, so that the history can tell a stop from a failure. */
-  if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+  if (_cc_execution_stop_asked (run->execution))
     {
       cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The command was cancelled."));
       error = cancelled;
@@ -140,7 +140,7 @@ static void
 run_fail_cancelled_if_needed (ExecRun *run,
                               gboolean *failed)
 {
-  *failed = g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution));
+  *failed = _cc_execution_stop_asked (run->execution);
   if (*failed)
     run_fail (run, NULL);
 }
@@ -279,7 +279,7 @@ wait_cb (GObject      *source,
   if ((g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK) ||
        g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL) ||
        g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_TIMEOUT)) &&
-      !g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)) &&
+      !_cc_execution_stop_asked (run->execution) &&
       run->n_reattach < MAX_REATTACH)
     {
       run->n_reattach++;
@@ -338,7 +338,7 @@ start_cb (GObject      *source,
       if ((g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK) ||
            g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ENGINE_UNREACHABLE)) &&
           !run->retried_moved &&
-          !g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+          !_cc_execution_stop_asked (run->execution))
         {
           run->retried_moved = TRUE;
           run->pending_error = g_steal_pointer (&error);
@@ -717,7 +717,7 @@ shell_ended_cb (GObject      *source,
 
   if (!cc_remote_process_wait_finish (CC_REMOTE_PROCESS (source), result, &exit_code, &error))
     _cc_execution_fail (run->execution, error, duration_ms);
-  else if (g_cancellable_is_cancelled (_cc_execution_get_cancellable (run->execution)))
+  else if (_cc_execution_stop_asked (run->execution))
     {
       g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                          _("The command was cancelled."));

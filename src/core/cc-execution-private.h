@@ -15,6 +15,8 @@ CcExecution     *_cc_execution_new              (const char       *project_id,
                                                  const char       *command,
                                                  gsize             max_output);
 GCancellable    *_cc_execution_get_cancellable  (CcExecution      *self);
+/* Whether cc_execution_cancel() was called: the cancellable fires only once the kill is sent. */
+gboolean         _cc_execution_stop_asked       (CcExecution      *self);
 CcRemoteProcess *_cc_execution_get_process      (CcExecution      *self);
 CcOutputCapture *_cc_execution_get_capture      (CcExecution      *self,
                                                  gboolean          is_stderr);

@@ -34,6 +34,7 @@ struct _CcExecution
   CcOutputCapture  *err;
 
   GCancellable     *cancellable;      /* cancelled by cc_execution_cancel() */
+  gboolean          stop_asked;       /* cc_execution_cancel() was called */
   CcRemoteProcess  *process;
   gulong            stdout_id;
   gulong            stderr_id;
@@ -429,11 +430,15 @@ kill_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(CcExecution) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* The process may have ended on its own meanwhile: nothing to report. */
   if (!cc_remote_process_kill_finish (CC_REMOTE_PROCESS (source), result, &error))
     g_debug ("Killing a cancelled command failed: %s", error->message);
+  /* Only now does the wait end: a stopped dev server no longer holds its port when its stop
+   * completes, and an app that quits right after has sent the kill. */
+  g_cancellable_cancel (self->cancellable);
 }
 
 void
@@ -441,11 +446,19 @@ cc_execution_cancel (CcExecution *self)
 {
   g_return_if_fail (CC_IS_EXECUTION (self));
 
-  if (cc_execution_is_done (self) || g_cancellable_is_cancelled (self->cancellable))
+  if (cc_execution_is_done (self) || self->stop_asked)
     return;
+  self->stop_asked = TRUE;
   if (self->process != NULL)
-    cc_remote_process_kill_async (self->process, NULL, kill_done_cb, NULL);
-  g_cancellable_cancel (self->cancellable);
+    cc_remote_process_kill_async (self->process, NULL, kill_done_cb, g_object_ref (self));
+  else
+    g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+_cc_execution_stop_asked (CcExecution *self)
+{
+  return self->stop_asked || g_cancellable_is_cancelled (self->cancellable);
 }
 
 /* Completes a resize, which only answers whether it worked. */
@@ -795,8 +808,8 @@ _cc_execution_set_process (CcExecution     *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   /* If the command was cancelled while it was starting, the kill could not be sent then. */
-  if (g_cancellable_is_cancelled (self->cancellable))
-    cc_remote_process_kill_async (process, NULL, kill_done_cb, NULL);
+  if (self->stop_asked)
+    cc_remote_process_kill_async (process, NULL, kill_done_cb, g_object_ref (self));
 
   if (reattached)
     g_signal_emit (self, signals[SIGNAL_REATTACHED], 0);
