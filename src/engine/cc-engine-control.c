@@ -26,9 +26,9 @@
 /* Bodies ----------------------------------------------------------------------------------- */
 
 /* The request body as a JSON object ({} when empty); answers 400 and returns NULL otherwise. */
-static JsonObject *
-parse_body (SoupServerMessage  *msg,
-            const char * const *allowed)
+JsonObject *
+_cc_engine_control_parse_body (SoupServerMessage  *msg,
+                               const char * const *allowed)
 {
   g_autoptr(GBytes) bytes = _cc_engine_request_body (msg);
   g_autoptr(GError) error = NULL;
@@ -59,13 +59,13 @@ parse_body (SoupServerMessage  *msg,
 
 /* An optional integer member; FALSE (after answering 400) when present but not an integer in
  * [min, max]. */
-static gboolean
-get_int_member (SoupServerMessage *msg,
-                JsonObject        *object,
-                const char        *member,
-                gint64             min,
-                gint64             max,
-                gint64            *value)
+gboolean
+_cc_engine_control_get_int_member (SoupServerMessage *msg,
+                                   JsonObject        *object,
+                                   const char        *member,
+                                   gint64             min,
+                                   gint64             max,
+                                   gint64            *value)
 {
   JsonNode *node = json_object_get_member (object, member);
   g_autofree char *message = NULL;
@@ -398,7 +398,7 @@ handle_create (CcEngine          *engine,
     "templateID", "timeout", "metadata", "envVars", "autoPause", "autoPauseMemory", "autoResume",
     "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", CC_ENGINE_WORKSPACE_FIELD, NULL
   };
-  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   g_autoptr(CcEngineSandbox) sandbox = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -416,7 +416,7 @@ handle_create (CcEngine          *engine,
       return;
     }
   template_id = cc_protojson_get_string (body, "templateID");
-  if (!get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
+  if (!_cc_engine_control_get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
       !get_bool_member (msg, body, "autoPause", &auto_pause) ||
       !get_bool_member (msg, body, "autoPauseMemory", &dummy) ||
       !get_bool_member (msg, body, "secure", &dummy) ||
@@ -521,7 +521,7 @@ handle_network (SoupServerMessage *msg,
     "allow_internet_access", "allowOut", "denyOut", "egressProxy", "rules", "allowPublicTraffic",
     "httpsPorts", "maskRequestHost", NULL
   };
-  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   g_autoptr(GError) error = NULL;
   gboolean internet = TRUE;
 
@@ -958,10 +958,10 @@ handle_sandbox (CcEngine          *engine,
   else if (!v2 && g_strcmp0 (action, "timeout") == 0 && g_str_equal (method, "POST"))
     {
       static const char * const allowed[] = { "timeout", NULL };
-      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+      g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
       gint64 timeout = -1;
 
-      if (body == NULL || !get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout))
+      if (body == NULL || !_cc_engine_control_get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout))
         return;
       if (timeout < 0)
         {
@@ -978,11 +978,11 @@ handle_sandbox (CcEngine          *engine,
   else if (!v2 && g_strcmp0 (action, "refreshes") == 0 && g_str_equal (method, "POST"))
     {
       static const char * const allowed[] = { "duration", NULL };
-      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+      g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
       gint64 duration = MIN_REFRESH_S;
       gint64 end;
 
-      if (body == NULL || !get_int_member (msg, body, "duration", 0, 3600, &duration))
+      if (body == NULL || !_cc_engine_control_get_int_member (msg, body, "duration", 0, 3600, &duration))
         return;
       end = g_get_real_time () + MAX (duration, MIN_REFRESH_S) * G_USEC_PER_SEC;
       if (running && end > cc_engine_sandbox_get_end_at (sandbox))
@@ -996,7 +996,7 @@ handle_sandbox (CcEngine          *engine,
   else if (!v2 && g_strcmp0 (action, "pause") == 0 && g_str_equal (method, "POST"))
     {
       static const char * const allowed[] = { "memory", NULL };
-      g_autoptr(JsonObject) body = parse_body (msg, allowed);
+      g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
 
       if (body == NULL)
         return;
@@ -1022,9 +1022,9 @@ handle_sandbox (CcEngine          *engine,
           _cc_engine_reply_api_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
           return;
         }
-      body = parse_body (msg, allowed);
+      body = _cc_engine_control_parse_body (msg, allowed);
       if (body == NULL ||
-          !get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
+          !_cc_engine_control_get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
           !get_bool_member (msg, body, "autoPause", &auto_pause) ||
           !get_bool_member (msg, body, "memory", &memory))
         return;

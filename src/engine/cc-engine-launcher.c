@@ -62,6 +62,9 @@ struct _CcEngineLauncher
 
 G_DEFINE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, G_TYPE_OBJECT)
 
+/* Where a sandbox keeps its launchers ("cc-engine-launcher-" and the user), one per user. */
+static const char * const launcher_keys[] = { "cc-engine-launcher-user", "cc-engine-launcher-root" };
+
 static void
 entry_free (gpointer data)
 {
@@ -265,7 +268,7 @@ join_find (CcEngineSandbox *sandbox,
            const char      *user,
            Join            *join)
 {
-  const char *other_key = g_str_equal (user, "root") ? "cc-engine-launcher-user" : "cc-engine-launcher-root";
+  const char *other_key = launcher_keys[g_str_equal (user, "root") ? 0 : 1];
   CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
   int netns = -1;
 
@@ -381,11 +384,9 @@ void
 cc_engine_launcher_collect_pids (CcEngineSandbox *sandbox,
                                  GArray          *pids)
 {
-  static const char * const keys[] = { "cc-engine-launcher-user", "cc-engine-launcher-root" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (launcher_keys); i++)
     {
-      CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), keys[i]);
+      CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
 
       if (self != NULL && !self->dead && self->pid > 0)
         {
@@ -399,8 +400,8 @@ cc_engine_launcher_collect_pids (CcEngineSandbox *sandbox,
 void
 cc_engine_launcher_stop_all (CcEngineSandbox *sandbox)
 {
-  g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-user", NULL);
-  g_object_set_data (G_OBJECT (sandbox), "cc-engine-launcher-root", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (launcher_keys); i++)
+    g_object_set_data (G_OBJECT (sandbox), launcher_keys[i], NULL);
 }
 
 /* A memfd holding @request, or -1 with @error. */

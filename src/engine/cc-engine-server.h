@@ -32,6 +32,18 @@ void     _cc_engine_control_handle        (CcEngine          *engine,
 /* A paused sandbox created with autoResume wakes up when traffic reaches it. */
 void     _cc_engine_control_auto_resume   (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);
+/* The request body as a JSON object ({} when empty) with only @allowed members; answers 400 and
+ * returns NULL otherwise. */
+JsonObject *_cc_engine_control_parse_body (SoupServerMessage  *msg,
+                                           const char * const *allowed);
+/* An optional integer member; FALSE (after answering 400) when present but not an integer in
+ * [min, max]. */
+gboolean _cc_engine_control_get_int_member (SoupServerMessage *msg,
+                                            JsonObject        *object,
+                                            const char        *member,
+                                            gint64             min,
+                                            gint64             max,
+                                            gint64            *value);
 /* Puts a sandbox made by create or fork into service: counted, logged, timed and saved. */
 void     _cc_engine_control_start         (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox,

@@ -419,56 +419,6 @@ add_snapshot_json (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* Request bodies ---------------------------------------------------------------------------- */
-
-static JsonObject *
-parse_body (SoupServerMessage  *msg,
-            const char * const *allowed)
-{
-  g_autoptr(GBytes) bytes = _cc_engine_request_body (msg);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *unknown = NULL;
-  JsonObject *object;
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  if (length == 0)
-    return json_object_new ();
-  object = cc_protojson_parse_object (data, length, &error);
-  if (object == NULL || !cc_protojson_check_fields (object, allowed, &unknown))
-    {
-      g_autofree char *message = object == NULL
-        ? g_strdup_printf ("Invalid request body: %s", error->message)
-        : g_strdup_printf ("Invalid request body: unknown field \"%s\"", unknown);
-
-      g_clear_pointer (&object, json_object_unref);
-      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
-    }
-  return object;
-}
-
-/* An optional integer member in [min, max]; FALSE when present and anything else. */
-static gboolean
-get_int_in_range (JsonObject *object,
-                  const char *member,
-                  gint64      min,
-                  gint64      max,
-                  gint64     *value)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  gint64 v;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  v = json_node_get_int (node);
-  if (v < min || v > max)
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
-
 /* Create ----------------------------------------------------------------------------------- */
 
 typedef struct
@@ -535,7 +485,7 @@ _cc_engine_snapshot_create (CcEngine          *engine,
                             CcEngineSandbox   *sandbox)
 {
   static const char * const allowed[] = { "name", NULL };
-  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   g_autoptr(JsonObject) taken = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *id = new_snapshot_id ();
@@ -861,20 +811,15 @@ _cc_engine_snapshot_fork (CcEngine          *engine,
                           CcEngineSandbox   *sandbox)
 {
   static const char * const allowed[] = { "timeout", "count", NULL };
-  g_autoptr(JsonObject) body = parse_body (msg, allowed);
+  g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   gint64 timeout_s = CC_ENGINE_DEFAULT_TIMEOUT_S, count = 1;
   CopyWork *work;
 
   if (body == NULL)
     return;
-  if (!get_int_in_range (body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout_s) ||
-      !get_int_in_range (body, "count", 1, MAX_FORKS, &count))
-    {
-      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
-                                  "Invalid request body: \"timeout\" must be seconds up to 86400 and "
-                                  "\"count\" a number from 1 to 10");
-      return;
-    }
+  if (!_cc_engine_control_get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout_s) ||
+      !_cc_engine_control_get_int_member (msg, body, "count", 1, MAX_FORKS, &count))
+    return;
   if (g_hash_table_size (_cc_engine_get_sandboxes (engine)) + count > CC_ENGINE_MAX_SANDBOXES)
     {
       _cc_engine_reply_api_error (msg, 429, "You have reached the maximum number of sandboxes on this engine; kill some first");

@@ -261,9 +261,8 @@ wait_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Names in @dir left by an unfinished upload. */
 static guint
-count_temporaries (const char *dir)
+count_temporaries_in (const char *dir)
 {
   g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -273,6 +272,17 @@ count_temporaries (const char *dir)
     if (g_str_has_prefix (name, ".cc-upload-"))
       count++;
   return count;
+}
+
+/* Names left by an unfinished upload, in @dir and in the engine's private directory where
+ * uploads are written before they are renamed into place. */
+static guint
+count_temporaries (FsFixture  *f,
+                   const char *dir)
+{
+  g_autofree char *private_dir = g_build_filename (cc_test_engine_get_data_dir (f->engine), "uploads", NULL);
+
+  return count_temporaries_in (dir) + count_temporaries_in (private_dir);
 }
 
 static void
@@ -314,7 +324,7 @@ test_big_octet_stream (FsFixture    *f,
   g_assert_cmpint (st.st_size, ==, BIG_SIZE);
   sum = file_sha256 (host);
   g_assert_cmpstr (sum, ==, g_checksum_get_string (body->checksum));
-  g_assert_cmpuint (count_temporaries (host_dir), ==, 0);
+  g_assert_cmpuint (count_temporaries (f, host_dir), ==, 0);
 }
 
 static void
@@ -445,7 +455,7 @@ test_multipart_duplicate_writes_nothing (FsFixture    *f,
 
     g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
   }
-  g_assert_cmpuint (count_temporaries (f->home), ==, 0);
+  g_assert_cmpuint (count_temporaries (f, f->home), ==, 0);
 }
 
 static void
@@ -468,7 +478,7 @@ test_interrupted (FsFixture    *f,
   /* The engine notices the closed connection and drops its temporary file; the destination
    * never changed. Wait for that (bounded against hangs). */
   deadline = g_get_monotonic_time () + cc_test_scaled_seconds (WAIT_LIMIT_S) * G_USEC_PER_SEC;
-  while (count_temporaries (host_dir) > 0)
+  while (count_temporaries (f, host_dir) > 0)
     {
       gboolean ticked = FALSE;
 
@@ -524,7 +534,7 @@ test_refused_early (FsFixture    *f,
       assert_error_status (msg, answer, cases[i].status);
       g_assert_cmpint (pattern_stream_get_offset (body), ==, 0);
       g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
-      g_assert_cmpuint (count_temporaries (f->home), ==, 0);
+      g_assert_cmpuint (count_temporaries (f, f->home), ==, 0);
       assert_rss_bounded (f, before_kb, "for a refused upload");
     }
 }
@@ -669,7 +679,7 @@ test_multipart_disk_full (FsFixture    *f,
   soup_message_headers_replace (soup_message_get_request_headers (msg), "E2b-Sandbox-Id", f->sandbox_id);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Access-Token", f->token);
   answer = send_ok (f, msg);
-  left = count_temporaries (small);
+  left = count_temporaries (f, small);
   {
     g_autofree char *ok = fs_host_path (f, "small/ok.txt");
     gboolean ok_exists = g_file_test (ok, G_FILE_TEST_EXISTS);
