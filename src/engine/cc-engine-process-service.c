@@ -550,8 +550,12 @@ _cc_engine_process_freeze_all (CcEngineSandbox *sandbox,
   gpointer value;
 
   cc_engine_launcher_collect_pids (sandbox, below);
+  /* Commands started by a launcher are below it. Their own pids are not used then: the launcher
+   * reaps them, so a pid still in the table may already name another process of the machine.
+   * Only commands the engine started itself (no isolation) are its children, never reused
+   * before their entry goes. */
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (below->len == 0 && g_hash_table_iter_next (&iter, NULL, &value))
     {
       int pid = (int) cc_engine_process_get_pid (value);
 
