@@ -17,7 +17,7 @@ APT_PACKAGES=(
   build-essential pkg-config meson ninja-build python3 gettext itstool
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libsqlite3-dev
   zlib1g-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev libwebkitgtk-6.0-dev
-  bubblewrap passt libseccomp-dev gnome-keyring libsecret-tools dbus
+  bubblewrap passt libseccomp-dev libnftables-dev gnome-keyring libsecret-tools dbus
   fonts-dejavu-core adwaita-icon-theme
 )
 TEST_PACKAGES=(

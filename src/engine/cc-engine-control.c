@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-launcher.h"
 #include "cc-engine-netns.h"
 #include "cc-engine-metrics.h"
 #include "cc-engine-network-rules.h"
@@ -390,6 +391,111 @@ _cc_engine_control_auto_resume (CcEngine        *engine,
 
 /* Handlers --------------------------------------------------------------------------------- */
 
+/* A create or network update waiting for host names to resolve or rules to load. */
+typedef struct
+{
+  CcEngine             *engine;
+  SoupServerMessage    *msg;
+  gulong                finished_id;
+  gboolean              finished;   /* the client went away: nobody to answer */
+  JsonObject           *body;       /* create */
+  gint64                timeout;
+  gboolean              auto_pause;
+  gboolean              internet;
+  CcEngineSandbox      *sandbox;    /* update */
+  CcEngineNetworkRules *rules;      /* update: the rules being loaded */
+  CcEngineNetworkRules *previous;   /* update: put back when the load fails */
+} RulesRequest;
+
+static void
+rules_request_msg_finished_cb (SoupServerMessage *msg,
+                               gpointer           user_data)
+{
+  RulesRequest *request = user_data;
+
+  request->finished = TRUE;
+}
+
+static RulesRequest *
+rules_request_new (CcEngine          *engine,
+                   SoupServerMessage *msg)
+{
+  RulesRequest *request = g_new0 (RulesRequest, 1);
+
+  request->engine = g_object_ref (engine);
+  request->msg = g_object_ref (msg);
+  request->finished_id = g_signal_connect (msg, "finished",
+                                           G_CALLBACK (rules_request_msg_finished_cb), request);
+  soup_server_message_pause (msg);
+  return request;
+}
+
+/* Whether the request is still to be answered; unpauses it when it is. */
+static gboolean
+rules_request_resume (RulesRequest *request)
+{
+  if (request->finished)
+    return FALSE;
+  soup_server_message_unpause (request->msg);
+  return TRUE;
+}
+
+static void
+rules_request_free (RulesRequest *request)
+{
+  g_clear_signal_handler (&request->finished_id, request->msg);
+  g_clear_object (&request->msg);
+  g_clear_object (&request->engine);
+  g_clear_pointer (&request->body, json_object_unref);
+  g_clear_object (&request->sandbox);
+  g_clear_object (&request->rules);
+  g_clear_object (&request->previous);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RulesRequest, rules_request_free)
+
+/* Refuses per-address rules where they cannot be applied; FALSE once answered. */
+static gboolean
+check_rules_available (CcEngine             *engine,
+                       SoupServerMessage    *msg,
+                       CcEngineNetworkRules *rules)
+{
+  g_autofree char *reason = NULL;
+
+  if (rules == NULL || cc_engine_netns_probe_rules (_cc_engine_is_isolated (engine), &reason))
+    return TRUE;
+  _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
+  return FALSE;
+}
+
+static void create_continue (CcEngine             *engine,
+                             SoupServerMessage    *msg,
+                             JsonObject           *body,
+                             gint64                timeout,
+                             gboolean              auto_pause,
+                             gboolean              internet,
+                             CcEngineNetworkRules *rules);
+
+static void
+create_resolved_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RulesRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcEngineNetworkRules) rules = NULL;
+
+  rules = cc_engine_network_rules_resolve_finish (CC_ENGINE_NETWORK_RULES (source), result, &error);
+  if (!rules_request_resume (request))
+    return;
+  if (rules == NULL)
+    _cc_engine_reply_api_error (request->msg, SOUP_STATUS_BAD_REQUEST, error->message);
+  else
+    create_continue (request->engine, request->msg, request->body, request->timeout,
+                     request->auto_pause, request->internet, rules);
+}
+
 static void
 handle_create (CcEngine          *engine,
                SoupServerMessage *msg)
@@ -399,13 +505,10 @@ handle_create (CcEngine          *engine,
     "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", CC_ENGINE_WORKSPACE_FIELD, NULL
   };
   g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
-  g_autoptr(CcEngineSandbox) sandbox = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  const char *template_id;
+  g_autoptr(CcEngineNetworkRules) rules = NULL;
   gint64 timeout = CC_ENGINE_DEFAULT_TIMEOUT_S;
   gboolean auto_pause = FALSE, internet = TRUE, dummy = FALSE;
-  JsonObject *auto_resume;
 
   if (body == NULL)
     return;
@@ -415,7 +518,6 @@ handle_create (CcEngine          *engine,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid request body: \"templateID\" must be a string");
       return;
     }
-  template_id = cc_protojson_get_string (body, "templateID");
   if (!_cc_engine_control_get_int_member (msg, body, "timeout", 0, CC_ENGINE_MAX_TIMEOUT_S, &timeout) ||
       !get_bool_member (msg, body, "autoPause", &auto_pause) ||
       !get_bool_member (msg, body, "autoPauseMemory", &dummy) ||
@@ -431,12 +533,45 @@ handle_create (CcEngine          *engine,
           _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid request body: \"network\" must be an object");
           return;
         }
-      if (!cc_engine_network_rules_read (json_node_get_object (network), &internet, &error))
+      if (!cc_engine_network_rules_read (json_node_get_object (network), &internet, &rules, &error))
         {
           _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
           return;
         }
     }
+  /* Without outbound traffic (no pasta) there is nothing to filter. */
+  if (!internet)
+    g_clear_object (&rules);
+  if (!check_rules_available (engine, msg, rules))
+    return;
+  if (rules != NULL && cc_engine_network_rules_has_names (rules))
+    {
+      RulesRequest *request = rules_request_new (engine, msg);
+
+      request->body = g_steal_pointer (&body);
+      request->timeout = timeout;
+      request->auto_pause = auto_pause;
+      request->internet = internet;
+      cc_engine_network_rules_resolve_async (rules, NULL, create_resolved_cb, request);
+      return;
+    }
+  create_continue (engine, msg, body, timeout, auto_pause, internet, rules);
+}
+
+static void
+create_continue (CcEngine             *engine,
+                 SoupServerMessage    *msg,
+                 JsonObject           *body,
+                 gint64                timeout,
+                 gboolean              auto_pause,
+                 gboolean              internet,
+                 CcEngineNetworkRules *rules)
+{
+  g_autoptr(CcEngineSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *template_id = cc_protojson_get_string (body, "templateID");
+  JsonObject *auto_resume;
 
   if (g_hash_table_size (_cc_engine_get_sandboxes (engine)) >= CC_ENGINE_MAX_SANDBOXES)
     {
@@ -454,6 +589,7 @@ handle_create (CcEngine          *engine,
     cc_engine_sandbox_set_auto_resume (sandbox, cc_protojson_get_bool (auto_resume, "enabled", FALSE));
   cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
   cc_engine_sandbox_set_internet (sandbox, internet);
+  cc_engine_sandbox_set_network_rules (sandbox, rules);
   /* Our client's own field: the project's workspace folder becomes the sandbox's home. */
   if (json_object_has_member (body, CC_ENGINE_WORKSPACE_FIELD))
     {
@@ -510,11 +646,68 @@ _cc_engine_control_sandbox_json (CcEngine        *engine,
   return sandbox_to_json (engine, sandbox);
 }
 
-/* An update replaces every rule (a field left out is cleared). A sandbox's outbound access is
- * fixed when its network is made, so an update is accepted only when it asks for what the
- * sandbox already has; anything else is refused rather than answered 204 and not done. */
 static void
-handle_network (SoupServerMessage *msg,
+network_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(RulesRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_engine_launcher_load_rules_finish (result, &error))
+    {
+      /* The load changed nothing: say so in the saved rules too, unless a later update won. */
+      if (cc_engine_sandbox_get_network_rules (request->sandbox) == request->rules)
+        {
+          cc_engine_sandbox_set_network_rules (request->sandbox, request->previous);
+          cc_engine_sandbox_save (request->sandbox);
+        }
+      if (rules_request_resume (request))
+        _cc_engine_reply_api_error (request->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      return;
+    }
+  if (rules_request_resume (request))
+    soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+network_apply (RulesRequest         *request,
+               CcEngineNetworkRules *rules)
+{
+  CcEngineNetworkRules *previous = cc_engine_sandbox_get_network_rules (request->sandbox);
+
+  request->previous = previous != NULL ? g_object_ref (previous) : NULL;
+  request->rules = rules != NULL ? g_object_ref (rules) : NULL;
+  cc_engine_sandbox_set_network_rules (request->sandbox, rules);
+  cc_engine_sandbox_save (request->sandbox);
+  cc_engine_launcher_load_rules_async (request->sandbox, network_loaded_cb, request);
+}
+
+static void
+network_resolved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(RulesRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcEngineNetworkRules) rules = NULL;
+
+  rules = cc_engine_network_rules_resolve_finish (CC_ENGINE_NETWORK_RULES (source), result, &error);
+  if (rules == NULL)
+    {
+      if (rules_request_resume (request))
+        _cc_engine_reply_api_error (request->msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  network_apply (g_steal_pointer (&request), rules);
+}
+
+/* An update replaces every rule (a field left out is cleared), in the running network at once;
+ * it answers once the rules are in force, for new and existing connections alike. A sandbox made
+ * without outbound traffic has no pasta to give it any, so opening it is refused. */
+static void
+handle_network (CcEngine          *engine,
+                SoupServerMessage *msg,
                 CcEngineSandbox   *sandbox)
 {
   static const char * const allowed[] = {
@@ -523,25 +716,42 @@ handle_network (SoupServerMessage *msg,
   };
   g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   g_autoptr(GError) error = NULL;
+  g_autoptr(CcEngineNetworkRules) rules = NULL;
+  RulesRequest *request;
   gboolean internet = TRUE;
 
   if (body == NULL)
     return;
-  if (!cc_engine_network_rules_read (body, &internet, &error))
+  if (!cc_engine_network_rules_read (body, &internet, &rules, &error))
     {
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
       return;
     }
-  if (internet != cc_engine_sandbox_get_internet (sandbox))
+  if (!cc_engine_sandbox_get_internet (sandbox))
     {
-      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
-                                  internet ? "The local engine cannot open outbound traffic for a sandbox created "
-                                             "without it: create a new sandbox"
-                                           : "The local engine cannot close outbound traffic of a running sandbox: "
-                                             "create a new sandbox with allowInternetAccess false");
+      if (internet)
+        _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                    "The local engine cannot open outbound traffic for a sandbox created "
+                                    "without it: create a new sandbox");
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
       return;
     }
-  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  if (!internet && rules == NULL)
+    rules = cc_engine_network_rules_new_deny_all ();
+  if (rules == NULL && cc_engine_sandbox_get_network_rules (sandbox) == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+  if (!check_rules_available (engine, msg, rules))
+    return;
+  request = rules_request_new (engine, msg);
+  request->sandbox = g_object_ref (sandbox);
+  if (rules != NULL && cc_engine_network_rules_has_names (rules))
+    cc_engine_network_rules_resolve_async (rules, NULL, network_resolved_cb, request);
+  else
+    network_apply (request, rules);
 }
 
 static gint
@@ -1064,7 +1274,7 @@ handle_sandbox (CcEngine          *engine,
   else if (!v2 && g_strcmp0 (action, "metrics") == 0 && g_str_equal (method, "GET"))
     handle_metrics (engine, msg, sandbox, query);
   else if (!v2 && g_strcmp0 (action, "network") == 0 && g_str_equal (method, "PUT"))
-    handle_network (msg, sandbox);
+    handle_network (engine, msg, sandbox);
   else if (!v2 && g_strcmp0 (action, "snapshots") == 0 && g_str_equal (method, "POST"))
     _cc_engine_snapshot_create (engine, msg, sandbox);
   else if (!v2 && g_strcmp0 (action, "fork") == 0 && g_str_equal (method, "POST"))

@@ -58,6 +58,9 @@ struct _CcEngineLauncher
   gboolean started_any;
   GHashTable *entries;       /* launcher-namespace pid → Entry */
   GPtrArray *pending;        /* Entry: ends read while waiting for a spawn, not yet told */
+  /* Network rules load one at a time, so the last asked for is the one in force. */
+  GPtrArray *rules_waiting;  /* GTask: for the next load */
+  GPtrArray *rules_running;  /* GTask: answered by the load under way */
 };
 
 G_DEFINE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, G_TYPE_OBJECT)
@@ -85,6 +88,8 @@ cc_engine_launcher_finalize (GObject *object)
     close (self->sock);
   g_hash_table_unref (self->entries);
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->rules_waiting);
+  g_ptr_array_unref (self->rules_running);
   g_free (self->key);
 
   G_OBJECT_CLASS (cc_engine_launcher_parent_class)->finalize (object);
@@ -102,6 +107,8 @@ cc_engine_launcher_init (CcEngineLauncher *self)
   self->sock = -1;
   self->entries = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
   self->pending = g_ptr_array_new_with_free_func (entry_free);
+  self->rules_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->rules_running = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static void
@@ -348,6 +355,30 @@ launcher_start (CcEngineSandbox  *sandbox,
 }
 
 static void outbound_start (CcEngineLauncher *self);
+static void rules_enqueue (CcEngineLauncher *self, GTask *task);
+
+/* The sandbox's network is made with rules: pasta joins only once they are in force, so no
+ * connection ever leaves without them. A load that fails leaves the sandbox its loopback only. */
+static void
+first_rules_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CcEngineLauncher) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("No internet access for the sandbox: %s", error->message);
+      if (self->sandbox != NULL)
+        cc_engine_log_add (cc_engine_sandbox_get_log (self->sandbox), CC_ENGINE_LOG_ERROR,
+                           "No outbound traffic: the network rules could not be loaded",
+                           "logger", "network", "error", error->message, NULL);
+      return;
+    }
+  if (!self->dead)
+    outbound_start (self);
+}
 
 static void
 launcher_drop (gpointer data)
@@ -373,10 +404,15 @@ cc_engine_launcher_get (CcEngineSandbox  *sandbox,
   self = launcher_start (sandbox, user, runtime_dir, key, error);
   if (self == NULL)
     return NULL;
-  /* A launcher that joined another's network has that one's pasta already. */
-  if (cc_engine_sandbox_get_internet (sandbox) && !self->joined)
-    outbound_start (self);
   g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
+  /* A launcher that joined another's network has that one's pasta (and rules) already. */
+  if (cc_engine_sandbox_get_internet (sandbox) && !self->joined)
+    {
+      if (cc_engine_sandbox_get_network_rules (sandbox) != NULL)
+        rules_enqueue (self, g_task_new (NULL, NULL, first_rules_loaded_cb, g_object_ref (self)));
+      else
+        outbound_start (self);
+    }
   return self;
 }
 
@@ -765,4 +801,102 @@ outbound_start (CcEngineLauncher *self)
     }
   g_child_watch_add_full (G_PRIORITY_DEFAULT, self->outbound_pid, outbound_exited_cb,
                           g_object_ref (self), g_object_unref);
+}
+
+/* Loading network rules ---------------------------------------------------------------------- */
+
+static void rules_run (CcEngineLauncher *self);
+
+static void
+rules_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CcEngineLauncher) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = g_steal_pointer (&self->rules_running);
+
+  cc_engine_netns_load_rules_finish (result, &error);
+  self->rules_running = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < running->len; i++)
+    {
+      if (error != NULL)
+        g_task_return_error (g_ptr_array_index (running, i), g_error_copy (error));
+      else
+        g_task_return_boolean (g_ptr_array_index (running, i), TRUE);
+    }
+  if (self->rules_waiting->len > 0)
+    rules_run (self);
+}
+
+/* Loads the sandbox's rules as they are now, for every task waiting. */
+static void
+rules_run (CcEngineLauncher *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->rules_waiting);
+  int netns = -1, owner = -1;
+
+  self->rules_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  if (self->sandbox == NULL || self->dead)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                         _("The sandbox stopped while its network rules were being set"));
+  else if (request_fds (self, 0, &netns, 1, &error) == 1 &&
+           geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
+    g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
+                 _("The sandbox's network rules could not be loaded: %s"), g_strerror (errno));
+  if (error != NULL)
+    {
+      if (netns >= 0)
+        close (netns);
+      for (guint i = 0; i < waiting->len; i++)
+        g_task_return_error (g_ptr_array_index (waiting, i), g_error_copy (error));
+      return;
+    }
+  g_ptr_array_extend_and_steal (self->rules_running, g_steal_pointer (&waiting));
+  cc_engine_netns_load_rules_async (netns, owner, cc_engine_sandbox_get_network_rules (self->sandbox),
+                                    NULL, rules_loaded_cb, g_object_ref (self));
+  close (netns);
+  if (owner >= 0)
+    close (owner);
+}
+
+static void
+rules_enqueue (CcEngineLauncher *self,
+               GTask            *task)
+{
+  g_ptr_array_add (self->rules_waiting, task);
+  if (self->rules_running->len == 0)
+    rules_run (self);
+}
+
+void
+cc_engine_launcher_load_rules_async (CcEngineSandbox     *sandbox,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, cc_engine_launcher_load_rules_async);
+  /* Any running launcher: the second one joined the first one's network. */
+  for (guint i = 0; i < G_N_ELEMENTS (launcher_keys); i++)
+    {
+      CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
+
+      if (self != NULL && !self->dead)
+        {
+          rules_enqueue (self, task);
+          return;
+        }
+    }
+  /* No network yet: the rules are loaded when it is made. */
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+gboolean
+cc_engine_launcher_load_rules_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

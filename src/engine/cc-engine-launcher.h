@@ -90,6 +90,14 @@ gboolean          cc_engine_launcher_spawn    (CcEngineLauncher          *self,
 int               cc_engine_launcher_connect  (CcEngineLauncher          *self,
                                                guint                      port,
                                                GError                   **error);
+/* Loads @sandbox's network rules, as they are now, into its running network; loads are done one
+ * at a time in the order asked. Done at once when the sandbox has no network yet: the rules are
+ * loaded when it is made, before pasta gives it outbound traffic. */
+void              cc_engine_launcher_load_rules_async  (CcEngineSandbox     *sandbox,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean          cc_engine_launcher_load_rules_finish (GAsyncResult        *result,
+                                                        GError             **error);
 /* Appends the host pids of @sandbox's running launchers' bubblewrap (as ints) to @pids. */
 void              cc_engine_launcher_collect_pids (CcEngineSandbox       *sandbox,
                                                    GArray                *pids);

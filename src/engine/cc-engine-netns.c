@@ -12,15 +12,27 @@
  * either direction (-t/-u/-T/-U none; the preview does not need inbound forwarding, it asks the
  * launcher for a socket made inside). Without internet access there is no pasta at all: loopback
  * only.
+ *
+ * Per-address rules are an nf_tables table in the namespace, loaded by a short-lived child of the
+ * engine (`--load-network-rules`) that enters the namespace's owner and the namespace itself, the
+ * way pasta does. The sandbox's processes cannot change the table: they run in a user namespace
+ * nested inside the owner, without capabilities.
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <linux/nsfs.h>
+
+#if HAVE_LIBNFTABLES
+#include <nftables/libnftables.h>
+#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -108,11 +120,197 @@ cc_engine_netns_start_outbound (int      netns_fd,
   return pid;
 }
 
+gboolean
+cc_engine_netns_probe_rules (gboolean   isolated,
+                             char     **reason)
+{
+  *reason = NULL;
+  if (!HAVE_LIBNFTABLES)
+    *reason = g_strdup (_("Per-address network rules need libnftables, which this build of the "
+                          "engine does not have (the Flatpak has none): only all outbound "
+                          "traffic or none can be set"));
+  else if (!isolated)
+    *reason = g_strdup (_("Per-address network rules need each sandbox's own network, which "
+                          "bubblewrap gives and which does not work here: only all outbound "
+                          "traffic or none can be set"));
+  else if (!cc_engine_netns_probe_outbound (reason))
+    return FALSE;
+  return *reason == NULL;
+}
+
+/* The child ---------------------------------------------------------------------------------- */
+
+/* Bounds the script read from standard input: the engine writes a few KiB at most. */
+#define MAX_RULESET (1024 * 1024)
+
+int
+cc_engine_netns_load_rules_main (void)
+{
+#if HAVE_LIBNFTABLES
+  g_autoptr(GString) ruleset = g_string_new (NULL);
+  struct nft_ctx *nft;
+  char buf[4096];
+  ssize_t n;
+  int rc;
+
+  while ((n = read (STDIN_FILENO, buf, sizeof buf)) > 0 && ruleset->len <= MAX_RULESET)
+    g_string_append_len (ruleset, buf, n);
+  if (n < 0 || ruleset->len > MAX_RULESET)
+    {
+      fprintf (stderr, "the rules could not be read\n");
+      return 1;
+    }
+  /* The owner first: capabilities over the network are held in the user namespace owning it. */
+  if (fcntl (4, F_GETFD) >= 0 && setns (4, CLONE_NEWUSER) != 0)
+    {
+      fprintf (stderr, "could not enter the network's user namespace: %s\n", g_strerror (errno));
+      return 1;
+    }
+  if (setns (3, CLONE_NEWNET) != 0)
+    {
+      fprintf (stderr, "could not enter the sandbox's network: %s\n", g_strerror (errno));
+      return 1;
+    }
+  close (3);
+  close (4);
+  nft = nft_ctx_new (NFT_CTX_DEFAULT);
+  if (nft == NULL)
+    {
+      fprintf (stderr, "libnftables could not start\n");
+      return 1;
+    }
+  nft_ctx_buffer_output (nft);
+  nft_ctx_buffer_error (nft);
+  rc = nft_run_cmd_from_buffer (nft, ruleset->str);
+  if (rc != 0)
+    fputs (nft_ctx_get_error_buffer (nft), stderr);
+  nft_ctx_free (nft);
+  return rc == 0 ? 0 : 1;
+#else
+  return 1;
+#endif
+}
+
+/* Loading rules from the engine ------------------------------------------------------------- */
+
+/* The nameservers of the host's resolv.conf, which sandboxes share. */
+static GStrv
+read_nameservers (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/etc/resolv.conf", &text, NULL, NULL))
+    return g_strv_builder_end (builder);
+  lines = g_strsplit (text, "\n", 64);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      g_autoptr(GInetAddress) address = NULL;
+
+      if (g_strv_length (words) < 2 || !g_str_equal (words[0], "nameserver"))
+        continue;
+      /* Parsed, so that only an address ever reaches the script. */
+      address = g_inet_address_new_from_string (words[1]);
+      if (address != NULL)
+        {
+          g_autofree char *normal = g_inet_address_to_string (address);
+
+          g_strv_builder_add (builder, normal);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GSubprocess *child = G_SUBPROCESS (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  if (!g_subprocess_communicate_utf8_finish (child, result, NULL, &err, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!g_subprocess_get_successful (child))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("The sandbox's network rules could not be loaded: %s"),
+                               err != NULL && *g_strstrip (err) != '\0' ? err
+                                 : _("the loading process failed"));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+cc_engine_netns_load_rules_async (int                  netns_fd,
+                                  int                  userns_fd,
+                                  CcEngineNetworkRules *rules,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) nameservers = read_nameservers ();
+  g_autofree char *ruleset = cc_engine_network_rules_to_nft (rules, (const char * const *) nameservers);
+  int netns = fcntl (netns_fd, F_DUPFD_CLOEXEC, 3);
+  int userns = userns_fd >= 0 ? fcntl (userns_fd, F_DUPFD_CLOEXEC, 3) : -1;
+
+  g_task_set_source_tag (task, cc_engine_netns_load_rules_async);
+  if (netns < 0 || (userns_fd >= 0 && userns < 0))
+    {
+      int saved = errno;
+
+      if (netns >= 0)
+        close (netns);
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               _("The sandbox's network rules could not be loaded: %s"),
+                               g_strerror (saved));
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_engine, NULL, NULL);
+  g_subprocess_launcher_take_fd (launcher, netns, 3);
+  if (userns >= 0)
+    g_subprocess_launcher_take_fd (launcher, userns, 4);
+  child = g_subprocess_launcher_spawn (launcher, &error, "/proc/self/exe", "--load-network-rules",
+                                       NULL);
+  if (child == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_subprocess_communicate_utf8_async (child, ruleset, cancellable, load_done_cb,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+cc_engine_netns_load_rules_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 cc_engine_netns_add_facts (JsonArray *facts,
                            gboolean   isolated)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *rules_reason = NULL;
 
   if (isolated)
     cc_engine_isolation_fact_add (facts, "private-network", TRUE,
@@ -129,4 +327,9 @@ cc_engine_netns_add_facts (JsonArray *facts,
     cc_engine_isolation_fact_add (facts, "internet-access", TRUE,
               isolated ? _("Sandboxes that may use the internet reach it through pasta")
                        : _("Sandboxes use this computer's network directly"));
+  if (cc_engine_netns_probe_rules (isolated, &rules_reason))
+    cc_engine_isolation_fact_add (facts, "network-rules", TRUE,
+              _("Outbound rules for addresses, ranges and host names are applied with nf_tables"));
+  else
+    cc_engine_isolation_fact_add (facts, "network-rules", FALSE, rules_reason);
 }

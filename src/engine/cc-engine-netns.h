@@ -5,8 +5,10 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
+
+#include "cc-engine-network-rules.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +25,24 @@ gboolean cc_engine_netns_probe_outbound (char      **reason);
 GPid     cc_engine_netns_start_outbound (int         netns_fd,
                                          int         userns_fd,
                                          GError    **error);
+
+/* Whether per-address outbound rules can be applied here; if not, @reason says what is missing. */
+gboolean cc_engine_netns_probe_rules    (gboolean     isolated,
+                                         char       **reason);
+/* Replaces the rules of the namespace @netns_fd (owned by @userns_fd, or -1 when the engine may
+ * enter it directly) with @rules (resolved), or removes them when @rules is NULL: a child of the
+ * engine does it, off the main loop. On failure the old rules stay. */
+void     cc_engine_netns_load_rules_async  (int                   netns_fd,
+                                            int                   userns_fd,
+                                            CcEngineNetworkRules *rules,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean cc_engine_netns_load_rules_finish (GAsyncResult         *result,
+                                            GError              **error);
+/* The hidden `--load-network-rules` mode: fd 3 is the network namespace, fd 4 (if open) its
+ * owner, standard input the nf_tables script. */
+int      cc_engine_netns_load_rules_main   (void);
 
 /* Appends this part's named facts to the status answer's "facts" (see
  * cc_engine_isolation_fact_add()). */

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-engine-log.h"
+#include "cc-engine-network-rules.h"
 #include "cc-engine-sandbox.h"
 #include "cc-engine-workspace.h"
 
@@ -60,6 +61,11 @@ void             cc_engine_sandbox_set_auto_resume (CcEngineSandbox *self,
 gboolean         cc_engine_sandbox_get_internet   (CcEngineSandbox  *self);
 void             cc_engine_sandbox_set_internet   (CcEngineSandbox  *self,
                                                    gboolean          allow);
+/* The per-address outbound rules (host names resolved), or NULL when all outbound traffic is
+ * allowed; kept in the saved state, loaded whenever the sandbox's network is made. */
+CcEngineNetworkRules *cc_engine_sandbox_get_network_rules (CcEngineSandbox      *self);
+void                  cc_engine_sandbox_set_network_rules (CcEngineSandbox      *self,
+                                                           CcEngineNetworkRules *rules);
 
 /* Lifecycle and process events, kept in memory only (a restarted engine starts a new log). */
 #define CC_ENGINE_SANDBOX_LOG_CAPACITY 1000

@@ -46,6 +46,7 @@ struct _CcEngineSandbox
   gboolean auto_pause;
   gboolean auto_resume;
   gboolean internet;
+  CcEngineNetworkRules *network_rules;  /* resolved; NULL: all outbound traffic allowed */
 
   GHashTable *processes;
   CcEngineLog *log;
@@ -73,6 +74,7 @@ cc_engine_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->metrics, cc_engine_metrics_free);
   g_clear_pointer (&self->metadata, g_hash_table_unref);
   g_clear_pointer (&self->env_vars, g_hash_table_unref);
+  g_clear_object (&self->network_rules);
   g_free (self->id);
   g_free (self->template_id);
   if (self->access_token != NULL)
@@ -194,6 +196,20 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   self->auto_pause = cc_protojson_get_bool (state, "autoPause", FALSE);
   self->auto_resume = cc_protojson_get_bool (state, "autoResume", FALSE);
   self->internet = cc_protojson_get_bool (state, "allowInternetAccess", TRUE);
+  /* Rules that no longer read (a changed engine) close the sandbox's network rather than open it. */
+  if (cc_protojson_get_object (state, "networkRules") != NULL)
+    {
+      g_autoptr(GError) rules_error = NULL;
+      gboolean internet = TRUE;
+
+      if (!cc_engine_network_rules_read (cc_protojson_get_object (state, "networkRules"), &internet,
+                                         &self->network_rules, &rules_error))
+        {
+          g_warning ("Sandbox %s: its saved network rules do not read, so it has no outbound "
+                     "traffic: %s", id, rules_error->message);
+          self->network_rules = cc_engine_network_rules_new_deny_all ();
+        }
+    }
   cc_protojson_copy_string_map (state, "metadata", self->metadata);
   cc_protojson_copy_string_map (state, "envVars", self->env_vars);
   set_paths (self, data_dir);
@@ -229,6 +245,11 @@ cc_engine_sandbox_to_state (CcEngineSandbox *self)
   json_builder_add_boolean_value (builder, self->auto_resume);
   json_builder_set_member_name (builder, "allowInternetAccess");
   json_builder_add_boolean_value (builder, self->internet);
+  if (self->network_rules != NULL)
+    {
+      json_builder_set_member_name (builder, "networkRules");
+      json_builder_add_value (builder, cc_engine_network_rules_to_json (self->network_rules));
+    }
   cc_protojson_add_string_map (builder, "metadata", self->metadata);
   cc_protojson_add_string_map (builder, "envVars", self->env_vars);
   if (self->workspace != NULL)
@@ -414,6 +435,19 @@ cc_engine_sandbox_set_internet (CcEngineSandbox *self,
                                 gboolean         allow)
 {
   self->internet = allow;
+}
+
+CcEngineNetworkRules *
+cc_engine_sandbox_get_network_rules (CcEngineSandbox *self)
+{
+  return self->network_rules;
+}
+
+void
+cc_engine_sandbox_set_network_rules (CcEngineSandbox      *self,
+                                     CcEngineNetworkRules *rules)
+{
+  g_set_object (&self->network_rules, rules);
 }
 
 CcEngineLog *

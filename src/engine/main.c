@@ -15,6 +15,7 @@
 
 #include "cc-engine.h"
 #include "cc-engine-launcher.h"
+#include "cc-engine-netns.h"
 #include "cc-engine-resolve.h"
 #include "cc-protojson.h"
 
@@ -146,6 +147,9 @@ main (int   argc,
       close (4);  /* our executable, which bubblewrap ran */
       return cc_engine_launcher_main (atoi (argv[2]));
     }
+  /* Nor this: a short-lived child loading a sandbox's network rules (cc-engine-netns.c). */
+  if (argc == 2 && g_str_equal (argv[1], "--load-network-rules"))
+    return cc_engine_netns_load_rules_main ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -5,7 +5,8 @@
  *
  * Servers run inside sandboxes of a real engine under bubblewrap. The only other addresses used
  * are the host's loopback (a listener the sandbox must not reach) and, as root, a test host on
- * 198.51.100.2 (TEST-NET-2) in a network namespace this test creates. That namespace is held by a
+ * 198.51.100.2 and 198.51.100.3 (TEST-NET-2) in a network namespace this test creates; outbound
+ * rules are tested against those two addresses only. That namespace is held by a
  * process that gets SIGKILL when the test process dies, so it and its veth pair are gone even when
  * an assertion aborts the test.
  */
@@ -231,6 +232,7 @@ test_closed_port (void)
 
 #define TEST_HOST_SIDE "198.51.100.1/24"
 #define TEST_HOST_ADDR "198.51.100.2"
+#define TEST_HOST_ADDR2 "198.51.100.3"
 #define TEST_HOST_PORT 8080
 
 static void
@@ -296,12 +298,15 @@ test_host_start (void)
     const char *up[] = { "ip", "link", "set", host_if, "up", NULL };
     const char *ns_addr[] = { "nsenter", "-t", pid_text, "-n", "ip", "addr", "add",
                               TEST_HOST_ADDR "/24", "dev", ns_if, NULL };
+    const char *ns_addr2[] = { "nsenter", "-t", pid_text, "-n", "ip", "addr", "add",
+                               TEST_HOST_ADDR2 "/24", "dev", ns_if, NULL };
     const char *ns_up[] = { "nsenter", "-t", pid_text, "-n", "ip", "link", "set", ns_if, "up", NULL };
 
     run_ip (add);
     run_ip (addr);
     run_ip (up);
     run_ip (ns_addr);
+    run_ip (ns_addr2);
     run_ip (ns_up);
   }
   return pid;
@@ -360,6 +365,185 @@ test_internet_access (void)
   g_assert_null (strstr (blocked->stdout_text->str + strlen ("unreached\n"), "eth"));
 }
 
+/* Outbound rules -------------------------------------------------------------------------- */
+
+static gboolean
+test_host_possible (void)
+{
+  g_autofree char *pasta = g_find_program_in_path ("pasta");
+  g_autofree char *ip = g_find_program_in_path ("ip");
+
+  if (!isolated ())
+    return FALSE;
+  if (geteuid () != 0 || pasta == NULL || ip == NULL)
+    {
+      g_test_skip ("The test host needs root (a namespace and a veth pair), pasta and ip");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the sandbox reaches of the test host's two addresses: "A B" with each "reached" or
+ * "blocked". It first waits (bounded) until pasta has given the sandbox its address: the rules
+ * are loaded before that, so a "blocked" is the rules' doing, never a network not up yet. */
+static char *
+probe_test_host (EcSandbox *sandbox)
+{
+  const char *cmd =
+    "for i in $(seq 100); do ip -4 -o addr show scope global | grep -q inet && break; sleep 0.1; done; "
+    "for a in " TEST_HOST_ADDR " " TEST_HOST_ADDR2 "; do "
+    "if r=$(timeout 5 bash -c \"exec 3<>/dev/tcp/$a/8080 && head -n1 <&3\" 2>/dev/null) && "
+    "[ \"$r\" = test-host ]; then printf 'reached '; else printf 'blocked '; fi; done";
+  g_autoptr(EcRun) run = ec_run (sandbox, cmd, NULL);
+
+  return g_strdup (run->stdout_text->str);
+}
+
+static void
+assert_rules_give (const char *network,
+                   const char *expected)
+{
+  g_autofree char *body = g_strdup_printf ("{\"templateID\":\"base\",\"network\":%s}", network);
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, body);
+  g_autofree char *seen = probe_test_host (sandbox);
+
+  if (g_strcmp0 (seen, expected) != 0)
+    g_error ("Rules %s: the sandbox saw “%s”, not “%s”", network, seen, expected);
+}
+
+/* Created with rules: by address, by CIDR range, allowed entries win over denied ones, and the
+ * allow-list idiom (deny 0.0.0.0/0, allow a few). */
+static void
+test_rules_at_create (void)
+{
+  GPid holder;
+
+  if (!test_host_possible ())
+    return;
+  holder = test_host_start ();
+  assert_rules_give ("{\"denyOut\":[\"" TEST_HOST_ADDR "\"]}", "blocked reached ");
+  assert_rules_give ("{\"denyOut\":[\"198.51.100.0/24\"]}", "blocked blocked ");
+  assert_rules_give ("{\"denyOut\":[\"198.51.100.0/24\"],\"allowOut\":[\"" TEST_HOST_ADDR2 "\"]}",
+                     "blocked reached ");
+  assert_rules_give ("{\"denyOut\":[\"0.0.0.0/0\"],\"allowOut\":[\"198.51.100.2/32\"]}",
+                     "reached blocked ");
+  assert_rules_give ("{\"denyOut\":[\"192.0.2.0/24\"]}", "reached reached ");
+  test_host_stop (holder);
+}
+
+static void
+put_network (EcSandbox  *sandbox,
+             const char *body,
+             guint       status)
+{
+  g_autofree char *path = g_strdup_printf ("/sandboxes/%s/network", sandbox->id);
+  g_autoptr(EcReply) reply = ec_api (engine, session, "PUT", path, body);
+
+  if (reply->status != status)
+    g_error ("PUT %s answered %u, not %u", body, reply->status, status);
+}
+
+/* An update changes the rules of a running sandbox at once, and again; a host name is resolved
+ * by the host's resolver when the rule is set ("localhost" comes from /etc/hosts, so no other
+ * resolver is asked). */
+static void
+test_rules_update (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *open = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *named = NULL;
+  g_autofree char *reopened = NULL;
+  g_autofree char *closed = NULL;
+  GPid holder;
+
+  if (!test_host_possible ())
+    return;
+  holder = test_host_start ();
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  open = probe_test_host (sandbox);
+  put_network (sandbox, "{\"denyOut\":[\"" TEST_HOST_ADDR2 "\"]}", 204);
+  one = probe_test_host (sandbox);
+  put_network (sandbox, "{\"denyOut\":[\"0.0.0.0/0\"],\"allowOut\":[\"localhost\",\"" TEST_HOST_ADDR "\"]}", 204);
+  named = probe_test_host (sandbox);
+  put_network (sandbox, "{}", 204);
+  reopened = probe_test_host (sandbox);
+  put_network (sandbox, "{\"allow_internet_access\":false}", 204);
+  closed = probe_test_host (sandbox);
+  test_host_stop (holder);
+
+  g_assert_cmpstr (open, ==, "reached reached ");
+  g_assert_cmpstr (one, ==, "reached blocked ");
+  g_assert_cmpstr (named, ==, "reached blocked ");
+  g_assert_cmpstr (reopened, ==, "reached reached ");
+  g_assert_cmpstr (closed, ==, "blocked blocked ");
+}
+
+/* Rules that cannot be applied are refused with words, at create and in an update. */
+static void
+test_rules_refused (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *path = NULL;
+  const struct { const char *network; const char *words; } cases[] = {
+    { "{\"denyOut\":[\"*.example.com\"]}", "wildcard" },
+    { "{\"denyOut\":[\"not an address\"]}", "not an address, a CIDR range or a host name" },
+    { "{\"denyOut\":[\"198.51.100.1/24\"]}", "not an address" },
+    { "{\"denyOut\":[42]}", "must be a list of addresses" },
+  };
+
+  if (!isolated ())
+    return;
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  path = g_strdup_printf ("/sandboxes/%s/network", sandbox->id);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"templateID\":\"base\",\"network\":%s}", cases[i].network);
+      g_autoptr(EcReply) created = ec_api (engine, session, "POST", "/sandboxes", body);
+      g_autoptr(EcReply) updated = ec_api (engine, session, "PUT", path, cases[i].network);
+      EcReply *replies[] = { created, updated };
+
+      for (guint r = 0; r < G_N_ELEMENTS (replies); r++)
+        {
+          const char *message;
+
+          g_assert_cmpuint (replies[r]->status, ==, 400);
+          g_assert_nonnull (replies[r]->json);
+          message = cc_protojson_get_string (json_node_get_object (replies[r]->json), "message");
+          if (message == NULL || strstr (message, cases[i].words) == NULL)
+            g_error ("%s was refused with “%s”, which does not say “%s”", cases[i].network,
+                     message, cases[i].words);
+        }
+    }
+}
+
+/* The status answer says whether per-address rules can be applied here. */
+static void
+test_rules_fact (void)
+{
+  g_autoptr(EcReply) reply = ec_api (engine, session, "GET", "/engine/status", NULL);
+  g_autofree char *pasta = g_find_program_in_path ("pasta");
+  JsonArray *facts;
+  gboolean found = FALSE;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  facts = json_object_get_array_member (json_node_get_object (reply->json), "facts");
+  for (guint i = 0; i < json_array_get_length (facts); i++)
+    {
+      JsonObject *fact = json_array_get_object_element (facts, i);
+
+      if (g_strcmp0 (cc_protojson_get_string (fact, "name"), "network-rules") != 0)
+        continue;
+      found = TRUE;
+      g_assert_nonnull (cc_protojson_get_string (fact, "detail"));
+      /* This build has libnftables; with bubblewrap and pasta it can apply them. */
+      if (g_str_equal (cc_test_engine_get_isolation (engine), "bubblewrap") &&
+          pasta != NULL)
+        g_assert_true (cc_protojson_get_bool (fact, "ok", FALSE));
+    }
+  g_assert_true (found);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -369,5 +553,9 @@ main (int   argc,
   g_test_add_func ("/engine/netns/host-loopback", test_host_loopback);
   g_test_add_func ("/engine/netns/closed-port", test_closed_port);
   g_test_add_func ("/engine/netns/internet-access", test_internet_access);
+  g_test_add_func ("/engine/netns/rules/at-create", test_rules_at_create);
+  g_test_add_func ("/engine/netns/rules/update", test_rules_update);
+  g_test_add_func ("/engine/netns/rules/refused", test_rules_refused);
+  g_test_add_func ("/engine/netns/rules/fact", test_rules_fact);
   return ec_test_run (&engine, &session, 60);
 }
