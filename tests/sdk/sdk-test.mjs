@@ -768,9 +768,12 @@ test('Sandbox.list filters by metadata and pages', async () => {
   assertEq(show(seen.map((s) => s.sandboxId).sort()), show([a.sandboxId, b.sandboxId].sort()), 'paged list, limit 1');
 });
 
-// Rules the engine can apply (all outbound traffic, or none) are applied; any other rule is
-// refused with words, never accepted and ignored.
-test('network rules: deny-all closes outbound traffic, updates and rules it cannot apply are refused', async () => {
+// Outbound rules: all-or-nothing keeps its meaning (deny-all without allowed entries is no
+// outbound traffic at all), per-address rules are applied where the engine says it can (its
+// status fact "network-rules"), and refused with its reason elsewhere; rules it cannot apply are
+// refused with words, never accepted and ignored. Whether the rules filter is tested against a
+// test host in tests/engine/test-netns.c; no connection is made here.
+test('network rules: deny-all, per-address rules and updates, and rules it cannot apply', async () => {
   const refused = async (promise, pattern, what) => {
     try {
       await promise;
@@ -780,6 +783,12 @@ test('network rules: deny-all closes outbound traffic, updates and rules it cann
     }
     throw new AssertionError(`${what}: accepted`);
   };
+  const status = await fetch(`${process.env.E2B_API_URL}/engine/status`, {
+    headers: { 'X-API-KEY': process.env.E2B_API_KEY },
+  }).then((r) => r.json());
+  const fact = (status.facts || []).find((f) => f.name === 'network-rules');
+  assert(fact && typeof fact.detail === 'string', 'the engine status has a network-rules fact');
+
   const closed = await Sandbox.create({ network: { denyOut: ['0.0.0.0/0'] } });
   try {
     assertEq((await closed.getInfo()).allowInternetAccess, false, 'allowInternetAccess after deny-all');
@@ -790,13 +799,26 @@ test('network rules: deny-all closes outbound traffic, updates and rules it cann
   } finally {
     await closed.kill();
   }
-  await refused(Sandbox.create({ network: { denyOut: ['192.0.2.1'] } }), /all outbound traffic or none/,
-    'denying one address');
   await refused(Sandbox.create({ network: { egressProxy: { address: '127.0.0.1:1080' } } }), /egressProxy/,
     'an egress proxy');
-  const open = await shared();
-  await refused(open.updateNetwork({ denyOut: ['0.0.0.0/0'] }), /cannot close outbound traffic/,
-    'closing a running sandbox');
+  await refused(Sandbox.create({ network: { denyOut: ['*.example.com'] } }), /wildcard/, 'a wildcard host name');
+  if (!fact.ok) {
+    const reason = new RegExp(fact.detail.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    await refused(Sandbox.create({ network: { denyOut: ['192.0.2.1'] } }), reason, 'denying one address here');
+    return;
+  }
+  const filtered = await Sandbox.create({ network: { denyOut: ['192.0.2.1', '198.51.100.0/24'] } });
+  try {
+    assertEq((await filtered.getInfo()).allowInternetAccess, true, 'allowInternetAccess with per-address rules');
+    assertEq((await filtered.commands.run('echo up')).stdout, 'up\n', 'a command under per-address rules');
+    await filtered.updateNetwork({ denyOut: ['0.0.0.0/0'], allowOut: ['192.0.2.0/24', 'localhost'] });
+    await refused(filtered.updateNetwork({ allowOut: ['not a host!'], denyOut: ['0.0.0.0/0'] }),
+      /not an address, a CIDR range or a host name/, 'an entry that is no address');
+    await filtered.updateNetwork({ denyOut: ['0.0.0.0/0'] });
+    await filtered.updateNetwork({});
+  } finally {
+    await filtered.kill();
+  }
 });
 
 // Filesystem snapshots and forks: the home directory is copied, memory and processes are not.
