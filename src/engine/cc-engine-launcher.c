@@ -61,6 +61,9 @@ struct _CcEngineLauncher
   /* Network rules load one at a time, so the last asked for is the one in force. */
   GPtrArray *rules_waiting;  /* GTask: for the next load */
   GPtrArray *rules_running;  /* GTask: answered by the load under way */
+  /* The launcher's network namespace, kept from its start: a paused sandbox's launcher is
+   * stopped and cannot be asked for it when its rules change. */
+  int netns;
 };
 
 G_DEFINE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, G_TYPE_OBJECT)
@@ -86,6 +89,8 @@ cc_engine_launcher_finalize (GObject *object)
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
   if (self->sock >= 0)
     close (self->sock);
+  if (self->netns >= 0)
+    close (self->netns);
   g_hash_table_unref (self->entries);
   g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->rules_waiting);
@@ -105,6 +110,7 @@ static void
 cc_engine_launcher_init (CcEngineLauncher *self)
 {
   self->sock = -1;
+  self->netns = -1;
   self->entries = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
   self->pending = g_ptr_array_new_with_free_func (entry_free);
   self->rules_waiting = g_ptr_array_new_with_free_func (g_object_unref);
@@ -771,6 +777,25 @@ outbound_exited_cb (GPid     pid,
     self->outbound_pid = 0;
 }
 
+/* A new descriptor of the launcher's network namespace, or -1 with @error. */
+static int
+dup_netns (CcEngineLauncher  *self,
+           GError           **error)
+{
+  int fd;
+
+  if (self->netns < 0 && request_fds (self, 0, &self->netns, 1, error) != 1)
+    {
+      self->netns = -1;
+      return -1;
+    }
+  fd = fcntl (self->netns, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                 _("Could not reach the sandbox's network: %s"), g_strerror (errno));
+  return fd;
+}
+
 /* pasta for the launcher's namespace; without it the sandbox keeps its loopback only. */
 static void
 outbound_start (CcEngineLauncher *self)
@@ -781,7 +806,7 @@ outbound_start (CcEngineLauncher *self)
 
   if (!cc_engine_netns_probe_outbound (&reason))
     return;  /* said in the engine's status */
-  if (request_fds (self, 0, &netns, 1, &error) == 1)
+  if ((netns = dup_netns (self, &error)) >= 0)
     {
       if (geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
         g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
@@ -841,7 +866,7 @@ rules_run (CcEngineLauncher *self)
   if (self->sandbox == NULL || self->dead)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CLOSED,
                          _("The sandbox stopped while its network rules were being set"));
-  else if (request_fds (self, 0, &netns, 1, &error) == 1 &&
+  else if ((netns = dup_netns (self, &error)) >= 0 &&
            geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
     g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
                  _("The sandbox's network rules could not be loaded: %s"), g_strerror (errno));

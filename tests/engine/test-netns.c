@@ -479,6 +479,47 @@ test_rules_update (void)
   g_assert_cmpstr (closed, ==, "blocked blocked ");
 }
 
+/* An update while the sandbox is paused (its launcher stopped) is in force when it runs again. */
+static void
+test_rules_paused (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcReply) paused = NULL;
+  g_autofree char *pause = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean is_paused = FALSE;
+  GPid holder;
+
+  if (!test_host_possible ())
+    return;
+  holder = test_host_start ();
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\",\"autoResume\":{\"enabled\":true}}");
+  before = probe_test_host (sandbox);
+  pause = g_strdup_printf ("/sandboxes/%s/pause", sandbox->id);
+  info = g_strdup_printf ("/sandboxes/%s", sandbox->id);
+  paused = ec_api (engine, session, "POST", pause, "{}");
+  g_assert_cmpuint (paused->status, ==, 204);
+  for (guint i = 0; i < 100 && !is_paused; i++)
+    {
+      g_autoptr(EcReply) state = ec_api (engine, session, "GET", info, NULL);
+
+      is_paused = g_strcmp0 (cc_protojson_get_string (json_node_get_object (state->json), "state"),
+                             "paused") == 0;
+      if (!is_paused)
+        g_usleep (50 * 1000);
+    }
+  g_assert_true (is_paused);
+  put_network (sandbox, "{\"denyOut\":[\"" TEST_HOST_ADDR "\"]}", 204);
+  /* Traffic to the sandbox's daemon resumes it. */
+  after = probe_test_host (sandbox);
+  test_host_stop (holder);
+
+  g_assert_cmpstr (before, ==, "reached reached ");
+  g_assert_cmpstr (after, ==, "blocked reached ");
+}
+
 /* Rules that cannot be applied are refused with words, at create and in an update. */
 static void
 test_rules_refused (void)
@@ -555,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/engine/netns/internet-access", test_internet_access);
   g_test_add_func ("/engine/netns/rules/at-create", test_rules_at_create);
   g_test_add_func ("/engine/netns/rules/update", test_rules_update);
+  g_test_add_func ("/engine/netns/rules/paused", test_rules_paused);
   g_test_add_func ("/engine/netns/rules/refused", test_rules_refused);
   g_test_add_func ("/engine/netns/rules/fact", test_rules_fact);
   return ec_test_run (&engine, &session, 60);
