@@ -520,6 +520,30 @@ test_rules_paused (void)
   g_assert_cmpstr (after, ==, "blocked reached ");
 }
 
+/* The rules are saved with the sandbox: after an engine restart its new network gets them. */
+static void
+test_rules_restart (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GPid holder;
+
+  if (!test_host_possible ())
+    return;
+  holder = test_host_start ();
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\",\"timeout\":600}");
+  put_network (sandbox, "{\"denyOut\":[\"" TEST_HOST_ADDR2 "\"]}", 204);
+  before = probe_test_host (sandbox);
+  cc_test_engine_stop (engine);
+  cc_test_engine_restart (engine);
+  after = probe_test_host (sandbox);
+  test_host_stop (holder);
+
+  g_assert_cmpstr (before, ==, "reached blocked ");
+  g_assert_cmpstr (after, ==, "reached blocked ");
+}
+
 /* Rules that cannot be applied are refused with words, at create and in an update. */
 static void
 test_rules_refused (void)
@@ -597,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/engine/netns/rules/at-create", test_rules_at_create);
   g_test_add_func ("/engine/netns/rules/update", test_rules_update);
   g_test_add_func ("/engine/netns/rules/paused", test_rules_paused);
+  g_test_add_func ("/engine/netns/rules/restart", test_rules_restart);
   g_test_add_func ("/engine/netns/rules/refused", test_rules_refused);
   g_test_add_func ("/engine/netns/rules/fact", test_rules_fact);
   return ec_test_run (&engine, &session, 60);
