@@ -663,7 +663,8 @@ network_loaded_cb (GObject      *source,
           cc_engine_sandbox_save (request->sandbox);
         }
       if (rules_request_resume (request))
-        _cc_engine_reply_api_error (request->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+        _cc_engine_reply_api_error (request->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                    error->message);
       return;
     }
   if (rules_request_resume (request))

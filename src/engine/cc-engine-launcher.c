@@ -879,7 +879,8 @@ rules_run (CcEngineLauncher *self)
       return;
     }
   g_ptr_array_extend_and_steal (self->rules_running, g_steal_pointer (&waiting));
-  cc_engine_netns_load_rules_async (netns, owner, cc_engine_sandbox_get_network_rules (self->sandbox),
+  cc_engine_netns_load_rules_async (netns, owner,
+                                    cc_engine_sandbox_get_network_rules (self->sandbox),
                                     NULL, rules_loaded_cb, g_object_ref (self));
   close (netns);
   if (owner >= 0)

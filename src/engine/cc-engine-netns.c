@@ -262,7 +262,8 @@ cc_engine_netns_load_rules_async (int                  netns_fd,
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) nameservers = read_nameservers ();
-  g_autofree char *ruleset = cc_engine_network_rules_to_nft (rules, (const char * const *) nameservers);
+  g_autofree char *ruleset = cc_engine_network_rules_to_nft (rules,
+                                                              (const char * const *) nameservers);
   int netns = fcntl (netns_fd, F_DUPFD_CLOEXEC, 3);
   int userns = userns_fd >= 0 ? fcntl (userns_fd, F_DUPFD_CLOEXEC, 3) : -1;
 

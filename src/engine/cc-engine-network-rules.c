@@ -1,4 +1,4 @@
-/* cc-engine-network-rules.c: a sandbox's outbound rules, as E2B writes them and as nf_tables loads them
+/* cc-engine-network-rules.c: a sandbox's outbound rules, as E2B writes them and nf_tables loads them
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -474,11 +474,11 @@ cc_engine_network_rules_to_nft (CcEngineNetworkRules *self,
   /* Names must keep resolving: the sandbox asks the nameservers of the host's resolv.conf,
    * which it shares, on port 53. */
   if (dns4->len > 0)
-    g_string_append_printf (out, "    ip daddr { %s } meta l4proto { tcp, udp } th dport 53 accept\n",
-                            dns4->str);
+    g_string_append_printf (out, "    ip daddr { %s } meta l4proto { tcp, udp } th dport 53 "
+                            "accept\n", dns4->str);
   if (dns6->len > 0)
-    g_string_append_printf (out, "    ip6 daddr { %s } meta l4proto { tcp, udp } th dport 53 accept\n",
-                            dns6->str);
+    g_string_append_printf (out, "    ip6 daddr { %s } meta l4proto { tcp, udp } th dport 53 "
+                            "accept\n", dns6->str);
   if (allow4)
     g_string_append (out, "    ip daddr @allow4 accept\n");
   if (allow6)

@@ -1,4 +1,4 @@
-/* cc-engine-network-rules.h: a sandbox's outbound rules, as E2B writes them and as nf_tables loads them
+/* cc-engine-network-rules.h: a sandbox's outbound rules, as E2B writes them and nf_tables loads them
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 #define CC_ENGINE_NETWORK_RULES_TABLE "code_canvas"
 
 #define CC_TYPE_ENGINE_NETWORK_RULES (cc_engine_network_rules_get_type ())
-G_DECLARE_FINAL_TYPE (CcEngineNetworkRules, cc_engine_network_rules, CC, ENGINE_NETWORK_RULES, GObject)
+G_DECLARE_FINAL_TYPE (CcEngineNetworkRules, cc_engine_network_rules, CC, ENGINE_NETWORK_RULES,
+                      GObject)
 
 /* Reads a create request's `network` object, an update's body, or a saved sandbox's rules.
  * @internet is set FALSE when the rules close all outbound traffic (everything denied, nothing

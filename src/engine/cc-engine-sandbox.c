@@ -196,7 +196,7 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   self->auto_pause = cc_protojson_get_bool (state, "autoPause", FALSE);
   self->auto_resume = cc_protojson_get_bool (state, "autoResume", FALSE);
   self->internet = cc_protojson_get_bool (state, "allowInternetAccess", TRUE);
-  /* Rules that no longer read (a changed engine) close the sandbox's network rather than open it. */
+  /* Rules that no longer read (a changed engine) close the sandbox's network, never open it. */
   if (cc_protojson_get_object (state, "networkRules") != NULL)
     {
       g_autoptr(GError) rules_error = NULL;
