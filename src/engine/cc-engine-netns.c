@@ -160,6 +160,13 @@ cc_engine_netns_load_rules_main (void)
       fprintf (stderr, "the rules could not be read\n");
       return 1;
     }
+  /* Once inside, sandbox processes of the same uid must not be able to trace this process or
+   * open its descriptors through /proc, as for the launcher. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    {
+      fprintf (stderr, "could not protect the loader: %s\n", g_strerror (errno));
+      return 1;
+    }
   /* The owner first: capabilities over the network are held in the user namespace owning it. */
   if (fcntl (4, F_GETFD) >= 0 && setns (4, CLONE_NEWUSER) != 0)
     {

@@ -59,10 +59,11 @@ async function settle(pred) {
   }
 }
 
-// Runs @n commands on @sbx at once; returns the failures as text.
+// Runs @n commands on @sbx at once; returns the failures as text. The SDK's own 60 s command
+// deadline scales like every other bound here: this test counts lost connections, not latency.
 async function burst(sbx, n, tag) {
   const results = await Promise.allSettled(
-    Array.from({ length: n }, (_, i) => sbx.commands.run(`echo ${tag}-${i}`)),
+    Array.from({ length: n }, (_, i) => sbx.commands.run(`echo ${tag}-${i}`, { timeoutMs: 60000 * TIMEOUT_SCALE })),
   );
   const failures = [];
   results.forEach((r, i) => {
