@@ -344,7 +344,7 @@ typedef struct
 {
   EcSandbox  *sandbox;
   EcStream   *swapper;
-  char       *canary;        /* on the host, outside the sandbox: victim, sub/inner */
+  char       *canary;        /* on the host, outside the sandbox: victim, sub/inner, hostonly */
   char       *in_real;       /* what the canary would be under /home/user/real, swapped */
   GHashTable *host_names;    /* names in the host's / the sandbox's real directory lacks */
   GHashTable *allowed;       /* every name the sandbox's real directory may list */
@@ -416,6 +416,11 @@ swap_start (void)
   file = g_build_filename (sub, "inner", NULL);
   g_file_set_contents (file, HOST_CANARY_TEXT, -1, &error);
   g_assert_no_error (error);
+  /* Only on the host: the sandbox has no such name. */
+  g_free (file);
+  file = g_build_filename (swap->canary, "hostonly", NULL);
+  g_file_set_contents (file, HOST_CANARY_TEXT, -1, &error);
+  g_assert_no_error (error);
   swap->host_made = g_ptr_array_new_with_free_func (g_free);
   swap->in_real = g_strconcat ("/home/user/real", swap->canary, NULL);
 
@@ -485,7 +490,7 @@ assert_canary_intact (Swap *swap)
 
   g_assert_no_error (error);
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (!g_str_equal (name, "victim") && !g_str_equal (name, "sub") &&
+    if (!g_str_equal (name, "victim") && !g_str_equal (name, "sub") && !g_str_equal (name, "hostonly") &&
         !g_ptr_array_find_with_equal_func (swap->host_made, name, g_str_equal, NULL))
       g_error ("the engine made %s in the host's %s", name, swap->canary);
   g_file_get_contents (victim, &text, NULL, &error);
@@ -664,7 +669,7 @@ test_symlink_swap_move (void)
   swap_stop (swap);
 }
 
-/* MakeDir never makes a directory in the host's. */
+/* MakeDir never makes a directory in the host's, nor finds a file that only the host has. */
 static void
 test_symlink_swap_make_dir (void)
 {
@@ -676,6 +681,11 @@ test_symlink_swap_make_dir (void)
   for (guint i = 0; i < SWAP_TRIES; i++)
     {
       g_autoptr(EcReply) reply = swap_rpc (swap, "MakeDir", "{\"path\":\"%s/made-%u\"}", swap->in_real, i);
+      g_autoptr(EcReply) host_only = swap_rpc (swap, "MakeDir", "{\"path\":\"%s/hostonly\"}", swap->in_real);
+      g_autofree char *text = reply_text (host_only);
+
+      if (strstr (text, "exists but is not a directory") != NULL)
+        g_error ("MakeDir found the host's file: %s", text);
 
       if (reply->status == 200)
         {
