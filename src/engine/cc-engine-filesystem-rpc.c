@@ -5,8 +5,11 @@
  *
  * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events.
  * Every path goes through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the
- * sandbox; a path that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
- * Remove) run in a worker thread so other clients are not kept waiting.
+ * sandbox; a path that tries is answered with permission_denied. The resolved path is then only
+ * ever opened from a descriptor of the sandbox's directory with symlinks refused
+ * (cc-engine-path.c), and acted on with the *at calls on descriptors: a sandbox process that
+ * swaps a directory for a symlink meanwhile cannot send a call out. Calls that can take long on
+ * a big tree (ListDir, Remove) run in a worker thread so other clients are not kept waiting.
  */
 #include "config.h"
 

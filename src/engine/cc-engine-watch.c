@@ -104,6 +104,10 @@ hub_read_cb (int          fd,
   /* Aligned for struct inotify_event, as inotify(7) shows. */
   char buffer[16384] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
 
+  gboolean last;
+
+  /* A handler may drop the last other reference (a stream's end releasing its sandbox). */
+  g_ref_count_inc (&hub->ref);
   /* Bounded: a sandbox writing without pause must not hold the main loop here. */
   for (guint round = 0; round < 16; round++)
     {
@@ -140,7 +144,9 @@ hub_read_cb (int          fd,
           }
         }
     }
-  return G_SOURCE_CONTINUE;
+  last = g_ref_count_compare (&hub->ref, 1);
+  hub_unref (hub);
+  return last ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
 static Hub *
