@@ -28,8 +28,10 @@
 #include "cc-engine-isolation.h"
 #include "cc-engine-path.h"
 
-/* Removal holds one descriptor per level: deeper trees are left (and reported). */
-#define MAX_REMOVE_DEPTH 256
+/* Removal holds one descriptor per level down to this depth; deeper subtrees are moved up and
+ * removed in a next pass, of at most this many. */
+#define MAX_REMOVE_DEPTH  256
+#define MAX_REMOVE_PASSES 256
 
 /* "rest" of @path under @root ("" for @root itself), or NULL. */
 static const char *
@@ -250,51 +252,78 @@ cc_engine_path_sweep_private (const char *data_dir)
     }
 }
 
+/* The names of directory @fd, or NULL with errno. */
+static GPtrArray *
+read_names (int fd)
+{
+  GPtrArray *names;
+  struct dirent *entry;
+  int list_fd = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *listing = list_fd >= 0 ? fdopendir (list_fd) : NULL;
+
+  if (listing == NULL)
+    {
+      int saved = errno;
+
+      if (list_fd >= 0)
+        close (list_fd);
+      errno = saved;
+      return NULL;
+    }
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = readdir (listing)) != NULL)
+    if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+  closedir (listing);
+  return names;
+}
+
+typedef struct
+{
+  int      top;         /* the directory being removed, where too deep a subtree is moved */
+  dev_t    dev;
+  gboolean moved;       /* a subtree was moved up: the top needs another pass */
+} Removal;
+
 static int
-remove_at (int         dir,
-           const char *name,
-           dev_t       dev,
-           guint       depth)
+remove_below (Removal    *removal,
+              int         dir,
+              const char *name,
+              guint       depth)
 {
   g_autoptr(GPtrArray) names = NULL;
   struct stat st;
-  struct dirent *entry;
-  DIR *listing;
-  int fd, list_fd, rc = 0;
+  int fd, rc = 0;
 
   if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return errno == ENOENT ? 0 : errno;
   if (!S_ISDIR (st.st_mode))
     return unlinkat (dir, name, 0) == 0 || errno == ENOENT ? 0 : errno;
   /* Another file system mounted here is not ours to empty. */
-  if (st.st_dev != dev)
+  if (st.st_dev != removal->dev)
     return EBUSY;
   if (depth >= MAX_REMOVE_DEPTH)
-    return ELOOP;
+    {
+      /* One descriptor is held per level: a deeper subtree is moved up into the top directory
+       * (descriptor to descriptor) and removed from there in the next pass. */
+      g_autofree char *moved = g_strdup_printf (".cc-remove-%08x%08x", g_random_int (), g_random_int ());
+
+      if (renameat (dir, name, removal->top, moved) != 0)
+        return errno;
+      removal->moved = TRUE;
+      return 0;
+    }
   fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return errno == ENOENT ? 0 : errno;
 
   /* The names are read first, so each level holds one descriptor while the levels below it
    * are removed. */
-  names = g_ptr_array_new_with_free_func (g_free);
-  list_fd = dup (fd);
-  listing = list_fd >= 0 ? fdopendir (list_fd) : NULL;
-  if (listing == NULL)
+  if ((names = read_names (fd)) == NULL)
+    rc = errno;
+  for (guint i = 0; names != NULL && i < names->len; i++)
     {
-      rc = errno;
-      if (list_fd >= 0)
-        close (list_fd);
-    }
-  while (listing != NULL && (entry = readdir (listing)) != NULL)
-    if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
-      g_ptr_array_add (names, g_strdup (entry->d_name));
-  if (listing != NULL)
-    closedir (listing);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      int child_rc = remove_at (fd, names->pdata[i], dev, depth + 1);
+      int child_rc = remove_below (removal, fd, names->pdata[i], depth + 1);
 
       if (rc == 0)
         rc = child_rc;
@@ -309,11 +338,41 @@ int
 cc_engine_path_remove_at (int         dir,
                           const char *name)
 {
+  Removal removal = { -1, 0, FALSE };
   struct stat st;
+  int rc = 0;
 
   if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return errno == ENOENT ? 0 : errno;
-  return remove_at (dir, name, st.st_dev, 0);
+  if (!S_ISDIR (st.st_mode))
+    return unlinkat (dir, name, 0) == 0 || errno == ENOENT ? 0 : errno;
+  removal.dev = st.st_dev;
+  removal.top = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (removal.top < 0)
+    return errno == ENOENT ? 0 : errno;
+
+  /* Each pass removes what lies within MAX_REMOVE_DEPTH and moves deeper subtrees up; passes
+   * are bounded, for a sandbox that keeps making directories meanwhile. */
+  for (guint pass = 0; pass < MAX_REMOVE_PASSES; pass++)
+    {
+      g_autoptr(GPtrArray) names = read_names (removal.top);
+
+      rc = names == NULL ? errno : 0;
+      removal.moved = FALSE;
+      for (guint i = 0; names != NULL && i < names->len; i++)
+        {
+          int child_rc = remove_below (&removal, removal.top, names->pdata[i], 1);
+
+          if (rc == 0)
+            rc = child_rc;
+        }
+      if (!removal.moved)
+        break;
+    }
+  close (removal.top);
+  if (unlinkat (dir, name, AT_REMOVEDIR) != 0 && errno != ENOENT && rc == 0)
+    rc = errno;
+  return rc;
 }
 
 void

@@ -46,8 +46,9 @@ char *cc_engine_path_private_dir   (CcEngineSandbox  *sandbox);
 void  cc_engine_path_sweep_private (const char       *data_dir);
 /* Removes @name in @dir and, for a directory, everything below it, through descriptors opened
  * with symlinks refused: a directory swapped for a link meanwhile is unlinked as a link, never
- * followed. Another file system mounted below is left alone. Keeps going after a failure and
- * returns the first errno, or 0. Blocking. */
+ * followed. At any depth: past the descriptors it holds at once, a subtree is moved up into the
+ * directory being removed and removed from there. Another file system mounted below is left
+ * alone. Keeps going after a failure and returns the first errno, or 0. Blocking. */
 int   cc_engine_path_remove_at     (int               dir,
                                     const char       *name);
 /* The same for the engine's own trees (a sandbox's directories when it ends, a snapshot), whose
