@@ -334,8 +334,9 @@ test_non_utf8_names (void)
 
 /* Tries of each route under the swapping. */
 #define SWAP_TRIES 200
-/* Watchers made in one round of the watch test (a sandbox may hold 64). */
+/* Watchers made in one round of the watch test (a sandbox may hold 64), and WatchDir streams. */
 #define SWAP_WATCHERS 50
+#define SWAP_STREAMS 10
 
 #define HOST_CANARY_TEXT "host-canary"
 #define SANDBOX_CANARY_TEXT "sandbox"
@@ -709,18 +710,18 @@ watcher_events (Swap       *swap,
   return reply_text (reply);
 }
 
-/* Watchers (and so WatchDir, which places its watch the same way), plain and recursive, never
- * watch the host's directory. Each round makes a change in the host's canary, then one in a
- * directory a sentinel watcher watches; the engine reads all watches' changes from one inotify
- * queue in order, so once the sentinel reports its change, a watcher on the host's directory
- * has been told of the host's change. */
+/* Watchers and WatchDir streams, plain and recursive, never watch the host's directory. Each
+ * round makes a change in the host's canary, then one in a directory a sentinel watcher watches;
+ * the engine reads a sandbox's watches' changes from one inotify queue in order, so once the
+ * sentinel reports its change, a watch on the host's directory has been told of the host's
+ * change. The streams end at their deadline, and are read to their end. */
 static void
 test_symlink_swap_watch (void)
 {
   Swap *swap;
   g_autofree char *sentinel = NULL;
   g_autofree char *sentinel_dir = NULL;
-  guint n_watched = 0;
+  guint n_watched = 0, n_streamed = 0;
 
   if (!isolated ())
     return;
@@ -739,6 +740,7 @@ test_symlink_swap_watch (void)
   for (guint round = 0; round < SWAP_TRIES / SWAP_WATCHERS; round++)
     {
       g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func ((GDestroyNotify) ec_stream_free);
       g_autofree char *host_name = g_strdup_printf ("host-event-%u", round);
       g_autofree char *mark_name = g_strdup_printf ("mark-%u", round);
       g_autofree char *host_file = g_build_filename (swap->canary, host_name, NULL);
@@ -760,6 +762,28 @@ test_symlink_swap_watch (void)
         }
       n_watched += ids->len;
 
+      for (guint i = 0; i < SWAP_STREAMS; i++)
+        {
+          g_autofree char *body = g_strdup_printf ("{\"path\":\"%s\",\"recursive\":%s}", swap->in_real,
+                                                   i % 2 == 0 ? "true" : "false");
+          g_autofree char *timeout_ms = g_strdup_printf ("%u", cc_test_scaled_seconds (3) * 1000);
+          const char *headers[] = { "Connect-Timeout-Ms", timeout_ms, NULL };
+          EcStream *stream = ec_stream_open (swap->sandbox, "/filesystem.Filesystem/WatchDir", body,
+                                             "user", headers);
+          JsonObject *first = NULL;
+          guint8 flags;
+
+          /* The watch is in place once the start message arrives (or the call failed). */
+          g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
+          if (ec_stream_next (stream, &flags, &first))
+            {
+              if (json_object_has_member (first, "start"))
+                n_streamed++;
+              json_object_unref (first);
+            }
+          g_ptr_array_add (streams, stream);
+        }
+
       g_ptr_array_add (swap->host_made, g_strdup (host_name));
       g_file_set_contents (host_file, "x", -1, &error);
       g_assert_no_error (error);
@@ -778,6 +802,23 @@ test_symlink_swap_watch (void)
             g_error ("the sentinel watcher never reported %s", mark_name);
         }
 
+      for (guint i = 0; i < streams->len; i++)
+        {
+          JsonObject *message = NULL;
+          guint8 flags;
+
+          while (ec_stream_next (streams->pdata[i], &flags, &message))
+            {
+              g_autoptr(JsonObject) owned = message;
+              g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+              g_autofree char *text = NULL;
+
+              json_node_set_object (node, owned);
+              text = json_to_string (node, FALSE);
+              if (strstr (text, "host-event-") != NULL)
+                g_error ("a WatchDir of %s reported the host's directory: %s", swap->in_real, text);
+            }
+        }
       for (guint i = 0; i < ids->len; i++)
         {
           g_autofree char *text = watcher_events (swap, ids->pdata[i]);
@@ -789,7 +830,8 @@ test_symlink_swap_watch (void)
           g_assert_cmpuint (removed->status, ==, 200);
         }
     }
-  g_test_message ("watchers placed: %u of %u", n_watched, SWAP_TRIES);
+  g_test_message ("watchers placed: %u of %u, streams %u of %u", n_watched, SWAP_TRIES, n_streamed,
+                  SWAP_STREAMS * (SWAP_TRIES / SWAP_WATCHERS));
   swap_stop (swap);
 }
 
