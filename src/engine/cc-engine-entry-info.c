@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cc-engine-entry-info.h"
+#include "cc-engine-path.h"
 #include "cc-protojson.h"
 
 #define METADATA_PREFIX "user.e2b."
@@ -84,17 +86,24 @@ _cc_engine_entry_group_name (guint gid)
 }
 
 GHashTable *
-_cc_engine_entry_read_metadata (const char *host_path)
+_cc_engine_entry_read_metadata (int                fd,
+                                const struct stat *st)
 {
   g_autoptr(GHashTable) metadata = NULL;
   g_autofree char *names = NULL;
+  char host_path[64];
   ssize_t len;
 
-  len = llistxattr (host_path, NULL, 0);
+  /* User xattrs exist on files and directories only. The entry is reached through its
+   * descriptor's /proc link, which names that very inode whatever was renamed since. */
+  if (!S_ISREG (st->st_mode) && !S_ISDIR (st->st_mode))
+    return NULL;
+  g_snprintf (host_path, sizeof host_path, "/proc/self/fd/%d", fd);
+  len = listxattr (host_path, NULL, 0);
   if (len <= 0)
     return NULL;            /* none, or ENOTSUP: a filesystem without xattrs has no metadata */
   names = g_malloc (len + 1);
-  len = llistxattr (host_path, names, len);
+  len = listxattr (host_path, names, len);
   if (len <= 0)
     return NULL;
   names[len] = '\0';
@@ -106,7 +115,7 @@ _cc_engine_entry_read_metadata (const char *host_path)
 
       if (!g_str_has_prefix (name, METADATA_PREFIX) || name[strlen (METADATA_PREFIX)] == '\0')
         continue;
-      vlen = lgetxattr (host_path, name, value, sizeof value - 1);
+      vlen = getxattr (host_path, name, value, sizeof value - 1);
       if (vlen < 0)
         continue;
       value[vlen] = '\0';
@@ -129,31 +138,46 @@ _cc_engine_entry_join (const char *sandbox_dir,
   return g_strconcat (sandbox_dir, "/", name, NULL);
 }
 
-/* Follows the symlink at @host_path the way a sandbox process would: link texts are paths in
- * the sandbox's view, so each hop is mapped through the sandbox. Sets @target to the final
- * target as the sandbox sees it and returns its stat, or FALSE when the link is broken, loops
- * or leads out of the sandbox. */
+/* The text of the symlink @fd (opened O_PATH | O_NOFOLLOW), or NULL. */
+static char *
+read_link_fd (int fd)
+{
+  char text[PATH_MAX];
+  ssize_t len = readlinkat (fd, "", text, sizeof text - 1);
+
+  if (len < 0)
+    return NULL;
+  text[len] = '\0';
+  return g_strdup (text);
+}
+
+/* Follows the symlink @link_fd (opened O_PATH | O_NOFOLLOW) at @sandbox_path the way a sandbox
+ * process would: link texts are paths in the sandbox's view, so each hop is mapped through the
+ * sandbox and opened from the sandbox's directory with symlinks refused. Sets @target to the
+ * final target as the sandbox sees it and returns its stat, or FALSE when the link is broken,
+ * loops or leads out of the sandbox. */
 static gboolean
 follow_symlink (CcEngineSandbox *sandbox,
                 const char      *user,
-                const char      *host_path,
+                int              link_fd,
                 const char      *sandbox_path,
                 char           **target,
                 char           **target_host,
                 struct stat     *target_st)
 {
-  g_autofree char *cur_host = g_strdup (host_path);
   g_autofree char *cur_sandbox = g_strdup (sandbox_path);
+  int cur_fd = dup (link_fd);
 
-  for (guint hop = 0; hop < MAX_SYMLINK_HOPS; hop++)
+  for (guint hop = 0; cur_fd >= 0 && hop < MAX_SYMLINK_HOPS; hop++)
     {
-      g_autofree char *text = NULL;
+      g_autofree char *text = read_link_fd (cur_fd);
       g_autofree char *next = NULL;
       g_autofree char *next_sandbox = NULL;
       g_autofree char *next_host = NULL;
       struct stat st;
 
-      text = g_file_read_link (cur_host, NULL);
+      close (cur_fd);
+      cur_fd = -1;
       if (text == NULL)
         return FALSE;
       {
@@ -168,10 +192,14 @@ follow_symlink (CcEngineSandbox *sandbox,
         *target = g_steal_pointer (&next);
 
       next_host = cc_engine_sandbox_resolve_path (sandbox, user, *target, &next_sandbox, NULL);
-      if (next_host == NULL || lstat (next_host, &st) != 0)
+      if (next_host == NULL ||
+          (cur_fd = cc_engine_path_open_errno (sandbox, next_host, O_PATH | O_NOFOLLOW)) < 0)
         return FALSE;
+      if (fstat (cur_fd, &st) != 0)
+        break;
       if (!S_ISLNK (st.st_mode))
         {
+          close (cur_fd);
           g_free (*target);
           *target = g_steal_pointer (&next_sandbox);
           if (target_host != NULL)
@@ -179,11 +207,11 @@ follow_symlink (CcEngineSandbox *sandbox,
           *target_st = st;
           return TRUE;
         }
-      g_free (cur_host);
-      cur_host = g_steal_pointer (&next_host);
       g_free (cur_sandbox);
       cur_sandbox = g_steal_pointer (&next_sandbox);
     }
+  if (cur_fd >= 0)
+    close (cur_fd);
   return FALSE;
 }
 
@@ -198,14 +226,34 @@ _cc_engine_entry_follow (CcEngineSandbox  *sandbox,
   g_autofree char *target = NULL;
   g_autofree char *host = NULL;
   struct stat st;
+  int fd = cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW);
+  gboolean followed;
 
-  if (!follow_symlink (sandbox, user, host_path, sandbox_path, &target, &host, &st))
+  if (fd < 0)
+    return FALSE;
+  followed = follow_symlink (sandbox, user, fd, sandbox_path, &target, &host, &st);
+  close (fd);
+  if (!followed)
     return FALSE;
   if (target_host != NULL)
     *target_host = g_steal_pointer (&host);
   if (target_sandbox != NULL)
     *target_sandbox = g_steal_pointer (&target);
   return TRUE;
+}
+
+static void
+set_stat_error (GError     **error,
+                int          saved_errno,
+                const char  *sandbox_path)
+{
+  /* ELOOP: a directory on the way became a symlink since the path was resolved. */
+  if (saved_errno == ELOOP || saved_errno == EXDEV)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 "cannot stat %s: the path changed while it was opened", sandbox_path);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "cannot stat %s: %s", sandbox_path, g_strerror (saved_errno));
 }
 
 static const char *
@@ -226,6 +274,47 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
                         const char      *sandbox_path,
                         GError         **error)
 {
+  int fd = cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW);
+  JsonNode *entry;
+
+  if (fd < 0)
+    {
+      set_stat_error (error, errno, sandbox_path);
+      return NULL;
+    }
+  entry = _cc_engine_entry_build_fd (sandbox, user, fd, sandbox_path, error);
+  close (fd);
+  return entry;
+}
+
+JsonNode *
+_cc_engine_entry_build_at (CcEngineSandbox *sandbox,
+                           const char      *user,
+                           int              dir,
+                           const char      *name,
+                           const char      *sandbox_path,
+                           GError         **error)
+{
+  int fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  JsonNode *entry;
+
+  if (fd < 0)
+    {
+      set_stat_error (error, errno, sandbox_path);
+      return NULL;
+    }
+  entry = _cc_engine_entry_build_fd (sandbox, user, fd, sandbox_path, error);
+  close (fd);
+  return entry;
+}
+
+JsonNode *
+_cc_engine_entry_build_fd (CcEngineSandbox *sandbox,
+                           const char      *user,
+                           int              fd,
+                           const char      *sandbox_path,
+                           GError         **error)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GHashTable) metadata = NULL;
   g_autofree char *name = NULL;
@@ -239,12 +328,9 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
   const char *type;
   struct stat st;
 
-  if (lstat (host_path, &st) != 0)
+  if (fstat (fd, &st) != 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot stat %s: %s", sandbox_path, g_strerror (saved_errno));
+      set_stat_error (error, errno, sandbox_path);
       return NULL;
     }
 
@@ -254,8 +340,7 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
 
       /* The entry describes the link (mode, size, time) but has its target's type; a broken
        * link keeps the unspecified type, which the SDK's list() skips. */
-      if (follow_symlink (sandbox, user, host_path, sandbox_path, &symlink_target, NULL,
-                          &target_st))
+      if (follow_symlink (sandbox, user, fd, sandbox_path, &symlink_target, NULL, &target_st))
         type = file_type_name (target_st.st_mode);
       else
         type = CC_ENGINE_FILE_TYPE_UNSPECIFIED;
@@ -273,7 +358,7 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
   group = _cc_engine_entry_group_name (st.st_gid);
   mtime = cc_protojson_format_timestamp ((gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC +
                                          st.st_mtim.tv_nsec / 1000);
-  metadata = _cc_engine_entry_read_metadata (host_path);
+  metadata = _cc_engine_entry_read_metadata (fd, &st);
 
   /* proto3 JSON: members at their zero value are left out. */
   json_builder_begin_object (builder);

@@ -30,15 +30,18 @@ char        *_cc_engine_entry_format_permissions (guint        st_mode);
 char        *_cc_engine_entry_owner_name         (guint        uid);
 char        *_cc_engine_entry_group_name         (guint        gid);
 
-/* The "user.e2b.*" xattrs of @host_path, prefix stripped and keys lowercased, or NULL when
- * there are none (or the filesystem has no xattrs). */
-GHashTable  *_cc_engine_entry_read_metadata      (const char  *host_path);
+/* The "user.e2b.*" xattrs of the entry @fd (any descriptor, O_PATH included) whose stat is
+ * @st, prefix stripped and keys lowercased, or NULL when there are none (or the filesystem has
+ * no xattrs). */
+GHashTable  *_cc_engine_entry_read_metadata      (int                fd,
+                                                  const struct stat *st);
 
 /**
  * _cc_engine_entry_build:
  * @sandbox: the sandbox @host_path belongs to
  * @user: the selected user, for mapping symlink targets
- * @host_path: the file on this machine (not followed if it is a symlink)
+ * @host_path: the file on this machine (not followed if it is a symlink), opened from the
+ *   sandbox's directory with symlinks on the way refused
  * @sandbox_path: the path to report, as the sandbox sees it
  * @error: set when @host_path cannot be examined (not found …)
  *
@@ -47,6 +50,20 @@ GHashTable  *_cc_engine_entry_read_metadata      (const char  *host_path);
 JsonNode    *_cc_engine_entry_build              (CcEngineSandbox *sandbox,
                                                   const char      *user,
                                                   const char      *host_path,
+                                                  const char      *sandbox_path,
+                                                  GError         **error);
+
+/* The same for the entry @name of the directory descriptor @dir, and for the entry @fd itself
+ * (opened O_PATH | O_NOFOLLOW): walks that never go back to a path string. */
+JsonNode    *_cc_engine_entry_build_at           (CcEngineSandbox *sandbox,
+                                                  const char      *user,
+                                                  int              dir,
+                                                  const char      *name,
+                                                  const char      *sandbox_path,
+                                                  GError         **error);
+JsonNode    *_cc_engine_entry_build_fd           (CcEngineSandbox *sandbox,
+                                                  const char      *user,
+                                                  int              fd,
                                                   const char      *sandbox_path,
                                                   GError         **error);
 

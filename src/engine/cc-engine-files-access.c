@@ -15,12 +15,15 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cc-engine-download.h"
 #include "cc-engine-entry-info.h"
 #include "cc-engine-files-access.h"
+#include "cc-engine-path.h"
 #include "cc-engine-upload.h"
 
 /* Signatures ------------------------------------------------------------------------------- */
@@ -172,11 +175,19 @@ _cc_engine_files_resolve_target (CcEngineSandbox  *sandbox,
   g_autofree char *clean = NULL;
   g_autofree char *target_host = NULL;
   struct stat st;
+  gboolean is_link;
+  int fd;
 
   host = cc_engine_sandbox_resolve_path (sandbox, user, path, &clean, error);
   if (host == NULL)
     return NULL;
-  if (lstat (host, &st) == 0 && S_ISLNK (st.st_mode))
+  /* Looked at from the sandbox's directory with symlinks on the way refused, as the open
+   * that follows will be. */
+  fd = cc_engine_path_open_errno (sandbox, host, O_PATH | O_NOFOLLOW);
+  is_link = fd >= 0 && fstat (fd, &st) == 0 && S_ISLNK (st.st_mode);
+  if (fd >= 0)
+    close (fd);
+  if (is_link)
     {
       if (!_cc_engine_entry_follow (sandbox, user, host, clean, &target_host, NULL))
         {

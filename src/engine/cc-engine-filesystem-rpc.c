@@ -5,17 +5,24 @@
  *
  * Unary calls take and answer one JSON object; WatchDir is a server stream of enveloped events.
  * Every path goes through cc_engine_sandbox_resolve_path(), so nothing here can reach outside the
- * sandbox; a path that tries is answered with permission_denied. Calls that can take long on a big tree (ListDir,
- * Remove) run in a worker thread so other clients are not kept waiting.
+ * sandbox; a path that tries is answered with permission_denied. The resolved path is then only
+ * ever opened from a descriptor of the sandbox's directory with symlinks refused
+ * (cc-engine-path.c), and acted on with the *at calls on descriptors: a sandbox process that
+ * swaps a directory for a symlink meanwhile cannot send a call out. Calls that can take long on
+ * a big tree (ListDir, Remove) run in a worker thread so other clients are not kept waiting.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 
 #include "cc-connect-codec.h"
 #include "cc-engine-path.h"
@@ -90,6 +97,63 @@ is_view_root (const char *sandbox_path)
          g_strcmp0 (sandbox_path, "/tmp") == 0;
 }
 
+/* Whether @host_path is a symlink, looked at from the sandbox's directory with symlinks on the
+ * way refused. */
+static gboolean
+is_link (CcEngineSandbox *sandbox,
+         const char      *host_path)
+{
+  struct stat st;
+  int fd = cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW);
+  gboolean link;
+
+  if (fd < 0)
+    return FALSE;
+  link = fstat (fd, &st) == 0 && S_ISLNK (st.st_mode);
+  close (fd);
+  return link;
+}
+
+/* Opens @host_path (O_PATH) and, when it is a symlink, what it points at in the sandbox's
+ * view, both from the sandbox's directory with symlinks on the way refused; sets @st. -1 with
+ * errno (ELOOP: a link that is broken, loops or leads out). */
+static int
+open_followed (CcEngineSandbox *sandbox,
+               const char      *user,
+               const char      *host_path,
+               const char      *sandbox_path,
+               struct stat     *st)
+{
+  g_autofree char *target = NULL;
+  int fd = cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW);
+
+  if (fd < 0 || fstat (fd, st) != 0)
+    goto failed;
+  if (!S_ISLNK (st->st_mode))
+    return fd;
+  close (fd);
+  if (!_cc_engine_entry_follow (sandbox, user, host_path, sandbox_path, &target, NULL) ||
+      (fd = cc_engine_path_open_errno (sandbox, target, O_PATH | O_NOFOLLOW)) < 0 ||
+      fstat (fd, st) != 0 || S_ISLNK (st->st_mode))
+    {
+      if (fd >= 0)
+        close (fd);
+      errno = ELOOP;
+      return -1;
+    }
+  return fd;
+
+failed:
+  {
+    int saved = errno;
+
+    if (fd >= 0)
+      close (fd);
+    errno = saved;
+    return -1;
+  }
+}
+
 /* Like cc_engine_sandbox_resolve_path(), but a last component that is a symlink pointing out of
  * the sandbox is still found, as itself: Stat reports it as a broken link, Remove and Move act
  * on the link, never on what it points at. */
@@ -109,7 +173,6 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
   g_autofree char *host = NULL;
   const char *home = cc_engine_sandbox_user_home (user);
   char *result;
-  struct stat st;
 
   result = cc_engine_sandbox_resolve_path (sandbox, user, path, sandbox_path, &local_error);
   if (result != NULL || home == NULL ||
@@ -135,7 +198,7 @@ resolve_link_itself (CcEngineSandbox  *sandbox,
       return NULL;
     }
   host = g_build_filename (parent_host, base, NULL);
-  if (lstat (host, &st) != 0 || !S_ISLNK (st.st_mode))
+  if (!is_link (sandbox, host))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -235,34 +298,43 @@ compare_names (gconstpointer a,
 }
 
 /* Walks like Go's filepath.WalkDir: lexical order, a directory before its content, links listed
- * but never descended into. */
+ * but never descended into. Every level is read and examined through the descriptor of the one
+ * above (@dir_fd, owned), never through a path string. */
 static gboolean
 list_level (ListDirData  *self,
-            const char   *host_dir,
+            int           dir_fd,
             const char   *sandbox_dir,
             guint         level,
             JsonArray    *entries,
             GError      **error)
 {
-  g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  int list_fd = openat (dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = list_fd >= 0 ? fdopendir (list_fd) : NULL;
+  struct dirent *d;
+  gboolean ok = TRUE;
 
-  dir = g_dir_open (host_dir, 0, NULL);
   if (dir == NULL)
-    return TRUE;            /* removed meanwhile, or unreadable: nothing to list */
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    {
+      if (list_fd >= 0)
+        close (list_fd);
+      close (dir_fd);
+      return TRUE;            /* removed meanwhile, or unreadable: nothing to list */
+    }
+  while ((d = readdir (dir)) != NULL)
+    if (!g_str_equal (d->d_name, ".") && !g_str_equal (d->d_name, ".."))
+      g_ptr_array_add (names, g_strdup (d->d_name));
+  closedir (dir);
   g_ptr_array_sort (names, compare_names);
 
-  for (guint i = 0; i < names->len; i++)
+  for (guint i = 0; ok && i < names->len; i++)
     {
-      g_autofree char *child_host = g_build_filename (host_dir, names->pdata[i], NULL);
-      g_autofree char *child_sandbox = _cc_engine_entry_join (sandbox_dir, names->pdata[i]);
+      const char *name = names->pdata[i];
+      g_autofree char *child_sandbox = _cc_engine_entry_join (sandbox_dir, name);
       JsonNode *entry;
-      struct stat st;
+      int child;
 
-      entry = _cc_engine_entry_build (self->sandbox, self->user, child_host, child_sandbox, NULL);
+      entry = _cc_engine_entry_build_at (self->sandbox, self->user, dir_fd, name, child_sandbox, NULL);
       if (entry == NULL)
         continue;
       if (json_array_get_length (entries) >= MAX_LIST_ENTRIES)
@@ -271,15 +343,18 @@ list_level (ListDirData  *self,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                        "more than %d entries under %s; list with a smaller depth",
                        MAX_LIST_ENTRIES, self->sandbox_path);
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       json_array_add_element (entries, entry);
 
-      if (level < self->depth && lstat (child_host, &st) == 0 && S_ISDIR (st.st_mode) &&
-          !list_level (self, child_host, child_sandbox, level + 1, entries, error))
-        return FALSE;
+      /* O_NOFOLLOW | O_DIRECTORY: only a real directory is descended into. */
+      if (level < self->depth &&
+          (child = openat (dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+        ok = list_level (self, child, child_sandbox, level + 1, entries, error);
     }
-  return TRUE;
+  close (dir_fd);
+  return ok;
 }
 
 static JsonNode *
@@ -290,37 +365,29 @@ list_dir_work (gpointer      data,
   ListDirData *self = data;
   g_autoptr(JsonArray) entries = json_array_new ();
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autofree char *dir_host = g_strdup (self->host);
   JsonNode *node;
   struct stat st;
+  int dir_fd = open_followed (self->sandbox, self->user, self->host, self->sandbox_path, &st);
 
-  if (lstat (dir_host, &st) != 0)
+  if (dir_fd < 0)
     {
-      _cc_engine_set_errno_error (error, errno, "reading directory", self->sandbox_path);
+      if (errno == ELOOP)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+                     "cannot follow the symlink %s: it is broken, loops or leads out of the sandbox",
+                     self->sandbox_path);
+      else
+        _cc_engine_set_errno_error (error, errno, "reading directory", self->sandbox_path);
       return NULL;
-    }
-  if (S_ISLNK (st.st_mode))
-    {
-      g_free (dir_host);
-      dir_host = NULL;
-      if (!_cc_engine_entry_follow (self->sandbox, self->user, self->host, self->sandbox_path,
-                                    &dir_host, NULL) ||
-          stat (dir_host, &st) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
-                       "cannot follow the symlink %s: it is broken, loops or leads out of the sandbox",
-                       self->sandbox_path);
-          return NULL;
-        }
     }
   if (!S_ISDIR (st.st_mode))
     {
+      close (dir_fd);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
                    "path is not a directory: %s", self->sandbox_path);
       return NULL;
     }
 
-  if (!list_level (self, dir_host, self->sandbox_path, 1, entries, error))
+  if (!list_level (self, dir_fd, self->sandbox_path, 1, entries, error))
     return NULL;
 
   json_object_set_array_member (object, "entries", g_steal_pointer (&entries));
@@ -373,14 +440,18 @@ handle_make_dir (CcEngineSandbox   *sandbox,
   g_autoptr(JsonNode) answer = NULL;
   JsonNode *entry;
   struct stat st;
+  int existing;
 
   if ((host = request_host_path (sandbox, msg, request, user, path_fields, FALSE, &sandbox_path)) == NULL)
     return;
 
-  if (stat (host, &st) == 0)
+  /* A symlink there counts as what it points at in the sandbox's view. */
+  existing = open_followed (sandbox, user, host, sandbox_path, &st);
+  if (existing >= 0)
     {
       g_autofree char *message = NULL;
 
+      close (existing);
       if (S_ISDIR (st.st_mode))
         {
           message = g_strdup_printf ("directory already exists: %s", sandbox_path);
@@ -422,29 +493,76 @@ handle_make_dir (CcEngineSandbox   *sandbox,
 
 /* Move ------------------------------------------------------------------------------------- */
 
+/* Copies the regular file or symlink @from_name of @from_dir over @to_name of @to_dir, then
+ * removes the original: a rename between file systems (a mounted workspace's home and /tmp).
+ * A directory is refused, as GIO's move refuses one. */
 static gboolean
-move_path (const char  *from,
-           const char  *to,
-           const char  *sandbox_to,
-           GError     **error)
+copy_across (int          from_dir,
+             const char  *from_name,
+             int          to_dir,
+             const char  *to_name,
+             const char  *sandbox_to,
+             GError     **error)
 {
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) destination = NULL;
+  g_autofree char *text = NULL;
+  struct stat st;
+  int src = -1, dst = -1, rc = 0;
 
-  if (rename (from, to) == 0)
-    return TRUE;
-  if (errno != EXDEV)
+  if (fstatat (from_dir, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
+  if (S_ISDIR (st.st_mode))
     {
-      _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
+                   "error moving to %s: a directory cannot be moved to another file system",
+                   sandbox_to);
       return FALSE;
     }
+  if (S_ISLNK (st.st_mode))
+    {
+      char buffer[PATH_MAX];
+      ssize_t len = readlinkat (from_dir, from_name, buffer, sizeof buffer - 1);
 
-  /* Home and /tmp may be different filesystems on this machine: copy and delete. */
-  source = g_file_new_for_path (from);
-  destination = g_file_new_for_path (to);
-  return g_file_move (source, destination,
-                      G_FILE_COPY_OVERWRITE | G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
-                      NULL, NULL, NULL, error);
+      if (len < 0)
+        return _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
+      buffer[len] = '\0';
+      if ((unlinkat (to_dir, to_name, 0) != 0 && errno != ENOENT) ||
+          symlinkat (buffer, to_dir, to_name) != 0)
+        return _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
+    }
+  else
+    {
+      /* O_NONBLOCK: a FIFO swapped in after the stat must not block the open. */
+      src = openat (from_dir, from_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      if (src < 0 || fstat (src, &st) != 0 || !S_ISREG (st.st_mode))
+        rc = src < 0 ? errno : EINVAL;
+      else if ((dst = openat (to_dir, to_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                              st.st_mode & 07777)) < 0)
+        rc = errno;
+      else
+        {
+          g_autoptr(GInputStream) in = g_unix_input_stream_new (src, FALSE);
+          g_autoptr(GOutputStream) out = g_unix_output_stream_new (dst, FALSE);
+
+          if (g_output_stream_splice (out, in, 0, NULL, error) < 0)
+            rc = -1;
+          else if (fchmod (dst, st.st_mode & 07777) != 0)
+            rc = errno;
+        }
+      if (src >= 0)
+        close (src);
+      if (dst >= 0)
+        close (dst);
+      if (rc == -1)
+        {
+          g_prefix_error (error, "error moving to %s: ", sandbox_to);
+          return FALSE;
+        }
+      if (rc != 0)
+        return _cc_engine_set_errno_error (error, rc, "moving to", sandbox_to);
+    }
+  if (unlinkat (from_dir, from_name, 0) != 0 && errno != ENOENT)
+    return _cc_engine_set_errno_error (error, errno, "moving to", sandbox_to);
+  return TRUE;
 }
 
 static void
@@ -460,10 +578,14 @@ handle_move (CcEngineSandbox   *sandbox,
   g_autofree char *sandbox_from = NULL;
   g_autofree char *sandbox_to = NULL;
   g_autofree char *parent = NULL;
+  g_autofree char *from_name = NULL;
+  g_autofree char *to_name = NULL;
   g_autoptr(JsonNode) answer = NULL;
   const char *source, *destination;
-  JsonNode *entry;
+  JsonNode *entry = NULL;
   struct stat st;
+  int from_dir, to_dir;
+  gboolean moved;
 
   if (!_cc_engine_request_check_fields (request, fields, &error) ||
       !_cc_engine_request_get_string (request, "source", NULL, &source, &error) ||
@@ -475,35 +597,58 @@ handle_move (CcEngineSandbox   *sandbox,
       return;
     }
 
-  if (lstat (from, &st) != 0)
+  /* Both ends are held as descriptors of their directories from here on: the rename happens
+   * where the checks happened, whatever a sandbox process swaps meanwhile. */
+  from_dir = cc_engine_path_open_parent (sandbox, from, &from_name);
+  if (from_dir >= 0 && fstatat (from_dir, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    {
+      int saved = errno;
+
+      close (from_dir);
+      from_dir = -1;
+      errno = saved;
+    }
+  if (from_dir < 0 && errno != EXDEV)
     {
       _cc_engine_set_errno_error (&error, errno, "moving", sandbox_from);
       reply_error (msg, error);
       return;
     }
-  if (is_view_root (sandbox_from) || is_view_root (sandbox_to))
+  if (from_dir < 0 || is_view_root (sandbox_from) || is_view_root (sandbox_to))
     {
+      if (from_dir >= 0)
+        close (from_dir);
       _cc_engine_reply_connect_error (msg, "permission_denied",
                                       "the home and /tmp directories cannot be moved or replaced");
       return;
     }
 
   parent = g_path_get_dirname (to);
+  to_name = g_path_get_basename (to);
   {
     g_autoptr(GError) dir_error = NULL;
-    int dir = cc_engine_path_open_dirs (sandbox, parent, &dir_error);
 
-    if (dir < 0)
+    to_dir = cc_engine_path_open_dirs (sandbox, parent, &dir_error);
+    if (to_dir < 0)
       {
+        close (from_dir);
         g_set_error (&error, dir_error->domain, dir_error->code, "error creating the parent of %s: %s",
                      sandbox_to, dir_error->message);
         reply_error (msg, error);
         return;
       }
-    close (dir);
   }
-  if (!move_path (from, to, sandbox_to, &error) ||
-      (entry = _cc_engine_entry_build (sandbox, user, to, sandbox_to, &error)) == NULL)
+  if (renameat (from_dir, from_name, to_dir, to_name) == 0)
+    moved = TRUE;
+  else if (errno != EXDEV)
+    moved = _cc_engine_set_errno_error (&error, errno, "moving to", sandbox_to);
+  else  /* Home and /tmp may be different file systems on this machine: copy and delete. */
+    moved = copy_across (from_dir, from_name, to_dir, to_name, sandbox_to, &error);
+  if (moved)
+    entry = _cc_engine_entry_build_at (sandbox, user, to_dir, to_name, sandbox_to, &error);
+  close (from_dir);
+  close (to_dir);
+  if (entry == NULL)
     {
       reply_error (msg, error);
       return;
@@ -516,8 +661,9 @@ handle_move (CcEngineSandbox   *sandbox,
 
 typedef struct
 {
-  char *host;
-  char *sandbox_path;
+  CcEngineSandbox *sandbox;
+  char            *host;
+  char            *sandbox_path;
 } RemoveData;
 
 static void
@@ -525,21 +671,10 @@ remove_data_free (gpointer data)
 {
   RemoveData *self = data;
 
+  g_clear_object (&self->sandbox);
   g_free (self->host);
   g_free (self->sandbox_path);
   g_free (self);
-}
-
-static int
-remove_one (const char        *path,
-            const struct stat *st,
-            int                flag,
-            struct FTW        *ftw)
-{
-  /* Go's RemoveAll keeps going and reports the first failure; so do we, through errno. */
-  if (remove (path) != 0 && errno != ENOENT)
-    return errno;
-  return 0;
 }
 
 static JsonNode *
@@ -548,24 +683,24 @@ remove_work (gpointer      data,
              GError      **error)
 {
   RemoveData *self = data;
-  struct stat st;
-  int rc;
+  g_autofree char *name = NULL;
+  int dir, rc;
 
-  if (lstat (self->host, &st) != 0)
+  /* The entry is removed through a descriptor of its directory, and a tree below it through
+   * descriptors only: a directory swapped for a symlink is unlinked as the link it now is. */
+  dir = cc_engine_path_open_parent (self->sandbox, self->host, &name);
+  if (dir < 0)
     {
       if (errno == ENOENT)
         return empty_object ();           /* RemoveAll: nothing there is success */
       _cc_engine_set_errno_error (error, errno, "removing", self->sandbox_path);
       return NULL;
     }
-
-  if (!S_ISDIR (st.st_mode))
-    rc = unlink (self->host) == 0 ? 0 : errno;
-  else
-    rc = nftw (self->host, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-  if (rc != 0 && rc != ENOENT)
+  rc = cc_engine_path_remove_at (dir, name);
+  close (dir);
+  if (rc != 0)
     {
-      _cc_engine_set_errno_error (error, rc > 0 ? rc : EIO, "removing", self->sandbox_path);
+      _cc_engine_set_errno_error (error, rc, "removing", self->sandbox_path);
       return NULL;
     }
   return empty_object ();
@@ -591,6 +726,7 @@ handle_remove (CcEngineSandbox   *sandbox,
     }
 
   data = g_new0 (RemoveData, 1);
+  data->sandbox = g_object_ref (sandbox);
   data->host = g_steal_pointer (&host);
   data->sandbox_path = g_steal_pointer (&sandbox_path);
   _cc_engine_worker_run (msg, remove_work, reply_result, data, remove_data_free);
@@ -604,6 +740,7 @@ typedef struct
   char            *user;
   char            *sandbox_path;
   char            *host_dir;
+  int              dir_fd;          /* O_PATH, of host_dir; -1 when not open */
   gboolean         recursive;
   gboolean         include_entry;
 } WatchSpec;
@@ -614,6 +751,9 @@ watch_spec_clear (WatchSpec *spec)
   g_clear_pointer (&spec->user, g_free);
   g_clear_pointer (&spec->sandbox_path, g_free);
   g_clear_pointer (&spec->host_dir, g_free);
+  if (spec->dir_fd >= 0)
+    close (spec->dir_fd);
+  spec->dir_fd = -1;
 }
 
 /* Parses a WatchDirRequest / CreateWatcherRequest and checks its directory. */
@@ -633,6 +773,7 @@ watch_spec_init (WatchSpec        *spec,
 
   spec->sandbox = sandbox;
   spec->user = g_strdup (user);
+  spec->dir_fd = -1;
   if (!_cc_engine_request_check_fields (request, fields, error) ||
       !_cc_engine_request_get_string (request, "path", NULL, &path, error) ||
       !_cc_engine_request_get_bool (request, "recursive", NULL, &spec->recursive, error) ||
@@ -644,12 +785,7 @@ watch_spec_init (WatchSpec        *spec,
   host = cc_engine_sandbox_resolve_path (sandbox, user, path, &spec->sandbox_path, error);
   if (host == NULL)
     return FALSE;
-  if (lstat (host, &st) != 0)
-    {
-      _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
-      return FALSE;
-    }
-  if (S_ISLNK (st.st_mode))
+  if (is_link (sandbox, host))
     {
       g_autofree char *target = NULL;
 
@@ -661,11 +797,14 @@ watch_spec_init (WatchSpec        *spec,
         }
       g_free (host);
       host = g_steal_pointer (&target);
-      if (stat (host, &st) != 0)
-        {
-          _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
-          return FALSE;
-        }
+    }
+  /* The watch is placed through this descriptor, so it is on the directory checked here even
+   * if a sandbox process swaps a symlink in meanwhile. */
+  spec->dir_fd = cc_engine_path_open_errno (sandbox, host, O_PATH | O_NOFOLLOW);
+  if (spec->dir_fd < 0 || fstat (spec->dir_fd, &st) != 0)
+    {
+      _cc_engine_set_errno_error (error, errno, "watching", spec->sandbox_path);
+      return FALSE;
     }
   if (!S_ISDIR (st.st_mode))
     {
@@ -757,10 +896,10 @@ watch_dir_event_cb (CcEngineWatch *watch,
       return;
     }
   /* Dropping events silently would leave the client with a wrong picture of the tree: a client
-   * that cannot keep up is told so and can start over. */
+   * that cannot keep up is told so and can start over. The watch goes with the stream, not
+   * here: this runs inside one of its monitors' signals. */
   if (_cc_engine_stream_is_congested (self->stream))
     {
-      g_clear_pointer (&self->watch, _cc_engine_watch_free);
       _cc_engine_stream_finish (self->stream, "resource_exhausted",
                                 "the client reads watch events too slowly");
       return;
@@ -789,6 +928,7 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
     }
 
   self = g_new0 (WatchDir, 1);
+  self->spec.dir_fd = -1;
   self->sandbox_ref = g_object_ref (sandbox);
   request = _cc_engine_parse_stream_request (msg, &error);
   if (request == NULL || !watch_spec_init (&self->spec, sandbox, user, request, &error))
@@ -798,8 +938,11 @@ handle_watch_dir (CcEngineSandbox   *sandbox,
       return;
     }
 
-  self->watch = _cc_engine_watch_new (self->spec.host_dir, self->spec.recursive,
+  self->watch = _cc_engine_watch_new (sandbox, self->spec.dir_fd, self->spec.host_dir,
+                                      self->spec.recursive,
                                       watch_dir_event_cb, self, &error);
+  /* The watch holds its own descriptor; one left open here would hide the root's removal. */
+  close (g_steal_fd (&self->spec.dir_fd));
   if (self->watch == NULL)
     {
       watch_dir_free (self);
@@ -883,6 +1026,7 @@ handle_create_watcher (CcEngineSandbox   *sandbox,
     }
 
   self = g_new0 (Watcher, 1);
+  self->spec.dir_fd = -1;
   if (!watch_spec_init (&self->spec, sandbox, user, request, &error))
     {
       watcher_free (self);
@@ -890,8 +1034,11 @@ handle_create_watcher (CcEngineSandbox   *sandbox,
       return;
     }
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  self->watch = _cc_engine_watch_new (self->spec.host_dir, self->spec.recursive,
+  self->watch = _cc_engine_watch_new (sandbox, self->spec.dir_fd, self->spec.host_dir,
+                                      self->spec.recursive,
                                       watcher_event_cb, self, &error);
+  /* The watch holds its own descriptor; one left open here would hide the root's removal. */
+  close (g_steal_fd (&self->spec.dir_fd));
   if (self->watch == NULL)
     {
       watcher_free (self);

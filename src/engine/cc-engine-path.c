@@ -15,7 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +27,11 @@
 
 #include "cc-engine-isolation.h"
 #include "cc-engine-path.h"
+
+/* Removal holds one descriptor per level down to this depth; deeper subtrees are moved up and
+ * removed in a next pass, of at most this many. */
+#define MAX_REMOVE_DEPTH  256
+#define MAX_REMOVE_PASSES 256
 
 /* "rest" of @path under @root ("" for @root itself), or NULL. */
 static const char *
@@ -74,33 +79,37 @@ walk_open (int         root,
   return dir;
 }
 
-int
-cc_engine_path_open (CcEngineSandbox  *sandbox,
-                     const char       *host_path,
-                     int               flags,
-                     GError          **error)
+/* The root of @sandbox's directories that @host_path lies under, and the rest of the path. */
+static const char *
+find_root (CcEngineSandbox  *sandbox,
+           const char       *host_path,
+           const char      **rest)
 {
   const char *roots[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
-  const char *rest = NULL;
-  const char *root_path = NULL;
-  int root, fd;
 
-  for (guint i = 0; i < G_N_ELEMENTS (roots) && rest == NULL; i++)
-    if ((rest = under (host_path, roots[i])) != NULL)
-      root_path = roots[i];
-  if (rest == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    if ((*rest = under (host_path, roots[i])) != NULL)
+      return roots[i];
+  return NULL;
+}
+
+int
+cc_engine_path_open_errno (CcEngineSandbox *sandbox,
+                           const char      *host_path,
+                           int              flags)
+{
+  const char *rest = NULL;
+  const char *root_path = find_root (sandbox, host_path, &rest);
+  int root, fd, saved;
+
+  if (root_path == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "path is outside the sandbox");
+      errno = EXDEV;
       return -1;
     }
   root = open (root_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (root < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-      return -1;
-    }
+    return -1;
   if (*rest == '\0')
     fd = openat (root, ".", flags | O_CLOEXEC);
   else
@@ -114,20 +123,55 @@ cc_engine_path_open (CcEngineSandbox  *sandbox,
       if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
         fd = walk_open (root, rest, flags);
     }
+  saved = errno;
+  close (root);
+  errno = saved;
+  return fd;
+}
+
+int
+cc_engine_path_open (CcEngineSandbox  *sandbox,
+                     const char       *host_path,
+                     int               flags,
+                     GError          **error)
+{
+  int fd = cc_engine_path_open_errno (sandbox, host_path, flags);
+
   if (fd < 0)
     {
       int saved = errno;
 
-      close (root);
       /* A symlink met on the way was not there when the path was resolved: someone swapped it in. */
       if (saved == ELOOP)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                      "the path changed while it was opened");
+      else if (saved == EXDEV)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "path is outside the sandbox");
       else
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+    }
+  return fd;
+}
+
+int
+cc_engine_path_open_parent (CcEngineSandbox  *sandbox,
+                            const char       *host_path,
+                            char            **name)
+{
+  g_autofree char *parent = NULL;
+  const char *rest = NULL;
+  int fd;
+
+  if (find_root (sandbox, host_path, &rest) == NULL || *rest == '\0')
+    {
+      /* A root of the sandbox's view has no parent the sandbox may reach. */
+      errno = EXDEV;
       return -1;
     }
-  close (root);
+  parent = g_path_get_dirname (host_path);
+  fd = cc_engine_path_open_errno (sandbox, parent, O_PATH | O_DIRECTORY);
+  if (fd >= 0)
+    *name = g_path_get_basename (host_path);
   return fd;
 }
 
@@ -136,16 +180,12 @@ cc_engine_path_open_dirs (CcEngineSandbox  *sandbox,
                           const char       *host_dir,
                           GError          **error)
 {
-  const char *roots[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
   g_auto(GStrv) parts = NULL;
   const char *rest = NULL;
-  const char *root_path = NULL;
+  const char *root_path = find_root (sandbox, host_dir, &rest);
   int dir;
 
-  for (guint i = 0; i < G_N_ELEMENTS (roots) && rest == NULL; i++)
-    if ((rest = under (host_dir, roots[i])) != NULL)
-      root_path = roots[i];
-  if (rest == NULL)
+  if (root_path == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "path is outside the sandbox");
       return -1;
@@ -212,19 +252,140 @@ cc_engine_path_sweep_private (const char *data_dir)
     }
 }
 
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                flag,
-              struct FTW        *ftw)
+/* The names of directory @fd, or NULL with errno. */
+static GPtrArray *
+read_names (int fd)
 {
-  if (remove (path) != 0 && errno != ENOENT)
-    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
-  return 0;
+  GPtrArray *names;
+  struct dirent *entry;
+  int list_fd = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *listing = list_fd >= 0 ? fdopendir (list_fd) : NULL;
+
+  if (listing == NULL)
+    {
+      int saved = errno;
+
+      if (list_fd >= 0)
+        close (list_fd);
+      errno = saved;
+      return NULL;
+    }
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = readdir (listing)) != NULL)
+    if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+  closedir (listing);
+  return names;
+}
+
+typedef struct
+{
+  int      top;         /* the directory being removed, where too deep a subtree is moved */
+  dev_t    dev;
+  gboolean moved;       /* a subtree was moved up: the top needs another pass */
+} Removal;
+
+static int
+remove_below (Removal    *removal,
+              int         dir,
+              const char *name,
+              guint       depth)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  struct stat st;
+  int fd, rc = 0;
+
+  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return errno == ENOENT ? 0 : errno;
+  if (!S_ISDIR (st.st_mode))
+    return unlinkat (dir, name, 0) == 0 || errno == ENOENT ? 0 : errno;
+  /* Another file system mounted here is not ours to empty. */
+  if (st.st_dev != removal->dev)
+    return EBUSY;
+  if (depth >= MAX_REMOVE_DEPTH)
+    {
+      /* One descriptor is held per level: a deeper subtree is moved up into the top directory
+       * (descriptor to descriptor) and removed from there in the next pass. */
+      g_autofree char *moved = g_strdup_printf (".cc-remove-%08x%08x", g_random_int (), g_random_int ());
+
+      if (renameat (dir, name, removal->top, moved) != 0)
+        return errno;
+      removal->moved = TRUE;
+      return 0;
+    }
+  fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : errno;
+
+  /* The names are read first, so each level holds one descriptor while the levels below it
+   * are removed. */
+  if ((names = read_names (fd)) == NULL)
+    rc = errno;
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    {
+      int child_rc = remove_below (removal, fd, names->pdata[i], depth + 1);
+
+      if (rc == 0)
+        rc = child_rc;
+    }
+  close (fd);
+  if (unlinkat (dir, name, AT_REMOVEDIR) != 0 && errno != ENOENT && rc == 0)
+    rc = errno;
+  return rc;
+}
+
+int
+cc_engine_path_remove_at (int         dir,
+                          const char *name)
+{
+  Removal removal = { -1, 0, FALSE };
+  struct stat st;
+  int rc = 0;
+
+  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return errno == ENOENT ? 0 : errno;
+  if (!S_ISDIR (st.st_mode))
+    return unlinkat (dir, name, 0) == 0 || errno == ENOENT ? 0 : errno;
+  removal.dev = st.st_dev;
+  removal.top = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (removal.top < 0)
+    return errno == ENOENT ? 0 : errno;
+
+  /* Each pass removes what lies within MAX_REMOVE_DEPTH and moves deeper subtrees up; passes
+   * are bounded, for a sandbox that keeps making directories meanwhile. */
+  for (guint pass = 0; pass < MAX_REMOVE_PASSES; pass++)
+    {
+      g_autoptr(GPtrArray) names = read_names (removal.top);
+
+      rc = names == NULL ? errno : 0;
+      removal.moved = FALSE;
+      for (guint i = 0; names != NULL && i < names->len; i++)
+        {
+          int child_rc = remove_below (&removal, removal.top, names->pdata[i], 1);
+
+          if (rc == 0)
+            rc = child_rc;
+        }
+      if (!removal.moved)
+        break;
+    }
+  close (removal.top);
+  if (unlinkat (dir, name, AT_REMOVEDIR) != 0 && errno != ENOENT && rc == 0)
+    rc = errno;
+  return rc;
 }
 
 void
 cc_engine_path_remove_tree (const char *host_path)
 {
-  nftw (host_path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+  g_autofree char *parent = g_path_get_dirname (host_path);
+  g_autofree char *name = g_path_get_basename (host_path);
+  int dir = open (parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int rc;
+
+  if (dir < 0)
+    return;
+  if ((rc = cc_engine_path_remove_at (dir, name)) != 0)
+    g_debug ("Could not remove all of %s: %s", host_path, g_strerror (rc));
+  close (dir);
 }

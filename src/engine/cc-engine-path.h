@@ -19,6 +19,19 @@ int cc_engine_path_open (CcEngineSandbox  *sandbox,
                          int               flags,
                          GError          **error);
 
+/* The same open, answering -1 with errno set (ELOOP: a symlink on the way; EXDEV: outside the
+ * sandbox), for callers that word their own errors. */
+int cc_engine_path_open_errno (CcEngineSandbox  *sandbox,
+                               const char       *host_path,
+                               int               flags);
+
+/* Opens (O_PATH) the directory holding @host_path the same way and sets @name to the last
+ * component, for the *at calls on it. A root of the sandbox's view (its home, its /tmp) has no
+ * parent in the sandbox: -1 with EXDEV. */
+int cc_engine_path_open_parent (CcEngineSandbox  *sandbox,
+                                const char       *host_path,
+                                char            **name);
+
 /* Opens (O_PATH) the directory @host_dir of @sandbox, making each missing component on the way
  * (given to the sandbox's host uid), with the same refusal of symlinks. */
 int   cc_engine_path_open_dirs     (CcEngineSandbox  *sandbox,
@@ -31,8 +44,15 @@ int   cc_engine_path_open_dirs     (CcEngineSandbox  *sandbox,
 char *cc_engine_path_private_dir   (CcEngineSandbox  *sandbox);
 /* Removes what an engine that stopped mid-upload left there. */
 void  cc_engine_path_sweep_private (const char       *data_dir);
-/* Removes @host_path and, for a directory, everything below it, never following a symlink (for
- * the engine's own trees: a sandbox's directories when it ends, a snapshot). Blocking. */
+/* Removes @name in @dir and, for a directory, everything below it, through descriptors opened
+ * with symlinks refused: a directory swapped for a link meanwhile is unlinked as a link, never
+ * followed. At any depth: past the descriptors it holds at once, a subtree is moved up into the
+ * directory being removed and removed from there. Another file system mounted below is left
+ * alone. Keeps going after a failure and returns the first errno, or 0. Blocking. */
+int   cc_engine_path_remove_at     (int               dir,
+                                    const char       *name);
+/* The same for the engine's own trees (a sandbox's directories when it ends, a snapshot), whose
+ * parent the engine trusts. Blocking. */
 void  cc_engine_path_remove_tree   (const char       *host_path);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -614,6 +615,7 @@ resolve_internal (CcEngineSandbox  *self,
   ViewRoot roots[3];
   guint n_roots, i;
   const char *rest = NULL;
+  int dir;
 
   if (host == NULL || depth > MAX_SYMLINK_DEPTH)
     {
@@ -632,10 +634,15 @@ resolve_internal (CcEngineSandbox  *self,
   current_sandbox = g_string_new (roots[i].sandbox_root);
   parts = g_strsplit (rest, "/", -1);
 
+  /* Each component is looked at through a descriptor of the one before, never through the
+   * path string: a directory a sandbox process swaps for a symlink is seen as that symlink, and
+   * read as the sandbox would read it, rather than followed to the host. */
+  dir = open (roots[i].host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   for (guint p = 0; parts[p] != NULL; p++)
     {
       struct stat st;
       gboolean last = TRUE;
+      int next;
 
       if (parts[p][0] == '\0')
         continue;
@@ -646,30 +653,41 @@ resolve_internal (CcEngineSandbox  *self,
       g_string_append_c (current, '/');
       g_string_append (current, parts[p]);
 
-      if (lstat (current->str, &st) != 0)
+      next = dir >= 0 ? openat (dir, parts[p], O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
+      if (next < 0 || fstat (next, &st) != 0)
         {
           /* Nothing below a missing entry can be a link: the rest maps lexically. */
+          if (next >= 0)
+            close (next);
           for (guint q = p + 1; parts[q] != NULL; q++)
             if (parts[q][0] != '\0')
               {
                 g_string_append_c (current, '/');
                 g_string_append (current, parts[q]);
               }
-          return g_string_free (g_steal_pointer (&current), FALSE);
+          break;
         }
+      if (dir >= 0)
+        close (dir);
+      dir = next;
 
       if (S_ISLNK (st.st_mode))
         {
-          g_autofree char *target = g_file_read_link (current->str, NULL);
+          g_autofree char *target = NULL;
           g_autofree char *target_sandbox = NULL;
           g_autofree char *resolved = NULL;
+          char text[PATH_MAX];
+          ssize_t len = readlinkat (dir, "", text, sizeof text - 1);
 
-          if (target == NULL)
+          close (dir);
+          if (len < 0)
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                            _("The link %s cannot be read"), clean);
               return NULL;
             }
+          text[len] = '\0';
+          target = g_strdup (text);
           target_sandbox = link_target_to_sandbox (self, user, current_sandbox->str, target);
           if (last)
             {
@@ -681,16 +699,16 @@ resolve_internal (CcEngineSandbox  *self,
             }
           else
             {
-              g_autoptr(GString) next = g_string_new (target_sandbox);
+              g_autoptr(GString) next_path = g_string_new (target_sandbox);
 
               for (guint q = p + 1; parts[q] != NULL; q++)
                 if (parts[q][0] != '\0')
                   {
-                    g_string_append_c (next, '/');
-                    g_string_append (next, parts[q]);
+                    g_string_append_c (next_path, '/');
+                    g_string_append (next_path, parts[q]);
                   }
               {
-                g_autofree char *next_clean = g_canonicalize_filename (next->str, "/");
+                g_autofree char *next_clean = g_canonicalize_filename (next_path->str, "/");
                 return resolve_internal (self, user, next_clean, depth + 1, error);
               }
             }
@@ -699,6 +717,8 @@ resolve_internal (CcEngineSandbox  *self,
       g_string_append_c (current_sandbox, '/');
       g_string_append (current_sandbox, parts[p]);
     }
+  if (dir >= 0)
+    close (dir);
 
   return g_string_free (g_steal_pointer (&current), FALSE);
 }

@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "cc-engine-sandbox.h"
+
 G_BEGIN_DECLS
 
 /* EventType names of the filesystem service. */
@@ -34,9 +36,13 @@ typedef void (*CcEngineWatchFunc) (CcEngineWatch *watch,
                                    const char    *host_path,
                                    gpointer       user_data);
 
-/* Watches @host_dir (and, with @recursive, every directory below it, including ones created
- * later) until freed. Fails when @host_dir is not a directory. */
-CcEngineWatch *_cc_engine_watch_new  (const char         *host_dir,
+/* Watches the directory @dir_fd (any descriptor of it, O_PATH included; duplicated) of
+ * @sandbox, whose path is @host_dir, and with @recursive every directory below it, including
+ * ones created later, until freed. Directories are opened with symlinks refused, never by a
+ * path from the host's root. Fails when @dir_fd is not a directory. */
+CcEngineWatch *_cc_engine_watch_new  (CcEngineSandbox    *sandbox,
+                                      int                 dir_fd,
+                                      const char         *host_dir,
                                       gboolean            recursive,
                                       CcEngineWatchFunc   func,
                                       gpointer            user_data,

@@ -16,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "engine-core-client.h"
+#include "cc-protojson.h"
 #include "cc-test-util.h"
 
 static CcTestEngine *engine;
@@ -321,6 +324,517 @@ test_non_utf8_names (void)
     }
 }
 
+/* The symlink-swap race ---------------------------------------------------------------------
+ *
+ * Inside the sandbox, cc-sandbox-attack swaps /home/user/real (a directory) with /home/user/link
+ * (a symlink to /) in a loop. An engine that checks a path and then uses it by its string from
+ * the host's root follows the link there and acts on the host's / instead. A canary directory on
+ * the host, mirrored in the sandbox under /home/user/real, tells which side each call reached.
+ */
+
+/* Tries of each route under the swapping. */
+#define SWAP_TRIES 200
+/* Watchers made in one round of the watch test (a sandbox may hold 64), and WatchDir streams. */
+#define SWAP_WATCHERS 50
+#define SWAP_STREAMS 10
+
+#define HOST_CANARY_TEXT "host-canary"
+#define SANDBOX_CANARY_TEXT "sandbox"
+
+typedef struct
+{
+  EcSandbox  *sandbox;
+  EcStream   *swapper;
+  char       *canary;        /* on the host, outside the sandbox: victim, sub/inner, hostonly */
+  char       *in_real;       /* what the canary would be under /home/user/real, swapped */
+  GHashTable *host_names;    /* names in the host's / the sandbox's real directory lacks */
+  GHashTable *allowed;       /* every name the sandbox's real directory may list */
+  GPtrArray  *host_made;     /* names the test itself adds to the canary */
+} Swap;
+
+static EcReply *
+swap_upload (Swap       *swap,
+             const char *path,
+             const char *text)
+{
+  g_autofree char *url = g_strdup_printf ("%s/files?path=%s&username=user",
+                                          cc_test_engine_get_url (engine), path);
+  const char *h[] = { "E2b-Sandbox-Id", swap->sandbox->id, "X-Access-Token", swap->sandbox->token, NULL };
+
+  return ec_request (session, "POST", url, "application/octet-stream", text, strlen (text), h);
+}
+
+static EcReply *
+swap_rpc (Swap       *swap,
+          const char *method,
+          const char *format,
+          ...) G_GNUC_PRINTF (3, 4);
+
+static EcReply *
+swap_rpc (Swap       *swap,
+          const char *method,
+          const char *format,
+          ...)
+{
+  g_autofree char *path = g_strconcat ("/filesystem.Filesystem/", method, NULL);
+  g_autofree char *body = NULL;
+  va_list args;
+
+  va_start (args, format);
+  body = g_strdup_vprintf (format, args);
+  va_end (args);
+  return ec_unary (swap->sandbox, path, body, "user");
+}
+
+static char *
+reply_text (EcReply *reply)
+{
+  return g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+}
+
+/* Makes the canary on the host and its mirror in the sandbox, and starts the swapping. */
+static Swap *
+swap_start (void)
+{
+  Swap *swap = g_new0 (Swap, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) root = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *sub = NULL;
+  const char *name;
+
+  swap->sandbox = armed_sandbox ();
+  swap->canary = g_dir_make_tmp ("cc-canary-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (swap->canary, "victim", NULL);
+  g_file_set_contents (file, HOST_CANARY_TEXT, -1, &error);
+  g_assert_no_error (error);
+  sub = g_build_filename (swap->canary, "sub", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_free (file);
+  file = g_build_filename (sub, "inner", NULL);
+  g_file_set_contents (file, HOST_CANARY_TEXT, -1, &error);
+  g_assert_no_error (error);
+  /* Only on the host: the sandbox has no such name. */
+  g_free (file);
+  file = g_build_filename (swap->canary, "hostonly", NULL);
+  g_file_set_contents (file, HOST_CANARY_TEXT, -1, &error);
+  g_assert_no_error (error);
+  swap->host_made = g_ptr_array_new_with_free_func (g_free);
+  swap->in_real = g_strconcat ("/home/user/real", swap->canary, NULL);
+
+  swap->allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  parts = g_strsplit (swap->canary, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_hash_table_add (swap->allowed, g_strdup (parts[i]));
+  {
+    const char *mirror[] = { "etc", "os-release", "victim", "sub", "inner" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (mirror); i++)
+      g_hash_table_add (swap->allowed, g_strdup (mirror[i]));
+  }
+  swap->host_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  root = g_dir_open ("/", 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (root)) != NULL)
+    if (!g_hash_table_contains (swap->allowed, name))
+      g_hash_table_add (swap->host_names, g_strdup (name));
+  g_assert_cmpuint (g_hash_table_size (swap->host_names), >, 0);
+
+  /* The mirror, made before the swapping starts. */
+  {
+    g_autofree char *victim = g_strconcat (swap->in_real, "/victim", NULL);
+    g_autofree char *inner = g_strconcat (swap->in_real, "/sub/inner", NULL);
+    g_autoptr(EcReply) r1 = swap_upload (swap, victim, SANDBOX_CANARY_TEXT);
+    g_autoptr(EcReply) r2 = swap_upload (swap, inner, SANDBOX_CANARY_TEXT);
+
+    g_assert_cmpuint (r1->status, ==, 200);
+    g_assert_cmpuint (r2->status, ==, 200);
+  }
+
+  body = ec_start_body ("chmod +x /home/user/attack && exec /home/user/attack swap 120", FALSE, NULL);
+  swap->swapper = ec_stream_open (swap->sandbox, "/process.Process/Start", body, "user", NULL);
+  ec_stream_read_start (swap->swapper);
+  {
+    /* The swapping has begun once the link is in place. */
+    g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (20));
+    g_autofree char *probe = g_strconcat (cc_test_engine_get_url (engine), "/files?path=/home/user/link&username=user", NULL);
+
+    for (;;)
+      {
+        g_autoptr(EcReply) reply = NULL;
+        const char *h[] = { "E2b-Sandbox-Id", swap->sandbox->id, "X-Access-Token", swap->sandbox->token, NULL };
+
+        reply = ec_request (session, "GET", probe, NULL, NULL, 0, h);
+        if (reply->status != 404)
+          break;
+        if (cc_test_deadline_passed (deadline))
+          g_error ("the swapping never started");
+      }
+  }
+  return swap;
+}
+
+/* The canary on the host is as it was made, plus what the test added itself. */
+static void
+assert_canary_intact (Swap *swap)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (swap->canary, 0, &error);
+  g_autofree char *victim = g_build_filename (swap->canary, "victim", NULL);
+  g_autofree char *inner = g_build_filename (swap->canary, "sub", "inner", NULL);
+  g_autofree char *text = NULL;
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_equal (name, "victim") && !g_str_equal (name, "sub") && !g_str_equal (name, "hostonly") &&
+        !g_ptr_array_find_with_equal_func (swap->host_made, name, g_str_equal, NULL))
+      g_error ("the engine made %s in the host's %s", name, swap->canary);
+  g_file_get_contents (victim, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, HOST_CANARY_TEXT);
+  g_clear_pointer (&text, g_free);
+  g_file_get_contents (inner, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, HOST_CANARY_TEXT);
+}
+
+/* No entry of an answer names what only the host's / has. */
+static void
+assert_no_host_names (Swap       *swap,
+                      const char *what,
+                      JsonArray  *entries)
+{
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *name = json_object_get_string_member_with_default (entry, "name", "");
+
+      if (g_hash_table_contains (swap->host_names, name) || !g_hash_table_contains (swap->allowed, name))
+        g_error ("%s answered the host's %s (%s)", what, name,
+                 json_object_get_string_member_with_default (entry, "path", ""));
+    }
+}
+
+/* Stops the swapping, waits for its end (so the sandbox's removal sees a still tree), checks
+ * the canary a last time and removes it. */
+static void
+swap_stop (Swap *swap)
+{
+  g_autoptr(EcReply) reply = swap_upload (swap, "/home/user/stop", "x");
+  g_autoptr(EcRun) run = NULL;
+  g_autofree char *rm = NULL;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  run = ec_stream_collect_after_start (swap->swapper);
+  g_test_message ("%s", run->stdout_text->str);
+  assert_canary_intact (swap);
+
+  rm = g_strdup_printf ("rm -rf '%s'", swap->canary);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  g_clear_pointer (&swap->swapper, ec_stream_free);
+  g_clear_pointer (&swap->sandbox, ec_sandbox_free);
+  g_free (swap->canary);
+  g_free (swap->in_real);
+  g_hash_table_unref (swap->host_names);
+  g_hash_table_unref (swap->allowed);
+  g_ptr_array_unref (swap->host_made);
+  g_free (swap);
+}
+
+/* Stat never describes the host's file: not the canary, not the host's /etc/os-release, not a
+ * name only the host's / has. */
+static void
+test_symlink_swap_stat (void)
+{
+  Swap *swap;
+  const char *host_name;
+  guint n_ok = 0;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  {
+    GHashTableIter iter;
+
+    g_hash_table_iter_init (&iter, swap->host_names);
+    g_assert_true (g_hash_table_iter_next (&iter, (gpointer *) &host_name, NULL));
+  }
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcReply) victim = swap_rpc (swap, "Stat", "{\"path\":\"%s/victim\"}", swap->in_real);
+      g_autoptr(EcReply) release = swap_rpc (swap, "Stat", "{\"path\":\"/home/user/real/etc/os-release\"}");
+      g_autoptr(EcReply) host = swap_rpc (swap, "Stat", "{\"path\":\"/home/user/real/%s\"}", host_name);
+
+      if (victim->status == 200)
+        {
+          JsonObject *entry = json_object_get_object_member (json_node_get_object (victim->json), "entry");
+
+          g_assert_cmpint (cc_protojson_get_int64 (entry, "size", 0), ==,
+                           strlen (SANDBOX_CANARY_TEXT));
+          n_ok++;
+        }
+      if (release->status == 200)
+        {
+          JsonObject *entry = json_object_get_object_member (json_node_get_object (release->json), "entry");
+
+          g_assert_cmpint (cc_protojson_get_int64 (entry, "size", 0), ==, strlen ("decoy"));
+        }
+      if (host->status == 200)
+        {
+          g_autofree char *text = reply_text (host);
+
+          g_error ("Stat described the host's /%s: %s", host_name, text);
+        }
+    }
+  g_test_message ("Stat: %u of %u answered the sandbox's file", n_ok, SWAP_TRIES);
+  swap_stop (swap);
+}
+
+/* ListDir, one level and three, never lists the host's names. */
+static void
+test_symlink_swap_list_dir (void)
+{
+  Swap *swap;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcReply) reply = swap_rpc (swap, "ListDir", "{\"path\":\"/home/user/real\",\"depth\":%u}",
+                                           i % 2 == 0 ? 1 : 3);
+
+      if (reply->status == 200)
+        assert_no_host_names (swap, "ListDir",
+                              json_object_get_array_member (json_node_get_object (reply->json), "entries"));
+    }
+  swap_stop (swap);
+}
+
+/* Remove, of a file and of a tree, never removes the host's. */
+static void
+test_symlink_swap_remove (void)
+{
+  Swap *swap;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcReply) file = swap_rpc (swap, "Remove", "{\"path\":\"%s/victim\"}", swap->in_real);
+      g_autoptr(EcReply) tree = swap_rpc (swap, "Remove", "{\"path\":\"%s/sub\"}", swap->in_real);
+
+      assert_canary_intact (swap);
+    }
+  swap_stop (swap);
+}
+
+/* Move never takes the host's file away, nor puts one into the host's directory. */
+static void
+test_symlink_swap_move (void)
+{
+  Swap *swap;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcReply) source = swap_upload (swap, "/home/user/source", "x");
+      g_autoptr(EcReply) in = NULL;
+      g_autoptr(EcReply) out = NULL;
+
+      g_assert_cmpuint (source->status, ==, 200);
+      in = swap_rpc (swap, "Move", "{\"source\":\"/home/user/source\",\"destination\":\"%s/moved\"}",
+                     swap->in_real);
+      out = swap_rpc (swap, "Move", "{\"source\":\"%s/victim\",\"destination\":\"/home/user/taken\"}",
+                      swap->in_real);
+      if (out->status == 200)
+        {
+          g_autofree char *home = g_build_filename (cc_test_engine_get_data_dir (engine), "sandboxes",
+                                                    swap->sandbox->id, "taken", NULL);
+          g_autofree char *text = NULL;
+
+          /* What arrived is the sandbox's own file. */
+          if (g_file_get_contents (home, &text, NULL, NULL))
+            g_assert_cmpstr (text, !=, HOST_CANARY_TEXT);
+        }
+      assert_canary_intact (swap);
+    }
+  swap_stop (swap);
+}
+
+/* MakeDir never makes a directory in the host's, nor finds a file that only the host has. */
+static void
+test_symlink_swap_make_dir (void)
+{
+  Swap *swap;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcReply) reply = swap_rpc (swap, "MakeDir", "{\"path\":\"%s/made-%u\"}", swap->in_real, i);
+      g_autoptr(EcReply) host_only = swap_rpc (swap, "MakeDir", "{\"path\":\"%s/hostonly\"}", swap->in_real);
+      g_autofree char *text = reply_text (host_only);
+
+      if (strstr (text, "exists but is not a directory") != NULL)
+        g_error ("MakeDir found the host's file: %s", text);
+
+      if (reply->status == 200)
+        {
+          JsonObject *entry = json_object_get_object_member (json_node_get_object (reply->json), "entry");
+
+          g_assert_cmpstr (json_object_get_string_member (entry, "type"), ==, "FILE_TYPE_DIRECTORY");
+        }
+    }
+  assert_canary_intact (swap);
+  swap_stop (swap);
+}
+
+/* Reads the events of watcher @id. */
+static char *
+watcher_events (Swap       *swap,
+                const char *id)
+{
+  g_autoptr(EcReply) reply = swap_rpc (swap, "GetWatcherEvents", "{\"watcherId\":\"%s\"}", id);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  return reply_text (reply);
+}
+
+/* Watchers and WatchDir streams, plain and recursive, never watch the host's directory. Each
+ * round makes a change in the host's canary, then one in a directory a sentinel watcher watches;
+ * the engine reads a sandbox's watches' changes from one inotify queue in order, so once the
+ * sentinel reports its change, a watch on the host's directory has been told of the host's
+ * change. The streams end at their deadline, and are read to their end. */
+static void
+test_symlink_swap_watch (void)
+{
+  Swap *swap;
+  g_autofree char *sentinel = NULL;
+  g_autofree char *sentinel_dir = NULL;
+  guint n_watched = 0, n_streamed = 0;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  {
+    g_autoptr(EcReply) made = swap_rpc (swap, "MakeDir", "{\"path\":\"/home/user/sentinel\"}");
+    g_autoptr(EcReply) created = swap_rpc (swap, "CreateWatcher", "{\"path\":\"/home/user/sentinel\"}");
+
+    g_assert_cmpuint (made->status, ==, 200);
+    g_assert_cmpuint (created->status, ==, 200);
+    sentinel = g_strdup (json_object_get_string_member (json_node_get_object (created->json), "watcherId"));
+    sentinel_dir = g_build_filename (cc_test_engine_get_data_dir (engine), "sandboxes", swap->sandbox->id,
+                                     "sentinel", NULL);
+  }
+
+  for (guint round = 0; round < SWAP_TRIES / SWAP_WATCHERS; round++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func ((GDestroyNotify) ec_stream_free);
+      g_autofree char *host_name = g_strdup_printf ("host-event-%u", round);
+      g_autofree char *mark_name = g_strdup_printf ("mark-%u", round);
+      g_autofree char *host_file = g_build_filename (swap->canary, host_name, NULL);
+      g_autofree char *host_inner = g_build_filename (swap->canary, "sub", host_name, NULL);
+      g_autofree char *mark = g_build_filename (sentinel_dir, mark_name, NULL);
+      g_autoptr(CcTestDeadline) deadline = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean marked = FALSE;
+
+      for (guint i = 0; i < SWAP_WATCHERS; i++)
+        {
+          g_autoptr(EcReply) created = swap_rpc (swap, "CreateWatcher",
+                                                 "{\"path\":\"%s\",\"recursive\":%s,\"includeEntry\":true}",
+                                                 swap->in_real, i % 2 == 0 ? "true" : "false");
+
+          if (created->status == 200)
+            g_ptr_array_add (ids, g_strdup (json_object_get_string_member (json_node_get_object (created->json),
+                                                                           "watcherId")));
+        }
+      n_watched += ids->len;
+
+      for (guint i = 0; i < SWAP_STREAMS; i++)
+        {
+          g_autofree char *body = g_strdup_printf ("{\"path\":\"%s\",\"recursive\":%s}", swap->in_real,
+                                                   i % 2 == 0 ? "true" : "false");
+          g_autofree char *timeout_ms = g_strdup_printf ("%u", cc_test_scaled_seconds (3) * 1000);
+          const char *headers[] = { "Connect-Timeout-Ms", timeout_ms, NULL };
+          EcStream *stream = ec_stream_open (swap->sandbox, "/filesystem.Filesystem/WatchDir", body,
+                                             "user", headers);
+          JsonObject *first = NULL;
+          guint8 flags;
+
+          /* The watch is in place once the start message arrives (or the call failed). */
+          g_assert_cmpuint (ec_stream_get_status (stream), ==, 200);
+          if (ec_stream_next (stream, &flags, &first))
+            {
+              if (json_object_has_member (first, "start"))
+                n_streamed++;
+              json_object_unref (first);
+            }
+          g_ptr_array_add (streams, stream);
+        }
+
+      g_ptr_array_add (swap->host_made, g_strdup (host_name));
+      g_file_set_contents (host_file, "x", -1, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (host_inner, "x", -1, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (mark, "x", -1, &error);
+      g_assert_no_error (error);
+
+      deadline = cc_test_deadline_new (cc_test_scaled_seconds (20));
+      while (!marked)
+        {
+          g_autofree char *text = watcher_events (swap, sentinel);
+
+          marked = strstr (text, mark_name) != NULL;
+          if (!marked && cc_test_deadline_passed (deadline))
+            g_error ("the sentinel watcher never reported %s", mark_name);
+        }
+
+      for (guint i = 0; i < streams->len; i++)
+        {
+          JsonObject *message = NULL;
+          guint8 flags;
+
+          while (ec_stream_next (streams->pdata[i], &flags, &message))
+            {
+              g_autoptr(JsonObject) owned = message;
+              g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+              g_autofree char *text = NULL;
+
+              json_node_set_object (node, owned);
+              text = json_to_string (node, FALSE);
+              if (strstr (text, "host-event-") != NULL)
+                g_error ("a WatchDir of %s reported the host's directory: %s", swap->in_real, text);
+            }
+        }
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autofree char *text = watcher_events (swap, ids->pdata[i]);
+          g_autoptr(EcReply) removed = NULL;
+
+          if (strstr (text, "host-event-") != NULL)
+            g_error ("a watcher of %s reported the host's directory: %s", swap->in_real, text);
+          removed = swap_rpc (swap, "RemoveWatcher", "{\"watcherId\":\"%s\"}", (char *) ids->pdata[i]);
+          g_assert_cmpuint (removed->status, ==, 200);
+        }
+    }
+  g_test_message ("watchers placed: %u of %u, streams %u of %u", n_watched, SWAP_TRIES, n_streamed,
+                  SWAP_STREAMS * (SWAP_TRIES / SWAP_WATCHERS));
+  swap_stop (swap);
+}
+
 /* A sandbox process swaps a directory with a symlink to / while GET /files reads a file
  * under it: every answer is the sandbox's file or a refusal, never the host's. */
 static void
@@ -437,6 +951,12 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/gzip-bomb", test_gzip_bomb);
   g_test_add_func ("/engine/isolation/non-utf8-names", test_non_utf8_names);
   g_test_add_func ("/engine/isolation/symlink-swap-download", test_symlink_swap_download);
+  g_test_add_func ("/engine/isolation/symlink-swap/stat", test_symlink_swap_stat);
+  g_test_add_func ("/engine/isolation/symlink-swap/list-dir", test_symlink_swap_list_dir);
+  g_test_add_func ("/engine/isolation/symlink-swap/remove", test_symlink_swap_remove);
+  g_test_add_func ("/engine/isolation/symlink-swap/move", test_symlink_swap_move);
+  g_test_add_func ("/engine/isolation/symlink-swap/make-dir", test_symlink_swap_make_dir);
+  g_test_add_func ("/engine/isolation/symlink-swap/watch", test_symlink_swap_watch);
 
   return ec_test_run (&engine, &session, 60);
 }

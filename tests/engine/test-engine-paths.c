@@ -5,8 +5,12 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "cc-engine-path.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-test-util.h"
 
@@ -155,6 +159,46 @@ test_inverse (Fixture       *f,
   g_assert_null (p4);
 }
 
+/* Removal goes through descriptors at any depth, deeper than the descriptors it holds at once,
+ * and unlinks a symlink without following it: what it points at outside stays. */
+static void
+test_remove_deep (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *tree = g_build_filename (f->home, "deep", NULL);
+  g_autofree char *outside = g_build_filename (f->base, "outside", NULL);
+  g_autofree char *kept = g_build_filename (outside, "kept", NULL);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_assert_cmpint (g_mkdir (outside, 0755), ==, 0);
+  g_file_set_contents (kept, "x", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (tree, 0755), ==, 0);
+  fd = open (tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  /* 1,000 levels: deeper than a path may be written, so made one descriptor at a time. */
+  for (guint i = 0; i < 1000; i++)
+    {
+      int next;
+
+      g_assert_cmpint (mkdirat (fd, "d", 0755), ==, 0);
+      if (i % 100 == 0)
+        g_assert_cmpint (symlinkat (outside, fd, "link"), ==, 0);
+      next = openat (fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      g_assert_cmpint (next, >=, 0);
+      close (fd);
+      fd = next;
+    }
+  close (fd);
+
+  fd = open (f->home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  g_assert_cmpint (cc_engine_path_remove_at (fd, "deep"), ==, 0);
+  close (fd);
+  g_assert_false (g_file_test (tree, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -163,5 +207,6 @@ main (int   argc,
   g_test_add ("/engine/paths/lexical", Fixture, NULL, setup, test_lexical, teardown);
   g_test_add ("/engine/paths/symlinks", Fixture, NULL, setup, test_symlinks, teardown);
   g_test_add ("/engine/paths/inverse", Fixture, NULL, setup, test_inverse, teardown);
+  g_test_add ("/engine/paths/remove-deep", Fixture, NULL, setup, test_remove_deep, teardown);
   return g_test_run ();
 }
