@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <webkit/webkit.h>
 
 #include "cc-new-project-dialog.h"
 #include "test-app-fixture.h"
@@ -168,11 +169,11 @@ test_preview_allocation (AppFixture    *f,
   app_set_project_fields (f, cc_project_get_id (f->window->project), changes, CC_PROJECT_FIELD_PORT);
   resize_window (f, 1100, 720);
 
-  web_view = cc_preview_pane_get_web_view (pane);
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_finished), &finished);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
   WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to answer");
   g_assert_true (cc_preview_pane_get_running (pane));
+  web_view = WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane));
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_finished), &finished);
   WAIT_FOR (finished, "the page to load");
   g_signal_handlers_disconnect_by_data (web_view, &finished);
   app_wait_drawn (GTK_WIDGET (f->window));
