@@ -44,6 +44,63 @@ widget_x_in_window (AppFixture *f,
 
 /* ---- narrow ------------------------------------------------------------------------------ */
 
+/* The first label under @widget whose text has @part. */
+static GtkLabel *
+find_label_with (GtkWidget  *widget,
+                 const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_with (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The project row's subtitle ("Local Engine · Running · 4 min left") as laid out in the sidebar
+ * at its narrowest: whole, and with no line starting inside the time left. */
+static void
+check_subtitle_keeps_time_whole (AppFixture *f)
+{
+  GtkLabel *subtitle = NULL;
+  PangoLayout *layout;
+  const char *text;
+  const char *time_end;
+  const char *time_start;
+  int lines = 0;
+
+  WAIT_FOR ((subtitle = find_label_with (GTK_WIDGET (f->window->sidebar), "left")) != NULL,
+            "the running sandbox's time left in the sidebar");
+  app_wait_drawn (GTK_WIDGET (f->window));
+  text = gtk_label_get_text (subtitle);
+  /* The time is the label's end: back from "left" over "min" to the number. */
+  time_end = text + strlen (text);
+  g_assert_true (g_str_has_suffix (text, "left"));
+  time_start = g_utf8_strrchr (text, -1, 0xB7);   /* the last "·" */
+  g_assert_nonnull (time_start);
+  time_start = g_utf8_next_char (time_start) + 1;
+  g_assert_true (g_ascii_isdigit (*time_start) || g_str_has_prefix (time_start, "less"));
+  if (g_str_has_prefix (time_start, "less"))
+    time_start = strstr (time_start, "minute") - 2;   /* "a minute left" stays together */
+
+  layout = gtk_label_get_layout (subtitle);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next, lines++)
+    {
+      PangoLayoutLine *line = l->data;
+
+      if (line->start_index > time_start - text && line->start_index < time_end - text)
+        g_error ("The subtitle “%s” breaks its time left before byte %d", text, line->start_index);
+    }
+  /* The check proves something only where the subtitle had to wrap. */
+  g_assert_cmpint (lines, >=, 2);
+}
+
 static void
 test_narrow (AppFixture    *f,
              gconstpointer  data)
@@ -76,6 +133,7 @@ test_narrow (AppFixture    *f,
   app_wait_drawn (GTK_WIDGET (f->window));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->sidebar)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->sidebar)), >=, 200);
+  check_subtitle_keeps_time_whole (f);
   app_snapshot_to_png (f, GTK_WIDGET (f->window), "narrow-projects.png");
   /* Choosing the project (Enter on its row) goes on to the command entry and folds the list. */
   gtk_widget_activate_action (GTK_WIDGET (f->window->sidebar), "win.focus-command", NULL);
