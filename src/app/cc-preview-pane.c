@@ -10,6 +10,7 @@
 
 #include "cc-preview-pane.h"
 #include "cc-sandbox-error.h"
+#include "cc-spinner.h"
 #include "cc-web-view.h"
 
 #define LOG_TAIL_LINES 15
@@ -718,6 +719,7 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
   signals[SETUP_FINISHED] = g_signal_new ("setup-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
+  g_type_ensure (CC_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preview-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, stack);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, toolbar);
