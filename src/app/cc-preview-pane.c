@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "cc-preview-pane.h"
 #include "cc-sandbox-error.h"
