@@ -77,6 +77,7 @@ case "$cmd" in
     setup_build _build --werror
     export CODE_CANVAS_ENGINE="$top/_build/src/engine/code-canvas-engine"
     export GSETTINGS_SCHEMA_DIR="$top/_build/data"
+    export CODE_CANVAS_MODULE_DIR="$top/_build/src/app/webkit"
     exec "$top/_build/src/app/code-canvas" "$@"
     ;;
   test)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cc-file-editor.h"
+#include "cc-spinner.h"
 
 struct _CcFileEditor
 {
@@ -376,6 +377,7 @@ cc_file_editor_class_init (CcFileEditorClass *klass)
                                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (CC_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-file-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, CcFileEditor, stack);
   gtk_widget_class_bind_template_child (widget_class, CcFileEditor, view);

@@ -14,6 +14,7 @@
 
 #include "cc-file-tree.h"
 #include "cc-sandbox-error.h"
+#include "cc-spinner.h"
 
 struct _CcFileTree
 {
@@ -702,6 +703,7 @@ cc_file_tree_class_init (CcFileTreeClass *klass)
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 
+  g_type_ensure (CC_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-file-tree.ui");
   gtk_widget_class_bind_template_child (widget_class, CcFileTree, list_view);
   gtk_widget_class_bind_template_child (widget_class, CcFileTree, stack);

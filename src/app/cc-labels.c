@@ -40,9 +40,11 @@ cc_sandbox_state_dup_label (CcSandboxStatus state,
         {
           gint64 left = (end_time_us - g_get_real_time ()) / G_USEC_PER_SEC;
 
+          /* Translators: the spaces inside the time left are no-break spaces (U+00A0), so that
+           * a narrow sidebar never shows "4" on one line and "min left" on the next. */
           if (left < 60)
-            return g_strdup (_("Running · less than a minute left"));
-          return g_strdup_printf (g_dngettext (NULL, "Running · %d min left", "Running · %d min left",
+            return g_strdup (_("Running · less than a minute left"));
+          return g_strdup_printf (g_dngettext (NULL, "Running · %d min left", "Running · %d min left",
                                                (gulong) (left / 60)), (int) (left / 60));
         }
       return g_strdup (_("Running"));

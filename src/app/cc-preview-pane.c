@@ -6,10 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "cc-preview-pane.h"
 #include "cc-sandbox-error.h"
+#include "cc-spinner.h"
+#include "cc-web-view.h"
 
 #define LOG_TAIL_LINES 15
 
@@ -31,7 +32,7 @@ struct _CcPreviewPane
   GtkEntry       *address_entry;
   GtkStack       *reload_stack;
   GtkProgressBar *progress;
-  WebKitWebView  *web_view;          /* made on first use: WebKit is heavy to start */
+  CcWebView      *web_view;          /* made on first use: it loads the web engine */
   AdwBin         *web_bin;
   GtkTextView    *log_view;
   AdwStatusPage  *failed_page;
@@ -42,7 +43,7 @@ struct _CcPreviewPane
 
 G_DEFINE_FINAL_TYPE (CcPreviewPane, cc_preview_pane, ADW_TYPE_BIN)
 
-static WebKitWebView *ensure_web_view (CcPreviewPane *self);
+static CcWebView *ensure_web_view (CcPreviewPane *self);
 
 enum { PROP_0, PROP_RUNNING, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -134,8 +135,8 @@ show_error_page (CcPreviewPane *self,
 
   if (self->web_view != NULL)
     {
-      webkit_web_view_stop_loading (self->web_view);
-      webkit_web_view_load_uri (self->web_view, "about:blank");
+      cc_web_view_stop_loading (self->web_view);
+      cc_web_view_load_uri (self->web_view, "about:blank");
     }
   adw_status_page_set_title (self->failed_page, title);
   adw_status_page_set_description (self->failed_page, description);
@@ -298,8 +299,10 @@ start_cb (GObject      *source,
   self->url = g_steal_pointer (&url);
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), self->url);
   set_state (self, TRUE, FALSE);
+  if (ensure_web_view (self) == NULL)
+    return;
   gtk_stack_set_visible_child_name (self->stack, "web");
-  webkit_web_view_load_uri (ensure_web_view (self), self->url);
+  cc_web_view_load_uri (self->web_view, self->url);
 }
 
 static void
@@ -466,7 +469,7 @@ cc_preview_pane_stop (CcPreviewPane *self)
   self->cancellable = g_cancellable_new ();
   g_signal_group_set_target (self->log_signals, NULL);
   if (self->web_view != NULL)
-    webkit_web_view_stop_loading (self->web_view);
+    cc_web_view_stop_loading (self->web_view);
   g_clear_pointer (&self->url, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
   gtk_stack_set_visible_child_name (self->stack, "idle");
@@ -498,54 +501,33 @@ on_reload_clicked (CcPreviewPane *self)
       return;
     }
   if (self->web_view != NULL)
-    webkit_web_view_reload (self->web_view);
+    cc_web_view_reload (self->web_view);
 }
 
 /* The engine's proxy answers a port nobody listens on with 502 and a JSON body: that is for
- * programs, not for people, so it is replaced by the pane's own page. */
-static gboolean
-on_decide_policy (WebKitWebView            *web_view,
-                  WebKitPolicyDecision     *decision,
-                  WebKitPolicyDecisionType  type,
-                  CcPreviewPane            *self)
+ * programs, not for people, so the web view drops it and the pane shows its own page. */
+static void
+on_port_closed (CcPreviewPane *self)
 {
-  WebKitURIResponse *response;
-  const char *mime;
-
-  if (type != WEBKIT_POLICY_DECISION_TYPE_RESPONSE ||
-      !webkit_response_policy_decision_is_main_frame_main_resource (WEBKIT_RESPONSE_POLICY_DECISION (decision)))
-    return FALSE;
-  response = webkit_response_policy_decision_get_response (WEBKIT_RESPONSE_POLICY_DECISION (decision));
-  mime = webkit_uri_response_get_mime_type (response);
-  if (webkit_uri_response_get_status_code (response) != 502 || mime == NULL || strstr (mime, "json") == NULL)
-    return FALSE;
-  webkit_policy_decision_ignore (decision);
   show_not_answering (self);
-  return TRUE;
 }
 
-/* WebKit's own error pages are not shown either. */
-static gboolean
-on_load_failed (WebKitWebView   *web_view,
-                WebKitLoadEvent  event,
-                const char      *uri,
-                GError          *error,
-                CcPreviewPane   *self)
+/* The web engine's own error pages are not shown either. */
+static void
+on_load_failed (CcPreviewPane *self,
+                const char    *uri,
+                const GError  *error)
 {
-  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
-      g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE))
-    return TRUE;
   if (g_strcmp0 (uri, "about:blank") == 0)
-    return TRUE;
+    return;
   show_error_page (self, _("The Page Could Not Be Loaded"), error->message);
-  return TRUE;
 }
 
 static void
 on_stop_loading_clicked (CcPreviewPane *self)
 {
   if (self->web_view != NULL)
-    webkit_web_view_stop_loading (self->web_view);
+    cc_web_view_stop_loading (self->web_view);
 }
 
 static void
@@ -566,8 +548,8 @@ on_address_activate (CcPreviewPane *self)
     }
   else if (g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://"))
     uri = g_strdup (text);
-  if (uri != NULL)
-    webkit_web_view_load_uri (ensure_web_view (self), uri);
+  if (uri != NULL && ensure_web_view (self) != NULL)
+    cc_web_view_load_uri (self->web_view, uri);
 }
 
 static void
@@ -585,7 +567,7 @@ launch_cb (GObject      *source,
 static void
 on_open_browser_clicked (CcPreviewPane *self)
 {
-  const char *uri = self->web_view != NULL ? webkit_web_view_get_uri (self->web_view) : NULL;
+  const char *uri = self->web_view != NULL ? cc_web_view_get_uri (self->web_view) : NULL;
   g_autoptr(GdkAppLaunchContext) context = NULL;
 
   if (uri == NULL)
@@ -600,7 +582,7 @@ on_open_browser_clicked (CcPreviewPane *self)
 static void
 on_copy_url_clicked (CcPreviewPane *self)
 {
-  const char *uri = self->web_view != NULL ? webkit_web_view_get_uri (self->web_view) : NULL;
+  const char *uri = self->web_view != NULL ? cc_web_view_get_uri (self->web_view) : NULL;
 
   if (uri == NULL)
     uri = self->url;
@@ -617,13 +599,10 @@ on_start_clicked (CcPreviewPane *self)
 }
 
 static void
-on_load_changed (WebKitWebView   *web_view,
-                 WebKitLoadEvent  event,
-                 CcPreviewPane   *self)
+on_load_changed (CcPreviewPane *self,
+                 const char    *uri,
+                 gboolean       loading)
 {
-  const char *uri = webkit_web_view_get_uri (web_view);
-  gboolean loading = event != WEBKIT_LOAD_FINISHED;
-
   /* about:blank is how a previous project's page is dropped; it is nothing to show. */
   if (g_strcmp0 (uri, "about:blank") == 0)
     {
@@ -638,30 +617,34 @@ on_load_changed (WebKitWebView   *web_view,
 }
 
 static void
-on_progress_changed (WebKitWebView *web_view,
-                     GParamSpec    *pspec,
-                     CcPreviewPane *self)
+on_progress_changed (CcPreviewPane *self,
+                     double         progress)
 {
-  gtk_progress_bar_set_fraction (self->progress, webkit_web_view_get_estimated_load_progress (web_view));
+  gtk_progress_bar_set_fraction (self->progress, progress);
 }
 
-static WebKitWebView *
+/* NULL, with the pane's error page shown, when the web engine cannot be loaded: the server runs
+ * on, and the page can still be opened in a browser. */
+static CcWebView *
 ensure_web_view (CcPreviewPane *self)
 {
+  g_autoptr(GError) error = NULL;
+
+  if (self->web_view != NULL)
+    return self->web_view;
+
+  self->web_view = cc_web_view_new (&error);
   if (self->web_view == NULL)
     {
-      self->web_view = WEBKIT_WEB_VIEW (webkit_web_view_new ());
-      gtk_widget_set_hexpand (GTK_WIDGET (self->web_view), TRUE);
-      gtk_widget_set_vexpand (GTK_WIDGET (self->web_view), TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Preview of the dev server"), -1);
-      g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self, 0);
-      g_signal_connect_object (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy), self, 0);
-      g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (on_load_failed), self, 0);
-      g_signal_connect_object (self->web_view, "notify::estimated-load-progress",
-                               G_CALLBACK (on_progress_changed), self, 0);
-      adw_bin_set_child (self->web_bin, GTK_WIDGET (self->web_view));
+      show_error_page (self, _("The Preview Cannot Be Shown"), error->message);
+      return NULL;
     }
+  g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_view, "port-closed", G_CALLBACK (on_port_closed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (on_load_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_view, "progress-changed", G_CALLBACK (on_progress_changed), self,
+                           G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->web_bin, GTK_WIDGET (self->web_view));
   return self->web_view;
 }
 
@@ -735,6 +718,7 @@ cc_preview_pane_class_init (CcPreviewPaneClass *klass)
   signals[SETUP_FINISHED] = g_signal_new ("setup-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
+  g_type_ensure (CC_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-preview-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, stack);
   gtk_widget_class_bind_template_child (widget_class, CcPreviewPane, toolbar);
@@ -792,7 +776,7 @@ cc_preview_pane_set_project (CcPreviewPane *self,
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", 0);
   if (self->web_view != NULL)
-    webkit_web_view_load_uri (self->web_view, "about:blank");
+    cc_web_view_load_uri (self->web_view, "about:blank");
   gtk_stack_set_visible_child_name (self->stack, "idle");
   set_state (self, FALSE, FALSE);
 
@@ -824,11 +808,11 @@ cc_preview_pane_get_url (CcPreviewPane *self)
   return self->url;
 }
 
-WebKitWebView *
+GtkWidget *
 cc_preview_pane_get_web_view (CcPreviewPane *self)
 {
   g_return_val_if_fail (CC_IS_PREVIEW_PANE (self), NULL);
-  return ensure_web_view (self);
+  return self->web_view != NULL ? cc_web_view_get_view (self->web_view) : NULL;
 }
 
 const char *

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <adwaita.h>
-#include <webkit/webkit.h>
 
 #include "cc-client.h"
 
@@ -27,7 +26,8 @@ gboolean       cc_preview_pane_get_running   (CcPreviewPane *self);
 /* TRUE while the server is starting or stopping. */
 gboolean       cc_preview_pane_get_busy      (CcPreviewPane *self);
 const char    *cc_preview_pane_get_url       (CcPreviewPane *self);
-WebKitWebView *cc_preview_pane_get_web_view  (CcPreviewPane *self);
+/* The web engine's widget (a WebKitWebView) once a page was shown, else NULL. */
+GtkWidget     *cc_preview_pane_get_web_view  (CcPreviewPane *self);
 /* "idle", "starting", "web" or "failed". */
 const char    *cc_preview_pane_get_state     (CcPreviewPane *self);
 

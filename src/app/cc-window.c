@@ -9,6 +9,7 @@
 
 #include "cc-labels.h"
 #include "cc-project-row.h"
+#include "cc-spinner.h"
 #include "cc-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -391,6 +392,7 @@ cc_window_class_init (CcWindowClass *klass)
   g_type_ensure (CC_TYPE_HISTORY_PANEL);
   g_type_ensure (CC_TYPE_PREVIEW_PANE);
   g_type_ensure (CC_TYPE_SANDBOX_CONTROLS);
+  g_type_ensure (CC_TYPE_SPINNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/cc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CcWindow, toast_overlay);

@@ -6,9 +6,12 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <webkit/webkit.h>
 
 #include "cc-history-row.h"
+#include "cc-web-view-private.h"
 #include "test-app-fixture.h"
 
 /* ---- shell -------------------------------------------------------------------------------- */
@@ -403,7 +406,7 @@ static void
 check_error_page_not_web (AppFixture *f)
 {
   CcPreviewPane *pane = f->window->preview_pane;
-  WebKitWebView *web_view = cc_preview_pane_get_web_view (pane);
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane));
 
   g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
   g_assert_false (cc_preview_pane_get_running (pane));
@@ -466,13 +469,71 @@ test_preview_reload_port_closed (AppFixture    *f,
   g_assert_false (find_label (GTK_WIDGET (pane), "port is not open"));
   g_assert_false (find_label (GTK_WIDGET (pane), "\"code\""));
   g_assert_nonnull (find_button_labelled (GTK_WIDGET (pane), "Show _Output"));
-  WAIT_FOR (g_strcmp0 (webkit_web_view_get_uri (cc_preview_pane_get_web_view (pane)), "about:blank") == 0,
+  WAIT_FOR (g_strcmp0 (webkit_web_view_get_uri (WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane))), "about:blank") == 0,
             "the old page to go");
 
   /* Its process still runs (the shell sleeps on): stop it, as Quit would. */
   cc_client_stop_dev_server_async (f->client, cc_project_get_id (f->project), NULL, cc_test_store_result_cb, &result);
   g_assert_true (cc_client_stop_dev_server_finish (f->client, cc_test_wait_result (&result), &error));
   g_assert_no_error (error);
+}
+
+/* ---- preview: the web module ------------------------------------------------------------- */
+
+/* Without its module the preview cannot show a page: a GError saying which file is missing and
+ * what to do, not a crash. */
+static void
+test_web_module_missing (void)
+{
+  g_autofree char *dir = cc_test_make_tmpdir ("cc-no-module");
+  g_autofree char *path = g_build_filename (dir, "libcc-webkit.so", NULL);
+  g_autoptr(GError) error = NULL;
+  CcWebView *view = _cc_web_view_new_from_dir (dir, &error);
+
+  g_assert_null (view);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "Reinstall"));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+/* A file that is not a module (a broken install) is refused with the loader's reason. */
+static void
+test_web_module_broken (void)
+{
+  g_autofree char *dir = cc_test_make_tmpdir ("cc-bad-module");
+  g_autofree char *path = g_build_filename (dir, "libcc-webkit.so", NULL);
+  g_autoptr(GError) error = NULL;
+  CcWebView *view;
+
+  g_assert_true (g_file_set_contents (path, "not a shared object\n", -1, NULL));
+  view = _cc_web_view_new_from_dir (dir, &error);
+  g_assert_null (view);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "WebKitGTK"));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+/* The built module loads, twice (it stays resident), and gives a WebKit view. */
+static void
+test_web_module_loads (void)
+{
+  g_autoptr(GError) error = NULL;
+  CcWebView *first;
+  CcWebView *second;
+
+  if (skip_without_webkit ())
+    return;
+  first = g_object_ref_sink (_cc_web_view_new_from_dir (_cc_web_view_get_module_dir (), &error));
+  g_assert_no_error (error);
+  second = g_object_ref_sink (cc_web_view_new (&error));
+  g_assert_no_error (error);
+  g_assert_true (WEBKIT_IS_WEB_VIEW (cc_web_view_get_view (first)));
+  g_assert_true (WEBKIT_IS_WEB_VIEW (cc_web_view_get_view (second)));
+  g_assert_null (cc_web_view_get_uri (first));
+  g_assert_finalize_object (first);
+  g_assert_finalize_object (second);
 }
 
 /* Quit stops the dev servers: none is left holding its port. (It quits the shared
@@ -521,6 +582,9 @@ app_add_flow_cases (const AppShared *shared)
   ADD_CASE ("/app/editor/keeps-final-newline", app_fixture_setup_blank, test_editor_keeps_final_newline);
   ADD_CASE ("/app/preview/server-exits", app_fixture_setup_node, test_preview_server_exits);
   ADD_CASE ("/app/preview/reload-port-closed", app_fixture_setup_node, test_preview_reload_port_closed);
+  g_test_add_func ("/app/preview/web-module-missing", test_web_module_missing);
+  g_test_add_func ("/app/preview/web-module-broken", test_web_module_broken);
+  g_test_add_func ("/app/preview/web-module-loads", test_web_module_loads);
 }
 
 /* Quitting ends the shared application: main() adds this after every other case. */

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <webkit/webkit.h>
 
 #include "cc-new-project-dialog.h"
 #include "test-app-fixture.h"
@@ -43,6 +44,63 @@ widget_x_in_window (AppFixture *f,
 
 /* ---- narrow ------------------------------------------------------------------------------ */
 
+/* The first label under @widget whose text has @part. */
+static GtkLabel *
+find_label_with (GtkWidget  *widget,
+                 const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_with (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The project row's subtitle ("Local Engine · Running · 4 min left") as laid out in the sidebar
+ * at its narrowest: whole, and with no line starting inside the time left. */
+static void
+check_subtitle_keeps_time_whole (AppFixture *f)
+{
+  GtkLabel *subtitle = NULL;
+  PangoLayout *layout;
+  const char *text;
+  const char *time_end;
+  const char *time_start;
+  int lines = 0;
+
+  WAIT_FOR ((subtitle = find_label_with (GTK_WIDGET (f->window->sidebar), "left")) != NULL,
+            "the running sandbox's time left in the sidebar");
+  app_wait_drawn (GTK_WIDGET (f->window));
+  text = gtk_label_get_text (subtitle);
+  /* The time is the label's end: back from "left" over "min" to the number. */
+  time_end = text + strlen (text);
+  g_assert_true (g_str_has_suffix (text, "left"));
+  time_start = g_utf8_strrchr (text, -1, 0xB7);   /* the last "·" */
+  g_assert_nonnull (time_start);
+  time_start = g_utf8_next_char (time_start) + 1;
+  g_assert_true (g_ascii_isdigit (*time_start) || g_str_has_prefix (time_start, "less"));
+  if (g_str_has_prefix (time_start, "less"))
+    time_start = strstr (time_start, "minute") - 2;   /* "a minute left" stays together */
+
+  layout = gtk_label_get_layout (subtitle);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next, lines++)
+    {
+      PangoLayoutLine *line = l->data;
+
+      if (line->start_index > time_start - text && line->start_index < time_end - text)
+        g_error ("The subtitle “%s” breaks its time left before byte %d", text, line->start_index);
+    }
+  /* The check proves something only where the subtitle had to wrap. */
+  g_assert_cmpint (lines, >=, 2);
+}
+
 static void
 test_narrow (AppFixture    *f,
              gconstpointer  data)
@@ -75,6 +133,7 @@ test_narrow (AppFixture    *f,
   app_wait_drawn (GTK_WIDGET (f->window));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->sidebar)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->sidebar)), >=, 200);
+  check_subtitle_keeps_time_whole (f);
   app_snapshot_to_png (f, GTK_WIDGET (f->window), "narrow-projects.png");
   /* Choosing the project (Enter on its row) goes on to the command entry and folds the list. */
   gtk_widget_activate_action (GTK_WIDGET (f->window->sidebar), "win.focus-command", NULL);
@@ -168,11 +227,11 @@ test_preview_allocation (AppFixture    *f,
   app_set_project_fields (f, cc_project_get_id (f->window->project), changes, CC_PROJECT_FIELD_PORT);
   resize_window (f, 1100, 720);
 
-  web_view = cc_preview_pane_get_web_view (pane);
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_finished), &finished);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
   WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to answer");
   g_assert_true (cc_preview_pane_get_running (pane));
+  web_view = WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane));
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_finished), &finished);
   WAIT_FOR (finished, "the page to load");
   g_signal_handlers_disconnect_by_data (web_view, &finished);
   app_wait_drawn (GTK_WIDGET (f->window));
@@ -364,29 +423,40 @@ set_flag (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Frames the window paints and lays out over two seconds of nothing happening, on @view. */
+/* Frames the window updates (its animations and tick callbacks), paints and lays out over two
+ * seconds of nothing happening, on @view. */
 static void
 count_idle_frames (AppFixture *f,
                    const char *view,
+                   guint      *updates,
                    guint      *paints,
                    guint      *layouts)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
   gboolean done = FALSE;
-  gulong paint_id, layout_id;
+  gulong update_id, paint_id, layout_id;
 
   adw_view_stack_set_visible_child_name (f->window->view_stack, view);
   app_wait_drawn (GTK_WIDGET (f->window));
-  *paints = *layouts = 0;
+  /* A view shown for the first time may fade its pages in (a transition of a few hundred ms):
+   * that ends, and is not what is counted. */
+  g_timeout_add (1000, set_flag, &done);
+  WAIT_FOR (done, "a settling second");
+  done = FALSE;
+  *updates = *paints = *layouts = 0;
+  /* A running animation ticks in the update phase even where it draws nothing: a spinner on a
+   * hidden page once kept the clock running on every frame. */
+  update_id = g_signal_connect (clock, "update", G_CALLBACK (count_signal), updates);
   paint_id = g_signal_connect (clock, "paint", G_CALLBACK (count_signal), paints);
   layout_id = g_signal_connect (clock, "layout", G_CALLBACK (count_signal), layouts);
   /* A window of real time, not a bound on how long something takes: what is counted is what
    * happens in it. */
   g_timeout_add (2000, set_flag, &done);
   WAIT_FOR (done, "two idle seconds");
+  g_signal_handler_disconnect (clock, update_id);
   g_signal_handler_disconnect (clock, paint_id);
   g_signal_handler_disconnect (clock, layout_id);
-  g_test_message ("%s: %u paints, %u layouts in 2 s", view, *paints, *layouts);
+  g_test_message ("%s: %u updates, %u paints, %u layouts in 2 s", view, *updates, *paints, *layouts);
 }
 
 /* Idle means no frames but the clock's, once a second (two in the window, and a little slack).
@@ -399,20 +469,23 @@ test_idle_frames (AppFixture    *f,
 {
   const char *views[] = { "terminal", "shell", "editor", "history", "preview" };
   GtkSettings *settings = gtk_settings_get_default ();
-  gboolean blink;
+  gboolean blink, animations;
 
-  g_object_get (settings, "gtk-cursor-blink", &blink, NULL);
-  g_object_set (settings, "gtk-cursor-blink", FALSE, NULL);
+  g_object_get (settings, "gtk-cursor-blink", &blink, "gtk-enable-animations", &animations, NULL);
+  /* Animations are on here, as on a desktop (main() turns them off for the other cases): a
+   * running one is what would keep an idle window busy. */
+  g_object_set (settings, "gtk-cursor-blink", FALSE, "gtk-enable-animations", TRUE, NULL);
   app_run_in_terminal_ok (f, "true");
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
-      guint paints, layouts;
+      guint updates, paints, layouts;
 
-      count_idle_frames (f, views[i], &paints, &layouts);
+      count_idle_frames (f, views[i], &updates, &paints, &layouts);
+      g_assert_cmpuint (updates, <=, 4);
       g_assert_cmpuint (paints, <=, 4);
       g_assert_cmpuint (layouts, <=, 4);
     }
-  g_object_set (settings, "gtk-cursor-blink", blink, NULL);
+  g_object_set (settings, "gtk-cursor-blink", blink, "gtk-enable-animations", animations, NULL);
 }
 
 /* ---- icons ------------------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <gtksourceview/gtksource.h>
 #include <string.h>
+#include <webkit/webkit.h>
 
 #include "test-app-fixture.h"
 
@@ -332,13 +333,16 @@ test_preview (AppFixture    *f,
   cc_project_set_port (changes, cc_test_free_port ());
   app_set_project_fields (f, cc_project_get_id (f->window->project), changes, CC_PROJECT_FIELD_PORT);
 
-  web_view = cc_preview_pane_get_web_view (pane);
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
+  /* The web view is made (and WebKit loaded) only once there is a page to show. */
+  g_assert_null (cc_preview_pane_get_web_view (pane));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (f->window->view_stack), ==, "preview");
   WAIT_FOR (!cc_preview_pane_get_busy (pane), "the dev server to answer");
   if (!cc_preview_pane_get_running (pane))
     g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
+  /* Its load has begun but cannot end before the main loop runs again. */
+  web_view = WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane));
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
   g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "web");
   g_assert_true (g_str_has_prefix (cc_preview_pane_get_url (pane), "http"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->dev_server_stack), ==, "stop");
@@ -423,8 +427,6 @@ test_preview_sets_up_first (AppFixture    *f,
             "the new project");
 
   /* One press of Run: the setup runs first, then the server, and the page loads. */
-  web_view = cc_preview_pane_get_web_view (pane);
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
   g_assert_true (cc_preview_pane_get_busy (pane));
   /* While it works, the Stop button is there to cancel it. */
@@ -432,6 +434,8 @@ test_preview_sets_up_first (AppFixture    *f,
   WAIT_FOR (!cc_preview_pane_get_busy (pane), "the setup and the dev server");
   if (!cc_preview_pane_get_running (pane))
     g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
+  web_view = WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane));
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), &finished);
   /* The setup's record is written after its result is delivered: wait for it. */
   WAIT_FOR (count_successful_setups (f, id) == 1, "the setup's record");
   WAIT_FOR (finished, "the page to load");

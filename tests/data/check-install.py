@@ -3,11 +3,11 @@
 #
 # Copyright 2026 The Code Canvas Authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Usage: check-install.py BUILDDIR PREFIX BINDIR DATADIR MANDIR LOCALEDIR APP_ID BUILD_APP
+"""Usage: check-install.py BUILDDIR PREFIX BINDIR DATADIR MANDIR LOCALEDIR APP_ID BUILD_APP LIBDIR
 
 Installs the build into a temporary DESTDIR and checks that the binaries, schema, desktop file,
 metainfo, icons, D-Bus service, translations, man page and bash completion are where they
-belong, that the installed data is valid, and that the installed code-canvas-cli runs."""
+belong (the app's web preview module too), that the installed data is valid, and that the installed code-canvas-cli runs."""
 
 import os
 import shutil
@@ -31,7 +31,7 @@ def under(destdir, prefix, d):
 
 
 def main():
-    builddir, prefix, bindir, datadir, mandir, localedir, app_id, build_app = sys.argv[1:9]
+    builddir, prefix, bindir, datadir, mandir, localedir, app_id, build_app, libdir = sys.argv[1:10]
     build_app = build_app == 'true'
 
     with tempfile.TemporaryDirectory(prefix='cc-install-') as destdir:
@@ -64,6 +64,9 @@ def main():
         }
         if build_app:
             expected[os.path.join(bin_, 'code-canvas')] = 'the application'
+            # Where the app looks for it (MODULEDIR): loaded when a preview is first shown.
+            expected[os.path.join(under(destdir, prefix, libdir), 'code-canvas', 'libcc-webkit.so')] = \
+                'the web preview module'
         for path, what in expected.items():
             check(os.path.isfile(path), f'{what} is not installed: {os.path.relpath(path, destdir)}')
         for name in ('code-canvas', 'code-canvas-cli', 'code-canvas-engine'):
