@@ -61,6 +61,7 @@ cc_client_finalize (GObject *object)
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->recreate_notes, g_hash_table_unref);
+  g_clear_pointer (&self->mirrors, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->flush_waiters, g_ptr_array_unref);
@@ -244,6 +245,14 @@ cc_client_class_init (CcClientClass *klass)
   _cc_client_signals[CLIENT_SIGNAL_HISTORY_CHANGED] =
     g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A project's workspace sync began or ended (see cc_client_get_sync_state()). */
+  _cc_client_signals[CLIENT_SIGNAL_SYNC_STATE_CHANGED] =
+    g_signal_new ("sync-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Both sides changed a file: (project id, the sandbox's copy kept beside it). */
+  _cc_client_signals[CLIENT_SIGNAL_SYNC_CONFLICT] =
+    g_signal_new ("sync-conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -256,6 +265,7 @@ cc_client_init (CcClient *self)
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->recreate_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mirrors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sandbox_timeout = 300;
   self->keep_alive = TRUE;
   self->engine_autostart = TRUE;
