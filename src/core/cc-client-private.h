@@ -63,6 +63,7 @@ struct _CcClient
   guint            request_timeout;
   guint            dev_server_wait;
   gboolean         keep_alive;
+  gboolean         live_sync;        /* mirrored sandboxes watched while connected */
   gboolean         engine_autostart;
 };
 

@@ -21,12 +21,37 @@
 /* ---- the workspace mirror ---------------------------------------------------------------- */
 
 static void
+conflict_recorded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autofree char *copy = user_data;
+  g_autoptr(CcOperation) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  record = _cc_record_begin_finish (CC_CLIENT (source), result, &error);
+  if (record == NULL)
+    {
+      g_debug ("Could not record a sync conflict: %s", error->message);
+      return;
+    }
+  text = g_strdup_printf (_("conflict: the sandbox's version is kept as “%s”\n"), copy);
+  cc_operation_set_stdout (record, text);
+  _cc_record_complete (CC_CLIENT (source), record, NULL, 0);
+}
+
+/* Every conflict, found by a sync asked for or by the live pull, is in History. */
+static void
 on_mirror_conflict (CcWorkspaceMirror *mirror,
                     const char        *copy,
                     CcClient          *self)
 {
-  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SYNC_CONFLICT], 0,
-                 g_object_get_data (G_OBJECT (mirror), "project-id"), copy);
+  const char *project_id = g_object_get_data (G_OBJECT (mirror), "project-id");
+
+  _cc_record_begin_async (self, project_id, CC_OPERATION_TYPE_SANDBOX, "sync",
+                          conflict_recorded_cb, g_strdup (copy));
+  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SYNC_CONFLICT], 0, project_id, copy);
 }
 
 static void
@@ -420,9 +445,21 @@ session_ensured_cb (GObject      *source,
 
   envd = cc_sandbox_session_ensure_finish (CC_SANDBOX_SESSION (source), result, &error);
   if (envd == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, envd, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A sandbox that does not mount the workspace sends what it changes back as it happens. */
+  {
+    CcClient *self = g_task_get_source_object (task);
+    CcProject *project = cc_client_find_project (self, g_task_get_task_data (task));
+    g_autoptr(CcWorkspaceMirror) mirror = project && self->live_sync ? dup_mirror (self, project)
+                                                                      : NULL;
+
+    if (mirror != NULL)
+      cc_workspace_mirror_watch (mirror, envd);
+  }
+  g_task_return_pointer (task, envd, g_object_unref);
 }
 
 void
@@ -435,6 +472,7 @@ _cc_client_ensure_sandbox_async (CcClient            *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, _cc_client_ensure_sandbox_async);
+  g_task_set_task_data (task, g_strdup (project_id), g_free);
   cc_sandbox_session_ensure_async (_cc_client_get_session (self, project_id), cancellable,
                                    session_ensured_cb, g_steal_pointer (&task));
 }
@@ -954,10 +992,8 @@ sync_return (GTask         *task,
           g_autoptr(GString) text = g_string_new (NULL);
           g_autofree char *line = cc_sync_summary_to_string (summary);
 
+          /* Each conflict has a record of its own (on_mirror_conflict). */
           g_string_append_printf (text, "%s\n", line);
-          for (guint i = 0; summary->conflicts != NULL && summary->conflicts[i] != NULL; i++)
-            g_string_append_printf (text, _("conflict: the sandbox's version is kept as “%s”\n"),
-                                    summary->conflicts[i]);
           cc_operation_set_stdout (state->record, text->str);
         }
       _cc_record_complete (self, state->record, error, state->started);

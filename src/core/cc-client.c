@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-client-private.h"
+#include "cc-workspace-mirror.h"
 #include "cc-workspace-private.h"
 #include "cc-sandbox-session.h"
 
@@ -37,6 +38,7 @@ enum {
   PROP_KEEP_ALIVE,
   PROP_REQUEST_TIMEOUT,
   PROP_DEV_SERVER_WAIT,
+  PROP_LIVE_SYNC,
   N_PROPS
 };
 
@@ -51,6 +53,17 @@ cc_client_dispose (GObject *object)
   g_clear_handle_id (&self->keep_alive_id, g_source_remove);
   if (self->sessions != NULL)
     g_hash_table_remove_all (self->sessions);
+  if (self->mirrors != NULL)
+    {
+      GHashTableIter iter;
+      gpointer mirror;
+
+      /* A sync in flight keeps its mirror a little longer; its watch ends now. */
+      g_hash_table_iter_init (&iter, self->mirrors);
+      while (g_hash_table_iter_next (&iter, NULL, &mirror))
+        cc_workspace_mirror_stop_watch (mirror);
+      g_hash_table_remove_all (self->mirrors);
+    }
   G_OBJECT_CLASS (cc_client_parent_class)->dispose (object);
 }
 
@@ -145,6 +158,9 @@ cc_client_get_property (GObject    *object,
     case PROP_DEV_SERVER_WAIT:
       g_value_set_uint (value, self->dev_server_wait);
       break;
+    case PROP_LIVE_SYNC:
+      g_value_set_boolean (value, self->live_sync);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -181,6 +197,18 @@ cc_client_set_property (GObject      *object,
     case PROP_KEEP_ALIVE:
       self->keep_alive = g_value_get_boolean (value);
       update_sessions (self);
+      break;
+    case PROP_LIVE_SYNC:
+      self->live_sync = g_value_get_boolean (value);
+      if (!self->live_sync)
+        {
+          GHashTableIter iter;
+          gpointer mirror;
+
+          g_hash_table_iter_init (&iter, self->mirrors);
+          while (g_hash_table_iter_next (&iter, NULL, &mirror))
+            cc_workspace_mirror_stop_watch (mirror);
+        }
       break;
     case PROP_REQUEST_TIMEOUT:
       self->request_timeout = g_value_get_uint (value);
@@ -222,6 +250,11 @@ cc_client_class_init (CcClientClass *klass)
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEEP_ALIVE] =
     g_param_spec_boolean ("keep-alive", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /* Whether a sandbox that does not mount the workspace sends its changes back as they happen
+   * (else only on a sync, a pause or a kill). */
+  properties[PROP_LIVE_SYNC] =
+    g_param_spec_boolean ("live-sync", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_REQUEST_TIMEOUT] =
     g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT, 60000,

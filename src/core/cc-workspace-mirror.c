@@ -41,6 +41,11 @@ struct _CcWorkspaceMirror
   CcSyncState  state;
   gboolean     busy;
   GQueue       waiting;        /* GTask: syncs asked for while one runs */
+
+  /* The live pull: a WatchDir stream on the sandbox home, and a sync soon after its events. */
+  CcEnvd       *watch_envd;
+  GCancellable *watch_cancellable;
+  guint         live_id;
 };
 
 G_DEFINE_FINAL_TYPE (CcWorkspaceMirror, cc_workspace_mirror, G_TYPE_OBJECT)
@@ -1441,7 +1446,148 @@ cc_workspace_mirror_sync_finish (CcWorkspaceMirror  *self,
   return summary;
 }
 
+/* ---- the live pull ----------------------------------------------------------------------- */
+
+#define LIVE_DELAY_MS 50   /* events of one write come in a burst: one sync for them all */
+
+static void
+live_synced_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
+  if (summary == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("A live sync of %s failed; the next one completes it: %s",
+             cc_workspace_mirror_get_workspace (CC_WORKSPACE_MIRROR (source)), error->message);
+}
+
+static gboolean
+live_fire_cb (gpointer user_data)
+{
+  CcWorkspaceMirror *self = user_data;
+
+  self->live_id = 0;
+  if (self->watch_envd == NULL)
+    return G_SOURCE_REMOVE;
+  /* One sync at a time: a burst during a sync waits for its end rather than queue many. */
+  if (self->busy)
+    {
+      self->live_id = g_timeout_add (LIVE_DELAY_MS, live_fire_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  cc_workspace_mirror_sync_async (self, self->watch_envd, self->watch_cancellable,
+                                  live_synced_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+live_schedule (CcWorkspaceMirror *self)
+{
+  if (self->live_id == 0)
+    self->live_id = g_timeout_add (LIVE_DELAY_MS, live_fire_cb, self);
+}
+
+static void
+watch_event_cb (CcFsEventType      type,
+                const char        *name,
+                const CcEntryInfo *entry,
+                gpointer           user_data)
+{
+  g_autoptr(CcWorkspaceMirror) self = g_weak_ref_get (user_data);
+
+  if (self == NULL)
+    return;
+  /* STARTED: whatever changed before the watch began is caught by one sync now. Events in
+   * excluded folders (an install writing node_modules) cost nothing. */
+  if (type != CC_FS_EVENT_STARTED &&
+      (name == NULL || _cc_workspace_mirror_is_excluded (self, name, FALSE)))
+    return;
+  live_schedule (self);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+watch_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CcWorkspaceMirror) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_envd_watch_dir_finish (CC_ENVD (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The watch of a mirrored sandbox ended: %s", error->message);
+  /* Ended with its sandbox (paused, killed, gone): the next connection watches again. */
+  if (self != NULL && self->watch_envd == CC_ENVD (source))
+    {
+      g_clear_object (&self->watch_envd);
+      g_clear_object (&self->watch_cancellable);
+    }
+  weak_ref_free (user_data);
+}
+
+/**
+ * cc_workspace_mirror_watch:
+ * @self: a #CcWorkspaceMirror
+ * @envd: the sandbox now connected
+ *
+ * Brings what the sandbox changes back into the workspace as it happens: a recursive WatchDir
+ * on its home, and a sync shortly after each burst of events outside excluded folders. Nothing
+ * polls; the watch ends with the sandbox. Watching the sandbox already watched does nothing.
+ */
+void
+cc_workspace_mirror_watch (CcWorkspaceMirror *self,
+                           CcEnvd            *envd)
+{
+  GWeakRef *events_ref;
+  GWeakRef *done_ref;
+
+  g_return_if_fail (CC_IS_WORKSPACE_MIRROR (self));
+  g_return_if_fail (CC_IS_ENVD (envd));
+
+  if (self->watch_envd != NULL &&
+      g_strcmp0 (cc_envd_get_sandbox_id (self->watch_envd), cc_envd_get_sandbox_id (envd)) == 0)
+    return;
+  cc_workspace_mirror_stop_watch (self);
+  self->watch_envd = g_object_ref (envd);
+  self->watch_cancellable = g_cancellable_new ();
+  events_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (events_ref, self);
+  done_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (done_ref, self);
+  cc_envd_watch_dir_async (envd, SANDBOX_HOME, TRUE, FALSE, 0, watch_event_cb, events_ref,
+                           weak_ref_free, self->watch_cancellable, watch_done_cb, done_ref);
+}
+
+void
+cc_workspace_mirror_stop_watch (CcWorkspaceMirror *self)
+{
+  g_return_if_fail (CC_IS_WORKSPACE_MIRROR (self));
+
+  g_clear_handle_id (&self->live_id, g_source_remove);
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  g_clear_object (&self->watch_cancellable);
+  g_clear_object (&self->watch_envd);
+}
+
 /* ---- the object -------------------------------------------------------------------------- */
+
+static void
+cc_workspace_mirror_dispose (GObject *object)
+{
+  cc_workspace_mirror_stop_watch (CC_WORKSPACE_MIRROR (object));
+  G_OBJECT_CLASS (cc_workspace_mirror_parent_class)->dispose (object);
+}
 
 static void
 cc_workspace_mirror_finalize (GObject *object)
@@ -1457,6 +1603,7 @@ cc_workspace_mirror_finalize (GObject *object)
 static void
 cc_workspace_mirror_class_init (CcWorkspaceMirrorClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = cc_workspace_mirror_dispose;
   G_OBJECT_CLASS (klass)->finalize = cc_workspace_mirror_finalize;
 
   /* The workspace-relative name of the sandbox's copy kept beside a file both sides changed. */

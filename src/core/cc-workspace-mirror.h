@@ -42,6 +42,11 @@ CcSyncSummary     *cc_workspace_mirror_sync_finish  (CcWorkspaceMirror   *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+/* The live pull while @envd's sandbox is connected; stopped by stop_watch or the sandbox's end. */
+void               cc_workspace_mirror_watch        (CcWorkspaceMirror   *self,
+                                                     CcEnvd              *envd);
+void               cc_workspace_mirror_stop_watch   (CcWorkspaceMirror   *self);
+
 /* Whether @relative (a path inside the workspace, "/"-separated) is never synced: a default
  * dependency or cache folder, or a match of the workspace's .codecanvasignore. */
 gboolean           _cc_workspace_mirror_is_excluded (CcWorkspaceMirror   *self,

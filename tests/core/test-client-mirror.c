@@ -293,6 +293,14 @@ test_survives_kill (MirrorFixture *f,
 }
 
 static void
+count_conflict (guint      *seen,
+                const char *project_id,
+                const char *copy)
+{
+  (*seen)++;
+}
+
+static void
 test_conflict_keeps_both (MirrorFixture *f,
                           gconstpointer  data)
 {
@@ -304,7 +312,13 @@ test_conflict_keeps_both (MirrorFixture *f,
   g_autofree char *remote = NULL;
   g_autoptr(GListModel) history = NULL;
   g_autoptr(CcOperation) record = NULL;
+  guint conflicts_seen = 0;
 
+  /* Only the syncs the test asks for: each step then sees one known state. */
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+
+  g_signal_connect_swapped (f->base.client, "sync-conflict", G_CALLBACK (count_conflict),
+                            &conflicts_seen);
   g_free (stdout_of (f, "echo one > notes.txt"));
   first = sync_ok (f);
   g_assert_cmpuint (first->pulled, >=, 1);
@@ -316,6 +330,7 @@ test_conflict_keeps_both (MirrorFixture *f,
   g_free (stdout_of (f, "echo sandbox > notes.txt"));
   second = sync_ok (f);
   g_assert_cmpuint (g_strv_length (second->conflicts), ==, 1);
+  g_assert_cmpuint (conflicts_seen, ==, 1);
   g_assert_cmpstr (second->conflicts[0], ==, "notes (sandbox copy).txt");
   g_assert_cmpint (cc_client_get_sync_state (f->base.client, id_of (f)), ==,
                    CC_SYNC_STATE_CONFLICT);
@@ -335,6 +350,7 @@ test_conflict_keeps_both (MirrorFixture *f,
       g_autoptr(CcOperation) op = g_list_model_get_item (history, i);
 
       if (g_strcmp0 (cc_operation_get_input (op), "sync") == 0 &&
+          cc_operation_get_stdout (op) != NULL &&
           strstr (cc_operation_get_stdout (op), "notes (sandbox copy).txt") != NULL)
         record = g_steal_pointer (&op);
     }
@@ -345,6 +361,8 @@ test_conflict_keeps_both (MirrorFixture *f,
   g_assert_cmpuint (third->pulled, ==, 0);
   g_assert_cmpuint (third->pushed, ==, 0);
   g_assert_cmpuint (g_strv_length (third->conflicts), ==, 0);
+  g_assert_cmpuint (conflicts_seen, ==, 1);
+  g_signal_handlers_disconnect_by_data (f->base.client, &conflicts_seen);
   g_assert_cmpint (cc_client_get_sync_state (f->base.client, id_of (f)), ==,
                    CC_SYNC_STATE_SYNCED);
   assert_same_files (f);
@@ -359,6 +377,9 @@ test_excluded_never_travel (MirrorFixture *f,
   g_autofree char *outside_target = g_build_filename (f->base.tmpdir, "secret.txt", NULL);
   g_autofree char *link = g_build_filename (f->workspace, "secret-link", NULL);
   g_autofree char *dir_link = g_build_filename (f->workspace, "dir-link", NULL);
+
+  /* Only the syncs the test asks for: each step then sees one known state. */
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
 
   g_assert_cmpint (g_mkdir_with_parents (f->workspace, 0755), ==, 0);
   write_in (f, ".codecanvasignore", "# build output\nbuild/\n*.log\n!keep.log\n");
@@ -401,6 +422,9 @@ test_cut_transfers (MirrorFixture *f,
   CcSyncSummary *failed;
   g_autofree char *big = NULL;
 
+  /* Only the syncs the test asks for: each step then sees one known state. */
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+
   g_free (stdout_of (f, "head -c 300000 /dev/urandom > big.bin && echo small > small.txt"));
   /* Every try (the client retries a read) is cut, as when the engine dies mid-pull. */
   cc_fault_proxy_add_reset (f->proxy, "GET", "/files", 0);
@@ -434,6 +458,29 @@ test_cut_transfers (MirrorFixture *f,
   assert_same_files (f);
 }
 
+/* While the sandbox is connected, what commands write comes back as it happens, and what they
+ * remove goes; what they write in excluded folders stays in the sandbox. */
+static void
+test_live_pull (MirrorFixture *f,
+                gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  g_free (stdout_of (f, "echo first > first.txt"));
+  CC_TEST_WAIT_FOR (exists_in (f, "first.txt"), "the first file to come back");
+
+  g_free (stdout_of (f, "mkdir -p deep/er node_modules/z && echo z > node_modules/z/i.js && "
+                        "echo deep > deep/er/f.txt"));
+  CC_TEST_WAIT_FOR (exists_in (f, "deep/er/f.txt"), "a file in new folders to come back");
+  text = read_in (f, "deep/er/f.txt");
+  g_assert_cmpstr (text, ==, "deep\n");
+  g_assert_false (exists_in (f, "node_modules"));
+
+  g_free (stdout_of (f, "rm first.txt"));
+  CC_TEST_WAIT_FOR (!exists_in (f, "first.txt"), "a removal to come back");
+  assert_same_files (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +492,7 @@ main (int   argc,
   ADD ("conflict-keeps-both", test_conflict_keeps_both);
   ADD ("excluded-never-travel", test_excluded_never_travel);
   ADD ("cut-transfers", test_cut_transfers);
+  ADD ("live-pull", test_live_pull);
 #undef ADD
   return g_test_run ();
 }
