@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -427,7 +428,7 @@ test_cut_transfers (MirrorFixture *f,
 
   g_free (stdout_of (f, "head -c 300000 /dev/urandom > big.bin && echo small > small.txt"));
   /* Every try (the client retries a read) is cut, as when the engine dies mid-pull. */
-  cc_fault_proxy_add_reset (f->proxy, "GET", "/files", 0);
+  cc_fault_proxy_add_reset (f->proxy, "GET", "/files$", 0);
   failed = sync_project (f, &error);
   g_assert_null (failed);
   g_assert_nonnull (error);
@@ -443,7 +444,7 @@ test_cut_transfers (MirrorFixture *f,
   /* Up: the upload's connection is reset. */
   write_in (f, "up/one.txt", "one\n");
   write_in (f, "up/two.txt", "two\n");
-  cc_fault_proxy_add_reset (f->proxy, "POST", "/files", 0);
+  cc_fault_proxy_add_reset (f->proxy, "POST", "/files$", 0);
   failed = sync_project (f, &error);
   g_assert_null (failed);
   g_assert_nonnull (error);
@@ -481,6 +482,85 @@ test_live_pull (MirrorFixture *f,
   assert_same_files (f);
 }
 
+/* Starts a second program syncing the project, waits until it sent a request of @method to
+ * /files (which the proxy holds), and SIGKILLs it there. */
+static void
+kill_child_mid_sync (MirrorFixture *f,
+                     const char    *method)
+{
+  g_autofree char *child_path = g_test_build_filename (G_TEST_BUILT, "core", "mirror-sync-child",
+                                                       NULL);
+  g_autofree char *database = g_build_filename (f->base.tmpdir, "code-canvas.db", NULL);
+  g_autofree char *runtime = g_path_get_dirname (cc_test_engine_get_json_path (f->base.engine));
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GAsyncResult) waited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_test_flush (&f->base);
+  cc_fault_proxy_reset_counts (f->proxy);
+  cc_fault_proxy_add_stall (f->proxy, method, "/files$", 1);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, child_path, database, runtime,
+                            id_of (f), NULL);
+  g_assert_no_error (error);
+  CC_TEST_WAIT_FOR (cc_fault_proxy_count (f->proxy, method, "/files$") >= 1 ||
+                    g_subprocess_get_identifier (child) == NULL,
+                    "the child to reach the held request");
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait_async (child, NULL, cc_test_store_result_cb, &waited);
+  g_assert_true (g_subprocess_wait_finish (child, cc_test_wait_result (&waited), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+  cc_fault_proxy_clear_rules (f->proxy);
+}
+
+/* A program SIGKILLed in the middle of a sync, during its downloads and then during its upload:
+ * the workspace holds no half file, the next sync completes, and the workspace and the sandbox
+ * are then the same, file by file. */
+static void
+test_sigkill_mid_sync (MirrorFixture *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autofree char *incoming = NULL;
+
+  /* The test's own client syncs only when asked: the child is the one cut. */
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  g_free (stdout_of (f, "mkdir -p made && for i in $(seq 1 20); do echo made $i > made/$i.txt; "
+                        "done && head -c 200000 /dev/urandom > made/big.bin"));
+  for (guint i = 1; i <= 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("local/%u.txt", i);
+
+      write_in (f, name, "local\n");
+    }
+
+  kill_child_mid_sync (f, "GET");
+  /* Downloads land beside the workspace first: nothing of the sandbox's is in it yet. */
+  g_assert_false (exists_in (f, "made"));
+  summary = sync_ok (f);
+  g_assert_cmpuint (summary->pulled, ==, 21);
+  g_assert_cmpuint (summary->pushed, ==, 20);
+  assert_same_files (f);
+
+  g_free (stdout_of (f, "mkdir -p more && for i in 1 2 3 4 5; do echo more $i > more/$i.txt; "
+                        "done && rm made/1.txt"));
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("up/%u.txt", i);
+
+      write_in (f, name, "up\n");
+    }
+  kill_child_mid_sync (f, "POST");
+  g_clear_pointer (&summary, cc_sync_summary_free);
+  summary = sync_ok (f);
+  g_assert_cmpuint (g_strv_length (summary->conflicts), ==, 0);
+  g_assert_false (exists_in (f, "made/1.txt"));
+  g_assert_true (exists_in (f, "more/5.txt"));
+  g_assert_true (exists_in (f, "up/5.txt"));
+  assert_same_files (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,6 +573,7 @@ main (int   argc,
   ADD ("excluded-never-travel", test_excluded_never_travel);
   ADD ("cut-transfers", test_cut_transfers);
   ADD ("live-pull", test_live_pull);
+  ADD ("sigkill-mid-sync", test_sigkill_mid_sync);
 #undef ADD
   return g_test_run ();
 }
