@@ -1322,7 +1322,8 @@ download_next (GTask *task)
       incoming = temp_dir (self);
       item->temp = g_build_filename (incoming, name, NULL);
       file = g_file_new_for_path (item->temp);
-      g_file_replace_async (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+      /* The state folder is private already; the file keeps the usual mode once in place. */
+      g_file_replace_async (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), opened_cb, task);
       return;
     }
