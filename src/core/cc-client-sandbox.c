@@ -298,12 +298,12 @@ restore_synced_cb (GObject      *source,
     {
       restore->files = g_steal_pointer (&names);
       restore->upload = FALSE;
-      restore->note = g_strdup_printf (_("The sandbox had ended; a new one was synced from the "
-                                         "workspace (%s); “%s” ran again"), done, command);
+      restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
+                                         "synced from the workspace (%s); “%s” ran again"), done, command);
     }
   else
-    restore->note = g_strdup_printf (_("The sandbox had ended; a new one was synced from the "
-                                       "workspace (%s)"), done);
+    restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
+                                       "synced from the workspace (%s)"), done);
   restore_begin_record (g_steal_pointer (&task));
 }
 

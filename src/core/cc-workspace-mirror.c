@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -570,6 +571,7 @@ typedef struct
   GPtrArray      *conflicts;   /* char*: the copies */
   CcSyncSummary  *summary;
   GFileOutputStream *output;
+  int             lock_fd;     /* flock on the state folder, held for the whole sync */
 } Sync;
 
 static void
@@ -585,6 +587,8 @@ sync_free (Sync *sync)
   g_clear_pointer (&sync->conflicts, g_ptr_array_unref);
   g_clear_pointer (&sync->summary, cc_sync_summary_free);
   g_clear_object (&sync->output);
+  if (sync->lock_fd >= 0)
+    close (sync->lock_fd);     /* after the items: their downloads are gone first */
   g_free (sync);
 }
 
@@ -609,6 +613,14 @@ sync_return (GTask  *task,
   GTask *next;
 
   self->busy = FALSE;
+  /* Downloads left are removed, then the lock goes: the next sync may start at once. */
+  g_clear_pointer (&sync->pushes, g_ptr_array_unref);
+  g_clear_pointer (&sync->items, g_ptr_array_unref);
+  if (sync->lock_fd >= 0)
+    {
+      close (sync->lock_fd);
+      sync->lock_fd = -1;
+    }
   if (error != NULL)
     {
       set_state (self, CC_SYNC_STATE_OFFLINE);
@@ -689,6 +701,22 @@ plan_thread (GTask        *task,
                                g_strerror (errno));
       return;
     }
+  /* The app and the CLI may sync the same workspace: one at a time, across programs. The
+   * kernel drops the lock of a program that dies, so a killed sync never blocks the next. */
+  {
+    g_autofree char *lock_path = g_build_filename (self->state_dir, "lock", NULL);
+
+    sync->lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    while (sync->lock_fd >= 0 && flock (sync->lock_fd, LOCK_EX) != 0 && errno == EINTR)
+      ;
+    if (sync->lock_fd < 0)
+      {
+        g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                                 _("Could not make the folder %s: %s"), self->state_dir,
+                                 g_strerror (errno));
+        return;
+      }
+  }
   /* Downloads a cut sync left behind: never applied, so never needed. */
   {
     g_autoptr(GFile) dir = g_file_new_for_path (incoming);
@@ -925,8 +953,9 @@ apply_thread (GTask        *task,
                 full = g_build_filename (self->workspace, item->copy, NULL);
                 if (g_rename (item->temp, full) != 0)
                   {
-                    g_warning ("Could not keep the sandbox's copy of “%s”: %s", item->path,
-                               g_strerror (errno));
+                    g_debug ("Could not keep the sandbox's copy of “%s”: %s", item->path,
+                             g_strerror (errno));
+                    sync->summary->skipped++;
                     break;
                   }
                 g_clear_pointer (&item->temp, g_free);
@@ -951,8 +980,9 @@ apply_thread (GTask        *task,
                                    "sync again: nothing was lost."), self->workspace);
                     break;
                   }
-                g_warning ("Could not bring “%s” into the workspace: %s", item->path,
-                           g_strerror (saved));
+                g_debug ("Could not bring “%s” into the workspace: %s", item->path,
+                         g_strerror (saved));
+                sync->summary->skipped++;
                 break;
               }
             g_clear_pointer (&item->temp, g_free);
@@ -1423,6 +1453,7 @@ cc_workspace_mirror_sync_async (CcWorkspaceMirror   *self,
   sync->sandbox_id = g_strdup (cc_envd_get_sandbox_id (envd));
   sync->summary = g_new0 (CcSyncSummary, 1);
   sync->conflicts = g_ptr_array_new_with_free_func (g_free);
+  sync->lock_fd = -1;
   g_task_set_task_data (task, sync, (GDestroyNotify) sync_free);
   if (self->busy)
     {
