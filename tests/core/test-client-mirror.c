@@ -410,6 +410,21 @@ test_excluded_never_travel (MirrorFixture *f,
   g_assert_false (exists_in (f, "new.log"));
   /* The link stayed a link to the same place. */
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+
+  /* Names that are not UTF-8, on either side, stay where they are; the rest still syncs. */
+  {
+    g_autofree char *odd = g_build_filename (f->workspace, "caf\xe9.txt", NULL);
+    g_autoptr(CcSyncSummary) third = NULL;
+    g_autofree char *back = NULL;
+
+    g_assert_true (g_file_set_contents (odd, "latin-1 name\n", -1, NULL));
+    g_free (stdout_of (f, "printf odd > \"$(printf 'x\\377.txt')\" && echo fine > fine.txt"));
+    third = sync_ok (f);
+    g_assert_cmpuint (third->skipped, >=, 1);
+    g_assert_true (g_file_test (odd, G_FILE_TEST_IS_REGULAR));
+    back = read_in (f, "fine.txt");
+    g_assert_cmpstr (back, ==, "fine\n");
+  }
 }
 
 /* A transfer is cut (the download's connection, then the upload's, is reset): the workspace is
