@@ -47,6 +47,7 @@ struct _CcWorkspaceMirror
   CcEnvd       *watch_envd;
   GCancellable *watch_cancellable;
   guint         live_id;
+  GHashTable   *monitors;      /* workspace-relative folder ("" the top) → GFileMonitor */
 };
 
 G_DEFINE_FINAL_TYPE (CcWorkspaceMirror, cc_workspace_mirror, G_TYPE_OBJECT)
@@ -1560,11 +1561,71 @@ watch_done_cb (GObject      *source,
     g_debug ("The watch of a mirrored sandbox ended: %s", error->message);
   /* Ended with its sandbox (paused, killed, gone): the next connection watches again. */
   if (self != NULL && self->watch_envd == CC_ENVD (source))
-    {
-      g_clear_object (&self->watch_envd);
-      g_clear_object (&self->watch_cancellable);
-    }
+    cc_workspace_mirror_stop_watch (self);
   weak_ref_free (user_data);
+}
+
+/* Local edits (the person's editor, a file manager) start the same sync, through a monitor
+ * on each folder of the workspace that is not excluded, within a bound: inotify watches are a
+ * shared budget, and past it local edits still go up with the next sync. */
+#define MAX_MONITORS 2000
+
+static void monitor_tree (CcWorkspaceMirror *self, const char *relative, guint level);
+
+static void
+on_local_changed (GFileMonitor      *monitor,
+                  GFile             *file,
+                  GFile             *other,
+                  GFileMonitorEvent  event,
+                  CcWorkspaceMirror *self)
+{
+  g_autoptr(GFile) top = g_file_new_for_path (self->workspace);
+  g_autofree char *relative = g_file_get_relative_path (top, file);
+  GFileType type;
+
+  if (relative == NULL || !g_utf8_validate (relative, -1, NULL))
+    return;
+  type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+  if (_cc_workspace_mirror_is_excluded (self, relative, type == G_FILE_TYPE_DIRECTORY))
+    return;
+  if (event == G_FILE_MONITOR_EVENT_CREATED && type == G_FILE_TYPE_DIRECTORY)
+    monitor_tree (self, relative, 0);
+  live_schedule (self);
+}
+
+static void
+monitor_tree (CcWorkspaceMirror *self,
+              const char        *relative,
+              guint              level)
+{
+  g_autofree char *path = *relative ? g_build_filename (self->workspace, relative, NULL)
+                                    : g_strdup (self->workspace);
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GDir) handle = NULL;
+  GFileMonitor *monitor;
+  const char *name;
+
+  if (self->monitors == NULL || level > LIST_DEPTH ||
+      g_hash_table_size (self->monitors) >= MAX_MONITORS ||
+      g_hash_table_contains (self->monitors, relative))
+    return;
+  dir = g_file_new_for_path (path);
+  monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (monitor == NULL)
+    return;
+  g_signal_connect_object (monitor, "changed", G_CALLBACK (on_local_changed), self, 0);
+  g_hash_table_insert (self->monitors, g_strdup (relative), monitor);
+  handle = g_dir_open (path, 0, NULL);
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *child = *relative ? g_strconcat (relative, "/", name, NULL) : g_strdup (name);
+      g_autofree char *child_path = g_build_filename (self->workspace, child, NULL);
+      struct stat st;
+
+      if (lstat (child_path, &st) == 0 && S_ISDIR (st.st_mode) && g_utf8_validate (child, -1, NULL) &&
+          !_cc_workspace_mirror_is_excluded (self, child, TRUE))
+        monitor_tree (self, child, level + 1);
+    }
 }
 
 /**
@@ -1598,6 +1659,10 @@ cc_workspace_mirror_watch (CcWorkspaceMirror *self,
   g_weak_ref_init (done_ref, self);
   cc_envd_watch_dir_async (envd, SANDBOX_HOME, TRUE, FALSE, 0, watch_event_cb, events_ref,
                            weak_ref_free, self->watch_cancellable, watch_done_cb, done_ref);
+  if (self->rules == NULL)
+    load_rules (self);
+  self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  monitor_tree (self, "", 0);
 }
 
 void
@@ -1606,6 +1671,16 @@ cc_workspace_mirror_stop_watch (CcWorkspaceMirror *self)
   g_return_if_fail (CC_IS_WORKSPACE_MIRROR (self));
 
   g_clear_handle_id (&self->live_id, g_source_remove);
+  if (self->monitors != NULL)
+    {
+      GHashTableIter iter;
+      gpointer monitor;
+
+      g_hash_table_iter_init (&iter, self->monitors);
+      while (g_hash_table_iter_next (&iter, NULL, &monitor))
+        g_file_monitor_cancel (monitor);
+      g_clear_pointer (&self->monitors, g_hash_table_unref);
+    }
   if (self->watch_cancellable != NULL)
     g_cancellable_cancel (self->watch_cancellable);
   g_clear_object (&self->watch_cancellable);

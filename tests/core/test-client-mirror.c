@@ -293,10 +293,9 @@ test_survives_kill (MirrorFixture *f,
   assert_same_files (f);
 }
 
+/* Counts a client signal's emissions (its arguments do not matter). */
 static void
-count_conflict (guint      *seen,
-                const char *project_id,
-                const char *copy)
+count_emission (guint *seen)
 {
   (*seen)++;
 }
@@ -318,7 +317,7 @@ test_conflict_keeps_both (MirrorFixture *f,
   /* Only the syncs the test asks for: each step then sees one known state. */
   g_object_set (f->base.client, "live-sync", FALSE, NULL);
 
-  g_signal_connect_swapped (f->base.client, "sync-conflict", G_CALLBACK (count_conflict),
+  g_signal_connect_swapped (f->base.client, "sync-conflict", G_CALLBACK (count_emission),
                             &conflicts_seen);
   g_free (stdout_of (f, "echo one > notes.txt"));
   first = sync_ok (f);
@@ -494,6 +493,28 @@ test_live_pull (MirrorFixture *f,
 
   g_free (stdout_of (f, "rm first.txt"));
   CC_TEST_WAIT_FOR (!exists_in (f, "first.txt"), "a removal to come back");
+
+  /* An edit made in the folder, as an editor would, goes up by itself: each round waits for a
+   * sync to end and looks in the sandbox (a sync already running may have scanned too early). */
+  {
+    guint changes = 0;
+    gboolean seen = FALSE;
+
+    g_signal_connect_swapped (f->base.client, "sync-state-changed", G_CALLBACK (count_emission),
+                              &changes);
+    write_in (f, "from-editor.txt", "typed\n");
+    for (guint round = 0; round < 5 && !seen; round++)
+      {
+        guint target = changes + 2;
+        g_autofree char *out = NULL;
+
+        CC_TEST_WAIT_FOR (changes >= target, "a sync to run and end");
+        out = stdout_of (f, "cat from-editor.txt 2>/dev/null || true");
+        seen = g_str_equal (out, "typed\n");
+      }
+    g_assert_true (seen);
+    g_signal_handlers_disconnect_by_data (f->base.client, &changes);
+  }
   assert_same_files (f);
 }
 
