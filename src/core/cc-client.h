@@ -165,6 +165,9 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *   "dev-server-wait"   guint   seconds start_dev_server waits for the port (default 60)
  *   "request-timeout"   guint   ms a single request (not a command's output stream) may take
  *                               (default 60000; applies to connections made afterwards)
+ *   "live-sync"         gboolean a sandbox that does not mount the workspace and the folder send
+ *                               their changes to each other as they happen (default TRUE; else
+ *                               only on cc_client_sync_project_async(), a pause or a kill)
  *
  * Signals:
  *   "sandbox-state-changed" (const char *project_id)        state or end time changed
@@ -173,6 +176,10 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *                           project's files uploaded again and its setup re-run
  *   "file-changed"          (const char *project_id, const char *path, GFileMonitorEvent event)
  *                           from cc_client_watch_dir()
+ *   "sync-state-changed"    (const char *project_id)        see cc_client_get_sync_state()
+ *   "sync-conflict"         (const char *project_id, const char *copy)
+ *                           both sides changed a file: the workspace's version stayed in place,
+ *                           the sandbox's is kept as @copy (workspace-relative); also in History
  */
 CcClient      *cc_client_new                         (CcStore              *store);
 CcStore       *cc_client_get_store                   (CcClient             *self);
