@@ -91,8 +91,9 @@ cc_cli_cmd_sync (CcCli *cli)
   CcProject *project;
 
   if (!cc_cli_parse_options (cli, _("sync PROJECT"),
-                             _("Bring a project's workspace folder and its sandbox in step now, and show\n"
-                               "the sync state. Files changed on both sides are kept twice."), NULL))
+                             _("Bring a project's workspace folder and its sandbox in step now, "
+                               "and show\nthe sync state. Files changed on both sides are kept "
+                               "twice."), NULL))
     return;
   if (cli->n_args != 1)
     {

@@ -299,7 +299,8 @@ restore_synced_cb (GObject      *source,
       restore->files = g_steal_pointer (&names);
       restore->upload = FALSE;
       restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
-                                         "synced from the workspace (%s); “%s” ran again"), done, command);
+                                         "synced from the workspace (%s); “%s” ran again"),
+                                       done, command);
     }
   else
     restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
@@ -354,7 +355,8 @@ host_restore_async (gpointer             host,
   mirror = dup_mirror (self, project);
   if (mirror != NULL)
     {
-      g_autoptr(GPtrArray) names = _cc_workspace_dup_top_names (cc_workspace_mirror_get_workspace (mirror));
+      const char *workspace = cc_workspace_mirror_get_workspace (mirror);
+      g_autoptr(GPtrArray) names = _cc_workspace_dup_top_names (workspace);
 
       /* A workspace with files is the truth: only what the new sandbox lacks goes up. An empty
        * one still gets the template's files below. */

@@ -732,7 +732,8 @@ plan_thread (GTask        *task,
   }
   sync->manifest = manifest_load (path, &last_sandbox);
   same_sandbox = g_strcmp0 (last_sandbox, sync->sandbox_id) == 0;
-  sync->local = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) local_free);
+  sync->local = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) local_free);
   scan_dir (self, self->workspace, NULL, 0, sync->local, &sync->summary->skipped);
 
   g_hash_table_iter_init (&iter, sync->local);
@@ -1207,9 +1208,10 @@ upload_next (GTask *task)
 {
   CcWorkspaceMirror *self = g_task_get_source_object (task);
   Sync *sync = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GPtrArray) batch = NULL;
   goffset bytes = 0;
 
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
   while (sync->pushes->len > 0 && batch->len < BATCH_FILES && bytes < BATCH_BYTES)
     {
       const char *relative = g_ptr_array_index (sync->pushes, sync->pushes->len - 1);
@@ -1618,11 +1620,13 @@ monitor_tree (CcWorkspaceMirror *self,
   handle = g_dir_open (path, 0, NULL);
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
     {
-      g_autofree char *child = *relative ? g_strconcat (relative, "/", name, NULL) : g_strdup (name);
+      g_autofree char *child = *relative ? g_strconcat (relative, "/", name, NULL)
+                                         : g_strdup (name);
       g_autofree char *child_path = g_build_filename (self->workspace, child, NULL);
       struct stat st;
 
-      if (lstat (child_path, &st) == 0 && S_ISDIR (st.st_mode) && g_utf8_validate (child, -1, NULL) &&
+      if (lstat (child_path, &st) == 0 && S_ISDIR (st.st_mode) &&
+          g_utf8_validate (child, -1, NULL) &&
           !_cc_workspace_mirror_is_excluded (self, child, TRUE))
         monitor_tree (self, child, level + 1);
     }
