@@ -46,11 +46,32 @@ state_icon_name (CcSandboxStatus state)
     }
 }
 
+/* A mirrored workspace says how it stands with its sandbox; a mounted one says nothing. */
+static const char *
+sync_state_label (CcSyncState state)
+{
+  switch (state)
+    {
+    case CC_SYNC_STATE_SYNCED:
+      return _("synced");
+    case CC_SYNC_STATE_SYNCING:
+      return _("syncing…");
+    case CC_SYNC_STATE_CONFLICT:
+      return _("synced, a conflict kept both versions");
+    case CC_SYNC_STATE_OFFLINE:
+      return _("sync paused: the sandbox cannot be reached");
+    case CC_SYNC_STATE_NONE:
+    default:
+      return NULL;
+    }
+}
+
 static gboolean
 update_labels (gpointer user_data)
 {
   CcProjectRow *self = user_data;
   CcSandboxStatus state = CC_SANDBOX_STATUS_NONE;
+  CcSyncState sync = CC_SYNC_STATE_NONE;
   gint64 end_time = 0;
   g_autofree char *state_label = NULL;
   g_autofree char *subtitle = NULL;
@@ -62,11 +83,17 @@ update_labels (gpointer user_data)
     {
       state = cc_client_get_sandbox_status (self->client, cc_project_get_id (self->project));
       end_time = cc_client_get_sandbox_end_time (self->client, cc_project_get_id (self->project));
+      sync = cc_client_get_sync_state (self->client, cc_project_get_id (self->project));
     }
   state_label = cc_sandbox_state_dup_label (state, end_time);
-  subtitle = g_strdup_printf ("%s · %s",
-                              cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)),
-                              state_label);
+  if (sync_state_label (sync) != NULL)
+    subtitle = g_strdup_printf ("%s · %s · %s",
+                                cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)),
+                                state_label, sync_state_label (sync));
+  else
+    subtitle = g_strdup_printf ("%s · %s",
+                                cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)),
+                                state_label);
   gtk_label_set_label (self->title, cc_project_get_name (self->project));
   gtk_label_set_label (self->subtitle, subtitle);
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name (state));
@@ -123,6 +150,8 @@ set_client (CcProjectRow *self,
     return;
   self->client = g_object_ref (client);
   g_signal_connect_object (self->client, "sandbox-state-changed",
+                           G_CALLBACK (on_sandbox_state_changed), self, 0);
+  g_signal_connect_object (self->client, "sync-state-changed",
                            G_CALLBACK (on_sandbox_state_changed), self, 0);
 }
 

@@ -237,6 +237,24 @@ on_sandbox_recreated (CcClient   *client,
   cc_window_show_toast (self, text);
 }
 
+/* Both the workspace and the sandbox changed a file: nothing was lost, but the person must
+ * know where the other version went. */
+static void
+on_sync_conflict (CcClient   *client,
+                  const char *project_id,
+                  const char *copy,
+                  CcWindow   *self)
+{
+  CcProject *project = cc_client_find_project (client, project_id);
+  g_autofree char *text = NULL;
+
+  if (project == NULL)
+    return;
+  text = g_strdup_printf (_("%s: both sides changed a file; the sandbox's version is kept as “%s”"),
+                          cc_project_get_name (project), copy);
+  cc_window_show_toast (self, text);
+}
+
 /* The setup that the Run button ran first changed the sandbox's files and the history. */
 static void
 on_preview_setup_finished (CcPreviewPane *pane,
@@ -438,6 +456,8 @@ cc_window_init (CcWindow *self)
                                  G_CALLBACK (on_sandbox_recreated), self, 0);
   g_signal_group_connect_object (self->client_signals, "history-changed",
                                  G_CALLBACK (on_history_changed), self, 0);
+  g_signal_group_connect_object (self->client_signals, "sync-conflict",
+                                 G_CALLBACK (on_sync_conflict), self, 0);
 
   g_signal_connect_object (self->sidebar, "notify::selected-project",
                            G_CALLBACK (on_selected_project_changed), self, 0);

@@ -104,5 +104,6 @@ void         cc_cli_cmd_key            (CcCli         *cli);
 void         cc_cli_cmd_engine         (CcCli         *cli);
 void         cc_cli_cmd_sandbox        (CcCli         *cli);
 void         cc_cli_cmd_config         (CcCli         *cli);
+void         cc_cli_cmd_sync           (CcCli         *cli);
 
 G_END_DECLS

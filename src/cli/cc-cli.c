@@ -36,6 +36,7 @@ static const CommandEntry commands[] = {
   { "history", cc_cli_cmd_history, N_("Show what ran, newest first") },
   { "cache",   cc_cli_cmd_cache,   N_("Clear cached command results") },
   { "sandbox", cc_cli_cmd_sandbox, N_("Show, extend, pause, resume or kill a project's sandbox") },
+  { "sync",    cc_cli_cmd_sync,    N_("Sync a project's workspace folder with its sandbox now") },
   { "key",     cc_cli_cmd_key,     N_("Store or remove the E2B API key in the keyring") },
   { "engine",  cc_cli_cmd_engine,  N_("Local engine status, or the SDK environment for it") },
   { "config",  cc_cli_cmd_config,  N_("Show or change the settings shared with the app") },

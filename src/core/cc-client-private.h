@@ -51,6 +51,7 @@ struct _CcClient
   GHashTable      *connections;      /* connection key → CcConnection */
   GHashTable      *sessions;         /* project id → CcSandboxSession */
   GHashTable      *recreate_notes;   /* project id → what the last re-create did */
+  GHashTable      *mirrors;          /* project id → CcWorkspaceMirror (not mounted only) */
 
   guint            n_pending;        /* background writes in flight (records, cache, snapshot) */
   GPtrArray       *flush_waiters;    /* GTask */
@@ -62,6 +63,7 @@ struct _CcClient
   guint            request_timeout;
   guint            dev_server_wait;
   gboolean         keep_alive;
+  gboolean         live_sync;        /* mirrored sandboxes watched while connected */
   gboolean         engine_autostart;
 };
 
@@ -70,6 +72,8 @@ enum {
   CLIENT_SIGNAL_SANDBOX_RECREATED,
   CLIENT_SIGNAL_FILE_CHANGED,
   CLIENT_SIGNAL_HISTORY_CHANGED,
+  CLIENT_SIGNAL_SYNC_STATE_CHANGED,
+  CLIENT_SIGNAL_SYNC_CONFLICT,
   CLIENT_N_SIGNALS
 };
 

@@ -15,7 +15,81 @@
 #include "cc-client-private.h"
 #include "cc-client-sandbox-private.h"
 #include "cc-records-private.h"
+#include "cc-workspace-mirror.h"
 #include "cc-workspace-private.h"
+
+/* ---- the workspace mirror ---------------------------------------------------------------- */
+
+static void
+conflict_recorded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autofree char *copy = user_data;
+  g_autoptr(CcOperation) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  record = _cc_record_begin_finish (CC_CLIENT (source), result, &error);
+  if (record == NULL)
+    {
+      g_debug ("Could not record a sync conflict: %s", error->message);
+      return;
+    }
+  text = g_strdup_printf (_("conflict: the sandbox's version is kept as “%s”\n"), copy);
+  cc_operation_set_stdout (record, text);
+  _cc_record_complete (CC_CLIENT (source), record, NULL, 0);
+}
+
+/* Every conflict, found by a sync asked for or by the live pull, is in History. */
+static void
+on_mirror_conflict (CcWorkspaceMirror *mirror,
+                    const char        *copy,
+                    CcClient          *self)
+{
+  const char *project_id = g_object_get_data (G_OBJECT (mirror), "project-id");
+
+  _cc_record_begin_async (self, project_id, CC_OPERATION_TYPE_SANDBOX, "sync",
+                          conflict_recorded_cb, g_strdup (copy));
+  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SYNC_CONFLICT], 0, project_id, copy);
+}
+
+static void
+on_mirror_state_changed (CcWorkspaceMirror *mirror,
+                         CcClient          *self)
+{
+  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SYNC_STATE_CHANGED], 0,
+                 g_object_get_data (G_OBJECT (mirror), "project-id"));
+}
+
+/* The project's mirror, or NULL when the local engine mounts its workspace (nothing travels)
+ * or the folder cannot be made. (transfer full) */
+static CcWorkspaceMirror *
+dup_mirror (CcClient  *self,
+            CcProject *project)
+{
+  const char *id = cc_project_get_id (project);
+  g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, project);
+  g_autofree char *workspace = NULL;
+  g_autofree char *state_dir = NULL;
+  CcWorkspaceMirror *mirror;
+
+  if (mounted != NULL)
+    return NULL;
+  workspace = _cc_workspace_prepare (self->store, project);
+  if (workspace == NULL)
+    return NULL;
+  mirror = g_hash_table_lookup (self->mirrors, id);
+  if (mirror != NULL && g_strcmp0 (cc_workspace_mirror_get_workspace (mirror), workspace) == 0)
+    return g_object_ref (mirror);
+  state_dir = _cc_workspace_dup_state_dir (self->store, project);
+  mirror = cc_workspace_mirror_new (workspace, state_dir);
+  g_object_set_data_full (G_OBJECT (mirror), "project-id", g_strdup (id), g_free);
+  g_signal_connect_object (mirror, "conflict", G_CALLBACK (on_mirror_conflict), self, 0);
+  g_signal_connect_object (mirror, "state-changed", G_CALLBACK (on_mirror_state_changed), self, 0);
+  g_hash_table_replace (self->mirrors, g_strdup (id), g_object_ref (mirror));
+  return mirror;
+}
 
 /* ---- the session's host ------------------------------------------------------------------ */
 
@@ -190,6 +264,50 @@ restore_files_cb (GObject      *source,
   restore_begin_record (g_steal_pointer (&task));
 }
 
+static void
+restore_synced_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *restore = g_task_get_task_data (task);
+  CcWorkspaceMirror *mirror = CC_WORKSPACE_MIRROR (source);
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *done = NULL;
+  const char *own = cc_project_get_setup_command (restore->project);
+  const char *command;
+  GError *error = NULL;
+
+  summary = cc_workspace_mirror_sync_finish (mirror, result, &error);
+  if (summary == NULL)
+    {
+      g_prefix_error (&error, _("A new sandbox replaced the lost one, but the workspace could "
+                                "not be synced to it: "));
+      restore_done (g_steal_pointer (&task), error);
+      return;
+    }
+  done = cc_sync_summary_to_string (summary);
+  names = own != NULL && *own != '\0' ? NULL
+          : _cc_workspace_dup_top_names (cc_workspace_mirror_get_workspace (mirror));
+  if (names == NULL)
+    names = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_project_file_free);
+  command = _cc_client_setup_command_for (restore->project, names);
+  /* The dependency folders never travel: the install step makes them again. */
+  if (command != NULL && *command != '\0')
+    {
+      restore->files = g_steal_pointer (&names);
+      restore->upload = FALSE;
+      restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
+                                         "synced from the workspace (%s); “%s” ran again"),
+                                       done, command);
+    }
+  else
+    restore->note = g_strdup_printf (_("The sandbox had ended; a new one was set up and "
+                                       "synced from the workspace (%s)"), done);
+  restore_begin_record (g_steal_pointer (&task));
+}
+
 /* A re-created sandbox on the local engine mounts the workspace again: nothing is copied, and
  * the install step runs only when a dependency folder it makes is missing. Elsewhere it gets
  * the workspace's files (or the template's) uploaded and its setup. */
@@ -204,6 +322,7 @@ host_restore_async (gpointer             host,
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autofree char *mounted = _cc_workspace_dup_mount_path (self->store, project);
   g_autoptr(CcFileSnapshot) snapshot = NULL;
+  g_autoptr(CcWorkspaceMirror) mirror = NULL;
   Restore *restore = g_new0 (Restore, 1);
 
   restore->envd = g_object_ref (envd);
@@ -232,6 +351,21 @@ host_restore_async (gpointer             host,
                                     "workspace"));
       restore_begin_record (g_steal_pointer (&task));
       return;
+    }
+  mirror = dup_mirror (self, project);
+  if (mirror != NULL)
+    {
+      const char *workspace = cc_workspace_mirror_get_workspace (mirror);
+      g_autoptr(GPtrArray) names = _cc_workspace_dup_top_names (workspace);
+
+      /* A workspace with files is the truth: only what the new sandbox lacks goes up. An empty
+       * one still gets the template's files below. */
+      if (names != NULL)
+        {
+          cc_workspace_mirror_sync_async (mirror, envd, NULL, restore_synced_cb,
+                                          g_steal_pointer (&task));
+          return;
+        }
     }
   snapshot = _cc_client_dup_snapshot (self, project);
   cc_file_snapshot_dup_project_files_async (snapshot, project, NULL, restore_files_cb,
@@ -313,9 +447,21 @@ session_ensured_cb (GObject      *source,
 
   envd = cc_sandbox_session_ensure_finish (CC_SANDBOX_SESSION (source), result, &error);
   if (envd == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, envd, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A sandbox that does not mount the workspace sends what it changes back as it happens. */
+  {
+    CcClient *self = g_task_get_source_object (task);
+    CcProject *project = cc_client_find_project (self, g_task_get_task_data (task));
+    g_autoptr(CcWorkspaceMirror) mirror = project && self->live_sync ? dup_mirror (self, project)
+                                                                      : NULL;
+
+    if (mirror != NULL)
+      cc_workspace_mirror_watch (mirror, envd);
+  }
+  g_task_return_pointer (task, envd, g_object_unref);
 }
 
 void
@@ -328,6 +474,7 @@ _cc_client_ensure_sandbox_async (CcClient            *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, _cc_client_ensure_sandbox_async);
+  g_task_set_task_data (task, g_strdup (project_id), g_free);
   cc_sandbox_session_ensure_async (_cc_client_get_session (self, project_id), cancellable,
                                    session_ensured_cb, g_steal_pointer (&task));
 }
@@ -511,6 +658,51 @@ lifecycle_run (GTask *task)
 }
 
 static void
+lifecycle_synced_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
+  /* A sandbox already gone has nothing left to bring back. */
+  if (summary == NULL && !_cc_client_error_is_gone (error))
+    {
+      g_autoptr(GError) stopped = NULL;
+
+      stopped = g_error_new (error->domain, error->code,
+                             _("The sandbox was left running: its files could not all be brought "
+                               "back into the workspace first (%s). Try again once that is "
+                               "fixed."), error->message);
+      lifecycle_return (task, stopped);
+      return;
+    }
+  lifecycle_run (task);
+}
+
+static void
+lifecycle_ensured_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcWorkspaceMirror *mirror = g_object_get_data (G_OBJECT (task), "mirror");
+  g_autoptr(CcEnvd) envd = NULL;
+  g_autoptr(GError) error = NULL;
+
+  envd = _cc_client_ensure_sandbox_finish (CC_CLIENT (source), result, &error);
+  if (envd == NULL)
+    {
+      lifecycle_run (task);
+      return;
+    }
+  cc_workspace_mirror_sync_async (mirror, envd, g_task_get_cancellable (task),
+                                  lifecycle_synced_cb, g_object_ref (task));
+}
+
+static void
 lifecycle_record_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -519,12 +711,29 @@ lifecycle_record_cb (GObject      *source,
   CcClient *self = g_task_get_source_object (task);
   LifecycleState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  CcProject *project;
 
   state->record = _cc_record_begin_finish (self, result, &error);
   if (state->record == NULL)
     {
       lifecycle_return (task, error);
       return;
+    }
+  /* Before a pause or a kill the person asks for, whatever the sandbox made comes back. */
+  project = cc_client_find_project (self, state->project_id);
+  if ((state->op == CC_SANDBOX_SESSION_PAUSE || state->op == CC_SANDBOX_SESSION_KILL) &&
+      project != NULL &&
+      cc_client_get_sandbox_status (self, state->project_id) == CC_SANDBOX_STATUS_RUNNING)
+    {
+      CcWorkspaceMirror *mirror = dup_mirror (self, project);
+
+      if (mirror != NULL)
+        {
+          g_object_set_data_full (G_OBJECT (task), "mirror", mirror, g_object_unref);
+          _cc_client_ensure_sandbox_async (self, state->project_id, g_task_get_cancellable (task),
+                                           lifecycle_ensured_cb, g_object_ref (task));
+          return;
+        }
     }
   lifecycle_run (task);
 }
@@ -747,4 +956,223 @@ cc_client_resume_sandbox_finish (CcClient      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- workspace sync (recorded) ----------------------------------------------------------- */
+
+typedef struct
+{
+  char              *project_id;
+  CcWorkspaceMirror *mirror;
+  CcOperation       *record;
+  gint64             started;
+  gboolean           retried;
+} SyncState;
+
+static void
+sync_state_free (SyncState *state)
+{
+  g_free (state->project_id);
+  g_clear_object (&state->mirror);
+  g_clear_object (&state->record);
+  g_free (state);
+}
+
+/* Takes @summary or @error. */
+static void
+sync_return (GTask         *task,
+             CcSyncSummary *summary,
+             GError        *error)
+{
+  CcClient *self = g_task_get_source_object (task);
+  SyncState *state = g_task_get_task_data (task);
+
+  if (state->record != NULL)
+    {
+      if (summary != NULL)
+        {
+          g_autoptr(GString) text = g_string_new (NULL);
+          g_autofree char *line = cc_sync_summary_to_string (summary);
+
+          /* Each conflict has a record of its own (on_mirror_conflict). */
+          g_string_append_printf (text, "%s\n", line);
+          cc_operation_set_stdout (state->record, text->str);
+        }
+      _cc_record_complete (self, state->record, error, state->started);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, (GDestroyNotify) cc_sync_summary_free);
+}
+
+static void sync_ensure (GTask *task);
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  SyncState *state = g_task_get_task_data (task);
+  CcSyncSummary *summary;
+  GError *error = NULL;
+
+  summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
+  if (summary == NULL &&
+      _cc_client_retry_on_new_sandbox (self, state->project_id, error,
+                                       g_task_get_cancellable (task), &state->retried))
+    {
+      /* Deleted behind our back: a new sandbox gets the workspace, and nothing is lost. */
+      g_clear_error (&error);
+      sync_ensure (g_steal_pointer (&task));
+      return;
+    }
+  sync_return (task, summary, error);
+}
+
+static void
+sync_ensured_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(CcEnvd) envd = NULL;
+  GError *error = NULL;
+
+  envd = _cc_client_ensure_sandbox_finish (CC_CLIENT (source), result, &error);
+  if (envd == NULL)
+    {
+      sync_return (task, NULL, error);
+      return;
+    }
+  cc_workspace_mirror_sync_async (state->mirror, envd, g_task_get_cancellable (task),
+                                  sync_done_cb, g_object_ref (task));
+}
+
+static void
+sync_ensure (GTask *task)
+{
+  SyncState *state = g_task_get_task_data (task);
+
+  _cc_client_ensure_sandbox_async (g_task_get_source_object (task), state->project_id,
+                                   g_task_get_cancellable (task), sync_ensured_cb, task);
+}
+
+static void
+sync_record_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  state->record = _cc_record_begin_finish (CC_CLIENT (source), result, &error);
+  if (state->record == NULL)
+    {
+      sync_return (task, NULL, error);
+      g_object_unref (task);
+      return;
+    }
+  state->started = g_get_monotonic_time ();
+  sync_ensure (task);
+}
+
+static void
+sync_project_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  CcClient *self = CC_CLIENT (source);
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(CcProject) project = NULL;
+  g_autofree char *mounted = NULL;
+  GError *error = NULL;
+
+  project = _cc_client_get_project_finish (self, result, &error);
+  if (project == NULL)
+    {
+      sync_return (task, NULL, error);
+      g_object_unref (task);
+      return;
+    }
+  g_free (state->project_id);
+  state->project_id = g_strdup (cc_project_get_id (project));
+  mounted = _cc_workspace_dup_mount_path (self->store, project);
+  if (mounted != NULL)
+    {
+      CcSyncSummary *summary = g_new0 (CcSyncSummary, 1);
+
+      summary->mounted = TRUE;
+      summary->conflicts = g_new0 (char *, 1);
+      sync_return (task, summary, NULL);
+      g_object_unref (task);
+      return;
+    }
+  state->mirror = dup_mirror (self, project);
+  if (state->mirror == NULL)
+    {
+      g_autofree char *path = _cc_workspace_dup_path (self->store, project);
+
+      sync_return (task, NULL, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_FAILED,
+                                            _("The workspace folder %s could not be made. Check "
+                                              "that its parent folder is writable."), path));
+      g_object_unref (task);
+      return;
+    }
+  _cc_record_begin_async (self, state->project_id, CC_OPERATION_TYPE_SANDBOX, "sync",
+                          sync_record_cb, task);
+}
+
+/**
+ * cc_client_sync_project_async:
+ * @self: a #CcClient
+ * @project_id: the project's id or name
+ *
+ * Brings the project's workspace and its sandbox in step: see #CcSyncSummary.
+ */
+void
+cc_client_sync_project_async (CcClient            *self,
+                              const char          *project_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  SyncState *state;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (project_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_client_sync_project_async);
+  state = g_new0 (SyncState, 1);
+  state->project_id = g_strdup (project_id);
+  g_task_set_task_data (task, state, (GDestroyNotify) sync_state_free);
+  _cc_client_get_project_async (self, project_id, cancellable, sync_project_cb, task);
+}
+
+CcSyncSummary *
+cc_client_sync_project_finish (CcClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+CcSyncState
+cc_client_get_sync_state (CcClient   *self,
+                          const char *project_id)
+{
+  CcWorkspaceMirror *mirror;
+
+  g_return_val_if_fail (CC_IS_CLIENT (self), CC_SYNC_STATE_NONE);
+
+  mirror = g_hash_table_lookup (self->mirrors, project_id);
+  return mirror != NULL ? cc_workspace_mirror_get_state (mirror) : CC_SYNC_STATE_NONE;
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-client-private.h"
+#include "cc-workspace-mirror.h"
 #include "cc-workspace-private.h"
 #include "cc-sandbox-session.h"
 
@@ -37,6 +38,7 @@ enum {
   PROP_KEEP_ALIVE,
   PROP_REQUEST_TIMEOUT,
   PROP_DEV_SERVER_WAIT,
+  PROP_LIVE_SYNC,
   N_PROPS
 };
 
@@ -51,6 +53,17 @@ cc_client_dispose (GObject *object)
   g_clear_handle_id (&self->keep_alive_id, g_source_remove);
   if (self->sessions != NULL)
     g_hash_table_remove_all (self->sessions);
+  if (self->mirrors != NULL)
+    {
+      GHashTableIter iter;
+      gpointer mirror;
+
+      /* A sync in flight keeps its mirror a little longer; its watch ends now. */
+      g_hash_table_iter_init (&iter, self->mirrors);
+      while (g_hash_table_iter_next (&iter, NULL, &mirror))
+        cc_workspace_mirror_stop_watch (mirror);
+      g_hash_table_remove_all (self->mirrors);
+    }
   G_OBJECT_CLASS (cc_client_parent_class)->dispose (object);
 }
 
@@ -61,6 +74,7 @@ cc_client_finalize (GObject *object)
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->recreate_notes, g_hash_table_unref);
+  g_clear_pointer (&self->mirrors, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->flush_waiters, g_ptr_array_unref);
@@ -144,6 +158,9 @@ cc_client_get_property (GObject    *object,
     case PROP_DEV_SERVER_WAIT:
       g_value_set_uint (value, self->dev_server_wait);
       break;
+    case PROP_LIVE_SYNC:
+      g_value_set_boolean (value, self->live_sync);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -180,6 +197,18 @@ cc_client_set_property (GObject      *object,
     case PROP_KEEP_ALIVE:
       self->keep_alive = g_value_get_boolean (value);
       update_sessions (self);
+      break;
+    case PROP_LIVE_SYNC:
+      self->live_sync = g_value_get_boolean (value);
+      if (!self->live_sync)
+        {
+          GHashTableIter iter;
+          gpointer mirror;
+
+          g_hash_table_iter_init (&iter, self->mirrors);
+          while (g_hash_table_iter_next (&iter, NULL, &mirror))
+            cc_workspace_mirror_stop_watch (mirror);
+        }
       break;
     case PROP_REQUEST_TIMEOUT:
       self->request_timeout = g_value_get_uint (value);
@@ -222,6 +251,11 @@ cc_client_class_init (CcClientClass *klass)
   properties[PROP_KEEP_ALIVE] =
     g_param_spec_boolean ("keep-alive", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /* Whether a sandbox that does not mount the workspace sends its changes back as they happen
+   * (else only on a sync, a pause or a kill). */
+  properties[PROP_LIVE_SYNC] =
+    g_param_spec_boolean ("live-sync", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_REQUEST_TIMEOUT] =
     g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT, 60000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
@@ -244,6 +278,14 @@ cc_client_class_init (CcClientClass *klass)
   _cc_client_signals[CLIENT_SIGNAL_HISTORY_CHANGED] =
     g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A project's workspace sync began or ended (see cc_client_get_sync_state()). */
+  _cc_client_signals[CLIENT_SIGNAL_SYNC_STATE_CHANGED] =
+    g_signal_new ("sync-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Both sides changed a file: (project id, the sandbox's copy kept beside it). */
+  _cc_client_signals[CLIENT_SIGNAL_SYNC_CONFLICT] =
+    g_signal_new ("sync-conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -256,6 +298,7 @@ cc_client_init (CcClient *self)
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->recreate_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mirrors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sandbox_timeout = 300;
   self->keep_alive = TRUE;
   self->engine_autostart = TRUE;

@@ -74,6 +74,54 @@ typedef enum
 } CcSandboxStatus;
 
 /**
+ * CcSyncState:
+ *
+ * How a project's workspace stands with a sandbox that does not mount it (see
+ * cc_client_sync_project_async()).
+ *
+ * @CC_SYNC_STATE_NONE: nothing to sync: the sandbox mounts the workspace, or none was synced yet
+ * @CC_SYNC_STATE_SYNCED: the last sync completed
+ * @CC_SYNC_STATE_SYNCING: a sync runs
+ * @CC_SYNC_STATE_CONFLICT: the last sync kept both versions of a file (see its summary)
+ * @CC_SYNC_STATE_OFFLINE: the last sync failed; the next one picks up where it stopped
+ */
+typedef enum
+{
+  CC_SYNC_STATE_NONE,
+  CC_SYNC_STATE_SYNCED,
+  CC_SYNC_STATE_SYNCING,
+  CC_SYNC_STATE_CONFLICT,
+  CC_SYNC_STATE_OFFLINE,
+} CcSyncState;
+
+/**
+ * CcSyncSummary:
+ * @pulled: files brought from the sandbox into the workspace
+ * @pushed: files uploaded to the sandbox
+ * @removed: files removed on one side because the other side removed them
+ * @skipped: entries left alone: symlinks, names that are not UTF-8, special files
+ * @conflicts: (array zero-terminated=1): for every conflict, the workspace-relative name of the
+ *   copy kept beside the file ("src/a (sandbox copy).js")
+ * @mounted: TRUE when the sandbox mounts the workspace, so nothing needed to travel
+ *
+ * What one sync did. Free with cc_sync_summary_free().
+ */
+typedef struct
+{
+  guint     pulled;
+  guint     pushed;
+  guint     removed;
+  guint     skipped;
+  GStrv     conflicts;
+  gboolean  mounted;
+} CcSyncSummary;
+
+void             cc_sync_summary_free            (CcSyncSummary *summary);
+/* One line for the person: "3 files from the sandbox, 1 to it, 1 conflict". */
+char            *cc_sync_summary_to_string       (const CcSyncSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcSyncSummary, cc_sync_summary_free)
+
+/**
  * CcSetupPhase:
  * @CC_SETUP_PHASE_SANDBOX: the sandbox is being prepared
  * @CC_SETUP_PHASE_UPLOAD: files are being sent (done/total in bytes)
@@ -117,6 +165,9 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *   "dev-server-wait"   guint   seconds start_dev_server waits for the port (default 60)
  *   "request-timeout"   guint   ms a single request (not a command's output stream) may take
  *                               (default 60000; applies to connections made afterwards)
+ *   "live-sync"         gboolean a sandbox that does not mount the workspace and the folder send
+ *                               their changes to each other as they happen (default TRUE; else
+ *                               only on cc_client_sync_project_async(), a pause or a kill)
  *
  * Signals:
  *   "sandbox-state-changed" (const char *project_id)        state or end time changed
@@ -125,6 +176,10 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *                           project's files uploaded again and its setup re-run
  *   "file-changed"          (const char *project_id, const char *path, GFileMonitorEvent event)
  *                           from cc_client_watch_dir()
+ *   "sync-state-changed"    (const char *project_id)        see cc_client_get_sync_state()
+ *   "sync-conflict"         (const char *project_id, const char *copy)
+ *                           both sides changed a file: the workspace's version stayed in place,
+ *                           the sandbox's is kept as @copy (workspace-relative); also in History
  */
 CcClient      *cc_client_new                         (CcStore              *store);
 CcStore       *cc_client_get_store                   (CcClient             *self);
@@ -663,6 +718,20 @@ gboolean       cc_client_has_api_key_finish          (CcClient             *self
  * client's database. On the local engine it is the sandbox's /home/user. */
 char            *cc_client_dup_workspace_path       (CcClient            *self,
                                                      CcProject           *project);
+
+/* A full two-way sync of the project's workspace with its sandbox (created or resumed when
+ * needed), recorded in History. Where the local engine mounts the workspace there is nothing
+ * to do and the summary says @mounted. A failed sync loses nothing; the next one completes it. */
+void             cc_client_sync_project_async       (CcClient            *self,
+                                                     const char          *project_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+CcSyncSummary   *cc_client_sync_project_finish      (CcClient            *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+CcSyncState      cc_client_get_sync_state           (CcClient            *self,
+                                                     const char          *project_id);
 
 /* What the last re-create of the project's sandbox did, in words for the person ("The sandbox
  * had ended; a new one was set up from the workspace; “npm install” ran again"), or NULL. Set

@@ -35,6 +35,10 @@ char     *_cc_workspace_prepare        (CcStore   *store,
  * mounts only folders of a regular user: see the engine's workspace check). */
 char     *_cc_workspace_dup_mount_path (CcStore   *store,
                                         CcProject *project);
+/* The private folder of the project's workspace mirror (its manifest and downloads in
+ * progress): ".<id>.mirror" beside the default workspaces, never inside the person's folder. */
+char     *_cc_workspace_dup_state_dir  (CcStore   *store,
+                                        CcProject *project);
 /* Whether the install step must run again in a new sandbox on @workspace: a dependency folder
  * it makes is missing (package.json without node_modules, requirements.txt without .local). */
 gboolean  _cc_workspace_needs_install  (const char *workspace);

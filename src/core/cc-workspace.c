@@ -129,6 +129,16 @@ _cc_workspace_dup_mount_path (CcStore   *store,
   return result;
 }
 
+char *
+_cc_workspace_dup_state_dir (CcStore   *store,
+                             CcProject *project)
+{
+  g_autofree char *projects = dup_projects_dir (store);
+  g_autofree char *name = g_strconcat (".", cc_project_get_id (project), ".mirror", NULL);
+
+  return g_build_filename (projects, name, NULL);
+}
+
 gboolean
 _cc_workspace_needs_install (const char *workspace)
 {
@@ -211,15 +221,14 @@ _cc_workspace_remove_async (CcStore             *store,
   GStrv paths;
 
   g_task_set_source_tag (task, _cc_workspace_remove_async);
+  paths = g_new0 (char *, 4);
+  paths[0] = _cc_workspace_dup_state_dir (store, project);
   /* Never the person's own folder. */
-  if (nonempty (cc_project_get_local_folder (project)) != NULL)
+  if (nonempty (cc_project_get_local_folder (project)) == NULL)
     {
-      g_task_return_boolean (task, TRUE);
-      return;
+      paths[1] = g_build_filename (projects, cc_project_get_id (project), NULL);
+      paths[2] = g_build_filename (projects, marker_name, NULL);
     }
-  paths = g_new0 (char *, 3);
-  paths[0] = g_build_filename (projects, cc_project_get_id (project), NULL);
-  paths[1] = g_build_filename (projects, marker_name, NULL);
   g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, remove_thread);
 }

@@ -531,11 +531,52 @@ test_sandbox (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (status.out, "running"));
   run_cli (f, NULL, &kill, "sandbox", "kill", "box", NULL);
   g_assert_cmpint (kill.status, ==, 0);
-  /* A new sandbox, but the file written through "exec" is not part of the project's files:
-   * only setup and write are kept. The command still runs. */
+  /* A new sandbox, and the command still runs in it. */
   run_cli (f, NULL, &again, "exec", "box", "--", "echo alive", NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_cmpstr (again.out, ==, "alive\n");
+}
+
+/* After "sync", what a command wrote is in the workspace folder "project info" names, whether
+ * the engine mounts it (a regular user) or the folder is mirrored (an engine running as root
+ * does not mount root's folders). */
+static void
+test_sync (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) exec = { 0 };
+  g_auto(Run) sync = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) info = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *workspace = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *text = NULL;
+  const char *state;
+  const char *line;
+
+  create_project (f, "mirror", "blank");
+  run_cli (f, NULL, &exec, "exec", "mirror", "--", "echo synced > made.txt", NULL);
+  g_assert_cmpint (exec.status, ==, 0);
+  run_cli (f, NULL, &sync, "sync", "mirror", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+  g_assert_true (g_str_has_prefix (sync.out, "Sync state: "));
+  run_cli (f, NULL, &json, "--json", "sync", "mirror", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  node = parse_json (json.out);
+  state = json_object_get_string_member (json_node_get_object (node), "state");
+  g_assert_true (g_strcmp0 (state, "mounted") == 0 || g_strcmp0 (state, "synced") == 0);
+
+  run_cli (f, NULL, &info, "project", "info", "mirror", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  line = strstr (info.out, "Workspace:");
+  g_assert_nonnull (line);
+  line += strlen ("Workspace:");
+  while (*line == ' ')
+    line++;
+  workspace = g_strndup (line, strcspn (line, "\n"));
+  made = g_build_filename (workspace, "made.txt", NULL);
+  g_assert_true (g_file_get_contents (made, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "synced\n");
 }
 
 int
@@ -556,6 +597,7 @@ main (int   argc,
   ADD ("key-no-answer", test_key_no_answer);
   ADD ("engine", test_engine);
   ADD ("sandbox", test_sandbox);
+  ADD ("sync", test_sync);
 
   return g_test_run ();
 }

@@ -70,8 +70,17 @@ matches (const char *method,
          const char *req_method,
          const char *req_path)
 {
-  return (method == NULL || g_ascii_strcasecmp (method, req_method) == 0) &&
-         (path_prefix == NULL || g_str_has_prefix (req_path, path_prefix));
+  gsize len = path_prefix ? strlen (path_prefix) : 0;
+
+  if (method != NULL && g_ascii_strcasecmp (method, req_method) != 0)
+    return FALSE;
+  if (path_prefix == NULL)
+    return TRUE;
+  /* "/files$" is /files itself, not /filesystem.Filesystem/…: the whole path, query aside. */
+  if (len > 0 && path_prefix[len - 1] == '$')
+    return strncmp (req_path, path_prefix, len - 1) == 0 &&
+           (req_path[len - 1] == '\0' || req_path[len - 1] == '?');
+  return g_str_has_prefix (req_path, path_prefix);
 }
 
 /* Takes the first matching rule's action (consuming one use of it). */

@@ -36,7 +36,8 @@ void          cc_fault_proxy_free                   (CcFaultProxy *self);
 const char   *cc_fault_proxy_get_url                (CcFaultProxy *self);
 
 /* Rules apply to the next @count matching requests (0 = every one), in the order added.
- * @method NULL matches any method; @path_prefix NULL matches any path. */
+ * @method NULL matches any method; @path_prefix NULL matches any path, and one ending in "$"
+ * only that path ("/files$": the /files endpoint, not /filesystem.Filesystem/ListDir). */
 void          cc_fault_proxy_add_status             (CcFaultProxy *self,
                                                      const char   *method,
                                                      const char   *path_prefix,
