@@ -62,8 +62,9 @@ find_label_with (GtkWidget  *widget,
   return NULL;
 }
 
-/* The project row's subtitle ("Local Engine · Running · 4 min left") as laid out in the sidebar
- * at its narrowest: whole, and with no line starting inside the time left. */
+/* The project row's subtitle ("Local Engine · Running · 4 min left", maybe "· synced" after it)
+ * as laid out in the sidebar at its narrowest: whole, and with no line starting inside the time
+ * left. */
 static void
 check_subtitle_keeps_time_whole (AppFixture *f)
 {
@@ -78,12 +79,18 @@ check_subtitle_keeps_time_whole (AppFixture *f)
             "the running sandbox's time left in the sidebar");
   app_wait_drawn (GTK_WIDGET (f->window));
   text = gtk_label_get_text (subtitle);
-  /* The time is the label's end: back from "left" over "min" to the number. */
-  time_end = text + strlen (text);
-  g_assert_true (g_str_has_suffix (text, "left"));
-  time_start = g_utf8_strrchr (text, -1, 0xB7);   /* the last "·" */
-  g_assert_nonnull (time_start);
-  time_start = g_utf8_next_char (time_start) + 1;
+  /* The time left is one "·" part ("… · 4 min left", a mirrored project's sync state may follow):
+   * from the last "·" before "left" to the end of "left". */
+  time_end = strstr (text, "left");
+  g_assert_nonnull (time_end);
+  time_end += strlen ("left");
+  {
+    g_autofree char *head = g_strndup (text, time_end - text);
+    const char *dot = g_utf8_strrchr (head, -1, 0xB7);   /* the last "·" before it */
+
+    g_assert_nonnull (dot);
+    time_start = text + (g_utf8_next_char (dot) - head) + 1;
+  }
   g_assert_true (g_ascii_isdigit (*time_start) || g_str_has_prefix (time_start, "less"));
   if (g_str_has_prefix (time_start, "less"))
     time_start = strstr (time_start, "minute") - 2;   /* "a minute left" stays together */
