@@ -40,7 +40,7 @@ _cc_engine_control_parse_body (SoupServerMessage  *msg,
 
   if (length == 0)
     return json_object_new ();
-  object = cc_protojson_parse_object (data, length, &error);
+  object = cc_protojson_parse_request (data, length, &error);
   if (object == NULL)
     {
       g_autofree char *message = g_strdup_printf ("Invalid request body: %s", error->message);

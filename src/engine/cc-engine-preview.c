@@ -593,7 +593,7 @@ _cc_engine_preview_create (CcEngine          *engine,
   gboolean created = FALSE;
 
   data = g_bytes_get_data (bytes, &length);
-  request = cc_protojson_parse_object (data, length, &error);
+  request = cc_protojson_parse_request (data, length, &error);
   if (request == NULL)
     {
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);

@@ -242,7 +242,7 @@ _cc_engine_parse_unary_request (SoupServerMessage *msg)
   if (length == 0)
     return json_object_new ();
 
-  object = cc_protojson_parse_object (data, length, &error);
+  object = cc_protojson_parse_request (data, length, &error);
   if (object == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The request is not valid JSON: %s"), error->message);
@@ -330,7 +330,7 @@ _cc_engine_parse_stream_request (SoupServerMessage  *msg,
       return NULL;
     }
   data = g_bytes_get_data (payload, &length);
-  object = cc_protojson_parse_object (data, length, &local_error);
+  object = cc_protojson_parse_request (data, length, &local_error);
   if (object == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  "invalid request: %s", local_error->message);

@@ -320,6 +320,33 @@ cc_protojson_check_depth (const char *data,
   return TRUE;
 }
 
+gboolean
+cc_protojson_check_width (const char *data,
+                          gsize       length,
+                          guint       max_values)
+{
+  gboolean in_string = FALSE;
+  guint values = 1;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == ',' || c == ':' || c == '[' || c == '{') && ++values > max_values)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 JsonObject *
 cc_protojson_parse_object (const char  *data,
                            gssize       length,
@@ -430,4 +457,20 @@ cc_protojson_check_fields (JsonObject         *object,
         }
     }
   return TRUE;
+}
+
+JsonObject *
+cc_protojson_parse_request (const char  *data,
+                            gssize       length,
+                            GError     **error)
+{
+  if (data != NULL && length < 0)
+    length = strlen (data);
+  if (data != NULL && !cc_protojson_check_width (data, length, CC_PROTOJSON_MAX_REQUEST_VALUES))
+    {
+      g_set_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL,
+                   "Malformed JSON: more than %u values", CC_PROTOJSON_MAX_REQUEST_VALUES);
+      return NULL;
+    }
+  return cc_protojson_parse_object (data, length, error);
 }

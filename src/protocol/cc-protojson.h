@@ -59,6 +59,22 @@ gboolean     cc_protojson_check_depth      (const char   *data,
 JsonObject  *cc_protojson_parse_object     (const char   *data,
                                             gssize        length,
                                             GError      **error);
+/* How many values a request may hold: the engine's largest legitimate request (an environment of
+ * CC_ENGINE_MAX_ENVS variables) has a few tens of thousands. The parser takes about a microsecond
+ * per value on the main loop, so a 16 MiB body of "1," would otherwise hold it for seconds. */
+#define CC_PROTOJSON_MAX_REQUEST_VALUES 65536
+
+/* FALSE when @data holds more than @max_values values (counted by their separators and
+ * brackets, outside strings). One pass, no allocation. */
+gboolean     cc_protojson_check_width      (const char   *data,
+                                            gsize         length,
+                                            guint         max_values);
+/* cc_protojson_parse_object() for texts a peer sends to the engine: also refuses more than
+ * CC_PROTOJSON_MAX_REQUEST_VALUES values before parsing. Answers come from trusted ends and may be
+ * larger (a listing of 20,000 files), so this bound is for requests only. */
+JsonObject  *cc_protojson_parse_request    (const char   *data,
+                                            gssize        length,
+                                            GError      **error);
 char        *cc_protojson_to_string        (JsonNode     *node,
                                             gsize        *length);
 

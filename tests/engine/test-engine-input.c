@@ -118,6 +118,66 @@ test_depth_scan (void)
 }
 
 static void
+test_width_scan (void)
+{
+  const char *ok[] = { "{}", "{\"a\":1}", "[1,2]", "\",,,,,,,,\"", "{\"a\":\"\\\",,,,,,\"}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    g_assert_true (cc_protojson_check_width (ok[i], strlen (ok[i]), 3));
+  g_assert_false (cc_protojson_check_width ("[1,2,3,4]", 9, 3));
+  g_assert_false (cc_protojson_check_width ("{\"a\":{\"b\":{}}}", 15, 3));
+}
+
+/* Whether @reply's error message (both shapes have "message") names the value bound. */
+static void
+assert_says_too_many_values (EcReply *reply)
+{
+  const char *message = json_object_get_string_member (reply_object (reply), "message");
+
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "values"));
+}
+
+/* Millions of tiny values in a few MiB would hold the parser, and so the main loop, for seconds:
+ * every entry point refuses them before parsing, and says why. */
+static void
+test_wide_json (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  g_autoptr(GString) wide = g_string_new ("{\"path\":\"/home/user\",\"tag\":[");
+  GPid pid = cc_test_engine_get_pid (engine);
+
+  for (guint i = 0; i < 2 * 1024 * 1024; i++)
+    g_string_append (wide, "1,");
+  g_string_append (wide, "1]}");
+  {
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/sandboxes", wide->str);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+    assert_says_too_many_values (reply);
+  }
+  {
+    g_autoptr(EcReply) fs = ec_unary (sandbox, "/filesystem.Filesystem/Stat", wide->str, NULL);
+
+    assert_connect_error (fs, 400, "invalid_argument");
+    assert_says_too_many_values (fs);
+  }
+  {
+    g_autofree char *code = stream_error (sandbox, "/process.Process/Start", wide->str, wide->len);
+
+    g_assert_cmpstr (code, ==, "invalid_argument");
+  }
+  {
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/engine/previews", wide->str);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+    assert_says_too_many_values (reply);
+  }
+  g_assert_cmpint (cc_test_engine_get_pid (engine), ==, pid);
+  assert_engine_alive (sandbox);
+}
+
+static void
 test_deep_json (void)
 {
   g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
@@ -403,6 +463,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/input/depth-scan", test_depth_scan);
   g_test_add_func ("/engine/input/deep-json", test_deep_json);
+  g_test_add_func ("/engine/input/width-scan", test_width_scan);
+  g_test_add_func ("/engine/input/wide-json", test_wide_json);
   g_test_add_func ("/engine/input/proxy-loop", test_proxy_loop);
   g_test_add_func ("/engine/input/huge-envs", test_huge_envs);
   g_test_add_func ("/engine/input/header-timeout", test_header_timeout);
