@@ -267,14 +267,14 @@ file_type_name (guint st_mode)
   return CC_ENGINE_FILE_TYPE_UNSPECIFIED;
 }
 
-JsonNode *
-_cc_engine_entry_build (CcEngineSandbox *sandbox,
-                        const char      *user,
-                        const char      *host_path,
-                        const char      *sandbox_path,
-                        GError         **error)
+/* The entry for @fd, a descriptor just opened (or -1, errno saying why), which it closes. */
+static JsonNode *
+build_from_opened (CcEngineSandbox *sandbox,
+                   const char      *user,
+                   int              fd,
+                   const char      *sandbox_path,
+                   GError         **error)
 {
-  int fd = cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW);
   JsonNode *entry;
 
   if (fd < 0)
@@ -288,6 +288,18 @@ _cc_engine_entry_build (CcEngineSandbox *sandbox,
 }
 
 JsonNode *
+_cc_engine_entry_build (CcEngineSandbox *sandbox,
+                        const char      *user,
+                        const char      *host_path,
+                        const char      *sandbox_path,
+                        GError         **error)
+{
+  return build_from_opened (sandbox, user,
+                            cc_engine_path_open_errno (sandbox, host_path, O_PATH | O_NOFOLLOW),
+                            sandbox_path, error);
+}
+
+JsonNode *
 _cc_engine_entry_build_at (CcEngineSandbox *sandbox,
                            const char      *user,
                            int              dir,
@@ -295,17 +307,8 @@ _cc_engine_entry_build_at (CcEngineSandbox *sandbox,
                            const char      *sandbox_path,
                            GError         **error)
 {
-  int fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  JsonNode *entry;
-
-  if (fd < 0)
-    {
-      set_stat_error (error, errno, sandbox_path);
-      return NULL;
-    }
-  entry = _cc_engine_entry_build_fd (sandbox, user, fd, sandbox_path, error);
-  close (fd);
-  return entry;
+  return build_from_opened (sandbox, user, openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC),
+                            sandbox_path, error);
 }
 
 JsonNode *

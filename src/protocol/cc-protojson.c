@@ -287,45 +287,16 @@ parse_output_event (const char *data,
   return root;
 }
 
-gboolean
-cc_protojson_check_depth (const char *data,
-                          gsize       length,
-                          guint       max_depth)
+/* One pass over @data, brackets and separators inside strings not counting (an escaped quote
+ * does not end a string): FALSE as soon as nesting passes @max_depth or the values @max_values. */
+static gboolean
+scan_json (const char *data,
+           gsize       length,
+           guint       max_depth,
+           guint       max_values)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
-
-  /* Brackets inside strings do not count; an escaped quote does not end a string. */
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
-gboolean
-cc_protojson_check_width (const char *data,
-                          gsize       length,
-                          guint       max_values)
-{
-  gboolean in_string = FALSE;
   guint values = 1;
 
   for (gsize i = 0; i < length; i++)
@@ -341,10 +312,30 @@ cc_protojson_check_width (const char *data,
         }
       else if (c == '"')
         in_string = TRUE;
-      else if ((c == ',' || c == ':' || c == '[' || c == '{') && ++values > max_values)
+      else if ((c == '[' || c == '{') && (++depth > max_depth || ++values > max_values))
         return FALSE;
+      else if ((c == ',' || c == ':') && ++values > max_values)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
     }
   return TRUE;
+}
+
+gboolean
+cc_protojson_check_depth (const char *data,
+                          gsize       length,
+                          guint       max_depth)
+{
+  return scan_json (data, length, max_depth, G_MAXUINT);
+}
+
+gboolean
+cc_protojson_check_width (const char *data,
+                          gsize       length,
+                          guint       max_values)
+{
+  return scan_json (data, length, G_MAXUINT, max_values);
 }
 
 JsonObject *
