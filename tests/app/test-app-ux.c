@@ -128,8 +128,10 @@ test_setup_streams (AppFixture    *f,
   WAIT_FOR (setup_result != -1, "the setup to end");
   if (setup_result != 1)
     g_error ("The setup failed: %s", cc_new_project_dialog_get_message (dialog));
-  /* The terminal takes in what it was fed from its own idle handler, after the setup's end. */
-  WAIT_FOR (log_shows (GTK_WIDGET (dialog), "second-42-line"), "the install's last line");
+  /* The dialog closes on success, and VTE takes in what it was fed from its own idle handler,
+   * which for a closed dialog may never come (a sanitized run waited minutes for it): whether the
+   * last line was drawn before the close is a race with no user to see it. The first line, shown
+   * before the end, is what proves the log is live. */
   g_signal_handlers_disconnect_by_data (dialog, &setup_result);
   g_signal_handlers_disconnect_by_data (dialog, &project_id);
   app_close_and_finalize (GTK_WINDOW (dialog));
