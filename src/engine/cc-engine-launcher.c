@@ -774,7 +774,13 @@ outbound_exited_cb (GPid     pid,
 
   g_spawn_close_pid (pid);
   if (self->outbound_pid == pid)
-    self->outbound_pid = 0;
+    {
+      self->outbound_pid = 0;
+      /* Its own messages go nowhere (it runs quiet): say at least that it ended. */
+      if (!self->dead)
+        g_warning ("pasta ended (status %d): the sandbox has no internet access until it is "
+                   "started again", status);
+    }
 }
 
 /* A new descriptor of the launcher's network namespace, or -1 with @error. */

@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -60,7 +61,14 @@ cc_engine_netns_probe_outbound (char **reason)
   if (pasta == NULL)
     *reason = g_strdup (_("pasta is not installed, so sandboxes have no internet access; install "
                           "the passt package"));
-  return pasta != NULL;
+  /* pasta opens the tun device from inside the sandbox's user namespace, where the host's root
+   * is nobody: a device only root may open (some machines set 0600) fails there. */
+  else if (geteuid () != 0 && access ("/dev/net/tun", R_OK | W_OK) != 0)
+    *reason = g_strdup_printf (_("pasta cannot open /dev/net/tun (%s), so sandboxes have no "
+                                 "internet access; make it readable and writable by every user "
+                                 "(mode 0666, as distributions ship it)"),
+                               g_strerror (errno));
+  return *reason == NULL;
 }
 
 /* pasta outlives nothing: not even an engine killed without a chance to stop it. Between fork
@@ -338,6 +346,9 @@ cc_engine_netns_add_facts (JsonArray *facts,
   if (cc_engine_netns_probe_rules (isolated, &rules_reason))
     cc_engine_isolation_fact_add (facts, "network-rules", TRUE,
               _("Outbound rules for addresses, ranges and host names are applied with nf_tables"));
+  else if (g_strcmp0 (rules_reason, reason) == 0)
+    cc_engine_isolation_fact_add (facts, "network-rules", FALSE,
+              _("Per-address network rules need the internet access that is missing above"));
   else
     cc_engine_isolation_fact_add (facts, "network-rules", FALSE, rules_reason);
 }
