@@ -29,39 +29,11 @@ static void
 fault_setup (FaultFixture  *f,
              gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcProject) changes = NULL;
-  g_autoptr(CcProject) updated = NULL;
-  const char *url;
-
   cc_test_client_setup (&f->base, data);
   /* Each fault hits the request the test makes, not one of the mirror's live syncs. */
   g_object_set (f->base.client, "live-sync", FALSE, NULL);
   f->proxy = cc_fault_proxy_new (cc_test_engine_get_url (f->base.engine));
-  url = cc_fault_proxy_get_url (f->proxy);
-
-  cc_client_store_api_key_async (f->base.client, CC_CONNECTION_CUSTOM, url,
-                                 cc_test_engine_get_api_key (f->base.engine), NULL,
-                                 cc_test_store_result_cb, &result);
-  g_assert_true (cc_client_store_api_key_finish (f->base.client, cc_test_wait_result (&result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  cc_client_create_project_async (f->base.client, "faulty", CC_CONNECTION_CUSTOM, url, NULL, NULL, 0,
-                                  NULL, cc_test_store_result_cb, &result);
-  f->project = cc_client_create_project_finish (f->base.client, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  /* Every sandbox through the proxy too, routed by header. */
-  changes = cc_project_copy (f->project);
-  cc_project_set_sandbox_url (changes, url);
-  cc_client_update_project_info_async (f->base.client, cc_project_get_id (f->project), changes,
-                                       CC_PROJECT_FIELD_CONNECTION, NULL, cc_test_store_result_cb, &result);
-  updated = cc_client_update_project_info_finish (f->base.client, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  g_set_object (&f->project, updated);
+  f->project = cc_test_create_proxied_project (&f->base, f->proxy, "faulty");
 }
 
 static void

@@ -114,6 +114,43 @@ cc_test_create_project (ClientFixture *f,
 }
 
 CcProject *
+cc_test_create_proxied_project (ClientFixture *f,
+                                CcFaultProxy  *proxy,
+                                const char    *name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProject) project = NULL;
+  g_autoptr(CcProject) changes = NULL;
+  CcProject *updated;
+  const char *url = cc_fault_proxy_get_url (proxy);
+
+  cc_client_store_api_key_async (f->client, CC_CONNECTION_CUSTOM, url,
+                                 cc_test_engine_get_api_key (f->engine), NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_store_api_key_finish (f->client, cc_test_wait_result (&result),
+                                                 &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_client_create_project_async (f->client, name, CC_CONNECTION_CUSTOM, url, NULL, NULL, 0,
+                                  NULL, cc_test_store_result_cb, &result);
+  project = cc_client_create_project_finish (f->client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  changes = cc_project_copy (project);
+  cc_project_set_sandbox_url (changes, url);
+  cc_client_update_project_info_async (f->client, cc_project_get_id (project), changes,
+                                       CC_PROJECT_FIELD_CONNECTION, NULL, cc_test_store_result_cb,
+                                       &result);
+  updated = cc_client_update_project_info_finish (f->client, cc_test_wait_result (&result),
+                                                  &error);
+  g_assert_no_error (error);
+  return updated;
+}
+
+CcProject *
 cc_test_create_project_on_port (ClientFixture *f,
                                 const char    *name,
                                 const char    *template_id,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cc-client.h"
+#include "cc-fault-proxy.h"
 #include "cc-test-engine.h"
 #include "cc-test-util.h"
 
@@ -41,6 +42,11 @@ CcProject    *cc_test_create_project_on_port (ClientFixture  *f,
                                               const char     *name,
                                               const char     *template_id,
                                               guint           port);
+/* A project on a custom endpoint that is the engine behind @proxy, its key stored and every
+ * sandbox request routed through the proxy too, so a fault hits whichever call the test picks. */
+CcProject    *cc_test_create_proxied_project (ClientFixture  *f,
+                                              CcFaultProxy   *proxy,
+                                              const char     *name);
 CcProject    *cc_test_get_project            (ClientFixture  *f,
                                               const char     *project_id);
 /* Runs and waits; asserts that it ran to its end. */
