@@ -463,7 +463,9 @@ check_rules_available (CcEngine             *engine,
 {
   g_autofree char *reason = NULL;
 
-  if (rules == NULL || cc_engine_netns_probe_rules (_cc_engine_is_isolated (engine), &reason))
+  if (rules == NULL ||
+      cc_engine_netns_probe_rules (_cc_engine_get_isolation_mode (engine) == CC_ENGINE_ISOLATION_BUBBLEWRAP,
+                                   &reason))
     return TRUE;
   _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
   return FALSE;
@@ -1047,7 +1049,7 @@ handle_status (CcEngine          *engine,
   facts = json_array_sized_new (json_array_get_length (isolation_facts) + 2);
   for (guint i = 0; i < json_array_get_length (isolation_facts); i++)
     json_array_add_element (facts, json_node_copy (json_array_get_element (isolation_facts, i)));
-  cc_engine_netns_add_facts (facts, _cc_engine_is_isolated (engine));
+  cc_engine_netns_add_facts (facts, _cc_engine_get_isolation_mode (engine));
   json_builder_set_member_name (builder, "facts");
   json_builder_add_value (builder, json_node_init_array (json_node_alloc (), facts));
   /* Whether getHost(port) names (<port>-<id>.localhost) resolve here; see the README's fix. */

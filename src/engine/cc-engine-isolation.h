@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+/* How sandbox processes are kept apart from the machine and from each other. */
+typedef enum
+{
+  CC_ENGINE_ISOLATION_NONE,
+  CC_ENGINE_ISOLATION_BUBBLEWRAP,     /* namespaces of its own, from bwrap on the host */
+  CC_ENGINE_ISOLATION_FLATPAK_SPAWN,  /* inside the Flatpak: a sibling sandbox of the app */
+} CcEngineIsolation;
+
 /* The host uid and gid that every sandbox user (root and "user" alike) maps to: the engine's
  * own when it is an ordinary user; when it runs as root, root's first subordinate id from
  * /etc/subuid and /etc/subgid, else nobody/nogroup (65534). Never 0. */

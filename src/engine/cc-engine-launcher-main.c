@@ -22,6 +22,11 @@
  * is not dumpable (no ptrace, no /proc/PID/mem or /proc/PID/fd for processes without
  * CAP_SYS_PTRACE, which no sandbox process has); and it holds nothing but its socket and
  * /dev/null as 0, 1 and 2, so there is no terminal or engine descriptor to reach through it.
+ *
+ * Inside the Flatpak the same helper is started by `flatpak-spawn --sandbox` (cc-engine-spawn.c).
+ * It is not PID 1 there, so a sandbox process can kill it, which ends only its own sandbox's
+ * commands; everything else above holds. The engine cannot see that PID namespace: pids in the
+ * replies are the launcher's, and signals go through it (CcLauncherSignal).
  */
 #include "config.h"
 
@@ -30,12 +35,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -231,32 +238,19 @@ connect_inside (guint port,
   return -1;
 }
 
+/* A reply of @type carrying @fd, which is then closed. */
 static void
-handle_connect (int                      sock,
-                const CcLauncherConnect *request)
+send_fd (int   sock,
+         guint type,
+         int   fd)
 {
-  CcLauncherReply reply = { .type = CC_LAUNCHER_SOCKET };
+  CcLauncherReply reply = { .type = type };
   char control[CMSG_SPACE (sizeof (int))] = { 0 };
   struct iovec iov = { .iov_base = &reply, .iov_len = sizeof reply };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-  int error_code = EINVAL;
-  int fd = -1;
 
-  if (request->port == 0)
-    {
-      /* Port 0 asks for the network namespace itself (pasta, the other user's launcher). */
-      fd = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-      error_code = errno;
-    }
-  else if (request->port <= 65535)
-    fd = connect_inside (request->port, &error_code);
-  if (fd < 0)
-    {
-      send_reply (sock, CC_LAUNCHER_FAILED, 0, error_code);
-      return;
-    }
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN (sizeof fd);
@@ -264,6 +258,164 @@ handle_connect (int                      sock,
   while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
     ;
   close (fd);
+}
+
+/* The inodes of the sockets listening on TCP @port, from a /proc/net table of this network
+ * namespace ("sl local rem st tx:rx tr:when retrnsmt uid timeout inode"; st 0A is LISTEN). */
+static void
+add_listeners (const char *table,
+               guint       port,
+               GArray     *inodes)
+{
+  FILE *file = fopen (table, "re");
+  char line[512];
+
+  if (file == NULL)
+    return;
+  while (fgets (line, sizeof line, file) != NULL)
+    {
+      char local[80];
+      unsigned int state;
+      unsigned long inode;
+      const char *colon;
+
+      if (sscanf (line, "%*s %79s %*s %x %*s %*s %*s %*s %*s %lu", local, &state, &inode) != 3 ||
+          state != 0x0A || inode == 0 || (colon = strrchr (local, ':')) == NULL ||
+          strtoul (colon + 1, NULL, 16) != port)
+        continue;
+      g_array_append_val (inodes, inode);
+    }
+  fclose (file);
+}
+
+/* Whether one of @inodes is a descriptor of a process of this PID namespace, that is, of this
+ * sandbox. */
+static gboolean
+held_here (GArray *inodes)
+{
+  g_autoptr(GDir) procs = g_dir_open ("/proc", 0, NULL);
+  const char *pid;
+
+  while (procs != NULL && (pid = g_dir_read_name (procs)) != NULL)
+    {
+      g_autofree char *fd_dir = NULL;
+      g_autoptr(GDir) fds = NULL;
+      const char *fd;
+
+      if (!g_ascii_isdigit (*pid))
+        continue;
+      fd_dir = g_strconcat ("/proc/", pid, "/fd", NULL);
+      fds = g_dir_open (fd_dir, 0, NULL);
+      while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (fd_dir, fd, NULL);
+          char target[64];
+          ssize_t n = readlink (path, target, sizeof target - 1);
+          unsigned long inode;
+
+          if (n <= 0)
+            continue;
+          target[n] = '\0';
+          if (sscanf (target, "socket:[%lu]", &inode) != 1)
+            continue;
+          for (guint i = 0; i < inodes->len; i++)
+            if (g_array_index (inodes, unsigned long, i) == inode)
+              return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* 0 when a process of this sandbox listens on @port; ECONNREFUSED when nothing does;
+ * EADDRINUSE when something outside it does (the network is shared). */
+static int
+port_owner (guint port)
+{
+  g_autoptr(GArray) inodes = g_array_new (FALSE, FALSE, sizeof (unsigned long));
+
+  add_listeners ("/proc/net/tcp", port, inodes);
+  add_listeners ("/proc/net/tcp6", port, inodes);
+  if (inodes->len == 0)
+    return ECONNREFUSED;
+  return held_here (inodes) ? 0 : EADDRINUSE;
+}
+
+static void
+handle_connect (int                      sock,
+                const CcLauncherConnect *request)
+{
+  int error_code = EINVAL;
+  int fd = -1;
+
+  if (request->port > 65535)
+    {
+      send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
+      return;
+    }
+  if (request->magic == CC_LAUNCHER_OWNS_MAGIC)
+    {
+      send_reply (sock, CC_LAUNCHER_OWNS, 0, request->port > 0 && port_owner (request->port) == 0);
+      return;
+    }
+  if (request->port == 0)
+    {
+      /* Port 0 asks for the network namespace itself (pasta, the other user's launcher). */
+      fd = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+      error_code = errno;
+    }
+  else if (request->magic == CC_LAUNCHER_CONNECT_OWN_MAGIC &&
+           (error_code = port_owner (request->port)) != 0)
+    fd = -1;
+  else
+    fd = connect_inside (request->port, &error_code);
+  if (fd < 0)
+    {
+      send_reply (sock, CC_LAUNCHER_FAILED, 0, error_code);
+      return;
+    }
+  send_fd (sock, CC_LAUNCHER_SOCKET, fd);
+}
+
+/* Everything here is the sandbox's: its process groups, and with pid 0 all of it (not the
+ * launcher itself, nor the namespace's init). */
+static void
+handle_signal (const CcLauncherSignal *request)
+{
+  if (request->signum <= 0 || request->signum >= NSIG || request->pid < 0)
+    return;
+  if (request->pid == 0)
+    kill (-1, request->signum);
+  else if (request->pid != getpid () && kill (-request->pid, request->signum) != 0)
+    kill (request->pid, request->signum);
+}
+
+/* A terminal of this sandbox's /dev/pts, @cols × @rows. */
+static gboolean
+open_pty (guint  cols,
+          guint  rows,
+          int   *master_out,
+          int   *slave_out)
+{
+  struct winsize ws = { .ws_col = cols, .ws_row = rows };
+  char name[64];
+  int master, slave;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return FALSE;
+  if (grantpt (master) != 0 || unlockpt (master) != 0 || ptsname_r (master, name, sizeof name) != 0 ||
+      (slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+    {
+      int saved = errno;
+
+      close (master);
+      errno = saved;
+      return FALSE;
+    }
+  ioctl (master, TIOCSWINSZ, &ws);
+  *master_out = master;
+  *slave_out = slave;
+  return TRUE;
 }
 
 /* The request in the memfd @fd, checked against @size; NULL if it is not one. */
@@ -299,7 +451,7 @@ read_request (int   fd,
 static void
 handle_spawn (int sock)
 {
-  union { CcLauncherSpawn spawn; CcLauncherConnect connect; } head;
+  union { CcLauncherSpawn spawn; CcLauncherConnect connect; CcLauncherSignal signal; } head;
   char control[CMSG_SPACE (4 * sizeof (int))];
   struct iovec iov = { .iov_base = &head, .iov_len = sizeof head };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -321,10 +473,17 @@ handle_spawn (int sock)
         memcpy (fds, CMSG_DATA (c), MIN (n_fds, 4) * sizeof (int));
       }
 
-  /* The one request that comes without descriptors. */
-  if (n_fds == 0 && n == sizeof (CcLauncherConnect) && head.connect.magic == CC_LAUNCHER_CONNECT_MAGIC)
+  /* The requests that come without descriptors. */
+  if (n_fds == 0 && n == sizeof (CcLauncherConnect) &&
+      (head.connect.magic == CC_LAUNCHER_CONNECT_MAGIC || head.connect.magic == CC_LAUNCHER_CONNECT_OWN_MAGIC ||
+       head.connect.magic == CC_LAUNCHER_OWNS_MAGIC))
     {
       handle_connect (sock, &head.connect);
+      return;
+    }
+  if (n_fds == 0 && n == sizeof (CcLauncherSignal) && head.signal.magic == CC_LAUNCHER_SIGNAL_MAGIC)
+    {
+      handle_signal (&head.signal);
       return;
     }
 
@@ -334,25 +493,48 @@ handle_spawn (int sock)
     g_autofree char **envp = NULL;
     const char *cwd = NULL;
     gboolean pty = FALSE;
+    guint16 cols = 0, rows = 0;
+    int master = -1, slave = -1;
     pid_t pid;
 
-    if (n_fds != 4 || n != sizeof (CcLauncherSpawn) || head.spawn.magic != CC_LAUNCHER_SPAWN_MAGIC ||
-        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-        (request = read_request (fds[3], head.spawn.size)) == NULL ||
+    /* Pipes come as 0, 1 and 2 with the request last; a terminal's spawn has the request only. */
+    if ((n_fds != 4 && n_fds != 1) || n != sizeof (CcLauncherSpawn) ||
+        head.spawn.magic != CC_LAUNCHER_SPAWN_MAGIC || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+        (request = read_request (fds[n_fds - 1], head.spawn.size)) == NULL ||
         !g_variant_is_normal_form (request))
       {
         send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
         goto out;
       }
-    g_variant_get (request, CC_LAUNCHER_REQUEST_FORMAT, &argv, &envp, &cwd, &pty);
-    if (argv == NULL || argv[0] == NULL)
+    g_variant_get (request, CC_LAUNCHER_REQUEST_FORMAT, &argv, &envp, &cwd, &pty, &cols, &rows);
+    if (argv == NULL || argv[0] == NULL || pty != (n_fds == 1))
       {
         send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
         goto out;
       }
-    pid = spawn_child (sock, fds, pty, cwd, argv, envp);
-    if (pid < 0)
-      send_reply (sock, CC_LAUNCHER_FAILED, 0, errno);
+    if (pty)
+      {
+        int slaves[3];
+
+        if (!open_pty (MAX (cols, 1), MAX (rows, 1), &master, &slave))
+          {
+            send_reply (sock, CC_LAUNCHER_FAILED, 0, errno);
+            goto out;
+          }
+        /* The master first: the engine has it by the time the child says it started. */
+        send_fd (sock, CC_LAUNCHER_PTY, master);
+        slaves[0] = slaves[1] = slaves[2] = slave;
+        pid = spawn_child (sock, slaves, TRUE, cwd, argv, envp);
+        if (pid < 0)
+          send_reply (sock, CC_LAUNCHER_FAILED, 0, errno);
+        close (slave);
+      }
+    else
+      {
+        pid = spawn_child (sock, fds, FALSE, cwd, argv, envp);
+        if (pid < 0)
+          send_reply (sock, CC_LAUNCHER_FAILED, 0, errno);
+      }
   }
 
 out:

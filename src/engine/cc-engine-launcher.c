@@ -13,6 +13,11 @@
  *
  * Talking to it is synchronous: a request is one datagram and the answer comes from a fork
  * (well under a millisecond); a launcher that does not answer within SPAWN_WAIT_MS is killed.
+ *
+ * Inside the Flatpak the launcher is started by `flatpak-spawn --sandbox` instead (about 140 ms,
+ * paid once per sandbox). Both users share it there: there is no user namespace to tell them
+ * apart. Its PID namespace is not below the engine's, so the engine knows its processes by the
+ * launcher's pids and signals them through it.
  */
 #include "config.h"
 
@@ -48,7 +53,8 @@ struct _CcEngineLauncher
 
   CcEngineSandbox *sandbox;  /* unowned; NULL once stopped */
   char *key;
-  GPid pid;                  /* bubblewrap */
+  CcEngineIsolation isolation;
+  GPid pid;                  /* bubblewrap, or flatpak-spawn */
   GPid outbound_pid;         /* pasta, when the sandbox may use the internet */
   gboolean joined;           /* in the network namespace of the sandbox's other launcher */
   int sock;
@@ -174,42 +180,67 @@ mark_dead (CcEngineLauncher *self)
     }
 }
 
-/* One record; FALSE at end of file, error or nothing to read. */
+/* One record, with the sender's pid (0 when the engine cannot see it) and up to @max_fds
+ * descriptors (the rest closed). FALSE when nothing is there yet; *closed at end of file, an
+ * error or a malformed record. */
 static gboolean
 read_reply (CcEngineLauncher *self,
             CcLauncherReply  *reply,
             GPid             *sender,
+            int              *fds,
+            guint             max_fds,
+            guint            *n_fds,
             gboolean         *closed)
 {
-  char control[CMSG_SPACE (sizeof (struct ucred))];
+  char control[CMSG_SPACE (sizeof (struct ucred)) + CMSG_SPACE (4 * sizeof (int))];
   struct iovec iov = { .iov_base = reply, .iov_len = sizeof *reply };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
+  guint kept = 0;
   gssize n;
 
   *closed = FALSE;
+  if (sender != NULL)
+    *sender = 0;
+  if (n_fds != NULL)
+    *n_fds = 0;
   do
     n = recvmsg (self->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
     return FALSE;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n >= 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      {
+        guint count = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+
+        for (guint i = 0; i < count; i++)
+          {
+            int fd;
+
+            memcpy (&fd, CMSG_DATA (c) + i * sizeof (int), sizeof fd);
+            if (kept < max_fds)
+              fds[kept++] = fd;
+            else
+              close (fd);
+          }
+      }
+    else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS && sender != NULL)
+      {
+        struct ucred cred;
+
+        memcpy (&cred, CMSG_DATA (c), sizeof cred);
+        *sender = cred.pid;
+      }
   if (n != sizeof *reply)
     {
+      for (guint i = 0; i < kept; i++)
+        close (fds[i]);
       *closed = TRUE;
       return FALSE;
     }
-  if (sender != NULL)
-    {
-      *sender = 0;
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
-          {
-            struct ucred cred;
-
-            memcpy (&cred, CMSG_DATA (c), sizeof cred);
-            *sender = cred.pid;
-          }
-    }
+  if (n_fds != NULL)
+    *n_fds = kept;
   return TRUE;
 }
 
@@ -240,7 +271,7 @@ sock_ready_cb (int          fd,
   CcLauncherReply reply;
   gboolean closed = FALSE;
 
-  while (!self->dead && read_reply (self, &reply, NULL, &closed))
+  while (!self->dead && read_reply (self, &reply, NULL, NULL, 0, NULL, &closed))
     if (reply.type == CC_LAUNCHER_EXITED)
       deliver_exit (self, reply.pid, reply.value);
   if (!self->dead && (closed || (condition & (G_IO_HUP | G_IO_ERR))))
@@ -253,7 +284,7 @@ sock_ready_cb (int          fd,
 }
 
 static void
-bwrap_exited_cb (GPid     pid,
+launcher_exited_cb (GPid     pid,
                  int      status,
                  gpointer user_data)
 {
@@ -264,7 +295,10 @@ bwrap_exited_cb (GPid     pid,
   mark_dead (self);
 }
 
-static guint request_fds (CcEngineLauncher *self, guint port, int *fds, guint max_fds, GError **error);
+static gboolean request (CcEngineLauncher *self, guint32 magic, guint port, CcLauncherReply *answer,
+                         int *fds, guint max_fds, guint *n_fds, GError **error);
+static guint request_fds (CcEngineLauncher *self, guint32 magic, guint port, int *fds, guint max_fds,
+                          GError **error);
 
 /* The namespaces a second launcher of the same sandbox (the other user) joins, so that all of a
  * sandbox's processes share one network: its servers are reachable from each other and from the
@@ -285,7 +319,8 @@ join_find (CcEngineSandbox *sandbox,
   CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
   int netns = -1;
 
-  if (other == NULL || other->dead || request_fds (other, 0, &netns, 1, NULL) != 1)
+  if (other == NULL || other->dead ||
+      request_fds (other, CC_LAUNCHER_CONNECT_MAGIC, 0, &netns, 1, NULL) != 1)
     return FALSE;
   join->netns = netns;
   join->userns = -1;
@@ -300,11 +335,12 @@ join_find (CcEngineSandbox *sandbox,
 }
 
 static CcEngineLauncher *
-launcher_start (CcEngineSandbox  *sandbox,
-                const char       *user,
-                const char       *runtime_dir,
-                const char       *key,
-                GError          **error)
+launcher_start (CcEngineSandbox    *sandbox,
+                const char         *user,
+                const char         *runtime_dir,
+                CcEngineIsolation   isolation,
+                const char         *key,
+                GError            **error)
 {
   g_autoptr(CcEngineLauncher) self = g_object_new (CC_TYPE_ENGINE_LAUNCHER, NULL);
   int pair[2];
@@ -312,7 +348,8 @@ launcher_start (CcEngineSandbox  *sandbox,
   int one = 1;
   gboolean ok;
   Join join = { -1, -1 };
-  gboolean joining = join_find (sandbox, user, &join);
+  /* flatpak-spawn makes one launcher per sandbox; there is no second one to join. */
+  gboolean joining = isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && join_find (sandbox, user, &join);
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
     {
@@ -336,8 +373,11 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
 
-  ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe,
-                                       join.netns, join.userns, &self->pid, error);
+  if (isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
+    ok = cc_engine_spawn_start_flatpak_launcher (sandbox, pair[1], &self->pid, error);
+  else
+    ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe,
+                                         join.netns, join.userns, &self->pid, error);
   if (join.netns >= 0)
     close (join.netns);
   if (join.userns >= 0)
@@ -350,12 +390,13 @@ launcher_start (CcEngineSandbox  *sandbox,
       return NULL;
     }
   self->sock = pair[0];
+  self->isolation = isolation;
   self->joined = joining;
   self->key = g_strdup (key);
   self->sandbox = sandbox;
   self->sock_watch = g_unix_fd_add (self->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, sock_ready_cb, self);
-  /* The watch keeps the object until bwrap is reaped. */
-  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, bwrap_exited_cb, g_object_ref (self),
+  /* The watch keeps the object until bwrap (or flatpak-spawn) is reaped. */
+  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, launcher_exited_cb, g_object_ref (self),
                           g_object_unref);
   return g_steal_pointer (&self);
 }
@@ -396,23 +437,40 @@ launcher_drop (gpointer data)
   g_object_unref (self);
 }
 
-CcEngineLauncher *
-cc_engine_launcher_get (CcEngineSandbox  *sandbox,
-                        const char       *user,
-                        const char       *runtime_dir,
-                        GError          **error)
+/* The sandbox's launcher under flatpak-spawn (which serves both users), if it runs. */
+static CcEngineLauncher *
+flatpak_launcher (CcEngineSandbox *sandbox)
 {
-  g_autofree char *key = g_strconcat ("cc-engine-launcher-", user, NULL);
+  CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), launcher_keys[0]);
+
+  if (self == NULL || self->dead || self->isolation != CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
+    return NULL;
+  return self;
+}
+
+CcEngineLauncher *
+cc_engine_launcher_get (CcEngineSandbox    *sandbox,
+                        const char         *user,
+                        const char         *runtime_dir,
+                        CcEngineIsolation   isolation,
+                        GError            **error)
+{
+  const char *key = launcher_keys[isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN ||
+                                  !g_str_equal (user, "root") ? 0 : 1];
   CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), key);
+
+  g_return_val_if_fail (isolation != CC_ENGINE_ISOLATION_NONE, NULL);
 
   if (self != NULL && !self->dead)
     return self;
-  self = launcher_start (sandbox, user, runtime_dir, key, error);
+  self = launcher_start (sandbox, user, runtime_dir, isolation, key, error);
   if (self == NULL)
     return NULL;
   g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
-  /* A launcher that joined another's network has that one's pasta (and rules) already. */
-  if (cc_engine_sandbox_get_internet (sandbox) && !self->joined)
+  /* A launcher that joined another's network has that one's pasta (and rules) already. Under
+   * flatpak-spawn the sandbox has the app's network, or none (--no-network). */
+  if (isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && cc_engine_sandbox_get_internet (sandbox) &&
+      !self->joined)
     {
       if (cc_engine_sandbox_get_network_rules (sandbox) != NULL)
         rules_enqueue (self, g_task_new (NULL, NULL, first_rules_loaded_cb, g_object_ref (self)));
@@ -430,13 +488,50 @@ cc_engine_launcher_collect_pids (CcEngineSandbox *sandbox,
     {
       CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
 
-      if (self != NULL && !self->dead && self->pid > 0)
+      /* A flatpak-spawn launcher's pid is flatpak-spawn's, not above the sandbox's processes. */
+      if (self != NULL && !self->dead && self->pid > 0 &&
+          self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP)
         {
           int pid = self->pid;
 
           g_array_append_val (pids, pid);
         }
     }
+}
+
+gboolean
+cc_engine_launcher_signal_hidden (CcEngineSandbox *sandbox,
+                                  int              signum)
+{
+  CcEngineLauncher *self = flatpak_launcher (sandbox);
+
+  if (self == NULL)
+    return FALSE;
+  cc_engine_launcher_signal (self, 0, signum);
+  return TRUE;
+}
+
+gboolean
+cc_engine_launcher_pids_inside (CcEngineLauncher *self)
+{
+  return self->isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN;
+}
+
+void
+cc_engine_launcher_signal (CcEngineLauncher *self,
+                           int               pid,
+                           int               signum)
+{
+  CcLauncherSignal request = { .magic = CC_LAUNCHER_SIGNAL_MAGIC, .pid = pid, .signum = signum };
+  gssize n;
+
+  if (self->dead)
+    return;
+  do
+    n = send (self->sock, &request, sizeof request, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != sizeof request)
+    mark_dead (self);
 }
 
 void
@@ -531,20 +626,28 @@ send_request (CcEngineLauncher  *self,
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-  int all_fds[4] = { fds[0], fds[1], fds[2], -1 };
+  /* stdin, stdout, stderr and the request; a terminal's spawn (no @fds) the request alone. */
+  int all_fds[4];
+  guint n_fds = 0;
+  int memfd;
   gssize n;
 
-  all_fds[3] = request_to_memfd (request, error);
-  if (all_fds[3] < 0)
+  memfd = request_to_memfd (request, error);
+  if (memfd < 0)
     return FALSE;
+  if (fds != NULL)
+    for (guint i = 0; i < 3; i++)
+      all_fds[n_fds++] = fds[i];
+  all_fds[n_fds++] = memfd;
+  msg.msg_controllen = CMSG_SPACE (n_fds * sizeof (int));
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof all_fds);
-  memcpy (CMSG_DATA (c), all_fds, sizeof all_fds);
+  c->cmsg_len = CMSG_LEN (n_fds * sizeof (int));
+  memcpy (CMSG_DATA (c), all_fds, n_fds * sizeof (int));
   do
     n = sendmsg (self->sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  close (all_fds[3]);
+  close (memfd);
   if (n != (gssize) iov.iov_len)
     {
       int saved = n < 0 ? errno : EIO;
@@ -561,19 +664,27 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
                           const char * const        *argv,
                           const char * const        *envp,
                           const char                *cwd,
-                          gboolean                   pty,
+                          guint                      pty_cols,
+                          guint                      pty_rows,
                           const int                 *fds,
                           GObject                   *owner,
                           CcEngineLauncherExitFunc   exit_func,
-                          GPid                      *host_pid,
+                          GPid                      *pid,
+                          int                       *pty_master,
                           GError                   **error)
 {
   g_autoptr(GVariant) request = NULL;
   gint64 until = g_get_monotonic_time () + SPAWN_WAIT_MS * 1000;
+  gboolean pty = pty_cols > 0;
+  int master = -1;
 
   g_return_val_if_fail (!self->dead, FALSE);
+  g_return_val_if_fail (pty == (fds == NULL), FALSE);
+  g_return_val_if_fail (!pty || pty_master != NULL, FALSE);
 
-  request = g_variant_ref_sink (g_variant_new (CC_LAUNCHER_REQUEST_FORMAT, argv, envp, cwd, pty));
+  request = g_variant_ref_sink (g_variant_new (CC_LAUNCHER_REQUEST_FORMAT, argv, envp, cwd, pty,
+                                               (guint16) MIN (pty_cols, G_MAXUINT16),
+                                               (guint16) MIN (pty_rows, G_MAXUINT16)));
   if (g_variant_get_size (request) > CC_LAUNCHER_MAX_REQUEST)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
@@ -591,16 +702,25 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
       CcLauncherReply reply;
       gboolean closed = FALSE;
       GPid sender = 0;
+      int fd = -1;
+      guint n_fds = 0;
       short revents;
 
       if (!wait_readable (self, until, &revents))
         break;
-      if (!read_reply (self, &reply, &sender, &closed))
+      if (!read_reply (self, &reply, &sender, &fd, 1, &n_fds, &closed))
         {
           if (closed || (revents & (POLLHUP | POLLERR)))
             break;
           continue;
         }
+      if (reply.type == CC_LAUNCHER_PTY && n_fds == 1 && pty && master < 0)
+        {
+          master = fd;
+          continue;
+        }
+      if (n_fds > 0)
+        close (fd);
       if (reply.type == CC_LAUNCHER_EXITED)
         {
           queue_exit (self, &reply);
@@ -608,12 +728,17 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
         }
       if (reply.type == CC_LAUNCHER_FAILED)
         {
+          if (master >= 0)
+            close (master);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (reply.value),
                        _("The sandbox launcher could not start the process: %s"),
                        g_strerror (reply.value));
           return FALSE;
         }
-      if (reply.type == CC_LAUNCHER_STARTED && sender > 0)
+      /* Said by the child itself: the kernel names it in our PID namespace, when it is below
+       * ours (bubblewrap). Under flatpak-spawn it is not, and the launcher's pid is all there is. */
+      if (reply.type == CC_LAUNCHER_STARTED && (pty ? master >= 0 : TRUE) &&
+          (sender > 0 || cc_engine_launcher_pids_inside (self)))
         {
           Entry *entry = g_new0 (Entry, 1);
 
@@ -621,11 +746,15 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
           entry->func = exit_func;
           g_hash_table_replace (self->entries, GINT_TO_POINTER (reply.pid), entry);
           self->started_any = TRUE;
-          *host_pid = sender;
+          *pid = cc_engine_launcher_pids_inside (self) ? reply.pid : sender;
+          if (pty)
+            *pty_master = master;
           return TRUE;
         }
     }
 
+  if (master >= 0)
+    close (master);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
   mark_dead (self);
   return FALSE;
@@ -633,136 +762,121 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
 
 /* Connecting inside the sandbox's network namespace ----------------------------------------- */
 
-/* One reply that may carry descriptors (up to @max_fds, the rest closed). FALSE when nothing is
- * there yet; *closed at end of file or a malformed record. */
+/* Sends a CcLauncherConnect of @magic and waits (bounded) for its answer, with up to @max_fds
+ * descriptors; other processes' ends that come in meanwhile are told from the main loop, as
+ * during a spawn. */
 static gboolean
-read_reply_fds (CcEngineLauncher *self,
-                CcLauncherReply  *reply,
-                int              *fds,
-                guint             max_fds,
-                guint            *n_fds,
-                gboolean         *closed)
+request (CcEngineLauncher  *self,
+         guint32            magic,
+         guint              port,
+         CcLauncherReply   *answer,
+         int               *fds,
+         guint              max_fds,
+         guint             *n_fds,
+         GError           **error)
 {
-  char control[CMSG_SPACE (sizeof (struct ucred)) + CMSG_SPACE (4 * sizeof (int))];
-  struct iovec iov = { .iov_base = reply, .iov_len = sizeof *reply };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control, .msg_controllen = sizeof control };
-  gssize n;
-
-  *closed = FALSE;
-  *n_fds = 0;
-  do
-    n = recvmsg (self->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-    return FALSE;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n >= 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      {
-        guint count = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-
-        for (guint i = 0; i < count; i++)
-          {
-            int fd;
-
-            memcpy (&fd, CMSG_DATA (c) + i * sizeof (int), sizeof fd);
-            if (*n_fds < max_fds)
-              fds[(*n_fds)++] = fd;
-            else
-              close (fd);
-          }
-      }
-  if (n != sizeof *reply)
-    {
-      for (guint i = 0; i < *n_fds; i++)
-        close (fds[i]);
-      *n_fds = 0;
-      *closed = TRUE;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Sends a CcLauncherConnect and waits (bounded) for its answer; other processes' ends that come
- * in meanwhile are told from the main loop, as during a spawn. */
-static guint
-request_fds (CcEngineLauncher  *self,
-             guint              port,
-             int               *fds,
-             guint              max_fds,
-             GError           **error)
-{
-  CcLauncherConnect request = { .magic = CC_LAUNCHER_CONNECT_MAGIC, .port = port };
+  CcLauncherConnect connect_request = { .magic = magic, .port = port };
   gint64 until = g_get_monotonic_time () + SPAWN_WAIT_MS * 1000;
   gssize n;
 
   if (self->dead)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The sandbox launcher has stopped"));
-      return 0;
+      return FALSE;
     }
   do
-    n = send (self->sock, &request, sizeof request, MSG_NOSIGNAL);
+    n = send (self->sock, &connect_request, sizeof connect_request, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  if (n != sizeof request)
+  if (n != sizeof connect_request)
     {
       int saved = n < 0 ? errno : EIO;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("Could not reach the sandbox launcher: %s"), g_strerror (saved));
       mark_dead (self);
-      return 0;
+      return FALSE;
     }
   for (;;)
     {
-      CcLauncherReply reply;
       gboolean closed = FALSE;
-      guint n_fds = 0;
       short revents;
 
       if (!wait_readable (self, until, &revents))
         break;
-      if (!read_reply_fds (self, &reply, fds, max_fds, &n_fds, &closed))
+      if (!read_reply (self, answer, NULL, fds, max_fds, n_fds, &closed))
         {
           if (closed || (revents & (POLLHUP | POLLERR)))
             break;
           continue;
         }
-      if (reply.type == CC_LAUNCHER_EXITED)
+      if (answer->type == CC_LAUNCHER_EXITED)
         {
-          for (guint i = 0; i < n_fds; i++)
+          for (guint i = 0; i < *n_fds; i++)
             close (fds[i]);
-          queue_exit (self, &reply);
+          queue_exit (self, answer);
           continue;
         }
-      if (reply.type == CC_LAUNCHER_FAILED || n_fds == 0)
-        {
-          int code = reply.type == CC_LAUNCHER_FAILED ? reply.value : EPROTO;
-
-          for (guint i = 0; i < n_fds; i++)
-            close (fds[i]);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (code),
-                       _("Could not connect inside the sandbox: %s"), g_strerror (code));
-          return 0;
-        }
-      return n_fds;
+      return TRUE;
     }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
   mark_dead (self);
+  return FALSE;
+}
+
+static guint
+request_fds (CcEngineLauncher  *self,
+             guint32            magic,
+             guint              port,
+             int               *fds,
+             guint              max_fds,
+             GError           **error)
+{
+  CcLauncherReply reply;
+  guint n_fds = 0;
+  int code;
+
+  if (!request (self, magic, port, &reply, fds, max_fds, &n_fds, error))
+    return 0;
+  if (reply.type == CC_LAUNCHER_SOCKET && n_fds > 0)
+    return n_fds;
+  for (guint i = 0; i < n_fds; i++)
+    close (fds[i]);
+  code = reply.type == CC_LAUNCHER_FAILED ? reply.value : EPROTO;
+  if (code == EADDRINUSE)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                 _("Port %u is held by a program outside this sandbox"), port);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (code),
+                 _("Could not connect inside the sandbox: %s"), g_strerror (code));
   return 0;
 }
 
 int
 cc_engine_launcher_connect (CcEngineLauncher  *self,
                             guint              port,
+                            gboolean           own_only,
                             GError           **error)
 {
   int fd = -1;
 
   g_return_val_if_fail (port > 0 && port <= 65535, -1);
-  if (request_fds (self, port, &fd, 1, error) != 1)
+  if (request_fds (self, own_only ? CC_LAUNCHER_CONNECT_OWN_MAGIC : CC_LAUNCHER_CONNECT_MAGIC,
+                   port, &fd, 1, error) != 1)
     return -1;
   return fd;
+}
+
+gboolean
+cc_engine_launcher_holds_port (CcEngineSandbox *sandbox,
+                               guint            port)
+{
+  CcEngineLauncher *self = flatpak_launcher (sandbox);
+  CcLauncherReply reply;
+  guint n_fds = 0;
+
+  g_return_val_if_fail (port > 0 && port <= 65535, FALSE);
+  return self != NULL && request (self, CC_LAUNCHER_OWNS_MAGIC, port, &reply, NULL, 0, &n_fds, NULL) &&
+         reply.type == CC_LAUNCHER_OWNS && reply.value == 1;
 }
 
 static void
@@ -790,7 +904,8 @@ dup_netns (CcEngineLauncher  *self,
 {
   int fd;
 
-  if (self->netns < 0 && request_fds (self, 0, &self->netns, 1, error) != 1)
+  if (self->netns < 0 &&
+      request_fds (self, CC_LAUNCHER_CONNECT_MAGIC, 0, &self->netns, 1, error) != 1)
     {
       self->netns = -1;
       return -1;
@@ -915,7 +1030,9 @@ cc_engine_launcher_load_rules_async (CcEngineSandbox     *sandbox,
     {
       CcEngineLauncher *self = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
 
-      if (self != NULL && !self->dead)
+      /* Rules are refused up front where there is no network of the sandbox's own to load
+       * them into (flatpak-spawn); clearing them there has nothing to do. */
+      if (self != NULL && !self->dead && self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP)
         {
           rules_enqueue (self, task);
           return;

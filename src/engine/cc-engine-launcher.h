@@ -7,18 +7,22 @@
 
 #include <glib-object.h>
 
+#include "cc-engine-isolation.h"
 #include "cc-engine-sandbox.h"
 
 G_BEGIN_DECLS
 
 /* The wire between the engine and `code-canvas-engine --sandbox-launcher FD` (a SOCK_SEQPACKET
- * socketpair). Engine → launcher: a CcLauncherSpawn record with exactly four descriptors as
- * SCM_RIGHTS: stdin, stdout, stderr, and a memfd holding one GVariant of
- * CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty). The request travels in a
- * file because a command may carry as much as execve() takes, far more than one datagram.
+ * socketpair). Engine → launcher: a CcLauncherSpawn record with descriptors as SCM_RIGHTS:
+ * stdin, stdout, stderr and a memfd, or for a terminal the memfd alone. The memfd holds one
+ * GVariant of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty, its columns and
+ * rows). The request travels in a file because a command may carry as much as execve() takes,
+ * far more than one datagram. A terminal is opened by the launcher, in the sandbox's own
+ * /dev/pts: one from outside would not be a terminal there (`tty` says "not a tty"). Its
+ * master comes back as CC_LAUNCHER_PTY before CC_LAUNCHER_STARTED.
  * Launcher → engine: CcLauncherReply records. */
-#define CC_LAUNCHER_REQUEST_TYPE   "(aayaayayb)"
-#define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&ayb)"
+#define CC_LAUNCHER_REQUEST_TYPE   "(aayaayaybqq)"
+#define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&aybqq)"
 /* execve()'s own bound (ARG_MAX) on argv and envp together. */
 #define CC_LAUNCHER_MAX_REQUEST    (2 * 1024 * 1024)
 #define CC_LAUNCHER_SPAWN_MAGIC    0x43435350u
@@ -35,18 +39,39 @@ enum
   CC_LAUNCHER_FAILED,       /* value = errno */
   CC_LAUNCHER_EXITED,       /* pid (launcher's namespace), value = wait status */
   CC_LAUNCHER_SOCKET,       /* a TCP socket connecting inside, as SCM_RIGHTS; value = 0 */
+  CC_LAUNCHER_PTY,          /* a terminal's master, as SCM_RIGHTS */
+  CC_LAUNCHER_OWNS,         /* value = 1 when a process of this sandbox listens on the port */
 };
 
 /* Engine → launcher, with no descriptors: connect to the sandbox's own loopback port. The
  * answer is CC_LAUNCHER_SOCKET (connected or in progress) or CC_LAUNCHER_FAILED. Port 0 asks
- * for the launcher's network namespace instead. */
-#define CC_LAUNCHER_CONNECT_MAGIC 0x4343434eu
+ * for the launcher's network namespace instead.
+ * CONNECT_OWN does the same only when a process of this sandbox listens on the port, and
+ * fails with EADDRINUSE when something else does: for sandboxes that share one network
+ * (flatpak-spawn with internet access), where port N may well be another sandbox's server.
+ * OWNS only asks that question (CC_LAUNCHER_OWNS). */
+#define CC_LAUNCHER_CONNECT_MAGIC     0x4343434eu
+#define CC_LAUNCHER_CONNECT_OWN_MAGIC 0x4343434fu
+#define CC_LAUNCHER_OWNS_MAGIC        0x4343444fu
 
 typedef struct
 {
   guint32 magic;
   guint32 port;
 } CcLauncherConnect;
+
+/* Engine → launcher, no answer: kill (-pid, signum), or with pid 0 every process of the
+ * sandbox. Under flatpak-spawn the engine cannot see the sandbox's PID namespace, and a signal
+ * sent through flatpak-spawn would reach the sandbox's outer process only, not run the
+ * command's traps. */
+#define CC_LAUNCHER_SIGNAL_MAGIC 0x43435347u
+
+typedef struct
+{
+  guint32 magic;
+  gint32  pid;
+  gint32  signum;
+} CcLauncherSignal;
 
 typedef struct
 {
@@ -65,31 +90,49 @@ G_DECLARE_FINAL_TYPE (CcEngineLauncher, cc_engine_launcher, CC, ENGINE_LAUNCHER,
 typedef void (*CcEngineLauncherExitFunc) (GObject *owner,
                                           int      wait_status);
 
-/* The running launcher of @sandbox for @user, started if there is none (or the last one died).
- * NULL with @error when it cannot be started. */
+/* The running launcher of @sandbox for @user, started if there is none (or the last one died),
+ * under @isolation (bubblewrap or flatpak-spawn; under flatpak-spawn there is no user
+ * namespace, and both users share one launcher). NULL with @error when it cannot be started. */
 CcEngineLauncher *cc_engine_launcher_get      (CcEngineSandbox           *sandbox,
                                                const char                *user,
                                                const char                *runtime_dir,
+                                               CcEngineIsolation          isolation,
                                                GError                   **error);
-/* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr (a terminal's
- * slave for all three when @pty). @exit_func gets @owner (kept referenced) when it ends. Returns
- * the pid in the engine's namespace, the leader of its own session and process group. */
+/* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr, or, when
+ * @pty_cols > 0, in a terminal the launcher opens inside; its master is returned in
+ * @pty_master. @exit_func gets @owner (kept referenced) when it ends. @pid is the leader of its
+ * own session and process group: in the engine's PID namespace, or in the launcher's when
+ * cc_engine_launcher_pids_inside() (the engine cannot see the sandbox's processes then). */
 gboolean          cc_engine_launcher_spawn    (CcEngineLauncher          *self,
                                                const char * const        *argv,
                                                const char * const        *envp,
                                                const char                *cwd,
-                                               gboolean                   pty,
+                                               guint                      pty_cols,
+                                               guint                      pty_rows,
                                                const int                 *fds,
                                                GObject                   *owner,
                                                CcEngineLauncherExitFunc   exit_func,
-                                               GPid                      *host_pid,
+                                               GPid                      *pid,
+                                               int                       *pty_master,
                                                GError                   **error);
+gboolean          cc_engine_launcher_pids_inside (CcEngineLauncher       *self);
+/* Sends @signum to the process group @pid (a pid of the launcher's namespace), or with @pid 0
+ * to every process of the sandbox, from inside. */
+void              cc_engine_launcher_signal   (CcEngineLauncher          *self,
+                                               int                        pid,
+                                               int                        signum);
 /* A TCP socket (non-blocking, connected or still connecting) to @port on the sandbox's own
  * loopback, made inside its network namespace. -1 with @error (G_IO_ERROR_CONNECTION_REFUSED
- * when nothing listens there). */
+ * when nothing listens there). With @own_only, only to a server of this sandbox
+ * (G_IO_ERROR_ADDRESS_IN_USE when another program listens there). */
 int               cc_engine_launcher_connect  (CcEngineLauncher          *self,
                                                guint                      port,
+                                               gboolean                   own_only,
                                                GError                   **error);
+/* Whether a process of @sandbox listens on @port (asked of its running flatpak-spawn
+ * launcher; FALSE when it has none). */
+gboolean          cc_engine_launcher_holds_port (CcEngineSandbox         *sandbox,
+                                                 guint                    port);
 /* Loads @sandbox's network rules, as they are now, into its running network; loads are done one
  * at a time in the order asked. Done at once when the sandbox has no network yet: the rules are
  * loaded when it is made, before pasta gives it outbound traffic. */
@@ -101,6 +144,10 @@ gboolean          cc_engine_launcher_load_rules_finish (GAsyncResult        *res
 /* Appends the host pids of @sandbox's running launchers' bubblewrap (as ints) to @pids. */
 void              cc_engine_launcher_collect_pids (CcEngineSandbox       *sandbox,
                                                    GArray                *pids);
+/* Sends @signum to every process of @sandbox through its launchers whose processes the engine
+ * cannot see (flatpak-spawn); FALSE when it has none. */
+gboolean          cc_engine_launcher_signal_hidden (CcEngineSandbox      *sandbox,
+                                                    int                   signum);
 /* Kills every launcher of @sandbox and with it every process they started (pause, kill,
  * shutdown). Their owners get a SIGKILL wait status. */
 void              cc_engine_launcher_stop_all (CcEngineSandbox           *sandbox);

@@ -199,9 +199,11 @@ target_new (CcEngineSandbox *sandbox)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (!cc_engine_process_has_exited (value))
       {
-        int pid = (int) cc_engine_process_get_pid (value);
+        int pid = (int) cc_engine_process_get_host_pid (value);
 
-        g_array_append_val (target->pids, pid);
+        /* Processes of a PID namespace the engine cannot see (flatpak-spawn) are not counted. */
+        if (pid > 0)
+          g_array_append_val (target->pids, pid);
       }
   return target;
 }

@@ -322,12 +322,25 @@ cc_engine_netns_load_rules_finish (GAsyncResult  *result,
 }
 
 void
-cc_engine_netns_add_facts (JsonArray *facts,
-                           gboolean   isolated)
+cc_engine_netns_add_facts (JsonArray         *facts,
+                           CcEngineIsolation  isolation)
 {
   g_autofree char *reason = NULL;
   g_autofree char *rules_reason = NULL;
+  gboolean isolated = isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP;
 
+  if (isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
+    {
+      cc_engine_isolation_fact_add (facts, "private-network", FALSE,
+                _("Sandboxes with internet access share the app's network: they reach its loopback "
+                  "services and each other's servers, and two of them cannot use the same port at "
+                  "once. A sandbox without internet access has a loopback of its own"));
+      cc_engine_isolation_fact_add (facts, "internet-access", TRUE,
+                _("Sandboxes that may use the internet use the app's network directly"));
+      cc_engine_netns_probe_rules (FALSE, &rules_reason);
+      cc_engine_isolation_fact_add (facts, "network-rules", FALSE, rules_reason);
+      return;
+    }
   if (isolated)
     cc_engine_isolation_fact_add (facts, "private-network", TRUE,
               _("Each sandbox has a network of its own; this computer's loopback services are out "

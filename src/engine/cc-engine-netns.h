@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "cc-engine-isolation.h"
 #include "cc-engine-network-rules.h"
 
 G_BEGIN_DECLS
@@ -46,7 +47,7 @@ int      cc_engine_netns_load_rules_main   (void);
 
 /* Appends this part's named facts to the status answer's "facts" (see
  * cc_engine_isolation_fact_add()). */
-void     cc_engine_netns_add_facts      (JsonArray   *facts,
-                                         gboolean     isolated);
+void     cc_engine_netns_add_facts      (JsonArray          *facts,
+                                         CcEngineIsolation   isolation);
 
 G_END_DECLS

@@ -16,6 +16,12 @@
  * the port is not open the answer is E2B's proxy error: 502 with
  * {"sandboxId","message","port","code"}.
  *
+ * Inside the Flatpak (flatpak-spawn), sandboxes with internet access share the app's network:
+ * one port can be held by one sandbox only. The launcher then connects only to a server of its
+ * own sandbox; when another sandbox holds the port, the 502 says so and adds "heldBy": that
+ * sandbox's id (as does the answer to POST /engine/previews), so the client can name the
+ * project. Sandboxes without internet access have a loopback of their own (--no-network).
+ *
  * Preview listeners (a fallback for clients that do not resolve *.localhost)
  * --------------------------------------------------------------------------
  * "<port>-<id>.localhost:<engine port>" reaches the engine only if the client maps every
@@ -28,7 +34,8 @@
  *   POST /engine/previews            X-API-KEY: <engine key>
  *   {"sandboxID":"<id>","port":3000}
  *   → 201 {"sandboxID":"<id>","port":3000,"url":"http://127.0.0.1:<listen port>/"}
- *     (200 with the same URL when that preview exists already)
+ *     (200 with the same URL when that preview exists already; "heldBy": "<other id>" added
+ *     when another sandbox holds the port of a shared network, see below)
  *   → 400 {"code":400,"message":…} bad body / port; 404 unknown sandbox
  *
  * Everything sent to that URL is proxied exactly like a <port>-<id> Host (same 502 answers,
@@ -77,10 +84,11 @@ pending_finished_cb (SoupServerMessage *msg,
 }
 
 static void
-reply_proxy_error (SoupServerMessage *msg,
-                   const char        *sandbox_id,
-                   guint              port,
-                   const char        *message)
+reply_proxy_error_held (SoupServerMessage *msg,
+                        const char        *sandbox_id,
+                        guint              port,
+                        const char        *message,
+                        const char        *held_by)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -97,9 +105,48 @@ reply_proxy_error (SoupServerMessage *msg,
     }
   json_builder_set_member_name (builder, "code");
   json_builder_add_int_value (builder, SOUP_STATUS_BAD_GATEWAY);
+  if (held_by != NULL)
+    {
+      json_builder_set_member_name (builder, "heldBy");
+      json_builder_add_string_value (builder, held_by);
+    }
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   _cc_engine_reply_json (msg, SOUP_STATUS_BAD_GATEWAY, node);
+}
+
+static void
+reply_proxy_error (SoupServerMessage *msg,
+                   const char        *sandbox_id,
+                   guint              port,
+                   const char        *message)
+{
+  reply_proxy_error_held (msg, sandbox_id, port, message, NULL);
+}
+
+/* The other running sandbox whose processes listen on @port, when sandboxes share a network
+ * (flatpak-spawn with internet access); NULL otherwise. */
+static const char *
+find_holder (CcEngine   *engine,
+             const char *sandbox_id,
+             guint       port)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (_cc_engine_get_isolation_mode (engine) != CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
+    return NULL;
+  g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CcEngineSandbox *other = value;
+
+      if (!g_str_equal (cc_engine_sandbox_get_id (other), sandbox_id) &&
+          cc_engine_sandbox_get_state (other) == CC_ENGINE_SANDBOX_RUNNING &&
+          cc_engine_launcher_holds_port (other, port))
+        return cc_engine_sandbox_get_id (other);
+    }
+  return NULL;
 }
 
 /* The sandbox id of a <port>-<id>.<domain> Host, for answers about a sandbox we do not know. */
@@ -302,6 +349,20 @@ proxy_connected (Pending           *pending,
       pending_free (pending);
       return;
     }
+  if (connection == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    {
+      const char *holder = find_holder (pending->engine, pending->sandbox_id, pending->port);
+      g_autofree char *message =
+        holder != NULL
+          ? g_strdup_printf ("Port %u is held by sandbox %s: sandboxes with internet access share "
+                             "one network here, so only one of them can use a port", pending->port, holder)
+          : g_strdup_printf ("Port %u is held by a program outside this sandbox", pending->port);
+
+      reply_proxy_error_held (pending->msg, pending->sandbox_id, pending->port, message, holder);
+      soup_server_message_unpause (pending->msg);
+      pending_free (pending);
+      return;
+    }
   if (connection == NULL)
     {
       g_debug ("Preview of port %u: %s", pending->port, error->message);
@@ -411,11 +472,17 @@ connect_inside (CcEngine        *engine,
   CcEngineLauncher *launcher;
   Inside *inside;
   GSocket *socket = NULL;
+  CcEngineIsolation isolation = _cc_engine_get_isolation_mode (engine);
   int fd = -1;
 
-  launcher = cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (engine), &error);
+  launcher = cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (engine), isolation,
+                                     &error);
+  /* A shared network's port N may be another sandbox's server, or the engine itself. */
   if (launcher != NULL)
-    fd = cc_engine_launcher_connect (launcher, pending->port, &error);
+    fd = cc_engine_launcher_connect (launcher, pending->port,
+                                     isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN &&
+                                     cc_engine_sandbox_get_internet (sandbox),
+                                     &error);
   if (fd >= 0 && (socket = g_socket_new_from_fd (fd, &error)) == NULL)
     close (fd);
   if (socket == NULL)
@@ -656,6 +723,15 @@ _cc_engine_preview_create (CcEngine          *engine,
   json_builder_add_int_value (builder, listener->port);
   json_builder_set_member_name (builder, "url");
   json_builder_add_string_value (builder, listener->url);
+  {
+    const char *holder = find_holder (engine, sandbox_id, (guint) port);
+
+    if (holder != NULL)
+      {
+        json_builder_set_member_name (builder, "heldBy");
+        json_builder_add_string_value (builder, holder);
+      }
+  }
   json_builder_end_object (builder);
   answer = json_builder_get_root (builder);
   _cc_engine_reply_json (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, answer);

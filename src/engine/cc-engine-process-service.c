@@ -196,7 +196,7 @@ handle_start (CcEngine          *engine,
   JsonObject *config = NULL, *pty = NULL, *size = NULL, *envs = NULL;
   JsonArray *args = NULL;
   const char *cmd, *cwd, *tag;
-  gboolean isolated = _cc_engine_is_isolated (engine);
+  CcEngineIsolation isolation = _cc_engine_get_isolation_mode (engine);
   gboolean want_stdin;
   gint64 cols = 0, rows = 0;
   CcEngineStream *stream;
@@ -246,16 +246,19 @@ handle_start (CcEngine          *engine,
       goto invalid;
     }
 
-  envp = cc_engine_spawn_build_envp (isolated, sandbox, user, envs);
+  /* Under flatpak-spawn the sandbox sees its directories at their own paths, as the engine
+   * does; under bubblewrap at /home/user and /tmp. */
+  envp = cc_engine_spawn_build_envp (isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP, sandbox, user, envs);
   argv = cc_engine_spawn_build_argv (cmd, args);
-  if (isolated)
+  if (isolation != CC_ENGINE_ISOLATION_NONE)
     {
       /* Isolated commands are only ever started by the sandbox's hardened launcher. */
       CcEngineLauncher *launcher = cc_engine_launcher_get (sandbox, user, _cc_engine_get_runtime_dir (engine),
-                                                           &error);
+                                                           isolation, &error);
 
       if (launcher != NULL)
-        process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp, cwd_clean,
+        process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp,
+                                                    isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP ? cwd_clean : host_cwd,
                                                     want_stdin, (guint) cols, (guint) rows, &error);
     }
   else
@@ -549,6 +552,9 @@ _cc_engine_process_freeze_all (CcEngineSandbox *sandbox,
   GHashTableIter iter;
   gpointer value;
 
+  /* Under flatpak-spawn the launcher stops and continues everything of its sandbox itself. */
+  if (cc_engine_launcher_signal_hidden (sandbox, freeze ? SIGSTOP : SIGCONT))
+    return;
   cc_engine_launcher_collect_pids (sandbox, below);
   /* Commands started by a launcher are below it. Their own pids are not used then: the launcher
    * reaps them, so a pid still in the table may already name another process of the machine.
@@ -557,7 +563,7 @@ _cc_engine_process_freeze_all (CcEngineSandbox *sandbox,
   g_hash_table_iter_init (&iter, cc_engine_sandbox_get_processes (sandbox));
   while (below->len == 0 && g_hash_table_iter_next (&iter, NULL, &value))
     {
-      int pid = (int) cc_engine_process_get_pid (value);
+      int pid = (int) cc_engine_process_get_host_pid (value);
 
       if (pid > 0)
         g_array_append_val (leaders, pid);

@@ -43,6 +43,10 @@ struct _CcEngineProcess
 
   GHashTable *table;
   GPid pid;
+  /* Set when pid is in a PID namespace the engine cannot see (flatpak-spawn): signals go
+   * through the launcher then. */
+  GWeakRef launcher;
+  gboolean pid_inside;
   char *tag;
   JsonObject *config;
   gboolean pty;
@@ -113,6 +117,7 @@ cc_engine_process_finalize (GObject *object)
   g_free (self->tag);
   g_free (self->end_payload);
   g_clear_pointer (&self->log, cc_engine_log_unref);
+  g_weak_ref_clear (&self->launcher);
 
   G_OBJECT_CLASS (cc_engine_process_parent_class)->finalize (object);
 }
@@ -127,6 +132,7 @@ static void
 cc_engine_process_init (CcEngineProcess *self)
 {
   self->out_fd = self->err_fd = self->in_fd = -1;
+  g_weak_ref_init (&self->launcher, NULL);
   self->subs = g_ptr_array_new ();
   g_queue_init (&self->input);
 }
@@ -135,6 +141,12 @@ guint
 cc_engine_process_get_pid (CcEngineProcess *self)
 {
   return (guint) self->pid;
+}
+
+GPid
+cc_engine_process_get_host_pid (CcEngineProcess *self)
+{
+  return self->pid_inside ? 0 : self->pid;
 }
 
 const char *
@@ -696,6 +708,14 @@ cc_engine_process_signal (CcEngineProcess *self,
 {
   if (self->exited)
     return;
+  if (self->pid_inside)
+    {
+      g_autoptr(CcEngineLauncher) launcher = g_weak_ref_get (&self->launcher);
+
+      if (launcher != NULL)
+        cc_engine_launcher_signal (launcher, self->pid, signum);
+      return;
+    }
   /* The whole group: bwrap, the shell and whatever it started. */
   if (kill (-self->pid, signum) != 0)
     kill (self->pid, signum);
@@ -704,6 +724,14 @@ cc_engine_process_signal (CcEngineProcess *self,
 void
 cc_engine_process_kill_group (CcEngineProcess *self)
 {
+  if (self->pid_inside)
+    {
+      g_autoptr(CcEngineLauncher) launcher = g_weak_ref_get (&self->launcher);
+
+      if (launcher != NULL && self->pid > 0)
+        cc_engine_launcher_signal (launcher, self->pid, SIGKILL);
+      return;
+    }
   /* Also after the leader ended: without a PID namespace (unisolated), its background children
    * live on in its process group. */
   if (self->pid > 0)
@@ -925,14 +953,9 @@ cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
   int child[3];
   gboolean ok;
 
+  /* A terminal is opened by the launcher, inside the sandbox: only there is it one. */
   self->pty = pty_cols > 0;
-  if (self->pty)
-    {
-      if (!open_pty (pty_cols, pty_rows, &out[0], &out[1], error))
-        return NULL;
-      child[0] = child[1] = child[2] = out[1];
-    }
-  else
+  if (!self->pty)
     {
       if ((want_stdin ? !g_unix_open_pipe (in, FD_CLOEXEC, error)
                       : (in[0] = open ("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) ||
@@ -952,8 +975,9 @@ cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
     }
 
   ok = cc_engine_launcher_spawn (launcher, (const char * const *) argv, (const char * const *) envp,
-                                 cwd, self->pty, child, G_OBJECT (self), launched_exited,
-                                 &self->pid, error);
+                                 cwd, self->pty ? MAX (pty_cols, 1) : 0, self->pty ? MAX (pty_rows, 1) : 0,
+                                 self->pty ? NULL : child, G_OBJECT (self), launched_exited,
+                                 &self->pid, self->pty ? &out[0] : NULL, error);
   /* The launcher has its own copies now. */
   close_fd (&in[0]);
   close_fd (&out[1]);
@@ -968,6 +992,11 @@ cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
   self->out_fd = out[0];
   self->in_fd = self->pty ? out[0] : in[1];
   self->err_fd = err[0];
+  if (cc_engine_launcher_pids_inside (launcher))
+    {
+      self->pid_inside = TRUE;
+      g_weak_ref_set (&self->launcher, launcher);
+    }
   finish_spawn (self, sandbox, config, tag);
   return g_steal_pointer (&self);
 }

@@ -42,6 +42,8 @@ CcEngineProcess *cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,
                                                    guint              pty_rows,
                                                    GError           **error);
 guint            cc_engine_process_get_pid     (CcEngineProcess   *self);
+/* The pid in the engine's PID namespace, or 0 when the process is in one it cannot see. */
+GPid             cc_engine_process_get_host_pid (CcEngineProcess  *self);
 const char      *cc_engine_process_get_tag     (CcEngineProcess   *self);
 gboolean         cc_engine_process_has_exited  (CcEngineProcess   *self);
 /* Subscribes @stream: it gets the start event now, then output, then the end event. When

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "cc-engine-isolation.h"
 #include "cc-engine-private.h"
 #include "cc-engine-sandbox-private.h"
 
@@ -87,6 +88,7 @@ void     _cc_engine_add_sandbox           (CcEngine          *engine,
 void     _cc_engine_remove_sandbox        (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);
 gboolean _cc_engine_is_isolated           (CcEngine          *engine);
+CcEngineIsolation _cc_engine_get_isolation_mode (CcEngine    *engine);
 const char *_cc_engine_get_runtime_dir    (CcEngine          *engine);
 
 /* Process service (cc-engine-process.c). */

@@ -1,4 +1,4 @@
-/* cc-engine-spawn.c: how a sandbox process is launched (bubblewrap or unisolated)
+/* cc-engine-spawn.c: how a sandbox process is launched (bubblewrap, flatpak-spawn or unisolated)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,12 +11,20 @@
  * agree inside, and the sandbox's root has no capability over anything of the host's. Every
  * process runs under the system-call filter of cc-engine-seccomp.c. Commands are started by the
  * sandbox's launcher (cc-engine-launcher*.c), which bubblewrap runs as the PID namespace's init.
+ *
+ * Inside the Flatpak bubblewrap cannot make namespaces (Flatpak's filter refuses them). The
+ * launcher is then started by `flatpak-spawn --sandbox`: a sibling sandbox of the app, with its
+ * own PID namespace and /tmp, the runtime read-only, no display, no D-Bus, and of the app's files
+ * only the sandbox's own two directories, exposed at their own paths. There is no user namespace
+ * there: sandbox users are the app's user, and paths are the app's paths, not /home/user.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -405,6 +413,84 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
   return ok;
 }
 
+/* The flatpak-spawn command line that runs @argv in a sandbox seeing only @sandbox's
+ * directories. flatpak-spawn passes --directory to the new sandbox, which fails unless the same
+ * path is exposed. */
+static GPtrArray *
+flatpak_argv (CcEngineSandbox  *sandbox,
+              const char       *home,
+              const char       *tmp,
+              GError          **error)
+{
+  g_autofree char *flatpak_spawn = cc_engine_host_find_flatpak_spawn ("/", g_getenv ("PATH"));
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+
+  if (flatpak_spawn == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("flatpak-spawn is not in the Flatpak runtime"));
+      return NULL;
+    }
+  g_ptr_array_add (argv, g_steal_pointer (&flatpak_spawn));
+  add (argv, "--sandbox");
+  /* The sandbox ends with the app's session bus connection, that is, with the engine. */
+  add (argv, "--watch-bus");
+  add (argv, "--clear-env");
+  g_ptr_array_add (argv, g_strconcat ("--sandbox-expose-path=", home, NULL));
+  g_ptr_array_add (argv, g_strconcat ("--sandbox-expose-path=", tmp, NULL));
+  g_ptr_array_add (argv, g_strconcat ("--directory=", home, NULL));
+  if (sandbox != NULL && !cc_engine_sandbox_get_internet (sandbox))
+    add (argv, "--no-network");
+  return g_steal_pointer (&argv);
+}
+
+gboolean
+cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
+                                        int               sock,
+                                        GPid             *pid,
+                                        GError          **error)
+{
+  const char *home = cc_engine_sandbox_get_home_dir (sandbox);
+  const CcEngineWorkspaceId *ws_id = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", error);
+  const int source[] = { sock };
+  const int target[] = { 3 };
+
+  if (exe == NULL)
+    return FALSE;
+  if (cc_engine_sandbox_get_workspace (sandbox, &ws_id) != NULL)
+    {
+      /* As under bubblewrap: the person's folder may be gone or replaced since. */
+      int fd = cc_engine_workspace_reopen (home, ws_id);
+
+      if (fd < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("The workspace folder %s is gone or was replaced; create the sandbox "
+                         "again"), home);
+          return FALSE;
+        }
+      close (fd);
+    }
+  argv = flatpak_argv (sandbox, home, cc_engine_sandbox_get_tmp_dir (sandbox), error);
+  if (argv == NULL)
+    return FALSE;
+  add (argv, "--forward-fd=3");
+  /* The app's own executable: /app is the same in the new sandbox. */
+  g_ptr_array_add (argv, g_steal_pointer (&exe));
+  add (argv, "--sandbox-launcher");
+  add (argv, "3");
+  g_ptr_array_add (argv, NULL);
+  /* flatpak-spawn talks to the portal on the session bus, so it keeps the engine's
+   * environment; --clear-env gives the launcher none of it. */
+  return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
+                                           G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, -1, -1, -1, source, target,
+                                           G_N_ELEMENTS (source), pid, NULL, NULL, NULL, error);
+}
+
 GStrv
 cc_engine_spawn_build_argv (const char      *cmd,
                             JsonArray       *args)
@@ -687,4 +773,126 @@ cc_engine_spawn_probe (const char  *runtime_dir,
     g_rmdir (probe_dir);
   }
   return *reason == NULL;
+}
+
+/* Runs @argv (NULL-terminated), its stderr collected, for at most @limit_s seconds; NULL when it
+ * exited 0, else why not. */
+static char *
+run_bounded (GPtrArray *argv,
+             guint      limit_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) err_text = g_string_new (NULL);
+  gint64 until = g_get_monotonic_time () + limit_s * G_USEC_PER_SEC;
+  gboolean timed_out = FALSE;
+  int err_fd = -1;
+  GPid pid = 0;
+  int status = 0;
+
+  if (!g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
+                                         G_SPAWN_STDOUT_TO_DEV_NULL,
+                                         NULL, NULL, -1, -1, -1, NULL, NULL, 0, &pid, NULL, NULL,
+                                         &err_fd, &error))
+    return g_strdup (error->message);
+  for (;;)
+    {
+      struct pollfd p = { .fd = err_fd, .events = POLLIN };
+      gint64 left = (until - g_get_monotonic_time ()) / 1000;
+      char buf[512];
+      gssize n;
+
+      if (left <= 0)
+        {
+          timed_out = TRUE;
+          kill (pid, SIGKILL);
+          break;
+        }
+      if (poll (&p, 1, (int) left) < 0 && errno != EINTR)
+        break;
+      if (p.revents == 0)
+        continue;
+      n = read (err_fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (err_text->len < 4096)
+        g_string_append_len (err_text, buf, n);
+    }
+  close (err_fd);
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  g_spawn_close_pid (pid);
+  if (timed_out)
+    return g_strdup_printf (_("no answer within %u seconds"), limit_s);
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      g_strstrip (err_text->str);
+      return g_strdup (*err_text->str ? err_text->str : error->message);
+    }
+  return NULL;
+}
+
+gboolean
+cc_engine_spawn_probe_flatpak (const char  *data_dir,
+                               JsonArray   *facts,
+                               char       **reason)
+{
+  g_autofree char *probe_dir = g_build_filename (data_dir, "probe", NULL);
+  g_autofree char *home = g_build_filename (probe_dir, "home", NULL);
+  g_autofree char *tmp = g_build_filename (probe_dir, "tmp", NULL);
+  g_autofree char *hidden = g_build_filename (data_dir, "state", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autofree char *failure = NULL;
+
+  *reason = NULL;
+  g_mkdir_with_parents (home, 0700);
+  g_mkdir_with_parents (tmp, 0700);
+  g_mkdir_with_parents (hidden, 0700);
+  argv = flatpak_argv (NULL, home, tmp, &error);
+  if (argv == NULL)
+    failure = g_strdup (error->message);
+  else
+    {
+      /* Exactly the launch a launcher gets: it starts in its directory, may write there, and
+       * sees nothing else of the engine's data. */
+      add (argv, "/bin/sh");
+      add (argv, "-c");
+      add (argv, "[ \"$(pwd -P)\" = \"$1\" ] || { echo \"it starts in $(pwd -P)\" >&2; exit 1; }; "
+                 "[ -w . ] || { echo 'its directory is read-only' >&2; exit 1; }; "
+                 "[ ! -e \"$2\" ] || { echo 'the engine data is visible in it' >&2; exit 1; }");
+      add (argv, "sh");
+      add (argv, home);
+      add (argv, hidden);
+      g_ptr_array_add (argv, NULL);
+      failure = run_bounded (argv, 30);
+    }
+  g_rmdir (home);
+  g_rmdir (tmp);
+  g_rmdir (probe_dir);
+  if (failure != NULL)
+    {
+      *reason = g_strdup_printf (_("flatpak-spawn --sandbox does not work here (%s)"), failure);
+      cc_engine_isolation_fact_add (facts, "flatpak-spawn", FALSE, *reason);
+      return FALSE;
+    }
+  cc_engine_isolation_fact_add (facts, "flatpak-spawn", TRUE,
+                                _("Each sandbox runs in a Flatpak sandbox of its own "
+                                  "(flatpak-spawn --sandbox): its own processes and /tmp, the "
+                                  "runtime read-only, of the app's files only its own folders, no "
+                                  "display and no D-Bus"));
+  cc_engine_isolation_fact_add (facts, "launcher", TRUE,
+                                _("Each sandbox's launcher is not dumpable, in its own session, "
+                                  "and holds only its control socket; it opens terminals and "
+                                  "delivers signals inside the sandbox"));
+  cc_engine_isolation_fact_add (facts, "seccomp", TRUE,
+                                _("Flatpak's system-call filter applies: no terminal injection "
+                                  "(TIOCSTI, TIOCLINUX), kernel keyring, perf_event_open or new "
+                                  "user namespaces"));
+  cc_engine_isolation_fact_add (facts, "user-namespace", FALSE,
+                                _("No user namespace inside the Flatpak: sandbox users, root "
+                                  "included, are the app's own user, without capabilities"));
+  return TRUE;
 }

@@ -1,4 +1,4 @@
-/* cc-engine-spawn.h: how a sandbox process is launched (bubblewrap or unisolated)
+/* cc-engine-spawn.h: how a sandbox process is launched (bubblewrap, flatpak-spawn or unisolated)
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -34,6 +34,21 @@ gboolean  cc_engine_spawn_start_launcher (const char      *runtime_dir,
                                           int              join_userns,
                                           GPid            *pid,
                                           GError         **error);
+
+/* Inside the Flatpak: runs `flatpak-spawn --sandbox` once the way the launchers are run, in a
+ * directory under @data_dir. TRUE when it works; otherwise @reason says why not. Adds facts to
+ * @facts as cc_engine_spawn_probe() does. Bounded in time. */
+gboolean  cc_engine_spawn_probe_flatpak (const char     *data_dir,
+                                         JsonArray      *facts,
+                                         char          **reason);
+
+/* Starts @sandbox's launcher through `flatpak-spawn --sandbox`, exposing only the sandbox's
+ * directories (and with --no-network when it may not use the internet), with @sock as its
+ * descriptor 3. @pid is flatpak-spawn's: killing it ends the launcher's sandbox. */
+gboolean  cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox *sandbox,
+                                                  int              sock,
+                                                  GPid            *pid,
+                                                  GError         **error);
 
 /* The argv of @cmd @args. */
 GStrv     cc_engine_spawn_build_argv (const char       *cmd,

@@ -25,6 +25,7 @@
 
 #include "cc-engine-path.h"
 #include "cc-engine-files-access.h"
+#include "cc-engine-host.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-upload.h"
@@ -53,7 +54,7 @@ struct _CcEngine
   char *domain;
   char *api_key;
 
-  gboolean isolated;
+  CcEngineIsolation isolation;
   char *isolation_reason;
   JsonArray *isolation_facts;  /* cc_engine_isolation_fact_add () */
 
@@ -155,7 +156,16 @@ cc_engine_get_api_key (CcEngine *self)
 const char *
 cc_engine_get_isolation (CcEngine *self)
 {
-  return self->isolated ? "bubblewrap" : "none";
+  switch (self->isolation)
+    {
+    case CC_ENGINE_ISOLATION_BUBBLEWRAP:
+      return "bubblewrap";
+    case CC_ENGINE_ISOLATION_FLATPAK_SPAWN:
+      return "flatpak-spawn";
+    case CC_ENGINE_ISOLATION_NONE:
+    default:
+      return "none";
+    }
 }
 
 JsonArray *
@@ -167,7 +177,7 @@ cc_engine_get_isolation_facts (CcEngine *self)
 const char *
 cc_engine_get_isolation_reason (CcEngine *self)
 {
-  return self->isolated ? NULL : self->isolation_reason;
+  return self->isolation != CC_ENGINE_ISOLATION_NONE ? NULL : self->isolation_reason;
 }
 
 const char *
@@ -179,7 +189,13 @@ cc_engine_get_data_dir (CcEngine *self)
 gboolean
 _cc_engine_is_isolated (CcEngine *self)
 {
-  return self->isolated;
+  return self->isolation != CC_ENGINE_ISOLATION_NONE;
+}
+
+CcEngineIsolation
+_cc_engine_get_isolation_mode (CcEngine *self)
+{
+  return self->isolation;
 }
 
 const char *
@@ -979,10 +995,35 @@ cc_engine_start (CcEngine  *self,
   }
   cc_engine_path_sweep_private (self->data_dir);
 
-  self->isolated = cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason);
+  if (cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason))
+    self->isolation = CC_ENGINE_ISOLATION_BUBBLEWRAP;
+  else if (cc_engine_host_in_flatpak ("/"))
+    {
+      /* Inside the Flatpak bubblewrap cannot make namespaces; the portal can. Its facts
+       * replace bubblewrap's, which only say why it failed. */
+      g_autofree char *bwrap_reason = g_steal_pointer (&reason);
+      g_autoptr(JsonArray) facts = json_array_new ();
+
+      if (cc_engine_spawn_probe_flatpak (self->data_dir, facts, &reason))
+        {
+          self->isolation = CC_ENGINE_ISOLATION_FLATPAK_SPAWN;
+          g_clear_pointer (&self->isolation_facts, json_array_unref);
+          self->isolation_facts = g_steal_pointer (&facts);
+        }
+      else
+        {
+          g_autofree char *both = g_strdup_printf ("%s; %s", bwrap_reason, reason);
+
+          g_free (reason);
+          reason = g_steal_pointer (&both);
+          for (guint i = 0; i < json_array_get_length (facts); i++)
+            json_array_add_element (self->isolation_facts,
+                                    json_node_copy (json_array_get_element (facts, i)));
+        }
+    }
   self->isolation_reason = g_steal_pointer (&reason);
-  if (self->isolated)
-    g_message ("Sandbox processes run under bubblewrap");
+  if (self->isolation != CC_ENGINE_ISOLATION_NONE)
+    g_message ("Sandbox processes run under %s", cc_engine_get_isolation (self));
   else
     g_warning ("Sandbox processes run WITHOUT isolation: %s", self->isolation_reason);
 
