@@ -139,7 +139,9 @@ engine_status_cb (GObject      *source,
   {
     g_autoptr(GString) text = g_string_new (NULL);
 
-    if (status->isolated)
+    if (status->isolated && status->detail != NULL)
+      g_string_append_printf (text, _("Isolated: %s"), status->detail);
+    else if (status->isolated)
       g_string_append (text, _("Isolated: sandboxes run in their own container with a read-only system"));
     else
       g_string_append_printf (text, _("Not isolated: sandbox commands run as you, with your files visible. %s"),

@@ -59,7 +59,11 @@ engine_status_cb (GObject      *source,
       g_print (_("The local engine runs at %s (version %s).\n"), status->url,
                status->version ? status->version : "?");
       if (status->isolated)
-        g_print (_("Sandboxes are isolated (%s).\n"), status->isolation ? status->isolation : _("yes"));
+        {
+          g_print (_("Sandboxes are isolated (%s).\n"), status->isolation ? status->isolation : _("yes"));
+          if (status->detail != NULL)
+            g_print ("%s\n", status->detail);
+        }
       else
         g_print (_("Sandboxes are NOT isolated: %s\n"), status->detail ? status->detail : "");
       for (guint i = 0; status->missing != NULL && status->missing[i] != NULL; i++)

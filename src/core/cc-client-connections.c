@@ -393,6 +393,18 @@ health_cb (GObject      *source,
             status->version = g_strdup (version);
           if (!status->isolated && reason != NULL)
             status->detail = g_strdup (reason);
+          /* What the isolation keeps apart, and what it does not, in words. */
+          else if (g_strcmp0 (isolation, "flatpak-spawn") == 0)
+            status->detail = g_strdup (_("Each sandbox runs in a Flatpak sandbox of its own: it "
+                                         "sees only its own files and processes, not yours, the "
+                                         "app's data or other sandboxes. Not kept apart: "
+                                         "sandboxes with internet access share the app's network, "
+                                         "so they reach each other's servers and cannot use the "
+                                         "same port at the same time."));
+          else if (g_strcmp0 (isolation, "bubblewrap") == 0)
+            status->detail = g_strdup (_("Each sandbox runs in a container of its own: a "
+                                         "read-only system, its own files, processes and network; "
+                                         "your files and other sandboxes are out of its reach."));
           status->missing = missing_facts (object);
         }
     }

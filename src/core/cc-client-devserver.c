@@ -42,6 +42,8 @@ typedef struct
   gboolean      done;
   gboolean      server_exited;
   gboolean      port_held;     /* something listened on the port before ours started */
+  GAsyncReadyCallback preview_done;  /* what reads the engine's answer to POST /engine/previews */
+  char         *held_by;       /* the sandbox holding the port of a shared network */
 } DevStart;
 
 static void
@@ -57,6 +59,7 @@ dev_start_free (DevStart *start)
   g_clear_object (&start->envd);
   g_clear_object (&start->connection);
   g_free (start->url);
+  g_free (start->held_by);
   g_free (start);
 }
 
@@ -432,7 +435,21 @@ preview_locate_cb (GObject      *source,
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-KEY", info->api_key);
   soup_session_send_and_read_async (cc_connection_get_session (start->connection), msg,
                                     G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    preview_created_cb, g_object_ref (task));
+                                    start->preview_done, g_object_ref (task));
+}
+
+/* Asks the local engine for the preview of start->port (its URL, and who holds the port);
+ * @done gets the answer. Takes @task. */
+static void
+ask_engine_preview (GTask               *task,
+                    GAsyncReadyCallback  done)
+{
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+
+  start->preview_done = done;
+  cc_engine_locator_locate_async (self->locator, g_task_get_cancellable (task),
+                                  preview_locate_cb, task);
 }
 
 /* The server runs; find out where its preview is, then poll it. */
@@ -447,6 +464,8 @@ server_ensure_cb (GObject      *source,
   g_autofree char *host = NULL;
   GError *error = NULL;
 
+  g_clear_object (&start->envd);
+  g_clear_object (&start->connection);
   start->envd = _cc_client_ensure_sandbox_finish (self, result, &error);
   if (start->envd == NULL)
     {
@@ -456,8 +475,7 @@ server_ensure_cb (GObject      *source,
   start->connection = g_object_ref (cc_envd_get_connection (start->envd));
   if (cc_connection_get_kind (start->connection) == CC_CONNECTION_LOCAL)
     {
-      cc_engine_locator_locate_async (self->locator, g_task_get_cancellable (task),
-                                      preview_locate_cb, g_object_ref (task));
+      ask_engine_preview (g_steal_pointer (&task), preview_created_cb);
       return;
     }
   {
@@ -531,6 +549,66 @@ start_new_server (GTask *task)
 }
 
 static void
+held_projects_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DevStart *start = g_task_get_task_data (task);
+  g_autoptr(GListModel) projects = cc_store_list_projects_finish (CC_STORE (source), result, NULL);
+  const char *name = NULL;
+
+  for (guint i = 0; projects != NULL && i < g_list_model_get_n_items (projects) && name == NULL; i++)
+    {
+      g_autoptr(CcProject) project = g_list_model_get_item (projects, i);
+
+      if (g_strcmp0 (cc_project_get_sandbox_id (project), start->held_by) == 0)
+        name = cc_project_get_name (project);
+    }
+  if (name != NULL)
+    dev_fail (task, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ALREADY_EXISTS,
+                                 _("Port %u is in use by the dev server of project “%s”. Here "
+                                   "sandboxes with internet access share one network, so two "
+                                   "projects cannot use the same port at the same time. Stop "
+                                   "that project's dev server, or choose another port in this "
+                                   "project's settings."), start->port, name));
+  else
+    dev_fail (task, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_ALREADY_EXISTS,
+                                 _("Port %u is in use by another sandbox (%s) of the local engine. "
+                                   "Here sandboxes with internet access share one network. Stop "
+                                   "its dev server, or choose another port in this project's "
+                                   "settings."), start->port, start->held_by));
+}
+
+/* The engine's answer about the port: another sandbox's (a shared network, inside the
+ * Flatpak), or nobody's we know. */
+static void
+held_preview_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcClient *self = g_task_get_source_object (task);
+  DevStart *start = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(JsonObject) object = NULL;
+  const char *held_by = NULL;
+
+  if (body != NULL)
+    object = cc_protojson_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (object != NULL)
+    held_by = cc_protojson_get_string (object, "heldBy");
+  if (held_by == NULL || *held_by == '\0')
+    {
+      start_new_server (g_steal_pointer (&task));
+      return;
+    }
+  start->held_by = g_strdup (held_by);
+  cc_store_list_projects_async (self->store, g_task_get_cancellable (task), held_projects_cb,
+                                g_steal_pointer (&task));
+}
+
+static void
 held_listed_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -551,6 +629,16 @@ held_listed_cb (GObject      *source,
       if (info->args != NULL && g_strv_length (info->args) >= 1 &&
           g_str_equal (info->args[g_strv_length (info->args) - 1], start->command))
         pid = info->pid;
+    }
+  if (pid == 0 && cc_connection_get_kind (cc_envd_get_connection (CC_ENVD (source))) == CC_CONNECTION_LOCAL)
+    {
+      /* Not ours. Another project's, when sandboxes share a network: the engine knows. */
+      g_clear_object (&start->envd);
+      g_clear_object (&start->connection);
+      start->envd = g_object_ref (CC_ENVD (source));
+      start->connection = g_object_ref (cc_envd_get_connection (start->envd));
+      ask_engine_preview (g_steal_pointer (&task), held_preview_cb);
+      return;
     }
   if (pid == 0)
     {

@@ -632,7 +632,8 @@ gboolean       cc_client_kill_sandbox_finish         (CcClient             *self
  * @isolation: how: the engine's own word for it, e.g. "bubblewrap" (nullable)
  * @url: its base URL (nullable)
  * @version: its version (nullable)
- * @detail: a sentence for people, e.g. why it is not isolated (nullable)
+ * @detail: sentences for people: what the isolation keeps apart and what it does not, or why
+ *   there is none (nullable)
  * @missing: what does not work, one sentence per part the engine names in its facts
  *   (e.g. no internet access without pasta); NULL when nothing is missing
  */

@@ -174,7 +174,11 @@ run_child (int          sock,
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  /* Ignored signals survive exec: an engine started with `&` from a script ignores SIGINT and
+   * SIGQUIT, and Ctrl+C would then never stop a command. */
+  for (int i = 1; i < NSIG; i++)
+    if (i != SIGKILL && i != SIGSTOP)
+      signal (i, SIG_DFL);
   setsid ();
   for (int i = 0; i < 3; i++)
     if (dup2 (fds[i], i) < 0)

@@ -799,7 +799,10 @@ child_setup (gpointer user_data)
   /* Async-signal-safe calls only: this runs between fork and exec. */
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  /* Ignored signals survive exec (an engine started with `&` ignores SIGINT). */
+  for (int i = 1; i < NSIG; i++)
+    if (i != SIGKILL && i != SIGSTOP)
+      signal (i, SIG_DFL);
   setsid ();
   if (setup->pty)
     ioctl (0, TIOCSCTTY, 0);

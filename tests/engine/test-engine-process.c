@@ -22,9 +22,9 @@ new_sandbox (void)
 }
 
 /* Reads until some stdout/pty data contains @needle. */
-static void
-read_until_output (EcStream   *stream,
-                   const char *needle)
+static char *
+read_until_output_text (EcStream   *stream,
+                        const char *needle)
 {
   g_autoptr(GString) seen = g_string_new (NULL);
 
@@ -48,6 +48,14 @@ read_until_output (EcStream   *stream,
         }
       json_object_unref (message);
     }
+  return g_string_free (g_steal_pointer (&seen), FALSE);
+}
+
+static void
+read_until_output (EcStream   *stream,
+                   const char *needle)
+{
+  g_free (read_until_output_text (stream, needle));
 }
 
 static char *
@@ -352,7 +360,13 @@ test_pty (void)
   g_autoptr(EcReply) sent = NULL;
   g_autoptr(EcRun) rest = NULL;
 
-  read_until_output (stream, "24 80");
+  /* The terminal is one of the sandbox's own: tty names it (a terminal opened outside an
+   * isolated sandbox is "not a tty" inside). */
+  {
+    g_autofree char *seen = read_until_output_text (stream, "24 80");
+
+    g_assert_nonnull (strstr (seen, "/dev/pts/"));
+  }
   resized = ec_unary (sandbox, "/process.Process/Update", resize, NULL);
   g_assert_cmpuint (resized->status, ==, 200);
   sent = ec_unary (sandbox, "/process.Process/SendInput", enter, NULL);
@@ -369,6 +383,24 @@ test_pty (void)
     g_autoptr(EcRun) r2 = ec_stream_collect (s2);
 
     g_assert_nonnull (strstr (r2->pty_text->str, "is-a-tty"));
+  }
+  {
+    /* It is the controlling terminal: Ctrl+C interrupts the foreground job, and the shell's
+     * trap runs. The word waited for is only in the shell's output, never in the echo. */
+    g_autoptr(EcStream) s4 = ec_stream_open (sandbox, "/process.Process/Start",
+      "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-c\",\"trap 'echo trapped-$((6*7))' INT; "
+      "echo ready-$((6*7)); sleep 60; echo after\"]},\"pty\":{\"size\":{\"cols\":80,\"rows\":24}}}",
+      NULL, NULL);
+    guint pid4 = ec_stream_read_start (s4);
+    g_autofree char *ctrl_c = g_strdup_printf ("{\"process\":{\"pid\":%u},\"input\":{\"pty\":\"Aw==\"}}", pid4);
+    g_autoptr(EcReply) sent4 = NULL;
+    g_autoptr(EcRun) r4 = NULL;
+
+    read_until_output (s4, "ready-42");
+    sent4 = ec_unary (sandbox, "/process.Process/SendInput", ctrl_c, NULL);
+    g_assert_cmpuint (sent4->status, ==, 200);
+    r4 = ec_stream_collect_after_start (s4);
+    g_assert_nonnull (strstr (r4->pty_text->str, "trapped-42"));
   }
   {
     /* Resizing a process without a terminal is refused. */
