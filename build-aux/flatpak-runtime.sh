@@ -25,14 +25,14 @@ PLATFORM_PACKAGES=(
   gsettings-desktop-schemas adwaita-icon-theme hicolor-icon-theme fonts-dejavu-core
   fonts-cantarell python3 flatpak-xdg-utils bubblewrap dbus-bin procps iproute2 libgl1-mesa-dri
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good locales-all
-  nodejs npm curl
+  nodejs npm curl libseccomp2
 )
 # The build tools and headers of the app (what build-aux/dev.sh installs on a host).
 SDK_PACKAGES=(
   build-essential pkg-config meson ninja-build gettext itstool desktop-file-utils appstream
   libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libsecret-1-dev libsqlite3-dev zlib1g-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev
-  libwebkitgtk-6.0-dev cmake git
+  libwebkitgtk-6.0-dev libseccomp-dev cmake git
 )
 
 log () { echo "flatpak-runtime: $*" >&2; }

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Runs INSIDE one instance of the installed app (flatpak run --command=bash APP -s < inside.sh),
-# so the CLI steps share one engine: each "flatpak run" is a PID namespace of its own, and the
-# engine locator does not yet find an engine across them (checked separately by run.sh).
+# so the CLI steps share one engine and its processes end with this instance (finding the engine
+# from a second "flatpak run" is checked separately by run.sh).
 # Prints "PASS name", "FAIL name: why", "# evidence" and "ENV E2B_…=…" lines for run.sh.
 #
 # usage: bash -s SCALE APP_DATA_DIR RELEASE_FILE < inside.sh
@@ -81,6 +81,17 @@ EOF
   esac
 else
   echo "FAIL $name: dev exited $?"; evidence
+fi
+# Sandboxes with internet access share the app's network: a second project cannot take the port
+# the first one's dev server holds, and the dev flow says which project holds it.
+name="a port held by another project's dev server is named"
+cli 60 project create "fp-web2-$suffix" --template node
+if cli 120 dev "fp-web2-$suffix"; then
+  echo "FAIL $name: dev succeeded on a port held by $web"; evidence
+elif grep -q "“$web”" "$tmp/out"; then
+  echo "PASS $name"; evidence 3
+else
+  echo "FAIL $name: the message does not name $web"; evidence
 fi
 # A package from the npm registry inside a sandbox: TLS with the runtime's trust store.
 name="npm install from the npm registry inside a sandbox"

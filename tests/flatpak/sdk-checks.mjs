@@ -88,6 +88,23 @@ check('Ctrl+C stops the foreground job', async (sbx) => {
   return ok && !out.text.includes('slept-2') ? null : `the sleep was not interrupted: ${tail(out.text)}`;
 });
 
+// Run last, in a sandbox of its own: the engine is on the app's loopback, which a sandbox with
+// internet access shares, and one without must not reach.
+async function ownLoopbackCheck() {
+  const port = new URL(process.env.E2B_API_URL).port;
+  const probe = `(echo > /dev/tcp/127.0.0.1/${port}) 2>/dev/null && echo reached-$((6*7)) || echo refused-$((6*7))`;
+  let offline = null;
+  try {
+    offline = await Sandbox.create({ allowInternetAccess: false, metadata: { suite: 'flatpak' } });
+    const r = await offline.commands.run(probe, { timeoutMs: WAIT_MS });
+    return r.stdout.includes('refused-42') ? null : `it reached the engine's port ${port}: ${tail(r.stdout + r.stderr)}`;
+  } catch (err) {
+    return `${err?.name}: ${err?.message}`;
+  } finally {
+    if (offline) await offline.kill().catch(() => {});
+  }
+}
+
 let sbx = null;
 const timer = setTimeout(() => { console.log('FAIL sdk-checks: gave up after 180 s'); process.exit(1); }, 180000);
 try {
@@ -107,5 +124,10 @@ for (const c of checks) {
 }
 if (pty) await sbx.pty.kill(pty.h.pid).catch(() => {});
 await sbx.kill().catch(() => {});
+{
+  const name = 'a sandbox without internet access has a loopback of its own';
+  const why = await ownLoopbackCheck();
+  console.log(why ? `FAIL ${name}: ${why}` : `PASS ${name}`);
+}
 clearTimeout(timer);
 process.exit(0);
