@@ -435,7 +435,9 @@ flatpak_argv (CcEngineSandbox  *sandbox,
   add (argv, "--sandbox");
   /* The sandbox ends with the app's session bus connection, that is, with the engine. */
   add (argv, "--watch-bus");
-  add (argv, "--clear-env");
+  /* Not --clear-env: the portal would then start `flatpak run` itself with no environment, and
+   * an installation found through $HOME rather than the password database would not be found.
+   * The launcher's own environment reaches no command: each gets the one the engine builds. */
   g_ptr_array_add (argv, g_strconcat ("--sandbox-expose-path=", home, NULL));
   g_ptr_array_add (argv, g_strconcat ("--sandbox-expose-path=", tmp, NULL));
   g_ptr_array_add (argv, g_strconcat ("--directory=", home, NULL));
@@ -483,7 +485,7 @@ cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
   add (argv, "3");
   g_ptr_array_add (argv, NULL);
   /* flatpak-spawn talks to the portal on the session bus, so it keeps the engine's
-   * environment; --clear-env gives the launcher none of it. */
+   * environment. */
   return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
                                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
                                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
