@@ -593,6 +593,7 @@ held_preview_cb (GObject      *source,
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
   g_autoptr(JsonObject) object = NULL;
   const char *held_by = NULL;
+  GCancellable *cancellable;
 
   if (body != NULL)
     object = cc_protojson_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
@@ -604,8 +605,8 @@ held_preview_cb (GObject      *source,
       return;
     }
   start->held_by = g_strdup (held_by);
-  cc_store_list_projects_async (self->store, g_task_get_cancellable (task), held_projects_cb,
-                                g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  cc_store_list_projects_async (self->store, cancellable, held_projects_cb, g_steal_pointer (&task));
 }
 
 static void

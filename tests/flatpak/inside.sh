@@ -52,11 +52,15 @@ if cli 60 exec --no-cache "fp-a-$suffix" -- 'echo a-secret > mine.txt && pwd'; t
 else
   echo "FAIL $name: sandbox A could not run a command"; evidence
 fi
+# Flatpak makes the parents of an exposed directory, empty: what must stay out of sight is what
+# they hold, the project database and the engine's state.
 name="a sandbox cannot see the app's data"
-if cli 60 exec --no-cache "fp-b-$suffix" -- "ls '$app_data'"; then
-  echo "FAIL $name: sandbox B lists $app_data"; evidence 6
+if cli 60 exec --no-cache "fp-b-$suffix" -- \
+     "for f in code-canvas.db code-canvas.db-wal engine/state; do [ -e '$app_data'/\$f ] && echo visible: \$f; done; echo checked-\$((6*7))" &&
+   grep -q checked-42 "$tmp/out" && ! grep -q visible: "$tmp/out"; then
+  echo "PASS $name"
 else
-  echo "PASS $name"; evidence 3
+  echo "FAIL $name: sandbox B sees the app's data in $app_data"; evidence 6
 fi
 
 # The Node template: setup (npm install), the dev server, the preview answering on loopback.
