@@ -100,6 +100,36 @@ typedef struct
 #define ROOT_STAGE_HOME ROOT_STAGE "/code-canvas-home"
 #define ROOT_STAGE_TMP  ROOT_STAGE "/code-canvas-tmp"
 
+/* A sandbox whose home is a person's workspace folder: the folder may be gone or replaced since
+ * the sandbox was made, so it is checked at every launch. @ws_id (may be NULL) gets its id, or
+ * NULL when the home is the engine's own. */
+static gboolean
+check_workspace (CcEngineSandbox            *sandbox,
+                 const CcEngineWorkspaceId **ws_id,
+                 GError                    **error)
+{
+  const CcEngineWorkspaceId *id = NULL;
+  const char *home = cc_engine_sandbox_get_home_dir (sandbox);
+  int fd;
+
+  if (ws_id != NULL)
+    *ws_id = NULL;
+  if (cc_engine_sandbox_get_workspace (sandbox, &id) == NULL)
+    return TRUE;
+  fd = cc_engine_workspace_reopen (home, id);
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The workspace folder %s is gone or was replaced; create the sandbox again"),
+                   home);
+      return FALSE;
+    }
+  close (fd);
+  if (ws_id != NULL)
+    *ws_id = id;
+  return TRUE;
+}
+
 static void
 launch_clear (Launch *launch)
 {
@@ -299,21 +329,12 @@ launch_init (Launch           *launch,
   {
     const CcEngineWorkspaceId *ws_id = NULL;
 
-    if (cc_engine_sandbox_get_workspace (sandbox, &ws_id) != NULL)
+    /* Checked again in the child of a root engine, which binds that very directory; bubblewrap
+     * of an engine that is not root binds it by path right after. */
+    if (!check_workspace (sandbox, &ws_id, error))
+      return FALSE;
+    if (ws_id != NULL)
       {
-        /* The person's folder may be gone or replaced since the sandbox was made: checked at
-         * every launch (and again in the child of a root engine, which binds that very
-         * directory). bubblewrap of an engine that is not root binds it by path right after. */
-        int fd = cc_engine_workspace_reopen (launch->home_dir, ws_id);
-
-        if (fd < 0)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                         _("The workspace folder %s is gone or was replaced; create the sandbox "
-                           "again"), launch->home_dir);
-            return FALSE;
-          }
-        close (fd);
         launch->workspace = TRUE;
         launch->workspace_id = *ws_id;
       }
@@ -453,28 +474,13 @@ cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
                                         GError          **error)
 {
   const char *home = cc_engine_sandbox_get_home_dir (sandbox);
-  const CcEngineWorkspaceId *ws_id = NULL;
   g_autoptr(GPtrArray) argv = NULL;
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", error);
   const int source[] = { sock };
   const int target[] = { 3 };
 
-  if (exe == NULL)
+  if (exe == NULL || !check_workspace (sandbox, NULL, error))
     return FALSE;
-  if (cc_engine_sandbox_get_workspace (sandbox, &ws_id) != NULL)
-    {
-      /* As under bubblewrap: the person's folder may be gone or replaced since. */
-      int fd = cc_engine_workspace_reopen (home, ws_id);
-
-      if (fd < 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       _("The workspace folder %s is gone or was replaced; create the sandbox "
-                         "again"), home);
-          return FALSE;
-        }
-      close (fd);
-    }
   argv = flatpak_argv (sandbox, home, cc_engine_sandbox_get_tmp_dir (sandbox), error);
   if (argv == NULL)
     return FALSE;
@@ -641,16 +647,71 @@ write_profile (const char *runtime_dir)
     g_unlink (path);
 }
 
+/* The probes wait this long at most: a portal or a bubblewrap that never answers must not keep
+ * the engine from starting. */
+#define PROBE_LIMIT_S 30
+
+/* Reads the child @pid's stderr from @err_fd (taken) until it ends, for at most PROBE_LIMIT_S
+ * seconds (then the child is killed), and reaps it. NULL when it exited 0, else why not: what
+ * it wrote, or its status. */
+static char *
+probe_wait (GPid pid,
+            int  err_fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) err_text = g_string_new (NULL);
+  gint64 until = g_get_monotonic_time () + PROBE_LIMIT_S * G_USEC_PER_SEC;
+  gboolean timed_out = FALSE;
+  int status = 0;
+
+  for (;;)
+    {
+      struct pollfd p = { .fd = err_fd, .events = POLLIN };
+      gint64 left = (until - g_get_monotonic_time ()) / 1000;
+      char buf[512];
+      gssize n;
+
+      if (left <= 0)
+        {
+          timed_out = TRUE;
+          kill (pid, SIGKILL);
+          break;
+        }
+      if (poll (&p, 1, (int) left) < 0 && errno != EINTR)
+        break;
+      if (p.revents == 0)
+        continue;
+      n = read (err_fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (err_text->len < 4096)
+        g_string_append_len (err_text, buf, n);
+    }
+  close (err_fd);
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  g_spawn_close_pid (pid);
+  if (timed_out)
+    return g_strdup_printf (_("no answer within %u seconds"), PROBE_LIMIT_S);
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      g_strstrip (err_text->str);
+      return g_strdup (*err_text->str ? err_text->str : error->message);
+    }
+  return NULL;
+}
+
 /* Runs @launch's bubblewrap with @script and says why it failed, or NULL. */
 static char *
 run_probe (Launch     *launch,
            const char *script)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) err_text = g_string_new (NULL);
+  g_autofree char *failure = NULL;
   int pipe_fds[2];
   GPid pid = 0;
-  int status = 0;
   gboolean ok;
 
   add (launch->argv, "/bin/sh");
@@ -660,28 +721,14 @@ run_probe (Launch     *launch,
     return g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
   ok = launch_spawn (launch, 0, NULL, NULL, 0, pipe_fds[1], &pid, &error);
   close (pipe_fds[1]);
-  if (ok)
-    {
-      char buf[512];
-      gssize n;
-
-      /* Bounded by the probe itself: bubblewrap exits once the script has. */
-      while ((n = read (pipe_fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0 && err_text->len < 4096)
-          g_string_append_len (err_text, buf, n);
-      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-        ;
-      g_spawn_close_pid (pid);
-    }
-  close (pipe_fds[0]);
   if (!ok)
-    return g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
-  if (!g_spawn_check_wait_status (status, &error))
     {
-      g_strstrip (err_text->str);
-      return g_strdup_printf (_("bubblewrap does not work here (%s)"),
-                              *err_text->str ? err_text->str : error->message);
+      close (pipe_fds[0]);
+      return g_strdup_printf (_("bubblewrap could not be started: %s"), error->message);
     }
+  failure = probe_wait (pid, pipe_fds[0]);
+  if (failure != NULL)
+    return g_strdup_printf (_("bubblewrap does not work here (%s)"), failure);
   return NULL;
 }
 
@@ -777,65 +824,6 @@ cc_engine_spawn_probe (const char  *runtime_dir,
   return *reason == NULL;
 }
 
-/* Runs @argv (NULL-terminated), its stderr collected, for at most @limit_s seconds; NULL when it
- * exited 0, else why not. */
-static char *
-run_bounded (GPtrArray *argv,
-             guint      limit_s)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) err_text = g_string_new (NULL);
-  gint64 until = g_get_monotonic_time () + limit_s * G_USEC_PER_SEC;
-  gboolean timed_out = FALSE;
-  int err_fd = -1;
-  GPid pid = 0;
-  int status = 0;
-
-  if (!g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
-                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
-                                         G_SPAWN_STDOUT_TO_DEV_NULL,
-                                         NULL, NULL, -1, -1, -1, NULL, NULL, 0, &pid, NULL, NULL,
-                                         &err_fd, &error))
-    return g_strdup (error->message);
-  for (;;)
-    {
-      struct pollfd p = { .fd = err_fd, .events = POLLIN };
-      gint64 left = (until - g_get_monotonic_time ()) / 1000;
-      char buf[512];
-      gssize n;
-
-      if (left <= 0)
-        {
-          timed_out = TRUE;
-          kill (pid, SIGKILL);
-          break;
-        }
-      if (poll (&p, 1, (int) left) < 0 && errno != EINTR)
-        break;
-      if (p.revents == 0)
-        continue;
-      n = read (err_fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      if (err_text->len < 4096)
-        g_string_append_len (err_text, buf, n);
-    }
-  close (err_fd);
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  g_spawn_close_pid (pid);
-  if (timed_out)
-    return g_strdup_printf (_("no answer within %u seconds"), limit_s);
-  if (!g_spawn_check_wait_status (status, &error))
-    {
-      g_strstrip (err_text->str);
-      return g_strdup (*err_text->str ? err_text->str : error->message);
-    }
-  return NULL;
-}
-
 gboolean
 cc_engine_spawn_probe_flatpak (const char  *data_dir,
                                JsonArray   *facts,
@@ -858,6 +846,9 @@ cc_engine_spawn_probe_flatpak (const char  *data_dir,
     failure = g_strdup (error->message);
   else
     {
+      GPid pid = 0;
+      int err_fd = -1;
+
       /* Exactly the launch a launcher gets: it starts in its directory, may write there, and
        * sees nothing else of the engine's data. */
       add (argv, "/bin/sh");
@@ -869,7 +860,13 @@ cc_engine_spawn_probe_flatpak (const char  *data_dir,
       add (argv, home);
       add (argv, hidden);
       g_ptr_array_add (argv, NULL);
-      failure = run_bounded (argv, 30);
+      if (g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
+                                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
+                                            G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, -1, -1, -1,
+                                            NULL, NULL, 0, &pid, NULL, NULL, &err_fd, &error))
+        failure = probe_wait (pid, err_fd);
+      else
+        failure = g_strdup (error->message);
     }
   g_rmdir (home);
   g_rmdir (tmp);
