@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -31,6 +32,10 @@
 #define BATCH_FILES        256
 #define BATCH_BYTES        (64 * 1024 * 1024)
 #define MANIFEST_VERSION   1
+/* What a sync must leave free on the workspace's disk: the larger of these. A sandbox runs code
+ * nobody reviewed, and what it writes must not fill the person's disk through the mirror. */
+#define MIN_FREE_BYTES     ((guint64) 512 * 1024 * 1024)
+#define MIN_FREE_PER_MILLE 20
 
 struct _CcWorkspaceMirror
 {
@@ -572,6 +577,10 @@ typedef struct
   GPtrArray      *conflicts;   /* char*: the copies */
   CcSyncSummary  *summary;
   GFileOutputStream *output;
+  GCancellable   *download_cancellable;  /* the current download's, stopped when it outgrows */
+  guint64         room;        /* bytes downloads may still take from the disk */
+  guint64         taken;       /* by the current download so far */
+  gboolean        over_room;
   int             lock_fd;     /* flock on the state folder, held for the whole sync */
 } Sync;
 
@@ -588,6 +597,7 @@ sync_free (Sync *sync)
   g_clear_pointer (&sync->conflicts, g_ptr_array_unref);
   g_clear_pointer (&sync->summary, cc_sync_summary_free);
   g_clear_object (&sync->output);
+  g_clear_object (&sync->download_cancellable);
   if (sync->lock_fd >= 0)
     close (sync->lock_fd);     /* after the items: their downloads are gone first */
   g_free (sync);
@@ -1272,6 +1282,84 @@ apply (GTask *task)
 static void download_next (GTask *task);
 
 static void
+forward_cancel_cb (GCancellable *sync_cancellable,
+                   gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* The listing said how big each file was; a file that grows meanwhile may take what is left of
+ * the room, and no more. */
+static void
+download_progress_cb (goffset  done,
+                      goffset  total,
+                      gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  sync->taken = done;
+  if (done > 0 && (guint64) done > sync->room && !sync->over_room)
+    {
+      sync->over_room = TRUE;
+      g_cancellable_cancel (sync->download_cancellable);
+    }
+}
+
+/* Whether what comes back fits on the workspace's disk (and the state folder's, where it waits)
+ * with room to spare; FALSE once the sync has failed, naming the largest files. Sets the room
+ * each download may take. */
+static gboolean
+check_room (CcWorkspaceMirror *self,
+            Sync              *sync,
+            GTask             *task)
+{
+  const char *dirs[] = { self->workspace, self->state_dir };
+  guint64 needed = 0, room = G_MAXUINT64;
+  Item *largest = NULL;
+
+  for (guint i = 0; i < sync->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (sync->items, i);
+
+      if ((item->action != ACTION_PULL && item->action != ACTION_CHECK) || item->rsize <= 0)
+        continue;
+      needed += (guint64) item->rsize;
+      if (largest == NULL || item->rsize > largest->rsize)
+        largest = item;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      struct statvfs fs;
+      guint64 free_bytes, keep;
+
+      if (statvfs (dirs[i], &fs) != 0)
+        continue;
+      free_bytes = (guint64) fs.f_bavail * fs.f_frsize;
+      keep = MAX (MIN_FREE_BYTES, (guint64) fs.f_blocks * fs.f_frsize / 1000 * MIN_FREE_PER_MILLE);
+      room = MIN (room, free_bytes > keep ? free_bytes - keep : 0);
+    }
+  if (needed > room)
+    {
+      g_autofree char *needed_text = g_format_size (needed);
+      g_autofree char *room_text = g_format_size (room);
+      g_autofree char *largest_text = g_format_size (largest->rsize);
+
+      sync_return (task, g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                                      _("The sandbox's files to bring back (%s, the largest "
+                                        "“%s” with %s) do not fit in the room left on the "
+                                        "workspace's disk (%s). Nothing was changed in the "
+                                        "workspace. Remove large files in the sandbox, or make "
+                                        "room, then sync again."),
+                                      needed_text, largest->path, largest_text, room_text));
+      return FALSE;
+    }
+  /* Each download takes what it writes from the room; a file that grew since the listing may
+   * take what is left, and no more. */
+  sync->room = room;
+  return TRUE;
+}
+
+static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -1284,7 +1372,21 @@ downloaded_cb (GObject      *source,
 
   closed = g_output_stream_close (G_OUTPUT_STREAM (sync->output), NULL, NULL);
   g_clear_object (&sync->output);
-  if (cc_envd_download_finish (CC_ENVD (source), result, &error) < 0)
+  g_clear_object (&sync->download_cancellable);
+  if (cc_envd_download_finish (CC_ENVD (source), result, &error) < 0 && sync->over_room)
+    {
+      g_autofree char *room = g_format_size (sync->room);
+
+      g_clear_error (&error);
+      sync_return (task, g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                                      _("“%s” grew in the sandbox while it was brought back, past "
+                                        "the room left on the workspace's disk (%s). Nothing was "
+                                        "changed in the workspace. Make the file smaller or "
+                                        "remove it in the sandbox, or make room, then sync again."),
+                                      item->path, room));
+      return;
+    }
+  if (error != NULL)
     {
       if (g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND))
         {
@@ -1309,6 +1411,7 @@ downloaded_cb (GObject      *source,
                                       item->path));
       return;
     }
+  sync->room = sync->room > sync->taken ? sync->room - sync->taken : 0;
   sync->next++;
   download_next (task);
 }
@@ -1331,8 +1434,15 @@ opened_cb (GObject      *source,
       sync_return (task, error);
       return;
     }
-  cc_envd_download_async (sync->envd, remote, G_OUTPUT_STREAM (sync->output), NULL, NULL, NULL,
-                          g_task_get_cancellable (task), downloaded_cb, task);
+  /* Its own cancellable, so that a file growing past the room is stopped alone; the sync's
+   * cancellable reaches it too. */
+  sync->download_cancellable = g_cancellable_new ();
+  if (g_task_get_cancellable (task) != NULL)
+    g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (forward_cancel_cb),
+                           g_object_ref (sync->download_cancellable), g_object_unref);
+  sync->taken = 0;
+  cc_envd_download_async (sync->envd, remote, G_OUTPUT_STREAM (sync->output), download_progress_cb,
+                          sync, NULL, sync->download_cancellable, downloaded_cb, task);
 }
 
 /* Every file that comes back is downloaded whole before anything in the workspace changes. */
@@ -1342,6 +1452,8 @@ download_next (GTask *task)
   CcWorkspaceMirror *self = g_task_get_source_object (task);
   Sync *sync = g_task_get_task_data (task);
 
+  if (sync->next == 0 && !check_room (self, sync, task))
+    return;
   for (; sync->next < sync->items->len; sync->next++)
     {
       Item *item = g_ptr_array_index (sync->items, sync->next);

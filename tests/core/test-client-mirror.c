@@ -565,6 +565,32 @@ test_sigkill_mid_sync (MirrorFixture *f,
   assert_same_files (f);
 }
 
+/* A sandbox runs code nobody reviewed: a file claiming more than the workspace's disk can hold
+ * (sparse here, so the test fills nothing) never starts to come back, the sync says which and
+ * why, and nothing else changes until it is gone. */
+static void
+test_room_bound (MirrorFixture *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CcSyncSummary) refused = NULL;
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  g_free (stdout_of (f, "echo small > small.txt && truncate -s 8T huge.bin"));
+  refused = sync_project (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "huge.bin"));
+  g_assert_false (exists_in (f, "huge.bin"));
+  g_assert_false (exists_in (f, "small.txt"));
+
+  g_free (stdout_of (f, "rm huge.bin"));
+  summary = sync_ok (f);
+  g_assert_true (exists_in (f, "small.txt"));
+  g_assert_false (exists_in (f, "huge.bin"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,6 +604,7 @@ main (int   argc,
   ADD ("cut-transfers", test_cut_transfers);
   ADD ("live-pull", test_live_pull);
   ADD ("sigkill-mid-sync", test_sigkill_mid_sync);
+  ADD ("room-bound", test_room_bound);
 #undef ADD
   return g_test_run ();
 }
