@@ -547,6 +547,7 @@ typedef struct
   Action   action;
   gint64   rsize;
   gint64   rmtime;
+  guint    rmode;         /* the sandbox's permission bits, 0 when unknown */
   Local   *local;         /* borrowed from Sync.local, or NULL */
   char    *temp;          /* the download, in the state folder */
   char    *copy;          /* a conflict's copy, workspace-relative */
@@ -573,6 +574,7 @@ typedef struct
   GHashTable     *manifest;
   GPtrArray      *items;
   GPtrArray      *pushes;      /* relative paths, borrowed from items */
+  GPtrArray      *executables; /* char*: sandbox paths sent up that are to be executable */
   guint           next;
   GPtrArray      *conflicts;   /* char*: the copies */
   CcSyncSummary  *summary;
@@ -594,6 +596,7 @@ sync_free (Sync *sync)
   g_clear_pointer (&sync->manifest, g_hash_table_unref);
   g_clear_pointer (&sync->items, g_ptr_array_unref);
   g_clear_pointer (&sync->pushes, g_ptr_array_unref);
+  g_clear_pointer (&sync->executables, g_ptr_array_unref);
   g_clear_pointer (&sync->conflicts, g_ptr_array_unref);
   g_clear_pointer (&sync->summary, cc_sync_summary_free);
   g_clear_object (&sync->output);
@@ -793,6 +796,7 @@ plan_thread (GTask        *task,
       item->local = local;
       item->rsize = remote ? remote->size : -1;
       item->rmtime = remote ? remote->modified_time : 0;
+      item->rmode = remote ? remote->mode : 0;
       if (local == NULL && remote == NULL)
         {
           item_free (item);
@@ -895,6 +899,23 @@ same_as_scanned (const char  *path,
          stat_mtime (&st) == local->mtime;
 }
 
+/* A file that is executable in the sandbox (a script, a built tool) is executable in the
+ * workspace too: the download is made with the usual mode, and gets x wherever it has r. */
+static void
+keep_exec_bits (const char *temp,
+                guint       remote_mode)
+{
+  struct stat st;
+  mode_t mode;
+
+  if ((remote_mode & S_IXUSR) == 0 || stat (temp, &st) != 0)
+    return;
+  mode = st.st_mode & 07777;
+  mode |= S_IXUSR | ((mode & S_IRGRP) ? S_IXGRP : 0) | ((mode & S_IROTH) ? S_IXOTH : 0);
+  if (chmod (temp, mode) != 0)
+    g_debug ("Could not make “%s” executable: %s", temp, g_strerror (errno));
+}
+
 static void
 apply_thread (GTask        *task,
               gpointer      source_object,
@@ -952,6 +973,7 @@ apply_thread (GTask        *task,
                 sync->summary->skipped++;
                 break;
               }
+            keep_exec_bits (item->temp, item->rmode);
             /* The person may have edited it since the scan: that is a conflict too. */
             conflict = item->action == ACTION_CHECK || !same_as_scanned (target, item->local);
             if (conflict)
@@ -1212,6 +1234,70 @@ uploaded_cb (GObject      *source,
   upload_next (task);
 }
 
+static void chmod_next (GTask *task);
+
+static void
+chmod_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  int code = 0;
+
+  /* A file that stays without its x bit loses nothing: said, not failed. */
+  if (!cc_remote_process_wait_finish (CC_REMOTE_PROCESS (source), result, &code, &error) || code != 0)
+    g_debug ("Executable files stay without their x bit in the sandbox: %s",
+             error != NULL ? error->message : "chmod failed");
+  chmod_next (task);
+}
+
+static void
+chmod_started_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcRemoteProcess) process = cc_envd_start_process_finish (CC_ENVD (source), result, &error);
+
+  if (process == NULL)
+    {
+      g_debug ("Executable files stay without their x bit in the sandbox: %s", error->message);
+      chmod_next (task);
+      return;
+    }
+  cc_remote_process_wait_async (process, g_task_get_cancellable (task), chmod_done_cb, task);
+}
+
+/* The upload carries no mode (as E2B's does not): what is executable in the workspace is made
+ * executable in the sandbox with chmod, in batches of BATCH_FILES. Then the removals. */
+static void
+chmod_next (GTask *task)
+{
+  Sync *sync = g_task_get_task_data (task);
+  g_autoptr(CcProcessSpec) spec = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+
+  if (sync->executables == NULL || sync->executables->len == 0)
+    {
+      sync->next = 0;
+      remove_next (task);
+      return;
+    }
+  args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup ("+x"));
+  g_ptr_array_add (args, g_strdup ("--"));
+  while (sync->executables->len > 0 && args->len < BATCH_FILES + 2)
+    g_ptr_array_add (args, g_ptr_array_steal_index_fast (sync->executables, sync->executables->len - 1));
+  g_ptr_array_add (args, NULL);
+  spec = g_new0 (CcProcessSpec, 1);
+  spec->cmd = g_strdup ("chmod");
+  spec->args = (GStrv) g_ptr_array_free (g_steal_pointer (&args), FALSE);
+  spec->timeout_ms = 60000;
+  cc_envd_start_process_async (sync->envd, spec, g_task_get_cancellable (task), chmod_started_cb, task);
+}
+
 /* Uploads the next batch of pushes (by count and bytes), then the removals. */
 static void
 upload_next (GTask *task)
@@ -1238,6 +1324,12 @@ upload_next (GTask *task)
       input = g_file_read (file, NULL, NULL);
       if (input == NULL)
         continue;
+      if (st.st_mode & S_IXUSR)
+        {
+          if (sync->executables == NULL)
+            sync->executables = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (sync->executables, g_strdup (remote));
+        }
       g_ptr_array_add (batch, cc_upload_file_new_stream (remote, G_INPUT_STREAM (input),
                                                          st.st_size));
       bytes += st.st_size;
@@ -1248,8 +1340,7 @@ upload_next (GTask *task)
                                   g_task_get_cancellable (task), uploaded_cb, task);
       return;
     }
-  sync->next = 0;
-  remove_next (task);
+  chmod_next (task);
 }
 
 static void

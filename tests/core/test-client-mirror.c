@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -591,6 +592,43 @@ test_room_bound (MirrorFixture *f,
   g_assert_false (exists_in (f, "huge.bin"));
 }
 
+static gboolean
+executable_in (MirrorFixture *f,
+               const char    *name)
+{
+  g_autofree char *path = g_build_filename (f->workspace, name, NULL);
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  return (st.st_mode & S_IXUSR) != 0;
+}
+
+/* A script stays a script both ways: the upload carries no mode, so the mirror sets it. */
+static void
+test_exec_bit_travels (MirrorFixture *f,
+                       gconstpointer  data)
+{
+  g_autofree char *up = g_build_filename (f->workspace, "up.sh", NULL);
+  g_autoptr(CcSyncSummary) first = NULL;
+  g_autoptr(CcSyncSummary) second = NULL;
+  g_autofree char *modes = NULL;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->workspace, 0755), ==, 0);
+  write_in (f, "up.sh", "#!/bin/sh\necho up\n");
+  write_in (f, "plain.txt", "plain\n");
+  g_assert_cmpint (chmod (up, 0755), ==, 0);
+  first = sync_ok (f);
+  modes = stdout_of (f, "for f in up.sh plain.txt; do if [ -x $f ]; then echo $f x; else echo $f -; fi; done");
+  g_assert_cmpstr (modes, ==, "up.sh x\nplain.txt -\n");
+
+  g_free (stdout_of (f, "printf '#!/bin/sh\\necho down\\n' > down.sh && chmod +x down.sh && echo d > data.txt"));
+  second = sync_ok (f);
+  g_assert_true (executable_in (f, "down.sh"));
+  g_assert_false (executable_in (f, "data.txt"));
+  g_assert_false (executable_in (f, "plain.txt"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -605,6 +643,7 @@ main (int   argc,
   ADD ("live-pull", test_live_pull);
   ADD ("sigkill-mid-sync", test_sigkill_mid_sync);
   ADD ("room-bound", test_room_bound);
+  ADD ("exec-bit-travels", test_exec_bit_travels);
 #undef ADD
   return g_test_run ();
 }
