@@ -582,6 +582,7 @@ typedef struct
   GCancellable   *download_cancellable;  /* the current download's, stopped when it outgrows */
   guint64         room;        /* bytes downloads may still take from the disk */
   guint64         taken;       /* by the current download so far */
+  gssize          got;         /* the length of a download that differs from the listing's */
   gboolean        over_room;
   int             lock_fd;     /* flock on the state folder, held for the whole sync */
 } Sync;
@@ -1450,6 +1451,57 @@ check_room (CcWorkspaceMirror *self,
   return TRUE;
 }
 
+/* A download whose length differs from the listing's: kept when the file now is that long,
+ * left for the next sync when it changed otherwise, and a failed sync when it did not change at
+ * all (the body was cut short). */
+static void
+recheck_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Sync *sync = g_task_get_task_data (task);
+  Item *item = g_ptr_array_index (sync->items, sync->next);
+  g_autoptr(GError) error = NULL;
+  CcEntryInfo *entry = cc_envd_stat_finish (CC_ENVD (source), result, &error);
+
+  if (entry != NULL && entry->size == sync->got)
+    {
+      item->rsize = entry->size;
+      item->rmtime = entry->modified_time;
+      item->rmode = entry->mode;
+    }
+  else if (entry != NULL && entry->size == item->rsize && entry->modified_time == item->rmtime)
+    {
+      g_autofree char *got = g_format_size (sync->got);
+      g_autofree char *size = g_format_size (item->rsize);
+
+      cc_entry_info_free (entry);
+      sync_return (task, g_error_new (CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NETWORK,
+                                      _("“%s” came back cut short (%s of %s): the connection "
+                                        "ended early. Nothing was changed in the workspace, and "
+                                        "the next sync tries again."),
+                                      item->path, got, size));
+      return;
+    }
+  else if (entry != NULL || g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND))
+    {
+      g_unlink (item->temp);
+      g_clear_pointer (&item->temp, g_free);
+    }
+  else
+    {
+      g_prefix_error (&error, _("Could not bring “%s” back from the sandbox; nothing was "
+                                "changed in the workspace, and the next sync tries again: "),
+                      item->path);
+      sync_return (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&entry, cc_entry_info_free);
+  sync->next++;
+  download_next (task);
+}
+
 static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
@@ -1460,11 +1512,13 @@ downloaded_cb (GObject      *source,
   Item *item = g_ptr_array_index (sync->items, sync->next);
   GError *error = NULL;
   gboolean closed;
+  gssize got;
 
   closed = g_output_stream_close (G_OUTPUT_STREAM (sync->output), NULL, NULL);
   g_clear_object (&sync->output);
   g_clear_object (&sync->download_cancellable);
-  if (cc_envd_download_finish (CC_ENVD (source), result, &error) < 0 && sync->over_room)
+  got = cc_envd_download_finish (CC_ENVD (source), result, &error);
+  if (got < 0 && sync->over_room)
     {
       g_autofree char *room = g_format_size (sync->room);
 
@@ -1503,6 +1557,16 @@ downloaded_cb (GObject      *source,
       return;
     }
   sync->room = sync->room > sync->taken ? sync->room - sync->taken : 0;
+  if (error == NULL && item->rsize >= 0 && got != item->rsize)
+    {
+      g_autofree char *remote = g_strconcat (SANDBOX_HOME "/", item->path, NULL);
+
+      /* A body without a length ends where the connection does; the file may also have
+       * changed since the listing. The sandbox says which. */
+      sync->got = got;
+      cc_envd_stat_async (sync->envd, remote, g_task_get_cancellable (task), recheck_cb, task);
+      return;
+    }
   sync->next++;
   download_next (task);
 }

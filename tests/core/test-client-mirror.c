@@ -592,6 +592,29 @@ test_room_bound (MirrorFixture *f,
   g_assert_false (exists_in (f, "huge.bin"));
 }
 
+/* A download whose body is cut short (the connection closes after part of it, as when the engine
+ * dies mid-pull) is never taken for the whole file. */
+static void
+test_truncated_download (MirrorFixture *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  CcSyncSummary *failed;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  g_free (stdout_of (f, "head -c 300000 /dev/urandom > big.bin"));
+  cc_fault_proxy_add_truncate (f->proxy, "GET", "/files$", 0, 100000);
+  failed = sync_project (f, &error);
+  g_assert_null (failed);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "cut short"));
+  g_assert_false (exists_in (f, "big.bin"));
+  cc_fault_proxy_clear_rules (f->proxy);
+  summary = sync_ok (f);
+  assert_same_files (f);
+}
+
 static gboolean
 executable_in (MirrorFixture *f,
                const char    *name)
@@ -644,6 +667,7 @@ main (int   argc,
   ADD ("sigkill-mid-sync", test_sigkill_mid_sync);
   ADD ("room-bound", test_room_bound);
   ADD ("exec-bit-travels", test_exec_bit_travels);
+  ADD ("truncated-download", test_truncated_download);
 #undef ADD
   return g_test_run ();
 }
