@@ -580,12 +580,25 @@ typedef struct
   CcSyncSummary  *summary;
   GFileOutputStream *output;
   GCancellable   *download_cancellable;  /* the current download's, stopped when it outgrows */
+  gulong          download_forward;      /* the sync's cancellable → the download's */
+  GCancellable   *sync_cancellable;      /* where download_forward is connected */
   guint64         room;        /* bytes downloads may still take from the disk */
   guint64         taken;       /* by the current download so far */
   gssize          got;         /* the length of a download that differs from the listing's */
   gboolean        over_room;
   int             lock_fd;     /* flock on the state folder, held for the whole sync */
 } Sync;
+
+/* One per download: each would otherwise leave a handler (and a cancellable) on the sync's. */
+static void
+download_cancellable_clear (Sync *sync)
+{
+  if (sync->download_forward != 0 && sync->sync_cancellable != NULL)
+    g_cancellable_disconnect (sync->sync_cancellable, sync->download_forward);
+  sync->download_forward = 0;
+  g_clear_object (&sync->sync_cancellable);
+  g_clear_object (&sync->download_cancellable);
+}
 
 static void
 sync_free (Sync *sync)
@@ -601,7 +614,7 @@ sync_free (Sync *sync)
   g_clear_pointer (&sync->conflicts, g_ptr_array_unref);
   g_clear_pointer (&sync->summary, cc_sync_summary_free);
   g_clear_object (&sync->output);
-  g_clear_object (&sync->download_cancellable);
+  download_cancellable_clear (sync);
   if (sync->lock_fd >= 0)
     close (sync->lock_fd);     /* after the items: their downloads are gone first */
   g_free (sync);
@@ -1516,7 +1529,7 @@ downloaded_cb (GObject      *source,
 
   closed = g_output_stream_close (G_OUTPUT_STREAM (sync->output), NULL, NULL);
   g_clear_object (&sync->output);
-  g_clear_object (&sync->download_cancellable);
+  download_cancellable_clear (sync);
   got = cc_envd_download_finish (CC_ENVD (source), result, &error);
   if (got < 0 && sync->over_room)
     {
@@ -1593,8 +1606,13 @@ opened_cb (GObject      *source,
    * cancellable reaches it too. */
   sync->download_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
-    g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (forward_cancel_cb),
-                           g_object_ref (sync->download_cancellable), g_object_unref);
+    {
+      sync->sync_cancellable = g_object_ref (g_task_get_cancellable (task));
+      sync->download_forward = g_cancellable_connect (sync->sync_cancellable,
+                                                      G_CALLBACK (forward_cancel_cb),
+                                                      g_object_ref (sync->download_cancellable),
+                                                      g_object_unref);
+    }
   sync->taken = 0;
   cc_envd_download_async (sync->envd, remote, G_OUTPUT_STREAM (sync->output), download_progress_cb,
                           sync, NULL, sync->download_cancellable, downloaded_cb, task);

@@ -24,6 +24,9 @@
 
 /* Rounds of "scan, stop what is new" before giving up on a process that keeps forking. */
 #define MAX_ROUNDS 20
+/* SIGSTOP takes effect when the process next runs: a pause waits this long at most for every
+ * process to show it, so that "paused" is true when it is answered. */
+#define SETTLE_LIMIT_MS 500
 
 /* pid → parent pid, for every process now. */
 static GHashTable *
@@ -109,6 +112,34 @@ collect (GArray  *below,
   return order;
 }
 
+/* Whether @pid has taken its stop (or is gone): its state in /proc is T, t or Z. */
+static gboolean
+has_stopped (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after_comm;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  after_comm = strrchr (stat, ')');
+  return after_comm == NULL || after_comm[1] != ' ' ||
+         after_comm[2] == 'T' || after_comm[2] == 't' || after_comm[2] == 'Z' || after_comm[2] == 'X';
+}
+
+static void
+settle (GHashTable *stopped)
+{
+  gint64 until = g_get_monotonic_time () + SETTLE_LIMIT_MS * 1000;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, stopped);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    while (!has_stopped (GPOINTER_TO_INT (key)) && g_get_monotonic_time () < until)
+      g_usleep (1000);
+}
+
 void
 cc_engine_freeze_trees (GArray   *below,
                         GArray   *leaders,
@@ -142,7 +173,10 @@ cc_engine_freeze_trees (GArray   *below,
             }
         }
       if (!any_new)
-        return;
+        {
+          settle (stopped);
+          return;
+        }
     }
   g_warning ("A sandbox's processes kept forking while they were being stopped");
 }

@@ -53,6 +53,9 @@
 
 #include "cc-engine-launcher.h"
 
+/* How long the launcher looks for the holder of a port (held_here). */
+#define HELD_SCAN_LIMIT_MS 200
+
 static void
 send_reply (int    sock,
             guint  type,
@@ -298,9 +301,13 @@ static gboolean
 held_here (GArray *inodes)
 {
   g_autoptr(GDir) procs = g_dir_open ("/proc", 0, NULL);
+  /* The sandbox decides how many processes and descriptors there are to read: the scan is
+   * bounded, and one that runs out is no proof. */
+  gint64 until = g_get_monotonic_time () + HELD_SCAN_LIMIT_MS * 1000;
   const char *pid;
 
-  while (procs != NULL && (pid = g_dir_read_name (procs)) != NULL)
+  while (procs != NULL && (pid = g_dir_read_name (procs)) != NULL &&
+         g_get_monotonic_time () < until)
     {
       g_autofree char *fd_dir = NULL;
       g_autoptr(GDir) fds = NULL;
@@ -310,7 +317,8 @@ held_here (GArray *inodes)
         continue;
       fd_dir = g_strconcat ("/proc/", pid, "/fd", NULL);
       fds = g_dir_open (fd_dir, 0, NULL);
-      while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+      while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL &&
+             g_get_monotonic_time () < until)
         {
           g_autofree char *path = g_build_filename (fd_dir, fd, NULL);
           char target[64];
@@ -358,7 +366,8 @@ handle_connect (int                      sock,
     }
   if (request->magic == CC_LAUNCHER_OWNS_MAGIC)
     {
-      send_reply (sock, CC_LAUNCHER_OWNS, 0, request->port > 0 && port_owner (request->port) == 0);
+      send_reply (sock, CC_LAUNCHER_OWNS, request->port,
+                  request->port > 0 && port_owner (request->port) == 0);
       return;
     }
   if (request->port == 0)

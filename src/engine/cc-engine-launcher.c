@@ -39,6 +39,10 @@
 #include "cc-engine-spawn.h"
 
 #define SPAWN_WAIT_MS 10000
+/* Who holds a port is asked of other sandboxes' launchers, which those sandboxes can stop
+ * (under flatpak-spawn a launcher is not its namespace's init): the question is only a name in
+ * an error message, so it gets a short wait, and no answer is no holder. */
+#define OWNS_WAIT_MS  250
 
 typedef struct
 {
@@ -776,7 +780,8 @@ request (CcEngineLauncher  *self,
          GError           **error)
 {
   CcLauncherConnect connect_request = { .magic = magic, .port = port };
-  gint64 until = g_get_monotonic_time () + SPAWN_WAIT_MS * 1000;
+  gboolean asking_owns = magic == CC_LAUNCHER_OWNS_MAGIC;
+  gint64 until = g_get_monotonic_time () + (asking_owns ? OWNS_WAIT_MS : SPAWN_WAIT_MS) * 1000;
   gssize n;
 
   if (self->dead)
@@ -816,10 +821,19 @@ request (CcEngineLauncher  *self,
           queue_exit (self, answer);
           continue;
         }
+      /* A late answer to an earlier question about a port is no answer to this one. */
+      if ((answer->type == CC_LAUNCHER_OWNS) != asking_owns ||
+          (asking_owns && answer->pid != (int) port))
+        {
+          for (guint i = 0; i < *n_fds; i++)
+            close (fds[i]);
+          continue;
+        }
       return TRUE;
     }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The sandbox launcher stopped answering"));
-  mark_dead (self);
+  if (!asking_owns)
+    mark_dead (self);
   return FALSE;
 }
 

@@ -40,7 +40,8 @@ enum
   CC_LAUNCHER_EXITED,       /* pid (launcher's namespace), value = wait status */
   CC_LAUNCHER_SOCKET,       /* a TCP socket connecting inside, as SCM_RIGHTS; value = 0 */
   CC_LAUNCHER_PTY,          /* a terminal's master, as SCM_RIGHTS */
-  CC_LAUNCHER_OWNS,         /* value = 1 when a process of this sandbox listens on the port */
+  CC_LAUNCHER_OWNS,         /* pid = the port asked about, value = 1 when a process of this
+                             * sandbox listens on it */
 };
 
 /* Engine → launcher, with no descriptors: connect to the sandbox's own loopback port. The
