@@ -394,6 +394,25 @@ static void
 on_session_status_changed (CcSandboxSession *session,
                            CcClient         *self)
 {
+  const char *project_id = cc_sandbox_session_get_project_id (session);
+  CcEnvd *envd = cc_sandbox_session_get_envd (session);
+
+  /* What a mirrored sandbox made comes back in full before its end, live sync or not. */
+  if (cc_sandbox_session_get_status (session) == CC_SANDBOX_STATUS_RUNNING && envd != NULL)
+    {
+      CcProject *project = cc_client_find_project (self, project_id);
+      g_autoptr(CcWorkspaceMirror) mirror = project ? dup_mirror (self, project) : NULL;
+
+      if (mirror != NULL)
+        cc_workspace_mirror_sync_before (mirror, envd, cc_sandbox_session_get_end_time (session));
+    }
+  else
+    {
+      CcWorkspaceMirror *mirror = g_hash_table_lookup (self->mirrors, project_id);
+
+      if (mirror != NULL)
+        cc_workspace_mirror_sync_before (mirror, NULL, 0);
+    }
   g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SANDBOX_STATE_CHANGED], 0,
                  cc_sandbox_session_get_project_id (session));
 }

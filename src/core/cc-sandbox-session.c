@@ -148,6 +148,13 @@ cc_sandbox_session_get_info (CcSandboxSession *self)
   return self->info;
 }
 
+CcEnvd *
+cc_sandbox_session_get_envd (CcSandboxSession *self)
+{
+  g_return_val_if_fail (CC_IS_SANDBOX_SESSION (self), NULL);
+  return self->envd;
+}
+
 void
 cc_sandbox_session_set_timeout (CcSandboxSession *self,
                                 guint             seconds)

@@ -81,6 +81,8 @@ CcSandboxStatus   cc_sandbox_session_get_status     (CcSandboxSession          *
 gint64            cc_sandbox_session_get_end_time   (CcSandboxSession          *self);
 /* (nullable) (transfer none): the sandbox's info while connected. */
 CcSandboxInfo    *cc_sandbox_session_get_info       (CcSandboxSession          *self);
+/* (nullable) (transfer none): the daemon client while connected. */
+CcEnvd           *cc_sandbox_session_get_envd       (CcSandboxSession          *self);
 
 /* The timeout a new or extended sandbox gets, in seconds; and whether busy sandboxes are
  * extended before they time out. */

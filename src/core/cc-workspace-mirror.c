@@ -53,6 +53,11 @@ struct _CcWorkspaceMirror
   GCancellable *watch_cancellable;
   guint         live_id;
   GHashTable   *monitors;      /* workspace-relative folder ("" the top) → GFileMonitor */
+
+  /* The full sync shortly before the sandbox ends. */
+  CcEnvd       *final_envd;
+  GCancellable *final_cancellable;
+  guint         final_id;
 };
 
 G_DEFINE_FINAL_TYPE (CcWorkspaceMirror, cc_workspace_mirror, G_TYPE_OBJECT)
@@ -570,6 +575,7 @@ typedef struct
   CcEnvd         *envd;
   char           *sandbox_id;
   GHashTable     *remote;      /* relative → CcEntryInfo (regular files) */
+  GHashTable     *remote_dirs; /* relative folders of the sandbox (a set) */
   GHashTable     *local;       /* relative → Local */
   GHashTable     *manifest;
   GPtrArray      *items;
@@ -606,6 +612,7 @@ sync_free (Sync *sync)
   g_clear_object (&sync->envd);
   g_free (sync->sandbox_id);
   g_clear_pointer (&sync->remote, g_hash_table_unref);
+  g_clear_pointer (&sync->remote_dirs, g_hash_table_unref);
   g_clear_pointer (&sync->local, g_hash_table_unref);
   g_clear_pointer (&sync->manifest, g_hash_table_unref);
   g_clear_pointer (&sync->items, g_ptr_array_unref);
@@ -930,6 +937,28 @@ keep_exec_bits (const char *temp,
     g_debug ("Could not make “%s” executable: %s", temp, g_strerror (errno));
 }
 
+/* A folder the sandbox removed goes from the workspace too once its files went, when nothing
+ * else is in it (rmdir refuses a folder that is not empty). */
+static void
+remove_empty_parents (CcWorkspaceMirror *self,
+                      Sync              *sync,
+                      const char        *relative)
+{
+  g_autofree char *dir = g_path_get_dirname (relative);
+
+  while (!g_str_equal (dir, ".") && !g_hash_table_contains (sync->remote_dirs, dir))
+    {
+      g_autofree char *path = g_build_filename (self->workspace, dir, NULL);
+      char *parent;
+
+      if (g_rmdir (path) != 0)
+        break;
+      parent = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = parent;
+    }
+}
+
 static void
 apply_thread (GTask        *task,
               gpointer      source_object,
@@ -964,6 +993,7 @@ apply_thread (GTask        *task,
             {
               item->done = TRUE;
               sync->summary->removed++;
+              remove_empty_parents (self, sync, item->path);
             }
           break;
         case ACTION_CHECK:
@@ -1688,11 +1718,14 @@ listed_cb (GObject      *source,
   load_rules (self);
   sync->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) cc_entry_info_free);
+  sync->remote_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < entries->len; i++)
     {
       CcEntryInfo *entry = g_ptr_array_index (entries, i);
       g_autofree char *relative = relative_of (entry->path);
 
+      if (relative != NULL && entry->type == CC_FILE_TYPE_DIRECTORY)
+        g_hash_table_add (sync->remote_dirs, g_steal_pointer (&relative));
       if (relative == NULL || entry->type != CC_FILE_TYPE_FILE)
         {
           /* Links never come back, wherever they point; folders come with their files. */
@@ -1976,12 +2009,83 @@ cc_workspace_mirror_stop_watch (CcWorkspaceMirror *self)
   g_clear_object (&self->watch_envd);
 }
 
+/* ---- the full sync before the end ------------------------------------------------------- */
+
+/* How long before its end a sandbox is synced in full: time for a large pull; what changes
+ * after it comes back through the live pull. */
+#define FINAL_LEAD_S 30
+
+static void
+final_synced_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A failure shows as the project's sync state (offline); the workspace is unchanged. */
+  summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
+  if (summary == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The sync before the end of a sandbox of %s failed: %s",
+             cc_workspace_mirror_get_workspace (CC_WORKSPACE_MIRROR (source)), error->message);
+}
+
+static gboolean
+final_fire_cb (gpointer user_data)
+{
+  CcWorkspaceMirror *self = user_data;
+
+  self->final_id = 0;
+  cc_workspace_mirror_sync_async (self, self->final_envd, self->final_cancellable,
+                                  final_synced_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * cc_workspace_mirror_sync_before:
+ * @self: a #CcWorkspaceMirror
+ * @envd: (nullable): the sandbox, or %NULL when it no longer runs
+ * @end_time: when it ends (unix µs), as the keep-alive knows it; 0 when unknown
+ *
+ * Plans one full sync shortly before the sandbox ends, so nothing made in it is lost with it,
+ * with or without the live pull. Each call replaces the plan (an extended sandbox moves it);
+ * %NULL cancels it, and a sync it started. A timer, not polling.
+ */
+void
+cc_workspace_mirror_sync_before (CcWorkspaceMirror *self,
+                                 CcEnvd            *envd,
+                                 gint64             end_time)
+{
+  gint64 left, delay;
+
+  g_return_if_fail (CC_IS_WORKSPACE_MIRROR (self));
+  g_return_if_fail (envd == NULL || CC_IS_ENVD (envd));
+
+  g_clear_handle_id (&self->final_id, g_source_remove);
+  if (envd != self->final_envd)
+    {
+      if (self->final_cancellable != NULL)
+        g_cancellable_cancel (self->final_cancellable);
+      g_clear_object (&self->final_cancellable);
+      g_set_object (&self->final_envd, envd);
+      if (envd != NULL)
+        self->final_cancellable = g_cancellable_new ();
+    }
+  left = end_time - g_get_real_time ();
+  if (envd == NULL || end_time <= 0 || left <= 0)
+    return;
+  /* A short-lived sandbox is synced halfway through what is left. */
+  delay = MAX (left - FINAL_LEAD_S * G_USEC_PER_SEC, left / 2);
+  self->final_id = g_timeout_add_seconds ((guint) (delay / G_USEC_PER_SEC), final_fire_cb, self);
+}
+
 /* ---- the object -------------------------------------------------------------------------- */
 
 static void
 cc_workspace_mirror_dispose (GObject *object)
 {
   cc_workspace_mirror_stop_watch (CC_WORKSPACE_MIRROR (object));
+  cc_workspace_mirror_sync_before (CC_WORKSPACE_MIRROR (object), NULL, 0);
   G_OBJECT_CLASS (cc_workspace_mirror_parent_class)->dispose (object);
 }
 

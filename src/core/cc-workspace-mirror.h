@@ -47,6 +47,12 @@ void               cc_workspace_mirror_watch        (CcWorkspaceMirror   *self,
                                                      CcEnvd              *envd);
 void               cc_workspace_mirror_stop_watch   (CcWorkspaceMirror   *self);
 
+/* One full sync shortly before @end_time (unix µs), when @envd's sandbox ends; replaced by
+ * the next call, cancelled by @envd NULL. */
+void               cc_workspace_mirror_sync_before  (CcWorkspaceMirror   *self,
+                                                     CcEnvd              *envd,
+                                                     gint64               end_time);
+
 /* Whether @relative (a path inside the workspace, "/"-separated) is never synced: a default
  * dependency or cache folder, or a match of the workspace's .codecanvasignore. */
 gboolean           _cc_workspace_mirror_is_excluded (CcWorkspaceMirror   *self,

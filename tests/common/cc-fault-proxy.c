@@ -45,6 +45,8 @@ struct _CcFaultProxy
   GList          *rules;         /* Rule */
   GPtrArray      *seen;          /* Seen */
   guint           active;        /* handler threads running */
+  guint           held;          /* answers held by CC_FAULT_HOLD */
+  guint           releases;      /* cc_fault_proxy_release() calls */
 };
 
 static void
@@ -346,25 +348,60 @@ truncate_sink (const void *data,
   return sink->left > 0;
 }
 
-/* Forwards one request upstream and relays the answer (cut after @truncate bytes of body when
- * @truncate_body, and then re-framed as a close-delimited body so the client sees a clean
- * early end rather than a framing error). */
+/* Waits until the test releases held answers (or the proxy goes away). */
 static void
-forward (CcFaultProxy  *self,
-         Head          *request,
-         GByteArray    *body,
-         GOutputStream *client_out,
+hold (CcFaultProxy *self)
+{
+  guint releases;
+
+  g_mutex_lock (&self->mutex);
+  releases = self->releases;
+  self->held++;
+  g_cond_broadcast (&self->cond);
+  while (self->releases == releases && !g_cancellable_is_cancelled (self->cancellable))
+    g_cond_wait (&self->cond, &self->mutex);
+  self->held--;
+  g_mutex_unlock (&self->mutex);
+}
+
+static gboolean
+stream_sink (const void *data,
+             gsize       len,
+             gpointer    user_data)
+{
+  TruncateSink *sink = user_data;
+
+  return write_all (sink->out, data, len, sink->cancellable);
+}
+
+/* Forwards one request upstream, its body from @body or, when that is NULL, streamed from @in
+ * (@request's Content-Length long), and relays the answer (cut after @truncate bytes of body
+ * when @truncate_body, and then re-framed as a close-delimited body so the client sees a clean
+ * early end rather than a framing error; held after @hold_after bytes otherwise). */
+static void
+forward (CcFaultProxy     *self,
+         Head             *request,
+         GDataInputStream *in,
+         GByteArray       *body,
+         GOutputStream    *client_out,
          gboolean       truncate_body,
-         gsize          truncate)
+         gsize          truncate,
+         gsize          hold_after)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) upstream = NULL;
   g_autoptr(GDataInputStream) up_in = NULL;
   GOutputStream *up_out;
   g_autoptr(GString) head = g_string_new (NULL);
+  g_autofree char *upstream_host = NULL;
+  guint upstream_port;
   Head response = { 0 };
 
-  upstream = g_socket_client_connect_to_host (client, self->upstream_host, self->upstream_port,
+  g_mutex_lock (&self->mutex);
+  upstream_host = g_strdup (self->upstream_host);
+  upstream_port = self->upstream_port;
+  g_mutex_unlock (&self->mutex);
+  upstream = g_socket_client_connect_to_host (client, upstream_host, upstream_port,
                                               self->cancellable, NULL);
   if (upstream == NULL)
     {
@@ -382,23 +419,39 @@ forward (CcFaultProxy  *self,
   for (guint i = 0; i < request->headers->len; i++)
     if (!hop_by_hop (g_ptr_array_index (request->headers, i)))
       g_string_append_printf (head, "%s\r\n", (char *) g_ptr_array_index (request->headers, i));
-  g_string_append_printf (head, "Content-Length: %u\r\nConnection: close\r\n\r\n", body->len);
-  if (!write_all (up_out, head->str, head->len, self->cancellable) ||
-      !write_all (up_out, body->data, body->len, self->cancellable))
+  g_string_append_printf (head, "Content-Length: %" G_GINT64_FORMAT "\r\nConnection: close\r\n\r\n",
+                          body != NULL ? (gint64) body->len : request->content_length);
+  if (!write_all (up_out, head->str, head->len, self->cancellable))
     return;
+  if (body != NULL && !write_all (up_out, body->data, body->len, self->cancellable))
+    return;
+  if (body == NULL)
+    {
+      TruncateSink sink = { up_out, self->cancellable, 0 };
+
+      if (!read_exact (in, request->content_length, stream_sink, &sink, self->cancellable))
+        return;
+    }
 
   if (!truncate_body)
     {
       guint8 buffer[16384];
+      gsize left = hold_after;
 
       /* Relay as it comes (streams stay live through the proxy). */
       for (;;)
         {
-          gssize n = g_input_stream_read (G_INPUT_STREAM (up_in), buffer, sizeof buffer,
-                                          self->cancellable, NULL);
+          gssize n = g_input_stream_read (G_INPUT_STREAM (up_in), buffer,
+                                          MIN (sizeof buffer, left), self->cancellable, NULL);
 
           if (n <= 0 || !write_all (client_out, buffer, n, self->cancellable))
             return;
+          left -= n;
+          if (left == 0)
+            {
+              hold (self);
+              left = G_MAXSIZE;
+            }
         }
     }
 
@@ -444,6 +497,8 @@ run_cb (GThreadedSocketService *service,
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_auto(GStrv) parts = NULL;
   Rule *rule = NULL;
+  CcFaultKind kind;
+  gboolean streamed;
   Head head = { 0 };
 
   g_mutex_lock (&self->mutex);
@@ -465,20 +520,28 @@ run_cb (GThreadedSocketService *service,
   if (strchr (path, '?') != NULL)
     *strchr (path, '?') = '\0';
 
-  /* The whole request is read first: an answer sent before the body is consumed would make
-   * the client see a broken pipe instead of the fault. */
-  if (!read_body (in, &head, FALSE, append_sink, body, self->cancellable))
+  rule = take_rule (self, method, path);
+  kind = rule ? rule->kind : CC_FAULT_PASS;
+  /* A forwarded body of known length streams through (a 1 GiB upload is not held here). Any
+   * other is read whole first: an answer sent before the body is consumed would make the
+   * client see a broken pipe instead of the fault. */
+  streamed = (kind == CC_FAULT_PASS || kind == CC_FAULT_TRUNCATE || kind == CC_FAULT_HOLD) &&
+             !head.chunked && head.content_length > 0;
+  if (!streamed && !read_body (in, &head, FALSE, append_sink, body, self->cancellable))
     goto out;
 
-  rule = take_rule (self, method, path);
-  switch (rule ? rule->kind : CC_FAULT_PASS)
+  switch (kind)
     {
     case CC_FAULT_PASS:
-      forward (self, &head, body, out, FALSE, 0);
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, G_MAXSIZE);
       break;
 
     case CC_FAULT_TRUNCATE:
-      forward (self, &head, body, out, TRUE, rule->after_bytes);
+      forward (self, &head, in, streamed ? NULL : body, out, TRUE, rule->after_bytes, G_MAXSIZE);
+      break;
+
+    case CC_FAULT_HOLD:
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, rule->after_bytes);
       break;
 
     case CC_FAULT_STATUS:
@@ -580,8 +643,9 @@ cc_fault_proxy_free (CcFaultProxy *self)
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   g_cancellable_cancel (self->cancellable);
 
-  /* Handler threads use this struct: wait until they are all out. */
+  /* Handler threads use this struct: wait until they are all out (held ones wake up). */
   g_mutex_lock (&self->mutex);
+  g_cond_broadcast (&self->cond);
   while (self->active > 0)
     g_cond_wait (&self->cond, &self->mutex);
   g_mutex_unlock (&self->mutex);
@@ -665,6 +729,54 @@ cc_fault_proxy_add_truncate (CcFaultProxy *self,
   rule->kind = CC_FAULT_TRUNCATE;
   rule->after_bytes = after_bytes;
   add_rule (self, rule, method, path_prefix, count);
+}
+
+void
+cc_fault_proxy_add_hold (CcFaultProxy *self,
+                         const char   *method,
+                         const char   *path_prefix,
+                         guint         count,
+                         gsize         after_bytes)
+{
+  Rule *rule = g_new0 (Rule, 1);
+
+  rule->kind = CC_FAULT_HOLD;
+  rule->after_bytes = after_bytes;
+  add_rule (self, rule, method, path_prefix, count);
+}
+
+guint
+cc_fault_proxy_held (CcFaultProxy *self)
+{
+  guint held;
+
+  g_mutex_lock (&self->mutex);
+  held = self->held;
+  g_mutex_unlock (&self->mutex);
+  return held;
+}
+
+void
+cc_fault_proxy_release (CcFaultProxy *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->releases++;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+cc_fault_proxy_set_upstream (CcFaultProxy *self,
+                             const char   *upstream_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (upstream_url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  g_mutex_lock (&self->mutex);
+  g_free (self->upstream_host);
+  self->upstream_host = g_strdup (g_uri_get_host (uri));
+  self->upstream_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  g_mutex_unlock (&self->mutex);
 }
 
 void

@@ -6,7 +6,8 @@
  * Listens on 127.0.0.1 (free port) in front of a real server (the engine, or a recorded-fixture
  * server) and passes requests through, unless a rule matches: then, for the next N matching
  * requests, it answers a status with a body, resets the connection, stalls, truncates the
- * response body after N bytes, answers malformed JSON or a wrong content type. Requests are
+ * response body after N bytes, holds the response after N bytes until released, answers
+ * malformed JSON or a wrong content type. Requests are
  * matched on method and path prefix (the query is ignored). Each connection serves one request
  * (responses carry Connection: close), so every request is seen and counted.
  */
@@ -23,6 +24,7 @@ typedef enum
   CC_FAULT_RESET,                 /* read the request, then reset the connection (RST) */
   CC_FAULT_STALL,                 /* read the request, never answer */
   CC_FAULT_TRUNCATE,              /* forward, cut the response body after N bytes, close */
+  CC_FAULT_HOLD,                  /* forward, hold the response after N bytes until released */
   CC_FAULT_MALFORMED_JSON,        /* 200 application/json with a broken body */
   CC_FAULT_WRONG_CONTENT_TYPE,    /* 200 text/html */
 } CcFaultKind;
@@ -58,6 +60,20 @@ void          cc_fault_proxy_add_truncate           (CcFaultProxy *self,
                                                      const char   *path_prefix,
                                                      guint         count,
                                                      gsize         after_bytes);
+/* Relays @after_bytes bytes of the response (head included), then waits for
+ * cc_fault_proxy_release() before relaying the rest: what happens upstream meanwhile (the
+ * server killed) is what the client sees next. */
+void          cc_fault_proxy_add_hold               (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count,
+                                                     gsize         after_bytes);
+/* Responses held right now; and lets every held one go on. */
+guint         cc_fault_proxy_held                   (CcFaultProxy *self);
+void          cc_fault_proxy_release                (CcFaultProxy *self);
+/* Requests from now on go to @upstream_url (a restarted server on another port). */
+void          cc_fault_proxy_set_upstream           (CcFaultProxy *self,
+                                                     const char   *upstream_url);
 void          cc_fault_proxy_add_malformed_json     (CcFaultProxy *self,
                                                      const char   *method,
                                                      const char   *path_prefix,

@@ -7,12 +7,14 @@
  * loopback fault proxy, so the mirrored path runs, not the mount. Files made by commands,
  * uploads and editor saves come back before a kill and go up again to the new sandbox; an
  * edit made in the folder is what the next command sees; a file both sides changed is kept
- * twice; excluded folders and symlinks never travel; a cut download or upload loses nothing.
+ * twice; excluded folders and symlinks never travel; a cut download or upload, the engine
+ * killed mid-pull, a 1 GiB file and 20,000 files lose nothing.
  */
 #include "config.h"
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -145,6 +147,23 @@ kill_through_client (MirrorFixture *f)
   g_assert_no_error (error);
 }
 
+/* Read in pieces: a file may be larger than the test should hold. */
+static char *
+sha256_of_file (const char *path)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
+  g_autofree guchar *buffer = g_malloc (1024 * 1024);
+  gssize n;
+
+  g_assert_nonnull (input);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (input), buffer, 1024 * 1024, NULL, NULL)) > 0)
+    g_checksum_update (checksum, buffer, n);
+  g_assert_cmpint (n, ==, 0);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 /* The workspace's files (what a sync carries) as "sha256  ./path" lines, sorted as the
  * sandbox's `sort` does under LC_ALL=C. */
 static char *
@@ -168,12 +187,8 @@ workspace_digest (const char *root,
         workspace_digest (root, child, lines);
       else
         {
-          g_autofree char *contents = NULL;
-          gsize size = 0;
-          g_autofree char *sum = NULL;
+          g_autofree char *sum = sha256_of_file (path);
 
-          g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
-          sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, size);
           g_ptr_array_add (lines, g_strdup_printf ("%s  ./%s\n", sum, child));
         }
     }
@@ -652,6 +667,231 @@ test_exec_bit_travels (MirrorFixture *f,
   g_assert_false (executable_in (f, "plain.txt"));
 }
 
+/* The engine's new key after a restart, stored for the proxy's URL as a person would. */
+static void
+store_engine_key (MirrorFixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cc_client_store_api_key_async (f->base.client, CC_CONNECTION_CUSTOM,
+                                 cc_fault_proxy_get_url (f->proxy),
+                                 cc_test_engine_get_api_key (f->base.engine), NULL,
+                                 cc_test_store_result_cb, &result);
+  g_assert_true (cc_client_store_api_key_finish (f->base.client, cc_test_wait_result (&result),
+                                                 &error));
+  g_assert_no_error (error);
+}
+
+/* The engine process SIGKILLed while a download's body is on its way: nothing of the pull lands
+ * in the workspace, the sync says so, and once the engine is back the next sync completes. */
+static void
+test_engine_killed_mid_pull (MirrorFixture *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  CcSyncSummary *failed;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  /* Larger than what the kernel buffers between the engine and the proxy. */
+  g_free (stdout_of (f, "echo small > small.txt && head -c 33554432 /dev/urandom > big.bin"));
+  cc_fault_proxy_add_hold (f->proxy, "GET", "/files$", 0, 256 * 1024);
+  cc_client_sync_project_async (f->base.client, id_of (f), NULL, cc_test_store_result_cb,
+                                &result);
+  CC_TEST_WAIT_FOR (cc_fault_proxy_held (f->proxy) == 1, "the big file's download to be on its way");
+  g_assert_cmpint (kill (cc_test_engine_get_pid (f->base.engine), SIGKILL), ==, 0);
+  CC_TEST_WAIT_FOR (!cc_test_engine_is_running (f->base.engine), "the engine to die");
+  cc_fault_proxy_release (f->proxy);
+
+  failed = cc_client_sync_project_finish (f->base.client, cc_test_wait_result (&result), &error);
+  g_assert_null (failed);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "nothing was changed in the workspace"));
+  g_assert_false (exists_in (f, "big.bin"));
+  g_assert_false (exists_in (f, "small.txt"));
+  g_assert_cmpint (cc_client_get_sync_state (f->base.client, id_of (f)), ==,
+                   CC_SYNC_STATE_OFFLINE);
+
+  /* Back on another port, with another key: the sandbox and its files survived. */
+  cc_fault_proxy_clear_rules (f->proxy);
+  cc_test_engine_restart (f->base.engine);
+  cc_fault_proxy_set_upstream (f->proxy, cc_test_engine_get_url (f->base.engine));
+  store_engine_key (f);
+  summary = sync_ok (f);
+  g_assert_cmpuint (summary->pulled, ==, 2);
+  assert_same_files (f);
+}
+
+static guint64
+peak_rss_kb (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+#define GIB ((goffset) 1024 * 1024 * 1024)
+
+/* A 1 GiB file goes up and comes back whole, and neither this program nor the engine holds it
+ * in memory on the way. */
+static void
+test_gib_file (MirrorFixture *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->workspace, "big.bin", NULL);
+  g_autofree guchar *block = g_malloc (1024 * 1024);
+  g_autoptr(CcSyncSummary) up = NULL;
+  g_autoptr(CcSyncSummary) down = NULL;
+  g_autofree char *local_sum = NULL;
+  g_autofree char *remote_sum = NULL;
+  g_autofree char *expected = NULL;
+  struct statvfs fs;
+  guint64 client_before, engine_before;
+  FILE *out;
+
+  /* The file, its sandbox copy and a download beside the workspace, with room to spare. */
+  g_assert_cmpint (g_mkdir_with_parents (f->workspace, 0755), ==, 0);
+  g_assert_cmpint (statvfs (f->workspace, &fs), ==, 0);
+  if ((guint64) fs.f_bavail * fs.f_frsize < 5 * (guint64) GIB)
+    {
+      g_test_skip ("less than 5 GiB free for a 1 GiB file on both sides");
+      return;
+    }
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  for (gsize i = 0; i < 1024 * 1024; i++)
+    block[i] = g_random_int_range (0, 256);
+  out = fopen (path, "wb");
+  g_assert_nonnull (out);
+  for (guint32 mib = 0; mib < 1024; mib++)
+    {
+      memcpy (block, &mib, sizeof mib);    /* no two MiB alike */
+      g_assert_cmpuint (fwrite (block, 1, 1024 * 1024, out), ==, 1024 * 1024);
+    }
+  g_assert_cmpint (fclose (out), ==, 0);
+
+  client_before = peak_rss_kb (getpid ());
+  engine_before = peak_rss_kb (cc_test_engine_get_pid (f->base.engine));
+  up = sync_ok (f);
+  g_assert_cmpuint (up->pushed, ==, 1);
+  local_sum = sha256_of_file (path);
+  remote_sum = stdout_of (f, "sha256sum big.bin && stat -c %s big.bin");
+  expected = g_strdup_printf ("%s  big.bin\n%" G_GOFFSET_FORMAT "\n", local_sum, GIB);
+  g_assert_cmpstr (remote_sum, ==, expected);
+
+  /* Changed in the sandbox, it comes back whole. */
+  g_clear_pointer (&remote_sum, g_free);
+  remote_sum = stdout_of (f, "printf more >> big.bin && sha256sum big.bin");
+  down = sync_ok (f);
+  g_assert_cmpuint (down->pulled, ==, 1);
+  g_clear_pointer (&local_sum, g_free);
+  g_clear_pointer (&expected, g_free);
+  local_sum = sha256_of_file (path);
+  expected = g_strdup_printf ("%s  big.bin\n", local_sum);
+  g_assert_cmpstr (remote_sum, ==, expected);
+
+#if !defined(__SANITIZE_ADDRESS__)
+  /* Streamed both ways (freed buffers wait in the sanitizer's quarantine, so not there). */
+  g_assert_cmpuint (peak_rss_kb (getpid ()) - client_before, <, 256 * 1024);
+  g_assert_cmpuint (peak_rss_kb (cc_test_engine_get_pid (f->base.engine)) - engine_before, <,
+                    256 * 1024);
+#endif
+  g_free (stdout_of (f, "rm big.bin"));
+}
+
+static guint
+count_files (const char *root,
+             const char *relative)
+{
+  g_autofree char *path = relative ? g_build_filename (root, relative, NULL) : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = relative ? g_strconcat (relative, "/", name, NULL) : g_strdup (name);
+      g_autofree char *child_path = g_build_filename (root, child, NULL);
+
+      n += g_file_test (child_path, G_FILE_TEST_IS_DIR) ? count_files (root, child) : 1;
+    }
+  return n;
+}
+
+/* 20,000 files in 200 folders go up in batches; a sync with nothing to do moves nothing; what
+ * the sandbox then removes and adds among them comes back. */
+static void
+test_many_files (MirrorFixture *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CcSyncSummary) up = NULL;
+  g_autoptr(CcSyncSummary) idle = NULL;
+  g_autoptr(CcSyncSummary) down = NULL;
+  g_autofree char *count = NULL;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  for (guint d = 0; d < 200; d++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/d%03u", f->workspace, d);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      for (guint i = 0; i < 100; i++)
+        {
+          g_autofree char *path = g_strdup_printf ("%s/f%03u.txt", dir, i);
+          g_autofree char *text = g_strdup_printf ("file %u of folder %u\n", i, d);
+
+          g_assert_true (g_file_set_contents (path, text, -1, NULL));
+        }
+    }
+
+  up = sync_ok (f);
+  g_assert_cmpuint (up->pushed, ==, 20000);
+  count = stdout_of (f, "find d* -type f | wc -l");
+  g_assert_cmpstr (count, ==, "20000\n");
+  idle = sync_ok (f);
+  g_assert_cmpuint (idle->pushed, ==, 0);
+  g_assert_cmpuint (idle->pulled, ==, 0);
+  g_assert_cmpuint (idle->removed, ==, 0);
+
+  g_free (stdout_of (f, "rm -r d000 d001 && mkdir new && cd new && "
+                        "for i in $(seq 1 500); do echo new $i > $i.txt; done"));
+  down = sync_ok (f);
+  g_assert_cmpuint (down->pulled, ==, 500);
+  g_assert_cmpuint (down->removed, ==, 200);
+  g_assert_false (exists_in (f, "d000"));
+  g_assert_cmpuint (count_files (f->workspace, NULL), >=, 20000 - 200 + 500);
+  assert_same_files (f);
+}
+
+/* Nothing made in the sandbox is lost when it times out, even with no live pull: one full
+ * sync runs before the end time the client knows. */
+static void
+test_sync_before_end (MirrorFixture *f,
+                      gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  gint64 end_time;
+
+  g_object_set (f->base.client, "live-sync", FALSE, "sandbox-timeout", 10, "keep-alive", FALSE,
+                NULL);
+  g_free (stdout_of (f, "echo before the end > last.txt"));
+  end_time = cc_client_get_sandbox_end_time (f->base.client, id_of (f));
+  g_assert_cmpint (end_time, >, g_get_real_time ());
+  g_assert_false (exists_in (f, "last.txt"));
+  CC_TEST_WAIT_FOR (exists_in (f, "last.txt"), "the sync before the sandbox's end");
+  g_assert_cmpint (g_get_real_time (), <, end_time);
+  text = read_in (f, "last.txt");
+  g_assert_cmpstr (text, ==, "before the end\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -668,6 +908,10 @@ main (int   argc,
   ADD ("room-bound", test_room_bound);
   ADD ("exec-bit-travels", test_exec_bit_travels);
   ADD ("truncated-download", test_truncated_download);
+  ADD ("engine-killed-mid-pull", test_engine_killed_mid_pull);
+  ADD ("gib-file", test_gib_file);
+  ADD ("many-files", test_many_files);
+  ADD ("sync-before-end", test_sync_before_end);
 #undef ADD
   return g_test_run ();
 }
