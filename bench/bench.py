@@ -24,9 +24,11 @@ import time
 MIB = 1024 * 1024
 
 FULL = {"echo_n": 200, "stream_bytes": 256 * MIB, "many_n": 1000, "many_size": 4096,
-        "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000, "pause_n": 20, "snap_n": 10}
+        "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000, "pause_n": 20, "snap_n": 10,
+        "live_n": 50, "idle_s": 10}
 QUICK = {"echo_n": 20, "stream_bytes": 16 * MIB, "many_n": 100, "many_size": 4096,
-         "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000, "pause_n": 3, "snap_n": 2}
+         "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000, "pause_n": 3, "snap_n": 2,
+         "live_n": 10, "idle_s": 3}
 
 
 def log(msg):
@@ -153,7 +155,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e1-offline,p,s,f,g,g-nogl)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -201,6 +203,14 @@ def main():
                  per_item=s["echo_n"]),
         Workload("a2", f'{s["echo_n"]} sequential `echo` through the product API (recorded, no cache)',
                  ["exec", s["echo_n"]], None, None, per_item=s["echo_n"]),
+        Workload("m-restore", f're-create + restore a mirrored {s["many_n"]}-file workspace '
+                 f'({s["many_size"] // 1024} KiB each; read against (c))',
+                 ["mirror-restore", s["many_n"], s["many_size"]], None, None,
+                 bytes_moved=s["many_n"] * s["many_size"]),
+        Workload("m-live", f'{s["live_n"]} files written in a mirrored sandbox, each until it is in '
+                 'the workspace', ["mirror-live", s["live_n"]], None, None, per_item=s["live_n"]),
+        Workload("m-idle", f'a mirrored, watched 1000-file workspace left idle for {s["idle_s"]} s',
+                 ["mirror-idle", s["idle_s"]], None, None),
     ]
     if opts.app and opts.first_frame:
         g = Workload("g", "code-canvas start to first frame (Xvfb), idle RSS after 3 s", [], None, None)
@@ -211,12 +221,16 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e1-offline", "p", "s", "f", "g", "g-nogl"]
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e1-offline", "p", "s", "f",
+             "m-restore", "m-live", "m-idle", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:
         keep = set(opts.only.split(","))
         workloads = [w for w in workloads if w.key in keep]
 
+    driver_env = dict(os.environ)
+    if opts.engine_pid:
+        driver_env["CC_BENCH_ENGINE_PID"] = str(opts.engine_pid)
     for w in workloads:
         sides = []
         if getattr(w, "argv", None):
@@ -227,10 +241,10 @@ def main():
             sides.append(("sdk", sdk + [str(a) for a in w.sdk_args]))
         log(f"[{w.key}] {w.title}: warm-up")
         for _side, argv in sides:
-            run_driver(argv)
+            run_driver(argv, driver_env)
         for i in range(opts.runs):
             for side, argv in sides:
-                r = run_driver(argv)
+                r = run_driver(argv, driver_env)
                 if "error" in r:
                     w.errors[side].append(r["error"])
                     log(f"[{w.key}] {side} run {i + 1}: FAILED: {r['error']}")
@@ -319,6 +333,20 @@ def report(workloads, sizes, opts, have_cc):
             cpu = [r["idle_cpu_percent"] for r in rs if r.get("idle_cpu_percent", -1) >= 0]
             if cpu:
                 notes.append(f"idle CPU median {median(cpu):.1f}% of a core")
+        if w.key == "m-restore" and ours["median"]:
+            c = next((x for x in workloads if x.key == "c"), None)
+            c_median = side_stats(c, "ours")["median"] if c else None
+            if c_median:
+                notes.append(f"{ours['median'] / c_median:.2f}× (c)'s batched upload of the same files "
+                             f"({fmt_ms(c_median)})")
+        if w.key == "m-idle" and ours["ms"]:
+            rs = w.results["ours"]
+            window = median([r["ms"] for r in rs])
+            cpu = median([r.get("cpu_ms", 0) for r in rs])
+            notes.append(f"CPU in the window: ours {fmt_ms(cpu)} ({100 * cpu / window:.2f}% of a core)")
+            engine = [r["engine_cpu_ms"] for r in rs if r.get("engine_cpu_ms", -1) >= 0]
+            if engine:
+                notes.append(f"engine {fmt_ms(median(engine))} ({100 * median(engine) / window:.2f}% of a core)")
         if w.key == "b":
             for name, st in (("ours", ours), ("SDK", sdk)):
                 if st["rss_kb"]:

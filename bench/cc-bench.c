@@ -17,6 +17,11 @@
  *                     private network and launcher are made when its first command starts
  *   cache-hit N       a cached execute on a project with N history records ($CC_BENCH_STATE_DIR
  *                     keeps the prepared database between runs)
+ *   mirror-restore N SZ  a new sandbox filled from a mirrored workspace of N files of SZ bytes
+ *   mirror-live N     N files written in a mirrored sandbox, each timed until it is in the
+ *                     workspace
+ *   mirror-idle SEC   a mirrored, watched workspace of 1,000 files left alone for SEC seconds:
+ *                     the CPU time of this program and of the engine ($CC_BENCH_ENGINE_PID)
  * Prints one JSON line like sdk-bench.mjs: {"ms": timed part, "samples": […], "peak_rss_kb": …}.
  * Setup (the sandbox the workload runs in, the history) is not timed.
  */
@@ -29,9 +34,6 @@
 #include <gio/gio.h>
 
 #include "cc-bench.h"
-#include "cc-connection.h"
-#include "cc-envd.h"
-#include "cc-control-plane.h"
 
 typedef struct
 {
@@ -207,6 +209,15 @@ run_command (Bench      *b,
              Output     *out)
 {
   return run_spec (b, command, FALSE, timeout_ms, out);
+}
+
+static int
+run_quietly (gpointer    bench,
+             const char *command)
+{
+  Output out = { NULL, 0 };
+
+  return run_command (bench, command, 60000, &out);
 }
 
 static void
@@ -406,9 +417,11 @@ main (int   argc,
   needs_sandbox = g_str_equal (workload, "echo") || g_str_equal (workload, "echo-direct") ||
                   g_str_equal (workload, "stream") ||
                   g_str_equal (workload, "upload-many") || g_str_equal (workload, "upload") ||
-                  g_str_equal (workload, "download");
-  if (arg1 <= 0 || (g_str_equal (workload, "upload-many") && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|cache-hit N [SIZE]", NULL);
+                  g_str_equal (workload, "download") || g_str_equal (workload, "mirror-live") ||
+                  g_str_equal (workload, "mirror-idle");
+  if (arg1 <= 0 || ((g_str_equal (workload, "upload-many") ||
+                     g_str_equal (workload, "mirror-restore")) && arg2 <= 0))
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -433,6 +446,12 @@ main (int   argc,
     workload_create (&b, arg1, TRUE);
   else if (g_str_equal (workload, "cache-hit"))
     cc_bench_cache_hit (&b.r, arg1);
+  else if (g_str_equal (workload, "mirror-restore"))
+    cc_bench_mirror_restore (&b.r, b.api, b.connection, arg1, arg2);
+  else if (g_str_equal (workload, "mirror-live"))
+    cc_bench_mirror_live (&b.r, b.envd, arg1, run_quietly, &b);
+  else if (g_str_equal (workload, "mirror-idle"))
+    cc_bench_mirror_idle (&b.r, b.envd, 1000, arg1);
   else
     cc_bench_die ("unknown workload", NULL);
 
@@ -441,8 +460,9 @@ main (int   argc,
   g_string_append_printf (json, "{\"ms\": %.3f, \"samples\": [", b.r.ms);
   for (guint i = 0; i < b.r.samples->len; i++)
     g_string_append_printf (json, "%s%.3f", i ? ", " : "", g_array_index (b.r.samples, double, i));
-  g_string_append_printf (json, "], \"bytes\": %" G_GINT64_FORMAT ", \"peak_rss_kb\": %" G_GINT64_FORMAT "}\n",
-                          b.r.bytes, peak_rss_kb ());
+  g_string_append_printf (json, "], \"bytes\": %" G_GINT64_FORMAT ", \"peak_rss_kb\": %" G_GINT64_FORMAT
+                          ", \"cpu_ms\": %.3f, \"engine_cpu_ms\": %.3f}\n",
+                          b.r.bytes, peak_rss_kb (), b.r.cpu_ms, b.r.engine_cpu_ms);
   fputs (json->str, stdout);
   g_array_unref (b.r.samples);
   return 0;

@@ -7,6 +7,10 @@
 
 #include <gio/gio.h>
 
+#include "cc-connection.h"
+#include "cc-control-plane.h"
+#include "cc-envd.h"
+
 G_BEGIN_DECLS
 
 /* One run's result: the timed part, per-item times, bytes moved. */
@@ -15,7 +19,13 @@ typedef struct
   GArray *samples;       /* double ms */
   double  ms;
   gint64  bytes;
+  double  cpu_ms;        /* CPU time in the timed part, when measured (else 0) */
+  double  engine_cpu_ms; /* the engine's, when measured (else 0; -1 unknown) */
 } BenchResult;
+
+/* Runs @command in the sandbox of @bench to its end; returns its exit code. */
+typedef int (*CcBenchRunFunc) (gpointer    bench,
+                               const char *command);
 
 G_NORETURN void cc_bench_die             (const char    *what,
                                           const GError  *error);
@@ -31,5 +41,21 @@ void            cc_bench_exec            (BenchResult   *result,
                                           guint          n);
 void            cc_bench_cache_hit       (BenchResult   *result,
                                           guint          n);
+
+/* cc-bench-mirror.c */
+void            cc_bench_mirror_restore  (BenchResult    *result,
+                                          CcControlPlane *api,
+                                          CcConnection   *connection,
+                                          guint           n,
+                                          gsize           size);
+void            cc_bench_mirror_live     (BenchResult    *result,
+                                          CcEnvd         *envd,
+                                          guint           n,
+                                          CcBenchRunFunc  run,
+                                          gpointer        bench);
+void            cc_bench_mirror_idle     (BenchResult    *result,
+                                          CcEnvd         *envd,
+                                          guint           n,
+                                          guint           seconds);
 
 G_END_DECLS
