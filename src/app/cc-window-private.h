@@ -28,6 +28,7 @@ struct _CcWindow
   GHashTable           *command_views;     /* project id → CcCommandView (borrowed: in command_stack) */
   GSignalGroup         *client_signals;
   gulong                app_client_handler;
+  guint                 switcher_idle_id;  /* the bottom switcher's update after a layout */
   guint                 dev_server_busy : 1;
   guint                 setup_busy : 1;
   char                 *last_toast;        /* the text of the last toast shown, for tests */

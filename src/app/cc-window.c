@@ -66,6 +66,26 @@ on_main_page_changed (CcWindow *self)
                           workspace && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
+static gboolean
+switcher_idle_cb (gpointer user_data)
+{
+  CcWindow *self = user_data;
+
+  self->switcher_idle_id = 0;
+  on_main_page_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Notified while the header is being allocated: the bottom switcher shown or hidden right then
+ * was laid out with stale sizes (a band stayed under the views after widening), so it waits
+ * for the next turn of the main loop. */
+static void
+on_title_visible_changed (CcWindow *self)
+{
+  if (self->switcher_idle_id == 0)
+    self->switcher_idle_id = g_idle_add (switcher_idle_cb, self);
+}
+
 static void
 on_projects_changed (GListModel *model,
                      guint       position,
@@ -328,6 +348,7 @@ cc_window_dispose (GObject *object)
   CcWindow *self = CC_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->switcher_idle_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (cc_client_get_projects (self->client), self);
   if (self->client_signals != NULL)
@@ -479,8 +500,8 @@ cc_window_init (CcWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed), NULL);
   g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (on_main_page_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->switcher_title, "notify::title-visible", G_CALLBACK (on_main_page_changed),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (on_title_visible_changed), self, G_CONNECT_SWAPPED);
   on_main_page_changed (self);
   _cc_window_init_actions (self);
   update_main_page (self);

@@ -17,6 +17,7 @@
 #include "cc-engine-resolve.h"
 #include "cc-engine-server.h"
 #include "cc-engine-snapshot.h"
+#include "cc-engine-worker.h"
 #include "cc-protojson.h"
 
 #define DEFAULT_LIST_LIMIT 100
@@ -40,7 +41,7 @@ _cc_engine_control_parse_body (SoupServerMessage  *msg,
 
   if (length == 0)
     return json_object_new ();
-  object = cc_protojson_parse_request (data, length, &error);
+  object = _cc_engine_worker_parse_body (msg, data, length, &error);
   if (object == NULL)
     {
       g_autofree char *message = g_strdup_printf ("Invalid request body: %s", error->message);
@@ -133,6 +134,7 @@ get_string_map (SoupServerMessage *msg,
   g_autoptr(GList) names = NULL;
   g_autofree char *message = NULL;
   JsonObject *map;
+  gsize bytes = 0;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
@@ -154,6 +156,14 @@ get_string_map (SoupServerMessage *msg,
 
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         goto invalid;
+      bytes += strlen (l->data) + strlen (json_node_get_string (value));
+    }
+  if (bytes > CC_ENGINE_MAX_MAP_BYTES)
+    {
+      message = g_strdup_printf ("Invalid request body: \"%s\" holds more than %u bytes", member,
+                                 CC_ENGINE_MAX_MAP_BYTES);
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      return FALSE;
     }
   for (GList *l = names; l; l = l->next)
     g_hash_table_insert (into, g_strdup (l->data),

@@ -49,6 +49,7 @@
 #include "cc-engine-launcher.h"
 #include "cc-engine-private.h"
 #include "cc-engine-server.h"
+#include "cc-engine-worker.h"
 #include "cc-protojson.h"
 
 #define PREVIEWS_KEY "cc-engine-previews"
@@ -660,7 +661,7 @@ _cc_engine_preview_create (CcEngine          *engine,
   gboolean created = FALSE;
 
   data = g_bytes_get_data (bytes, &length);
-  request = cc_protojson_parse_request (data, length, &error);
+  request = _cc_engine_worker_parse_body (msg, data, length, &error);
   if (request == NULL)
     {
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);

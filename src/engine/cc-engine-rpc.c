@@ -17,6 +17,7 @@
 #include "cc-connect-codec.h"
 #include "cc-engine-private.h"
 #include "cc-engine-rpc.h"
+#include "cc-engine-worker.h"
 #include "cc-protojson.h"
 
 /* Answers ---------------------------------------------------------------------------------- */
@@ -242,7 +243,7 @@ _cc_engine_parse_unary_request (SoupServerMessage *msg)
   if (length == 0)
     return json_object_new ();
 
-  object = cc_protojson_parse_request (data, length, &error);
+  object = _cc_engine_worker_parse_body (msg, data, length, &error);
   if (object == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The request is not valid JSON: %s"), error->message);
@@ -330,7 +331,7 @@ _cc_engine_parse_stream_request (SoupServerMessage  *msg,
       return NULL;
     }
   data = g_bytes_get_data (payload, &length);
-  object = cc_protojson_parse_request (data, length, &local_error);
+  object = _cc_engine_worker_parse_body (msg, data, length, &local_error);
   if (object == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  "invalid request: %s", local_error->message);

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 /* Start: what one command may bring (execve refuses much more than this in any case). */
 #define CC_ENGINE_MAX_ENVS          10000
 #define CC_ENGINE_MAX_COMMAND_BYTES (1024 * 1024)
+/* A sandbox's metadata or envVars in all (names and values): kept in its state file, sent in
+ * every listing, and the variables copied into every command. */
+#define CC_ENGINE_MAX_MAP_BYTES     (1024 * 1024)
 
 /* Control plane (cc-engine-control.c). */
 void     _cc_engine_control_handle        (CcEngine          *engine,

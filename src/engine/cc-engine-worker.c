@@ -7,6 +7,11 @@
 
 #include "cc-engine-worker.h"
 
+#include <string.h>
+
+#include "cc-engine-rpc.h"
+#include "cc-protojson.h"
+
 typedef struct
 {
   SoupServerMessage   *msg;
@@ -127,4 +132,162 @@ _cc_engine_worker_run_full (SoupServerMessage       *msg,
                             GDestroyNotify           data_free)
 {
   run (msg, work, NULL, reply, data, data_free);
+}
+
+/* ---- large request bodies ----------------------------------------------------------------- */
+
+typedef struct
+{
+  gsize       offset;    /* of the JSON in the body: 5 past a streaming call's envelope head */
+  gsize       length;
+  JsonObject *object;
+  GError     *error;
+} ParsedBody;
+
+static void
+parsed_body_free (gpointer data)
+{
+  ParsedBody *parsed = data;
+
+  g_clear_pointer (&parsed->object, json_object_unref);
+  g_clear_error (&parsed->error);
+  g_free (parsed);
+}
+
+typedef struct
+{
+  SoupServerMessage   *msg;
+  gulong               finished_id;
+  gboolean             finished;
+  GBytes              *body;
+  ParsedBody          *parsed;
+  CcEngineRequestFunc  again;
+  gpointer             data;
+  GDestroyNotify       data_free;
+} ParseWork;
+
+static void
+parse_work_free (gpointer user_data)
+{
+  ParseWork *self = user_data;
+
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  g_clear_object (&self->msg);
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_clear_pointer (&self->parsed, parsed_body_free);
+  if (self->data_free != NULL)
+    self->data_free (self->data);
+  g_free (self);
+}
+
+static void
+parse_finished_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  ParseWork *self = user_data;
+
+  self->finished = TRUE;
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ParseWork *self = task_data;
+  const char *data = g_bytes_get_data (self->body, NULL);
+
+  self->parsed->object = cc_protojson_parse_request (data + self->parsed->offset,
+                                                     self->parsed->length, &self->parsed->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+parse_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ParseWork *self = g_task_get_task_data (G_TASK (result));
+
+  /* Nobody to answer when the client went away meanwhile. */
+  if (!self->finished)
+    {
+      g_object_set_data_full (G_OBJECT (self->msg), "cc-parsed-body",
+                              g_steal_pointer (&self->parsed), parsed_body_free);
+      /* Unpaused first: the handler may pause it again for work of its own. */
+      soup_server_message_unpause (self->msg);
+      self->again (self->msg, self->data);
+    }
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  g_clear_object (&self->msg);
+}
+
+gboolean
+_cc_engine_worker_defer_parse (SoupServerMessage   *msg,
+                               CcEngineRequestFunc  again,
+                               gpointer             data,
+                               GDestroyNotify       data_free)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GTask) task = NULL;
+  ParseWork *self;
+  gsize offset = 0;
+
+  if (body->length <= CC_ENGINE_PARSE_INLINE_BYTES ||
+      g_object_get_data (G_OBJECT (msg), "cc-parsed-body") != NULL)
+    return FALSE;
+  if (_cc_engine_content_type_is (msg, "application/connect+json"))
+    {
+      const guint8 *head = (const guint8 *) body->data;
+      guint32 length;
+
+      /* One uncompressed envelope filling the body; anything else is refused inline, fast. */
+      if (body->length < 5 || head[0] != 0)
+        return FALSE;
+      memcpy (&length, head + 1, sizeof length);
+      if (GUINT32_FROM_BE (length) != (guint64) body->length - 5)
+        return FALSE;
+      offset = 5;
+    }
+  else if (!_cc_engine_content_type_is (msg, "application/json"))
+    return FALSE;
+
+  self = g_new0 (ParseWork, 1);
+  self->msg = g_object_ref (msg);
+  self->body = soup_message_body_flatten (body);
+  self->parsed = g_new0 (ParsedBody, 1);
+  self->parsed->offset = offset;
+  self->parsed->length = g_bytes_get_size (self->body) - offset;
+  self->again = again;
+  self->data = data;
+  self->data_free = data_free;
+  self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (parse_finished_cb), self);
+
+  task = g_task_new (NULL, NULL, parse_done_cb, NULL);
+  g_task_set_source_tag (task, _cc_engine_worker_defer_parse);
+  g_task_set_task_data (task, self, parse_work_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, parse_thread);
+  return TRUE;
+}
+
+JsonObject *
+_cc_engine_worker_parse_body (SoupServerMessage  *msg,
+                              const char         *data,
+                              gsize               length,
+                              GError            **error)
+{
+  ParsedBody *parsed = g_object_get_data (G_OBJECT (msg), "cc-parsed-body");
+
+  if (parsed != NULL && parsed->length == length)
+    {
+      if (parsed->object == NULL)
+        {
+          g_propagate_error (error, g_error_copy (parsed->error));
+          return NULL;
+        }
+      return json_object_ref (parsed->object);
+    }
+  return cc_protojson_parse_request (data, length, error);
 }

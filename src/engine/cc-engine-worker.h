@@ -1,11 +1,11 @@
-/* cc-engine-worker.h: filesystem work off the main thread, answered on it
+/* cc-engine-worker.h: filesystem work and large parses off the main thread, answered on it
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Removing a node_modules tree or writing a 64 MiB upload takes long enough to stall every other
- * client if done on the main loop. The request is paused, the work runs in GIO's thread pool
- * and the answer is written back on the main context.
+ * Removing a node_modules tree, writing a 64 MiB upload or parsing a 16 MiB request takes long
+ * enough to stall every other client if done on the main loop. The request is paused, the work
+ * runs in GIO's thread pool and the request goes on on the main context.
  */
 #pragma once
 
@@ -40,5 +40,29 @@ void _cc_engine_worker_run (SoupServerMessage   *msg,
                             CcEngineFsReplyFunc  reply,
                             gpointer             data,
                             GDestroyNotify       data_free);
+
+/* Bodies up to this size are parsed where they are read: a few milliseconds at most. */
+#define CC_ENGINE_PARSE_INLINE_BYTES (64 * 1024)
+
+/* Handles @msg (again). */
+typedef void      (*CcEngineRequestFunc) (SoupServerMessage *msg,
+                                          gpointer           data);
+
+/* A JSON request body (or a streaming call's one envelope) over CC_ENGINE_PARSE_INLINE_BYTES is
+ * parsed in a worker thread, not on the main loop: pauses @msg, parses it there, then calls
+ * @again with @msg on the main context, where _cc_engine_worker_parse_body() hands out the
+ * result. Returns FALSE (and does nothing) for any other request. @data is freed with
+ * @data_free afterwards. */
+gboolean    _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
+                                           CcEngineRequestFunc  again,
+                                           gpointer             data,
+                                           GDestroyNotify       data_free);
+
+/* The JSON object in @data (@length bytes of @msg's body): what the worker parsed, when it did,
+ * else parsed here, within the request bounds. (transfer full) */
+JsonObject *_cc_engine_worker_parse_body  (SoupServerMessage   *msg,
+                                           const char          *data,
+                                           gsize                length,
+                                           GError             **error);
 
 G_END_DECLS

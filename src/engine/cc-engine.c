@@ -29,6 +29,7 @@
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-upload.h"
+#include "cc-engine-worker.h"
 #include "cc-protojson.h"
 
 /* Requests in flight and when one last began or ended, for the idle exit. */
@@ -448,6 +449,50 @@ lookup_signing_sandbox (CcEngine          *self,
   return NULL;
 }
 
+static void server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                            GHashTable *query, gpointer user_data);
+static gboolean body_limit_exempt (SoupServerMessage *msg);
+
+typedef struct
+{
+  CcEngine   *engine;
+  char       *path;
+  GHashTable *query;
+} HandleAgain;
+
+static gpointer
+handle_again_new (CcEngine   *engine,
+                  const char *path,
+                  GHashTable *query)
+{
+  HandleAgain *again = g_new0 (HandleAgain, 1);
+
+  again->engine = g_object_ref (engine);
+  again->path = g_strdup (path);
+  again->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  return again;
+}
+
+static void
+handle_again_free (gpointer data)
+{
+  HandleAgain *again = data;
+
+  g_object_unref (again->engine);
+  g_free (again->path);
+  g_clear_pointer (&again->query, g_hash_table_unref);
+  g_free (again);
+}
+
+static void
+handle_again (SoupServerMessage *msg,
+              gpointer           data)
+{
+  HandleAgain *again = data;
+
+  server_handler (again->engine->server, msg, again->path, again->query, again->engine);
+}
+
 static void
 server_handler (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -464,6 +509,11 @@ server_handler (SoupServer        *server,
   if (soup_server_message_get_status (msg) != 0)
     return;  /* already answered while reading (body too large) */
   if (_cc_engine_refuse_loop (self, msg))
+    return;
+  /* A large JSON body is parsed off the main loop first; the request then comes back here. */
+  if (!body_limit_exempt (msg) &&
+      _cc_engine_worker_defer_parse (msg, handle_again, handle_again_new (self, path, query),
+                                     handle_again_free))
     return;
 
   if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))

@@ -348,6 +348,10 @@ start_server (AppFixture *f)
   if (!cc_preview_pane_get_running (pane))
     g_error ("The dev server did not come up; the pane shows “%s”", cc_preview_pane_get_state (pane));
   g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "web");
+  /* The page in full: a server killed while it loads makes a failed load, not a closed port. */
+  if (cc_preview_pane_get_web_view (pane) != NULL)
+    WAIT_FOR (!webkit_web_view_is_loading (WEBKIT_WEB_VIEW (cc_preview_pane_get_web_view (pane))),
+              "the page to load");
 }
 
 /* Kills, inside the sandbox, the node process serving @port: only that one (its environment

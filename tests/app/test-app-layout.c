@@ -635,8 +635,26 @@ test_screenshots (AppFixture    *f,
         {
           g_autofree char *name = g_strdup_printf ("%s-%s.png", sizes[i].name, dark ? "dark" : "light");
 
+          GtkWidget *bar = GTK_WIDGET (f->window->switcher_bar);
+          gboolean narrow = sizes[i].width < 500;
+
           resize_window (f, sizes[i].width, sizes[i].height);
           adw_view_stack_set_visible_child_name (f->window->view_stack, "terminal");
+          /* The bottom switcher follows the header's a layout later: shoot once it has. */
+          WAIT_FOR ((gtk_widget_get_mapped (bar) && gtk_widget_get_height (bar) > 0) == narrow,
+                    "the bottom view switcher to follow the width");
+          app_wait_drawn (GTK_WIDGET (f->window));
+          /* The views reach the bottom: no band left by the bottom switcher after widening. */
+          {
+            GtkWidget *views = GTK_WIDGET (f->window->main_stack);
+            GtkWidget *box = gtk_widget_get_parent (views);
+            graphene_rect_t bounds;
+
+            g_assert_true (gtk_widget_compute_bounds (views, box, &bounds));
+            if (!narrow)
+              g_assert_cmpint ((int) (bounds.origin.y + bounds.size.height), ==,
+                               gtk_widget_get_height (box));
+          }
           app_snapshot_to_png (f, GTK_WIDGET (f->window), name);
         }
     }

@@ -381,6 +381,16 @@ test_huge_envs (void)
     g_assert_cmpuint (reply->status, ==, 400);
   }
   {
+    /* Metadata of 2 MiB: 400, over the bound of what a sandbox keeps. */
+    g_autofree char *value = g_strnfill (2 * 1024 * 1024, 'm');
+    g_autofree char *create = g_strdup_printf ("{\"templateID\":\"base\",\"metadata\":{\"big\":\"%s\"}}", value);
+    g_autoptr(EcReply) reply = ec_api (engine, session, "POST", "/sandboxes", create);
+
+    g_assert_cmpuint (reply->status, ==, 400);
+    g_assert_nonnull (strstr (json_object_get_string_member (reply_object (reply), "message"),
+                              "more than 1048576 bytes"));
+  }
+  {
     /* A command over the size bound. */
     g_autofree char *big = g_strnfill (2 * 1024 * 1024, 'x');
     g_autofree char *request = g_strdup_printf ("{\"process\":{\"cmd\":\"/bin/echo\",\"args\":[\"%s\"]},\"stdin\":false}", big);
