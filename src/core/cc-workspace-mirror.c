@@ -1803,17 +1803,19 @@ cc_workspace_mirror_sync_finish (CcWorkspaceMirror  *self,
 
 #define LIVE_DELAY_MS 50   /* events of one write come in a burst: one sync for them all */
 
+/* A sync nobody waits for (@user_data says which, for the log): a failure shows as the
+ * project's sync state (offline), the workspace is unchanged, and the next sync completes it. */
 static void
-live_synced_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+unattended_synced_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(CcSyncSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
 
   summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
   if (summary == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("A live sync of %s failed; the next one completes it: %s",
+    g_debug ("%s of %s failed: %s", (const char *) user_data,
              cc_workspace_mirror_get_workspace (CC_WORKSPACE_MIRROR (source)), error->message);
 }
 
@@ -1832,7 +1834,7 @@ live_fire_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   cc_workspace_mirror_sync_async (self, self->watch_envd, self->watch_cancellable,
-                                  live_synced_cb, NULL);
+                                  unattended_synced_cb, (gpointer) "A live sync");
   return G_SOURCE_REMOVE;
 }
 
@@ -2015,21 +2017,6 @@ cc_workspace_mirror_stop_watch (CcWorkspaceMirror *self)
  * after it comes back through the live pull. */
 #define FINAL_LEAD_S 30
 
-static void
-final_synced_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(CcSyncSummary) summary = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* A failure shows as the project's sync state (offline); the workspace is unchanged. */
-  summary = cc_workspace_mirror_sync_finish (CC_WORKSPACE_MIRROR (source), result, &error);
-  if (summary == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("The sync before the end of a sandbox of %s failed: %s",
-             cc_workspace_mirror_get_workspace (CC_WORKSPACE_MIRROR (source)), error->message);
-}
-
 static gboolean
 final_fire_cb (gpointer user_data)
 {
@@ -2037,7 +2024,7 @@ final_fire_cb (gpointer user_data)
 
   self->final_id = 0;
   cc_workspace_mirror_sync_async (self, self->final_envd, self->final_cancellable,
-                                  final_synced_cb, NULL);
+                                  unattended_synced_cb, (gpointer) "The sync before the end");
   return G_SOURCE_REMOVE;
 }
 

@@ -717,6 +717,21 @@ cc_fault_proxy_add_stall (CcFaultProxy *self,
   add_simple (self, CC_FAULT_STALL, method, path_prefix, count);
 }
 
+static void
+add_after (CcFaultProxy *self,
+           CcFaultKind   kind,
+           const char   *method,
+           const char   *path_prefix,
+           guint         count,
+           gsize         after_bytes)
+{
+  Rule *rule = g_new0 (Rule, 1);
+
+  rule->kind = kind;
+  rule->after_bytes = after_bytes;
+  add_rule (self, rule, method, path_prefix, count);
+}
+
 void
 cc_fault_proxy_add_truncate (CcFaultProxy *self,
                              const char   *method,
@@ -724,11 +739,7 @@ cc_fault_proxy_add_truncate (CcFaultProxy *self,
                              guint         count,
                              gsize         after_bytes)
 {
-  Rule *rule = g_new0 (Rule, 1);
-
-  rule->kind = CC_FAULT_TRUNCATE;
-  rule->after_bytes = after_bytes;
-  add_rule (self, rule, method, path_prefix, count);
+  add_after (self, CC_FAULT_TRUNCATE, method, path_prefix, count, after_bytes);
 }
 
 void
@@ -738,11 +749,7 @@ cc_fault_proxy_add_hold (CcFaultProxy *self,
                          guint         count,
                          gsize         after_bytes)
 {
-  Rule *rule = g_new0 (Rule, 1);
-
-  rule->kind = CC_FAULT_HOLD;
-  rule->after_bytes = after_bytes;
-  add_rule (self, rule, method, path_prefix, count);
+  add_after (self, CC_FAULT_HOLD, method, path_prefix, count, after_bytes);
 }
 
 guint
