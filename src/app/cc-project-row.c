@@ -72,9 +72,12 @@ update_labels (gpointer user_data)
   CcProjectRow *self = user_data;
   CcSandboxStatus state = CC_SANDBOX_STATUS_NONE;
   CcSyncState sync = CC_SYNC_STATE_NONE;
+  double progress = -1;
   gint64 end_time = 0;
   g_autofree char *state_label = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *syncing = NULL;
+  const char *sync_label;
 
   if (self->project == NULL)
     return G_SOURCE_CONTINUE;
@@ -84,12 +87,20 @@ update_labels (gpointer user_data)
       state = cc_client_get_sandbox_status (self->client, cc_project_get_id (self->project));
       end_time = cc_client_get_sandbox_end_time (self->client, cc_project_get_id (self->project));
       sync = cc_client_get_sync_state (self->client, cc_project_get_id (self->project));
+      progress = cc_client_get_sync_progress (self->client, cc_project_get_id (self->project));
     }
   state_label = cc_sandbox_state_dup_label (state, end_time);
-  if (sync_state_label (sync) != NULL)
+  sync_label = sync_state_label (sync);
+  if (sync == CC_SYNC_STATE_SYNCING && progress >= 0)
+    {
+      /* Translators: the share of a workspace sync done so far, as in "syncing 45 %…" */
+      syncing = g_strdup_printf (_("syncing %u %%…"), (guint) (progress * 100));
+      sync_label = syncing;
+    }
+  if (sync_label != NULL)
     subtitle = g_strdup_printf ("%s · %s · %s",
                                 cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)),
-                                state_label, sync_state_label (sync));
+                                state_label, sync_label);
   else
     subtitle = g_strdup_printf ("%s · %s",
                                 cc_connection_kind_get_label (cc_project_get_connection_kind (self->project)),

@@ -1195,3 +1195,15 @@ cc_client_get_sync_state (CcClient   *self,
   mirror = g_hash_table_lookup (self->mirrors, project_id);
   return mirror != NULL ? cc_workspace_mirror_get_state (mirror) : CC_SYNC_STATE_NONE;
 }
+
+double
+cc_client_get_sync_progress (CcClient   *self,
+                             const char *project_id)
+{
+  CcWorkspaceMirror *mirror;
+
+  g_return_val_if_fail (CC_IS_CLIENT (self), -1);
+
+  mirror = g_hash_table_lookup (self->mirrors, project_id);
+  return mirror != NULL ? cc_workspace_mirror_get_progress (mirror) : -1;
+}

@@ -177,6 +177,7 @@ GType          cc_sandbox_status_get_type             (void) G_GNUC_CONST;
  *   "file-changed"          (const char *project_id, const char *path, GFileMonitorEvent event)
  *                           from cc_client_watch_dir()
  *   "sync-state-changed"    (const char *project_id)        see cc_client_get_sync_state()
+ *                           and cc_client_get_sync_progress()
  *   "sync-conflict"         (const char *project_id, const char *copy)
  *                           both sides changed a file: the workspace's version stayed in place,
  *                           the sandbox's is kept as @copy (workspace-relative); also in History
@@ -732,6 +733,10 @@ CcSyncSummary   *cc_client_sync_project_finish      (CcClient            *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 CcSyncState      cc_client_get_sync_state           (CcClient            *self,
+                                                     const char          *project_id);
+/* While the state is SYNCING: the share of the sync's bytes moved so far, 0 to 1 (each change
+ * of a thousandth is a "sync-state-changed"); -1 otherwise. */
+double           cc_client_get_sync_progress        (CcClient            *self,
                                                      const char          *project_id);
 
 /* What the last re-create of the project's sandbox did, in words for the person ("The sandbox

@@ -45,6 +45,9 @@ struct _CcWorkspaceMirror
   char        *state_dir;
   GPtrArray   *rules;          /* Rule, the defaults first, then .codecanvasignore */
   CcSyncState  state;
+  guint64      progress_done;  /* bytes moved by the sync running, of progress_total */
+  guint64      progress_total;
+  guint        progress_permille;
   gboolean     busy;
   GQueue       waiting;        /* GTask: syncs asked for while one runs */
 
@@ -572,6 +575,7 @@ item_free (Item *item)
 
 typedef struct
 {
+  CcWorkspaceMirror *mirror;   /* the task's source object */
   CcEnvd         *envd;
   char           *sandbox_id;
   GHashTable     *remote;      /* relative → CcEntryInfo (regular files) */
@@ -590,6 +594,8 @@ typedef struct
   GCancellable   *sync_cancellable;      /* where download_forward is connected */
   guint64         room;        /* bytes downloads may still take from the disk */
   guint64         taken;       /* by the current download so far */
+  guint64         moved;       /* bytes of the files downloaded and uploaded so far */
+  guint64         batch_bytes; /* of the files in the upload in flight */
   gssize          got;         /* the length of a download that differs from the listing's */
   gboolean        over_room;
   int             lock_fd;     /* flock on the state folder, held for the whole sync */
@@ -637,6 +643,23 @@ set_state (CcWorkspaceMirror *self,
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
 }
 
+/* Progress is told as the state is: at most once per thousandth, so 20,000 files or a 1 GiB
+ * file cost the person's sidebar a thousand updates at most. */
+static void
+set_progress (CcWorkspaceMirror *self,
+              guint64            done,
+              guint64            total)
+{
+  guint permille = total > 0 ? (guint) (MIN (done, total) * 1000 / total) : 0;
+
+  self->progress_done = MIN (done, total);
+  self->progress_total = total;
+  if (permille == self->progress_permille)
+    return;
+  self->progress_permille = permille;
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+}
+
 static void sync_start (GTask *task);
 
 static void
@@ -648,6 +671,8 @@ sync_return (GTask  *task,
   GTask *next;
 
   self->busy = FALSE;
+  self->progress_done = self->progress_total = 0;
+  self->progress_permille = 0;
   /* Downloads left are removed, then the lock goes: the next sync may start at once. */
   g_clear_pointer (&sync->pushes, g_ptr_array_unref);
   g_clear_pointer (&sync->items, g_ptr_array_unref);
@@ -1266,6 +1291,7 @@ uploaded_cb (GObject      *source,
   GError *error = NULL;
 
   entries = cc_envd_upload_files_finish (CC_ENVD (source), result, &error);
+  sync->moved += sync->batch_bytes;
   if (entries == NULL)
     {
       if (g_error_matches (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_DISK_FULL))
@@ -1343,6 +1369,18 @@ chmod_next (GTask *task)
 }
 
 /* Uploads the next batch of pushes (by count and bytes), then the removals. */
+/* @done counts the multipart framing too: close enough, and capped at the batch's files. */
+static void
+upload_progress_cb (goffset  done,
+                    goffset  total,
+                    gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  set_progress (sync->mirror, sync->moved + MIN ((guint64) MAX (done, 0), sync->batch_bytes),
+                sync->mirror->progress_total);
+}
+
 static void
 upload_next (GTask *task)
 {
@@ -1380,7 +1418,8 @@ upload_next (GTask *task)
     }
   if (batch->len > 0)
     {
-      cc_envd_upload_files_async (sync->envd, batch, NULL, NULL, NULL,
+      sync->batch_bytes = bytes;
+      cc_envd_upload_files_async (sync->envd, batch, upload_progress_cb, sync, NULL,
                                   g_task_get_cancellable (task), uploaded_cb, task);
       return;
     }
@@ -1433,6 +1472,7 @@ download_progress_cb (goffset  done,
   Sync *sync = user_data;
 
   sync->taken = done;
+  set_progress (sync->mirror, sync->moved + MAX (done, 0), sync->mirror->progress_total);
   if (done > 0 && (guint64) done > sync->room && !sync->over_room)
     {
       sync->over_room = TRUE;
@@ -1600,6 +1640,7 @@ downloaded_cb (GObject      *source,
       return;
     }
   sync->room = sync->room > sync->taken ? sync->room - sync->taken : 0;
+  sync->moved += sync->taken;
   if (error == NULL && item->rsize >= 0 && got != item->rsize)
     {
       g_autofree char *remote = g_strconcat (SANDBOX_HOME "/", item->path, NULL);
@@ -1692,6 +1733,21 @@ planned_cb (GObject      *source,
       sync_return (task, error);
       return;
     }
+  {
+    guint64 total = 0;
+
+    for (guint i = 0; i < sync->items->len; i++)
+      {
+        Item *item = g_ptr_array_index (sync->items, i);
+
+        if ((item->action == ACTION_PULL || item->action == ACTION_CHECK) && item->rsize > 0)
+          total += item->rsize;
+        if (item->action == ACTION_PUSH && item->local != NULL && item->local->size > 0)
+          total += item->local->size;
+      }
+    sync->moved = 0;
+    set_progress (sync->mirror, 0, total);
+  }
   sync->next = 0;
   download_next (task);
 }
@@ -1770,6 +1826,7 @@ cc_workspace_mirror_sync_async (CcWorkspaceMirror   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_workspace_mirror_sync_async);
   sync = g_new0 (Sync, 1);
+  sync->mirror = self;
   sync->envd = g_object_ref (envd);
   sync->sandbox_id = g_strdup (cc_envd_get_sandbox_id (envd));
   sync->summary = g_new0 (CcSyncSummary, 1);
@@ -2135,4 +2192,13 @@ cc_workspace_mirror_get_state (CcWorkspaceMirror *self)
 {
   g_return_val_if_fail (CC_IS_WORKSPACE_MIRROR (self), CC_SYNC_STATE_NONE);
   return self->state;
+}
+
+double
+cc_workspace_mirror_get_progress (CcWorkspaceMirror *self)
+{
+  g_return_val_if_fail (CC_IS_WORKSPACE_MIRROR (self), -1);
+  if (!self->busy || self->progress_total == 0)
+    return -1;
+  return (double) self->progress_done / (double) self->progress_total;
 }

@@ -30,6 +30,9 @@ CcWorkspaceMirror *cc_workspace_mirror_new          (const char          *worksp
                                                      const char          *state_dir);
 const char        *cc_workspace_mirror_get_workspace (CcWorkspaceMirror  *self);
 CcSyncState        cc_workspace_mirror_get_state    (CcWorkspaceMirror   *self);
+/* What the running sync moved of what it has to (by bytes), 0 to 1; -1 when no sync runs or it
+ * moves nothing. "state-changed" tells about changes of it too. */
+double             cc_workspace_mirror_get_progress (CcWorkspaceMirror   *self);
 
 /* A full two-way sync with the sandbox behind @envd. Syncs of one mirror run one after the
  * other. Emits "conflict" (path, copy) for every file both sides changed. */

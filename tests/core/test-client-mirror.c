@@ -922,6 +922,39 @@ test_sandbox_disk_full (MirrorFixture *f,
   assert_same_files (f);
 }
 
+/* While a sync moves a file, the project says how far it is (the sidebar shows it), and says
+ * nothing once the sync is over. */
+static void
+test_sync_progress (MirrorFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CcSyncSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  double seen = -1;
+
+  g_object_set (f->base.client, "live-sync", FALSE, NULL);
+  g_assert_cmpfloat (cc_client_get_sync_progress (f->base.client, id_of (f)), ==, -1);
+  g_free (stdout_of (f, "head -c 33554432 /dev/urandom > big.bin"));
+  /* A quarter of it comes, then the answer is held. */
+  cc_fault_proxy_add_hold (f->proxy, "GET", "/files$", 0, 8 * 1024 * 1024);
+  cc_client_sync_project_async (f->base.client, id_of (f), NULL, cc_test_store_result_cb,
+                                &result);
+  CC_TEST_WAIT_FOR (cc_fault_proxy_held (f->proxy) == 1, "a quarter of the file to be on its way");
+  CC_TEST_WAIT_FOR ((seen = cc_client_get_sync_progress (f->base.client, id_of (f))) >= 0.2,
+                    "the progress to reach what came");
+  g_assert_cmpfloat (seen, <=, 0.25);
+  g_assert_cmpint (cc_client_get_sync_state (f->base.client, id_of (f)), ==,
+                   CC_SYNC_STATE_SYNCING);
+
+  cc_fault_proxy_release (f->proxy);
+  summary = cc_client_sync_project_finish (f->base.client, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->pulled, ==, 1);
+  g_assert_cmpfloat (cc_client_get_sync_progress (f->base.client, id_of (f)), ==, -1);
+  g_assert_cmpint (cc_client_get_sync_state (f->base.client, id_of (f)), ==, CC_SYNC_STATE_SYNCED);
+}
+
 /* Nothing made in the sandbox is lost when it times out, even with no live pull: one full
  * sync runs before the end time the client knows. */
 static void
@@ -964,6 +997,7 @@ main (int   argc,
   ADD ("many-files", test_many_files);
   ADD ("sync-before-end", test_sync_before_end);
   ADD ("sandbox-disk-full", test_sandbox_disk_full);
+  ADD ("sync-progress", test_sync_progress);
 #undef ADD
   return g_test_run ();
 }
