@@ -6,8 +6,25 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "cc-cli-private.h"
+
+typedef struct
+{
+  char     *project_id;
+  int       last_percent;
+  gboolean  shown;          /* a progress line is on the terminal */
+} SyncCommand;
+
+static void
+sync_command_free (gpointer data)
+{
+  SyncCommand *command = data;
+
+  g_free (command->project_id);
+  g_free (command);
+}
 
 static const char *
 state_name (CcSyncState state)
@@ -35,12 +52,16 @@ sync_done_cb (GObject      *source,
 {
   CcCli *cli = user_data;
   CcClient *client = CC_CLIENT (source);
-  const char *project_id = cli->data;
+  SyncCommand *command = cli->data;
+  const char *project_id = command->project_id;
   g_autoptr(CcSyncSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
   CcSyncState state;
 
   summary = cc_client_sync_project_finish (client, result, &error);
+  g_signal_handlers_disconnect_by_data (client, cli);
+  if (command->shown)
+    g_printerr ("\n");
   if (summary == NULL)
     {
       cc_cli_fail (cli, error);
@@ -85,10 +106,32 @@ sync_done_cb (GObject      *source,
   cc_cli_quit (cli, CC_CLI_EXIT_OK);
 }
 
+/* On a terminal, how far the sync is, on one line of stderr. */
+static void
+on_sync_state_changed (CcClient   *client,
+                       const char *project_id,
+                       CcCli      *cli)
+{
+  SyncCommand *command = cli->data;
+  double progress = cc_client_get_sync_progress (client, project_id);
+  int percent = (int) (progress * 100);
+  g_autofree char *line = NULL;
+
+  if (g_strcmp0 (project_id, command->project_id) != 0 || progress < 0 ||
+      percent == command->last_percent)
+    return;
+  command->last_percent = percent;
+  command->shown = TRUE;
+  /* Translators: a sync's progress on a terminal, as in "Syncing 45 %" */
+  line = g_strdup_printf (_("Syncing %d %%"), percent);
+  g_printerr ("\r%s", line);
+}
+
 void
 cc_cli_cmd_sync (CcCli *cli)
 {
   CcProject *project;
+  SyncCommand *command;
 
   if (!cc_cli_parse_options (cli, _("sync PROJECT"),
                              _("Bring a project's workspace folder and its sandbox in step now, "
@@ -102,7 +145,13 @@ cc_cli_cmd_sync (CcCli *cli)
     }
   if ((project = cc_cli_find_project (cli, cli->args[0])) == NULL)
     return;
-  cli->data = g_strdup (cc_project_get_id (project));
-  cli->data_free = g_free;
-  cc_client_sync_project_async (cli->client, cli->data, cli->cancellable, sync_done_cb, cli);
+  command = g_new0 (SyncCommand, 1);
+  command->project_id = g_strdup (cc_project_get_id (project));
+  command->last_percent = -1;
+  cli->data = command;
+  cli->data_free = sync_command_free;
+  if (isatty (STDERR_FILENO))
+    g_signal_connect (cli->client, "sync-state-changed", G_CALLBACK (on_sync_state_changed), cli);
+  cc_client_sync_project_async (cli->client, command->project_id, cli->cancellable, sync_done_cb,
+                                cli);
 }

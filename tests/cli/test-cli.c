@@ -540,19 +540,66 @@ test_sandbox (Fixture *f, gconstpointer data)
 /* After "sync", what a command wrote is in the workspace folder "project info" names, whether
  * the engine mounts it (a regular user) or the folder is mirrored (an engine running as root
  * does not mount root's folders). */
+/* The workspace folder "project info" names. */
+static char *
+workspace_of (Fixture    *f,
+              const char *name)
+{
+  g_auto(Run) info = { 0 };
+  const char *line;
+
+  run_cli (f, NULL, &info, "project", "info", name, NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  line = strstr (info.out, "Workspace:");
+  g_assert_nonnull (line);
+  line += strlen ("Workspace:");
+  while (*line == ' ')
+    line++;
+  return g_strndup (line, strcspn (line, "\n"));
+}
+
+/* On a terminal, a sync that moves a file says how far it is (stderr, one line). */
+static void
+test_sync_tty (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) exec = { 0 };
+  g_auto(Run) sync = { 0 };
+  g_autofree char *workspace = NULL;
+  g_autofree char *big = NULL;
+  g_autofree char *data_text = g_strnfill (4 * 1024 * 1024, 'b');
+  g_autofree char *quoted = g_shell_quote (g_getenv ("CODE_CANVAS_CLI"));
+  g_autofree char *command = g_strdup_printf ("%s sync tty", quoted);
+  const char *argv[] = { "script", "-qec", command, "/dev/null", NULL };
+
+  create_project (f, "tty", "blank");
+  run_cli (f, NULL, &exec, "exec", "tty", "--", "true", NULL);
+  g_assert_cmpint (exec.status, ==, 0);
+  workspace = workspace_of (f, "tty");
+  big = g_build_filename (workspace, "big.txt", NULL);
+  g_assert_true (g_file_set_contents (big, data_text, -1, NULL));
+
+  sync.status = cc_test_run_command (argv, (const char * const *) f->env, NULL, &sync.out, &sync.err);
+  g_assert_cmpint (sync.status, ==, 0);
+  if (strstr (sync.out, "Sync state: mounted") != NULL)
+    {
+      g_test_skip ("the engine mounts the workspace here: nothing travels");
+      return;
+    }
+  g_assert_nonnull (strstr (sync.out, "\rSyncing 100 %\r\n"));
+  g_assert_nonnull (strstr (sync.out, "Sync state: synced"));
+}
+
 static void
 test_sync (Fixture *f, gconstpointer data)
 {
   g_auto(Run) exec = { 0 };
   g_auto(Run) sync = { 0 };
   g_auto(Run) json = { 0 };
-  g_auto(Run) info = { 0 };
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *workspace = NULL;
   g_autofree char *made = NULL;
   g_autofree char *text = NULL;
   const char *state;
-  const char *line;
 
   create_project (f, "mirror", "blank");
   run_cli (f, NULL, &exec, "exec", "mirror", "--", "echo synced > made.txt", NULL);
@@ -566,14 +613,7 @@ test_sync (Fixture *f, gconstpointer data)
   state = json_object_get_string_member (json_node_get_object (node), "state");
   g_assert_true (g_strcmp0 (state, "mounted") == 0 || g_strcmp0 (state, "synced") == 0);
 
-  run_cli (f, NULL, &info, "project", "info", "mirror", NULL);
-  g_assert_cmpint (info.status, ==, 0);
-  line = strstr (info.out, "Workspace:");
-  g_assert_nonnull (line);
-  line += strlen ("Workspace:");
-  while (*line == ' ')
-    line++;
-  workspace = g_strndup (line, strcspn (line, "\n"));
+  workspace = workspace_of (f, "mirror");
   made = g_build_filename (workspace, "made.txt", NULL);
   g_assert_true (g_file_get_contents (made, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "synced\n");
@@ -598,6 +638,7 @@ main (int   argc,
   ADD ("engine", test_engine);
   ADD ("sandbox", test_sandbox);
   ADD ("sync", test_sync);
+  ADD ("sync-tty", test_sync_tty);
 
   return g_test_run ();
 }
