@@ -236,7 +236,7 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
 
   if (body->length <= CC_ENGINE_PARSE_INLINE_BYTES ||
       g_object_get_data (G_OBJECT (msg), "cc-parsed-body") != NULL)
-    return FALSE;
+    goto inline_parse;
   if (_cc_engine_content_type_is (msg, "application/connect+json"))
     {
       const guint8 *head = (const guint8 *) body->data;
@@ -244,14 +244,14 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
 
       /* One uncompressed envelope filling the body; anything else is refused inline, fast. */
       if (body->length < 5 || head[0] != 0)
-        return FALSE;
+        goto inline_parse;
       memcpy (&length, head + 1, sizeof length);
       if (GUINT32_FROM_BE (length) != (guint64) body->length - 5)
-        return FALSE;
+        goto inline_parse;
       offset = 5;
     }
   else if (!_cc_engine_content_type_is (msg, "application/json"))
-    return FALSE;
+    goto inline_parse;
 
   self = g_new0 (ParseWork, 1);
   self->msg = g_object_ref (msg);
@@ -270,6 +270,11 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, parse_thread);
   return TRUE;
+
+inline_parse:
+  if (data_free != NULL)
+    data_free (data);
+  return FALSE;
 }
 
 JsonObject *

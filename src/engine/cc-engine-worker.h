@@ -51,8 +51,8 @@ typedef void      (*CcEngineRequestFunc) (SoupServerMessage *msg,
 /* A JSON request body (or a streaming call's one envelope) over CC_ENGINE_PARSE_INLINE_BYTES is
  * parsed in a worker thread, not on the main loop: pauses @msg, parses it there, then calls
  * @again with @msg on the main context, where _cc_engine_worker_parse_body() hands out the
- * result. Returns FALSE (and does nothing) for any other request. @data is freed with
- * @data_free afterwards. */
+ * result. Returns FALSE (and does nothing more) for any other request. @data is freed with
+ * @data_free in either case, once it is no longer needed. */
 gboolean    _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
                                            CcEngineRequestFunc  again,
                                            gpointer             data,

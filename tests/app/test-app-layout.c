@@ -127,8 +127,10 @@ test_narrow (AppFixture    *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->view_stack)), >=, 340);
   g_assert_cmpint (widget_x_in_window (f, GTK_WIDGET (f->window->view_stack)), ==, 0);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (_cc_window_get_command_view (f->window))), >=, 340);
-  /* Every view is still one switch away, at the bottom. */
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->switcher_bar)));
+  /* Every view is still one switch away, at the bottom (shown a turn after the header's). */
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window->switcher_bar)),
+            "the bottom view switcher");
+  app_wait_drawn (GTK_WIDGET (f->window));
   app_snapshot_to_png (f, GTK_WIDGET (f->window), "narrow.png");
 
   /* The panes are reachable: each has a visible button in the header bar and a shortcut. */
