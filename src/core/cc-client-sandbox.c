@@ -413,8 +413,7 @@ on_session_status_changed (CcSandboxSession *session,
       if (mirror != NULL)
         cc_workspace_mirror_sync_before (mirror, NULL, 0);
     }
-  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SANDBOX_STATE_CHANGED], 0,
-                 cc_sandbox_session_get_project_id (session));
+  g_signal_emit (self, _cc_client_signals[CLIENT_SIGNAL_SANDBOX_STATE_CHANGED], 0, project_id);
 }
 
 static void

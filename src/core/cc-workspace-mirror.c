@@ -1368,7 +1368,6 @@ chmod_next (GTask *task)
   cc_envd_start_process_async (sync->envd, spec, g_task_get_cancellable (task), chmod_started_cb, task);
 }
 
-/* Uploads the next batch of pushes (by count and bytes), then the removals. */
 /* @done counts the multipart framing too: close enough, and capped at the batch's files. */
 static void
 upload_progress_cb (goffset  done,
@@ -1381,6 +1380,7 @@ upload_progress_cb (goffset  done,
                 sync->mirror->progress_total);
 }
 
+/* Uploads the next batch of pushes (by count and bytes), then the removals. */
 static void
 upload_next (GTask *task)
 {

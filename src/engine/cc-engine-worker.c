@@ -230,23 +230,26 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
                                GDestroyNotify       data_free)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GTask) task = NULL;
+  const guint8 *head;
   ParseWork *self;
-  gsize offset = 0;
+  gsize offset = 0, size;
 
   if (body->length <= CC_ENGINE_PARSE_INLINE_BYTES ||
       g_object_get_data (G_OBJECT (msg), "cc-parsed-body") != NULL)
     goto inline_parse;
+  bytes = soup_message_body_flatten (body);
+  head = g_bytes_get_data (bytes, &size);
   if (_cc_engine_content_type_is (msg, "application/connect+json"))
     {
-      const guint8 *head = (const guint8 *) body->data;
       guint32 length;
 
       /* One uncompressed envelope filling the body; anything else is refused inline, fast. */
-      if (body->length < 5 || head[0] != 0)
+      if (size < 5 || head[0] != 0)
         goto inline_parse;
       memcpy (&length, head + 1, sizeof length);
-      if (GUINT32_FROM_BE (length) != (guint64) body->length - 5)
+      if (GUINT32_FROM_BE (length) != (guint64) size - 5)
         goto inline_parse;
       offset = 5;
     }
@@ -255,10 +258,10 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
 
   self = g_new0 (ParseWork, 1);
   self->msg = g_object_ref (msg);
-  self->body = soup_message_body_flatten (body);
+  self->body = g_steal_pointer (&bytes);
   self->parsed = g_new0 (ParsedBody, 1);
   self->parsed->offset = offset;
-  self->parsed->length = g_bytes_get_size (self->body) - offset;
+  self->parsed->length = size - offset;
   self->again = again;
   self->data = data;
   self->data_free = data_free;

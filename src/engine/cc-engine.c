@@ -512,6 +512,7 @@ server_handler (SoupServer        *server,
     return;
   /* A large JSON body is parsed off the main loop first; the request then comes back here. */
   if (!body_limit_exempt (msg) &&
+      soup_server_message_get_request_body (msg)->length > CC_ENGINE_PARSE_INLINE_BYTES &&
       _cc_engine_worker_defer_parse (msg, handle_again, handle_again_new (self, path, query),
                                      handle_again_free))
     return;
