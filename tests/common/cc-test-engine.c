@@ -199,16 +199,29 @@ cc_test_engine_is_running (CcTestEngine *self)
   return self->process != NULL && !self->exited;
 }
 
+/* SIGTERM, as a person's session ends it, and a clean exit: under the sanitizers a leak or an
+ * error report makes the exit status non-zero, and this is where a test notices it. */
+static void
+terminate (CcTestEngine *self)
+{
+  if (self->process == NULL || self->exited)
+    return;
+  g_subprocess_send_signal (self->process, SIGTERM);
+  CC_TEST_WAIT_FOR (self->exited, "the engine to exit");
+  if (g_subprocess_get_if_signaled (self->process))
+    g_error ("code-canvas-engine died of signal %d after SIGTERM (see its messages above)",
+             g_subprocess_get_term_sig (self->process));
+  if (g_subprocess_get_exit_status (self->process) != 0)
+    g_error ("code-canvas-engine exited with status %d after SIGTERM (see its messages above)",
+             g_subprocess_get_exit_status (self->process));
+}
+
 void
 cc_test_engine_stop (CcTestEngine *self)
 {
   if (self->process == NULL)
     return;
-  if (!self->exited)
-    {
-      g_subprocess_send_signal (self->process, SIGTERM);
-      CC_TEST_WAIT_FOR (self->exited, "the engine to exit");
-    }
+  terminate (self);
   g_clear_object (&self->process);
   clear_info (self);
 }
@@ -225,11 +238,7 @@ cc_test_engine_free (CcTestEngine *self)
 {
   if (self == NULL)
     return;
-  if (self->process != NULL && !self->exited)
-    {
-      g_subprocess_force_exit (self->process);
-      CC_TEST_WAIT_FOR (self->exited, "the engine to exit");
-    }
+  terminate (self);
   g_clear_object (&self->process);
   clear_info (self);
   cc_test_rm_rf (self->base);

@@ -5,7 +5,8 @@
  *
  * Runs the real engine binary ($CODE_CANVAS_ENGINE) as a child process with its own temporary
  * HOME, XDG_DATA_HOME and XDG_RUNTIME_DIR, on 127.0.0.1 with a free port, and waits (by
- * watching for its engine.json, no sleeps) until it answers. Freeing it kills the engine and
+ * watching for its engine.json, no sleeps) until it answers. Freeing it ends the engine with
+ * SIGTERM (and fails the test when it does not exit cleanly: a sanitizer report, a crash) and
  * removes the directories.
  */
 #pragma once
