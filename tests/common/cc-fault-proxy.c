@@ -364,16 +364,6 @@ hold (CcFaultProxy *self)
   g_mutex_unlock (&self->mutex);
 }
 
-static gboolean
-stream_sink (const void *data,
-             gsize       len,
-             gpointer    user_data)
-{
-  TruncateSink *sink = user_data;
-
-  return write_all (sink->out, data, len, sink->cancellable);
-}
-
 /* Forwards one request upstream, its body from @body or, when that is NULL, streamed from @in
  * (@request's Content-Length long), and relays the answer (cut after @truncate bytes of body
  * when @truncate_body, and then re-framed as a close-delimited body so the client sees a clean
@@ -427,9 +417,10 @@ forward (CcFaultProxy     *self,
     return;
   if (body == NULL)
     {
-      TruncateSink sink = { up_out, self->cancellable, 0 };
+      /* A sink without a limit: the body passes whole. */
+      TruncateSink sink = { up_out, self->cancellable, G_MAXSIZE };
 
-      if (!read_exact (in, request->content_length, stream_sink, &sink, self->cancellable))
+      if (!read_exact (in, request->content_length, truncate_sink, &sink, self->cancellable))
         return;
     }
 
