@@ -419,21 +419,70 @@ test_huge_envs (void)
   assert_engine_alive (sandbox);
 }
 
-/* A connection that sends nothing, or half a head, is closed by the engine within its bound. */
+/* Whether the engine still holds a descriptor for its end of the connection from @client_port:
+ * its row in the kernel's TCP table then names a socket inode. Once the engine closes it, the
+ * row is gone or orphaned (inode 0) while TCP finishes. Only this connection is looked at, so
+ * descriptors the engine opens meanwhile for its own reasons do not matter. */
+static gboolean
+engine_holds_connection (guint engine_port,
+                         guint client_port)
+{
+  const char *tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) words = g_ptr_array_new ();
+          const char *local_port, *remote_port;
+
+          for (guint f = 0; fields[f] != NULL; f++)
+            if (fields[f][0] != '\0')
+              g_ptr_array_add (words, fields[f]);
+          if (words->len < 10)
+            continue;
+          local_port = strrchr (g_ptr_array_index (words, 1), ':');
+          remote_port = strrchr (g_ptr_array_index (words, 2), ':');
+          if (local_port == NULL || remote_port == NULL
+              || g_ascii_strtoull (local_port + 1, NULL, 16) != engine_port
+              || g_ascii_strtoull (remote_port + 1, NULL, 16) != client_port)
+            continue;
+          if (g_strcmp0 (g_ptr_array_index (words, 9), "0") != 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A connection that sends nothing, or half a head, is closed by the engine within its bound,
+ * and the engine's descriptor for it is gone too. */
 static void
 assert_closed_by_engine (CcTestEngine *e,
                          const char   *partial)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GError) error = NULL;
   GSocket *socket;
+  guint client_port;
+  guint ticker;
   char buffer[256];
   gssize n;
 
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (e), NULL, &error);
   g_assert_no_error (error);
   socket = g_socket_connection_get_socket (connection);
+  local = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  client_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   if (partial != NULL)
     g_assert_cmpint (g_socket_send (socket, partial, strlen (partial), NULL, &error), ==, (gssize) strlen (partial));
   g_assert_no_error (error);
@@ -442,6 +491,13 @@ assert_closed_by_engine (CcTestEngine *e,
   n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 0);
+
+  /* Closing happens in the engine's process, which no event here reports: a short ticker
+   * wakes the loop to look again, and the wait is bounded like every other. */
+  ticker = g_timeout_add (20, tick_cb, NULL);
+  CC_TEST_WAIT_FOR (!engine_holds_connection (cc_test_engine_get_port (e), client_port),
+                    "the engine to close its end of the idle connection");
+  g_source_remove (ticker);
 }
 
 static void
@@ -449,13 +505,9 @@ test_header_timeout (void)
 {
   const char *env[] = { "CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS=" HEADER_TIMEOUT_MS, NULL };
   g_autoptr(CcTestEngine) e = cc_test_engine_new_with_env (env);
-  GPid pid = cc_test_engine_get_pid (e);
-  guint before = count_fds (pid);
 
   assert_closed_by_engine (e, NULL);
   assert_closed_by_engine (e, "GET /health HTTP/1.1\r\nHost: local");
-  /* The engine's side is gone too. */
-  wait_fds_at_most (pid, before, "the engine to close the idle connections");
   {
     /* A whole request is still answered. */
     g_autofree char *url = g_strconcat (cc_test_engine_get_url (e), "/health", NULL);
