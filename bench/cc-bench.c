@@ -14,7 +14,9 @@
  *   download BYTES    read back one file of BYTES
  *   create N          N sequential sandbox create + kill
  *   create-run N      N sequential create + first command (`true`) + kill: a sandbox's namespaces,
- *                     private network and launcher are made when its first command starts
+ *                     private network and launcher are made right after the create, and the
+ *                     first command waits for what is not ready yet
+ *   create-settle-run N MS  the same, timing only the first command, started MS after the create
  *   cache-hit N       a cached execute on a project with N history records ($CC_BENCH_STATE_DIR
  *                     keeps the prepared database between runs)
  *   mirror-restore N SZ  a new sandbox filled from a mirrored workspace of N files of SZ bytes
@@ -361,11 +363,14 @@ workload_download (Bench *b,
 /* --- lifecycle ------------------------------------------------------------------------------ */
 
 /* N sequential create + kill; with @first_command, each sandbox also runs `true` before the
- * clock stops (its namespaces, network and launcher are made then). */
+ * clock stops (its namespaces, network and launcher are made then). With @settle_ms, the clock
+ * runs only for that first command, started @settle_ms after the create: what a person or a
+ * program that does something between the two meets. */
 static void
 workload_create (Bench    *b,
                  guint     n,
-                 gboolean  first_command)
+                 gboolean  first_command,
+                 guint     settle_ms)
 {
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 t0 = g_get_monotonic_time ();
@@ -385,6 +390,11 @@ workload_create (Bench    *b,
       b->sandbox = cc_control_plane_create_finish (b->api, cc_bench_wait_for (&created), &error);
       if (b->sandbox == NULL)
         cc_bench_die ("create failed", error);
+      if (settle_ms > 0)
+        {
+          g_usleep (settle_ms * G_TIME_SPAN_MILLISECOND);
+          t = g_get_monotonic_time ();
+        }
       if (first_command)
         {
           b->envd = cc_envd_new_for_sandbox (b->connection, b->sandbox);
@@ -421,7 +431,7 @@ main (int   argc,
                   g_str_equal (workload, "mirror-idle");
   if (arg1 <= 0 || ((g_str_equal (workload, "upload-many") ||
                      g_str_equal (workload, "mirror-restore")) && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE]", NULL);
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|create-settle-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -441,9 +451,11 @@ main (int   argc,
   else if (g_str_equal (workload, "download"))
     workload_download (&b, arg1);
   else if (g_str_equal (workload, "create"))
-    workload_create (&b, arg1, FALSE);
+    workload_create (&b, arg1, FALSE, 0);
   else if (g_str_equal (workload, "create-run"))
-    workload_create (&b, arg1, TRUE);
+    workload_create (&b, arg1, TRUE, 0);
+  else if (g_str_equal (workload, "create-settle-run"))
+    workload_create (&b, arg1, TRUE, arg2);
   else if (g_str_equal (workload, "cache-hit"))
     cc_bench_cache_hit (&b.r, arg1);
   else if (g_str_equal (workload, "mirror-restore"))

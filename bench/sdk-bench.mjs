@@ -10,6 +10,7 @@
 //   upload BYTES      one file of BYTES
 //   download BYTES    read back one file of BYTES
 //   create N          N sequential Sandbox.create + kill
+//   create-settle-run N MS  create, wait MS, then time the first command alone; + kill
 //   create-run N [NET] N sequential create + first command (`true`) + kill; NET 0 creates them
 //                     with allowInternetAccess: false (a private network without outbound traffic)
 //   pause-resume N    N rounds of pause + connect of a sandbox running a server; samples are
@@ -121,6 +122,21 @@ const workloads = {
       samples.push(performance.now() - t);
       if (r.exitCode !== 0) fail(`create-run: the first command exited with ${r.exitCode}`);
       if (!(await s.kill())) fail(`create-run: kill of ${s.sandboxId} returned false`);
+    }
+    return { ms: performance.now() - t0, samples };
+  },
+
+  async 'create-settle-run'(_sbx, n, settleMs) {
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const s = await Sandbox.create({ metadata: { bench: 'create-settle-run' } });
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const t = performance.now();
+      const r = await s.commands.run('true');
+      samples.push(performance.now() - t);
+      if (r.exitCode !== 0) fail(`create-settle-run: the first command exited with ${r.exitCode}`);
+      if (!(await s.kill())) fail(`create-settle-run: kill of ${s.sandboxId} returned false`);
     }
     return { ms: performance.now() - t0, samples };
   },

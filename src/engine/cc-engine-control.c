@@ -638,6 +638,41 @@ create_continue (CcEngine             *engine,
   _cc_engine_reply_json (msg, SOUP_STATUS_CREATED, answer);
 }
 
+typedef struct
+{
+  CcEngine *engine;
+  CcEngineSandbox *sandbox;
+} Prepare;
+
+static void
+prepare_free (gpointer data)
+{
+  Prepare *prepare = data;
+
+  g_object_unref (prepare->engine);
+  g_object_unref (prepare->sandbox);
+  g_free (prepare);
+}
+
+/* A new sandbox's launcher, namespaces and network are made right after the answer, not at its
+ * first command: the command then finds them ready, or waits only for the rest. */
+static gboolean
+prepare_launcher_cb (gpointer data)
+{
+  Prepare *prepare = data;
+  CcEngineSandbox *sandbox = prepare->sandbox;
+  g_autoptr(GError) error = NULL;
+
+  if (g_hash_table_lookup (_cc_engine_get_sandboxes (prepare->engine),
+                           cc_engine_sandbox_get_id (sandbox)) == sandbox &&
+      cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING &&
+      cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (prepare->engine),
+                              _cc_engine_get_isolation_mode (prepare->engine), &error) == NULL)
+    g_debug ("The sandbox's launcher could not be prepared: %s (its first command tries again)",
+             error->message);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _cc_engine_control_start (CcEngine        *engine,
                           CcEngineSandbox *sandbox,
@@ -649,6 +684,14 @@ _cc_engine_control_start (CcEngine        *engine,
   cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
   set_timeout (engine, sandbox, timeout_s);
   cc_engine_sandbox_save (sandbox);
+  if (_cc_engine_get_isolation_mode (engine) != CC_ENGINE_ISOLATION_NONE)
+    {
+      Prepare *prepare = g_new0 (Prepare, 1);
+
+      prepare->engine = g_object_ref (engine);
+      prepare->sandbox = g_object_ref (sandbox);
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, prepare_launcher_cb, prepare, prepare_free);
+    }
 }
 
 JsonNode *

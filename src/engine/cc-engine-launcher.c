@@ -51,6 +51,17 @@ typedef struct
   int status;
 } Entry;
 
+/* A request waiting for a launcher to be ready: handled again from the start then. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  gulong finished_id;
+  gboolean finished;
+  CcEngineLauncherRetryFunc retry;
+  gpointer data;
+  GDestroyNotify data_free;
+} Waiter;
+
 struct _CcEngineLauncher
 {
   GObject parent_instance;
@@ -65,6 +76,13 @@ struct _CcEngineLauncher
   guint sock_watch;
   guint dispatch_id;
   gboolean dead;
+  /* It answered its first question (its network namespace): until then bubblewrap is still
+   * making the namespaces, and nothing may wait for an answer on the main loop. */
+  gboolean ready;
+  guint ready_timeout_id;
+  guint waiters_id;
+  GPtrArray *waiters;        /* Waiter */
+  GError *failure;           /* why it died before it was ready */
   gboolean started_any;
   GHashTable *entries;       /* launcher-namespace pid → Entry */
   GPtrArray *pending;        /* Entry: ends read while waiting for a spawn, not yet told */
@@ -91,18 +109,43 @@ entry_free (gpointer data)
 }
 
 static void
+waiter_free (gpointer data)
+{
+  Waiter *waiter = data;
+
+  g_clear_signal_handler (&waiter->finished_id, waiter->msg);
+  g_clear_object (&waiter->msg);
+  if (waiter->data_free != NULL)
+    waiter->data_free (waiter->data);
+  g_free (waiter);
+}
+
+static void
+waiter_finished_cb (SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->finished = TRUE;
+}
+
+static void
 cc_engine_launcher_finalize (GObject *object)
 {
   CcEngineLauncher *self = CC_ENGINE_LAUNCHER (object);
 
   g_clear_handle_id (&self->sock_watch, g_source_remove);
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
+  g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->waiters_id, g_source_remove);
   if (self->sock >= 0)
     close (self->sock);
   if (self->netns >= 0)
     close (self->netns);
   g_hash_table_unref (self->entries);
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->waiters);
+  g_clear_error (&self->failure);
   g_ptr_array_unref (self->rules_waiting);
   g_ptr_array_unref (self->rules_running);
   g_free (self->key);
@@ -123,6 +166,7 @@ cc_engine_launcher_init (CcEngineLauncher *self)
   self->netns = -1;
   self->entries = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
   self->pending = g_ptr_array_new_with_free_func (entry_free);
+  self->waiters = g_ptr_array_new_with_free_func (waiter_free);
   self->rules_waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->rules_running = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -140,6 +184,39 @@ deliver_exit (CcEngineLauncher *self,
   entry_free (entry);
 }
 
+/* Requests waiting for readiness are handled again (or told the failure) from the main loop,
+ * never from inside the code that made the launcher ready or dead. */
+static gboolean
+waiters_dispatch_cb (gpointer user_data)
+{
+  CcEngineLauncher *self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
+
+  self->waiters_id = 0;
+  self->waiters = g_ptr_array_new_with_free_func (waiter_free);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (waiter->finished)
+        continue;  /* the client went away */
+      if (self->failure != NULL)
+        g_object_set_data_full (G_OBJECT (waiter->msg), "cc-launcher-failure",
+                                g_error_copy (self->failure), (GDestroyNotify) g_error_free);
+      soup_server_message_unpause (waiter->msg);
+      waiter->retry (waiter->msg, waiter->data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+waiters_schedule (CcEngineLauncher *self)
+{
+  if (self->waiters->len > 0 && self->waiters_id == 0)
+    self->waiters_id = g_idle_add_full (G_PRIORITY_DEFAULT, waiters_dispatch_cb, g_object_ref (self),
+                                        g_object_unref);
+}
+
 /* Kills the launcher (and so its PID namespace) and reports every process it still had as
  * killed. Idempotent. */
 static void
@@ -152,6 +229,11 @@ mark_dead (CcEngineLauncher *self)
   if (self->dead)
     return;
   self->dead = TRUE;
+  g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
+  if (!self->ready && self->failure == NULL)
+    self->failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                         _("The sandbox launcher ended before it was ready; see the "
+                                           "engine's status for what isolation this machine allows"));
   if (self->pid > 0)
     kill (self->pid, SIGKILL);
   if (self->outbound_pid > 0)
@@ -174,6 +256,15 @@ mark_dead (CcEngineLauncher *self)
       g_hash_table_iter_next (&iter, &key, NULL);
       deliver_exit (self, GPOINTER_TO_INT (key), SIGKILL);  /* a wait status: killed by SIGKILL */
     }
+  /* Rules asked for before it was ready never ran. */
+  while (self->rules_waiting->len > 0)
+    {
+      g_autoptr(GTask) task = g_ptr_array_steal_index (self->rules_waiting, 0);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("The sandbox stopped while its network rules were being set"));
+    }
+  waiters_schedule (self);
   if (self->sandbox != NULL)
     {
       CcEngineSandbox *sandbox = g_steal_pointer (&self->sandbox);
@@ -265,6 +356,9 @@ dispatch_pending_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void become_ready (CcEngineLauncher *self,
+                          int               netns);
+
 static gboolean
 sock_ready_cb (int          fd,
                GIOCondition condition,
@@ -274,10 +368,22 @@ sock_ready_cb (int          fd,
   g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
   CcLauncherReply reply;
   gboolean closed = FALSE;
+  guint n_fds = 0;
+  int received = -1;
 
-  while (!self->dead && read_reply (self, &reply, NULL, NULL, 0, NULL, &closed))
-    if (reply.type == CC_LAUNCHER_EXITED)
-      deliver_exit (self, reply.pid, reply.value);
+  while (!self->dead && read_reply (self, &reply, NULL, &received, 1, &n_fds, &closed))
+    {
+      if (reply.type == CC_LAUNCHER_EXITED)
+        deliver_exit (self, reply.pid, reply.value);
+      else if (!self->ready)
+        {
+          /* The answer to the question asked at start: the namespace, or its failure. */
+          become_ready (self, reply.type == CC_LAUNCHER_SOCKET && n_fds == 1 ? received : -1);
+          continue;
+        }
+      if (n_fds > 0)
+        close (received);
+    }
   if (!self->dead && (closed || (condition & (G_IO_HUP | G_IO_ERR))))
     {
       self->sock_watch = 0;
@@ -323,8 +429,8 @@ join_find (CcEngineSandbox *sandbox,
   CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), other_key);
   int netns = -1;
 
-  if (other == NULL || other->dead ||
-      request_fds (other, CC_LAUNCHER_CONNECT_MAGIC, 0, &netns, 1, NULL) != 1)
+  if (other == NULL || other->dead || !other->ready || other->netns < 0 ||
+      (netns = fcntl (other->netns, F_DUPFD_CLOEXEC, 3)) < 0)
     return FALSE;
   join->netns = netns;
   join->userns = -1;
@@ -338,6 +444,20 @@ join_find (CcEngineSandbox *sandbox,
   return TRUE;
 }
 
+static gboolean
+ready_timeout_cb (gpointer user_data)
+{
+  CcEngineLauncher *self = user_data;
+
+  self->ready_timeout_id = 0;
+  g_clear_error (&self->failure);
+  self->failure = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               _("The sandbox launcher did not start within %u seconds"),
+                               SPAWN_WAIT_MS / 1000);
+  mark_dead (self);
+  return G_SOURCE_REMOVE;
+}
+
 static CcEngineLauncher *
 launcher_start (CcEngineSandbox    *sandbox,
                 const char         *user,
@@ -347,6 +467,7 @@ launcher_start (CcEngineSandbox    *sandbox,
                 GError            **error)
 {
   g_autoptr(CcEngineLauncher) self = g_object_new (CC_TYPE_ENGINE_LAUNCHER, NULL);
+  const CcLauncherConnect hello = { .magic = CC_LAUNCHER_CONNECT_MAGIC, .port = 0 };
   int pair[2];
   int exe;
   int one = 1;
@@ -402,11 +523,24 @@ launcher_start (CcEngineSandbox    *sandbox,
   /* The watch keeps the object until bwrap (or flatpak-spawn) is reaped. */
   g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, launcher_exited_cb, g_object_ref (self),
                           g_object_unref);
+  /* Its first question, waiting in the socket until the launcher runs: the answer (its network
+   * namespace) says it is ready, on the main loop like any other message. */
+  if (send (self->sock, &hello, sizeof hello, MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof hello)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not reach the sandbox launcher: %s"), g_strerror (saved));
+      mark_dead (self);
+      return NULL;
+    }
+  self->ready_timeout_id = g_timeout_add (SPAWN_WAIT_MS, ready_timeout_cb, self);
   return g_steal_pointer (&self);
 }
 
 static void outbound_start (CcEngineLauncher *self);
 static void rules_enqueue (CcEngineLauncher *self, GTask *task);
+static void rules_run (CcEngineLauncher *self);
 
 /* The sandbox's network is made with rules: pasta joins only once they are in force, so no
  * connection ever leaves without them. A load that fails leaves the sandbox its loopback only. */
@@ -471,17 +605,101 @@ cc_engine_launcher_get (CcEngineSandbox    *sandbox,
   if (self == NULL)
     return NULL;
   g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
+  return self;
+}
+
+static void
+become_ready (CcEngineLauncher *self,
+              int               netns)
+{
+  self->ready = TRUE;
+  g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
+  if (self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && netns >= 0)
+    self->netns = netns;
+  else if (netns >= 0)
+    close (netns);
   /* A launcher that joined another's network has that one's pasta (and rules) already. Under
    * flatpak-spawn the sandbox has the app's network, or none (--no-network). */
-  if (isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && cc_engine_sandbox_get_internet (sandbox) &&
-      !self->joined)
+  if (self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && self->sandbox != NULL &&
+      cc_engine_sandbox_get_internet (self->sandbox) && !self->joined)
     {
-      if (cc_engine_sandbox_get_network_rules (sandbox) != NULL)
+      if (cc_engine_sandbox_get_network_rules (self->sandbox) != NULL)
         rules_enqueue (self, g_task_new (NULL, NULL, first_rules_loaded_cb, g_object_ref (self)));
       else
         outbound_start (self);
     }
+  /* Rules asked for while it started. */
+  if (self->rules_waiting->len > 0 && self->rules_running->len == 0)
+    rules_run (self);
+  waiters_schedule (self);
+}
+
+static void
+wait_ready (CcEngineLauncher          *self,
+            SoupServerMessage         *msg,
+            CcEngineLauncherRetryFunc  retry,
+            gpointer                   data,
+            GDestroyNotify             data_free)
+{
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  waiter->msg = g_object_ref (msg);
+  waiter->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (waiter_finished_cb), waiter);
+  waiter->retry = retry;
+  waiter->data = data;
+  waiter->data_free = data_free;
+  g_ptr_array_add (self->waiters, waiter);
+  soup_server_message_pause (msg);
+}
+
+CcEngineLauncher *
+cc_engine_launcher_get_ready (CcEngineSandbox            *sandbox,
+                              const char                 *user,
+                              const char                 *runtime_dir,
+                              CcEngineIsolation           isolation,
+                              SoupServerMessage          *msg,
+                              CcEngineLauncherRetryFunc   retry,
+                              gpointer                    data,
+                              GDestroyNotify              data_free,
+                              GError                    **error)
+{
+  const GError *failure = g_object_get_data (G_OBJECT (msg), "cc-launcher-failure");
+  CcEngineLauncher *self = NULL;
+
+  g_return_val_if_fail (error != NULL && *error == NULL, NULL);
+
+  if (failure != NULL)
+    {
+      g_propagate_error (error, g_error_copy (failure));
+      goto done;
+    }
+  /* A second launcher joins the first one's network, which must be up by then. */
+  for (guint i = 0; i < G_N_ELEMENTS (launcher_keys); i++)
+    {
+      CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
+
+      if (other != NULL && !other->dead && !other->ready)
+        {
+          wait_ready (other, msg, retry, data, data_free);
+          return NULL;
+        }
+    }
+  self = cc_engine_launcher_get (sandbox, user, runtime_dir, isolation, error);
+  if (self != NULL && !self->ready)
+    {
+      wait_ready (self, msg, retry, data, data_free);
+      return NULL;
+    }
+done:
+  if (data_free != NULL)
+    data_free (data);
   return self;
+}
+
+gboolean
+cc_engine_launcher_is_ready (CcEngineLauncher *self)
+{
+  return self->ready && !self->dead;
 }
 
 void
@@ -682,7 +900,7 @@ cc_engine_launcher_spawn (CcEngineLauncher          *self,
   gboolean pty = pty_cols > 0;
   int master = -1;
 
-  g_return_val_if_fail (!self->dead, FALSE);
+  g_return_val_if_fail (!self->dead && self->ready, FALSE);
   g_return_val_if_fail (pty == (fds == NULL), FALSE);
   g_return_val_if_fail (!pty || pty_master != NULL, FALSE);
 
@@ -789,6 +1007,8 @@ request (CcEngineLauncher  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The sandbox launcher has stopped"));
       return FALSE;
     }
+  /* Its answer would be taken for the one to the question asked at its start. */
+  g_return_val_if_fail (self->ready, FALSE);
   do
     n = send (self->sock, &connect_request, sizeof connect_request, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
@@ -889,7 +1109,7 @@ cc_engine_launcher_holds_port (CcEngineSandbox *sandbox,
   guint n_fds = 0;
 
   g_return_val_if_fail (port > 0 && port <= 65535, FALSE);
-  return self != NULL && request (self, CC_LAUNCHER_OWNS_MAGIC, port, &reply, NULL, 0, &n_fds, NULL) &&
+  return self != NULL && self->ready && request (self, CC_LAUNCHER_OWNS_MAGIC, port, &reply, NULL, 0, &n_fds, NULL) &&
          reply.type == CC_LAUNCHER_OWNS && reply.value == 1;
 }
 
@@ -918,10 +1138,10 @@ dup_netns (CcEngineLauncher  *self,
 {
   int fd;
 
-  if (self->netns < 0 &&
-      request_fds (self, CC_LAUNCHER_CONNECT_MAGIC, 0, &self->netns, 1, error) != 1)
+  if (self->netns < 0)
     {
-      self->netns = -1;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("The sandbox launcher gave no network namespace"));
       return -1;
     }
   fd = fcntl (self->netns, F_DUPFD_CLOEXEC, 3);
@@ -964,8 +1184,6 @@ outbound_start (CcEngineLauncher *self)
 }
 
 /* Loading network rules ---------------------------------------------------------------------- */
-
-static void rules_run (CcEngineLauncher *self);
 
 static void
 rules_loaded_cb (GObject      *source,
@@ -1027,7 +1245,8 @@ rules_enqueue (CcEngineLauncher *self,
                GTask            *task)
 {
   g_ptr_array_add (self->rules_waiting, task);
-  if (self->rules_running->len == 0)
+  /* One still starting runs them once it is ready. */
+  if (self->ready && self->rules_running->len == 0)
     rules_run (self);
 }
 

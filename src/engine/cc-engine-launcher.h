@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <libsoup/soup.h>
 
 #include "cc-engine-isolation.h"
 #include "cc-engine-sandbox.h"
@@ -93,12 +94,35 @@ typedef void (*CcEngineLauncherExitFunc) (GObject *owner,
 
 /* The running launcher of @sandbox for @user, started if there is none (or the last one died),
  * under @isolation (bubblewrap or flatpak-spawn; under flatpak-spawn there is no user
- * namespace, and both users share one launcher). NULL with @error when it cannot be started. */
+ * namespace, and both users share one launcher). NULL with @error when it cannot be started.
+ * A launcher just started is not ready yet (cc_engine_launcher_is_ready()): it is started
+ * without waiting, and makes the sandbox's network once it is ready. */
 CcEngineLauncher *cc_engine_launcher_get      (CcEngineSandbox           *sandbox,
                                                const char                *user,
                                                const char                *runtime_dir,
                                                CcEngineIsolation          isolation,
                                                GError                   **error);
+/* Handles @msg again from the start (on the main loop), with @data. */
+typedef void (*CcEngineLauncherRetryFunc) (SoupServerMessage *msg,
+                                           gpointer           data);
+
+/* For a request handler: as cc_engine_launcher_get(), but only a launcher that is ready to take
+ * requests. One still starting (bubblewrap makes its namespaces for tens of milliseconds) is not
+ * waited for on the main loop: @msg is paused and NULL returned with @error unset, and once the
+ * sandbox's launchers are ready @retry handles @msg again from the start; this call then returns
+ * the launcher, or the failure of the one that never became ready. @data is freed with
+ * @data_free once it is no longer needed. */
+CcEngineLauncher *cc_engine_launcher_get_ready (CcEngineSandbox           *sandbox,
+                                                const char                *user,
+                                                const char                *runtime_dir,
+                                                CcEngineIsolation          isolation,
+                                                SoupServerMessage         *msg,
+                                                CcEngineLauncherRetryFunc  retry,
+                                                gpointer                   data,
+                                                GDestroyNotify             data_free,
+                                                GError                   **error);
+/* Whether @self has answered its first question and may be asked (and is not dead). */
+gboolean          cc_engine_launcher_is_ready (CcEngineLauncher          *self);
 /* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr, or, when
  * @pty_cols > 0, in a terminal the launcher opens inside; its master is returned in
  * @pty_master. @exit_func gets @owner (kept referenced) when it ends. @pid is the leader of its

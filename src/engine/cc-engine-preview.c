@@ -478,8 +478,13 @@ connect_inside (CcEngine        *engine,
 
   launcher = cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (engine), isolation,
                                      &error);
+  /* Every process of the sandbox is started by its launcher: while that one is still starting,
+   * nothing can listen inside. */
+  if (launcher != NULL && !cc_engine_launcher_is_ready (launcher))
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                 "the sandbox is still starting; nothing listens on port %u yet", pending->port);
   /* A shared network's port N may be another sandbox's server, or the engine itself. */
-  if (launcher != NULL)
+  else if (launcher != NULL)
     fd = cc_engine_launcher_connect (launcher, pending->port,
                                      isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN &&
                                      cc_engine_sandbox_get_internet (sandbox),

@@ -253,9 +253,13 @@ handle_start (CcEngine          *engine,
   if (isolation != CC_ENGINE_ISOLATION_NONE)
     {
       /* Isolated commands are only ever started by the sandbox's hardened launcher. */
-      CcEngineLauncher *launcher = cc_engine_launcher_get (sandbox, user, _cc_engine_get_runtime_dir (engine),
-                                                           isolation, &error);
+      CcEngineLauncher *launcher;
 
+      launcher = cc_engine_launcher_get_ready (sandbox, user, _cc_engine_get_runtime_dir (engine),
+                                               isolation, msg, _cc_engine_handle_again,
+                                               g_object_ref (engine), g_object_unref, &error);
+      if (launcher == NULL && error == NULL)
+        return;  /* handled again once the launcher is ready */
       if (launcher != NULL)
         process = cc_engine_process_spawn_launched (sandbox, launcher, config, tag, argv, envp,
                                                     isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP ? cwd_clean : host_cwd,

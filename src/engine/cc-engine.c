@@ -493,6 +493,18 @@ handle_again (SoupServerMessage *msg,
   server_handler (again->engine->server, msg, again->path, again->query, again->engine);
 }
 
+void
+_cc_engine_handle_again (SoupServerMessage *msg,
+                         gpointer           engine)
+{
+  CcEngine *self = engine;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query_text = g_uri_get_query (uri);
+  g_autoptr(GHashTable) query = query_text != NULL ? soup_form_decode (query_text) : NULL;
+
+  server_handler (self->server, msg, g_uri_get_path (uri), query, self);
+}
+
 static void
 server_handler (SoupServer        *server,
                 SoupServerMessage *msg,

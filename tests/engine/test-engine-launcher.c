@@ -269,10 +269,110 @@ count_host_processes (const char *name)
   return count_host_processes_in (name, FALSE);
 }
 
+/* The parent pid in /proc/PID/stat (after the command name, which may hold anything); -1 when
+ * the process is gone. */
+static int
+parent_of (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after_comm;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after_comm = strrchr (stat, ')')) == NULL)
+    return -1;
+  /* ") S PPID …" */
+  return after_comm[1] == ' ' && after_comm[2] != '\0' ? atoi (after_comm + 4) : -1;
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
   return G_SOURCE_CONTINUE;
+}
+
+/* The launchers this test's engine started: bubblewrap is the engine's child and runs the
+ * launcher as its own child. Other test programs' engines may run beside this one. */
+static guint
+count_engine_launchers (void)
+{
+  GPid engine_pid = cc_test_engine_get_pid (engine);
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *cmdline_path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length;
+      int parent;
+
+      if (!g_ascii_isdigit (entry[0]))
+        continue;
+      cmdline_path = g_build_filename ("/proc", entry, "cmdline", NULL);
+      /* "/proc/self/fd/4\0--sandbox-launcher\0FD\0" */
+      if (!g_file_get_contents (cmdline_path, &cmdline, &length, NULL) ||
+          length <= sizeof "/proc/self/fd/4" || !g_str_equal (cmdline, "/proc/self/fd/4") ||
+          !g_str_equal (cmdline + sizeof "/proc/self/fd/4", "--sandbox-launcher"))
+        continue;
+      parent = parent_of (atoi (entry));
+      if (parent > 0 && parent_of (parent) == engine_pid)
+        count++;
+    }
+  return count;
+}
+
+/* A new sandbox's launcher, with its namespaces and network, is made right after the create,
+ * before any command asks for it; killing the sandbox ends it. */
+static void
+test_prepared_at_create (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *kill = NULL;
+  guint before;
+  guint ticker;
+
+  if (!isolated ())
+    return;
+  before = count_engine_launchers ();
+  sandbox = new_sandbox ();
+  /* Nothing reports a process's start to this program: a ticker wakes the loop to look again. */
+  ticker = g_timeout_add (20, tick_cb, NULL);
+  CC_TEST_WAIT_FOR (count_engine_launchers () == before + 1, "the new sandbox's launcher");
+  kill = g_strdup_printf ("/sandboxes/%s", sandbox->id);
+  {
+    g_autoptr(EcReply) killed = ec_api (engine, session, "DELETE", kill, NULL);
+
+    g_assert_cmpuint (killed->status, ==, 204);
+  }
+  CC_TEST_WAIT_FOR (count_engine_launchers () == before, "the killed sandbox's launcher to end");
+  g_source_remove (ticker);
+}
+
+/* Commands sent as both users the moment the sandbox exists: the second user's launcher waits
+ * for the first one's network and joins it, so both see one network namespace. */
+static void
+test_users_join_while_starting (void)
+{
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autofree char *body = ec_start_body ("readlink /proc/self/ns/net", FALSE, NULL);
+  EcStream *as_root, *as_user;
+  g_autoptr(EcRun) root = NULL;
+  g_autoptr(EcRun) user = NULL;
+
+  if (!isolated ())
+    return;
+  sandbox = new_sandbox ();
+  as_root = ec_stream_open (sandbox, "/process.Process/Start", body, "root", NULL);
+  as_user = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+  root = ec_stream_collect (as_root);
+  user = ec_stream_collect (as_user);
+  ec_stream_free (as_root);
+  ec_stream_free (as_user);
+  g_assert_cmpstr (ec_run_end_status (root), ==, "exit status 0");
+  g_assert_true (g_str_has_prefix (root->stdout_text->str, "net:["));
+  g_assert_cmpstr (root->stdout_text->str, ==, user->stdout_text->str);
 }
 
 /* Pausing stops what a command left running in the background (in a session of its own, too),
@@ -339,6 +439,8 @@ main (int   argc,
   g_test_add_func ("/engine/launcher/exec-search", test_exec_search);
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
   g_test_add_func ("/engine/launcher/pause-stops-background", test_pause_stops_background);
+  g_test_add_func ("/engine/launcher/prepared-at-create", test_prepared_at_create);
+  g_test_add_func ("/engine/launcher/users-join-while-starting", test_users_join_while_starting);
 
   return ec_test_run (&engine, &session, 60);
 }
