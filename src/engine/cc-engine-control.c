@@ -661,15 +661,12 @@ prepare_launcher_cb (gpointer data)
 {
   Prepare *prepare = data;
   CcEngineSandbox *sandbox = prepare->sandbox;
-  g_autoptr(GError) error = NULL;
 
   if (g_hash_table_lookup (_cc_engine_get_sandboxes (prepare->engine),
                            cc_engine_sandbox_get_id (sandbox)) == sandbox &&
-      cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING &&
-      cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (prepare->engine),
-                              _cc_engine_get_isolation_mode (prepare->engine), &error) == NULL)
-    g_debug ("The sandbox's launcher could not be prepared: %s (its first command tries again)",
-             error->message);
+      cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
+    cc_engine_launcher_prepare (sandbox, _cc_engine_get_runtime_dir (prepare->engine),
+                                _cc_engine_get_isolation_mode (prepare->engine));
   return G_SOURCE_REMOVE;
 }
 

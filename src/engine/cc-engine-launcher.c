@@ -696,6 +696,27 @@ done:
   return self;
 }
 
+void
+cc_engine_launcher_prepare (CcEngineSandbox   *sandbox,
+                            const char        *runtime_dir,
+                            CcEngineIsolation  isolation)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A command may have come first, as either user: a second launcher started now could not
+   * join that one's network yet. */
+  for (guint i = 0; i < G_N_ELEMENTS (launcher_keys); i++)
+    {
+      CcEngineLauncher *other = g_object_get_data (G_OBJECT (sandbox), launcher_keys[i]);
+
+      if (other != NULL && !other->dead)
+        return;
+    }
+  if (cc_engine_launcher_get (sandbox, "user", runtime_dir, isolation, &error) == NULL)
+    g_debug ("The sandbox's launcher could not be prepared: %s (its first command tries again)",
+             error->message);
+}
+
 gboolean
 cc_engine_launcher_is_ready (CcEngineLauncher *self)
 {

@@ -121,6 +121,11 @@ CcEngineLauncher *cc_engine_launcher_get_ready (CcEngineSandbox           *sandb
                                                 gpointer                   data,
                                                 GDestroyNotify             data_free,
                                                 GError                   **error);
+/* Starts @sandbox's launcher for `user` ahead of its first command, unless it has one (for
+ * either user) already. */
+void              cc_engine_launcher_prepare  (CcEngineSandbox           *sandbox,
+                                               const char                *runtime_dir,
+                                               CcEngineIsolation          isolation);
 /* Whether @self has answered its first question and may be asked (and is not dead). */
 gboolean          cc_engine_launcher_is_ready (CcEngineLauncher          *self);
 /* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr, or, when
