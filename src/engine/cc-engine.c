@@ -453,56 +453,22 @@ static void server_handler (SoupServer *server, SoupServerMessage *msg, const ch
                             GHashTable *query, gpointer user_data);
 static gboolean body_limit_exempt (SoupServerMessage *msg);
 
-typedef struct
-{
-  CcEngine   *engine;
-  char       *path;
-  GHashTable *query;
-} HandleAgain;
-
-static gpointer
-handle_again_new (CcEngine   *engine,
-                  const char *path,
-                  GHashTable *query)
-{
-  HandleAgain *again = g_new0 (HandleAgain, 1);
-
-  again->engine = g_object_ref (engine);
-  again->path = g_strdup (path);
-  again->query = query != NULL ? g_hash_table_ref (query) : NULL;
-  return again;
-}
-
-static void
-handle_again_free (gpointer data)
-{
-  HandleAgain *again = data;
-
-  g_object_unref (again->engine);
-  g_free (again->path);
-  g_clear_pointer (&again->query, g_hash_table_unref);
-  g_free (again);
-}
-
-static void
-handle_again (SoupServerMessage *msg,
-              gpointer           data)
-{
-  HandleAgain *again = data;
-
-  server_handler (again->engine->server, msg, again->path, again->query, again->engine);
-}
-
 void
 _cc_engine_handle_again (SoupServerMessage *msg,
                          gpointer           engine)
 {
   CcEngine *self = engine;
   GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = g_uri_get_path (uri);
   const char *query_text = g_uri_get_query (uri);
   g_autoptr(GHashTable) query = query_text != NULL ? soup_form_decode (query_text) : NULL;
 
-  server_handler (self->server, msg, g_uri_get_path (uri), query, self);
+  /* The path and query as libsoup hands them to a handler. */
+  if (soup_server_message_is_options_ping (msg))
+    path = "*";
+  else if (path == NULL || *path == '\0')
+    path = "/";
+  server_handler (self->server, msg, path, query, self);
 }
 
 static void
@@ -525,8 +491,8 @@ server_handler (SoupServer        *server,
   /* A large JSON body is parsed off the main loop first; the request then comes back here. */
   if (!body_limit_exempt (msg) &&
       soup_server_message_get_request_body (msg)->length > CC_ENGINE_PARSE_INLINE_BYTES &&
-      _cc_engine_worker_defer_parse (msg, handle_again, handle_again_new (self, path, query),
-                                     handle_again_free))
+      _cc_engine_worker_defer_parse (msg, _cc_engine_handle_again, g_object_ref (self),
+                                     g_object_unref))
     return;
 
   if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id))
