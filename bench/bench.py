@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e2,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e2,e3,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -192,6 +192,9 @@ def main():
         Workload("e2", f'first command of a sandbox created 250 ms before (timed alone), {s["create_n"]} sandboxes',
                  ["create-settle-run", s["create_n"], 250], ["create-settle-run", s["create_n"], 250], None,
                  per_item=s["create_n"]),
+        Workload("e3", f'create + first command + kill, each create 250 ms after the last kill (untimed), '
+                 f'{s["create_n"]} sandboxes', ["create-paced-run", s["create_n"], 250],
+                 ["create-paced-run", s["create_n"], 250], None, per_item=s["create_n"]),
         Workload("e1-offline", f'the same with allowInternetAccess false (no outbound network; SDK only, '
                  'our client does not offer it)', None, ["create-run", s["create_n"], 0], None,
                  per_item=s["create_n"]),
@@ -224,7 +227,7 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e2", "e1-offline", "p", "s", "f",
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e2", "e3", "e1-offline", "p", "s", "f",
              "m-restore", "m-live", "m-idle", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:

@@ -17,6 +17,8 @@
  *                     private network and launcher are made right after the create, and the
  *                     first command waits for what is not ready yet
  *   create-settle-run N MS  the same, timing only the first command, started MS after the create
+ *   create-paced-run N MS  create-run with each create MS after the last kill, at a person's pace:
+ *                     the engine has had the time to make its next sandbox ahead
  *   cache-hit N       a cached execute on a project with N history records ($CC_BENCH_STATE_DIR
  *                     keeps the prepared database between runs)
  *   mirror-restore N SZ  a new sandbox filled from a mirrored workspace of N files of SZ bytes
@@ -362,29 +364,35 @@ workload_download (Bench *b,
 
 /* --- lifecycle ------------------------------------------------------------------------------ */
 
-/* N sequential create + kill; with @first_command, each sandbox also runs `true` before the
- * clock stops (its namespaces, network and launcher are made then). With @settle_ms, the clock
- * runs only for that first command, started @settle_ms after the create: what a person or a
- * program that does something between the two meets. */
+/* N sequential create + kill (@workload tags the sandboxes); with @first_command, each sandbox
+ * also runs `true` before the clock stops (its namespaces, network and launcher are made then).
+ * With @settle_ms, the clock runs only for that first command, started @settle_ms after the
+ * create: what a person or a program that does something between the two meets. With @gap_ms,
+ * each create comes that long after the last kill, untimed. */
 static void
-workload_create (Bench    *b,
-                 guint     n,
-                 gboolean  first_command,
-                 guint     settle_ms)
+workload_create (Bench      *b,
+                 const char *workload,
+                 guint       n,
+                 gboolean    first_command,
+                 guint       settle_ms,
+                 guint       gap_ms)
 {
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 t0 = g_get_monotonic_time ();
 
-  g_hash_table_insert (metadata, (char *) "bench", (char *) (first_command ? "create-run" : "create"));
+  g_hash_table_insert (metadata, (char *) "bench", (char *) workload);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GAsyncResult) created = NULL;
       g_autoptr(GAsyncResult) killed = NULL;
       g_autoptr(GError) error = NULL;
       Output out = { NULL, 0 };
-      gint64 t = g_get_monotonic_time ();
+      gint64 t;
       double ms;
 
+      if (gap_ms > 0)
+        g_usleep (gap_ms * G_TIME_SPAN_MILLISECOND);
+      t = g_get_monotonic_time ();
       cc_control_plane_create_async (b->api, NULL, 0, metadata, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT,
                                      NULL, cc_bench_store_result_cb, &created);
       b->sandbox = cc_control_plane_create_finish (b->api, cc_bench_wait_for (&created), &error);
@@ -430,8 +438,10 @@ main (int   argc,
                   g_str_equal (workload, "download") || g_str_equal (workload, "mirror-live") ||
                   g_str_equal (workload, "mirror-idle");
   if (arg1 <= 0 || ((g_str_equal (workload, "upload-many") ||
-                     g_str_equal (workload, "mirror-restore")) && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|create-settle-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE]", NULL);
+                     g_str_equal (workload, "mirror-restore") ||
+                     g_str_equal (workload, "create-settle-run") ||
+                     g_str_equal (workload, "create-paced-run")) && arg2 <= 0))
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|create-settle-run|create-paced-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE|MS]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -451,11 +461,13 @@ main (int   argc,
   else if (g_str_equal (workload, "download"))
     workload_download (&b, arg1);
   else if (g_str_equal (workload, "create"))
-    workload_create (&b, arg1, FALSE, 0);
+    workload_create (&b, workload, arg1, FALSE, 0, 0);
   else if (g_str_equal (workload, "create-run"))
-    workload_create (&b, arg1, TRUE, 0);
+    workload_create (&b, workload, arg1, TRUE, 0, 0);
   else if (g_str_equal (workload, "create-settle-run"))
-    workload_create (&b, arg1, TRUE, arg2);
+    workload_create (&b, workload, arg1, TRUE, arg2, 0);
+  else if (g_str_equal (workload, "create-paced-run"))
+    workload_create (&b, workload, arg1, TRUE, 0, arg2);
   else if (g_str_equal (workload, "cache-hit"))
     cc_bench_cache_hit (&b.r, arg1);
   else if (g_str_equal (workload, "mirror-restore"))

@@ -11,6 +11,7 @@
 //   download BYTES    read back one file of BYTES
 //   create N          N sequential Sandbox.create + kill
 //   create-settle-run N MS  create, wait MS, then time the first command alone; + kill
+//   create-paced-run N MS  create-run with each create MS after the last kill (untimed)
 //   create-run N [NET] N sequential create + first command (`true`) + kill; NET 0 creates them
 //                     with allowInternetAccess: false (a private network without outbound traffic)
 //   pause-resume N    N rounds of pause + connect of a sandbox running a server; samples are
@@ -126,7 +127,24 @@ const workloads = {
     return { ms: performance.now() - t0, samples };
   },
 
+  async 'create-paced-run'(_sbx, n, gapMs) {
+    if (!(gapMs > 0)) fail('create-paced-run: MS must be above 0');
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+      const t = performance.now();
+      const s = await Sandbox.create({ metadata: { bench: 'create-paced-run' } });
+      const r = await s.commands.run('true');
+      samples.push(performance.now() - t);
+      if (r.exitCode !== 0) fail(`create-paced-run: the first command exited with ${r.exitCode}`);
+      if (!(await s.kill())) fail(`create-paced-run: kill of ${s.sandboxId} returned false`);
+    }
+    return { ms: performance.now() - t0, samples };
+  },
+
   async 'create-settle-run'(_sbx, n, settleMs) {
+    if (!(settleMs > 0)) fail('create-settle-run: MS must be above 0');
     const samples = [];
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {

@@ -580,6 +580,7 @@ create_continue (CcEngine             *engine,
                  CcEngineNetworkRules *rules)
 {
   g_autoptr(CcEngineSandbox) sandbox = NULL;
+  g_autoptr(CcEngineSandbox) spare = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
   const char *template_id = cc_protojson_get_string (body, "templateID");
@@ -623,6 +624,14 @@ create_continue (CcEngine             *engine,
         }
     }
 
+  /* Everything the create asked for is checked: the sandbox made ahead takes it on, if it was
+   * made as asked (its folders, its network). */
+  if (cc_engine_sandbox_get_workspace (sandbox, NULL) == NULL && internet && rules == NULL &&
+      (spare = cc_engine_spare_take (_cc_engine_get_spare (engine))) != NULL)
+    {
+      cc_engine_sandbox_adopt (spare, sandbox);
+      g_set_object (&sandbox, spare);
+    }
   if (!cc_engine_sandbox_create_dirs (sandbox, &error))
     {
       g_warning ("%s", error->message);

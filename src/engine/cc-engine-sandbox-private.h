@@ -24,6 +24,11 @@ CcEngineSandbox *cc_engine_sandbox_new_from_state (const char       *data_dir,
                                                    JsonObject       *state,
                                                    GError          **error);
 JsonNode        *cc_engine_sandbox_to_state       (CcEngineSandbox  *self);
+/* For a sandbox made ahead of a create (cc-engine-spare.h) with its own folders and the
+ * default network: takes @request's template, metadata, environment and pause settings (all
+ * else a create sets must be as it has them), and starts its lifetime now. */
+void             cc_engine_sandbox_adopt          (CcEngineSandbox  *self,
+                                                   CcEngineSandbox  *request);
 /* Creates the home and /tmp directories. */
 gboolean         cc_engine_sandbox_create_dirs    (CcEngineSandbox  *self,
                                                    GError          **error);

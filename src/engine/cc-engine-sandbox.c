@@ -262,6 +262,36 @@ cc_engine_sandbox_to_state (CcEngineSandbox *self)
   return json_builder_get_root (builder);
 }
 
+static void
+copy_string_map (GHashTable *to,
+                 GHashTable *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_remove_all (to);
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (to, g_strdup (key), g_strdup (value));
+}
+
+void
+cc_engine_sandbox_adopt (CcEngineSandbox *self,
+                         CcEngineSandbox *request)
+{
+  g_return_if_fail (self->workspace == NULL && request->workspace == NULL);
+  g_return_if_fail (self->internet == request->internet && request->network_rules == NULL);
+
+  g_free (self->template_id);
+  self->template_id = g_strdup (request->template_id);
+  copy_string_map (self->metadata, request->metadata);
+  copy_string_map (self->env_vars, request->env_vars);
+  self->auto_pause = request->auto_pause;
+  self->auto_resume = request->auto_resume;
+  self->started_at = g_get_real_time ();
+  self->end_at = self->started_at;
+}
+
 gboolean
 cc_engine_sandbox_create_dirs (CcEngineSandbox  *self,
                                GError          **error)

@@ -8,6 +8,7 @@
 #include "cc-engine-isolation.h"
 #include "cc-engine-private.h"
 #include "cc-engine-sandbox-private.h"
+#include "cc-engine-spare.h"
 
 G_BEGIN_DECLS
 
@@ -85,6 +86,8 @@ gboolean _cc_engine_parse_sandbox_host    (const char        *host,
                                            char             **sandbox_id);
 
 GHashTable *_cc_engine_get_sandboxes      (CcEngine          *engine);
+/* The sandbox kept ready for the next create (cc-engine-spare.h), or NULL. */
+CcEngineSpare *_cc_engine_get_spare       (CcEngine          *engine);
 /* Adds @sandbox to the table (takes a reference). */
 void     _cc_engine_add_sandbox           (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);

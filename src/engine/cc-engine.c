@@ -60,6 +60,7 @@ struct _CcEngine
   JsonArray *isolation_facts;  /* cc_engine_isolation_fact_add () */
 
   GHashTable *sandboxes;
+  CcEngineSpare *spare;  /* NULL without isolation: nothing to make ahead */
 
   /* Every loopback port one of our servers listens on: the preview proxy never targets them. */
   GHashTable *own_ports;
@@ -218,6 +219,12 @@ GHashTable *
 _cc_engine_get_sandboxes (CcEngine *self)
 {
   return self->sandboxes;
+}
+
+CcEngineSpare *
+_cc_engine_get_spare (CcEngine *self)
+{
+  return self->spare;
 }
 
 void
@@ -1057,6 +1064,9 @@ cc_engine_start (CcEngine  *self,
     g_warning ("Sandbox processes run WITHOUT isolation: %s", self->isolation_reason);
 
   load_sandboxes (self);
+  cc_engine_spare_sweep (self->data_dir, self->sandboxes);
+  if (self->isolation != CC_ENGINE_ISOLATION_NONE)
+    self->spare = cc_engine_spare_new (self->data_dir, self->runtime_dir, self->isolation);
 
   /* Tests shorten the header timeout; 0 turns it off. */
   if (timeout_text != NULL)
@@ -1145,6 +1155,7 @@ cc_engine_stop (CcEngine *self)
   GHashTableIter iter;
   gpointer value;
 
+  g_clear_pointer (&self->spare, cc_engine_spare_free);
   if (self->sandboxes != NULL)
     {
       g_hash_table_iter_init (&iter, self->sandboxes);

@@ -290,15 +290,15 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The launchers this test's engine started: bubblewrap is the engine's child and runs the
+/* The pids of the launchers @test_engine started: bubblewrap is the engine's child and runs the
  * launcher as its own child. Other test programs' engines may run beside this one. */
-static guint
-count_engine_launchers (void)
+static GHashTable *
+engine_launchers (CcTestEngine *test_engine)
 {
-  GPid engine_pid = cc_test_engine_get_pid (engine);
+  GPid engine_pid = cc_test_engine_get_pid (test_engine);
   g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  GHashTable *pids = g_hash_table_new (NULL, NULL);
   const char *entry;
-  guint count = 0;
 
   g_assert_nonnull (dir);
   while ((entry = g_dir_read_name (dir)) != NULL)
@@ -318,35 +318,81 @@ count_engine_launchers (void)
         continue;
       parent = parent_of (atoi (entry));
       if (parent > 0 && parent_of (parent) == engine_pid)
-        count++;
+        g_hash_table_add (pids, GINT_TO_POINTER (atoi (entry)));
     }
-  return count;
+  return pids;
 }
 
-/* A new sandbox's launcher, with its namespaces and network, is made right after the create,
- * before any command asks for it; killing the sandbox ends it. */
-static void
-test_prepared_at_create (void)
+static guint
+count_launchers (CcTestEngine *test_engine)
 {
+  g_autoptr(GHashTable) pids = engine_launchers (test_engine);
+
+  return g_hash_table_size (pids);
+}
+
+/* Whether @pids holds every pid of @launchers but one, and one pid more. */
+static gboolean
+one_replaced (GHashTable *pids,
+              GHashTable *launchers)
+{
+  GHashTableIter iter;
+  gpointer pid;
+  guint kept = 0;
+
+  g_hash_table_iter_init (&iter, launchers);
+  while (g_hash_table_iter_next (&iter, &pid, NULL))
+    kept += g_hash_table_contains (pids, pid);
+  return g_hash_table_size (pids) == g_hash_table_size (launchers) && kept + 1 == g_hash_table_size (pids);
+}
+
+/* A sandbox is made ahead of each create, its launcher, namespaces and network included: a
+ * fresh engine has one before any create, a create takes it (its first command runs in it), the
+ * next one is made, and killing the sandbox ends the launcher that was there before its create. */
+static void
+test_made_ahead (void)
+{
+  g_autoptr(CcTestEngine) own = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
   g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcRun) run = NULL;
   g_autofree char *kill = NULL;
-  guint before;
   guint ticker;
 
   if (!isolated ())
     return;
-  before = count_engine_launchers ();
-  sandbox = new_sandbox ();
+  own = cc_test_engine_new ();
   /* Nothing reports a process's start to this program: a ticker wakes the loop to look again. */
   ticker = g_timeout_add (20, tick_cb, NULL);
-  CC_TEST_WAIT_FOR (count_engine_launchers () == before + 1, "the new sandbox's launcher");
+  CC_TEST_WAIT_FOR (count_launchers (own) == 1, "the launcher made ahead of any create");
+  before = engine_launchers (own);
+  sandbox = ec_sandbox_new (own, session, "{\"templateID\":\"base\",\"envVars\":{\"GIVEN\":\"at create\"}}");
+  run = ec_run (sandbox, "echo \"$GIVEN\"", NULL);
+  g_assert_cmpstr (run->stdout_text->str, ==, "at create\n");
+  CC_TEST_WAIT_FOR (count_launchers (own) == 2, "the next one");
+  after = engine_launchers (own);
+  {
+    GHashTableIter iter;
+    gpointer pid;
+
+    g_hash_table_iter_init (&iter, before);
+    while (g_hash_table_iter_next (&iter, &pid, NULL))
+      g_assert_true (g_hash_table_contains (after, pid));
+  }
   kill = g_strdup_printf ("/sandboxes/%s", sandbox->id);
   {
-    g_autoptr(EcReply) killed = ec_api (engine, session, "DELETE", kill, NULL);
+    g_autoptr(EcReply) killed = ec_api (own, session, "DELETE", kill, NULL);
 
     g_assert_cmpuint (killed->status, ==, 204);
   }
-  CC_TEST_WAIT_FOR (count_engine_launchers () == before, "the killed sandbox's launcher to end");
+  CC_TEST_WAIT_FOR (count_launchers (own) == 1, "the killed sandbox's launcher to end");
+  {
+    g_autoptr(GHashTable) left = engine_launchers (own);
+
+    /* What is left is the new one: the killed sandbox had the one made before its create. */
+    g_assert_true (one_replaced (left, before));
+  }
   g_source_remove (ticker);
 }
 
@@ -439,7 +485,7 @@ main (int   argc,
   g_test_add_func ("/engine/launcher/exec-search", test_exec_search);
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
   g_test_add_func ("/engine/launcher/pause-stops-background", test_pause_stops_background);
-  g_test_add_func ("/engine/launcher/prepared-at-create", test_prepared_at_create);
+  g_test_add_func ("/engine/launcher/made-ahead", test_made_ahead);
   g_test_add_func ("/engine/launcher/users-join-while-starting", test_users_join_while_starting);
 
   return ec_test_run (&engine, &session, 60);
