@@ -9,9 +9,10 @@
  * report the first drawing into each, then starts COMMAND. The first damage of a window larger
  * than 16×16 is the first frame on screen. After --idle-ms (default 3000) of doing nothing, reads
  * the process's VmRSS and the CPU it used in the second half of that time (idle means about 0:
- * only the header clock, once a second), stops it with SIGTERM and prints one JSON line:
+ * only the header clock, once a second), and whether it has Mesa's GL drivers mapped, stops it
+ * with SIGTERM and prints one JSON line:
  *   {"ms": <exec → first frame>, "idle_rss_kb": …, "peak_rss_kb": …, "rss_anon_kb": …, "rss_file_kb": …,
- *    "idle_cpu_percent": …}
+ *    "idle_cpu_percent": …, "mesa_gl": true|false}
  * The app is not modified or instrumented for this.
  */
 #include "config.h"
@@ -50,6 +51,20 @@ status_kb (GPid        pid,
     return -1;
   line = strstr (status, field);
   return line ? g_ascii_strtoll (line + strlen (field), NULL, 10) : -1;
+}
+
+/* Whether @pid has mapped one of Mesa's GL drivers (a DRI driver, gallium, or the LLVM that its
+ * software rasteriser runs on). */
+static gboolean
+maps_mesa_gl (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/maps", (int) pid);
+  g_autofree char *maps = NULL;
+
+  if (!g_file_get_contents (path, &maps, NULL, NULL))
+    return FALSE;
+  return strstr (maps, "_dri.so") != NULL || strstr (maps, "libgallium") != NULL ||
+         strstr (maps, "libLLVM") != NULL;
 }
 
 /* User plus system time of @pid, in clock ticks (fields 14 and 15 of /proc/PID/stat, counted
@@ -103,6 +118,7 @@ main (int   argc,
   GPid pid;
   gint64 t0, t1 = 0;
   gint64 idle_rss, peak_rss, rss_anon, rss_file;
+  gboolean mesa_gl;
   gint64 ticks0, ticks1, t2;
   double idle_cpu;
 
@@ -184,13 +200,15 @@ main (int   argc,
   peak_rss = status_kb (pid, "VmHWM:");
   rss_anon = status_kb (pid, "RssAnon:");
   rss_file = status_kb (pid, "RssFile:");
+  mesa_gl = maps_mesa_gl (pid);
   kill (pid, SIGTERM);
   waitpid (pid, NULL, 0);
   XCloseDisplay (dpy);
 
   printf ("{\"ms\": %.3f, \"idle_rss_kb\": %" G_GINT64_FORMAT ", \"peak_rss_kb\": %" G_GINT64_FORMAT
           ", \"rss_anon_kb\": %" G_GINT64_FORMAT ", \"rss_file_kb\": %" G_GINT64_FORMAT
-          ", \"idle_cpu_percent\": %.2f}\n",
-          (t1 - t0) / 1000.0, idle_rss, peak_rss, rss_anon, rss_file, idle_cpu);
+          ", \"idle_cpu_percent\": %.2f, \"mesa_gl\": %s}\n",
+          (t1 - t0) / 1000.0, idle_rss, peak_rss, rss_anon, rss_file, idle_cpu,
+          mesa_gl ? "true" : "false");
   return 0;
 }
