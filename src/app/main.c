@@ -40,8 +40,8 @@ have_render_node (void)
 /* GTK 4.8 sets up GL when it opens the display, even to draw with cairo. With no GPU to render
  * on (a virtual machine, a remote session), that GL is Mesa's software rasteriser: about 50 MiB
  * and CPU time that drawing with cairo does not need. Whoever set GDK's debug flags or asked for
- * the GL renderer keeps their choice. Before anything starts a thread: it sets the
- * environment. */
+ * the GL renderer keeps their choice. The preview's WebKit is told too: it would try GTK's GL,
+ * find it off and warn. Before anything starts a thread: it sets the environment. */
 static void
 avoid_software_gl (void)
 {
@@ -52,6 +52,7 @@ avoid_software_gl (void)
       have_render_node ())
     return;
   g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+  g_setenv ("WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE);
 }
 
 int
