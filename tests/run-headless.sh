@@ -22,7 +22,7 @@ if [ "${ASAN:-0}" = 1 ]; then
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
   export GDK_DEBUG=gl-disable
 fi
-xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
+xvfb-run -a -s "-screen 0 1600x1200x24 -nolisten tcp" \
   dbus-run-session -- "$here/headless-inner.sh" "$@"
 rc=$?
 rm -rf "$ci_home"

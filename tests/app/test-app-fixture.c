@@ -247,6 +247,11 @@ app_snapshot_to_png (AppFixture *f,
   GskRenderer *renderer;
   int w, h;
 
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    g_mkdir_with_parents (dir, 0755);
+  }
   app_wait_drawn (widget);
   w = gtk_widget_get_width (widget);
   h = gtk_widget_get_height (widget);

@@ -617,8 +617,25 @@ test_history_live (AppFixture    *f,
 
 /* ---- screenshots ------------------------------------------------------------------------- */
 
-/* The store's screenshots (data/screenshots): a project with output, at a laptop's width and a
- * phone's, in the light and the dark style. They land in the build directory's screenshots/. */
+/* Sizes the window's own widget, the part a screenshot shows, to @width × @height: without a
+ * compositor the surface also holds the border drawn around it. */
+static void
+resize_content (AppFixture *f,
+                int         width,
+                int         height)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+
+  resize_window (f, width, height);
+  if (gtk_widget_get_width (window) != width || gtk_widget_get_height (window) != height)
+    resize_window (f, 2 * width - gtk_widget_get_width (window), 2 * height - gtk_widget_get_height (window));
+  g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (window), ==, height);
+}
+
+/* The store's screenshots: a project with output, at a laptop's width and a phone's, in the light
+ * and the dark style, under the names data/screenshots/ has. They land in the build directory's
+ * screenshots/store/, apart from other cases' shots; copying them there updates the store's. */
 static void
 test_screenshots (AppFixture    *f,
                   gconstpointer  data)
@@ -635,12 +652,12 @@ test_screenshots (AppFixture    *f,
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
       for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
         {
-          g_autofree char *name = g_strdup_printf ("%s-%s.png", sizes[i].name, dark ? "dark" : "light");
+          g_autofree char *name = g_strdup_printf ("store/%s%s.png", sizes[i].name, dark ? "-dark" : "");
 
           GtkWidget *bar = GTK_WIDGET (f->window->switcher_bar);
           gboolean narrow = sizes[i].width < 500;
 
-          resize_window (f, sizes[i].width, sizes[i].height);
+          resize_content (f, sizes[i].width, sizes[i].height);
           adw_view_stack_set_visible_child_name (f->window->view_stack, "terminal");
           /* The bottom switcher follows the header's a layout later: shoot once it has. */
           WAIT_FOR ((gtk_widget_get_mapped (bar) && gtk_widget_get_height (bar) > 0) == narrow,

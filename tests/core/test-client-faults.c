@@ -429,6 +429,23 @@ test_setup_one_request (FaultFixture *f, gconstpointer data)
   count = cc_test_run (&f->base, pid_of (f), "find pkg -type f | wc -l", CC_EXECUTE_FLAGS_NONE);
   out = cc_execution_dup_stdout (count);
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "250\n", 4);
+  cc_test_flush (&f->base);
+  {
+    g_autoptr(GListModel) history = cc_test_history (&f->base, pid_of (f), 10);
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+      {
+        g_autoptr(CcOperation) op = g_list_model_get_item (history, i);
+
+        if (cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_SETUP)
+          {
+            g_assert_true (g_str_has_prefix (cc_operation_get_input (op), "250 files, "));
+            seen = TRUE;
+          }
+      }
+    g_assert_true (seen);
+  }
 }
 
 static void
@@ -515,6 +532,8 @@ test_setup_disk_full (FaultFixture *f, gconstpointer data)
   record = g_list_model_get_item (history, 0);
   g_assert_cmpint (cc_operation_get_operation_type (record), ==, CC_OPERATION_TYPE_SETUP);
   g_assert_cmpint (cc_operation_get_status (record), ==, CC_OPERATION_STATUS_ERROR);
+  /* One file, in the singular (History shows this text). */
+  g_assert_cmpstr (cc_operation_get_input (record), ==, "1 file, 4 bytes; install: none");
   assert_recovers (f);
 }
 
