@@ -22,7 +22,7 @@ APT_PACKAGES=(
 )
 TEST_PACKAGES=(
   xvfb xauth desktop-file-utils appstream libglib2.0-bin libgtk-4-bin flatpak-builder
-  procps iproute2 clang libclang-rt-14-dev
+  procps iproute2 clang libclang-rt-14-dev libxtst-dev
 )
 
 as_root () {

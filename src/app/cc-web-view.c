@@ -91,9 +91,62 @@ cc_web_view_class_init (CcWebViewClass *klass)
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
+/* The application's action for the key (@keyval with @state), tried as pressed and, with
+ * Shift, as the key's own symbol: "<Control><Shift>period" arrives as Ctrl+greater. */
+static gboolean
+activate_app_accel (GtkWidget       *widget,
+                    guint            keyval,
+                    guint            keycode,
+                    GdkModifierType  state)
+{
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+  guint unshifted = keyval;
+
+  if (app == NULL)
+    return FALSE;
+  if (mods & GDK_SHIFT_MASK)
+    gdk_display_translate_key (gtk_widget_get_display (widget), keycode, 0, 0, &unshifted,
+                               NULL, NULL, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *accel = gtk_accelerator_name (i == 0 ? keyval : unshifted, mods);
+      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (app, accel);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (actions == NULL || actions[0] == NULL ||
+          !g_action_parse_detailed_name (actions[0], &name, &target, NULL))
+        continue;
+      if (gtk_widget_activate_action_variant (widget, name, target))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A web page takes every key it is given, and WebKit tells GTK only later whether it used it:
+ * the app's shortcuts (those with Ctrl or Alt) would never reach the window while the preview
+ * has the focus. They are tried first; typing into the page is left alone. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CcWebView             *self)
+{
+  if (!(state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  return activate_app_accel (GTK_WIDGET (self), keyval, keycode, state);
+}
+
 static void
 cc_web_view_init (CcWebView *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key_pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 const char *

@@ -116,5 +116,6 @@ void          app_add_flow_cases           (const AppShared *shared);
 void          app_add_quit_case            (const AppShared *shared);
 void          app_add_layout_cases         (const AppShared *shared);
 void          app_add_ux_cases             (const AppShared *shared);
+void          app_add_keyboard_cases       (const AppShared *shared);
 
 G_END_DECLS

@@ -762,6 +762,7 @@ main (int   argc,
   app_add_layout_cases (&shared);
   app_add_flow_cases (&shared);
   app_add_ux_cases (&shared);
+  app_add_keyboard_cases (&shared);
   /* Last: it quits the application. */
   app_add_quit_case (&shared);
 
