@@ -372,6 +372,29 @@ kill_node_on_port (AppFixture *f,
   WAIT_FOR (app_terminal_shows (view, "killed-42"), "the server process to be killed");
 }
 
+/* Whether a visible text view inside @widget holds @needle. */
+static gboolean
+text_view_shows (GtkWidget  *widget,
+                 const char *needle)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_widget_is_visible (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+      g_autofree char *text = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      if (strstr (text, needle) != NULL)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (text_view_shows (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
 static GtkWidget *
 find_button_labelled (GtkWidget  *widget,
                       const char *label)
@@ -442,7 +465,14 @@ test_preview_server_exits (AppFixture    *f,
   g_assert_nonnull (show_output);
   g_assert_true (find_label (GTK_WIDGET (pane), "The Dev Server Stopped"));
   g_assert_true (find_label (GTK_WIDGET (pane), "status"));
+  /* Its real last lines: what server.js printed. */
+  g_assert_true (text_view_shows (GTK_WIDGET (pane), "Listening on http://0.0.0.0:"));
   app_snapshot_to_png (f, GTK_WIDGET (f->window), "preview-server-exited.png");
+  /* Show Output puts all of it there, and is not offered again. */
+  g_assert_true (gtk_widget_get_visible (show_output));
+  g_signal_emit_by_name (show_output, "clicked");
+  g_assert_false (gtk_widget_get_visible (show_output));
+  g_assert_true (text_view_shows (GTK_WIDGET (pane), "Listening on http://0.0.0.0:"));
 }
 
 /* The server's process lives on but its port closed: Reload must not show the engine's

@@ -359,6 +359,23 @@ test_preview (AppFixture    *f,
   g_assert_false (cc_preview_pane_get_running (pane));
 }
 
+/* Failed dev server records in the History panel's own list. */
+static guint
+count_dev_server_errors (AppFixture *f)
+{
+  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      count += cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_DEV_SERVER &&
+               cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR;
+    }
+  return count;
+}
+
 static void
 test_preview_failure (AppFixture    *f,
                       gconstpointer  data)
@@ -375,6 +392,22 @@ test_preview_failure (AppFixture    *f,
   g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->dev_server_stack), ==, "start");
   app_snapshot_to_png (f, GTK_WIDGET (f->window), "preview-failed.png");
+
+  /* With a start command that fails, History shows each attempt as it ends, with nothing else
+   * to make it reload: the first Run's and a second one's. */
+  {
+    g_autoptr(CcProject) changes = cc_project_new ("Second");
+
+    cc_project_set_start_command (changes, "echo no-server-here; exit 3");
+    app_set_project_fields (f, cc_project_get_id (second), changes, CC_PROJECT_FIELD_START_COMMAND);
+  }
+  for (guint run = 1; run <= 2; run++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
+      WAIT_FOR (!cc_preview_pane_get_busy (pane), "the attempt to end");
+      g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
+      WAIT_FOR (count_dev_server_errors (f) == run, "the failed attempt in History");
+    }
 }
 
 static guint
