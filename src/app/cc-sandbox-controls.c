@@ -58,7 +58,9 @@ update (gpointer user_data)
   if (state == CC_SANDBOX_STATUS_RUNNING && end_time > 0)
     left = MAX (0, (end_time - g_get_real_time ()) / G_USEC_PER_SEC);
 
-  if (left >= 0)
+  if (left >= 3600)
+    time = g_strdup_printf ("%d:%02d:%02d", (int) (left / 3600), (int) (left / 60 % 60), (int) (left % 60));
+  else if (left >= 0)
     time = g_strdup_printf ("%d:%02d", (int) (left / 60), (int) (left % 60));
   else if (state == CC_SANDBOX_STATUS_PAUSED)
     time = g_strdup (_("Paused"));

@@ -285,10 +285,11 @@ test_extend_feedback (AppFixture    *f,
   GtkMenuButton *button = GTK_MENU_BUTTON (app_find_descendant_any (controls, GTK_TYPE_MENU_BUTTON));
   GtkLabel *time_label = GTK_LABEL (app_find_descendant_any (controls, GTK_TYPE_LABEL));
   const char *times[] = { "1:11", "9:59", "10:00", "48:08" };
-  int width;
+  const char *others[] = { "1:00:00", "23:59:59", "Paused", "Starting", "Sandbox" };
+  GtkWidget *switcher = GTK_WIDGET (f->window->switcher_title);
+  int width, x;
 
-  /* The countdown keeps its width from one second to the next, so the view switcher beside it
-   * stays put. */
+  /* The countdown keeps its width from one second to the next. */
   g_assert_nonnull (time_label);
   gtk_label_set_label (time_label, times[0]);
   width = natural_width (controls);
@@ -296,6 +297,19 @@ test_extend_feedback (AppFixture    *f,
     {
       gtk_label_set_label (time_label, times[i]);
       g_assert_cmpint (natural_width (controls), ==, width);
+    }
+  /* Whatever the clock says, the view switcher beside it stays put, where the header is tight
+   * and at a laptop's width. */
+  for (int w = 800; w <= 1100; w += 300)
+    {
+      resize_window (f, w, 720);
+      x = widget_x_in_window (f, switcher);
+      for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+        {
+          gtk_label_set_label (time_label, others[i]);
+          app_wait_drawn (GTK_WIDGET (f->window));
+          g_assert_cmpint (widget_x_in_window (f, switcher), ==, x);
+        }
     }
 
   app_run_in_terminal_ok (f, "true");
@@ -572,6 +586,28 @@ test_icons (AppFixture    *f,
   g_ptr_array_add (missing, NULL);
   if (missing->len > 1)
     g_error ("Icons not in the theme: %s", g_strjoinv (", ", (char **) missing->pdata));
+
+  /* Debian 12's Adwaita has no terminal-symbolic: the app's own resources carry it. */
+  {
+    g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (theme, "terminal-symbolic", NULL, 16, 1,
+                                                                   GTK_TEXT_DIR_NONE, 0);
+    g_autoptr(GFile) icon_file = gtk_icon_paintable_get_file (icon);
+    g_autofree char *uri = icon_file != NULL ? g_file_get_uri (icon_file) : NULL;
+
+    g_assert_true (g_str_has_prefix (uri, "resource://"));
+  }
+  /* About names the app's icon, which is found when run from the build too. */
+  {
+    GtkWindow *about;
+    g_autoptr(GtkIconPaintable) icon = NULL;
+
+    g_action_group_activate_action (G_ACTION_GROUP (f->shared->app), "about", NULL);
+    WAIT_FOR ((about = app_find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL, "the About window");
+    g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APP_ID);
+    icon = gtk_icon_theme_lookup_icon (theme, APP_ID, NULL, 128, 1, GTK_TEXT_DIR_NONE, 0);
+    g_assert_cmpstr (gtk_icon_paintable_get_icon_name (icon), ==, APP_ID);
+    app_close_and_finalize (g_object_ref (about));
+  }
 }
 
 /* ---- History as it happens ----------------------------------------------------------------- */
