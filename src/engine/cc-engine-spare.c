@@ -63,10 +63,11 @@ cc_engine_spare_new (const char        *data_dir,
                      const char        *runtime_dir,
                      CcEngineIsolation  isolation)
 {
-  CcEngineSpare *self = g_new0 (CcEngineSpare, 1);
+  CcEngineSpare *self;
 
   g_return_val_if_fail (isolation != CC_ENGINE_ISOLATION_NONE, NULL);
 
+  self = g_new0 (CcEngineSpare, 1);
   self->data_dir = g_strdup (data_dir);
   self->runtime_dir = g_strdup (runtime_dir);
   self->isolation = isolation;
