@@ -136,6 +136,34 @@ test_narrow (AppFixture    *f,
   /* The panes are reachable: each has a visible button in the header bar and a shortcut. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->sidebar_button)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->files_button)));
+  /* So are Run, the sandbox's clock and menu, and the main menu: shown whole in the header. */
+  {
+    GtkWidget *header_items[] = {
+      gtk_stack_get_visible_child (f->window->dev_server_stack),
+      GTK_WIDGET (f->window->sandbox_controls),
+      app_find_descendant_any (GTK_WIDGET (f->window->sandbox_controls), GTK_TYPE_MENU_BUTTON),
+      GTK_WIDGET (f->window->files_button),
+    };
+    GtkWidget *main_menu = NULL;
+
+    for (GtkWidget *w = gtk_widget_get_next_sibling (GTK_WIDGET (f->window->files_button)); w != NULL && main_menu == NULL;
+         w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_MENU_BUTTON (w))
+        main_menu = w;
+    g_assert_nonnull (main_menu);
+    g_assert_true (gtk_widget_get_mapped (main_menu));
+    for (guint i = 0; i < G_N_ELEMENTS (header_items); i++)
+      {
+        graphene_rect_t bounds;
+
+        g_assert_nonnull (header_items[i]);
+        g_assert_true (gtk_widget_get_mapped (header_items[i]));
+        g_assert_true (gtk_widget_compute_bounds (header_items[i], GTK_WIDGET (f->window), &bounds));
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
+        g_assert_cmpfloat (bounds.size.width, >, 0);
+      }
+  }
   /* A button's activation (Space, Enter) clicks it at the end of its press animation. */
   gtk_widget_activate (GTK_WIDGET (f->window->sidebar_button));
   WAIT_FOR (adw_flap_get_reveal_flap (f->window->sidebar_flap), "the project list to show");
