@@ -57,7 +57,9 @@ history_cb (GObject      *source,
     g_print ("%s\n", _("Nothing in the history yet."));
   else
     {
-      g_print ("%-19s %-7s %-11s %5s %9s %-6s %s\n", _("TIME"), _("STATUS"), _("TYPE"), _("EXIT"),
+      gint64 now = g_get_real_time ();
+
+      g_print ("%-19s %-7s %-11s %5s %9s %-12s %s\n", _("TIME"), _("STATUS"), _("TYPE"), _("EXIT"),
                _("DURATION"), _("CACHED"), _("INPUT"));
       for (guint i = 0; i < n; i++)
         {
@@ -66,15 +68,18 @@ history_cb (GObject      *source,
           g_autofree char *input = one_line (cc_operation_get_input (op), 60);
           g_autofree char *exit_code = NULL;
           g_autofree char *duration = g_strdup_printf ("%" G_GINT64_FORMAT "ms", cc_operation_get_duration_ms (op));
+          /* A cached answer says how old the result it gave was. */
+          g_autofree char *cached = cc_operation_get_cached (op)
+                                    ? cc_operation_format_age (cc_operation_get_cached_at (op), now)
+                                    : g_strdup ("");
           CcOperationType type = cc_operation_get_operation_type (op);
 
           exit_code = (type == CC_OPERATION_TYPE_COMMAND || type == CC_OPERATION_TYPE_SETUP) &&
                       cc_operation_get_status (op) == CC_OPERATION_STATUS_SUCCESS
                       ? g_strdup_printf ("%d", cc_operation_get_exit_code (op)) : g_strdup ("-");
-          g_print ("%-19s %-7s %-11s %5s %9s %-6s %s\n", time,
+          g_print ("%-19s %-7s %-11s %5s %9s %-12s %s\n", time,
                    cc_operation_status_to_string (cc_operation_get_status (op)),
-                   cc_operation_type_to_string (type), exit_code, duration,
-                   cc_operation_get_cached (op) ? _("yes") : "", input);
+                   cc_operation_type_to_string (type), exit_code, duration, cached, input);
           if (cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR && cc_operation_get_error (op))
             {
               g_autofree char *message = one_line (cc_operation_get_error (op), 100);

@@ -424,6 +424,8 @@ cc_cli_operation_to_json (CcOperation *operation)
   json_builder_add_int_value (builder, cc_operation_get_duration_ms (operation));
   json_builder_set_member_name (builder, "cached");
   json_builder_add_boolean_value (builder, cc_operation_get_cached (operation));
+  /* When the result a cached answer gave was recorded (null for a fresh one). */
+  add_time (builder, "cached_at", cc_operation_get_cached (operation) ? cc_operation_get_cached_at (operation) : 0);
   add_time (builder, "created_at", cc_operation_get_created_at (operation));
   add_time (builder, "updated_at", cc_operation_get_updated_at (operation));
   add_time (builder, "expires_at", cc_operation_get_expires_at (operation));

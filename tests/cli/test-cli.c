@@ -189,6 +189,9 @@ test_exec (Fixture *f, gconstpointer data)
   g_auto(Run) first = { 0 };
   g_auto(Run) second = { 0 };
   g_auto(Run) again = { 0 };
+  g_auto(Run) history = { 0 };
+  g_auto(Run) history_json = { 0 };
+  g_autoptr(JsonNode) h1 = NULL;
   g_auto(Run) forced = { 0 };
   g_auto(Run) cleared = { 0 };
   g_auto(Run) after = { 0 };
@@ -219,6 +222,19 @@ test_exec (Fixture *f, gconstpointer data)
   run_cli (f, NULL, &again, "exec", "runner", "--", "date", "+%s%N", NULL);
   g_assert_cmpstr (again.out, ==, json_object_get_string_member (json_node_get_object (n1), "stdout"));
   g_assert_nonnull (strstr (again.err, "(cached, just now)\n"));
+  /* History says so too: the cached answer and its age. */
+  run_cli (f, NULL, &history, "history", "runner", "--limit", "1", NULL);
+  g_assert_cmpint (history.status, ==, 0);
+  g_assert_nonnull (strstr (history.out, "just now"));
+  g_assert_nonnull (strstr (history.out, "date +%s%N"));
+  run_cli (f, NULL, &history_json, "--json", "history", "runner", "--limit", "1", NULL);
+  h1 = parse_json (history_json.out);
+  {
+    JsonObject *record = json_array_get_object_element (json_node_get_array (h1), 0);
+
+    g_assert_true (json_object_get_boolean_member (record, "cached"));
+    g_assert_nonnull (json_object_get_string_member (record, "cached_at"));
+  }
 
   run_cli (f, NULL, &forced, "--json", "exec", "--no-cache", "runner", "--", "date", "+%s%N", NULL);
   n3 = parse_json (forced.out);
