@@ -90,9 +90,12 @@ typedef struct
   gboolean workspace;  /* home_dir is a mounted workspace, checked against workspace_id */
   CcEngineWorkspaceId workspace_id;
   gboolean join;    /* enter join_netns (and join_userns, unless -1) instead of a new network */
-  int join_netns;
+  int join_netns;   /* owned, like join_userns; at JOIN_FD_MIN or above */
   int join_userns;
 } Launch;
+
+/* Above every number a child's descriptors are mapped to. */
+#define JOIN_FD_MIN 64
 
 /* Where an engine running as root shows bubblewrap the sandbox's directories (see
  * drop_privileges). */
@@ -141,6 +144,10 @@ launch_clear (Launch *launch)
   g_clear_pointer (&launch->target_fds, g_array_unref);
   g_clear_pointer (&launch->home_dir, g_free);
   g_clear_pointer (&launch->tmp_dir, g_free);
+  if (launch->join && launch->join_netns >= 0)
+    close (launch->join_netns);
+  if (launch->join && launch->join_userns >= 0)
+    close (launch->join_userns);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Launch, launch_clear)
@@ -411,8 +418,7 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
                                 GPid             *pid,
                                 GError          **error)
 {
-  g_auto(Launch) launch = { .join = join_netns >= 0, .join_netns = join_netns,
-                            .join_userns = join_userns };
+  g_auto(Launch) launch = { .join = join_netns >= 0, .join_netns = -1, .join_userns = -1 };
   const int source[] = { sock, exe };
   const int target[] = { 3, 4 };
   int null_fd;
@@ -421,6 +427,20 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
   own_sandbox_dirs (sandbox);
   if (!launch_init (&launch, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user), TRUE, error))
     return FALSE;
+  /* The child gets its descriptors at 3, 4 and from 10 up before drop_privileges () runs: the
+   * namespaces it enters then are moved above those numbers, or one could be replaced by a
+   * file of the sandbox and the launcher would fail to start. */
+  g_assert (launch.next_target < JOIN_FD_MIN);
+  if (launch.join &&
+      ((launch.join_netns = fcntl (join_netns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0 ||
+       (join_userns >= 0 && (launch.join_userns = fcntl (join_userns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0)))
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not prepare the sandbox launcher: %s"), g_strerror (saved));
+      return FALSE;
+    }
   /* The engine's own executable, passed as descriptor 4: nothing of the host's file system
    * needs to be mounted for it. Descriptor 3 is the launcher's socket. */
   add (launch.argv, "/proc/self/fd/4");
@@ -744,7 +764,7 @@ cc_engine_spawn_probe (const char  *runtime_dir,
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
   g_autoptr(GError) error = NULL;
   g_autoptr(CcEngineSandbox) fake = NULL;
-  g_auto(Launch) launch = { 0 };
+  g_auto(Launch) launch = { .join_netns = -1, .join_userns = -1 };
   uid_t uid;
   gid_t gid;
 
