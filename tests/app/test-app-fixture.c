@@ -395,6 +395,24 @@ app_terminal_shows (CcCommandView *view,
 
 /* ---- history and files ---------------------------------------------------------------------- */
 
+guint
+app_history_count (AppFixture      *f,
+                   CcOperationType  type,
+                   int              status)
+{
+  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
+
+      count += cc_operation_get_operation_type (op) == type &&
+               (status < 0 || (int) cc_operation_get_status (op) == status);
+    }
+  return count;
+}
+
 gboolean
 app_history_has (AppFixture *f,
                  const char *input,

@@ -93,6 +93,10 @@ void          app_on_execution_finished    (CcCommandView *view,
 gboolean      app_terminal_shows           (CcCommandView *view,
                                             const char    *needle);
 
+/* Records of @type in the History panel's own list, with @status (any, when negative). */
+guint         app_history_count            (AppFixture    *f,
+                                            CcOperationType type,
+                                            int            status);
 gboolean      app_history_has              (AppFixture    *f,
                                             const char    *input,
                                             gboolean      *cached);

@@ -640,23 +640,6 @@ test_icons (AppFixture    *f,
 
 /* ---- History as it happens ----------------------------------------------------------------- */
 
-static guint
-count_records (AppFixture      *f,
-                        CcOperationType  type)
-{
-  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
-  guint count = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
-
-      if (cc_operation_get_operation_type (op) == type)
-        count++;
-    }
-  return count;
-}
-
 /* A pause made from the header shows in History while it stays open, with nothing else to
  * make it reload (it used to appear only after switching projects). */
 static void
@@ -671,12 +654,12 @@ test_history_live (AppFixture    *f,
             CC_SANDBOX_STATUS_RUNNING, "the sandbox to run");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-history", NULL);
   WAIT_FOR (app_history_has (f, "true", NULL), "the command in History");
-  before = count_records (f, CC_OPERATION_TYPE_SANDBOX);
+  before = app_history_count (f, CC_OPERATION_TYPE_SANDBOX, -1);
 
   gtk_widget_activate_action (controls, "sandbox.pause", NULL);
   WAIT_FOR (cc_client_get_sandbox_status (f->client, cc_project_get_id (f->window->project)) ==
             CC_SANDBOX_STATUS_PAUSED, "the sandbox to pause");
-  WAIT_FOR (count_records (f, CC_OPERATION_TYPE_SANDBOX) > before, "the pause in History");
+  WAIT_FOR (app_history_count (f, CC_OPERATION_TYPE_SANDBOX, -1) > before, "the pause in History");
 }
 
 /* ---- screenshots ------------------------------------------------------------------------- */

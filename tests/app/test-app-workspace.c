@@ -359,23 +359,6 @@ test_preview (AppFixture    *f,
   g_assert_false (cc_preview_pane_get_running (pane));
 }
 
-/* Failed dev server records in the History panel's own list. */
-static guint
-count_dev_server_errors (AppFixture *f)
-{
-  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
-  guint count = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
-
-      count += cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_DEV_SERVER &&
-               cc_operation_get_status (op) == CC_OPERATION_STATUS_ERROR;
-    }
-  return count;
-}
-
 static void
 test_preview_failure (AppFixture    *f,
                       gconstpointer  data)
@@ -406,7 +389,8 @@ test_preview_failure (AppFixture    *f,
       gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-dev-server", NULL);
       WAIT_FOR (!cc_preview_pane_get_busy (pane), "the attempt to end");
       g_assert_cmpstr (cc_preview_pane_get_state (pane), ==, "failed");
-      WAIT_FOR (count_dev_server_errors (f) == run, "the failed attempt in History");
+      WAIT_FOR (app_history_count (f, CC_OPERATION_TYPE_DEV_SERVER, CC_OPERATION_STATUS_ERROR) == run,
+                "the failed attempt in History");
     }
 }
 

@@ -379,35 +379,20 @@ test_history_rerun_and_clear_cache (AppFixture    *f,
   g_assert_cmpint (cc_execution_get_exit_code (execution), ==, 0);
 }
 
-static guint
-count_setups (AppFixture *f)
-{
-  GListModel *model = cc_history_panel_get_model (f->window->history_panel);
-  guint count = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(CcOperation) op = g_list_model_get_item (model, i);
-
-      if (cc_operation_get_operation_type (op) == CC_OPERATION_TYPE_SETUP &&
-          cc_operation_get_status (op) == CC_OPERATION_STATUS_SUCCESS)
-        count++;
-    }
-  return count;
-}
-
 static void
 test_setup_again (AppFixture    *f,
                   gconstpointer  data)
 {
   guint before;
 
-  WAIT_FOR (count_setups (f) >= 1, "the first setup in the history");
-  before = count_setups (f);
+  WAIT_FOR (app_history_count (f, CC_OPERATION_TYPE_SETUP, CC_OPERATION_STATUS_SUCCESS) >= 1,
+            "the first setup in the history");
+  before = app_history_count (f, CC_OPERATION_TYPE_SETUP, CC_OPERATION_STATUS_SUCCESS);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.setup-project", NULL);
   g_assert_true (f->window->setup_busy);
   WAIT_FOR (!f->window->setup_busy, "the setup to end");
-  WAIT_FOR (count_setups (f) == before + 1, "the new setup record");
+  WAIT_FOR (app_history_count (f, CC_OPERATION_TYPE_SETUP, CC_OPERATION_STATUS_SUCCESS) == before + 1,
+            "the new setup record");
   /* VTE parses what it is fed on its own schedule, not before the setup ends: wait for it. */
   WAIT_FOR (app_terminal_shows (_cc_window_get_command_view (f->window), "running its setup"),
             "the setup's line in the terminal");

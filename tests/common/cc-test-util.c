@@ -95,6 +95,18 @@ cc_test_free_port (void)
   return port;
 }
 
+guint
+cc_test_count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 char *
 cc_test_make_tmpdir (const char *prefix)
 {

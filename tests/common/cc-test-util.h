@@ -66,6 +66,10 @@ GBytes       *cc_test_http_get          (const char         *url,
 guint64       cc_test_proc_status_kib   (GPid           pid,
                                          const char    *field);
 
+/* The number of entries in directory @path (asserted to exist): files, or a process's
+ * descriptors under /proc/PID/fd. */
+guint         cc_test_count_entries     (const char    *path);
+
 /* A fresh temporary directory, and its recursive removal. */
 char         *cc_test_make_tmpdir       (const char    *prefix);
 void          cc_test_rm_rf             (const char    *path);

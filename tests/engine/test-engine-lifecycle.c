@@ -142,18 +142,6 @@ test_restart (void)
   }
 }
 
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -187,7 +175,7 @@ test_made_ahead (void)
       return;
     }
   ticker = g_timeout_add (20, tick_cb, NULL);
-  CC_TEST_WAIT_FOR (g_file_test (homes, G_FILE_TEST_IS_DIR) && count_entries (homes) == 1,
+  CC_TEST_WAIT_FOR (g_file_test (homes, G_FILE_TEST_IS_DIR) && cc_test_count_entries (homes) == 1,
                     "the folder of the sandbox made ahead");
   /* Its lifetime is the create's, not the engine's: a second apart, whole seconds tell. */
   spin_for_ms (1100);
@@ -200,12 +188,12 @@ test_made_ahead (void)
   g_assert_nonnull (started);
   g_assert_cmpint (g_date_time_to_unix (started), >=, before_create);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (info->json), "metadata"), "project"), ==, "p2");
-  CC_TEST_WAIT_FOR (count_entries (homes) == 2, "the next sandbox's folder");
+  CC_TEST_WAIT_FOR (cc_test_count_entries (homes) == 2, "the next sandbox's folder");
   g_source_remove (ticker);
 
   cc_test_engine_stop (engine);
-  g_assert_cmpuint (count_entries (homes), ==, 1);
-  g_assert_cmpuint (count_entries (tmps), ==, 1);
+  g_assert_cmpuint (cc_test_count_entries (homes), ==, 1);
+  g_assert_cmpuint (cc_test_count_entries (tmps), ==, 1);
   g_assert_cmpint (g_mkdir (left_home, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (left_tmp, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (kept, 0700), ==, 0);
