@@ -90,6 +90,7 @@ attach_log (gpointer user_data)
 {
   CcPreviewPane *self = user_data;
   CcExecution *server;
+  g_autoptr(GObject) attached = NULL;
 
   if (self->client == NULL || self->project == NULL)
     {
@@ -99,7 +100,21 @@ attach_log (gpointer user_data)
   server = cc_client_get_dev_server (self->client, cc_project_get_id (self->project));
   if (server == NULL)
     return self->busy ? G_SOURCE_CONTINUE : (self->attach_id = 0, G_SOURCE_REMOVE);
-  g_signal_group_set_target (self->log_signals, server);
+  attached = g_signal_group_dup_target (self->log_signals);
+  if (attached != G_OBJECT (server))
+    {
+      g_autoptr(GBytes) out = cc_execution_dup_stdout (server);
+      g_autoptr(GBytes) err = cc_execution_dup_stderr (server);
+
+      /* What it printed before this look (its first lines, often the ones that say why it
+       * stopped), then the rest as it comes: in this turn of the loop, so nothing is missed or
+       * shown twice. */
+      if (out != NULL && g_bytes_get_size (out) > 0)
+        on_log_output (self, out);
+      if (err != NULL && g_bytes_get_size (err) > 0)
+        on_log_output (self, err);
+      g_signal_group_set_target (self->log_signals, server);
+    }
   self->attach_id = 0;
   return G_SOURCE_REMOVE;
 }
@@ -467,6 +482,7 @@ cc_preview_pane_stop (CcPreviewPane *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->attach_id, g_source_remove);
   g_signal_group_set_target (self->log_signals, NULL);
   if (self->web_view != NULL)
     cc_web_view_stop_loading (self->web_view);

@@ -209,6 +209,7 @@ test_keyboard_main_flow (AppFixture    *f,
   type_text ("printf 'one\\n' > notes.txt; echo typed-$((6*7))\n");
   WAIT_FOR (terminal_shows (cc_command_view_get_terminal (command_view), "typed-42"), "the command's output");
   WAIT_FOR (terminal_shows (cc_command_view_get_terminal (command_view), "Exit code 0"), "the command's end");
+  WAIT_FOR (app_history_has (f, "printf 'one\\n' > notes.txt; echo typed-$((6*7))", NULL), "the command's record");
   /* While a command runs, a line goes to its input, and Ctrl+D ends that. */
   type_text ("cat -n\n");
   WAIT_FOR (terminal_shows (cc_command_view_get_terminal (command_view), "$ cat -n"), "cat to start");
