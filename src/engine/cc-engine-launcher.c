@@ -235,7 +235,13 @@ mark_dead (CcEngineLauncher *self)
                                          _("The sandbox launcher ended before it was ready; see the "
                                            "engine's status for what isolation this machine allows"));
   if (self->pid > 0)
-    kill (self->pid, SIGKILL);
+    {
+      /* bubblewrap's process group: a launcher still starting may have a child of bubblewrap
+       * that nothing else would end (cc-engine-spawn.c). */
+      if (self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP)
+        kill (-self->pid, SIGKILL);
+      kill (self->pid, SIGKILL);
+    }
   if (self->outbound_pid > 0)
     kill (self->outbound_pid, SIGTERM);
   g_clear_handle_id (&self->sock_watch, g_source_remove);

@@ -222,6 +222,10 @@ drop_privileges (gpointer user_data)
   char home_at[32], tmp_at[32];
   int home_fd, tmp_fd;
 
+  /* A process group of its own: bubblewrap's child in the new PID namespace is not tied to it
+   * until the launcher runs, and a launcher killed while still starting is killed as a group
+   * (see mark_dead ()), or that child would be left behind. */
+  setpgid (0, 0);
   /* First: once the uid is dropped, entering another launcher's namespaces is not allowed.
    * Failing closed, as bubblewrap was told not to make a network namespace of its own. */
   if (launch->join &&

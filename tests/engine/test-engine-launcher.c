@@ -396,6 +396,65 @@ test_made_ahead (void)
   g_source_remove (ticker);
 }
 
+/* Processes holding a descriptor of a file under @dir. */
+static guint
+count_holders (const char *dir)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+  guint count = 0;
+
+  g_assert_nonnull (proc);
+  while ((entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *fd_dir = NULL;
+      g_autoptr(GDir) fds = NULL;
+      const char *fd;
+      gboolean holds = FALSE;
+
+      if (!g_ascii_isdigit (entry[0]))
+        continue;
+      fd_dir = g_build_filename ("/proc", entry, "fd", NULL);
+      fds = g_dir_open (fd_dir, 0, NULL);
+      while (fds != NULL && !holds && (fd = g_dir_read_name (fds)) != NULL)
+        {
+          g_autofree char *link = g_build_filename (fd_dir, fd, NULL);
+          g_autofree char *target = g_file_read_link (link, NULL);
+
+          holds = target != NULL && g_str_has_prefix (target, dir);
+        }
+      count += holds;
+    }
+  return count;
+}
+
+/* Sandboxes killed while their launcher starts, and the spare an engine that stops was still
+ * making, leave nothing behind: no process of theirs holds the engine's files afterwards. */
+static void
+test_killed_while_starting (void)
+{
+  g_autoptr(CcTestEngine) own = NULL;
+  g_autofree char *runtime_dir = NULL;
+  guint ticker;
+
+  if (!isolated ())
+    return;
+  own = cc_test_engine_new ();
+  runtime_dir = g_strdup (cc_test_engine_get_runtime_dir (own));
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(EcSandbox) sandbox = ec_sandbox_new (own, session, "{\"templateID\":\"base\"}");
+      g_autofree char *path = g_strdup_printf ("/sandboxes/%s", sandbox->id);
+      g_autoptr(EcReply) killed = ec_api (own, session, "DELETE", path, NULL);
+
+      g_assert_cmpuint (killed->status, ==, 204);
+    }
+  cc_test_engine_stop (own);
+  ticker = g_timeout_add (20, tick_cb, NULL);
+  CC_TEST_WAIT_FOR (count_holders (runtime_dir) == 0, "the killed sandboxes' processes to end");
+  g_source_remove (ticker);
+}
+
 /* Commands sent as both users the moment the sandbox exists: the second user's launcher waits
  * for the first one's network and joins it, so both see one network namespace. */
 static void
@@ -486,6 +545,7 @@ main (int   argc,
   g_test_add_func ("/engine/launcher/launcher-death", test_launcher_death);
   g_test_add_func ("/engine/launcher/pause-stops-background", test_pause_stops_background);
   g_test_add_func ("/engine/launcher/made-ahead", test_made_ahead);
+  g_test_add_func ("/engine/launcher/killed-while-starting", test_killed_while_starting);
   g_test_add_func ("/engine/launcher/users-join-while-starting", test_users_join_while_starting);
 
   return ec_test_run (&engine, &session, 60);
