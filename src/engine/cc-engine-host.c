@@ -70,6 +70,36 @@ cc_engine_host_find_flatpak_spawn (const char *root,
   return NULL;
 }
 
+#define LAUNCHER_PROGRAM "code-canvas-launcher"
+
+char *
+cc_engine_host_find_launcher (GError **error)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", error);
+  g_autofree char *dir = NULL;
+  g_autofree char *relative = NULL;
+  const char *candidates[3];
+
+  if (exe == NULL)
+    return NULL;
+  dir = g_path_get_dirname (exe);
+  relative = g_build_filename (dir, "..", "libexec", NULL);
+  candidates[0] = dir;
+  candidates[1] = relative;
+  candidates[2] = LIBEXECDIR;
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *path = g_build_filename (candidates[i], LAUNCHER_PROGRAM, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (path, G_FILE_TEST_IS_DIR))
+        return g_canonicalize_filename (path, NULL);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               _("The sandbox launcher “%s” is missing; reinstall Code Canvas"),
+               LIBEXECDIR "/" LAUNCHER_PROGRAM);
+  return NULL;
+}
+
 char *
 cc_engine_host_find_system_cas (const char *root)
 {

@@ -33,6 +33,11 @@ char     *cc_engine_host_find_flatpak_spawn  (const char  *root,
 /* The system's trust store (a PEM bundle) under @root, or NULL. */
 char     *cc_engine_host_find_system_cas     (const char  *root);
 
+/* The launcher program every sandbox runs (code-canvas-launcher): next to the engine's
+ * executable (a build tree), else in ../libexec from there or in LIBEXECDIR (installed, the
+ * Flatpak's /app included). NULL with @error when it is in none of them. */
+char     *cc_engine_host_find_launcher       (GError     **error);
+
 /* Writes @dest: the system trust store under @root followed by @extra_file (PEM), unless @dest
  * is already newer than both. */
 gboolean  cc_engine_host_write_ca_bundle     (const char  *root,

@@ -1,9 +1,9 @@
-/* cc-engine-launcher-main.c: the helper that starts a sandbox's processes from inside its namespaces
+/* cc-engine-launcher-main.c: code-canvas-launcher, which starts a sandbox's processes from inside its namespaces
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `code-canvas-engine --sandbox-launcher FD` runs once per running sandbox and user, under the
+ * `code-canvas-launcher --sandbox-launcher FD` runs once per running sandbox and user, under the
  * same bubblewrap setup a command used to get on its own. Setting that up (user, mount and PID
  * namespaces, some thirty bind mounts) costs several milliseconds; a fork from in here costs a
  * fraction of one. The engine talks to it over the SOCK_SEQPACKET socket FD (see
@@ -51,7 +51,7 @@
 
 #include <glib.h>
 
-#include "cc-engine-launcher.h"
+#include "cc-engine-launcher-wire.h"
 
 /* How long the launcher looks for the holder of a port (held_here). */
 #define HELD_SCAN_LIMIT_MS 200
@@ -195,8 +195,8 @@ run_child (int          sock,
   child_fail ("exec", argv[0]);
 }
 
-/* vfork: the launcher is this whole executable, and copying its page tables for every command
- * is most of what a fork costs here. In its own frame, so nothing of the caller's is live
+/* vfork: copying the launcher's page tables for every command would be most of what a fork
+ * costs here. In its own frame, so nothing of the caller's is live
  * across it. */
 static G_GNUC_NO_INLINE pid_t
 spawn_child (int          sock,
@@ -590,8 +590,8 @@ cc_engine_launcher_harden (int sock)
   return TRUE;
 }
 
-int
-cc_engine_launcher_main (int sock)
+static int
+run (int sock)
 {
   struct pollfd polls[2];
   sigset_t chld;
@@ -630,4 +630,17 @@ cc_engine_launcher_main (int sock)
       else if (polls[0].revents & (POLLHUP | POLLERR))
         _exit (0);  /* the engine is gone; nothing to clean up (nor to leak-check) */
     }
+}
+
+/* A program of its own, linking GLib alone: each sandbox starts one, and the engine's executable
+ * (some forty libraries to load and relocate) took about three times as long to start. */
+int
+main (int    argc,
+      char **argv)
+{
+  /* Started by the engine only, under bubblewrap or flatpak-spawn; its output goes nowhere. */
+  if (argc != 3 || strcmp (argv[1], "--sandbox-launcher") != 0)
+    return 2;
+  close (4);  /* our executable, which bubblewrap ran */
+  return run (atoi (argv[2]));
 }

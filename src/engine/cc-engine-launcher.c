@@ -34,6 +34,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine-launcher.h"
+#include "cc-engine-host.h"
 #include "cc-engine-netns.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-spawn.h"
@@ -474,6 +475,7 @@ launcher_start (CcEngineSandbox    *sandbox,
 {
   g_autoptr(CcEngineLauncher) self = g_object_new (CC_TYPE_ENGINE_LAUNCHER, NULL);
   const CcLauncherConnect hello = { .magic = CC_LAUNCHER_CONNECT_MAGIC, .port = 0 };
+  g_autofree char *program = NULL;
   int pair[2];
   int exe;
   int one = 1;
@@ -490,7 +492,14 @@ launcher_start (CcEngineSandbox    *sandbox,
                    _("Could not create the launcher's socket: %s"), g_strerror (saved));
       return NULL;
     }
-  exe = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  program = cc_engine_host_find_launcher (error);
+  if (program == NULL)
+    {
+      close (pair[0]);
+      close (pair[1]);
+      return NULL;
+    }
+  exe = open (program, O_RDONLY | O_CLOEXEC);
   if (exe < 0 || setsockopt (pair[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0)
     {
       int saved = errno;
@@ -505,7 +514,7 @@ launcher_start (CcEngineSandbox    *sandbox,
     }
 
   if (isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
-    ok = cc_engine_spawn_start_flatpak_launcher (sandbox, pair[1], &self->pid, error);
+    ok = cc_engine_spawn_start_flatpak_launcher (sandbox, program, pair[1], &self->pid, error);
   else
     ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe,
                                          join.netns, join.userns, &self->pid, error);

@@ -445,8 +445,8 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
                    _("Could not prepare the sandbox launcher: %s"), g_strerror (saved));
       return FALSE;
     }
-  /* The engine's own executable, passed as descriptor 4: nothing of the host's file system
-   * needs to be mounted for it. Descriptor 3 is the launcher's socket. */
+  /* The launcher program, passed as descriptor 4: nothing of the host's file system needs to
+   * be mounted for it. Descriptor 3 is the launcher's socket. */
   add (launch.argv, "/proc/self/fd/4");
   add (launch.argv, "--sandbox-launcher");
   add (launch.argv, "3");
@@ -493,24 +493,24 @@ flatpak_argv (CcEngineSandbox  *sandbox,
 
 gboolean
 cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
+                                        const char       *program,
                                         int               sock,
                                         GPid             *pid,
                                         GError          **error)
 {
   const char *home = cc_engine_sandbox_get_home_dir (sandbox);
   g_autoptr(GPtrArray) argv = NULL;
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", error);
   const int source[] = { sock };
   const int target[] = { 3 };
 
-  if (exe == NULL || !check_workspace (sandbox, NULL, error))
+  if (!check_workspace (sandbox, NULL, error))
     return FALSE;
   argv = flatpak_argv (sandbox, home, cc_engine_sandbox_get_tmp_dir (sandbox), error);
   if (argv == NULL)
     return FALSE;
   add (argv, "--forward-fd=3");
-  /* The app's own executable: /app is the same in the new sandbox. */
-  g_ptr_array_add (argv, g_steal_pointer (&exe));
+  /* The app's own launcher: /app is the same in the new sandbox. */
+  add (argv, program);
   add (argv, "--sandbox-launcher");
   add (argv, "3");
   g_ptr_array_add (argv, NULL);
@@ -756,6 +756,21 @@ run_probe (Launch     *launch,
   return NULL;
 }
 
+/* Every sandbox process is started by the launcher program; without it nothing is isolated. */
+static gboolean
+find_launcher (JsonArray  *facts,
+               char      **reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *launcher = cc_engine_host_find_launcher (&error);
+
+  if (launcher != NULL)
+    return TRUE;
+  *reason = g_strdup (error->message);
+  cc_engine_isolation_fact_add (facts, "launcher", FALSE, *reason);
+  return FALSE;
+}
+
 gboolean
 cc_engine_spawn_probe (const char  *runtime_dir,
                        JsonArray   *facts,
@@ -785,6 +800,8 @@ cc_engine_spawn_probe (const char  *runtime_dir,
       cc_engine_isolation_fact_add (facts, "bubblewrap", FALSE, *reason);
       return FALSE;
     }
+  if (!find_launcher (facts, reason))
+    return FALSE;
   if (!g_file_set_contents_full (passwd, passwd_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
       !g_file_set_contents_full (group, group_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
     {
@@ -862,6 +879,8 @@ cc_engine_spawn_probe_flatpak (const char  *data_dir,
   g_autofree char *failure = NULL;
 
   *reason = NULL;
+  if (!find_launcher (facts, reason))
+    return FALSE;
   g_mkdir_with_parents (home, 0700);
   g_mkdir_with_parents (tmp, 0700);
   g_mkdir_with_parents (hidden, 0700);

@@ -21,8 +21,8 @@ gboolean  cc_engine_spawn_probe      (const char       *runtime_dir,
                                       JsonArray        *facts,
                                       char            **reason);
 
-/* Starts @sandbox's launcher for @user (cc-engine-launcher.c) under bubblewrap: this executable
- * (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr are
+/* Starts @sandbox's launcher for @user (cc-engine-launcher.c) under bubblewrap: the launcher
+ * program (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr are
  * /dev/null. With @join_netns ≥ 0 it enters that network namespace (and @join_userns, unless
  * -1, the user namespace owning it) instead of making one: the sandbox's other launcher's. */
 gboolean  cc_engine_spawn_start_launcher (const char      *runtime_dir,
@@ -42,10 +42,12 @@ gboolean  cc_engine_spawn_probe_flatpak (const char     *data_dir,
                                          JsonArray      *facts,
                                          char          **reason);
 
-/* Starts @sandbox's launcher through `flatpak-spawn --sandbox`, exposing only the sandbox's
- * directories (and with --no-network when it may not use the internet), with @sock as its
- * descriptor 3. @pid is flatpak-spawn's: killing it ends the launcher's sandbox. */
+/* Starts @sandbox's launcher (@program, a path under /app) through `flatpak-spawn --sandbox`,
+ * exposing only the sandbox's directories (and with --no-network when it may not use the
+ * internet), with @sock as its descriptor 3. @pid is flatpak-spawn's: killing it ends the
+ * launcher's sandbox. */
 gboolean  cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox *sandbox,
+                                                  const char      *program,
                                                   int              sock,
                                                   GPid            *pid,
                                                   GError         **error);

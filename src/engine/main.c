@@ -14,7 +14,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-engine.h"
-#include "cc-engine-launcher.h"
 #include "cc-engine-netns.h"
 #include "cc-engine-resolve.h"
 #include "cc-protojson.h"
@@ -141,13 +140,8 @@ main (int   argc,
     { NULL }
   };
 
-  /* Not an option for people: the engine starts itself this way inside a sandbox. */
-  if (argc == 3 && g_str_equal (argv[1], "--sandbox-launcher"))
-    {
-      close (4);  /* our executable, which bubblewrap ran */
-      return cc_engine_launcher_main (atoi (argv[2]));
-    }
-  /* Nor this: a short-lived child loading a sandbox's network rules (cc-engine-netns.c). */
+  /* Not an option for people: a short-lived child loading a sandbox's network rules
+   * (cc-engine-netns.c). */
   if (argc == 2 && g_str_equal (argv[1], "--load-network-rules"))
     return cc_engine_netns_load_rules_main ();
 

@@ -1,5 +1,5 @@
 /* test-engine-host.c: what the machine gives sandboxes: PATH inside a Flatpak, where
- * flatpak-spawn is, and the corporate CA bundle
+ * flatpak-spawn is, the corporate CA bundle, and where the launcher program is
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -181,6 +181,121 @@ test_sandbox_sees_ca (void)
   cc_test_rm_rf (dir);
 }
 
+/* The engine's executable copied to @dir/bin, as an installed engine is laid out; with
+ * @launcher, the launcher program copied to @dir/libexec beside it. */
+static char *
+copy_engine (const char *dir,
+             gboolean    launcher)
+{
+  const char *binary = g_getenv ("CODE_CANVAS_ENGINE");
+  g_autofree char *build_dir = g_path_get_dirname (binary);
+  g_autofree char *launcher_source = g_build_filename (build_dir, "code-canvas-launcher", NULL);
+  const char *copies[][2] = {
+    { binary, "bin/code-canvas-engine" },
+    { launcher_source, "libexec/code-canvas-launcher" },
+  };
+
+  for (guint i = 0; i < (launcher ? 2 : 1); i++)
+    {
+      g_autofree char *target = g_build_filename (dir, copies[i][1], NULL);
+      g_autofree char *target_dir = g_path_get_dirname (target);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length;
+
+      g_file_get_contents (copies[i][0], &contents, &length, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_mkdir_with_parents (target_dir, 0755), ==, 0);
+      g_file_set_contents_full (target, contents, length, G_FILE_SET_CONTENTS_NONE, 0755, &error);
+      g_assert_no_error (error);
+    }
+  return g_build_filename (dir, "bin", "code-canvas-engine", NULL);
+}
+
+/* The engine's state: isolation and the detail of its "launcher" fact (NULL when it has none). */
+static char *
+launcher_status (CcTestEngine *engine,
+                 SoupSession  *session,
+                 char        **isolation)
+{
+  g_autoptr(EcReply) status = ec_api (engine, session, "GET", "/engine/status", NULL);
+  JsonObject *object;
+  JsonArray *facts;
+
+  g_assert_cmpuint (status->status, ==, 200);
+  object = json_node_get_object (status->json);
+  *isolation = g_strdup (json_object_get_string_member (object, "isolation"));
+  facts = json_object_get_array_member (object, "facts");
+  for (guint i = 0; i < json_array_get_length (facts); i++)
+    {
+      JsonObject *fact = json_array_get_object_element (facts, i);
+
+      if (g_str_equal (json_object_get_string_member (fact, "name"), "launcher") &&
+          !json_object_get_boolean_member (fact, "ok"))
+        return g_strdup (json_object_get_string_member (fact, "detail"));
+    }
+  return NULL;
+}
+
+/* Sandboxes are started by a program of their own, found in ../libexec from an installed
+ * engine. Without it the engine still runs commands, unisolated, and its status names the
+ * missing program. */
+static void
+test_launcher_program (void)
+{
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "code-canvas-launcher", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("CODE_CANVAS_ENGINE"));
+  g_autoptr(SoupSession) session = ec_session_new (60);
+  const char * const dirs[] = { "with", "without" };
+
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("a launcher is installed in LIBEXECDIR, which the engine would find");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = cc_test_make_tmpdir ("cc-host-launcher");
+      g_autofree char *prefix = g_build_filename (dir, dirs[i], NULL);
+      g_autofree char *engine_path = copy_engine (prefix, i == 0);
+      g_autoptr(CcTestEngine) engine = NULL;
+      g_autoptr(EcSandbox) sandbox = NULL;
+      g_autoptr(EcRun) run = NULL;
+      g_autofree char *isolation = NULL;
+      g_autofree char *missing = NULL;
+
+      g_setenv ("CODE_CANVAS_ENGINE", engine_path, TRUE);
+      engine = cc_test_engine_new ();
+      g_setenv ("CODE_CANVAS_ENGINE", saved, TRUE);
+      missing = launcher_status (engine, session, &isolation);
+      g_test_message ("%s: %s, %s", dirs[i], isolation, missing != NULL ? missing : "launcher found");
+      if (i == 0)
+        {
+          g_assert_null (missing);
+          /* Only as isolated as this machine lets the build tree's engine be. */
+          if (!g_str_equal (isolation, "bubblewrap"))
+            {
+              g_test_skip ("bubblewrap does not work on this machine");
+              cc_test_rm_rf (dir);
+              return;
+            }
+        }
+      else
+        {
+          g_assert_cmpstr (isolation, ==, "none");
+          g_assert_nonnull (missing);
+          g_assert_nonnull (strstr (missing, "code-canvas-launcher"));
+        }
+      sandbox = ec_sandbox_new (engine, session, NULL);
+      run = ec_run (sandbox, "echo ran", NULL);
+      g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+      g_assert_cmpstr (run->stdout_text->str, ==, "ran\n");
+      g_clear_pointer (&sandbox, ec_sandbox_free);
+      g_clear_pointer (&engine, cc_test_engine_free);
+      cc_test_rm_rf (dir);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -190,5 +305,6 @@ main (int   argc,
   g_test_add_func ("/engine/host/find-flatpak-spawn", test_find_flatpak_spawn);
   g_test_add_func ("/engine/host/ca-bundle", test_ca_bundle);
   g_test_add_func ("/engine/host/sandbox-sees-ca", test_sandbox_sees_ca);
+  g_test_add_func ("/engine/host/launcher-program", test_launcher_program);
   return g_test_run ();
 }
