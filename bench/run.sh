@@ -60,7 +60,8 @@ if [ -f "$build/build.ninja" ]; then
 else
   meson setup "$build" --buildtype=release -Dtests=false >&2
 fi
-ninja -C "$build" src/engine/code-canvas-engine >&2
+# The engine and the launcher program every sandbox runs.
+ninja -C "$build" src/engine/code-canvas-engine src/engine/code-canvas-launcher >&2
 # Each driver is optional: what does not build is reported as "not built" in the table.
 ninja -C "$build" bench/cc-bench >&2 || echo "run.sh: bench/cc-bench did not build; only the SDK side runs" >&2
 if [ $with_app = 1 ]; then
@@ -102,7 +103,10 @@ eval "$(node -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const q = (s) => "\x27" + String(s).replace(/\x27/g, "\x27\\\x27\x27") + "\x27";
   console.log(`export E2B_API_URL=${q(j.url)} E2B_SANDBOX_URL=${q(j.url)} E2B_API_KEY=${q(j.api_key || j.apiKey)}`);
+  console.log(`isolation=${q(j.isolation || "none")}`);
 ' "$runtime_file")"
+# Figures of unisolated sandboxes are not this product's: say so where the table is read.
+[ "$isolation" = bubblewrap ] || echo "run.sh: the engine runs sandboxes WITHOUT isolation ($isolation); see $tmp/engine.log" >&2
 
 mkdir -p bench/out
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -112,7 +116,7 @@ args=(--engine-pid "$engine_pid" --cc-bench "$top/$build/bench/cc-bench" --sdk-b
 [ -n "$only" ] && args+=(--only "$only")
 [ $with_app = 1 ] && args+=(--app "$top/$build/src/app/code-canvas" --first-frame "$top/$build/bench/cc-first-frame")
 
-args+=(--out "$out" --header "Command: $command_line (runs: $runs) at $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'an unknown revision')")
+args+=(--out "$out" --header "Command: $command_line (runs: $runs) at $(git -C "$top" describe --always --dirty 2>/dev/null || echo 'an unknown revision'), sandboxes under $isolation")
 # The app needs a display and a session bus; everything else ignores them. Their daemons talk on
 # stdout too, so the table is read back from the file.
 xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- python3 bench/bench.py "${args[@]}" >&2

@@ -52,6 +52,9 @@ avoid_software_gl (void)
       have_render_node ())
     return;
   g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+  /* Straight to cairo: GTK would try its GL renderer first and print that it failed. */
+  if (renderer == NULL)
+    g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE);
 }
 

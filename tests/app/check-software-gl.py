@@ -9,7 +9,8 @@ GTK 4.8 sets up GL when it opens the display, even to draw with cairo; with no G
 that GL is Mesa's software rasteriser (about 50 MiB). Starts PROGRAM on a fresh profile under the
 suite's display with FIRST_FRAME (bench/cc-first-frame: it waits for the window's first frame,
 then reads what the process has mapped) and fails if Mesa's GL drivers are mapped. A second
-start that asks for the GL renderer must map them: the check sees them when they are there.
+start that asks for the GL renderer must map them: the check sees them when they are there. Nor
+may GTK try its GL renderer first and print that it failed.
 Skipped (77) on a machine with a render node, where GL is the GPU's."""
 
 import glob
@@ -70,7 +71,9 @@ def start(first_frame, program, extra_env):
     if r.returncode != 0:
         print(f'{first_frame} failed ({r.returncode}): {r.stderr}')
         return None
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    result['stderr'] = r.stderr
+    return result
 
 
 def main():
@@ -84,6 +87,10 @@ def main():
         return 1
     if plain['mesa_gl']:
         print(f'the app mapped Mesa\'s GL drivers with no GPU: {plain}')
+        return 1
+    # Nor does GTK try its GL renderer and say that it failed.
+    if 'GLRenderer' in plain['stderr']:
+        print(f'GTK tried a GL renderer with GL turned off: {plain["stderr"]}')
         return 1
     asked = start(first_frame, program, {'GSK_RENDERER': 'gl'})
     if asked is None:

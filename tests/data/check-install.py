@@ -4,10 +4,12 @@
 # Copyright 2026 The Code Canvas Authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Usage: check-install.py BUILDDIR PREFIX BINDIR DATADIR MANDIR LOCALEDIR APP_ID BUILD_APP LIBDIR
+                        LIBEXECDIR
 
-Installs the build into a temporary DESTDIR and checks that the binaries, schema, desktop file,
-metainfo, icons, D-Bus service, translations, man page and bash completion are where they
-belong (the app's web preview module too), that the installed data is valid, and that the installed code-canvas-cli runs."""
+Installs the build into a temporary DESTDIR and checks that the binaries (the sandbox launcher
+too), schema, desktop file, metainfo, icons, D-Bus service, translations, man page and bash
+completion are where they belong (the app's web preview module too), that the installed data is
+valid, and that the installed code-canvas-cli runs."""
 
 import os
 import shutil
@@ -31,7 +33,7 @@ def under(destdir, prefix, d):
 
 
 def main():
-    builddir, prefix, bindir, datadir, mandir, localedir, app_id, build_app, libdir = sys.argv[1:10]
+    builddir, prefix, bindir, datadir, mandir, localedir, app_id, build_app, libdir, libexecdir = sys.argv[1:11]
     build_app = build_app == 'true'
 
     with tempfile.TemporaryDirectory(prefix='cc-install-') as destdir:
@@ -50,6 +52,8 @@ def main():
         expected = {
             os.path.join(bin_, 'code-canvas-cli'): 'the CLI',
             os.path.join(bin_, 'code-canvas-engine'): 'the local engine',
+            # Where the installed engine looks for it, relative to itself or in LIBEXECDIR.
+            os.path.join(under(destdir, prefix, libexecdir), 'code-canvas-launcher'): 'the sandbox launcher',
             os.path.join(share, 'glib-2.0', 'schemas', f'{app_id}.gschema.xml'): 'the GSettings schema',
             os.path.join(share, 'applications', f'{app_id}.desktop'): 'the desktop file',
             os.path.join(share, 'metainfo', f'{app_id}.metainfo.xml'): 'the AppStream metainfo',
@@ -69,8 +73,9 @@ def main():
                 'the web preview module'
         for path, what in expected.items():
             check(os.path.isfile(path), f'{what} is not installed: {os.path.relpath(path, destdir)}')
-        for name in ('code-canvas', 'code-canvas-cli', 'code-canvas-engine'):
-            path = os.path.join(bin_, name)
+        for path in [os.path.join(bin_, name) for name in ('code-canvas', 'code-canvas-cli', 'code-canvas-engine')] + \
+                [os.path.join(under(destdir, prefix, libexecdir), 'code-canvas-launcher')]:
+            name = os.path.basename(path)
             if os.path.exists(path):
                 check(os.access(path, os.X_OK), f'{name} is not executable')
 
