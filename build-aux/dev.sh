@@ -89,7 +89,8 @@ case "$cmd" in
     rc=0
     BUILDDIR=_build tests/run-headless.sh "$@" || rc=1
     setup_build _asan --werror -Db_sanitize=address,undefined -Db_lundef=false
-    ASAN=1 BUILDDIR=_asan tests/run-headless.sh --timeout-multiplier 4 "$@" || rc=1
+    ASAN=1 BUILDDIR=_asan tests/run-headless.sh --timeout-multiplier 4 \
+      --wrapper "$top/tests/lsan-retry.sh" "$@" || rc=1
     tests/fuzz/run.sh _build-fuzz || rc=1
     python3 tests/test-summary.py _build/meson-logs/testlog.json _asan/meson-logs/testlog.json _build-fuzz/meson-logs/testlog.json || rc=1
     exit $rc
