@@ -41,7 +41,8 @@ for attempt in 1 2; do
   if [ "$rc" -ne 0 ] && [ "$attempt" = 1 ] &&
      grep -q '^Tracer caught signal' "$err" &&
      grep -q 'LeakSanitizer has encountered a fatal error' "$err"; then
-    note="lsan-retry: LeakSanitizer's tracer crashed at exit (the leak check did not run); the output below is of a second run. The first run's error:
+    note="lsan-retry: LeakSanitizer's tracer crashed at exit (the leak check did not run);
+the output below is of a second run. The first run's error:
 $(grep -E 'Tracer caught signal|LeakSanitizer' "$err")"
     continue
   fi

@@ -1,4 +1,5 @@
-/* cc-engine-launcher-main.c: code-canvas-launcher, which starts a sandbox's processes from inside its namespaces
+/* cc-engine-launcher-main.c: code-canvas-launcher, which starts a sandbox's processes from inside
+ * its namespaces
  *
  * Copyright 2026 The Code Canvas Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -196,8 +197,7 @@ run_child (int          sock,
 }
 
 /* vfork: copying the launcher's page tables for every command would be most of what a fork
- * costs here. In its own frame, so nothing of the caller's is live
- * across it. */
+ * costs here. In its own frame, so nothing of the caller's is live across it. */
 static G_GNUC_NO_INLINE pid_t
 spawn_child (int          sock,
              const int   *fds,

@@ -268,7 +268,8 @@ test_launcher_program (void)
       engine = cc_test_engine_new ();
       g_setenv ("CODE_CANVAS_ENGINE", saved, TRUE);
       missing = launcher_status (engine, session, &isolation);
-      g_test_message ("%s: %s, %s", dirs[i], isolation, missing != NULL ? missing : "launcher found");
+      g_test_message ("%s: %s, %s", dirs[i], isolation,
+                      missing != NULL ? missing : "launcher found");
       if (i == 0)
         {
           g_assert_null (missing);
