@@ -584,6 +584,7 @@ test_quit_stops_dev_servers (AppFixture    *f,
                              gconstpointer  data)
 {
   const char *id = cc_project_get_id (f->project);
+  g_autoptr(CcExecution) server = NULL;
   g_autoptr(CcExecution) probe = NULL;
   g_autofree char *command = NULL;
   g_autoptr(GBytes) out = NULL;
@@ -593,11 +594,12 @@ test_quit_stops_dev_servers (AppFixture    *f,
     return;
   port = prepare_node_project (f, NULL);
   start_server (f);
-  g_assert_nonnull (cc_client_get_dev_server (f->client, id));
+  server = g_object_ref (cc_client_get_dev_server (f->client, id));
 
+  /* Quit takes the server off its project at once; it is down when its execution ends, which
+   * is when the engine reports the process gone. */
   g_action_group_activate_action (G_ACTION_GROUP (f->shared->app), "quit", NULL);
-  WAIT_FOR (cc_client_get_dev_server (f->client, id) == NULL ||
-            cc_execution_is_done (cc_client_get_dev_server (f->client, id)), "the dev server to stop");
+  WAIT_FOR (cc_execution_is_done (server), "the dev server to stop");
 
   /* Asked of the sandbox itself: nothing listens on the port any more. */
   command = g_strdup_printf ("(exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && echo open || echo closed", port);
