@@ -756,14 +756,14 @@ run_probe (Launch     *launch,
   return NULL;
 }
 
-/* Every sandbox process is started by the launcher program; without it nothing is isolated. */
-static gboolean
-find_launcher (JsonArray  *facts,
-               char      **reason)
+gboolean
+cc_engine_spawn_probe_launcher (JsonArray  *facts,
+                                char      **reason)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *launcher = cc_engine_host_find_launcher (&error);
 
+  *reason = NULL;
   if (launcher != NULL)
     return TRUE;
   *reason = g_strdup (error->message);
@@ -800,8 +800,6 @@ cc_engine_spawn_probe (const char  *runtime_dir,
       cc_engine_isolation_fact_add (facts, "bubblewrap", FALSE, *reason);
       return FALSE;
     }
-  if (!find_launcher (facts, reason))
-    return FALSE;
   if (!g_file_set_contents_full (passwd, passwd_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
       !g_file_set_contents_full (group, group_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
     {
@@ -879,8 +877,6 @@ cc_engine_spawn_probe_flatpak (const char  *data_dir,
   g_autofree char *failure = NULL;
 
   *reason = NULL;
-  if (!find_launcher (facts, reason))
-    return FALSE;
   g_mkdir_with_parents (home, 0700);
   g_mkdir_with_parents (tmp, 0700);
   g_mkdir_with_parents (hidden, 0700);

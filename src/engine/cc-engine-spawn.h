@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 
 #define CC_ENGINE_SANDBOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* Whether the launcher program every isolated sandbox runs is there; otherwise @reason says
+ * which program is missing, also added to @facts as "launcher". Bubblewrap and flatpak-spawn
+ * both need it, so it is asked before either is probed. */
+gboolean  cc_engine_spawn_probe_launcher (JsonArray    *facts,
+                                          char        **reason);
+
 /* Writes the passwd/group files and the system-call filter the sandboxes use, and runs
  * bubblewrap once the way the launchers are run. Returns TRUE when processes can be isolated;
  * otherwise @reason says why not. Adds what is and is not in place to @facts

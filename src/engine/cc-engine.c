@@ -1009,6 +1009,7 @@ cc_engine_start (CcEngine  *self,
   g_autofree char *reason = NULL;
   const char *timeout_text = g_getenv ("CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS");
   guint8 hop[8];
+  gboolean have_launcher;
 
   g_return_val_if_fail (self->server == NULL, FALSE);
 
@@ -1031,9 +1032,11 @@ cc_engine_start (CcEngine  *self,
   }
   cc_engine_path_sweep_private (self->data_dir);
 
-  if (cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason))
+  /* Every isolated sandbox runs the launcher program: without it, none is isolated. */
+  have_launcher = cc_engine_spawn_probe_launcher (self->isolation_facts, &reason);
+  if (have_launcher && cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason))
     self->isolation = CC_ENGINE_ISOLATION_BUBBLEWRAP;
-  else if (cc_engine_host_in_flatpak ("/"))
+  else if (have_launcher && cc_engine_host_in_flatpak ("/"))
     {
       /* Inside the Flatpak bubblewrap cannot make namespaces; the portal can. Its facts
        * replace bubblewrap's, which only say why it failed. */

@@ -45,6 +45,7 @@ def main():
             return 1
 
         bin_ = under(destdir, prefix, bindir)
+        launcher = os.path.join(under(destdir, prefix, libexecdir), 'code-canvas-launcher')
         share = under(destdir, prefix, datadir)
         man = under(destdir, prefix, mandir)
         locale = under(destdir, prefix, localedir)
@@ -53,7 +54,7 @@ def main():
             os.path.join(bin_, 'code-canvas-cli'): 'the CLI',
             os.path.join(bin_, 'code-canvas-engine'): 'the local engine',
             # Where the installed engine looks for it, relative to itself or in LIBEXECDIR.
-            os.path.join(under(destdir, prefix, libexecdir), 'code-canvas-launcher'): 'the sandbox launcher',
+            launcher: 'the sandbox launcher',
             os.path.join(share, 'glib-2.0', 'schemas', f'{app_id}.gschema.xml'): 'the GSettings schema',
             os.path.join(share, 'applications', f'{app_id}.desktop'): 'the desktop file',
             os.path.join(share, 'metainfo', f'{app_id}.metainfo.xml'): 'the AppStream metainfo',
@@ -73,8 +74,8 @@ def main():
                 'the web preview module'
         for path, what in expected.items():
             check(os.path.isfile(path), f'{what} is not installed: {os.path.relpath(path, destdir)}')
-        for path in [os.path.join(bin_, name) for name in ('code-canvas', 'code-canvas-cli', 'code-canvas-engine')] + \
-                [os.path.join(under(destdir, prefix, libexecdir), 'code-canvas-launcher')]:
+        programs = [os.path.join(bin_, name) for name in ('code-canvas', 'code-canvas-cli', 'code-canvas-engine')]
+        for path in programs + [launcher]:
             name = os.path.basename(path)
             if os.path.exists(path):
                 check(os.access(path, os.X_OK), f'{name} is not executable')
