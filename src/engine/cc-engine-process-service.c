@@ -587,6 +587,7 @@ _cc_engine_process_forget_all (CcEngineSandbox *sandbox)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (all, g_object_ref (value));
   g_hash_table_remove_all (processes);
+  cc_engine_sandbox_forget_ended (sandbox);
   for (guint i = 0; i < all->len; i++)
     {
       cc_engine_process_dispose_now (all->pdata[i]);

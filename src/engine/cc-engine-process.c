@@ -26,8 +26,6 @@
 #include "cc-protojson.h"
 
 #define READ_CHUNK      (32 * 1024)
-/* How long an ended process can still be connected to (start + its end event). */
-#define RETAIN_ENDED_S  60
 
 typedef struct
 {
@@ -42,6 +40,7 @@ struct _CcEngineProcess
   GObject parent_instance;
 
   GHashTable *table;
+  GWeakRef sandbox;  /* keeps it for a while once it has ended */
   GPid pid;
   /* Set when pid is in a PID namespace the engine cannot see (flatpak-spawn): signals go
    * through the launcher then. */
@@ -58,7 +57,6 @@ struct _CcEngineProcess
   guint err_watch;
   guint in_watch;
   guint child_watch;
-  guint retain_id;
   guint lifetime_id;
   gboolean reading_paused;
 
@@ -110,9 +108,9 @@ cc_engine_process_finalize (GObject *object)
     sub_remove (self->subs->pdata[self->subs->len - 1]);
   g_ptr_array_unref (self->subs);
   stop_io (self);
-  g_clear_handle_id (&self->retain_id, g_source_remove);
   g_clear_handle_id (&self->lifetime_id, g_source_remove);
   g_clear_pointer (&self->table, g_hash_table_unref);
+  g_weak_ref_clear (&self->sandbox);
   g_clear_pointer (&self->config, json_object_unref);
   g_free (self->tag);
   g_free (self->end_payload);
@@ -133,6 +131,7 @@ cc_engine_process_init (CcEngineProcess *self)
 {
   self->out_fd = self->err_fd = self->in_fd = -1;
   g_weak_ref_init (&self->launcher, NULL);
+  g_weak_ref_init (&self->sandbox, NULL);
   self->subs = g_ptr_array_new ();
   g_queue_init (&self->input);
 }
@@ -511,21 +510,6 @@ drain (CcEngineProcess *self,
     }
 }
 
-static gboolean
-retain_done_cb (gpointer user_data)
-{
-  CcEngineProcess *self = user_data;
-
-  self->retain_id = 0;
-  if (self->table != NULL)
-    {
-      g_autoptr(GHashTable) table = g_steal_pointer (&self->table);
-
-      g_hash_table_remove (table, GUINT_TO_POINTER (self->pid));  /* may drop the last ref */
-    }
-  return G_SOURCE_REMOVE;
-}
-
 static void
 child_exited_cb (GPid     pid,
                  int      wait_status,
@@ -567,7 +551,16 @@ child_exited_cb (GPid     pid,
         }
       sub_remove (sub);
     }
-  self->retain_id = g_timeout_add_seconds (RETAIN_ENDED_S, retain_done_cb, self);
+  if (self->table != NULL)
+    {
+      g_autoptr(CcEngineSandbox) sandbox = g_weak_ref_get (&self->sandbox);
+      g_autoptr(GHashTable) table = g_steal_pointer (&self->table);
+
+      if (sandbox != NULL && cc_engine_sandbox_get_processes (sandbox) == table)
+        cc_engine_sandbox_keep_ended (sandbox, self->pid, self);
+      else if (g_hash_table_lookup (table, GUINT_TO_POINTER (self->pid)) == self)
+        g_hash_table_remove (table, GUINT_TO_POINTER (self->pid));  /* may drop the last ref */
+    }
 }
 
 /* Input ------------------------------------------------------------------------------------ */
@@ -777,7 +770,6 @@ cc_engine_process_dispose_now (CcEngineProcess *self)
       sub_remove (sub);
     }
   g_clear_handle_id (&self->child_watch, g_source_remove);
-  g_clear_handle_id (&self->retain_id, g_source_remove);
   g_clear_handle_id (&self->lifetime_id, g_source_remove);
   stop_io (self);
   g_clear_pointer (&self->table, g_hash_table_unref);
@@ -853,6 +845,7 @@ finish_spawn (CcEngineProcess *self,
   self->config = json_object_ref (config);
   self->tag = g_strdup (tag);
   self->table = g_hash_table_ref (cc_engine_sandbox_get_processes (sandbox));
+  g_weak_ref_set (&self->sandbox, sandbox);
   g_hash_table_insert (self->table, GUINT_TO_POINTER (self->pid), g_object_ref (self));
   self->log = cc_engine_log_ref (cc_engine_sandbox_get_log (sandbox));
   {

@@ -80,6 +80,14 @@ typedef struct _CcEngineMetrics CcEngineMetrics;
 CcEngineMetrics *cc_engine_sandbox_get_metrics    (CcEngineSandbox  *self);
 /* The sandbox's processes, pid → CcEngineProcess (owned). */
 GHashTable      *cc_engine_sandbox_get_processes  (CcEngineSandbox  *self);
+/* How long an ended process can still be connected to (its start and end events). */
+#define CC_ENGINE_SANDBOX_KEEP_ENDED_S 60
+/* Keeps @process, ended, in the table for that long; then it goes, unless @pid was reused. */
+void             cc_engine_sandbox_keep_ended     (CcEngineSandbox  *self,
+                                                   GPid              pid,
+                                                   gpointer          process);
+/* Lets go of every ended process it keeps (the table itself is left as it is). */
+void             cc_engine_sandbox_forget_ended   (CcEngineSandbox  *self);
 
 /* The expiry timer: @func runs once at end_at (re-armed by every call). */
 void             cc_engine_sandbox_arm_timer      (CcEngineSandbox  *self,

@@ -50,6 +50,11 @@ struct _CcEngineSandbox
   CcEngineNetworkRules *network_rules;  /* resolved; NULL: all outbound traffic allowed */
 
   GHashTable *processes;
+  /* Ended processes, oldest first, each still connectable for a while. One timer serves them
+   * all: a timer each made every iteration of the main loop cost as much as the number of
+   * commands ended in the last minute. */
+  GQueue ended;  /* of Ended */
+  guint ended_id;
   CcEngineLog *log;
   CcEngineMetrics *metrics;
   guint timer_id;
@@ -64,12 +69,29 @@ struct _CcEngineSandbox
 
 G_DEFINE_FINAL_TYPE (CcEngineSandbox, cc_engine_sandbox, G_TYPE_OBJECT)
 
+typedef struct
+{
+  gint64 until;  /* monotonic */
+  GPid pid;
+  GObject *process;
+} Ended;
+
+static void
+ended_free (gpointer data)
+{
+  Ended *ended = data;
+
+  g_object_unref (ended->process);
+  g_free (ended);
+}
+
 static void
 cc_engine_sandbox_finalize (GObject *object)
 {
   CcEngineSandbox *self = CC_ENGINE_SANDBOX (object);
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  cc_engine_sandbox_forget_ended (self);
   g_clear_pointer (&self->processes, g_hash_table_unref);
   g_clear_pointer (&self->log, cc_engine_log_unref);
   g_clear_pointer (&self->metrics, cc_engine_metrics_free);
@@ -497,6 +519,69 @@ GHashTable *
 cc_engine_sandbox_get_processes (CcEngineSandbox *self)
 {
   return self->processes;
+}
+
+static void arm_ended (CcEngineSandbox *self);
+
+static gboolean
+ended_cb (gpointer user_data)
+{
+  CcEngineSandbox *self = user_data;
+  /* The timer has a resolution of seconds: what ends within the next one goes now. */
+  gint64 now = g_get_monotonic_time () + G_USEC_PER_SEC;
+  Ended *ended;
+
+  self->ended_id = 0;
+  while ((ended = g_queue_peek_head (&self->ended)) != NULL && ended->until <= now)
+    {
+      g_queue_pop_head (&self->ended);
+      /* The pid may have been reused by a later process, which stays. */
+      if (g_hash_table_lookup (self->processes, GUINT_TO_POINTER (ended->pid)) == ended->process)
+        g_hash_table_remove (self->processes, GUINT_TO_POINTER (ended->pid));
+      ended_free (ended);
+    }
+  arm_ended (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_ended (CcEngineSandbox *self)
+{
+  Ended *first = g_queue_peek_head (&self->ended);
+  gint64 wait_us;
+
+  if (first == NULL || self->ended_id != 0)
+    return;
+  wait_us = MAX (first->until - g_get_monotonic_time (), 0);
+  self->ended_id = g_timeout_add_seconds ((guint) ((wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC),
+                                          ended_cb, self);
+}
+
+void
+cc_engine_sandbox_keep_ended (CcEngineSandbox *self,
+                              GPid             pid,
+                              gpointer         process)
+{
+  Ended *ended;
+
+  g_return_if_fail (CC_IS_ENGINE_SANDBOX (self));
+  g_return_if_fail (G_IS_OBJECT (process));
+
+  ended = g_new (Ended, 1);
+  ended->until = g_get_monotonic_time () + CC_ENGINE_SANDBOX_KEEP_ENDED_S * G_USEC_PER_SEC;
+  ended->pid = pid;
+  ended->process = g_object_ref (process);
+  g_queue_push_tail (&self->ended, ended);
+  arm_ended (self);
+}
+
+void
+cc_engine_sandbox_forget_ended (CcEngineSandbox *self)
+{
+  g_return_if_fail (CC_IS_ENGINE_SANDBOX (self));
+
+  g_clear_handle_id (&self->ended_id, g_source_remove);
+  g_queue_clear_full (&self->ended, ended_free);
 }
 
 const char *
