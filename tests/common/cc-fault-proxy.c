@@ -527,6 +527,15 @@ run_cb (GThreadedSocketService *service,
       forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, G_MAXSIZE);
       break;
 
+    case CC_FAULT_CLOSE_KEPT_ALIVE:
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, G_MAXSIZE);
+      /* Bounded: a client that never comes back gets a plain close. */
+      g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
+      if (g_socket_condition_wait (g_socket_connection_get_socket (connection), G_IO_IN,
+                                   self->cancellable, NULL))
+        reset_connection (connection);
+      break;
+
     case CC_FAULT_TRUNCATE:
       forward (self, &head, in, streamed ? NULL : body, out, TRUE, rule->after_bytes, G_MAXSIZE);
       break;
@@ -775,6 +784,15 @@ cc_fault_proxy_set_upstream (CcFaultProxy *self,
   self->upstream_host = g_strdup (g_uri_get_host (uri));
   self->upstream_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
   g_mutex_unlock (&self->mutex);
+}
+
+void
+cc_fault_proxy_add_close_kept_alive (CcFaultProxy *self,
+                                     const char   *method,
+                                     const char   *path_prefix,
+                                     guint         count)
+{
+  add_simple (self, CC_FAULT_CLOSE_KEPT_ALIVE, method, path_prefix, count);
 }
 
 void

@@ -27,6 +27,8 @@ typedef enum
   CC_FAULT_HOLD,                  /* forward, hold the response after N bytes until released */
   CC_FAULT_MALFORMED_JSON,        /* 200 application/json with a broken body */
   CC_FAULT_WRONG_CONTENT_TYPE,    /* 200 text/html */
+  CC_FAULT_CLOSE_KEPT_ALIVE,      /* forward, then reset the connection when the client sends
+                                   * on it again, unread */
 } CcFaultKind;
 
 typedef struct _CcFaultProxy CcFaultProxy;
@@ -74,6 +76,13 @@ void          cc_fault_proxy_release                (CcFaultProxy *self);
 /* Requests from now on go to @upstream_url (a restarted server on another port). */
 void          cc_fault_proxy_set_upstream           (CcFaultProxy *self,
                                                      const char   *upstream_url);
+/* Forwards the answer as the server sent it (which does not say the connection ends), then
+ * resets the connection, unread, when the client sends its next request on it: a kept-alive
+ * connection that the server closes just as the client uses it again. */
+void          cc_fault_proxy_add_close_kept_alive   (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count);
 void          cc_fault_proxy_add_malformed_json     (CcFaultProxy *self,
                                                      const char   *method,
                                                      const char   *path_prefix,

@@ -234,6 +234,62 @@ test_start_never_retried (Fixture       *f,
 }
 
 static void
+append_output (CcRemoteProcess *process,
+               GBytes          *bytes,
+               GString         *out)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  g_string_append_len (out, data, length);
+}
+
+static char *
+run_to_end (Fixture    *f,
+            const char *command)
+{
+  g_autoptr(CcRemoteProcess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  int code = -1;
+
+  process = start_command (f, command, &error);
+  g_assert_no_error (error);
+  g_signal_connect (process, "stdout", G_CALLBACK (append_output), out);
+  cc_remote_process_wait_async (process, NULL, cc_test_store_result_cb, &result);
+  g_assert_true (cc_remote_process_wait_finish (process, cc_test_wait_result (&result), &code,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A kept-alive connection that the server closes just as the next command goes out on it: the
+ * command was never read, so it is sent again on a new connection, and it runs once. */
+static void
+test_kept_alive_closed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  CcEntryInfo *entry;
+
+  cc_fault_proxy_reset_counts (f->proxy);
+  /* A unary call has its whole answer read when it returns, so its connection is idle. */
+  cc_fault_proxy_add_close_kept_alive (f->proxy, "POST", "/filesystem.Filesystem/Stat", 1);
+  cc_envd_stat_async (f->envd, "/home/user", NULL, cc_test_store_result_cb, &result);
+  entry = cc_envd_stat_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, cc_entry_info_free);
+
+  out = run_to_end (f, "echo once >> /tmp/runs; cat /tmp/runs");
+  g_assert_cmpstr (out, ==, "once\n");
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "POST", "/process.Process/Start"), ==, 1);
+}
+
+static void
 test_reset (Fixture       *f,
             gconstpointer  data)
 {
@@ -468,6 +524,7 @@ main (int   argc,
   ADD ("gateway-retried", test_gateway_errors_retried);
   ADD ("gateway-exhausted", test_gateway_errors_exhausted);
   ADD ("start-never-retried", test_start_never_retried);
+  ADD ("kept-alive-closed", test_kept_alive_closed);
   ADD ("reset", test_reset);
   ADD ("stall", test_stall);
   ADD ("truncated-stream", test_truncated_stream);

@@ -115,12 +115,14 @@ cc_connection_init (CcConnection *self)
   self->retry_base_delay = 250;
   /* One session per connection: keep-alive and reuse for everything. libsoup's default of two
    * connections per host would queue unary calls behind long-lived output streams, so allow as
-   * many as the SDK does. Timeouts are ours (per request), not libsoup's idle I/O timeout. */
+   * many as the SDK does. Timeouts are ours (per request), not libsoup's idle I/O timeout. An
+   * unused connection is closed by us before a server would close it (the engine: 30 s), so
+   * that a request is not sent on a connection the server is closing at that moment. */
   self->session = soup_session_new_with_options ("user-agent", USER_AGENT,
                                                  "max-conns", 200,
                                                  "max-conns-per-host", 100,
                                                  "timeout", 0,
-                                                 "idle-timeout", 60,
+                                                 "idle-timeout", 15,
                                                  NULL);
   g_signal_connect (self->session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
 }

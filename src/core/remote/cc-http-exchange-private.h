@@ -49,6 +49,7 @@ struct _CcHttpExchange
   gulong              caller_handler;
   GSource            *timeout_source;
   gboolean            timed_out;
+  gboolean            connected;        /* it opened a connection (not one kept alive) */
   gboolean            aborted;
   gboolean            paused;
   GTask              *paused_stream;    /* the stream reader waiting for a resume */

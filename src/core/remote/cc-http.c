@@ -4,10 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One place decides whether trying again is safe: a request that may already have had an
- * effect (Process/Start once sent, uploads, input) is never sent twice; reads and idempotent
+ * effect (Process/Start once sent, uploads, input) is never retried; reads and idempotent
  * lifecycle calls are retried on 429/502/503/504 and dropped connections with exponential
- * backoff and jitter, honouring Retry-After for 429. What a failure means to a person is
- * cc-http-errors.c's business; Connect server streams are read by cc-connect-stream.c.
+ * backoff and jitter, honouring Retry-After for 429. Requests reuse kept-alive connections, and
+ * one that fails on such a connection before any answer (the server had closed it) is sent
+ * once more at once on a new connection, whatever it is, as browsers do. What a failure means
+ * to a person is cc-http-errors.c's business; Connect server streams are read by
+ * cc-connect-stream.c.
  */
 #include "config.h"
 
@@ -358,6 +361,7 @@ typedef struct
   CcHttpRequest  *request;
   CcHttpExchange *exchange;        /* the current attempt */
   guint           attempt;
+  gboolean        resent;          /* sent again after a kept-alive connection was closed */
   GByteArray     *error_body;
   GOutputStream  *body_out;
   GSource        *wait_source;
@@ -428,9 +432,22 @@ copy_header (const char *name,
   soup_message_headers_replace (user_data, name, value);
 }
 
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  CcHttpExchange *exchange = user_data;
+
+  if (event == G_SOCKET_CLIENT_RESOLVING || event == G_SOCKET_CLIENT_CONNECTING)
+    exchange->connected = TRUE;
+}
+
 static CcHttpExchange *
 exchange_new (CcConnection  *connection,
               CcHttpRequest *request,
+              gboolean       new_connection,
               GCancellable  *caller_cancellable,
               GError       **error)
 {
@@ -482,10 +499,16 @@ exchange_new (CcConnection  *connection,
     g_signal_connect (exchange->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb),
                       exchange);
 
-  /* Only what may safely be re-sent is marked idempotent: libsoup then re-sends it by itself
-   * when a kept-alive connection turns out to be closed. */
-  if (request->retry == CC_HTTP_RETRY_SAFE)
+  /* A request whose body is in memory may go on a kept-alive connection, as the SDK's do:
+   * without the flag libsoup opens a new connection for each POST, and a command then costs a
+   * connect and a name lookup. (The flag does not make libsoup re-send anything; send_cb does,
+   * once, when a kept-alive connection turns out to be closed.) A streamed body cannot be sent
+   * again, so it always gets a connection of its own. */
+  if (new_connection || request->body_stream != NULL)
+    soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  else
     soup_message_add_flags (exchange->msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (exchange->msg, "network-event", G_CALLBACK (network_event_cb), exchange);
 
   if (caller_cancellable != NULL)
     {
@@ -708,6 +731,22 @@ send_cb (GObject      *source,
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  g_signal_handlers_disconnect_by_func (exchange->msg, network_event_cb, exchange);
+  /* A server may close a kept-alive connection just as a request goes out on it. Nothing of the
+   * request was read then, and no answer came: it is sent once more at once, on a connection
+   * of its own, as browsers do. Whatever fails after that is for the retry policy below. */
+  if (stream == NULL && !exchange->connected && !exchange->timed_out && !state->resent &&
+      _cc_http_error_is_dropped_connection (error) &&
+      !g_cancellable_is_cancelled (exchange->cancellable))
+    {
+      g_debug ("Sending %s %s again on a new connection: %s", state->request->method,
+               state->request->url, error->message);
+      g_error_free (error);
+      state->resent = TRUE;
+      g_clear_pointer (&state->exchange, _cc_http_exchange_unref);
+      start_attempt (task);
+      return;
+    }
   if (stream == NULL)
     {
       gboolean retryable = state->request->retry == CC_HTTP_RETRY_SAFE &&
@@ -754,7 +793,7 @@ start_attempt (GTask *task)
   RequestState *state = g_task_get_task_data (task);
   GError *error = NULL;
 
-  state->exchange = exchange_new (state->connection, state->request,
+  state->exchange = exchange_new (state->connection, state->request, state->resent,
                                   g_task_get_cancellable (task), &error);
   if (state->exchange == NULL)
     {
