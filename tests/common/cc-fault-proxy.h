@@ -7,9 +7,11 @@
  * server) and passes requests through, unless a rule matches: then, for the next N matching
  * requests, it answers a status with a body, resets the connection, stalls, truncates the
  * response body after N bytes, holds the response after N bytes until released, answers
- * malformed JSON or a wrong content type. Requests are
- * matched on method and path prefix (the query is ignored). Each connection serves one request
- * (responses carry Connection: close), so every request is seen and counted.
+ * malformed JSON or a wrong content type, or closes a kept-alive connection as it is used
+ * again. Requests are matched on method and path prefix (the query is ignored). Each
+ * connection serves one request, so every request is seen and counted: answers the proxy makes
+ * carry Connection: close, and forwarded ones go as the server sent them, so the client may
+ * send its next request on a connection the proxy is closing (it must then send it again).
  */
 #pragma once
 
