@@ -25,6 +25,17 @@ cc_test_store_result_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
+void
+cc_test_append_chunk_cb (GObject *process,
+                         GBytes  *chunk,
+                         GString *into)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (chunk, &length);
+
+  g_string_append_len (into, data, length);
+}
+
 guint
 cc_test_scaled_seconds (guint seconds)
 {

@@ -43,6 +43,12 @@ void          cc_test_store_result_cb   (GObject       *source,
                                          GAsyncResult  *result,
                                          gpointer       user_data);
 
+/* A handler for a process's "stdout", "stderr" or "pty" signal: appends the chunk to the
+ * GString given as user data. */
+void          cc_test_append_chunk_cb   (GObject       *process,
+                                         GBytes        *chunk,
+                                         GString       *into);
+
 /* A TCP port free on 127.0.0.1 right now. The engine's sandboxes share this machine's network,
  * so every dev server a test starts needs a port of its own. */
 guint         cc_test_free_port         (void);

@@ -24,22 +24,29 @@ typedef struct
   CcEnvd        *envd;
 } Fixture;
 
+static CcSandboxInfo *
+create_sandbox (CcConnection *connection)
+{
+  g_autoptr(CcControlPlane) api = cc_control_plane_new (connection);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CcSandboxInfo *info;
+
+  cc_control_plane_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
+                                 cc_test_store_result_cb, &result);
+  info = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return info;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(CcControlPlane) api = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
   f->engine = cc_test_engine_new ();
   f->connection = cc_connection_new_local (cc_test_engine_get_url (f->engine),
                                            cc_test_engine_get_api_key (f->engine));
-  api = cc_control_plane_new (f->connection);
-  cc_control_plane_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                                 cc_test_store_result_cb, &result);
-  f->info = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
+  f->info = create_sandbox (f->connection);
   f->envd = cc_envd_new_for_sandbox (f->connection, f->info);
 }
 
@@ -62,17 +69,6 @@ typedef struct
   guint    chunks;
   gboolean exited;
 } Output;
-
-static void
-on_chunk (CcRemoteProcess *process,
-          GBytes          *bytes,
-          GString         *into)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  g_string_append_len (into, data, len);
-}
 
 static void
 on_exited (CcRemoteProcess *process,
@@ -101,9 +97,9 @@ static void
 output_connect (Output          *output,
                 CcRemoteProcess *process)
 {
-  g_signal_connect (process, "stdout", G_CALLBACK (on_chunk), output->out);
-  g_signal_connect (process, "stderr", G_CALLBACK (on_chunk), output->err);
-  g_signal_connect (process, "pty", G_CALLBACK (on_chunk), output->pty);
+  g_signal_connect (process, "stdout", G_CALLBACK (cc_test_append_chunk_cb), output->out);
+  g_signal_connect (process, "stderr", G_CALLBACK (cc_test_append_chunk_cb), output->err);
+  g_signal_connect (process, "pty", G_CALLBACK (cc_test_append_chunk_cb), output->pty);
   g_signal_connect (process, "exited", G_CALLBACK (on_exited), output);
 }
 
@@ -276,20 +272,14 @@ test_one_connection (void)
 {
   g_autoptr(CcTestEngine) engine = cc_test_engine_new ();
   g_autoptr(CcConnection) connection = NULL;
-  g_autoptr(CcControlPlane) api = NULL;
   g_autoptr(CcSandboxInfo) info = NULL;
   g_autoptr(CcEnvd) envd = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Relay relay = { 0 };
 
   relay_start (&relay, cc_test_engine_get_url (engine));
   connection = cc_connection_new_local (relay.url, cc_test_engine_get_api_key (engine));
-  api = cc_control_plane_new (connection);
-  cc_control_plane_create_async (api, NULL, 300, NULL, NULL, CC_SANDBOX_ON_TIMEOUT_DEFAULT, NULL,
-                                 cc_test_store_result_cb, &result);
-  info = cc_control_plane_create_finish (api, cc_test_wait_result (&result), &error);
-  g_assert_no_error (error);
+  info = create_sandbox (connection);
   envd = cc_envd_new_for_sandbox (connection, info);
 
   for (guint i = 0; i < 10; i++)
@@ -307,8 +297,6 @@ test_one_connection (void)
   g_assert_cmpuint (relay.connections, <=, 3);
 
   g_clear_object (&envd);
-  g_clear_object (&api);
-  g_clear_object (&result);
   g_clear_pointer (&info, cc_sandbox_info_unref);
   g_assert_finalize_object (g_steal_pointer (&connection));
   relay_stop (&relay);

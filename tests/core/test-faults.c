@@ -233,17 +233,6 @@ test_start_never_retried (Fixture       *f,
     }
 }
 
-static void
-append_output (CcRemoteProcess *process,
-               GBytes          *bytes,
-               GString         *out)
-{
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  g_string_append_len (out, data, length);
-}
-
 static char *
 run_to_end (Fixture    *f,
             const char *command)
@@ -256,7 +245,7 @@ run_to_end (Fixture    *f,
 
   process = start_command (f, command, &error);
   g_assert_no_error (error);
-  g_signal_connect (process, "stdout", G_CALLBACK (append_output), out);
+  g_signal_connect (process, "stdout", G_CALLBACK (cc_test_append_chunk_cb), out);
   cc_remote_process_wait_async (process, NULL, cc_test_store_result_cb, &result);
   g_assert_true (cc_remote_process_wait_finish (process, cc_test_wait_result (&result), &code,
                                                 &error));
