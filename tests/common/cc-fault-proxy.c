@@ -375,6 +375,7 @@ forward (CcFaultProxy     *self,
          GByteArray       *body,
          GOutputStream    *client_out,
          gboolean       truncate_body,
+         gboolean       keep_length,
          gsize          truncate,
          gsize          hold_after)
 {
@@ -453,6 +454,9 @@ forward (CcFaultProxy     *self,
   for (guint i = 0; i < response.headers->len; i++)
     if (!hop_by_hop (g_ptr_array_index (response.headers, i)))
       g_string_append_printf (head, "%s\r\n", (char *) g_ptr_array_index (response.headers, i));
+  if (keep_length && response.content_length >= 0)
+    g_string_append_printf (head, "Content-Length: %" G_GINT64_FORMAT "\r\n",
+                            response.content_length);
   g_string_append (head, "Connection: close\r\n\r\n");
   if (write_all (client_out, head->str, head->len, self->cancellable) && truncate > 0)
     {
@@ -516,7 +520,8 @@ run_cb (GThreadedSocketService *service,
   /* A forwarded body of known length streams through (a 1 GiB upload is not held here). Any
    * other is read whole first: an answer sent before the body is consumed would make the
    * client see a broken pipe instead of the fault. */
-  streamed = (kind == CC_FAULT_PASS || kind == CC_FAULT_TRUNCATE || kind == CC_FAULT_HOLD) &&
+  streamed = (kind == CC_FAULT_PASS || kind == CC_FAULT_TRUNCATE || kind == CC_FAULT_CUT_BODY ||
+              kind == CC_FAULT_HOLD) &&
              !head.chunked && head.content_length > 0;
   if (!streamed && !read_body (in, &head, FALSE, append_sink, body, self->cancellable))
     goto out;
@@ -524,11 +529,11 @@ run_cb (GThreadedSocketService *service,
   switch (kind)
     {
     case CC_FAULT_PASS:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, G_MAXSIZE);
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, G_MAXSIZE);
       break;
 
     case CC_FAULT_CLOSE_KEPT_ALIVE:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, G_MAXSIZE);
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, G_MAXSIZE);
       /* Bounded: a client that never comes back gets a plain close. */
       g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
       if (g_socket_condition_wait (g_socket_connection_get_socket (connection), G_IO_IN,
@@ -537,11 +542,17 @@ run_cb (GThreadedSocketService *service,
       break;
 
     case CC_FAULT_TRUNCATE:
-      forward (self, &head, in, streamed ? NULL : body, out, TRUE, rule->after_bytes, G_MAXSIZE);
+      forward (self, &head, in, streamed ? NULL : body, out, TRUE, FALSE, rule->after_bytes,
+               G_MAXSIZE);
+      break;
+
+    case CC_FAULT_CUT_BODY:
+      forward (self, &head, in, streamed ? NULL : body, out, TRUE, TRUE, rule->after_bytes,
+               G_MAXSIZE);
       break;
 
     case CC_FAULT_HOLD:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, 0, rule->after_bytes);
+      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, rule->after_bytes);
       break;
 
     case CC_FAULT_STATUS:
@@ -740,6 +751,16 @@ cc_fault_proxy_add_truncate (CcFaultProxy *self,
                              gsize         after_bytes)
 {
   add_after (self, CC_FAULT_TRUNCATE, method, path_prefix, count, after_bytes);
+}
+
+void
+cc_fault_proxy_add_cut_body (CcFaultProxy *self,
+                             const char   *method,
+                             const char   *path_prefix,
+                             guint         count,
+                             gsize         after_bytes)
+{
+  add_after (self, CC_FAULT_CUT_BODY, method, path_prefix, count, after_bytes);
 }
 
 void

@@ -31,6 +31,8 @@ typedef enum
   CC_FAULT_WRONG_CONTENT_TYPE,    /* 200 text/html */
   CC_FAULT_CLOSE_KEPT_ALIVE,      /* forward, then reset the connection when the client sends
                                    * on it again, unread */
+  CC_FAULT_CUT_BODY,              /* forward with Content-Length and Connection: close, cut the
+                                   * body after N bytes, close */
 } CcFaultKind;
 
 typedef struct _CcFaultProxy CcFaultProxy;
@@ -60,6 +62,13 @@ void          cc_fault_proxy_add_stall              (CcFaultProxy *self,
                                                      const char   *path_prefix,
                                                      guint         count);
 void          cc_fault_proxy_add_truncate           (CcFaultProxy *self,
+                                                     const char   *method,
+                                                     const char   *path_prefix,
+                                                     guint         count,
+                                                     gsize         after_bytes);
+/* Like truncate, but the head keeps its Content-Length (and says Connection: close): the
+ * answer a server gives when it dies part way through a body it announced. */
+void          cc_fault_proxy_add_cut_body           (CcFaultProxy *self,
                                                      const char   *method,
                                                      const char   *path_prefix,
                                                      guint         count,

@@ -354,6 +354,51 @@ test_truncated_stream (Fixture       *f,
     }
 }
 
+/* A server that announced a body's length and died part way through it, on a connection it
+ * said it would close: libsoup takes the end of the connection for the end of the body, and
+ * the download must not pass for a whole file. */
+static void
+test_cut_download (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_upload_file_free);
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GPtrArray) written = NULL;
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *raw = g_malloc (256 * 1024);
+
+  /* Not text: the engine sends text gzipped, without a length. */
+  for (guint i = 0; i < 256 * 1024; i++)
+    raw[i] = (guint8) g_random_int ();
+  content = g_bytes_new (raw, 256 * 1024);
+  g_ptr_array_add (files, cc_upload_file_new_bytes ("/home/user/cut.bin", content));
+  cc_envd_upload_files_async (f->envd, files, NULL, NULL, NULL, NULL, cc_test_store_result_cb,
+                              &result);
+  written = cc_envd_upload_files_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  cc_fault_proxy_add_cut_body (f->proxy, "GET", "/files$", 1, 100 * 1024);
+  cc_envd_download_async (f->envd, "/home/user/cut.bin", sink, NULL, NULL, NULL, NULL,
+                          cc_test_store_result_cb, &result);
+  g_assert_cmpint (cc_envd_download_finish (f->envd, cc_test_wait_result (&result), &error), <, 0);
+  g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Read into memory, a cut answer is read again, whole. */
+  cc_fault_proxy_reset_counts (f->proxy);
+  cc_fault_proxy_add_cut_body (f->proxy, "GET", "/files$", 1, 100 * 1024);
+  cc_envd_read_file_async (f->envd, "/home/user/cut.bin", NULL, cc_test_store_result_cb, &result);
+  read = cc_envd_read_file_finish (f->envd, cc_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, content));
+  g_assert_cmpuint (cc_fault_proxy_count (f->proxy, "GET", "/files$"), ==, 2);
+}
+
 static void
 test_malformed_json (Fixture       *f,
                      gconstpointer  data)
@@ -517,6 +562,7 @@ main (int   argc,
   ADD ("reset", test_reset);
   ADD ("stall", test_stall);
   ADD ("truncated-stream", test_truncated_stream);
+  ADD ("cut-download", test_cut_download);
   ADD ("malformed-json", test_malformed_json);
   ADD ("wrong-content-type", test_wrong_content_type);
   ADD ("disk-full", test_disk_full_upload);

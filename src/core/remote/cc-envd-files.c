@@ -423,7 +423,15 @@ download_read_cb (GObject      *source,
   if (g_bytes_get_size (chunk) == 0)
     {
       g_input_stream_close_async (G_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      g_task_return_int (task, data->done);
+      if (_cc_http_exchange_body_was_cut (data->exchange, data->done))
+        {
+          error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                       "the body ended before its Content-Length");
+          _cc_http_exchange_map_error (data->exchange, &error);
+          g_task_return_error (task, error);
+        }
+      else
+        g_task_return_int (task, data->done);
       g_object_unref (task);
       return;
     }

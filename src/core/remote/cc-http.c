@@ -268,6 +268,22 @@ _cc_http_exchange_abort (CcHttpExchange *exchange)
 }
 
 gboolean
+_cc_http_exchange_body_was_cut (CcHttpExchange *exchange,
+                                goffset         received)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (exchange->msg);
+  guint status = soup_message_get_status (exchange->msg);
+
+  /* These announce a length without a body. A length is of the encoded body, and what was
+   * read has been decoded. */
+  return soup_message_get_method (exchange->msg) != SOUP_METHOD_HEAD &&
+         status != SOUP_STATUS_NO_CONTENT && status != SOUP_STATUS_NOT_MODIFIED &&
+         soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+         soup_message_headers_get_one (headers, "Content-Encoding") == NULL &&
+         received < soup_message_headers_get_content_length (headers);
+}
+
+gboolean
 _cc_http_exchange_has_content_type (CcHttpExchange *exchange,
                                     const char     *media_type)
 {
@@ -655,8 +671,13 @@ body_read_cb (GObject      *source,
   GTask *task = user_data;
   RequestState *state = g_task_get_task_data (task);
   GError *error = NULL;
+  gssize received;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+  received = g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
+  if (received >= 0 && _cc_http_exchange_body_was_cut (state->exchange, received))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                 "the body ended before its Content-Length");
+  if (error != NULL)
     {
       gboolean retryable = state->request->retry == CC_HTTP_RETRY_SAFE &&
                            _cc_http_error_is_dropped_connection (error);
