@@ -289,7 +289,7 @@ static void
 kill_sandbox (CcEngine        *engine,
               CcEngineSandbox *sandbox)
 {
-  g_autoptr(CcEngineSandbox) ref = g_object_ref (sandbox);
+  g_autoptr(CcEngineSandbox) ref G_GNUC_UNUSED = g_object_ref (sandbox);
 
   cc_engine_sandbox_disarm_timer (sandbox);
   _cc_engine_process_kill_all (sandbox);

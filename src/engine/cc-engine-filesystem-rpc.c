@@ -504,7 +504,6 @@ copy_across (int          from_dir,
              const char  *sandbox_to,
              GError     **error)
 {
-  g_autofree char *text = NULL;
   struct stat st;
   int src = -1, dst = -1, rc = 0;
 

@@ -223,7 +223,7 @@ waiters_schedule (CcEngineLauncher *self)
 static void
 mark_dead (CcEngineLauncher *self)
 {
-  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+  g_autoptr(CcEngineLauncher) ref G_GNUC_UNUSED = g_object_ref (self);
   GHashTableIter iter;
   gpointer key;
 
@@ -350,7 +350,7 @@ static gboolean
 dispatch_pending_cb (gpointer user_data)
 {
   CcEngineLauncher *self = user_data;
-  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+  g_autoptr(CcEngineLauncher) ref G_GNUC_UNUSED = g_object_ref (self);
 
   self->dispatch_id = 0;
   while (self->pending->len > 0)
@@ -372,7 +372,7 @@ sock_ready_cb (int          fd,
                gpointer     user_data)
 {
   CcEngineLauncher *self = user_data;
-  g_autoptr(CcEngineLauncher) ref = g_object_ref (self);
+  g_autoptr(CcEngineLauncher) ref G_GNUC_UNUSED = g_object_ref (self);
   CcLauncherReply reply;
   gboolean closed = FALSE;
   guint n_fds = 0;

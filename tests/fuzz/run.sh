@@ -18,7 +18,7 @@ build="${1:-_build-fuzz}"
 command -v clang >/dev/null 2>&1 || { echo "run.sh: clang not found (Debian: clang)" >&2; exit 1; }
 
 if [ ! -d "$build/meson-info" ]; then
-  CC=clang meson setup "$build" "$top" \
+  CC=clang meson setup "$build" "$top" --werror \
     -Dapp=false -Dtests=false -Dsdk_tests=false -Dfuzzing=true \
     -Db_sanitize=address,undefined -Db_lundef=false \
     -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined'
