@@ -14,6 +14,7 @@
 #include "cc-control-plane.h"
 #include "cc-sandbox-error.h"
 #include "cc-test-engine.h"
+#include "cc-test-forwarder.h"
 #include "cc-test-util.h"
 
 typedef struct
@@ -202,68 +203,6 @@ test_exit_code_stderr (Fixture       *f,
   output_clear (&output);
 }
 
-/* A TCP relay in front of the engine that counts the connections made through it. */
-typedef struct
-{
-  GSocketService *service;
-  guint16 upstream_port;
-  guint connections;
-  char *url;
-} Relay;
-
-static gboolean
-relay_incoming_cb (GSocketService    *service,
-                   GSocketConnection *downstream,
-                   GObject           *source,
-                   gpointer           user_data)
-{
-  Relay *relay = user_data;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) upstream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  relay->connections++;
-  upstream = g_socket_client_connect_to_host (client, "127.0.0.1", relay->upstream_port, NULL,
-                                              &error);
-  g_assert_no_error (error);
-  g_io_stream_splice_async (G_IO_STREAM (downstream), G_IO_STREAM (upstream),
-                            G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
-                            G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  return TRUE;
-}
-
-static void
-relay_start (Relay      *relay,
-             const char *upstream_url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (upstream_url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (uri);
-  relay->upstream_port = (guint16) g_uri_get_port (uri);
-  relay->service = g_socket_service_new ();
-  g_socket_listener_add_address (G_SOCKET_LISTENER (relay->service), any_port,
-                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
-                                 &error);
-  g_assert_no_error (error);
-  relay->url = g_strdup_printf ("http://127.0.0.1:%u",
-                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_signal_connect (relay->service, "incoming", G_CALLBACK (relay_incoming_cb), relay);
-  g_socket_service_start (relay->service);
-}
-
-static void
-relay_stop (Relay *relay)
-{
-  g_socket_service_stop (relay->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (relay->service));
-  g_clear_object (&relay->service);
-  g_clear_pointer (&relay->url, g_free);
-}
-
 /* Commands one after the other share one kept-alive connection: libsoup opens a new one for
  * every POST unless told otherwise, and a connect and a name lookup per command were a
  * measurable part of its cost. */
@@ -271,14 +210,14 @@ static void
 test_one_connection (void)
 {
   g_autoptr(CcTestEngine) engine = cc_test_engine_new ();
+  g_autoptr(CcTestForwarder) forwarder = cc_test_forwarder_new (cc_test_engine_get_port (engine));
   g_autoptr(CcConnection) connection = NULL;
   g_autoptr(CcSandboxInfo) info = NULL;
   g_autoptr(CcEnvd) envd = NULL;
   g_autoptr(GError) error = NULL;
-  Relay relay = { 0 };
 
-  relay_start (&relay, cc_test_engine_get_url (engine));
-  connection = cc_connection_new_local (relay.url, cc_test_engine_get_api_key (engine));
+  connection = cc_connection_new_local (cc_test_forwarder_get_url (forwarder),
+                                        cc_test_engine_get_api_key (engine));
   info = create_sandbox (connection);
   envd = cc_envd_new_for_sandbox (connection, info);
 
@@ -294,12 +233,11 @@ test_one_connection (void)
       g_assert_cmpint (code, ==, 0);
     }
   /* One, and some room for a busy machine where the last chunk of a stream came late. */
-  g_assert_cmpuint (relay.connections, <=, 3);
+  g_assert_cmpuint (cc_test_forwarder_get_accepted (forwarder), <=, 3);
 
   g_clear_object (&envd);
   g_clear_pointer (&info, cc_sandbox_info_unref);
   g_assert_finalize_object (g_steal_pointer (&connection));
-  relay_stop (&relay);
 }
 
 static void

@@ -13,6 +13,7 @@
 
 #include "cc-connect-codec.h"
 #include "cc-protojson.h"
+#include "cc-test-forwarder.h"
 #include "cc-test-util.h"
 #include "engine-core-client.h"
 
@@ -228,44 +229,6 @@ test_deep_json (void)
   assert_engine_alive (sandbox);
 }
 
-/* A TCP forwarder from a port of its own to the engine's: a route back into the engine that no
- * port comparison can see. */
-typedef struct
-{
-  GSocketService *service;
-  guint port;
-  guint target;
-  guint accepted;
-} Forwarder;
-
-static void
-forward_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_io_stream_splice_finish (result, NULL);
-}
-
-static gboolean
-forward_incoming_cb (GSocketService    *service,
-                     GSocketConnection *connection,
-                     GObject           *source_object,
-                     gpointer           user_data)
-{
-  Forwarder *self = user_data;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) target = NULL;
-
-  self->accepted++;
-  target = g_socket_client_connect_to_host (client, "127.0.0.1", self->target, NULL, NULL);
-  if (target == NULL)
-    return TRUE;
-  g_io_stream_splice_async (G_IO_STREAM (connection), G_IO_STREAM (target),
-                            G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
-                            G_PRIORITY_DEFAULT, NULL, forward_done_cb, NULL);
-  return TRUE;
-}
-
 static EcReply *
 preview_get (EcSandbox *sandbox,
              guint      port)
@@ -283,7 +246,6 @@ test_proxy_loop (void)
   g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
   GPid pid = cc_test_engine_get_pid (engine);
   guint engine_port = cc_test_engine_get_port (engine);
-  Forwarder forwarder = { 0 };
   guint before;
 
   /* One exchange first, so the session's connection is open before we count. */
@@ -326,24 +288,12 @@ test_proxy_loop (void)
   }
   {
     /* Through a forwarder the engine cannot know: its Via entry comes back and is refused. */
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EcReply) reply = NULL;
+    g_autoptr(CcTestForwarder) forwarder = cc_test_forwarder_new (engine_port);
+    g_autoptr(EcReply) reply = preview_get (sandbox, cc_test_forwarder_get_port (forwarder));
 
-    forwarder.target = engine_port;
-    forwarder.service = g_socket_service_new ();
-    forwarder.port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (forwarder.service), NULL, &error);
-    g_assert_no_error (error);
-    g_signal_connect (forwarder.service, "incoming", G_CALLBACK (forward_incoming_cb), &forwarder);
-    g_socket_service_start (forwarder.service);
-
-    reply = preview_get (sandbox, forwarder.port);
     g_assert_cmpuint (reply->status, ==, 502);
     /* One trip out through the forwarder, then the engine stops it. */
-    g_assert_cmpuint (forwarder.accepted, <=, 1);
-    g_socket_service_stop (forwarder.service);
-    g_socket_listener_close (G_SOCKET_LISTENER (forwarder.service));
-    g_signal_handlers_disconnect_by_data (forwarder.service, &forwarder);
-    g_clear_object (&forwarder.service);
+    g_assert_cmpuint (cc_test_forwarder_get_accepted (forwarder), <=, 1);
   }
 
   /* The refused exchanges leave nothing open behind them (a bounded settle for closes): what

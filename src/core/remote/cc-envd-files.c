@@ -423,10 +423,8 @@ download_read_cb (GObject      *source,
   if (g_bytes_get_size (chunk) == 0)
     {
       g_input_stream_close_async (G_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      if (_cc_http_exchange_body_was_cut (data->exchange, data->done))
+      if (!_cc_http_exchange_check_body_length (data->exchange, data->done, &error))
         {
-          error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                       "the body ended before its Content-Length");
           _cc_http_exchange_map_error (data->exchange, &error);
           g_task_return_error (task, error);
         }

@@ -104,11 +104,13 @@ void            _cc_http_exchange_disarm_timeout (CcHttpExchange *exchange);
 void            _cc_http_exchange_abort        (CcHttpExchange *exchange);
 /* The caller's cancellable stops applying (a started process outlives its start call). */
 void            _cc_http_exchange_detach_cancellable (CcHttpExchange *exchange);
-/* TRUE when the answer announced a longer body than the @received bytes read to its end.
- * libsoup takes the end of the connection for the end of the body when the server said
- * Connection: close, even before Content-Length bytes came; a cut body must not pass. */
-gboolean        _cc_http_exchange_body_was_cut (CcHttpExchange *exchange,
-                                                goffset         received);
+/* FALSE with G_IO_ERROR_PARTIAL_INPUT when the answer announced a longer body than the
+ * @received bytes read to its end. libsoup takes the end of the connection for the end of the
+ * body when the server said Connection: close, even before Content-Length bytes came; a cut
+ * body must not pass. */
+gboolean        _cc_http_exchange_check_body_length (CcHttpExchange  *exchange,
+                                                     goffset          received,
+                                                     GError         **error);
 /* TRUE when the content type's media type is @media_type (parameters ignored). */
 gboolean        _cc_http_exchange_has_content_type (CcHttpExchange *exchange,
                                                     const char     *media_type);

@@ -268,19 +268,26 @@ _cc_http_exchange_abort (CcHttpExchange *exchange)
 }
 
 gboolean
-_cc_http_exchange_body_was_cut (CcHttpExchange *exchange,
-                                goffset         received)
+_cc_http_exchange_check_body_length (CcHttpExchange  *exchange,
+                                     goffset          received,
+                                     GError         **error)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (exchange->msg);
   guint status = soup_message_get_status (exchange->msg);
 
   /* These announce a length without a body. A length is of the encoded body, and what was
    * read has been decoded. */
-  return soup_message_get_method (exchange->msg) != SOUP_METHOD_HEAD &&
-         status != SOUP_STATUS_NO_CONTENT && status != SOUP_STATUS_NOT_MODIFIED &&
-         soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-         soup_message_headers_get_one (headers, "Content-Encoding") == NULL &&
-         received < soup_message_headers_get_content_length (headers);
+  if (soup_message_get_method (exchange->msg) != SOUP_METHOD_HEAD &&
+      status != SOUP_STATUS_NO_CONTENT && status != SOUP_STATUS_NOT_MODIFIED &&
+      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_one (headers, "Content-Encoding") == NULL &&
+      received < soup_message_headers_get_content_length (headers))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                           "the body ended before its Content-Length");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -674,10 +681,7 @@ body_read_cb (GObject      *source,
   gssize received;
 
   received = g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
-  if (received >= 0 && _cc_http_exchange_body_was_cut (state->exchange, received))
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                 "the body ended before its Content-Length");
-  if (error != NULL)
+  if (received < 0 || !_cc_http_exchange_check_body_length (state->exchange, received, &error))
     {
       gboolean retryable = state->request->retry == CC_HTTP_RETRY_SAFE &&
                            _cc_http_error_is_dropped_connection (error);
