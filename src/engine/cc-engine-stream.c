@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include "cc-connect-codec.h"
 #include "cc-engine-private.h"
 #include "cc-protojson.h"
@@ -36,6 +39,7 @@ struct _CcEngineStream
   gboolean was_congested;
   gboolean finished;
   gboolean closed;
+  gboolean corked;
   gulong wrote_handler;
   gulong finished_handler;
 };
@@ -66,10 +70,42 @@ keepalive_seconds (SoupServerMessage *msg)
   return (guint) s;
 }
 
+/* libsoup writes each chunk in three writes (its size, the envelope, CRLF), and the connection
+ * has TCP_NODELAY: every write became a segment of its own, which the client woke up for. Corked
+ * while envelopes wait to be written, the headers and what follows them leave together. The cork
+ * holds a reference: a stream is often dropped right after its end envelope, before libsoup has
+ * written it, and the connection must not stay corked for the next request on it. Uncorking may
+ * drop the last reference. */
+static void
+set_corked (CcEngineStream *self,
+            gboolean        corked)
+{
+  GSocket *socket;
+
+  if (self->corked == corked)
+    return;
+  socket = soup_server_message_get_socket (self->msg);
+  if (corked)
+    {
+      /* Not a TCP connection (a Unix socket): nothing to cork. A stream being freed writes its
+       * end uncorked: nothing would be left to uncork it. */
+      if (self->ref_count == 0 || socket == NULL || !g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, TRUE, NULL))
+        return;
+      self->corked = TRUE;
+      _cc_engine_stream_ref (self);
+      return;
+    }
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, FALSE, NULL);
+  self->corked = FALSE;
+  _cc_engine_stream_unref (self);
+}
+
 static void
 append_bytes (CcEngineStream *self,
               GBytes         *envelope)
 {
+  set_corked (self, TRUE);
   self->backlog += g_bytes_get_size (envelope);
   soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), envelope);
   self->last_send = g_get_monotonic_time ();
@@ -149,6 +185,10 @@ wrote_body_data_cb (SoupServerMessage *msg,
       if (self->drained_func != NULL)
         self->drained_func (self, self->drained_data);
     }
+  /* All of it is in the socket now: send it. What is appended later corks again. Last, as it
+   * may drop the last reference. */
+  if (self->backlog == 0)
+    set_corked (self, FALSE);
 }
 
 static void
@@ -160,6 +200,8 @@ finished_cb (SoupServerMessage *msg,
 
   self->closed = TRUE;
   stop_timers (self);
+  /* The connection may carry the next request's answer. */
+  set_corked (self, FALSE);
   g_clear_signal_handler (&self->wrote_handler, self->msg);
   g_clear_signal_handler (&self->finished_handler, self->msg);
   self->closed_func = NULL;
