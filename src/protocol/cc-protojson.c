@@ -352,6 +352,9 @@ cc_protojson_parse_object (const char  *data,
     length = strlen (data);
   if (data != NULL && (fast = parse_output_event (data, length)) != NULL)
     return fast;
+  /* The end of every stream that ended well. */
+  if (data != NULL && length == 2 && memcmp (data, "{}", 2) == 0)
+    return json_object_new ();
 
   /* The parser recurses once per level: a deep enough text overflows the stack. */
   if (data != NULL && !cc_protojson_check_depth (data, length, CC_PROTOJSON_MAX_DEPTH))

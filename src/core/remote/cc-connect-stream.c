@@ -18,7 +18,11 @@
 #include "cc-protojson.h"
 #include "cc-sandbox-error.h"
 
-#define STREAM_READ_SIZE (64 * 1024)
+/* Reads start small and grow to the largest size when a read fills the buffer: most streams
+ * are a few short messages, and a 64 KiB buffer for each read was freed back to the system
+ * (brk) after nearly every command. */
+#define STREAM_READ_FIRST_SIZE (4 * 1024)
+#define STREAM_READ_SIZE       (64 * 1024)
 
 /* We ask for a keepalive every 50 s; a stream silent for three intervals is a dead
  * connection (no FIN, no RST), not a quiet process. */
@@ -31,7 +35,10 @@ typedef struct
   CcConnectMessageFunc  func;
   gpointer              func_data;
   CcConnectDecoder     *decoder;
+  guint8               *buffer;
+  gsize                 buffer_size;
   GSource              *watchdog;
+  gint64                last_read;
   gboolean              silent;
 } StreamState;
 
@@ -45,24 +52,43 @@ stream_clear_watchdog (StreamState *state)
     }
 }
 
+static void stream_start_watchdog (StreamState *state,
+                                   gint64       wait_ms);
+
 static gboolean
 stream_watchdog_cb (gpointer user_data)
 {
   StreamState *state = user_data;
+  gint64 silent_ms = (g_get_monotonic_time () - state->last_read) / 1000;
 
-  state->silent = TRUE;
   g_clear_pointer (&state->watchdog, g_source_unref);
+  if (silent_ms < STREAM_SILENCE_LIMIT_S * 1000)
+    {
+      stream_start_watchdog (state, STREAM_SILENCE_LIMIT_S * 1000 - silent_ms);
+      return G_SOURCE_REMOVE;
+    }
+  state->silent = TRUE;
   g_cancellable_cancel (_cc_http_exchange_get_cancellable (state->exchange));
   return G_SOURCE_REMOVE;
 }
 
 static void
-stream_arm_watchdog (StreamState *state)
+stream_start_watchdog (StreamState *state,
+                       gint64       wait_ms)
 {
-  stream_clear_watchdog (state);
-  state->watchdog = g_timeout_source_new_seconds (STREAM_SILENCE_LIMIT_S);
+  state->watchdog = g_timeout_source_new ((guint) wait_ms);
   g_source_set_callback (state->watchdog, stream_watchdog_cb, state, NULL);
   g_source_attach (state->watchdog, g_main_context_get_thread_default ());
+}
+
+/* Silence is counted from the last read started. One timer for the whole stream, which looks
+ * again when it fires: a timer made and destroyed for every read cost more than the read. */
+static void
+stream_arm_watchdog (StreamState *state)
+{
+  state->last_read = g_get_monotonic_time ();
+  if (state->watchdog == NULL)
+    stream_start_watchdog (state, STREAM_SILENCE_LIMIT_S * 1000);
 }
 
 static void
@@ -81,6 +107,7 @@ stream_state_free (StreamState *state)
   stream_clear_watchdog (state);
   g_clear_pointer (&state->exchange, _cc_http_exchange_unref);
   g_clear_pointer (&state->decoder, cc_connect_decoder_free);
+  g_free (state->buffer);
   g_free (state->sandbox_id);
   g_free (state);
 }
@@ -166,6 +193,7 @@ stream_drain (GTask *task)
       if (flags & CC_CONNECT_FLAG_END_STREAM)
         {
           JsonObject *end_error = cc_protojson_get_object (object, "error");
+          g_autoptr(GInputStream) rest = NULL;
 
           if (end_error != NULL)
             {
@@ -178,14 +206,15 @@ stream_drain (GTask *task)
               return DRAIN_DONE;
             }
           /* The stream is complete. Reading the framing that follows (the last chunk) lets
-           * libsoup put the connection back in the pool instead of closing it. */
+           * libsoup put the connection back in the pool instead of closing it; that waits
+           * until the caller has its answer, which often starts the next request. */
+          rest = g_object_ref (_cc_http_exchange_get_stream (state->exchange));
           _cc_http_exchange_disarm_timeout (state->exchange);
           stream_clear_watchdog (state);
-          g_input_stream_skip_async (_cc_http_exchange_get_stream (state->exchange), 65536,
-                                     G_PRIORITY_DEFAULT, NULL, stream_skipped_cb,
-                                     g_object_ref (_cc_http_exchange_get_stream (state->exchange)));
           g_task_return_boolean (task, TRUE);
           g_object_unref (task);
+          g_input_stream_skip_async (rest, 65536, G_PRIORITY_DEFAULT, NULL, stream_skipped_cb,
+                                     g_object_ref (rest));
           return DRAIN_DONE;
         }
 
@@ -219,11 +248,11 @@ stream_read_cb (GObject      *source,
 {
   GTask *task = user_data;
   StreamState *state = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
   GError *error = NULL;
+  gssize n;
 
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  if (chunk == NULL)
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n < 0)
     {
       stream_clear_watchdog (state);
       if (state->silent && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -242,7 +271,7 @@ stream_read_cb (GObject      *source,
       return;
     }
 
-  if (g_bytes_get_size (chunk) == 0)
+  if (n == 0)
     {
       stream_clear_watchdog (state);
       if (cc_connect_decoder_get_pending (state->decoder) > 0)
@@ -254,8 +283,12 @@ stream_read_cb (GObject      *source,
       return;
     }
 
-  cc_connect_decoder_push (state->decoder, g_bytes_get_data (chunk, NULL),
-                           g_bytes_get_size (chunk));
+  cc_connect_decoder_push (state->decoder, state->buffer, n);
+  if ((gsize) n == state->buffer_size && state->buffer_size < STREAM_READ_SIZE)
+    {
+      state->buffer_size = STREAM_READ_SIZE;
+      state->buffer = g_realloc (state->buffer, state->buffer_size);
+    }
   if (stream_drain (task) == DRAIN_MORE)
     stream_read_more (task);
 }
@@ -290,10 +323,15 @@ stream_read_more (GTask *task)
   StreamState *state = g_task_get_task_data (task);
 
   stream_arm_watchdog (state);
-  g_input_stream_read_bytes_async (_cc_http_exchange_get_stream (state->exchange),
-                                   STREAM_READ_SIZE, G_PRIORITY_DEFAULT,
-                                   _cc_http_exchange_get_cancellable (state->exchange),
-                                   stream_read_cb, task);
+  if (state->buffer == NULL)
+    {
+      state->buffer_size = STREAM_READ_FIRST_SIZE;
+      state->buffer = g_malloc (state->buffer_size);
+    }
+  g_input_stream_read_async (_cc_http_exchange_get_stream (state->exchange),
+                             state->buffer, state->buffer_size, G_PRIORITY_DEFAULT,
+                             _cc_http_exchange_get_cancellable (state->exchange),
+                             stream_read_cb, task);
 }
 
 void
