@@ -458,10 +458,33 @@ read_request (int   fd,
                                                       data, size, FALSE, g_free, data));
 }
 
+/* A request that came inline (cc-engine-launcher-wire.h), checked against @size. */
+static GVariant *
+read_inline_request (const guint8 *data,
+                     gsize         length,
+                     gsize         size)
+{
+  GBytes *bytes;
+  GVariant *request;
+
+  if (length != size || size > CC_LAUNCHER_INLINE_MAX)
+    return NULL;
+  /* A copy: GVariant wants its data aligned, and this is 8 bytes into a datagram. */
+  bytes = g_bytes_new (data, size);
+  request = g_variant_new_from_bytes (G_VARIANT_TYPE (CC_LAUNCHER_REQUEST_TYPE), bytes, FALSE);
+  g_bytes_unref (bytes);
+  return g_variant_ref_sink (request);
+}
+
 static void
 handle_spawn (int sock)
 {
-  union { CcLauncherSpawn spawn; CcLauncherConnect connect; CcLauncherSignal signal; } head;
+  union {
+    CcLauncherSpawn spawn;
+    CcLauncherConnect connect;
+    CcLauncherSignal signal;
+    guint8 bytes[sizeof (CcLauncherSpawn) + CC_LAUNCHER_INLINE_MAX];
+  } head;
   char control[CMSG_SPACE (4 * sizeof (int))];
   struct iovec iov = { .iov_base = &head, .iov_len = sizeof head };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -506,18 +529,23 @@ handle_spawn (int sock)
     guint16 cols = 0, rows = 0;
     int master = -1, slave = -1;
     pid_t pid;
+    /* Pipes come as 0, 1 and 2, then the request's memfd unless the request is inline; a
+     * terminal's spawn has no pipes. */
+    gboolean is_inline = n > (gssize) sizeof (CcLauncherSpawn);
+    int n_pipes = is_inline ? n_fds : n_fds - 1;
 
-    /* Pipes come as 0, 1 and 2 with the request last; a terminal's spawn has the request only. */
-    if ((n_fds != 4 && n_fds != 1) || n != sizeof (CcLauncherSpawn) ||
+    if ((n_pipes != 3 && n_pipes != 0) || n_fds > 4 || n < (gssize) sizeof (CcLauncherSpawn) ||
         head.spawn.magic != CC_LAUNCHER_SPAWN_MAGIC || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-        (request = read_request (fds[n_fds - 1], head.spawn.size)) == NULL ||
+        (request = is_inline ? read_inline_request (head.bytes + sizeof (CcLauncherSpawn),
+                                                    n - sizeof (CcLauncherSpawn), head.spawn.size)
+                             : read_request (fds[n_fds - 1], head.spawn.size)) == NULL ||
         !g_variant_is_normal_form (request))
       {
         send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
         goto out;
       }
     g_variant_get (request, CC_LAUNCHER_REQUEST_FORMAT, &argv, &envp, &cwd, &pty, &cols, &rows);
-    if (argv == NULL || argv[0] == NULL || pty != (n_fds == 1))
+    if (argv == NULL || argv[0] == NULL || pty != (n_pipes == 0))
       {
         send_reply (sock, CC_LAUNCHER_FAILED, 0, EINVAL);
         goto out;

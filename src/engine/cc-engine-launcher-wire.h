@@ -17,7 +17,9 @@ G_BEGIN_DECLS
  * stdin, stdout, stderr and a memfd, or for a terminal the memfd alone. The memfd holds one
  * GVariant of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty, its columns and
  * rows). The request travels in a file because a command may carry as much as execve() takes,
- * far more than one datagram. A terminal is opened by the launcher, in the sandbox's own
+ * far more than one datagram. One of up to CC_LAUNCHER_INLINE_MAX bytes, as most are, follows
+ * the record in the same datagram instead, with no memfd: a file to make, fill, pass and read
+ * for every command cost more than the request. A terminal is opened by the launcher, in the sandbox's own
  * /dev/pts: one from outside would not be a terminal there (`tty` says "not a tty"). Its
  * master comes back as CC_LAUNCHER_PTY before CC_LAUNCHER_STARTED.
  * Launcher → engine: CcLauncherReply records. */
@@ -25,12 +27,13 @@ G_BEGIN_DECLS
 #define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&aybqq)"
 /* execve()'s own bound (ARG_MAX) on argv and envp together. */
 #define CC_LAUNCHER_MAX_REQUEST    (2 * 1024 * 1024)
+#define CC_LAUNCHER_INLINE_MAX     (16 * 1024)
 #define CC_LAUNCHER_SPAWN_MAGIC    0x43435350u
 
 typedef struct
 {
   guint32 magic;
-  guint32 size;  /* of the request in the memfd */
+  guint32 size;  /* of the request, in the memfd or after this record */
 } CcLauncherSpawn;
 
 enum

@@ -880,33 +880,46 @@ send_request (CcEngineLauncher  *self,
   CcLauncherSpawn spawn = { .magic = CC_LAUNCHER_SPAWN_MAGIC,
                             .size = g_variant_get_size (request) };
   char control[CMSG_SPACE (4 * sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = &spawn, .iov_len = sizeof spawn };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+  /* The request follows the record when it is small enough (cc-engine-launcher-wire.h). */
+  gboolean is_inline = spawn.size <= CC_LAUNCHER_INLINE_MAX;
+  struct iovec iov[] = { { .iov_base = &spawn, .iov_len = sizeof spawn },
+                         { .iov_base = (gpointer) g_variant_get_data (request), .iov_len = spawn.size } };
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = is_inline ? 2 : 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-  /* stdin, stdout, stderr and the request; a terminal's spawn (no @fds) the request alone. */
+  /* stdin, stdout, stderr, then the memfd of a request too large to come inline; a terminal's
+   * spawn (no @fds) has no pipes. */
   int all_fds[4];
   guint n_fds = 0;
-  int memfd;
+  int memfd = -1;
   gssize n;
 
-  memfd = request_to_memfd (request, error);
-  if (memfd < 0)
+  if (!is_inline && (memfd = request_to_memfd (request, error)) < 0)
     return FALSE;
   if (fds != NULL)
     for (guint i = 0; i < 3; i++)
       all_fds[n_fds++] = fds[i];
-  all_fds[n_fds++] = memfd;
-  msg.msg_controllen = CMSG_SPACE (n_fds * sizeof (int));
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (n_fds * sizeof (int));
-  memcpy (CMSG_DATA (c), all_fds, n_fds * sizeof (int));
+  if (memfd >= 0)
+    all_fds[n_fds++] = memfd;
+  if (n_fds > 0)
+    {
+      msg.msg_controllen = CMSG_SPACE (n_fds * sizeof (int));
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (n_fds * sizeof (int));
+      memcpy (CMSG_DATA (c), all_fds, n_fds * sizeof (int));
+    }
+  else
+    {
+      msg.msg_control = NULL;
+      msg.msg_controllen = 0;
+    }
   do
     n = sendmsg (self->sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  close (memfd);
-  if (n != (gssize) iov.iov_len)
+  if (memfd >= 0)
+    close (memfd);
+  if (n != (gssize) (sizeof spawn + (is_inline ? spawn.size : 0)))
     {
       int saved = n < 0 ? errno : EIO;
 
