@@ -626,7 +626,7 @@ run (int sock)
     return 1;
   /* Ignored signals survive exec: an engine started with `&` from a script ignores SIGINT and
    * SIGQUIT, and Ctrl+C would then never stop a command. Reset here once, not in every child:
-   * sixty system calls there were a fifth of a command's time between vfork and exec. */
+   * there, sixty system calls ran between vfork and exec while the launcher waited. */
   for (int i = 1; i < NSIG; i++)
     if (i != SIGKILL && i != SIGSTOP)
       signal (i, SIG_DFL);

@@ -882,8 +882,10 @@ send_request (CcEngineLauncher  *self,
   char control[CMSG_SPACE (4 * sizeof (int))] = { 0 };
   /* The request follows the record when it is small enough (cc-engine-launcher-wire.h). */
   gboolean is_inline = spawn.size <= CC_LAUNCHER_INLINE_MAX;
-  struct iovec iov[] = { { .iov_base = &spawn, .iov_len = sizeof spawn },
-                         { .iov_base = (gpointer) g_variant_get_data (request), .iov_len = spawn.size } };
+  struct iovec iov[] = {
+    { .iov_base = &spawn, .iov_len = sizeof spawn },
+    { .iov_base = (gpointer) g_variant_get_data (request), .iov_len = spawn.size },
+  };
   struct msghdr msg = { .msg_iov = iov, .msg_iovlen = is_inline ? 2 : 1,
                         .msg_control = control, .msg_controllen = sizeof control };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);

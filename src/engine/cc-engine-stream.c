@@ -89,7 +89,8 @@ set_corked (CcEngineStream *self,
     {
       /* Not a TCP connection (a Unix socket): nothing to cork. A stream being freed writes its
        * end uncorked: nothing would be left to uncork it. */
-      if (self->ref_count == 0 || socket == NULL || !g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, TRUE, NULL))
+      if (self->ref_count == 0 || socket == NULL ||
+          !g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, TRUE, NULL))
         return;
       self->corked = TRUE;
       _cc_engine_stream_ref (self);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -533,6 +534,42 @@ test_pause_stops_background (void)
   }
 }
 
+/* An engine started from a script with `&` ignores SIGINT and SIGQUIT, and a disposition
+ * ignored is kept through exec: its commands must still get the default ones (Ctrl+C in a
+ * terminal stops them), and not the SIGPIPE the launcher itself ignores. */
+static void
+test_signals_default (void)
+{
+  g_autoptr(CcTestEngine) own = NULL;
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcStream) stream = NULL;
+  g_autoptr(EcRun) run = NULL;
+  g_autofree char *body = ec_start_body ("grep SigIgn /proc/self/status", FALSE, NULL);
+  void (*old_int) (int) = signal (SIGINT, SIG_IGN);
+  void (*old_quit) (int) = signal (SIGQUIT, SIG_IGN);
+  const guint64 defaults = (1 << (SIGINT - 1)) | (1 << (SIGQUIT - 1)) | (1 << (SIGPIPE - 1));
+  const char *mask;
+  guint64 ignored;
+
+  own = cc_test_engine_new ();
+  signal (SIGINT, old_int);
+  signal (SIGQUIT, old_quit);
+  if (!g_str_equal (cc_test_engine_get_isolation (own), "bubblewrap"))
+    {
+      g_test_skip ("bubblewrap does not work on this machine");
+      return;
+    }
+  sandbox = ec_sandbox_new (own, session, "{\"templateID\":\"base\"}");
+  stream = ec_stream_open (sandbox, "/process.Process/Start", body, NULL, NULL);
+  run = ec_stream_collect (stream);
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+  mask = strchr (run->stdout_text->str, ':');
+  g_assert_nonnull (mask);
+  ignored = g_ascii_strtoull (mask + 1, NULL, 16);
+  g_test_message ("SigIgn of a command: %s", run->stdout_text->str);
+  g_assert_cmphex (ignored & defaults, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +584,7 @@ main (int   argc,
   g_test_add_func ("/engine/launcher/made-ahead", test_made_ahead);
   g_test_add_func ("/engine/launcher/killed-while-starting", test_killed_while_starting);
   g_test_add_func ("/engine/launcher/users-join-while-starting", test_users_join_while_starting);
+  g_test_add_func ("/engine/launcher/signals-default", test_signals_default);
 
   return ec_test_run (&engine, &session, 60);
 }
