@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <linux/tcp.h>
+
 #include <glib/gstdio.h>
 
 #include "cc-connect-codec.h"
@@ -765,6 +768,66 @@ test_unisolated (void)
   g_assert_nonnull (json_object_get_string_member (json_node_get_object (status->json), "isolationReason"));
 }
 
+/* A stream's connection is corked while its envelopes wait to be written (cc-engine-stream.c):
+ * libsoup writes each chunk in three writes, and uncorked each write was a segment of its own.
+ * Counted by the kernel on the client's socket, so nothing here depends on timing. */
+static void
+test_few_segments (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  g_autofree char *body = ec_start_body ("true", FALSE, NULL);
+  g_autoptr(GByteArray) envelope = g_byte_array_new ();
+  g_autoptr(GString) request = g_string_new (NULL);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  struct tcp_info info = { 0 };
+  socklen_t length = sizeof info;
+  GSocket *socket;
+
+  cc_connect_envelope_append (envelope, 0, body, strlen (body));
+  g_string_append_printf (request,
+                          "POST /process.Process/Start HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: application/connect+json\r\nConnect-Protocol-Version: 1\r\n"
+                          "E2b-Sandbox-Id: %s\r\nContent-Length: %u\r\n",
+                          sandbox->id, envelope->len);
+  if (sandbox->token != NULL)
+    g_string_append_printf (request, "X-Access-Token: %s\r\n", sandbox->token);
+  g_string_append (request, "\r\n");
+  g_string_append_len (request, (const char *) envelope->data, envelope->len);
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, cc_test_scaled_seconds (30));
+  g_socket_send (socket, request->str, request->len, NULL, &error);
+  g_assert_no_error (error);
+  /* Until the last chunk (the envelopes hold NUL bytes: compared by length); each read waits at
+   * most the socket's timeout. */
+  for (guint reads = 0;
+       answer->len < 7 || memcmp (answer->str + answer->len - 7, "\r\n0\r\n\r\n", 7) != 0;
+       reads++)
+    {
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_assert_cmpuint (reads, <, 100);
+      g_string_append_len (answer, buffer, n);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+  g_assert_nonnull (memmem (answer->str, answer->len, "exit status 0", 13));
+
+  g_assert_cmpint (getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &length), ==, 0);
+  g_test_message ("segments with data: %u", info.tcpi_data_segs_in);
+  /* The headers with the start; the end and the end of the stream, together or not; the last
+   * chunk (libsoup writes it from another thread): three or four. Uncorked: twelve. */
+  g_assert_cmpuint (info.tcpi_data_segs_in, <=, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -789,6 +852,7 @@ main (int   argc,
   g_test_add_func ("/engine/process/connect-deadline", test_connect_deadline);
   g_test_add_func ("/engine/process/port-header", test_port_header);
   g_test_add_func ("/engine/process/unisolated", test_unisolated);
+  g_test_add_func ("/engine/process/few-segments", test_few_segments);
 
   return ec_test_run (&engine, &session, 60);
 }
