@@ -13,15 +13,15 @@
 G_BEGIN_DECLS
 
 /* The wire between the engine and `code-canvas-launcher --sandbox-launcher FD` (a SOCK_SEQPACKET
- * socketpair). Engine → launcher: a CcLauncherSpawn record with descriptors as SCM_RIGHTS:
- * stdin, stdout, stderr and a memfd, or for a terminal the memfd alone. The memfd holds one
- * GVariant of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty, its columns and
- * rows). The request travels in a file because a command may carry as much as execve() takes,
- * far more than one datagram. One of up to CC_LAUNCHER_INLINE_MAX bytes, as most are, follows
- * the record in the same datagram instead, with no memfd: a file to make, fill, pass and read
- * for every command cost more than the request. A terminal is opened by the launcher, in the sandbox's own
- * /dev/pts: one from outside would not be a terminal there (`tty` says "not a tty"). Its
- * master comes back as CC_LAUNCHER_PTY before CC_LAUNCHER_STARTED.
+ * socketpair). Engine → launcher: a CcLauncherSpawn record followed by the request, one GVariant
+ * of CC_LAUNCHER_REQUEST_TYPE (argv, envp, cwd as byte strings, pty, its columns and rows), with
+ * stdin, stdout and stderr as SCM_RIGHTS (none for a terminal). A request over
+ * CC_LAUNCHER_INLINE_MAX bytes comes in a memfd instead, passed after the other descriptors: a
+ * command may carry as much as execve() takes, far more than one datagram should hold, but a file
+ * made, filled, passed and read for every command cost more than most requests. A terminal is
+ * opened by the launcher, in the sandbox's own /dev/pts: one from outside would not be a terminal
+ * there (`tty` says "not a tty"). Its master comes back as CC_LAUNCHER_PTY before
+ * CC_LAUNCHER_STARTED.
  * Launcher → engine: CcLauncherReply records. */
 #define CC_LAUNCHER_REQUEST_TYPE   "(aayaayaybqq)"
 #define CC_LAUNCHER_REQUEST_FORMAT "(^a&ay^a&ay^&aybqq)"
