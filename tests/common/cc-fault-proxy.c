@@ -365,19 +365,18 @@ hold (CcFaultProxy *self)
 }
 
 /* Forwards one request upstream, its body from @body or, when that is NULL, streamed from @in
- * (@request's Content-Length long), and relays the answer (cut after @truncate bytes of body
- * when @truncate_body, and then re-framed as a close-delimited body so the client sees a clean
- * early end rather than a framing error; held after @hold_after bytes otherwise). */
+ * (@request's Content-Length long), and relays the answer as @kind says: CC_FAULT_TRUNCATE cuts
+ * it after @after_bytes bytes of body, re-framed as a close-delimited body so the client sees a
+ * clean early end rather than a framing error; CC_FAULT_CUT_BODY cuts it the same way but keeps
+ * its Content-Length; CC_FAULT_HOLD holds it after @after_bytes bytes; any other passes it. */
 static void
 forward (CcFaultProxy     *self,
          Head             *request,
          GDataInputStream *in,
          GByteArray       *body,
          GOutputStream    *client_out,
-         gboolean       truncate_body,
-         gboolean       keep_length,
-         gsize          truncate,
-         gsize          hold_after)
+         CcFaultKind       kind,
+         gsize             after_bytes)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) upstream = NULL;
@@ -425,10 +424,10 @@ forward (CcFaultProxy     *self,
         return;
     }
 
-  if (!truncate_body)
+  if (kind != CC_FAULT_TRUNCATE && kind != CC_FAULT_CUT_BODY)
     {
       guint8 buffer[16384];
-      gsize left = hold_after;
+      gsize left = kind == CC_FAULT_HOLD ? after_bytes : G_MAXSIZE;
 
       /* Relay as it comes (streams stay live through the proxy). */
       for (;;)
@@ -454,13 +453,13 @@ forward (CcFaultProxy     *self,
   for (guint i = 0; i < response.headers->len; i++)
     if (!hop_by_hop (g_ptr_array_index (response.headers, i)))
       g_string_append_printf (head, "%s\r\n", (char *) g_ptr_array_index (response.headers, i));
-  if (keep_length && response.content_length >= 0)
+  if (kind == CC_FAULT_CUT_BODY && response.content_length >= 0)
     g_string_append_printf (head, "Content-Length: %" G_GINT64_FORMAT "\r\n",
                             response.content_length);
   g_string_append (head, "Connection: close\r\n\r\n");
-  if (write_all (client_out, head->str, head->len, self->cancellable) && truncate > 0)
+  if (write_all (client_out, head->str, head->len, self->cancellable) && after_bytes > 0)
     {
-      TruncateSink sink = { client_out, self->cancellable, truncate };
+      TruncateSink sink = { client_out, self->cancellable, after_bytes };
 
       read_body (up_in, &response, TRUE, truncate_sink, &sink, self->cancellable);
     }
@@ -529,11 +528,11 @@ run_cb (GThreadedSocketService *service,
   switch (kind)
     {
     case CC_FAULT_PASS:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, G_MAXSIZE);
+      forward (self, &head, in, streamed ? NULL : body, out, kind, 0);
       break;
 
     case CC_FAULT_CLOSE_KEPT_ALIVE:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, G_MAXSIZE);
+      forward (self, &head, in, streamed ? NULL : body, out, kind, 0);
       /* Bounded: a client that never comes back gets a plain close. */
       g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
       if (g_socket_condition_wait (g_socket_connection_get_socket (connection), G_IO_IN,
@@ -542,17 +541,9 @@ run_cb (GThreadedSocketService *service,
       break;
 
     case CC_FAULT_TRUNCATE:
-      forward (self, &head, in, streamed ? NULL : body, out, TRUE, FALSE, rule->after_bytes,
-               G_MAXSIZE);
-      break;
-
     case CC_FAULT_CUT_BODY:
-      forward (self, &head, in, streamed ? NULL : body, out, TRUE, TRUE, rule->after_bytes,
-               G_MAXSIZE);
-      break;
-
     case CC_FAULT_HOLD:
-      forward (self, &head, in, streamed ? NULL : body, out, FALSE, FALSE, 0, rule->after_bytes);
+      forward (self, &head, in, streamed ? NULL : body, out, kind, rule->after_bytes);
       break;
 
     case CC_FAULT_STATUS:

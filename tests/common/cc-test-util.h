@@ -43,8 +43,8 @@ void          cc_test_store_result_cb   (GObject       *source,
                                          GAsyncResult  *result,
                                          gpointer       user_data);
 
-/* A handler for a process's "stdout", "stderr" or "pty" signal: appends the chunk to the
- * GString given as user data. */
+/* A handler for a signal that carries a chunk of output (a process's or an execution's
+ * "stdout", "stderr" or "pty"): appends the chunk to the GString given as user data. */
 void          cc_test_append_chunk_cb   (GObject       *process,
                                          GBytes        *chunk,
                                          GString       *into);

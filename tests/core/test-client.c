@@ -887,12 +887,6 @@ test_execute_stdin (ClientFixture *f,
 }
 
 static void
-collect_pty (CcExecution *shell, GBytes *chunk, GString *text)
-{
-  g_string_append_len (text, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-}
-
-static void
 test_shell (ClientFixture *f,
             gconstpointer  data)
 {
@@ -908,7 +902,7 @@ test_shell (ClientFixture *f,
   g_assert_no_error (error);
   g_assert_true (cc_execution_get_pty (shell));
   g_assert_cmpint (cc_execution_get_state (shell), ==, CC_EXECUTION_STATE_RUNNING);
-  g_signal_connect (shell, "stdout", G_CALLBACK (collect_pty), text);
+  g_signal_connect (shell, "stdout", G_CALLBACK (cc_test_append_chunk_cb), text);
   g_clear_object (&result);
 
   cc_execution_resize_async (shell, 120, 40, NULL, cc_test_store_result_cb, &result);

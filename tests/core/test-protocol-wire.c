@@ -539,14 +539,6 @@ start (Fixture       *f,
   return process;
 }
 
-static void
-collect (CcRemoteProcess *process,
-         GBytes          *bytes,
-         GString         *into)
-{
-  g_string_append_len (into, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
 static gboolean
 wait_process (CcRemoteProcess *process,
               int             *code,
@@ -584,7 +576,7 @@ test_commands (Fixture       *f,
   assert_envelope_body (r, "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\","
                            "\"echo hi\"]},\"stdin\":false}");
   g_assert_cmpuint (g_bytes_get_size (r->body), ==, 79);
-  g_signal_connect (process, "stdout", G_CALLBACK (collect), out);
+  g_signal_connect (process, "stdout", G_CALLBACK (cc_test_append_chunk_cb), out);
   g_assert_true (wait_process (process, &code, &error));
   g_assert_cmpint (code, ==, 0);
   g_clear_object (&process);
@@ -613,7 +605,7 @@ test_commands (Fixture       *f,
   g_clear_object (&process);
 
   process = start (f, exit3);
-  g_signal_connect (process, "stderr", G_CALLBACK (collect), err);
+  g_signal_connect (process, "stderr", G_CALLBACK (cc_test_append_chunk_cb), err);
   g_assert_true (wait_process (process, &code, &error));
   g_assert_cmpint (code, ==, 3);
   g_assert_cmpstr (err->str, ==, "oops\n");
@@ -765,7 +757,7 @@ test_connect_stream (Fixture       *f,
   g_assert_cmpstr (r->path, ==, "/process.Process/Connect");
   assert_envd_headers (r, TRUE, TRUE, "60000");
   assert_envelope_body (r, "{\"process\":{\"pid\":103}}");
-  g_signal_connect (process, "stdout", G_CALLBACK (collect), out);
+  g_signal_connect (process, "stdout", G_CALLBACK (cc_test_append_chunk_cb), out);
   /* exitCode omitted in the end event means 0. */
   g_assert_true (wait_process (process, &code, &error));
   g_assert_cmpint (code, ==, 0);
