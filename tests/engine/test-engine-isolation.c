@@ -229,6 +229,58 @@ test_unprivileged_on_host (void)
   g_assert_cmpuint (json_array_get_length (facts), >=, 3);
 }
 
+/* The host's small /etc files are the sandbox's own copies, not binds (each bind costs
+ * bubblewrap a read of the whole mount table): the same content, no mount of their own, and a
+ * change made in the sandbox stays there. /etc/ssl is a directory and stays a read-only bind. */
+static void
+test_system_files (void)
+{
+  const char *files[] = { "/etc/hosts", "/etc/nsswitch.conf", "/etc/ld.so.cache" };
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(GString) script = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(EcRun) run = NULL;
+  g_autoptr(EcRun) change = NULL;
+  g_autofree char *hosts_before = NULL;
+  g_autofree char *hosts_after = NULL;
+
+  if (!isolated ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *content = NULL;
+      gsize length;
+      g_autofree char *sum = NULL;
+
+      if (!g_file_get_contents (files[i], &content, &length, NULL))
+        continue;
+      sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) content, length);
+      g_string_append_printf (script, "sha256sum < %s; ", files[i]);
+      g_string_append_printf (expected, "%s  -\n", sum);
+    }
+  g_assert_cmpuint (expected->len, >, 0);
+  /* Field 5 of a mountinfo line is the mount point. */
+  g_string_append (script, "awk '$5 ~ /^\\/etc\\/(hosts|nsswitch.conf|ld.so.cache|passwd|group)$/ "
+                           "{ print \"bound:\" $5 } $5 == \"/etc/ssl\" { print \"ssl:\" $6 }' "
+                           "/proc/self/mountinfo; grep -c '^user:x:1000:' /etc/passwd");
+  g_string_append (expected, "ssl:ro");
+
+  sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
+  run = ec_run (sandbox, script->str, "user");
+  g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+  g_assert_true (g_str_has_prefix (run->stdout_text->str, expected->str));
+  g_assert_null (strstr (run->stdout_text->str, "bound:"));
+  g_assert_true (g_str_has_suffix (run->stdout_text->str, "\n1\n"));
+
+  g_assert_true (g_file_get_contents ("/etc/hosts", &hosts_before, NULL, NULL));
+  change = ec_run (sandbox, "chmod u+w /etc/hosts && echo '192.0.2.1 cc-sandbox-only' >> /etc/hosts && "
+                            "grep -c cc-sandbox-only /etc/hosts", "user");
+  g_assert_cmpstr (ec_run_end_status (change), ==, "exit status 0");
+  g_assert_cmpstr (change->stdout_text->str, ==, "1\n");
+  g_assert_true (g_file_get_contents ("/etc/hosts", &hosts_after, NULL, NULL));
+  g_assert_cmpstr (hosts_after, ==, hosts_before);
+}
+
 /* A gzip body of 64 MiB of zeros (about 64 KiB on the wire) is refused as a decompression
  * bomb with 413 and a message, and leaves no file behind; a modest one still goes in. */
 static void
@@ -948,6 +1000,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/open-by-handle", test_open_by_handle);
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
+  g_test_add_func ("/engine/isolation/system-files", test_system_files);
   g_test_add_func ("/engine/isolation/gzip-bomb", test_gzip_bomb);
   g_test_add_func ("/engine/isolation/non-utf8-names", test_non_utf8_names);
   g_test_add_func ("/engine/isolation/symlink-swap-download", test_symlink_swap_download);
