@@ -4,8 +4,8 @@
 # Copyright 2026 The Code Canvas Authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Alternates our C driver (A) and the SDK's Node driver (B) on the same engine, A B A B, after one
-uncounted warm-up of each, then measures the machine's floor for the same work. Prints, per
-workload, both medians, min-max, the ratio ours/SDK and the floor, as a Markdown table.
+uncounted warm-up of each, and measures the machine's floor for the same work in each round. Prints,
+per workload, both medians, min-max, the ratio ours/SDK and the floor, as a Markdown table.
 
 The engine is already running (bench/run.sh starts it) and E2B_API_URL, E2B_SANDBOX_URL and
 E2B_API_KEY point at it. Nothing here asserts on time."""
@@ -248,6 +248,8 @@ def main():
         log(f"[{w.key}] {w.title}: warm-up")
         for _side, argv in sides:
             run_driver(argv, driver_env)
+        if w.floor:
+            w.floor()
         for i in range(opts.runs):
             for side, argv in sides:
                 r = run_driver(argv, driver_env)
@@ -257,9 +259,11 @@ def main():
                 else:
                     w.results[side].append(r)
                     log(f"[{w.key}] {side} run {i + 1}: {fmt_ms(r['ms'])}")
-        if w.floor:
-            w.floor()
-            w.floor_ms = [w.floor() for _ in range(opts.runs)]
+            # In the same round as the runs it is compared with: this machine's speed drifts
+            # by a fifth within minutes, and a floor measured after all of them read that drift
+            # as the engine's cost.
+            if w.floor:
+                w.floor_ms.append(w.floor())
         if opts.engine_pid:
             w.engine_hwm_kb = proc_status_kb(opts.engine_pid, "VmHWM:")
         if w.key == "a":
@@ -303,7 +307,7 @@ def report(workloads, sizes, opts, have_cc):
     except OSError:
         load = "unknown"
     print(f"Machine: {os.cpu_count()} cores, {cpu}, Linux {platform.release()}; load average at the end {load}")
-    print(f"Runs: {opts.runs} counted after 1 warm-up, alternating ours/SDK; sizes: {'quick' if opts.quick else 'full'}")
+    print(f"Runs: {opts.runs} counted after 1 warm-up, alternating ours/SDK, each round followed by its floor; sizes: {'quick' if opts.quick else 'full'}")
     print()
     print("| workload | ours median (min–max) | SDK median (min–max) | ours/SDK | floor median | notes |")
     print("|---|---|---|---|---|---|")
@@ -321,6 +325,11 @@ def report(workloads, sizes, opts, have_cc):
                 notes.append(f"SDK p50/item {fmt_ms(sdk['p50_item'])}")
             if w.floor_ms:
                 notes.append(f"floor/item {fmt_ms(median(w.floor_ms) / w.per_item)}")
+                paired = [median(r["samples"]) / (f / w.per_item) - 1
+                          for r, f in zip(w.results["ours"], w.floor_ms) if r.get("samples") and f]
+                if len(paired) == len(w.floor_ms):
+                    notes.append(f"ours above the floor of its own round: median {median(paired) * 100:+.0f} % "
+                                 f"({min(paired) * 100:+.0f} to {max(paired) * 100:+.0f} %)")
             if getattr(w, "login_floor_ms", None):
                 notes.append(f"`bash -l -c echo`/item {fmt_ms(median(w.login_floor_ms) / w.per_item)}")
         if w.bytes_moved:
