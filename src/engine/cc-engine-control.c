@@ -362,21 +362,34 @@ arm (CcEngine        *engine,
     cc_engine_sandbox_disarm_timer (sandbox);
 }
 
+#define SAMPLER_KEY "cc-engine-sampler"
+
+/* A first sample of a new or resumed sandbox, off the main loop. */
+static void
+sample_soon (CcEngine        *engine,
+             CcEngineSandbox *sandbox)
+{
+  CcEngineSampler *sampler = g_object_get_data (G_OBJECT (engine), SAMPLER_KEY);
+
+  if (sampler != NULL && cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
+    cc_engine_sampler_sample_soon (sampler, sandbox);
+}
+
 void
 _cc_engine_control_arm_all (CcEngine *engine)
 {
   GHashTableIter iter;
   gpointer value;
 
+  /* The metrics sampler lives as long as the engine. */
+  g_object_set_data_full (G_OBJECT (engine), SAMPLER_KEY, cc_engine_sampler_new (engine),
+                          (GDestroyNotify) cc_engine_sampler_free);
   g_hash_table_iter_init (&iter, _cc_engine_get_sandboxes (engine));
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       arm (engine, value);
-      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (value));
+      sample_soon (engine, value);
     }
-  /* The metrics sampler lives as long as the engine. */
-  g_object_set_data_full (G_OBJECT (engine), "cc-engine-sampler", cc_engine_sampler_new (engine),
-                          (GDestroyNotify) cc_engine_sampler_free);
 }
 
 static void
@@ -687,7 +700,7 @@ _cc_engine_control_start (CcEngine        *engine,
   _cc_engine_add_sandbox (engine, sandbox);
   cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox created",
                      "logger", "lifecycle", "templateID", cc_engine_sandbox_get_template_id (sandbox), NULL);
-  cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
+  sample_soon (engine, sandbox);
   set_timeout (engine, sandbox, timeout_s);
   cc_engine_sandbox_save (sandbox);
   if (_cc_engine_get_isolation_mode (engine) != CC_ENGINE_ISOLATION_NONE)
@@ -1033,6 +1046,8 @@ handle_metrics (CcEngine          *engine,
       return;
     }
   metric_limits (engine, &mem_total, &disk_total);
+  if (cc_engine_metrics_get_length (cc_engine_sandbox_get_metrics (sandbox)) == 0)
+    cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
   json_builder_begin_array (builder);
   cc_engine_metrics_add_range (cc_engine_sandbox_get_metrics (sandbox), builder, start, end,
                                mem_total, disk_total);
@@ -1064,6 +1079,8 @@ handle_all_metrics (CcEngine          *engine,
       if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
         continue;
       metrics = cc_engine_sandbox_get_metrics (sandbox);
+      if (cc_engine_metrics_get_length (metrics) == 0)
+        cc_engine_sampler_sample_now (engine, ids[i]);
       if (cc_engine_metrics_get_length (metrics) == 0)
         continue;
       json_builder_set_member_name (builder, ids[i]);
@@ -1325,7 +1342,7 @@ handle_sandbox (CcEngine          *engine,
       _cc_engine_process_freeze_all (sandbox, FALSE);
       cc_engine_sandbox_set_state (sandbox, CC_ENGINE_SANDBOX_RUNNING);
       cc_engine_log_add (cc_engine_sandbox_get_log (sandbox), CC_ENGINE_LOG_INFO, "Sandbox resumed", "logger", "lifecycle", NULL);
-      cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
+      sample_soon (engine, sandbox);
       cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
       set_timeout (engine, sandbox, timeout);
       cc_engine_sandbox_save (sandbox);

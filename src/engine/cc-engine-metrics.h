@@ -45,8 +45,14 @@ CcEngineSampler *cc_engine_sampler_new      (CcEngine        *engine);
 void             cc_engine_sampler_free     (CcEngineSampler *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcEngineSampler, cc_engine_sampler_free)
 
-/* Measures one sandbox now, in the calling thread (a new or resumed sandbox, whose directories
- * are small), so its history is never empty while it runs. */
+/* Measures a new or resumed sandbox in a worker thread, and appends that sample. Measuring
+ * scans all of /proc and the sandbox's directories (a workspace may be large), which is no
+ * work for the engine's main loop or a create's answer. */
+void             cc_engine_sampler_sample_soon (CcEngineSampler *self,
+                                                CcEngineSandbox *sandbox);
+/* Measures one running sandbox now, in the calling thread: for a metrics answer asked for
+ * before the worker's first sample of it is in, so that a running sandbox's history is never
+ * empty to a client. */
 void             cc_engine_sampler_sample_now (CcEngine        *engine,
                                                const char      *sandbox_id);
 
