@@ -203,8 +203,8 @@ launch_add_open (Launch      *launch,
   return TRUE;
 }
 
-/* "--perms 0444 --file FD": bubblewrap copies FD's content into a file of the sandbox's own
- * root. */
+/* For the "--file FD DEST" that follows: bubblewrap copies FD's content into a file of the
+ * sandbox's own root, and makes it read-only. */
 static void
 launch_add_perms (Launch *launch)
 {
