@@ -1046,8 +1046,7 @@ handle_metrics (CcEngine          *engine,
       return;
     }
   metric_limits (engine, &mem_total, &disk_total);
-  if (cc_engine_metrics_get_length (cc_engine_sandbox_get_metrics (sandbox)) == 0)
-    cc_engine_sampler_sample_now (engine, cc_engine_sandbox_get_id (sandbox));
+  cc_engine_sampler_ensure_sample (engine, sandbox);
   json_builder_begin_array (builder);
   cc_engine_metrics_add_range (cc_engine_sandbox_get_metrics (sandbox), builder, start, end,
                                mem_total, disk_total);
@@ -1078,9 +1077,8 @@ handle_all_metrics (CcEngine          *engine,
 
       if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
         continue;
+      cc_engine_sampler_ensure_sample (engine, sandbox);
       metrics = cc_engine_sandbox_get_metrics (sandbox);
-      if (cc_engine_metrics_get_length (metrics) == 0)
-        cc_engine_sampler_sample_now (engine, ids[i]);
       if (cc_engine_metrics_get_length (metrics) == 0)
         continue;
       json_builder_set_member_name (builder, ids[i]);

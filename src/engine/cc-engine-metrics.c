@@ -435,14 +435,15 @@ store (CcEngine  *engine,
 }
 
 void
-cc_engine_sampler_sample_now (CcEngine   *engine,
-                              const char *sandbox_id)
+cc_engine_sampler_ensure_sample (CcEngine        *engine,
+                                 CcEngineSandbox *sandbox)
 {
-  CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, sandbox_id);
-  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (target_free);
+  g_autoptr(GPtrArray) targets = NULL;
 
-  if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
+  if (cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING ||
+      cc_engine_metrics_get_length (cc_engine_sandbox_get_metrics (sandbox)) > 0)
     return;
+  targets = g_ptr_array_new_with_free_func (target_free);
   g_ptr_array_add (targets, target_new (sandbox));
   measure (targets);
   store (engine, targets);

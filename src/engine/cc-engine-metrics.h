@@ -50,10 +50,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcEngineSampler, cc_engine_sampler_free)
  * work for the engine's main loop or a create's answer. */
 void             cc_engine_sampler_sample_soon (CcEngineSampler *self,
                                                 CcEngineSandbox *sandbox);
-/* Measures one running sandbox now, in the calling thread: for a metrics answer asked for
- * before the worker's first sample of it is in, so that a running sandbox's history is never
- * empty to a client. */
-void             cc_engine_sampler_sample_now (CcEngine        *engine,
-                                               const char      *sandbox_id);
+/* Measures a running sandbox whose history is still empty now, in the calling thread: for a
+ * metrics answer asked for before the worker's first sample of it is in, so that a running
+ * sandbox's history is never empty to a client. */
+void             cc_engine_sampler_ensure_sample (CcEngine        *engine,
+                                                  CcEngineSandbox *sandbox);
 
 G_END_DECLS

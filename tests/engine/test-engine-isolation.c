@@ -263,7 +263,8 @@ test_system_files (void)
   g_string_append (script, "awk '$5 ~ /^\\/etc\\/(hosts|nsswitch.conf|ld.so.cache|passwd|group)$/ "
                            "{ print \"bound:\" $5 } $5 == \"/etc/ssl\" { print \"ssl:\" $6 }' "
                            "/proc/self/mountinfo; grep -c '^user:x:1000:' /etc/passwd");
-  g_string_append (expected, "ssl:ro");
+  if (g_file_test ("/etc/ssl", G_FILE_TEST_IS_DIR))
+    g_string_append (expected, "ssl:ro");
 
   sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
   run = ec_run (sandbox, script->str, "user");
