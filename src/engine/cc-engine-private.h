@@ -45,6 +45,10 @@ void            _cc_engine_stream_send_json       (CcEngineStream           *str
 void            _cc_engine_stream_finish          (CcEngineStream           *stream,
                                                    const char               *code,
                                                    const char               *message);
+/* A last message, then a clean end-of-stream, in one chunk. */
+void            _cc_engine_stream_finish_with     (CcEngineStream           *stream,
+                                                   const char               *payload,
+                                                   gsize                     length);
 /* Ends the stream by cutting its connection, without an end envelope (the sandbox is gone). */
 void            _cc_engine_stream_abort           (CcEngineStream           *stream);
 gboolean        _cc_engine_stream_is_congested    (CcEngineStream           *stream);

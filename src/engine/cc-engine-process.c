@@ -369,8 +369,7 @@ cc_engine_process_attach (CcEngineProcess *self,
   send_start (stream, (guint) self->pid);
   if (self->exited)
     {
-      _cc_engine_stream_send_payload (stream, self->end_payload, strlen (self->end_payload));
-      _cc_engine_stream_finish (stream, NULL, NULL);
+      _cc_engine_stream_finish_with (stream, self->end_payload, strlen (self->end_payload));
       return;
     }
 
@@ -545,10 +544,7 @@ child_exited_cb (GPid     pid,
       if (self->abandoned)
         _cc_engine_stream_abort (sub->stream);
       else
-        {
-          _cc_engine_stream_send_payload (sub->stream, self->end_payload, strlen (self->end_payload));
-          _cc_engine_stream_finish (sub->stream, NULL, NULL);
-        }
+        _cc_engine_stream_finish_with (sub->stream, self->end_payload, strlen (self->end_payload));
       sub_remove (sub);
     }
   if (self->table != NULL)

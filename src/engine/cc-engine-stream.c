@@ -261,6 +261,15 @@ _cc_engine_stream_send_json (CcEngineStream *self,
   append_envelope (self, 0, text, length);
 }
 
+static void
+complete (CcEngineStream *self)
+{
+  self->finished = TRUE;
+  stop_timers (self);
+  soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+  soup_server_message_unpause (self->msg);
+}
+
 void
 _cc_engine_stream_finish (CcEngineStream *self,
                           const char     *code,
@@ -292,10 +301,28 @@ _cc_engine_stream_finish (CcEngineStream *self,
       text = cc_protojson_to_string (node, &length);
     }
   append_envelope (self, CC_CONNECT_FLAG_END_STREAM, text, length);
-  self->finished = TRUE;
-  stop_timers (self);
-  soup_message_body_complete (soup_server_message_get_response_body (self->msg));
-  soup_server_message_unpause (self->msg);
+  complete (self);
+}
+
+/* The message @payload, then a clean end of stream, as one chunk: libsoup writes each chunk in
+ * three writes, and a stream's last message is usually ready together with its end. */
+void
+_cc_engine_stream_finish_with (CcEngineStream *self,
+                               const char     *payload,
+                               gsize           length)
+{
+  g_autoptr(GByteArray) out = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->closed || self->finished)
+    return;
+
+  out = g_byte_array_sized_new (length + 2 * CC_CONNECT_ENVELOPE_HEADER_SIZE + 2);
+  cc_connect_envelope_append (out, 0, payload, length);
+  cc_connect_envelope_append (out, CC_CONNECT_FLAG_END_STREAM, "{}", 2);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  append_bytes (self, bytes);
+  complete (self);
 }
 
 void
