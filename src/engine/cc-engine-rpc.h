@@ -106,5 +106,12 @@ gboolean _cc_engine_content_type_is      (SoupServerMessage *msg,
                                           const char        *expected);
 /* (transfer full) The whole request body. */
 GBytes  *_cc_engine_request_body         (SoupServerMessage *msg);
+gsize    _cc_engine_request_body_length  (SoupServerMessage *msg);
+/* Keeps the body of @msg, announced as @length bytes, in one buffer instead of libsoup's
+ * chunks; _cc_engine_request_body_got() adds each chunk read. */
+void     _cc_engine_request_body_keep    (SoupServerMessage *msg,
+                                          gsize              length);
+void     _cc_engine_request_body_got     (SoupServerMessage *msg,
+                                          GBytes            *chunk);
 
 G_END_DECLS

@@ -229,17 +229,16 @@ _cc_engine_worker_defer_parse (SoupServerMessage   *msg,
                                gpointer             data,
                                GDestroyNotify       data_free)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GTask) task = NULL;
   const guint8 *head;
   ParseWork *self;
   gsize offset = 0, size;
 
-  if (body->length <= CC_ENGINE_PARSE_INLINE_BYTES ||
+  if (_cc_engine_request_body_length (msg) <= CC_ENGINE_PARSE_INLINE_BYTES ||
       g_object_get_data (G_OBJECT (msg), "cc-parsed-body") != NULL)
     goto inline_parse;
-  bytes = soup_message_body_flatten (body);
+  bytes = _cc_engine_request_body (msg);
   head = g_bytes_get_data (bytes, &size);
   if (_cc_engine_content_type_is (msg, "application/connect+json"))
     {
