@@ -25,10 +25,10 @@ MIB = 1024 * 1024
 
 FULL = {"echo_n": 200, "stream_bytes": 256 * MIB, "many_n": 1000, "many_size": 4096,
         "big_bytes": 64 * MIB, "create_n": 50, "history_n": 100000, "pause_n": 20, "snap_n": 10,
-        "live_n": 50, "idle_s": 10}
+        "live_n": 50, "idle_s": 10, "json_bytes": 15 * MIB}
 QUICK = {"echo_n": 20, "stream_bytes": 16 * MIB, "many_n": 100, "many_size": 4096,
          "big_bytes": 4 * MIB, "create_n": 5, "history_n": 2000, "pause_n": 3, "snap_n": 2,
-         "live_n": 10, "idle_s": 3}
+         "live_n": 10, "idle_s": 3, "json_bytes": 2 * MIB}
 
 
 def log(msg):
@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,e,e1,e2,e3,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,h-up,h-json,e,e1,e2,e3,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -185,6 +185,10 @@ def main():
                  ["upload", s["big_bytes"]], floors["upload"], bytes_moved=s["big_bytes"]),
         Workload("d-down", f'download one {s["big_bytes"] // MIB} MiB file', ["download", s["big_bytes"]],
                  ["download", s["big_bytes"]], floors["download"], bytes_moved=s["big_bytes"]),
+        Workload("h-up", f'the engine\'s longest wait to answer /health (asked every 0.5 ms) while it reads '
+                 f'a {s["big_bytes"] // MIB} MiB upload', ["stall-upload", s["big_bytes"]], None, None),
+        Workload("h-json", f'the same while it reads a {s["json_bytes"] // MIB} MiB JSON request (refused '
+                 'once parsed)', ["stall-json", s["json_bytes"]], None, None),
         Workload("e", f'create + kill {s["create_n"]} sandboxes', ["create", s["create_n"]],
                  ["create", s["create_n"]], None, per_item=s["create_n"]),
         Workload("e1", f'create + first command + kill, {s["create_n"]} sandboxes', ["create-run", s["create_n"]],
@@ -227,7 +231,7 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "e", "e1", "e2", "e3", "e1-offline", "p", "s", "f",
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "h-up", "h-json", "e", "e1", "e2", "e3", "e1-offline", "p", "s", "f",
              "m-restore", "m-live", "m-idle", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:
@@ -363,6 +367,10 @@ def report(workloads, sizes, opts, have_cc):
             engine = [r["engine_cpu_ms"] for r in rs if r.get("engine_cpu_ms", -1) >= 0]
             if engine:
                 notes.append(f"engine {fmt_ms(median(engine))} ({100 * median(engine) / window:.2f}% of a core)")
+        if w.key.startswith("h-") and ours["ms"]:
+            notes.append(f"/health answered in {fmt_ms(ours['p50_item'])} at the median, "
+                         f"{len([x for r in w.results['ours'] for x in r['samples']]) // len(ours['ms'])} "
+                         "times per run")
         if w.key == "b":
             for name, st in (("ours", ours), ("SDK", sdk)):
                 if st["rss_kb"]:

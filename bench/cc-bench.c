@@ -339,6 +339,24 @@ workload_upload (Bench *b,
   b->r.bytes = size;
 }
 
+/* The engine's longest stall while it reads one upload of @size bytes, or one JSON request of
+ * @size bytes (cc-bench-stall.c). */
+static void
+workload_stall (Bench    *b,
+                gsize     size,
+                gboolean  json)
+{
+  g_autoptr(GBytes) body = json ? NULL : pattern (size);
+  CcBenchStall *stall = cc_bench_stall_start ();
+
+  if (json)
+    cc_bench_stall_json (size);
+  else
+    upload_one (b, body);
+  cc_bench_stall_finish (stall, &b->r);
+  b->r.bytes = size;
+}
+
 static void
 workload_download (Bench *b,
                    gsize  size)
@@ -436,12 +454,13 @@ main (int   argc,
                   g_str_equal (workload, "stream") ||
                   g_str_equal (workload, "upload-many") || g_str_equal (workload, "upload") ||
                   g_str_equal (workload, "download") || g_str_equal (workload, "mirror-live") ||
+                  g_str_equal (workload, "stall-upload") ||
                   g_str_equal (workload, "mirror-idle");
   if (arg1 <= 0 || ((g_str_equal (workload, "upload-many") ||
                      g_str_equal (workload, "mirror-restore") ||
                      g_str_equal (workload, "create-settle-run") ||
                      g_str_equal (workload, "create-paced-run")) && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|create|create-run|create-settle-run|create-paced-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE|MS]", NULL);
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|stall-upload|stall-json|create|create-run|create-settle-run|create-paced-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE|MS]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -460,6 +479,10 @@ main (int   argc,
     workload_upload (&b, arg1);
   else if (g_str_equal (workload, "download"))
     workload_download (&b, arg1);
+  else if (g_str_equal (workload, "stall-upload"))
+    workload_stall (&b, arg1, FALSE);
+  else if (g_str_equal (workload, "stall-json"))
+    workload_stall (&b, arg1, TRUE);
   else if (g_str_equal (workload, "create"))
     workload_create (&b, workload, arg1, FALSE, 0, 0);
   else if (g_str_equal (workload, "create-run"))

@@ -58,4 +58,12 @@ void            cc_bench_mirror_idle     (BenchResult    *result,
                                           guint           n,
                                           guint           seconds);
 
+/* cc-bench-stall.c */
+typedef struct _CcBenchStall CcBenchStall;
+
+CcBenchStall   *cc_bench_stall_start     (void);
+void            cc_bench_stall_finish    (CcBenchStall   *stall,
+                                          BenchResult    *result);
+void            cc_bench_stall_json      (gsize           size);
+
 G_END_DECLS
