@@ -234,9 +234,35 @@ _cc_engine_request_body_got (SoupServerMessage *msg,
                              GBytes            *chunk)
 {
   GByteArray *own = g_object_get_data (G_OBJECT (msg), OWN_BODY_KEY);
+  SoupMessageBody *body;
 
   if (own != NULL)
-    g_byte_array_append (own, g_bytes_get_data (chunk, NULL), (guint) g_bytes_get_size (chunk));
+    {
+      g_byte_array_append (own, g_bytes_get_data (chunk, NULL), (guint) g_bytes_get_size (chunk));
+      return;
+    }
+  /* A body of unknown length (chunked) is taken over once it is large: what libsoup has of it
+   * then is copied once. */
+  body = soup_server_message_get_request_body (msg);
+  if (soup_message_body_get_accumulate (body) && body->length > CC_ENGINE_PARSE_INLINE_BYTES)
+    {
+      g_autoptr(GBytes) so_far = soup_message_body_flatten (body);
+
+      _cc_engine_request_body_keep (msg, g_bytes_get_size (so_far) * 2);
+      soup_message_body_truncate (body);
+      own = g_object_get_data (G_OBJECT (msg), OWN_BODY_KEY);
+      g_byte_array_append (own, g_bytes_get_data (so_far, NULL), (guint) g_bytes_get_size (so_far));
+    }
+}
+
+void
+_cc_engine_request_body_drop (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  g_object_set_data (G_OBJECT (msg), OWN_BODY_KEY, NULL);
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
 }
 
 gsize

@@ -107,11 +107,13 @@ gboolean _cc_engine_content_type_is      (SoupServerMessage *msg,
 /* (transfer full) The whole request body. */
 GBytes  *_cc_engine_request_body         (SoupServerMessage *msg);
 gsize    _cc_engine_request_body_length  (SoupServerMessage *msg);
-/* Keeps the body of @msg, announced as @length bytes, in one buffer instead of libsoup's
- * chunks; _cc_engine_request_body_got() adds each chunk read. */
+/* Keeps the body of @msg in one buffer (@length bytes reserved) instead of libsoup's chunks;
+ * _cc_engine_request_body_got() adds each chunk read, and takes over a large body of unknown
+ * length. _cc_engine_request_body_drop() keeps nothing more. */
 void     _cc_engine_request_body_keep    (SoupServerMessage *msg,
                                           gsize              length);
 void     _cc_engine_request_body_got     (SoupServerMessage *msg,
                                           GBytes            *chunk);
+void     _cc_engine_request_body_drop    (SoupServerMessage *msg);
 
 G_END_DECLS

@@ -655,13 +655,17 @@ body_limit_exempt (SoupServerMessage *msg)
 
 static void
 got_headers_cb (SoupServerMessage *msg,
-                gpointer           user_data)
+                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
-  if (body_limit_exempt (msg) ||
-      soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+  if (body_limit_exempt (msg))
+    {
+      g_object_set_data (G_OBJECT (msg), "cc-body-exempt", GINT_TO_POINTER (TRUE));
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     return;
   if (length > CC_ENGINE_MAX_BODY)
     _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
@@ -695,18 +699,15 @@ got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-
   yield_now_and_then (msg, g_bytes_get_size (chunk));
-  _cc_engine_request_body_got (msg, chunk);
-  if (soup_server_message_get_status (msg) != 0 || body->length <= CC_ENGINE_MAX_BODY ||
-      body_limit_exempt (msg))
+  if (soup_server_message_get_status (msg) != 0 ||
+      g_object_get_data (G_OBJECT (msg), "cc-body-exempt") != NULL)
     return;
-  if (body->length > CC_ENGINE_MAX_BODY)
+  _cc_engine_request_body_got (msg, chunk);
+  if (_cc_engine_request_body_length (msg) > CC_ENGINE_MAX_BODY)
     {
       /* Chunked and too long: stop keeping it, answer 413 once it ends. */
-      soup_message_body_set_accumulate (body, FALSE);
-      soup_message_body_truncate (body);
+      _cc_engine_request_body_drop (msg);
       _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
     }
 }
