@@ -655,7 +655,7 @@ body_limit_exempt (SoupServerMessage *msg)
 
 static void
 got_headers_cb (SoupServerMessage *msg,
-                 gpointer           user_data)
+                gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
@@ -680,7 +680,7 @@ got_headers_cb (SoupServerMessage *msg,
 #define BODY_SLICE (512 * 1024)
 
 static void
-yield_now_and_then (SoupServerMessage *msg,
+yield_each_slice (SoupServerMessage *msg,
                     gsize              chunk_size)
 {
   gsize read = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "cc-body-slice")) + chunk_size;
@@ -699,7 +699,7 @@ got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
-  yield_now_and_then (msg, g_bytes_get_size (chunk));
+  yield_each_slice (msg, g_bytes_get_size (chunk));
   if (soup_server_message_get_status (msg) != 0 ||
       g_object_get_data (G_OBJECT (msg), "cc-body-exempt") != NULL)
     return;
