@@ -1045,8 +1045,9 @@ handle_metrics (CcEngine          *engine,
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST, "Invalid range: start is after end");
       return;
     }
+  if (!cc_engine_sampler_ensure_samples (engine, msg, &sandbox, 1))
+    return;  /* answered once measured */
   metric_limits (engine, &mem_total, &disk_total);
-  cc_engine_sampler_ensure_sample (engine, sandbox);
   json_builder_begin_array (builder);
   cc_engine_metrics_add_range (cc_engine_sandbox_get_metrics (sandbox), builder, start, end,
                                mem_total, disk_total);
@@ -1064,8 +1065,19 @@ handle_all_metrics (CcEngine          *engine,
   g_auto(GStrv) ids = g_strsplit (ids_param ? ids_param : "", ",", -1);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) sandboxes = g_ptr_array_new ();
   gint64 mem_total, disk_total;
 
+  for (guint i = 0; ids[i]; i++)
+    {
+      CcEngineSandbox *sandbox = cc_engine_lookup_sandbox (engine, ids[i]);
+
+      if (sandbox != NULL)
+        g_ptr_array_add (sandboxes, sandbox);
+    }
+  if (!cc_engine_sampler_ensure_samples (engine, msg, (CcEngineSandbox * const *) sandboxes->pdata,
+                                         sandboxes->len))
+    return;  /* answered once measured */
   metric_limits (engine, &mem_total, &disk_total);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sandboxes");
@@ -1077,7 +1089,6 @@ handle_all_metrics (CcEngine          *engine,
 
       if (sandbox == NULL || cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING)
         continue;
-      cc_engine_sampler_ensure_sample (engine, sandbox);
       metrics = cc_engine_sandbox_get_metrics (sandbox);
       if (cc_engine_metrics_get_length (metrics) == 0)
         continue;

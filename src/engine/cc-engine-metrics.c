@@ -19,6 +19,7 @@
 #include "cc-engine-process.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-server.h"
+#include "cc-engine-worker.h"
 #include "cc-protojson.h"
 
 /* Bounds for measuring a directory tree, so a huge tree costs bounded time per sample. */
@@ -434,19 +435,71 @@ store (CcEngine  *engine,
     }
 }
 
-void
-cc_engine_sampler_ensure_sample (CcEngine        *engine,
-                                 CcEngineSandbox *sandbox)
+/* A first sample of sandboxes a metrics request asked for before the worker's was in. */
+typedef struct
+{
+  CcEngine  *engine;
+  GPtrArray *targets;
+} FirstSample;
+
+static void
+first_sample_free (gpointer data)
+{
+  FirstSample *self = data;
+
+  g_object_unref (self->engine);
+  g_ptr_array_unref (self->targets);
+  g_free (self);
+}
+
+static JsonNode *
+first_sample_work (gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  FirstSample *self = data;
+
+  measure (self->targets);
+  return json_node_new (JSON_NODE_NULL);
+}
+
+static void
+first_sample_reply (SoupServerMessage *msg,
+                    JsonNode          *result,
+                    const GError      *error,
+                    gpointer           data)
+{
+  FirstSample *self = data;
+
+  store (self->engine, self->targets);
+  /* Answered with what there is now, even by a sandbox that stopped meanwhile. */
+  g_object_set_data (G_OBJECT (msg), "cc-metrics-sampled", GINT_TO_POINTER (TRUE));
+  _cc_engine_handle_again (msg, self->engine);
+}
+
+gboolean
+cc_engine_sampler_ensure_samples (CcEngine                *engine,
+                                  SoupServerMessage       *msg,
+                                  CcEngineSandbox * const *sandboxes,
+                                  guint                    n_sandboxes)
 {
   g_autoptr(GPtrArray) targets = NULL;
+  FirstSample *work;
 
-  if (cc_engine_sandbox_get_state (sandbox) != CC_ENGINE_SANDBOX_RUNNING ||
-      cc_engine_metrics_get_length (cc_engine_sandbox_get_metrics (sandbox)) > 0)
-    return;
+  if (g_object_get_data (G_OBJECT (msg), "cc-metrics-sampled") != NULL)
+    return TRUE;
   targets = g_ptr_array_new_with_free_func (target_free);
-  g_ptr_array_add (targets, target_new (sandbox));
-  measure (targets);
-  store (engine, targets);
+  for (guint i = 0; i < n_sandboxes; i++)
+    if (cc_engine_sandbox_get_state (sandboxes[i]) == CC_ENGINE_SANDBOX_RUNNING &&
+        cc_engine_metrics_get_length (cc_engine_sandbox_get_metrics (sandboxes[i])) == 0)
+      g_ptr_array_add (targets, target_new (sandboxes[i]));
+  if (targets->len == 0)
+    return TRUE;
+  work = g_new0 (FirstSample, 1);
+  work->engine = g_object_ref (engine);
+  work->targets = g_steal_pointer (&targets);
+  _cc_engine_worker_run_full (msg, first_sample_work, first_sample_reply, work, first_sample_free);
+  return FALSE;
 }
 
 /* The periodic sampler ---------------------------------------------------------------------- */
@@ -488,12 +541,25 @@ measured_cb (GObject      *source_object,
   store (self->engine, g_task_get_task_data (task));
 }
 
+/* Measures @targets (taken) in a worker thread; measured_cb stores them. @tag tells the tick's
+ * measurement from a first sample's. */
+static void
+measure_in_worker (CcEngineSampler *self,
+                   GPtrArray       *targets,
+                   gpointer         tag)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, measured_cb, self);
+
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, targets, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, measure_thread);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
   CcEngineSampler *self = user_data;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (target_free);
-  g_autoptr(GTask) task = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -507,10 +573,7 @@ tick_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   self->busy = TRUE;
-  task = g_task_new (NULL, self->cancellable, measured_cb, self);
-  g_task_set_source_tag (task, tick_cb);
-  g_task_set_task_data (task, g_steal_pointer (&targets), (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, measure_thread);
+  measure_in_worker (self, g_steal_pointer (&targets), tick_cb);
   return G_SOURCE_CONTINUE;
 }
 
@@ -518,14 +581,10 @@ void
 cc_engine_sampler_sample_soon (CcEngineSampler *self,
                                CcEngineSandbox *sandbox)
 {
-  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (target_free);
-  g_autoptr(GTask) task = NULL;
+  GPtrArray *targets = g_ptr_array_new_with_free_func (target_free);
 
   g_ptr_array_add (targets, target_new (sandbox));
-  task = g_task_new (NULL, self->cancellable, measured_cb, self);
-  g_task_set_source_tag (task, cc_engine_sampler_sample_soon);
-  g_task_set_task_data (task, g_steal_pointer (&targets), (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, measure_thread);
+  measure_in_worker (self, targets, cc_engine_sampler_sample_soon);
 }
 
 CcEngineSampler *

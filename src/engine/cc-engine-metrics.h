@@ -7,6 +7,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "cc-engine.h"
 
@@ -50,10 +51,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcEngineSampler, cc_engine_sampler_free)
  * work for the engine's main loop or a create's answer. */
 void             cc_engine_sampler_sample_soon (CcEngineSampler *self,
                                                 CcEngineSandbox *sandbox);
-/* Measures a running sandbox whose history is still empty now, in the calling thread: for a
- * metrics answer asked for before the worker's first sample of it is in, so that a running
- * sandbox's history is never empty to a client. */
-void             cc_engine_sampler_ensure_sample (CcEngine        *engine,
-                                                  CcEngineSandbox *sandbox);
+/* For a metrics request asked for before the worker's first sample of some of @sandboxes is in
+ * (a running sandbox's history is never empty to a client): TRUE when every running one has a
+ * sample. Otherwise measures those in a worker thread, never on the main loop (a workspace may
+ * hold a whole project), and handles @msg again once they are stored; returns FALSE. */
+gboolean         cc_engine_sampler_ensure_samples (CcEngine                *engine,
+                                                   SoupServerMessage       *msg,
+                                                   CcEngineSandbox * const *sandboxes,
+                                                   guint                    n_sandboxes);
 
 G_END_DECLS

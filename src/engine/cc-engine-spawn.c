@@ -181,13 +181,10 @@ launch_add_fd (Launch     *launch,
     add (launch->argv, dest);
 }
 
-/* Opens @path to be read and adds "@option FD @dest". */
-static gboolean
-launch_add_open (Launch      *launch,
-                 const char  *option,
-                 const char  *path,
-                 const char  *dest,
-                 GError     **error)
+/* @path opened to be read, or -1 with @error set. */
+static int
+open_for_sandbox (const char  *path,
+                  GError     **error)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
 
@@ -197,18 +194,34 @@ launch_add_open (Launch      *launch,
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("Could not open %s for the sandbox: %s"), path, g_strerror (saved));
-      return FALSE;
     }
-  launch_add_fd (launch, option, fd, dest);
-  return TRUE;
+  return fd;
 }
 
-/* For the "--file FD DEST" that follows: bubblewrap copies FD's content into a file of the
- * sandbox's own root, and makes it read-only. */
+/* Adds "--perms 0444 --file FD @dest": bubblewrap copies the content of @fd (taken) into a file
+ * of the sandbox's own root, made read-only. */
 static void
-launch_add_perms (Launch *launch)
+launch_add_copy (Launch     *launch,
+                 int         fd,
+                 const char *dest)
 {
   add (launch->argv, "--perms"); add (launch->argv, "0444");
+  launch_add_fd (launch, "--file", fd, dest);
+}
+
+/* launch_add_copy() of the file at @path. */
+static gboolean
+launch_add_copy_of (Launch      *launch,
+                    const char  *path,
+                    const char  *dest,
+                    GError     **error)
+{
+  int fd = open_for_sandbox (path, error);
+
+  if (fd < 0)
+    return FALSE;
+  launch_add_copy (launch, fd, dest);
+  return TRUE;
 }
 
 /* Larger files are bound: a copy costs the sandbox's memory. */
@@ -233,8 +246,7 @@ launch_add_system_path (Launch     *launch,
   if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & S_IROTH) &&
       st.st_size <= SYSTEM_FILE_COPY_MAX)
     {
-      launch_add_perms (launch);
-      launch_add_fd (launch, "--file", fd, path);
+      launch_add_copy (launch, fd, path);
       return;
     }
   if (fd >= 0)
@@ -355,16 +367,20 @@ launch_init (Launch           *launch,
     add (launch->argv, "--as-pid-1");
   add (launch->argv, "--unshare-uts");
   add (launch->argv, "--hostname"); add (launch->argv, "sandbox");
-  if (g_file_test (seccomp, G_FILE_TEST_EXISTS) &&
-      !launch_add_open (launch, "--seccomp", seccomp, NULL, error))
-    return FALSE;
+  if (g_file_test (seccomp, G_FILE_TEST_EXISTS))
+    {
+      int fd = open_for_sandbox (seccomp, error);
+
+      if (fd < 0)
+        return FALSE;
+      launch_add_fd (launch, "--seccomp", fd, NULL);
+    }
 
   for (guint i = 0; system_binds[i]; i++)
     {
       if (own_profile && g_str_equal (system_binds[i], "/etc/profile"))
         {
-          launch_add_perms (launch);
-          if (!launch_add_open (launch, "--file", profile, "/etc/profile", error))
+          if (!launch_add_copy_of (launch, profile, "/etc/profile", error))
             return FALSE;
           continue;
         }
@@ -375,11 +391,8 @@ launch_init (Launch           *launch,
   add (launch->argv, "--symlink"); add (launch->argv, "usr/lib"); add (launch->argv, "/lib");
   add (launch->argv, "--symlink"); add (launch->argv, "usr/lib64"); add (launch->argv, "/lib64");
   add (launch->argv, "--symlink"); add (launch->argv, "usr/lib32"); add (launch->argv, "/lib32");
-  launch_add_perms (launch);
-  if (!launch_add_open (launch, "--file", passwd, "/etc/passwd", error))
-    return FALSE;
-  launch_add_perms (launch);
-  if (!launch_add_open (launch, "--file", group, "/etc/group", error))
+  if (!launch_add_copy_of (launch, passwd, "/etc/passwd", error) ||
+      !launch_add_copy_of (launch, group, "/etc/group", error))
     return FALSE;
   /* bubblewrap covers /proc/sys, /proc/sysrq-trigger, /proc/irq and /proc/bus read-only. */
   add (launch->argv, "--proc"); add (launch->argv, "/proc");

@@ -458,7 +458,8 @@ lookup_signing_sandbox (CcEngine          *self,
 
 static void server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
                             GHashTable *query, gpointer user_data);
-static gboolean body_limit_exempt (SoupServerMessage *msg);
+/* Set on a request whose body has neither the size limit nor a buffer of ours (got_headers_cb). */
+#define BODY_EXEMPT_KEY "cc-body-exempt"
 
 void
 _cc_engine_handle_again (SoupServerMessage *msg,
@@ -496,7 +497,7 @@ server_handler (SoupServer        *server,
   if (_cc_engine_refuse_loop (self, msg))
     return;
   /* A large JSON body is parsed off the main loop first; the request then comes back here. */
-  if (!body_limit_exempt (msg) &&
+  if (g_object_get_data (G_OBJECT (msg), BODY_EXEMPT_KEY) == NULL &&
       _cc_engine_request_body_length (msg) > CC_ENGINE_PARSE_INLINE_BYTES &&
       _cc_engine_worker_defer_parse (msg, _cc_engine_handle_again, g_object_ref (self),
                                      g_object_unref))
@@ -662,7 +663,7 @@ got_headers_cb (SoupServerMessage *msg,
 
   if (body_limit_exempt (msg))
     {
-      g_object_set_data (G_OBJECT (msg), "cc-body-exempt", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (msg), BODY_EXEMPT_KEY, GINT_TO_POINTER (TRUE));
       return;
     }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
@@ -701,7 +702,7 @@ got_chunk_cb (SoupServerMessage *msg,
 {
   yield_each_slice (msg, g_bytes_get_size (chunk));
   if (soup_server_message_get_status (msg) != 0 ||
-      g_object_get_data (G_OBJECT (msg), "cc-body-exempt") != NULL)
+      g_object_get_data (G_OBJECT (msg), BODY_EXEMPT_KEY) != NULL)
     return;
   _cc_engine_request_body_got (msg, chunk);
   if (_cc_engine_request_body_length (msg) > CC_ENGINE_MAX_BODY)
