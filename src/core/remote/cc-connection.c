@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "cc-connection.h"
@@ -81,32 +79,6 @@ cc_connection_class_init (CcConnectionClass *klass)
   G_OBJECT_CLASS (klass)->finalize = cc_connection_finalize;
 }
 
-/* Requests and stream frames are small writes (headers, then body; chunk after chunk). With
- * Nagle's algorithm a small write waits for the ACK of the previous one, and a peer that delays
- * its ACK turns that into ~40 ms per exchange. Every connection the session opens goes without. */
-static void
-network_event_cb (SoupMessage        *msg,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  GSocket *socket;
-
-  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
-    return;
-  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-  if (g_socket_get_protocol (socket) == G_SOCKET_PROTOCOL_TCP)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-}
-
-static void
-request_queued_cb (SoupSession *session,
-                   SoupMessage *msg,
-                   gpointer     user_data)
-{
-  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
-}
-
 static void
 cc_connection_init (CcConnection *self)
 {
@@ -124,7 +96,6 @@ cc_connection_init (CcConnection *self)
                                                  "timeout", 0,
                                                  "idle-timeout", 15,
                                                  NULL);
-  g_signal_connect (self->session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
 }
 
 static CcConnection *
