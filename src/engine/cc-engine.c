@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -892,20 +891,12 @@ request_started_cb (SoupServer        *server,
                     gpointer           user_data)
 {
   CcEngine *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
 
   self->activity->in_flight++;
   self->activity->last = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "cc-engine-activity",
                           g_rc_box_acquire (self->activity), request_done);
 
-  /* Stream frames are small writes: without TCP_NODELAY each one after the first waits for the
-   * client's (possibly delayed) ACK, up to ~40 ms per frame. Once per accepted connection. */
-  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "cc-nodelay") == NULL)
-    {
-      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-      g_object_set_data (G_OBJECT (socket), "cc-nodelay", GINT_TO_POINTER (1));
-    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data);
 }
