@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--sdk-bench", required=True, help="sdk-bench.mjs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,h-up,h-json,e,e1,e2,e3,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
+    ap.add_argument("--only", default="", help="comma-separated workload keys (a,a0,a2,b,c,d-up,d-down,h-up,h-json,h-down,h-create,e,e1,e2,e3,e1-offline,p,s,f,m-restore,m-live,m-idle,g,g-nogl)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--out", help="also write the table here")
     ap.add_argument("--engine-pid", type=int, help="the engine, to report its peak RSS after each workload")
@@ -189,6 +189,10 @@ def main():
                  f'a {s["big_bytes"] // MIB} MiB upload', ["stall-upload", s["big_bytes"]], None, None),
         Workload("h-json", f'the same while it reads a {s["json_bytes"] // MIB} MiB JSON request (refused '
                  'once parsed)', ["stall-json", s["json_bytes"]], None, None),
+        Workload("h-down", f'the same while it sends a {s["big_bytes"] // MIB} MiB download',
+                 ["stall-download", s["big_bytes"]], None, None),
+        Workload("h-create", f'the same while it makes {s["create_n"]} sandboxes back to back (create + '
+                 'first command + kill)', ["stall-create", s["create_n"]], None, None),
         Workload("e", f'create + kill {s["create_n"]} sandboxes', ["create", s["create_n"]],
                  ["create", s["create_n"]], None, per_item=s["create_n"]),
         Workload("e1", f'create + first command + kill, {s["create_n"]} sandboxes', ["create-run", s["create_n"]],
@@ -231,7 +235,7 @@ def main():
         g2 = Workload("g-nogl", "the same with GDK_DEBUG=gl-disable (no Mesa llvmpipe)", [], None, None)
         g2.argv = [opts.first_frame, "--idle-ms", "3000", "--", "env", "GDK_DEBUG=gl-disable", opts.app]
         workloads.append(g2)
-    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "h-up", "h-json", "e", "e1", "e2", "e3", "e1-offline", "p", "s", "f",
+    order = ["a", "a0", "a2", "b", "c", "d-up", "d-down", "h-up", "h-json", "h-down", "h-create", "e", "e1", "e2", "e3", "e1-offline", "p", "s", "f",
              "m-restore", "m-live", "m-idle", "g", "g-nogl"]
     workloads.sort(key=lambda w: order.index(w.key))
     if opts.only:

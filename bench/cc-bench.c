@@ -12,6 +12,10 @@
  *   upload-many N SZ  N files of SZ bytes in one batched upload
  *   upload BYTES      one file of BYTES
  *   download BYTES    read back one file of BYTES
+ *   stall-upload BYTES, stall-json BYTES, stall-download BYTES
+ *                     the longest the engine took to answer /health, asked every 0.5 ms, while
+ *                     it read one upload, read one JSON request, or sent one download of BYTES
+ *   stall-create N    the same while it made N sandboxes back to back (create + first command)
  *   create N          N sequential sandbox create + kill
  *   create-run N      N sequential create + first command (`true`) + kill: a sandbox's namespaces,
  *                     private network and launcher are made right after the create, and the
@@ -339,28 +343,67 @@ workload_upload (Bench *b,
   b->r.bytes = size;
 }
 
-/* The engine's longest stall while it reads one upload of @size bytes, or one JSON request of
- * @size bytes (cc-bench-stall.c). */
-static void
-workload_stall (Bench    *b,
-                gsize     size,
-                gboolean  json)
+typedef enum
 {
-  g_autoptr(GBytes) body = json ? NULL : pattern (size);
+  STALL_UPLOAD,
+  STALL_JSON,
+  STALL_DOWNLOAD,
+  STALL_CREATE,
+} StallKind;
+
+static void workload_create (Bench      *b,
+                             const char *workload,
+                             guint       n,
+                             gboolean    first_command,
+                             guint       settle_ms,
+                             guint       gap_ms);
+
+/* The engine's longest stall (cc-bench-stall.c) while it reads one upload of @size bytes, one
+ * JSON request of @size bytes, or sends one download of @size bytes; or, for STALL_CREATE, while
+ * it makes @size sandboxes back to back, each with its namespaces, network and launcher. */
+static void
+workload_stall (Bench     *b,
+                gsize      size,
+                StallKind  kind)
+{
+  g_autoptr(GBytes) body = kind == STALL_UPLOAD || kind == STALL_DOWNLOAD ? pattern (size) : NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
   CcBenchStall *stall;
 
   /* The sandbox's launcher and network start after its create has been answered: a first
    * command waits for them, so that what is measured is the body alone. */
-  if (!json && run_quietly (b, "true") != 0)
+  if ((kind == STALL_UPLOAD || kind == STALL_DOWNLOAD) && run_quietly (b, "true") != 0)
     cc_bench_die ("the first command failed", NULL);
+  if (kind == STALL_DOWNLOAD)
+    upload_one (b, body);
   stall = cc_bench_stall_start ();
 
-  if (json)
-    cc_bench_stall_json (size);
-  else
-    upload_one (b, body);
+  switch (kind)
+    {
+    case STALL_UPLOAD:
+      upload_one (b, body);
+      break;
+    case STALL_JSON:
+      cc_bench_stall_json (size);
+      break;
+    case STALL_DOWNLOAD:
+      cc_envd_read_file_async (b->envd, "/home/user/big.bin", NULL, cc_bench_store_result_cb, &res);
+      data = cc_envd_read_file_finish (b->envd, cc_bench_wait_for (&res), &error);
+      if (data == NULL || g_bytes_get_size (data) != size)
+        cc_bench_die ("the download has another size", error);
+      break;
+    case STALL_CREATE:
+      workload_create (b, "stall-create", size, TRUE, 0, 0);
+      /* Its own times are not what this workload reports. */
+      g_array_set_size (b->r.samples, 0);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
   cc_bench_stall_finish (stall, &b->r);
-  b->r.bytes = size;
+  b->r.bytes = kind == STALL_CREATE ? 0 : size;
 }
 
 static void
@@ -460,13 +503,13 @@ main (int   argc,
                   g_str_equal (workload, "stream") ||
                   g_str_equal (workload, "upload-many") || g_str_equal (workload, "upload") ||
                   g_str_equal (workload, "download") || g_str_equal (workload, "mirror-live") ||
-                  g_str_equal (workload, "stall-upload") ||
+                  g_str_equal (workload, "stall-upload") || g_str_equal (workload, "stall-download") ||
                   g_str_equal (workload, "mirror-idle");
   if (arg1 <= 0 || ((g_str_equal (workload, "upload-many") ||
                      g_str_equal (workload, "mirror-restore") ||
                      g_str_equal (workload, "create-settle-run") ||
                      g_str_equal (workload, "create-paced-run")) && arg2 <= 0))
-    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|stall-upload|stall-json|create|create-run|create-settle-run|create-paced-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE|MS]", NULL);
+    cc_bench_die ("usage: cc-bench echo|echo-direct|exec|stream|upload-many|upload|download|stall-upload|stall-json|stall-download|stall-create|create|create-run|create-settle-run|create-paced-run|cache-hit|mirror-restore|mirror-live|mirror-idle N [SIZE|MS]", NULL);
 
   if (!g_str_equal (workload, "exec") && !g_str_equal (workload, "cache-hit"))
     bench_connect (&b, needs_sandbox);
@@ -486,9 +529,13 @@ main (int   argc,
   else if (g_str_equal (workload, "download"))
     workload_download (&b, arg1);
   else if (g_str_equal (workload, "stall-upload"))
-    workload_stall (&b, arg1, FALSE);
+    workload_stall (&b, arg1, STALL_UPLOAD);
   else if (g_str_equal (workload, "stall-json"))
-    workload_stall (&b, arg1, TRUE);
+    workload_stall (&b, arg1, STALL_JSON);
+  else if (g_str_equal (workload, "stall-download"))
+    workload_stall (&b, arg1, STALL_DOWNLOAD);
+  else if (g_str_equal (workload, "stall-create"))
+    workload_stall (&b, arg1, STALL_CREATE);
   else if (g_str_equal (workload, "create"))
     workload_create (&b, workload, arg1, FALSE, 0, 0);
   else if (g_str_equal (workload, "create-run"))
