@@ -23,6 +23,7 @@ struct _CcEngineSpare
   char *data_dir;
   char *runtime_dir;
   CcEngineIsolation isolation;
+  CcEngineSpawner *spawner;
   CcEngineSandbox *sandbox;
   guint make_id;
 };
@@ -41,7 +42,7 @@ make_cb (gpointer user_data)
       g_debug ("No spare sandbox: %s", error->message);
       return G_SOURCE_REMOVE;
     }
-  cc_engine_launcher_prepare (sandbox, self->runtime_dir, self->isolation);
+  cc_engine_launcher_prepare (sandbox, self->runtime_dir, self->isolation, self->spawner);
   self->sandbox = g_steal_pointer (&sandbox);
   return G_SOURCE_REMOVE;
 }
@@ -61,7 +62,8 @@ schedule (CcEngineSpare *self,
 CcEngineSpare *
 cc_engine_spare_new (const char        *data_dir,
                      const char        *runtime_dir,
-                     CcEngineIsolation  isolation)
+                     CcEngineIsolation  isolation,
+                     CcEngineSpawner   *spawner)
 {
   CcEngineSpare *self;
 
@@ -71,6 +73,7 @@ cc_engine_spare_new (const char        *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->runtime_dir = g_strdup (runtime_dir);
   self->isolation = isolation;
+  self->spawner = g_object_ref (spawner);
   schedule (self, 0);
   return self;
 }
@@ -92,6 +95,7 @@ cc_engine_spare_free (CcEngineSpare *self)
     }
   g_free (self->data_dir);
   g_free (self->runtime_dir);
+  g_object_unref (self->spawner);
   g_free (self);
 }
 
