@@ -688,8 +688,7 @@ prepare_launcher_cb (gpointer data)
                            cc_engine_sandbox_get_id (sandbox)) == sandbox &&
       cc_engine_sandbox_get_state (sandbox) == CC_ENGINE_SANDBOX_RUNNING)
     cc_engine_launcher_prepare (sandbox, _cc_engine_get_runtime_dir (prepare->engine),
-                                _cc_engine_get_isolation_mode (prepare->engine),
-                                _cc_engine_get_spawner (prepare->engine));
+                                _cc_engine_get_isolation_mode (prepare->engine));
   return G_SOURCE_REMOVE;
 }
 

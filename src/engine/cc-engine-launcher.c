@@ -70,8 +70,7 @@ struct _CcEngineLauncher
   CcEngineSandbox *sandbox;  /* unowned; NULL once stopped */
   char *key;
   CcEngineIsolation isolation;
-  CcEngineSpawner *spawner;  /* where bubblewrap and pasta are started from */
-  GPid pid;                  /* bubblewrap, or flatpak-spawn; 0 until started */
+  GPid pid;                  /* bubblewrap, or flatpak-spawn */
   GPid outbound_pid;         /* pasta, when the sandbox may use the internet */
   gboolean joined;           /* in the network namespace of the sandbox's other launcher */
   int sock;
@@ -151,7 +150,6 @@ cc_engine_launcher_finalize (GObject *object)
   g_ptr_array_unref (self->rules_waiting);
   g_ptr_array_unref (self->rules_running);
   g_free (self->key);
-  g_clear_object (&self->spawner);
 
   G_OBJECT_CLASS (cc_engine_launcher_parent_class)->finalize (object);
 }
@@ -220,18 +218,6 @@ waiters_schedule (CcEngineLauncher *self)
                                         g_object_unref);
 }
 
-static void
-kill_launcher (CcEngineLauncher *self)
-{
-  if (self->pid <= 0)
-    return;
-  /* bubblewrap's process group: a launcher still starting may have a child of bubblewrap that
-   * nothing else would end (cc-engine-spawn.c). */
-  if (self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP)
-    kill (-self->pid, SIGKILL);
-  kill (self->pid, SIGKILL);
-}
-
 /* Kills the launcher (and so its PID namespace) and reports every process it still had as
  * killed. Idempotent. */
 static void
@@ -249,7 +235,14 @@ mark_dead (CcEngineLauncher *self)
     self->failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
                                          _("The sandbox launcher ended before it was ready; see the "
                                            "engine's status for what isolation this machine allows"));
-  kill_launcher (self);
+  if (self->pid > 0)
+    {
+      /* bubblewrap's process group: a launcher still starting may have a child of bubblewrap
+       * that nothing else would end (cc-engine-spawn.c). */
+      if (self->isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP)
+        kill (-self->pid, SIGKILL);
+      kill (self->pid, SIGKILL);
+    }
   if (self->outbound_pid > 0)
     kill (self->outbound_pid, SIGTERM);
   g_clear_handle_id (&self->sock_watch, g_source_remove);
@@ -472,44 +465,11 @@ ready_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-watch_launcher (CcEngineLauncher *self,
-                GPid              pid)
-{
-  self->pid = pid;
-  /* The watch keeps the object until bwrap (or flatpak-spawn) is reaped. */
-  g_child_watch_add_full (G_PRIORITY_DEFAULT, pid, launcher_exited_cb, g_object_ref (self),
-                          g_object_unref);
-  /* Stopped while it was being started: it ends now. */
-  if (self->dead)
-    kill_launcher (self);
-}
-
-static void
-launcher_spawned_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(CcEngineLauncher) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GPid pid = cc_engine_spawner_spawn_finish (CC_ENGINE_SPAWNER (source), result, &error);
-
-  if (pid > 0)
-    watch_launcher (self, pid);
-  else if (!self->dead)
-    {
-      g_clear_error (&self->failure);
-      self->failure = g_steal_pointer (&error);
-      mark_dead (self);
-    }
-}
-
 static CcEngineLauncher *
 launcher_start (CcEngineSandbox    *sandbox,
                 const char         *user,
                 const char         *runtime_dir,
                 CcEngineIsolation   isolation,
-                CcEngineSpawner    *spawner,
                 const char         *key,
                 GError            **error)
 {
@@ -520,7 +480,6 @@ launcher_start (CcEngineSandbox    *sandbox,
   int exe;
   int one = 1;
   gboolean ok;
-  GPid pid = 0;
   Join join = { -1, -1 };
   /* flatpak-spawn makes one launcher per sandbox; there is no second one to join. */
   gboolean joining = isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP && join_find (sandbox, user, &join);
@@ -554,23 +513,17 @@ launcher_start (CcEngineSandbox    *sandbox,
       return NULL;
     }
 
-  self->spawner = g_object_ref (spawner);
-  /* flatpak-spawn needs nothing run in its child: GLib starts it without fork (). bubblewrap is
-   * started from the spawner's thread, which takes @exe and pair[1]. */
   if (isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN)
-    {
-      ok = cc_engine_spawn_start_flatpak_launcher (sandbox, program, pair[1], &pid, error);
-      close (exe);
-      close (pair[1]);
-    }
-  else if (!(ok = cc_engine_spawn_start_launcher (spawner, runtime_dir, sandbox, user, pair[1], exe,
-                                                  join.netns, join.userns, launcher_spawned_cb,
-                                                  g_object_ref (self), error)))
-    g_object_unref (self);
+    ok = cc_engine_spawn_start_flatpak_launcher (sandbox, program, pair[1], &self->pid, error);
+  else
+    ok = cc_engine_spawn_start_launcher (runtime_dir, sandbox, user, pair[1], exe,
+                                         join.netns, join.userns, &self->pid, error);
   if (join.netns >= 0)
     close (join.netns);
   if (join.userns >= 0)
     close (join.userns);
+  close (exe);
+  close (pair[1]);
   if (!ok)
     {
       close (pair[0]);
@@ -582,8 +535,9 @@ launcher_start (CcEngineSandbox    *sandbox,
   self->key = g_strdup (key);
   self->sandbox = sandbox;
   self->sock_watch = g_unix_fd_add (self->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, sock_ready_cb, self);
-  if (pid > 0)
-    watch_launcher (self, pid);
+  /* The watch keeps the object until bwrap (or flatpak-spawn) is reaped. */
+  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, launcher_exited_cb, g_object_ref (self),
+                          g_object_unref);
   /* Its first question, waiting in the socket until the launcher runs: the answer (its network
    * namespace) says it is ready, on the main loop like any other message. */
   if (send (self->sock, &hello, sizeof hello, MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof hello)
@@ -652,7 +606,6 @@ cc_engine_launcher_get (CcEngineSandbox    *sandbox,
                         const char         *user,
                         const char         *runtime_dir,
                         CcEngineIsolation   isolation,
-                        CcEngineSpawner    *spawner,
                         GError            **error)
 {
   const char *key = launcher_keys[isolation == CC_ENGINE_ISOLATION_FLATPAK_SPAWN ||
@@ -663,7 +616,7 @@ cc_engine_launcher_get (CcEngineSandbox    *sandbox,
 
   if (self != NULL && !self->dead)
     return self;
-  self = launcher_start (sandbox, user, runtime_dir, isolation, spawner, key, error);
+  self = launcher_start (sandbox, user, runtime_dir, isolation, key, error);
   if (self == NULL)
     return NULL;
   g_object_set_data_full (G_OBJECT (sandbox), key, self, launcher_drop);
@@ -719,7 +672,6 @@ cc_engine_launcher_get_ready (CcEngineSandbox            *sandbox,
                               const char                 *user,
                               const char                 *runtime_dir,
                               CcEngineIsolation           isolation,
-                              CcEngineSpawner            *spawner,
                               SoupServerMessage          *msg,
                               CcEngineLauncherRetryFunc   retry,
                               gpointer                    data,
@@ -747,7 +699,7 @@ cc_engine_launcher_get_ready (CcEngineSandbox            *sandbox,
           return NULL;
         }
     }
-  self = cc_engine_launcher_get (sandbox, user, runtime_dir, isolation, spawner, error);
+  self = cc_engine_launcher_get (sandbox, user, runtime_dir, isolation, error);
   if (self != NULL && !self->ready)
     {
       wait_ready (self, msg, retry, data, data_free);
@@ -762,8 +714,7 @@ done:
 void
 cc_engine_launcher_prepare (CcEngineSandbox   *sandbox,
                             const char        *runtime_dir,
-                            CcEngineIsolation  isolation,
-                            CcEngineSpawner   *spawner)
+                            CcEngineIsolation  isolation)
 {
   g_autoptr(GError) error = NULL;
 
@@ -776,7 +727,7 @@ cc_engine_launcher_prepare (CcEngineSandbox   *sandbox,
       if (other != NULL && !other->dead)
         return;
     }
-  if (cc_engine_launcher_get (sandbox, "user", runtime_dir, isolation, spawner, &error) == NULL)
+  if (cc_engine_launcher_get (sandbox, "user", runtime_dir, isolation, &error) == NULL)
     g_debug ("The sandbox's launcher could not be prepared: %s (its first command tries again)",
              error->message);
 }
@@ -1251,53 +1202,36 @@ dup_netns (CcEngineLauncher  *self,
   return fd;
 }
 
-static void
-outbound_spawned_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(CcEngineLauncher) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GPid pid = cc_engine_spawner_spawn_finish (CC_ENGINE_SPAWNER (source), result, &error);
-
-  if (pid <= 0)
-    {
-      g_warning ("No internet access for the sandbox: %s", error->message);
-      return;
-    }
-  self->outbound_pid = pid;
-  g_child_watch_add_full (G_PRIORITY_DEFAULT, pid, outbound_exited_cb, g_object_ref (self),
-                          g_object_unref);
-  /* Stopped while pasta was being started. */
-  if (self->dead)
-    kill (pid, SIGTERM);
-}
-
 /* pasta for the launcher's namespace; without it the sandbox keeps its loopback only. */
 static void
 outbound_start (CcEngineLauncher *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
-  int netns, owner = -1;
+  int netns = -1, owner = -1;
 
   if (!cc_engine_netns_probe_outbound (&reason))
     return;  /* said in the engine's status */
-  netns = dup_netns (self, &error);
-  if (netns >= 0 && geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
+  if ((netns = dup_netns (self, &error)) >= 0)
     {
-      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "the network's user namespace: %s", g_strerror (errno));
-      close (netns);
-      netns = -1;
+      if (geteuid () != 0 && (owner = cc_engine_netns_dup_owner (netns)) < 0)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
+                     "the network's user namespace: %s", g_strerror (errno));
+      else
+        self->outbound_pid = cc_engine_netns_start_outbound (netns, owner, &error);
     }
-  if (netns < 0)
+  if (netns >= 0)
+    close (netns);
+  if (owner >= 0)
+    close (owner);
+  if (self->outbound_pid <= 0)
     {
-      g_warning ("No internet access for the sandbox: %s", error->message);
+      g_warning ("No internet access for the sandbox: %s",
+                 error ? error->message : "the launcher gave no namespace");
       return;
     }
-  cc_engine_netns_start_outbound (self->spawner, netns, owner, outbound_spawned_cb,
-                                  g_object_ref (self));
+  g_child_watch_add_full (G_PRIORITY_DEFAULT, self->outbound_pid, outbound_exited_cb,
+                          g_object_ref (self), g_object_unref);
 }
 
 /* Loading network rules ---------------------------------------------------------------------- */

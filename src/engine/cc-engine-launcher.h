@@ -11,7 +11,6 @@
 #include "cc-engine-isolation.h"
 #include "cc-engine-launcher-wire.h"
 #include "cc-engine-sandbox.h"
-#include "cc-engine-spawner.h"
 
 G_BEGIN_DECLS
 
@@ -24,15 +23,13 @@ typedef void (*CcEngineLauncherExitFunc) (GObject *owner,
 
 /* The running launcher of @sandbox for @user, started if there is none (or the last one died),
  * under @isolation (bubblewrap or flatpak-spawn; under flatpak-spawn there is no user
- * namespace, and both users share one launcher), from @spawner's thread. NULL with @error
- * when it cannot be started.
+ * namespace, and both users share one launcher). NULL with @error when it cannot be started.
  * A launcher just started is not ready yet (cc_engine_launcher_is_ready()): it is started
  * without waiting, and makes the sandbox's network once it is ready. */
 CcEngineLauncher *cc_engine_launcher_get      (CcEngineSandbox           *sandbox,
                                                const char                *user,
                                                const char                *runtime_dir,
                                                CcEngineIsolation          isolation,
-                                               CcEngineSpawner           *spawner,
                                                GError                   **error);
 /* Handles @msg again from the start (on the main loop), with @data. */
 typedef void (*CcEngineLauncherRetryFunc) (SoupServerMessage *msg,
@@ -48,7 +45,6 @@ CcEngineLauncher *cc_engine_launcher_get_ready (CcEngineSandbox           *sandb
                                                 const char                *user,
                                                 const char                *runtime_dir,
                                                 CcEngineIsolation          isolation,
-                                                CcEngineSpawner           *spawner,
                                                 SoupServerMessage         *msg,
                                                 CcEngineLauncherRetryFunc  retry,
                                                 gpointer                   data,
@@ -58,8 +54,7 @@ CcEngineLauncher *cc_engine_launcher_get_ready (CcEngineSandbox           *sandb
  * either user) already. */
 void              cc_engine_launcher_prepare  (CcEngineSandbox           *sandbox,
                                                const char                *runtime_dir,
-                                               CcEngineIsolation          isolation,
-                                               CcEngineSpawner           *spawner);
+                                               CcEngineIsolation          isolation);
 /* Whether @self has answered its first question and may be asked (and is not dead). */
 gboolean          cc_engine_launcher_is_ready (CcEngineLauncher          *self);
 /* Starts @argv in the launcher's namespaces with @fds as stdin, stdout, stderr, or, when

@@ -79,54 +79,16 @@ die_with_engine (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* pasta's command line and the namespaces it is given, for the spawner's thread. */
-typedef struct
+GPid
+cc_engine_netns_start_outbound (int      netns_fd,
+                                int      userns_fd,
+                                GError **error)
 {
-  GPtrArray *argv;
-  int fds[2];
-} Outbound;
-
-static void
-outbound_free (gpointer data)
-{
-  Outbound *outbound = data;
-
-  g_ptr_array_unref (outbound->argv);
-  for (guint i = 0; i < G_N_ELEMENTS (outbound->fds); i++)
-    if (outbound->fds[i] >= 0)
-      close (outbound->fds[i]);
-  g_free (outbound);
-}
-
-static gboolean
-outbound_run (gpointer   data,
-              GPid      *pid,
-              GError   **error)
-{
-  Outbound *outbound = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  const int source_fds[2] = { netns_fd, userns_fd };
   const int target_fds[2] = { 3, 4 };
+  GPid pid = 0;
 
-  return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) outbound->argv->pdata, NULL,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                           G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                           G_SPAWN_STDERR_TO_DEV_NULL,
-                                           die_with_engine, NULL, -1, -1, -1, outbound->fds, target_fds,
-                                           outbound->fds[1] >= 0 ? 2 : 1, pid, NULL, NULL, NULL, error);
-}
-
-void
-cc_engine_netns_start_outbound (CcEngineSpawner     *spawner,
-                                int                  netns_fd,
-                                int                  userns_fd,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  Outbound *outbound = g_new0 (Outbound, 1);
-  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
-
-  outbound->argv = argv;
-  outbound->fds[0] = netns_fd;
-  outbound->fds[1] = userns_fd;
   /* The namespaces are passed as descriptors: pasta drops its privileges before it opens them,
    * and could not open another process's /proc/PID/ns files then. */
   g_ptr_array_add (argv, g_strdup ("pasta"));
@@ -155,7 +117,15 @@ cc_engine_netns_start_outbound (CcEngineSpawner     *spawner,
   else
     g_ptr_array_add (argv, g_strdup ("--netns-only"));
   g_ptr_array_add (argv, NULL);
-  cc_engine_spawner_spawn_async (spawner, outbound_run, outbound, outbound_free, callback, user_data);
+
+  if (!g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
+                                         G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                                         G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                         G_SPAWN_STDERR_TO_DEV_NULL,
+                                         die_with_engine, NULL, -1, -1, -1, source_fds, target_fds,
+                                         userns_fd >= 0 ? 2 : 1, &pid, NULL, NULL, NULL, error))
+    return 0;
+  return pid;
 }
 
 gboolean

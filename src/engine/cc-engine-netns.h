@@ -10,7 +10,6 @@
 
 #include "cc-engine-isolation.h"
 #include "cc-engine-network-rules.h"
-#include "cc-engine-spawner.h"
 
 G_BEGIN_DECLS
 
@@ -23,13 +22,10 @@ int      cc_engine_netns_dup_owner      (int         netns_fd);
 /* Whether pasta is installed; if not, @reason says what is missing. */
 gboolean cc_engine_netns_probe_outbound (char      **reason);
 /* Starts pasta for outbound traffic of the namespace @netns_fd (owned by @userns_fd, or -1 to
- * join the network namespace only), from @spawner's thread; takes both descriptors. @callback
- * gets its pid from cc_engine_spawner_spawn_finish(), which the caller kills and reaps. */
-void     cc_engine_netns_start_outbound (CcEngineSpawner     *spawner,
-                                         int                  netns_fd,
-                                         int                  userns_fd,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data);
+ * join the network namespace only). Returns its pid, which the caller kills and reaps. */
+GPid     cc_engine_netns_start_outbound (int         netns_fd,
+                                         int         userns_fd,
+                                         GError    **error);
 
 /* Whether per-address outbound rules can be applied here; if not, @reason says what is missing. */
 gboolean cc_engine_netns_probe_rules    (gboolean     isolated,

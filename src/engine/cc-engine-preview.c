@@ -477,7 +477,7 @@ connect_inside (CcEngine        *engine,
   int fd = -1;
 
   launcher = cc_engine_launcher_get (sandbox, "user", _cc_engine_get_runtime_dir (engine), isolation,
-                                     _cc_engine_get_spawner (engine), &error);
+                                     &error);
   /* Every process of the sandbox is started by its launcher: while that one is still starting,
    * nothing can listen inside. */
   if (launcher != NULL && !cc_engine_launcher_is_ready (launcher))

@@ -256,8 +256,7 @@ handle_start (CcEngine          *engine,
       CcEngineLauncher *launcher;
 
       launcher = cc_engine_launcher_get_ready (sandbox, user, _cc_engine_get_runtime_dir (engine),
-                                               isolation, _cc_engine_get_spawner (engine), msg,
-                                               _cc_engine_handle_again,
+                                               isolation, msg, _cc_engine_handle_again,
                                                g_object_ref (engine), g_object_unref, &error);
       if (launcher == NULL && error == NULL)
         return;  /* handled again once the launcher is ready */

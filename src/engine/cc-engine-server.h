@@ -9,7 +9,6 @@
 #include "cc-engine-private.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-spare.h"
-#include "cc-engine-spawner.h"
 
 G_BEGIN_DECLS
 
@@ -97,7 +96,6 @@ void     _cc_engine_remove_sandbox        (CcEngine          *engine,
 gboolean _cc_engine_is_isolated           (CcEngine          *engine);
 CcEngineIsolation _cc_engine_get_isolation_mode (CcEngine    *engine);
 const char *_cc_engine_get_runtime_dir    (CcEngine          *engine);
-CcEngineSpawner *_cc_engine_get_spawner   (CcEngine          *engine);
 /* Handles @msg again from the start, as when it came in; @engine is the CcEngine. For a request
  * that waited (paused) for something, such as a sandbox launcher to be ready. */
 void     _cc_engine_handle_again          (SoupServerMessage *msg,

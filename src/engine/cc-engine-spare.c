@@ -23,7 +23,6 @@ struct _CcEngineSpare
   char *data_dir;
   char *runtime_dir;
   CcEngineIsolation isolation;
-  CcEngineSpawner *spawner;
   CcEngineSandbox *sandbox;
   guint make_id;
 };
@@ -42,7 +41,7 @@ make_cb (gpointer user_data)
       g_debug ("No spare sandbox: %s", error->message);
       return G_SOURCE_REMOVE;
     }
-  cc_engine_launcher_prepare (sandbox, self->runtime_dir, self->isolation, self->spawner);
+  cc_engine_launcher_prepare (sandbox, self->runtime_dir, self->isolation);
   self->sandbox = g_steal_pointer (&sandbox);
   return G_SOURCE_REMOVE;
 }
@@ -62,8 +61,7 @@ schedule (CcEngineSpare *self,
 CcEngineSpare *
 cc_engine_spare_new (const char        *data_dir,
                      const char        *runtime_dir,
-                     CcEngineIsolation  isolation,
-                     CcEngineSpawner   *spawner)
+                     CcEngineIsolation  isolation)
 {
   CcEngineSpare *self;
 
@@ -73,7 +71,6 @@ cc_engine_spare_new (const char        *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->runtime_dir = g_strdup (runtime_dir);
   self->isolation = isolation;
-  self->spawner = g_object_ref (spawner);
   schedule (self, 0);
   return self;
 }
@@ -95,7 +92,6 @@ cc_engine_spare_free (CcEngineSpare *self)
     }
   g_free (self->data_dir);
   g_free (self->runtime_dir);
-  g_object_unref (self->spawner);
   g_free (self);
 }
 

@@ -7,7 +7,6 @@
 
 #include "cc-engine-isolation.h"
 #include "cc-engine-sandbox.h"
-#include "cc-engine-spawner.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +16,7 @@ typedef struct _CcEngineSpare CcEngineSpare;
  * create, making the first one from the main loop's idle time. */
 CcEngineSpare   *cc_engine_spare_new   (const char        *data_dir,
                                         const char        *runtime_dir,
-                                        CcEngineIsolation  isolation,
-                                        CcEngineSpawner   *spawner);
+                                        CcEngineIsolation  isolation);
 /* Ends the spare's launcher and removes its (empty) directories. */
 void             cc_engine_spare_free  (CcEngineSpare     *self);
 /* The spare, made as a create with no workspace and the default network makes a sandbox, to be

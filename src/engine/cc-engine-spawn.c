@@ -83,15 +83,9 @@ typedef struct
   GArray *source_fds;
   GArray *target_fds;
   int next_target;
-  /* What launch_init () needs of the sandbox, taken on the main thread (launch_target ()):
-   * the command line itself may then be made in any thread. */
-  char *runtime_dir;
-  char *user;
-  char *cwd;
-  gboolean as_pid_1;
   uid_t uid;
   gid_t gid;
-  char *home_dir;  /* the sandbox's directories */
+  char *home_dir;  /* the sandbox's directories, for an engine running as root */
   char *tmp_dir;
   gboolean staged;  /* the engine is root: drop_privileges () has work to do */
   gboolean workspace;  /* home_dir is a mounted workspace, checked against workspace_id */
@@ -111,14 +105,22 @@ typedef struct
 #define ROOT_STAGE_TMP  ROOT_STAGE "/code-canvas-tmp"
 
 /* A sandbox whose home is a person's workspace folder: the folder may be gone or replaced since
- * the sandbox was made, so it is checked at every launch. */
+ * the sandbox was made, so it is checked at every launch. @ws_id (may be NULL) gets its id, or
+ * NULL when the home is the engine's own. */
 static gboolean
-check_workspace_at (const char                 *home,
-                    const CcEngineWorkspaceId  *id,
-                    GError                    **error)
+check_workspace (CcEngineSandbox            *sandbox,
+                 const CcEngineWorkspaceId **ws_id,
+                 GError                    **error)
 {
-  int fd = cc_engine_workspace_reopen (home, id);
+  const CcEngineWorkspaceId *id = NULL;
+  const char *home = cc_engine_sandbox_get_home_dir (sandbox);
+  int fd;
 
+  if (ws_id != NULL)
+    *ws_id = NULL;
+  if (cc_engine_sandbox_get_workspace (sandbox, &id) == NULL)
+    return TRUE;
+  fd = cc_engine_workspace_reopen (home, id);
   if (fd < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -127,17 +129,9 @@ check_workspace_at (const char                 *home,
       return FALSE;
     }
   close (fd);
+  if (ws_id != NULL)
+    *ws_id = id;
   return TRUE;
-}
-
-static gboolean
-check_workspace (CcEngineSandbox  *sandbox,
-                 GError          **error)
-{
-  const CcEngineWorkspaceId *id = NULL;
-
-  return cc_engine_sandbox_get_workspace (sandbox, &id) == NULL ||
-         check_workspace_at (cc_engine_sandbox_get_home_dir (sandbox), id, error);
 }
 
 static void
@@ -149,9 +143,6 @@ launch_clear (Launch *launch)
       close (g_array_index (launch->source_fds, int, i));
   g_clear_pointer (&launch->source_fds, g_array_unref);
   g_clear_pointer (&launch->target_fds, g_array_unref);
-  g_clear_pointer (&launch->runtime_dir, g_free);
-  g_clear_pointer (&launch->user, g_free);
-  g_clear_pointer (&launch->cwd, g_free);
   g_clear_pointer (&launch->home_dir, g_free);
   g_clear_pointer (&launch->tmp_dir, g_free);
   if (launch->join && launch->join_netns >= 0)
@@ -330,52 +321,32 @@ drop_privileges (gpointer user_data)
     _exit (126);
 }
 
-/* Takes what launch_init () needs of @sandbox. */
-static void
-launch_target (Launch           *launch,
-               const char       *runtime_dir,
-               CcEngineSandbox  *sandbox,
-               const char       *user,
-               const char       *cwd,
-               gboolean          as_pid_1)
-{
-  const CcEngineWorkspaceId *ws_id = NULL;
-
-  launch->runtime_dir = g_strdup (runtime_dir);
-  launch->user = g_strdup (user);
-  launch->cwd = g_strdup (cwd);
-  launch->as_pid_1 = as_pid_1;
-  cc_engine_isolation_sandbox_ids (sandbox, &launch->uid, &launch->gid);
-  launch->home_dir = g_strdup (cc_engine_sandbox_get_home_dir (sandbox));
-  launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
-  if (cc_engine_sandbox_get_workspace (sandbox, &ws_id) != NULL)
-    {
-      launch->workspace = TRUE;
-      launch->workspace_id = *ws_id;
-    }
-}
-
 /* Everything up to "--": the sandbox's namespaces, its file system view and the system-call
- * filter, for what launch_target () took. launch->as_pid_1 makes the program bubblewrap runs the
- * PID namespace's init: the kernel then drops every signal sent to it from inside that it has
- * no handler for, SIGKILL and SIGSTOP included. Reads the host's files but nothing of the
- * engine's state: runs in the spawner's thread. */
+ * filter. @as_pid_1 makes the program bubblewrap runs the PID namespace's init: the kernel
+ * then drops every signal sent to it from inside that it has no handler for, SIGKILL and
+ * SIGSTOP included. */
 static gboolean
-launch_init (Launch  *launch,
-             GError **error)
+launch_init (Launch           *launch,
+             const char       *runtime_dir,
+             CcEngineSandbox  *sandbox,
+             const char       *user,
+             const char       *cwd,
+             gboolean          as_pid_1,
+             GError          **error)
 {
-  g_autofree char *passwd = g_build_filename (launch->runtime_dir, "sandbox-passwd", NULL);
-  g_autofree char *group = g_build_filename (launch->runtime_dir, "sandbox-group", NULL);
-  g_autofree char *profile = g_build_filename (launch->runtime_dir, "sandbox-profile", NULL);
-  g_autofree char *seccomp = g_build_filename (launch->runtime_dir, "sandbox-seccomp.bpf", NULL);
+  g_autofree char *passwd = g_build_filename (runtime_dir, "sandbox-passwd", NULL);
+  g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
+  g_autofree char *profile = g_build_filename (runtime_dir, "sandbox-profile", NULL);
+  g_autofree char *seccomp = g_build_filename (runtime_dir, "sandbox-seccomp.bpf", NULL);
   gboolean own_profile = g_file_test (profile, G_FILE_TEST_EXISTS);
-  gboolean root = g_strcmp0 (launch->user, "root") == 0;
+  gboolean root = g_strcmp0 (user, "root") == 0;
   char id[16];
 
   launch->argv = g_ptr_array_new_with_free_func (g_free);
   launch->source_fds = g_array_new (FALSE, FALSE, sizeof (int));
   launch->target_fds = g_array_new (FALSE, FALSE, sizeof (int));
   launch->next_target = 10;
+  cc_engine_isolation_sandbox_ids (sandbox, &launch->uid, &launch->gid);
 
   add (launch->argv, "bwrap");
   add (launch->argv, "--new-session");
@@ -392,7 +363,7 @@ launch_init (Launch  *launch,
   add (launch->argv, "--unshare-pid");
   if (!launch->join)
     cc_engine_netns_add_bwrap_args (launch->argv);
-  if (launch->as_pid_1)
+  if (as_pid_1)
     add (launch->argv, "--as-pid-1");
   add (launch->argv, "--unshare-uts");
   add (launch->argv, "--hostname"); add (launch->argv, "sandbox");
@@ -428,11 +399,22 @@ launch_init (Launch  *launch,
   add (launch->argv, "--dev"); add (launch->argv, "/dev");
   add (launch->argv, "--tmpfs"); add (launch->argv, "/var");
   add (launch->argv, "--symlink"); add (launch->argv, "../tmp"); add (launch->argv, "/var/tmp");
+  launch->home_dir = g_strdup (cc_engine_sandbox_get_home_dir (sandbox));
+  launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
   launch->staged = geteuid () == 0;
-  /* Checked again in the child of a root engine, which binds that very directory; bubblewrap of
-   * an engine that is not root binds it by path right after. */
-  if (launch->workspace && !check_workspace_at (launch->home_dir, &launch->workspace_id, error))
-    return FALSE;
+  {
+    const CcEngineWorkspaceId *ws_id = NULL;
+
+    /* Checked again in the child of a root engine, which binds that very directory; bubblewrap
+     * of an engine that is not root binds it by path right after. */
+    if (!check_workspace (sandbox, &ws_id, error))
+      return FALSE;
+    if (ws_id != NULL)
+      {
+        launch->workspace = TRUE;
+        launch->workspace_id = *ws_id;
+      }
+  }
   {
     const char *home = launch->staged ? ROOT_STAGE_HOME : launch->home_dir;
 
@@ -444,7 +426,7 @@ launch_init (Launch  *launch,
         add (launch->argv, "--bind"); add (launch->argv, home); add (launch->argv, "/root");
       }
   }
-  add (launch->argv, "--chdir"); add (launch->argv, launch->cwd);
+  add (launch->argv, "--chdir"); add (launch->argv, cwd);
   add (launch->argv, "--");
   return TRUE;
 }
@@ -494,94 +476,51 @@ launch_spawn (Launch       *launch,
                                            source->len, pid, NULL, NULL, NULL, error);
 }
 
-/* A launcher's bubblewrap, prepared on the main thread and started in the spawner's. */
-typedef struct
+gboolean
+cc_engine_spawn_start_launcher (const char       *runtime_dir,
+                                CcEngineSandbox  *sandbox,
+                                const char       *user,
+                                int               sock,
+                                int               exe,
+                                int               join_netns,
+                                int               join_userns,
+                                GPid             *pid,
+                                GError          **error)
 {
-  Launch launch;
-  int sock;
-  int exe;
-  int null_fd;
-} LauncherSpawn;
-
-static void
-launcher_spawn_free (gpointer data)
-{
-  LauncherSpawn *spawn = data;
-
-  launch_clear (&spawn->launch);
-  if (spawn->sock >= 0)
-    close (spawn->sock);
-  if (spawn->exe >= 0)
-    close (spawn->exe);
-  if (spawn->null_fd >= 0)
-    close (spawn->null_fd);
-  g_free (spawn);
-}
-
-static gboolean
-launcher_spawn_run (gpointer   data,
-                    GPid      *pid,
-                    GError   **error)
-{
-  LauncherSpawn *spawn = data;
-  Launch *launch = &spawn->launch;
-  /* The launcher program, passed as descriptor 4: nothing of the host's file system needs to
-   * be mounted for it. Descriptor 3 is the launcher's socket. */
-  const int source[] = { spawn->sock, spawn->exe };
+  g_auto(Launch) launch = { .join = join_netns >= 0, .join_netns = -1, .join_userns = -1 };
+  const int source[] = { sock, exe };
   const int target[] = { 3, 4 };
+  int null_fd;
+  gboolean ok;
 
-  if (!launch_init (launch, error))
+  own_sandbox_dirs (sandbox);
+  if (!launch_init (&launch, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user), TRUE, error))
     return FALSE;
   /* The child gets its descriptors at 3, 4 and from 10 up before drop_privileges () runs: the
-   * namespaces it enters then are above those numbers (see cc_engine_spawn_start_launcher), or
-   * one could be replaced by a file of the sandbox and the launcher would fail to start. */
-  g_assert (launch->next_target < JOIN_FD_MIN);
-  add (launch->argv, "/proc/self/fd/4");
-  add (launch->argv, "--sandbox-launcher");
-  add (launch->argv, "3");
-  /* Not the engine's stderr: it may be the terminal the engine was started from. */
-  spawn->null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-  return launch_spawn (launch, 0, source, target, G_N_ELEMENTS (source), spawn->null_fd, pid, error);
-}
-
-gboolean
-cc_engine_spawn_start_launcher (CcEngineSpawner     *spawner,
-                                const char          *runtime_dir,
-                                CcEngineSandbox     *sandbox,
-                                const char          *user,
-                                int                  sock,
-                                int                  exe,
-                                int                  join_netns,
-                                int                  join_userns,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data,
-                                GError             **error)
-{
-  LauncherSpawn *spawn = g_new0 (LauncherSpawn, 1);
-  Launch *launch = &spawn->launch;
-
-  spawn->sock = sock;
-  spawn->exe = exe;
-  spawn->null_fd = -1;
-  launch->join = join_netns >= 0;
-  launch->join_netns = launch->join_userns = -1;
-  own_sandbox_dirs (sandbox);
-  launch_target (launch, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user), TRUE);
-  /* Above every number the child's descriptors are mapped to. */
-  if (launch->join &&
-      ((launch->join_netns = fcntl (join_netns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0 ||
-       (join_userns >= 0 && (launch->join_userns = fcntl (join_userns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0)))
+   * namespaces it enters then are moved above those numbers, or one could be replaced by a
+   * file of the sandbox and the launcher would fail to start. */
+  g_assert (launch.next_target < JOIN_FD_MIN);
+  if (launch.join &&
+      ((launch.join_netns = fcntl (join_netns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0 ||
+       (join_userns >= 0 && (launch.join_userns = fcntl (join_userns, F_DUPFD_CLOEXEC, JOIN_FD_MIN)) < 0)))
     {
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("Could not prepare the sandbox launcher: %s"), g_strerror (saved));
-      launcher_spawn_free (spawn);
       return FALSE;
     }
-  cc_engine_spawner_spawn_async (spawner, launcher_spawn_run, spawn, launcher_spawn_free,
-                                 callback, user_data);
-  return TRUE;
+  /* The launcher program, passed as descriptor 4: nothing of the host's file system needs to
+   * be mounted for it. Descriptor 3 is the launcher's socket. */
+  add (launch.argv, "/proc/self/fd/4");
+  add (launch.argv, "--sandbox-launcher");
+  add (launch.argv, "3");
+  /* Not the engine's stderr: it may be the terminal the engine was started from. */
+  null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  ok = launch_spawn (&launch, 0, source, target, G_N_ELEMENTS (source), null_fd, pid, error);
+  if (null_fd >= 0)
+    close (null_fd);
+  return ok;
 }
 
 /* The flatpak-spawn command line that runs @argv in a sandbox seeing only @sandbox's
@@ -629,7 +568,7 @@ cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
   const int source[] = { sock };
   const int target[] = { 3 };
 
-  if (!check_workspace (sandbox, error))
+  if (!check_workspace (sandbox, NULL, error))
     return FALSE;
   argv = flatpak_argv (sandbox, home, cc_engine_sandbox_get_tmp_dir (sandbox), error);
   if (argv == NULL)
@@ -956,8 +895,7 @@ cc_engine_spawn_probe (const char  *runtime_dir,
   g_mkdir_with_parents (cc_engine_sandbox_get_home_dir (fake), 0755);
   g_mkdir_with_parents (cc_engine_sandbox_get_tmp_dir (fake), 0755);
   own_sandbox_dirs (fake);
-  launch_target (&launch, runtime_dir, fake, "user", "/home/user", FALSE);
-  if (!launch_init (&launch, &error))
+  if (!launch_init (&launch, runtime_dir, fake, "user", "/home/user", FALSE, &error))
     *reason = g_strdup_printf (_("bubblewrap could not be prepared: %s"), error->message);
   else
     *reason = run_probe (&launch, "test \"$(id -u)\" = 1000 && test -w /home/user && test ! -e /etc/shadow");

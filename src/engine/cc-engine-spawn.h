@@ -8,7 +8,6 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-engine-sandbox.h"
-#include "cc-engine-spawner.h"
 
 G_BEGIN_DECLS
 
@@ -29,24 +28,18 @@ gboolean  cc_engine_spawn_probe      (const char       *runtime_dir,
                                       char            **reason);
 
 /* Starts @sandbox's launcher for @user (cc-engine-launcher.c) under bubblewrap: the launcher
- * program (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr
- * are /dev/null. With @join_netns ≥ 0 it enters that network namespace (and @join_userns, unless
- * -1, the user namespace owning it) instead of making one: the sandbox's other launcher's. Takes
- * @sock and @exe. bubblewrap's command line is made and run in @spawner's thread (it opens the
- * files copied into the sandbox), and @callback gets its pid, or why it could not start, from
- * cc_engine_spawner_spawn_finish(). FALSE with @error set, and no callback, when the namespaces
- * to join could not be kept. */
-gboolean  cc_engine_spawn_start_launcher (CcEngineSpawner     *spawner,
-                                          const char          *runtime_dir,
-                                          CcEngineSandbox     *sandbox,
-                                          const char          *user,
-                                          int                  sock,
-                                          int                  exe,
-                                          int                  join_netns,
-                                          int                  join_userns,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data,
-                                          GError             **error);
+ * program (@exe, an open descriptor) with @sock as its descriptor 3. Its stdin, stdout and stderr are
+ * /dev/null. With @join_netns ≥ 0 it enters that network namespace (and @join_userns, unless
+ * -1, the user namespace owning it) instead of making one: the sandbox's other launcher's. */
+gboolean  cc_engine_spawn_start_launcher (const char      *runtime_dir,
+                                          CcEngineSandbox *sandbox,
+                                          const char      *user,
+                                          int              sock,
+                                          int              exe,
+                                          int              join_netns,
+                                          int              join_userns,
+                                          GPid            *pid,
+                                          GError         **error);
 
 /* Inside the Flatpak: runs `flatpak-spawn --sandbox` once the way the launchers are run, in a
  * directory under @data_dir. TRUE when it works; otherwise @reason says why not. Adds facts to

@@ -60,7 +60,6 @@ struct _CcEngine
 
   GHashTable *sandboxes;
   CcEngineSpare *spare;  /* NULL without isolation: nothing to make ahead */
-  CcEngineSpawner *spawner;  /* starts bubblewrap and pasta off the main loop */
 
   /* Every loopback port one of our servers listens on: the preview proxy never targets them. */
   GHashTable *own_ports;
@@ -94,7 +93,6 @@ cc_engine_finalize (GObject *object)
   g_free (self->api_key);
   g_free (self->isolation_reason);
   g_clear_pointer (&self->isolation_facts, json_array_unref);
-  g_clear_object (&self->spawner);
 
   G_OBJECT_CLASS (cc_engine_parent_class)->finalize (object);
 }
@@ -115,7 +113,6 @@ cc_engine_init (CcEngine *self)
   self->header_timeout_ms = CC_ENGINE_HEADER_TIMEOUT_MS;
   self->activity = g_rc_box_new0 (CcEngineActivity);
   self->activity->last = g_get_monotonic_time ();
-  self->spawner = cc_engine_spawner_new ();
 }
 
 CcEngine *
@@ -206,12 +203,6 @@ const char *
 _cc_engine_get_runtime_dir (CcEngine *self)
 {
   return self->runtime_dir;
-}
-
-CcEngineSpawner *
-_cc_engine_get_spawner (CcEngine *self)
-{
-  return self->spawner;
 }
 
 CcEngineSandbox *
@@ -1096,8 +1087,7 @@ cc_engine_start (CcEngine  *self,
   load_sandboxes (self);
   cc_engine_spare_sweep (self->data_dir, self->sandboxes);
   if (self->isolation != CC_ENGINE_ISOLATION_NONE)
-    self->spare = cc_engine_spare_new (self->data_dir, self->runtime_dir, self->isolation,
-                                       self->spawner);
+    self->spare = cc_engine_spare_new (self->data_dir, self->runtime_dir, self->isolation);
 
   /* Tests shorten the header timeout; 0 turns it off. */
   if (timeout_text != NULL)
