@@ -885,6 +885,22 @@ request_ended_cb (SoupServer        *server,
   g_object_set_data (G_OBJECT (msg), "cc-engine-activity", NULL);
 }
 
+/* libsoup 3.2 takes an answer with neither Content-Length nor Transfer-Encoding as ended by
+ * EOF, and closes its connection when it is written. A 204 has neither (libsoup removes a length
+ * from it), so every pause, kill or timeout answered closed the client's kept-alive connection,
+ * and a client that sent its next request on it at that moment got a reset. Once the head is
+ * written, say what libsoup already wrote: no body. */
+static void
+wrote_headers_cb (SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
+    soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                       SOUP_ENCODING_NONE);
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -899,6 +915,7 @@ request_started_cb (SoupServer        *server,
 
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), NULL);
 }
 
 /* State files ------------------------------------------------------------------------------ */

@@ -228,6 +228,69 @@ test_chunked_body (void)
   }
 }
 
+/* Reads one answer's head from @in (the answers sent here have no body); NULL at end of file. */
+static char *
+read_head (GInputStream *in)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+
+  for (guint i = 0; i < 4096 && strstr (head->str, "\r\n\r\n") == NULL; i++)
+    {
+      char byte;
+      g_autoptr(GError) error = NULL;
+
+      if (g_input_stream_read (in, &byte, 1, NULL, &error) != 1)
+        return NULL;
+      g_string_append_c (head, byte);
+    }
+  return g_string_free (g_steal_pointer (&head), FALSE);
+}
+
+/* A 204 keeps the connection open, as any answer of known length does: libsoup 3.2 took one
+ * without a length as ended by EOF and closed the connection after it, and a client that sent
+ * its next request on it at that moment got a reset. */
+static void
+test_no_content_keeps_alive (void)
+{
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{}");
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *set_timeout = NULL;
+  g_autofree char *get = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GOutputStream *out;
+  GInputStream *in;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), cc_test_scaled_seconds (60));
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  set_timeout = g_strdup_printf ("POST /sandboxes/%s/timeout HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "X-API-Key: %s\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 15\r\n\r\n{\"timeout\":600}",
+                                 sandbox->id, cc_test_engine_get_api_key (engine));
+  get = g_strdup_printf ("GET /sandboxes/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: %s\r\n"
+                         "Connection: close\r\n\r\n", sandbox->id, cc_test_engine_get_api_key (engine));
+
+  g_output_stream_write_all (out, set_timeout, strlen (set_timeout), NULL, NULL, &error);
+  g_assert_no_error (error);
+  first = read_head (in);
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_prefix (first, "HTTP/1.1 204"));
+  g_assert_null (strstr (first, "Connection: close"));
+
+  /* The same connection answers the next request. */
+  g_output_stream_write_all (out, get, strlen (get), NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = read_head (in);
+  g_assert_nonnull (second);
+  g_assert_true (g_str_has_prefix (second, "HTTP/1.1 200"));
+}
+
 static void
 test_list_paging (void)
 {
@@ -527,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/engine/control/create-get", test_create_get);
   g_test_add_func ("/engine/control/bad-input", test_bad_input);
   g_test_add_func ("/engine/control/chunked-body", test_chunked_body);
+  g_test_add_func ("/engine/control/no-content-keeps-alive", test_no_content_keeps_alive);
   g_test_add_func ("/engine/control/list-paging", test_list_paging);
   g_test_add_func ("/engine/control/pause-resume-connect", test_pause_resume_connect);
   g_test_add_func ("/engine/control/timeout-refresh-kill", test_timeout_refresh_kill);
