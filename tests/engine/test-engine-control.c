@@ -126,6 +126,21 @@ test_bad_input (void)
   }
 }
 
+/* A connection of its own to the engine, for a request written by hand. */
+static GSocketConnection *
+connect_raw (void)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), cc_test_scaled_seconds (60));
+  return connection;
+}
+
 /* Sends @body to the control plane in chunks (no Content-Length), as some clients stream a
  * request; returns the whole answer. */
 static char *
@@ -133,20 +148,13 @@ post_chunked (const char *path,
               const char *body,
               gsize       length)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketConnection) connection = connect_raw ();
   g_autoptr(GString) request = g_string_new (NULL);
   g_autoptr(GString) answer = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  GOutputStream *out;
-  GInputStream *in;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
-                                                NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), cc_test_scaled_seconds (60));
-  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   g_string_printf (request, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: %s\r\n"
                    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
                    "Connection: close\r\n\r\n", path, cc_test_engine_get_api_key (engine));
@@ -253,22 +261,15 @@ static void
 test_no_content_keeps_alive (void)
 {
   g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{}");
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketConnection) connection = connect_raw ();
   g_autoptr(GError) error = NULL;
   g_autofree char *set_timeout = NULL;
   g_autofree char *get = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
-  GOutputStream *out;
-  GInputStream *in;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
-                                                NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), cc_test_scaled_seconds (60));
-  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   set_timeout = g_strdup_printf ("POST /sandboxes/%s/timeout HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                  "X-API-Key: %s\r\nContent-Type: application/json\r\n"
                                  "Content-Length: 15\r\n\r\n{\"timeout\":600}",
