@@ -220,13 +220,23 @@ _cc_engine_content_type_is (SoupServerMessage *msg,
  * buffer costs the same, spread over the reads. */
 #define OWN_BODY_KEY "cc-request-body"
 
-void
+gboolean
 _cc_engine_request_body_keep (SoupServerMessage *msg,
                               gsize              length)
 {
+  /* Reserved before a byte of it came, and before the request is known to be allowed: where the
+   * system will not promise that much memory now (strict overcommit), libsoup keeps the body as
+   * it arrives, as it does for small ones, rather than the engine aborting. */
+  guint8 *data = g_try_malloc (length);
+  GByteArray *own;
+
+  if (data == NULL)
+    return FALSE;
+  own = g_byte_array_new_take (data, length);
+  g_byte_array_set_size (own, 0);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  g_object_set_data_full (G_OBJECT (msg), OWN_BODY_KEY, g_byte_array_sized_new ((guint) length),
-                          (GDestroyNotify) g_byte_array_unref);
+  g_object_set_data_full (G_OBJECT (msg), OWN_BODY_KEY, own, (GDestroyNotify) g_byte_array_unref);
+  return TRUE;
 }
 
 void
@@ -248,7 +258,8 @@ _cc_engine_request_body_got (SoupServerMessage *msg,
     {
       g_autoptr(GBytes) so_far = soup_message_body_flatten (body);
 
-      _cc_engine_request_body_keep (msg, g_bytes_get_size (so_far) * 2);
+      if (!_cc_engine_request_body_keep (msg, g_bytes_get_size (so_far) * 2))
+        return;
       soup_message_body_truncate (body);
       own = g_object_get_data (G_OBJECT (msg), OWN_BODY_KEY);
       g_byte_array_append (own, g_bytes_get_data (so_far, NULL), (guint) g_bytes_get_size (so_far));

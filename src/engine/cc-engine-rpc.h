@@ -109,8 +109,9 @@ GBytes  *_cc_engine_request_body         (SoupServerMessage *msg);
 gsize    _cc_engine_request_body_length  (SoupServerMessage *msg);
 /* Keeps the body of @msg in one buffer (@length bytes reserved) instead of libsoup's chunks;
  * _cc_engine_request_body_got() adds each chunk read, and takes over a large body of unknown
- * length. _cc_engine_request_body_drop() keeps nothing more. */
-void     _cc_engine_request_body_keep    (SoupServerMessage *msg,
+ * length. _cc_engine_request_body_drop() keeps nothing more. FALSE (libsoup keeps it) when the
+ * buffer cannot be had. */
+gboolean _cc_engine_request_body_keep    (SoupServerMessage *msg,
                                           gsize              length);
 void     _cc_engine_request_body_got     (SoupServerMessage *msg,
                                           GBytes            *chunk);

@@ -681,7 +681,7 @@ got_headers_cb (SoupServerMessage *msg,
 
 static void
 yield_each_slice (SoupServerMessage *msg,
-                    gsize              chunk_size)
+                  gsize              chunk_size)
 {
   gsize read = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "cc-body-slice")) + chunk_size;
 

@@ -826,7 +826,7 @@ test_few_segments (void)
   /* Chunk by chunk: the start, then the end event with the end of the stream (libsoup writes
    * each chunk in three writes), then the last chunk. */
   at = (const char *) memmem (answer->str, answer->len, "\r\n\r\n", 4) + 4;
-  for (;;)
+  for (guint i = 0; i < 16; i++)
     {
       guint64 size = g_ascii_strtoull (at, (char **) &rest, 16);
 
