@@ -6,15 +6,17 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "cc-connect-codec.h"
 #include "cc-engine-freeze.h"
 #include "cc-engine-launcher.h"
+#include "cc-engine-path.h"
 #include "cc-engine-process.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
@@ -200,7 +202,7 @@ handle_start (CcEngine          *engine,
   gboolean want_stdin;
   gint64 cols = 0, rows = 0;
   CcEngineStream *stream;
-  struct stat st;
+  int cwd_fd = -1;
 
   if (request == NULL ||
       !_cc_engine_request_check_fields (request, allowed, &error) ||
@@ -238,7 +240,11 @@ handle_start (CcEngine          *engine,
 
   cwd = cc_protojson_get_string (config, "cwd");
   host_cwd = cc_engine_sandbox_resolve_path (sandbox, user, cwd, &cwd_clean, &error);
-  if (host_cwd == NULL || stat (host_cwd, &st) != 0 || !S_ISDIR (st.st_mode))
+  /* Opened from the sandbox's own directory, never by the host path: a directory swapped for a
+   * link to the host would otherwise tell whether a host directory exists. */
+  if (host_cwd != NULL && (cwd_fd = cc_engine_path_open_errno (sandbox, host_cwd, O_PATH | O_DIRECTORY)) >= 0)
+    close (cwd_fd);
+  if (host_cwd == NULL || cwd_fd < 0)
     {
       g_clear_error (&error);
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
