@@ -6,7 +6,7 @@
  * Uploaded into a sandbox and run there. Each mode prints one "name:result" line per attempt,
  * where the result is "ok" (the attack worked) or the errno's name, so the test can tell a
  * refusal of the filter (EPERM) from one of the kernel. Plain C library only: the sandbox has
- * the host's /usr but none of the build tree.
+ * the host's /usr but none of the build tree (the kernel's headers are needed to build only).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +23,17 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
+
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
 
 static void
 report (const char *name,
@@ -85,23 +96,59 @@ attack_launcher (void)
   kill (launcher, SIGTERM);
 }
 
+/* The terminal attacks, on a terminal the process controls: the kernel itself refuses TIOCSTI
+ * (EPERM) on any other, filter or not. A child makes a session of its own (the caller may lead
+ * one already, and setsid() refuses a group leader) and takes the pty as its controlling
+ * terminal; "ctty" says whether it did. */
+static void
+attack_terminal (void)
+{
+  pid_t child;
+
+  fflush (stdout);
+  child = fork ();
+  if (child == 0)
+    {
+      char c = 'x';
+      int master = posix_openpt (O_RDWR | O_NOCTTY);
+      int slave = -1;
+
+      if (master >= 0 && grantpt (master) == 0 && unlockpt (master) == 0)
+        slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+      report ("ctty", slave >= 0 && setsid () >= 0 && ioctl (slave, TIOCSCTTY, 0) == 0);
+      report ("tiocsti", ioctl (slave, TIOCSTI, &c) == 0);
+      report ("tioclinux", ioctl (slave, TIOCLINUX, &c) == 0);
+      _exit (0);
+    }
+  if (child < 0)
+    report ("ctty", 0);
+  else
+    waitpid (child, NULL, 0);
+}
+
+/* Each call is one the kernel grants an unprivileged process (see test_seccomp_filter for its
+ * answers), so that a refusal can only be the filter's. Keys go to the process keyring, which
+ * goes away with the process. */
 static void
 attack_syscalls (void)
 {
-  char c = 'x';
-  int master = posix_openpt (O_RDWR | O_NOCTTY);
-  int slave = -1;
+  struct perf_event_attr attr = {
+    .type = PERF_TYPE_SOFTWARE,
+    .size = sizeof attr,
+    .config = PERF_COUNT_SW_TASK_CLOCK,
+    .disabled = 1,
+    /* Allowed up to perf_event_paranoid 2 (the kernel's default) without privileges. */
+    .exclude_kernel = 1,
+    .exclude_hv = 1,
+  };
 
-  if (master >= 0 && grantpt (master) == 0 && unlockpt (master) == 0)
-    slave = open (ptsname (master), O_RDWR | O_NOCTTY);
-  report ("tiocsti", ioctl (slave, TIOCSTI, &c) == 0);
-  report ("tioclinux", ioctl (slave, 0x541C, &c) == 0);
-  report ("keyctl", syscall (SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) >= 0);
-  report ("add_key", syscall (SYS_add_key, "user", "cc", "x", 1, -3) >= 0);
-  report ("request_key", syscall (SYS_request_key, "user", "cc", NULL, -3) >= 0);
-  report ("perf_event_open", syscall (SYS_perf_event_open, NULL, 0, -1, -1, 0) >= 0);
-  report ("userfaultfd", syscall (SYS_userfaultfd, 0) >= 0);
-  report ("unshare-user", unshare (CLONE_NEWUSER) == 0);
+  attack_terminal ();
+  report ("keyctl", syscall (SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1) >= 0);
+  report ("add_key", syscall (SYS_add_key, "user", "cc-attack", "x", 1, KEY_SPEC_PROCESS_KEYRING) >= 0);
+  report ("request_key", syscall (SYS_request_key, "user", "cc-attack", NULL, KEY_SPEC_PROCESS_KEYRING) >= 0);
+  report ("perf_event_open", syscall (SYS_perf_event_open, &attr, 0, -1, -1, 0) >= 0);
+  /* Without privileges since Linux 5.11, whatever vm.unprivileged_userfaultfd says. */
+  report ("userfaultfd", syscall (SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY) >= 0);
   {
     pid_t child = (pid_t) syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
 
@@ -111,6 +158,8 @@ attack_syscalls (void)
       waitpid (child, NULL, 0);
     report ("clone-user", child > 0);
   }
+  /* Last: on success this process is in the new namespace. */
+  report ("unshare-user", unshare (CLONE_NEWUSER) == 0);
 }
 
 /* Opens the host file whose handle is @hex (type:bytes) through the file system of /home/user,
