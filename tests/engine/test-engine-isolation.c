@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "engine-core-client.h"
+#include "cc-connect-codec.h"
 #include "cc-protojson.h"
 #include "cc-test-util.h"
 
@@ -425,19 +427,62 @@ test_gzip_bomb (void)
   g_assert_false (g_file_test (host, G_FILE_TEST_EXISTS));
 }
 
-/* A name that is not UTF-8, made by a sandbox process, shows with U+FFFD in ListDir and in
- * watcher events, and the answers stay valid JSON. */
+/* Runs code-canvas-cli against this file's engine with @args (NULL-terminated); its exit
+ * status, with its stdout in @out. */
+static int
+run_cli (char **out,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = cc_test_engine_dup_environ (engine);
+  g_autofree char *err = NULL;
+  const char *cli = g_getenv ("CODE_CANVAS_CLI");
+  const char *arg;
+  va_list ap;
+  int status;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (ap, out);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  status = cc_test_run_command ((const char * const *) argv->pdata, (const char * const *) env, NULL,
+                                out, &err);
+  g_test_message ("cli %s: exit %d; stdout: %s; stderr: %s", (char *) argv->pdata[1], status, *out, err);
+  return status;
+}
+
+/* The name of a WatchDir event (@message's "filesystem" member), or NULL. */
+static const char *
+watch_event_name (JsonObject *message)
+{
+  JsonObject *event = json_object_has_member (message, "filesystem")
+                        ? json_object_get_object_member (message, "filesystem") : NULL;
+
+  return event != NULL ? json_object_get_string_member_with_default (event, "name", NULL) : NULL;
+}
+
+#define ODD_NAME_CMD "touch \"$(printf 'bad\\377\\376name')\""
+#define ODD_NAME_SHOWN "bad\xef\xbf\xbd\xef\xbf\xbdname"
+
+/* A name that is not UTF-8, made by a sandbox process, shows with U+FFFD in ListDir, in
+ * watcher events and in a WatchDir stream, and the answers stay valid JSON. */
 static void
 test_non_utf8_names (void)
 {
   g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
   g_autoptr(EcReply) created = NULL;
   g_autoptr(EcReply) listing = NULL;
+  g_autoptr(EcStream) watch = NULL;
   g_autoptr(EcRun) run = NULL;
   g_autoptr(CcTestDeadline) deadline = cc_test_deadline_new (cc_test_scaled_seconds (20));
   g_autofree char *request = NULL;
   g_autofree char *listing_text = NULL;
-  const char *expected = "bad\xef\xbf\xbd\xef\xbf\xbdname";
+  g_autofree char *timeout_ms = g_strdup_printf ("%u", cc_test_scaled_seconds (20) * 1000);
+  const char *watch_headers[] = { "Connect-Timeout-Ms", timeout_ms, NULL };
+  const char *expected = ODD_NAME_SHOWN;
   gboolean seen = FALSE;
 
   created = ec_unary (sandbox, "/filesystem.Filesystem/CreateWatcher",
@@ -445,8 +490,19 @@ test_non_utf8_names (void)
   g_assert_cmpuint (created->status, ==, 200);
   request = g_strdup_printf ("{\"watcherId\":\"%s\"}",
                              json_object_get_string_member (json_node_get_object (created->json), "watcherId"));
+  /* The stream's watch is in place once its start message is in. It ends at its deadline. */
+  watch = ec_stream_open (sandbox, "/filesystem.Filesystem/WatchDir", "{\"path\":\"/home/user\"}", "user",
+                          watch_headers);
+  g_assert_cmpuint (ec_stream_get_status (watch), ==, 200);
+  {
+    g_autoptr(JsonObject) start = NULL;
+    guint8 flags;
 
-  run = ec_run (sandbox, "touch \"$(printf 'bad\\377\\376name')\"", "user");
+    g_assert_true (ec_stream_next (watch, &flags, &start));
+    g_assert_true (json_object_has_member (start, "start"));
+  }
+
+  run = ec_run (sandbox, ODD_NAME_CMD, "user");
   g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
 
   listing = ec_unary (sandbox, "/filesystem.Filesystem/ListDir", "{\"path\":\"/home/user\"}", "user");
@@ -469,6 +525,50 @@ test_non_utf8_names (void)
         g_error ("no watcher event for the odd name: %s", text);
       g_main_context_iteration (NULL, FALSE);
     }
+
+  /* Each stream message parses as JSON (ec_stream_next asserts it), and the event carries the
+   * name as ListDir shows it. Bounded by the stream's own deadline. */
+  seen = FALSE;
+  while (!seen)
+    {
+      g_autoptr(JsonObject) message = NULL;
+      const char *name;
+      guint8 flags;
+
+      if (!ec_stream_next (watch, &flags, &message) || (flags & CC_CONNECT_FLAG_END_STREAM) != 0)
+        g_error ("the WatchDir stream ended without an event for the odd name");
+      name = watch_event_name (message);
+      g_assert_true (name == NULL || g_utf8_validate (name, -1, NULL));
+      seen = g_strcmp0 (name, expected) == 0;
+    }
+
+  {
+    /* The CLI, on a project's sandbox of its own: `ls` succeeds, in both forms. */
+    g_autofree char *made = NULL;
+    g_autofree char *touched = NULL;
+    g_autofree char *plain = NULL;
+    g_autofree char *json = NULL;
+    g_autoptr(JsonNode) entries = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean listed = FALSE;
+
+    g_assert_cmpint (run_cli (&made, "project", "create", "odd-names", "--template", "blank", NULL), ==, 0);
+    g_assert_cmpint (run_cli (&touched, "exec", "odd-names", "--", ODD_NAME_CMD, NULL), ==, 0);
+    g_assert_cmpint (run_cli (&plain, "ls", "odd-names", NULL), ==, 0);
+    g_assert_true (g_utf8_validate (plain, -1, NULL));
+    g_assert_nonnull (strstr (plain, expected));
+    g_assert_cmpint (run_cli (&json, "ls", "--json", "odd-names", NULL), ==, 0);
+    entries = json_from_string (json, &error);
+    g_assert_no_error (error);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (entries));
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (entries)); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (json_node_get_array (entries), i);
+
+        listed |= g_strcmp0 (json_object_get_string_member (entry, "name"), expected) == 0;
+      }
+    g_assert_true (listed);
+  }
 }
 
 /* The symlink-swap race ---------------------------------------------------------------------
