@@ -12,6 +12,10 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -163,35 +167,185 @@ test_same_port (void)
   }
 }
 
-/* A listener on the host's loopback: a sandbox must not reach it, by any loopback address. */
+/* A listener on every IPv4 address of this network namespace (0.0.0.0) on a free port; it never
+ * blocks, so the check that it accepted nothing never waits. */
+static GSocket *
+listen_any (guint *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (listener, address, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (listener, FALSE);
+  effective = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return g_steal_pointer (&listener);
+}
+
+/* This namespace's own IPv4 addresses other than loopback, as "A B C" (empty without any). */
+static char *
+own_addresses (void)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  struct ifaddrs *all = NULL;
+
+  g_assert_cmpint (getifaddrs (&all), ==, 0);
+  for (struct ifaddrs *i = all; i != NULL; i = i->ifa_next)
+    {
+      char text[INET_ADDRSTRLEN];
+      const struct sockaddr_in *in = (const struct sockaddr_in *) i->ifa_addr;
+
+      if (in == NULL || in->sin_family != AF_INET || (ntohl (in->sin_addr.s_addr) >> 24) == 127)
+        continue;
+      inet_ntop (AF_INET, &in->sin_addr, text, sizeof text);
+      g_string_append_printf (list, "%s%s", list->len ? " " : "", text);
+    }
+  freeifaddrs (all);
+  return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+/* The sandbox's IPv4 default gateway as it sees it, once pasta has configured its network (a
+ * bounded wait); empty when it has none. */
+static char *
+sandbox_gateway (EcSandbox *sandbox)
+{
+  g_autoptr(EcRun) run = ec_run (sandbox, "for i in $(seq 100); do "
+                                          "g=$(ip -4 route show default | awk '{ print $3; exit }'); "
+                                          "[ -n \"$g\" ] && break; sleep 0.1; done; printf %s \"$g\"", NULL);
+
+  return g_strdup (run->stdout_text->str);
+}
+
+/* Tries to connect to @port at each of @addresses (space-separated) from @sandbox, as its user
+ * and as root: none may be reached, by the sandbox's word and by the listener's (which stays
+ * empty). Each try is bounded. */
+static void
+assert_unreached (EcSandbox  *sandbox,
+                  GSocket    *listener,
+                  guint       port,
+                  const char *addresses)
+{
+  g_autofree char *cmd = g_strdup_printf ("for a in %s; do "
+                                          "(timeout 5 bash -c \"echo hi > /dev/tcp/$a/%u\") 2>/dev/null && "
+                                          "echo reached $a; done; true", addresses, port);
+  const char *users[] = { "user", "root" };
+
+  g_test_message ("trying %s on port %u", addresses, port);
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autoptr(EcRun) run = ec_run (sandbox, cmd, users[i]);
+      g_autoptr(GSocket) accepted = g_socket_accept (listener, NULL, NULL);
+
+      if (run->stdout_text->str[0] != '\0' || accepted != NULL)
+        g_error ("as %s, the sandbox reached the host's listener: %s", users[i], run->stdout_text->str);
+    }
+}
+
+/* A listener of the host on 0.0.0.0: a sandbox must not reach it by any loopback address, nor
+ * by the host's own other addresses (inside, the one pasta copies is the sandbox's own), nor by
+ * its gateway, which pasta would map to the host's loopback without --no-map-gw. Only addresses
+ * of this machine are tried: the gateway too only when it is one, since with the mapping off, a
+ * connection to it leaves the machine (/engine/netns/gateway tries one of its own making). */
 static void
 test_host_loopback (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocket) listener = NULL;
   g_autoptr(EcSandbox) sandbox = NULL;
-  g_autoptr(EcRun) run = NULL;
-  g_autofree char *cmd = NULL;
+  g_autoptr(GString) addresses = g_string_new ("127.0.0.1 localhost");
+  g_autofree char *own = own_addresses ();
+  g_autofree char *gateway = NULL;
   guint port;
 
   if (!isolated ())
     return;
-  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                 NULL, &effective, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-
+  listener = listen_any (&port);
   sandbox = ec_sandbox_new (engine, session, "{\"templateID\":\"base\"}");
-  cmd = g_strdup_printf ("for a in 127.0.0.1 localhost; do "
-                         "(echo hi > /dev/tcp/$a/%u) 2>/dev/null && echo reached $a; done; true",
-                         port);
-  run = ec_run (sandbox, cmd, NULL);
-  g_assert_cmpstr (run->stdout_text->str, ==, "");
-  run = (ec_run_free (run), ec_run (sandbox, cmd, "root"));
-  g_assert_cmpstr (run->stdout_text->str, ==, "");
+  gateway = sandbox_gateway (sandbox);
+  if (own[0] != '\0')
+    g_string_append_printf (addresses, " %s", own);
+  if (gateway[0] != '\0')
+    {
+      g_autofree char *padded = g_strdup_printf (" %s ", own);
+      g_autofree char *needle = g_strdup_printf (" %s ", gateway);
+
+      if (strstr (padded, needle) != NULL)
+        g_string_append_printf (addresses, " %s", gateway);
+      else
+        g_test_message ("the sandbox's gateway %s is not this machine's: not tried here", gateway);
+    }
+  assert_unreached (sandbox, listener, port, addresses->str);
+}
+
+#define GATEWAY_NS_ADDR "203.0.113.2"
+#define GATEWAY_ADDR "203.0.113.1"
+
+static void run_ip (const char * const *argv);
+
+/* A sandbox's gateway, where nothing leaves the machine: in a subprocess whose network
+ * namespace is its own (only its main thread's, which starts everything here), an engine whose
+ * only route out is a veth pair of that namespace, with the gateway's address on neither end.
+ * With --no-map-gw the sandbox's connection to its gateway goes to that address and gets no
+ * answer; without, pasta maps it to this namespace's loopback, where the listener is. */
+static void
+test_gateway (void)
+{
+  g_autofree char *pasta = g_find_program_in_path ("pasta");
+  g_autofree char *ip = g_find_program_in_path ("ip");
+
+  if (!isolated ())
+    return;
+  if (geteuid () != 0 || pasta == NULL || ip == NULL)
+    {
+      g_test_skip ("A network namespace of the test's own needs root, pasta and ip");
+      return;
+    }
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, (guint64) cc_test_scaled_seconds (100) * G_USEC_PER_SEC,
+                              G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_message ("subprocess: %s", g_test_trap_has_passed () ? "passed" : "failed");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_cmpint (unshare (CLONE_NEWNET), ==, 0);
+  {
+    const char *lo[] = { "ip", "link", "set", "lo", "up", NULL };
+    const char *add[] = { "ip", "link", "add", "ccg0", "type", "veth", "peer", "name", "ccg1", NULL };
+    const char *addr[] = { "ip", "addr", "add", GATEWAY_NS_ADDR "/24", "dev", "ccg0", NULL };
+    const char *up0[] = { "ip", "link", "set", "ccg0", "up", NULL };
+    const char *up1[] = { "ip", "link", "set", "ccg1", "up", NULL };
+    const char *route[] = { "ip", "route", "add", "default", "via", GATEWAY_ADDR, NULL };
+
+    run_ip (lo);
+    run_ip (add);
+    run_ip (addr);
+    run_ip (up0);
+    run_ip (up1);
+    run_ip (route);
+  }
+  {
+    g_autoptr(CcTestEngine) own = cc_test_engine_new ();
+    g_autoptr(SoupSession) own_session = ec_session_new (cc_test_scaled_seconds (60));
+    g_autoptr(EcSandbox) sandbox = ec_sandbox_new (own, own_session, "{\"templateID\":\"base\"}");
+    g_autoptr(GSocket) listener = NULL;
+    g_autofree char *gateway = NULL;
+    guint port;
+
+    listener = listen_any (&port);
+    gateway = sandbox_gateway (sandbox);
+    g_assert_cmpstr (gateway, ==, GATEWAY_ADDR);
+    assert_unreached (sandbox, listener, port, GATEWAY_ADDR " " GATEWAY_NS_ADDR " 127.0.0.1");
+  }
 }
 
 /* A port where nothing listens in the sandbox answers the proxy's 502, even when the host's
@@ -616,6 +770,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/netns/same-port", test_same_port);
   g_test_add_func ("/engine/netns/host-loopback", test_host_loopback);
+  g_test_add_func ("/engine/netns/gateway", test_gateway);
   g_test_add_func ("/engine/netns/closed-port", test_closed_port);
   g_test_add_func ("/engine/netns/internet-access", test_internet_access);
   g_test_add_func ("/engine/netns/rules/at-create", test_rules_at_create);
