@@ -5,6 +5,7 @@
  *
  * bubblewrap loads the filter (`--seccomp FD`) into the sandbox's first process, so the launcher
  * and everything it starts inherit it and cannot drop it (bubblewrap also sets no_new_privs).
+ * Without isolation each command loads it itself (cc-engine-process.c).
  * The list follows what desktop sandboxes refuse to unprivileged applications:
  *
  * - TIOCSTI and TIOCLINUX: typing into, or reading, a terminal the process still holds;
@@ -17,15 +18,19 @@
  *   modify_ldt, the NUMA memory-policy calls, and old personalities that undo address-space
  *   randomisation;
  * - sockets of any family but local, IPv4, IPv6 and netlink: the others (AF_VSOCK, AF_ALG,
- *   AF_TIPC, AF_RDS…) are rarely used and have had many of the kernel's network bugs.
+ *   AF_TIPC, AF_RDS…) are rarely used and have had many of the kernel's network bugs; AF_VSOCK
+ *   is not even confined by the sandbox's network namespace;
+ * - io_uring, a second way into much of the kernel that filters cannot see into, which Docker's
+ *   and Chrome's filters refuse too; it answers ENOSYS, and programs use ordinary calls instead.
  *
  * That is Flatpak's filter for applications, and more. Like Flatpak's for development tools it
  * leaves ptrace: people debug their programs in a sandbox (gdb, strace), and its processes can
  * trace only each other, never the launcher, which is not dumpable.
  *
- * Denials answer EPERM (ENOSYS for clone3, EAFNOSUPPORT for a socket family), never kill:
- * programs that probe for a feature keep working. System calls of the secondary ABIs (i386 and x32 on x86_64) go through the same
- * rules; an architecture the filter does not know is killed by libseccomp's default.
+ * Denials answer EPERM (ENOSYS for clone3 and io_uring, EAFNOSUPPORT for a socket family),
+ * never kill: programs that probe for a feature keep working. System calls of the secondary ABIs
+ * (i386 and x32 on x86_64) go through the same rules; an architecture the filter does not know is
+ * killed by libseccomp's default.
  */
 #include "config.h"
 
@@ -65,6 +70,7 @@ static const Denied denied[] = {
   { "chroot", EPERM }, { "modify_ldt", EPERM }, { "move_pages", EPERM }, { "mbind", EPERM },
   { "get_mempolicy", EPERM }, { "set_mempolicy", EPERM }, { "migrate_pages", EPERM },
   { "clone3", ENOSYS },
+  { "io_uring_setup", ENOSYS }, { "io_uring_enter", ENOSYS }, { "io_uring_register", ENOSYS },
 };
 
 /* The socket families a sandbox may use, in increasing order. */
