@@ -564,6 +564,15 @@ handle_create (CcEngine          *engine,
           return;
         }
     }
+  /* Without isolation a sandbox's network is the machine's: there is nothing to cut off, and
+   * a sandbox asked to be offline must not run online. */
+  if (!internet && _cc_engine_get_isolation_mode (engine) == CC_ENGINE_ISOLATION_NONE)
+    {
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                  _("A sandbox without internet access needs isolation, which this "
+                                    "engine runs without: its sandboxes use this computer's network"));
+      return;
+    }
   /* Without outbound traffic (no pasta) there is nothing to filter. */
   if (!internet)
     g_clear_object (&rules);

@@ -271,9 +271,15 @@ handle_start (CcEngine          *engine,
                                                     isolation == CC_ENGINE_ISOLATION_BUBBLEWRAP ? cwd_clean : host_cwd,
                                                     want_stdin, (guint) cols, (guint) rows, &error);
     }
+  else if (!_cc_engine_check_unisolated (engine, &error))
+    {
+      _cc_engine_reply_stream_error (msg, "failed_precondition", error->message);
+      return;
+    }
   else
     process = cc_engine_process_spawn (sandbox, config, tag, argv, envp, host_cwd, TRUE, want_stdin,
-                                       (guint) cols, (guint) rows, &error);
+                                       (guint) cols, (guint) rows, _cc_engine_get_filter (engine),
+                                       &error);
   if (process == NULL)
     {
       g_prefix_error (&error, "failed to start the process: ");

@@ -28,6 +28,7 @@ CcEngineProcess *cc_engine_process_spawn       (CcEngineSandbox   *sandbox,
                                                 gboolean           want_stdin,
                                                 guint              pty_cols,
                                                 guint              pty_rows,
+                                                GBytes            *filter,
                                                 GError           **error);
 /* Same, started by @sandbox's @launcher inside its namespaces; @cwd is a sandbox path. */
 CcEngineProcess *cc_engine_process_spawn_launched (CcEngineSandbox   *sandbox,

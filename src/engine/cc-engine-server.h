@@ -95,6 +95,11 @@ void     _cc_engine_remove_sandbox        (CcEngine          *engine,
                                            CcEngineSandbox   *sandbox);
 gboolean _cc_engine_is_isolated           (CcEngine          *engine);
 CcEngineIsolation _cc_engine_get_isolation_mode (CcEngine    *engine);
+/* Without isolation: the system-call filter each command loads itself (NULL without one), and
+ * FALSE with @error when commands are refused (a root engine, see cc_engine_start ()). */
+GBytes  *_cc_engine_get_filter            (CcEngine          *engine);
+gboolean _cc_engine_check_unisolated      (CcEngine          *engine,
+                                           GError           **error);
 const char *_cc_engine_get_runtime_dir    (CcEngine          *engine);
 /* Handles @msg again from the start, as when it came in; @engine is the CcEngine. For a request
  * that waited (paused) for something, such as a sandbox launcher to be ready. */

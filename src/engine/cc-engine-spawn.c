@@ -839,7 +839,6 @@ cc_engine_spawn_probe (const char  *runtime_dir,
 {
   g_autofree char *passwd = g_build_filename (runtime_dir, "sandbox-passwd", NULL);
   g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
-  g_autofree char *seccomp = g_build_filename (runtime_dir, "sandbox-seccomp.bpf", NULL);
   g_autofree char *probe_dir = g_build_filename (runtime_dir, "probe", NULL);
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
   g_autoptr(GError) error = NULL;
@@ -870,21 +869,6 @@ cc_engine_spawn_probe (const char  *runtime_dir,
     }
 
   write_profile (runtime_dir);
-
-  /* Without the filter the sandboxes still run, and the status says what they lack. */
-  if (cc_engine_seccomp_write (seccomp, FALSE, &error))
-    cc_engine_isolation_fact_add (facts, "seccomp", TRUE,
-                                  _("A system-call filter refuses terminal injection (TIOCSTI, "
-                                    "TIOCLINUX), the kernel keyring, perf_event_open, userfaultfd, "
-                                    "mounting and new user namespaces"));
-  else
-    {
-      g_autofree char *detail = g_strdup_printf (_("No system-call filter: %s"), error->message);
-
-      g_unlink (seccomp);
-      cc_engine_isolation_fact_add (facts, "seccomp", FALSE, detail);
-      g_clear_error (&error);
-    }
 
   /* The probe runs exactly the launch a command gets, in a throwaway sandbox. */
   fake = cc_engine_sandbox_new (probe_dir, "probe");

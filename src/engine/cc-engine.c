@@ -25,6 +25,7 @@
 #include "cc-engine-path.h"
 #include "cc-engine-files-access.h"
 #include "cc-engine-host.h"
+#include "cc-engine-seccomp.h"
 #include "cc-engine-server.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-upload.h"
@@ -57,6 +58,8 @@ struct _CcEngine
   CcEngineIsolation isolation;
   char *isolation_reason;
   JsonArray *isolation_facts;  /* cc_engine_isolation_fact_add () */
+  GBytes *filter;  /* the system-call filter, loaded by each command when not isolated */
+  char *unisolated_refusal;  /* why commands are refused, or NULL */
 
   GHashTable *sandboxes;
   CcEngineSpare *spare;  /* NULL without isolation: nothing to make ahead */
@@ -93,6 +96,8 @@ cc_engine_finalize (GObject *object)
   g_free (self->api_key);
   g_free (self->isolation_reason);
   g_clear_pointer (&self->isolation_facts, json_array_unref);
+  g_clear_pointer (&self->filter, g_bytes_unref);
+  g_free (self->unisolated_refusal);
 
   G_OBJECT_CLASS (cc_engine_parent_class)->finalize (object);
 }
@@ -197,6 +202,67 @@ CcEngineIsolation
 _cc_engine_get_isolation_mode (CcEngine *self)
 {
   return self->isolation;
+}
+
+GBytes *
+_cc_engine_get_filter (CcEngine *self)
+{
+  return self->filter;
+}
+
+gboolean
+_cc_engine_check_unisolated (CcEngine  *self,
+                             GError   **error)
+{
+  if (self->unisolated_refusal == NULL)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, self->unisolated_refusal);
+  return FALSE;
+}
+
+/* The system-call filter, written for bubblewrap (`--seccomp`) and kept in memory for commands
+ * run without it: whatever else is missing, they run under it. */
+static void
+write_filter (CcEngine *self)
+{
+  g_autofree char *path = g_build_filename (self->runtime_dir, "sandbox-seccomp.bpf", NULL);
+  g_autoptr(GError) error = NULL;
+  char *program = NULL;
+  gsize length = 0;
+
+  if (cc_engine_seccomp_write (path, FALSE, &error) &&
+      g_file_get_contents (path, &program, &length, &error))
+    {
+      self->filter = g_bytes_new_take (program, length);
+      cc_engine_isolation_fact_add (self->isolation_facts, "seccomp", TRUE,
+                                    _("A system-call filter refuses terminal injection (TIOCSTI, "
+                                      "TIOCLINUX), the kernel keyring, perf_event_open, "
+                                      "userfaultfd, mounting, new namespaces and rare socket "
+                                      "families"));
+    }
+  else
+    {
+      g_autofree char *detail = g_strdup_printf (_("No system-call filter: %s"), error->message);
+
+      g_unlink (path);
+      cc_engine_isolation_fact_add (self->isolation_facts, "seccomp", FALSE, detail);
+    }
+}
+
+/* Without isolation a command runs as the engine's user. For an engine running as root that
+ * is root on this machine, which a sandbox never is: its commands are refused, unless whoever
+ * started the engine turned isolation off on purpose. */
+static void
+check_unisolated (CcEngine *self)
+{
+  if (self->isolation != CC_ENGINE_ISOLATION_NONE || geteuid () != 0 ||
+      g_getenv ("CODE_CANVAS_ENGINE_NO_BWRAP") != NULL)
+    return;
+  self->unisolated_refusal =
+    g_strdup (_("Commands are refused: the engine runs as root and cannot isolate sandboxes "
+                "here, so they would run as root on this machine. Run the engine as an ordinary "
+                "user, or set CODE_CANVAS_ENGINE_NO_BWRAP=1 to run them without isolation"));
+  cc_engine_isolation_fact_add (self->isolation_facts, "commands", FALSE, self->unisolated_refusal);
 }
 
 const char *
@@ -1067,6 +1133,7 @@ cc_engine_start (CcEngine  *self,
   }
   cc_engine_path_sweep_private (self->data_dir);
 
+  write_filter (self);
   /* Every isolated sandbox runs the launcher program: without it, none is isolated. */
   have_launcher = cc_engine_spawn_probe_launcher (self->isolation_facts, &reason);
   if (have_launcher && cc_engine_spawn_probe (self->runtime_dir, self->isolation_facts, &reason))
@@ -1100,6 +1167,9 @@ cc_engine_start (CcEngine  *self,
     g_message ("Sandbox processes run under %s", cc_engine_get_isolation (self));
   else
     g_warning ("Sandbox processes run WITHOUT isolation: %s", self->isolation_reason);
+  check_unisolated (self);
+  if (self->unisolated_refusal != NULL)
+    g_warning ("%s", self->unisolated_refusal);
 
   load_sandboxes (self);
   cc_engine_spare_sweep (self->data_dir, self->sandboxes);

@@ -40,7 +40,8 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->engine = cc_test_engine_new ();
+  /* @data: the engine's extra environment, or NULL. */
+  f->engine = data != NULL ? cc_test_engine_new_with_env (data) : cc_test_engine_new ();
   f->env = cc_test_engine_dup_environ (f->engine);
   f->tmpdir = cc_test_make_tmpdir ("cc-cli");
 }
@@ -531,6 +532,18 @@ test_engine (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (env.out, cc_test_engine_get_url (f->engine)));
 }
 
+/* An engine that lacks a part of its isolation says which in `engine status`. */
+static void
+test_engine_missing (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) status = { 0 };
+
+  run_cli (f, NULL, &status, "engine", "status", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_nonnull (strstr (status.out, "Missing: "));
+  g_assert_nonnull (strstr (status.out, "CODE_CANVAS_ENGINE_NO_BWRAP"));
+}
+
 static void
 test_sandbox (Fixture *f, gconstpointer data)
 {
@@ -639,6 +652,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  static const char * const unisolated[] = { "CODE_CANVAS_ENGINE_NO_BWRAP=1", NULL };
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add ("/cli/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -652,6 +667,8 @@ main (int   argc,
   ADD ("key", test_key);
   ADD ("key-no-answer", test_key_no_answer);
   ADD ("engine", test_engine);
+  g_test_add ("/cli/engine-missing", Fixture, unisolated, fixture_setup, test_engine_missing,
+              fixture_teardown);
   ADD ("sandbox", test_sandbox);
   ADD ("sync", test_sync);
   ADD ("sync-tty", test_sync_tty);

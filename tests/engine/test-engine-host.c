@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cc-engine-host.h"
 #include "cc-engine-spawn.h"
@@ -212,11 +213,12 @@ copy_engine (const char *dir,
   return g_build_filename (dir, "bin", "code-canvas-engine", NULL);
 }
 
-/* The engine's state: isolation and the detail of its "launcher" fact (NULL when it has none). */
+/* The detail of the status fact @name when it is not ok, or NULL; @isolation gets the mode. */
 static char *
-launcher_status (CcTestEngine *engine,
-                 SoupSession  *session,
-                 char        **isolation)
+missing_fact (CcTestEngine  *engine,
+              SoupSession   *session,
+              const char    *name,
+              char         **isolation)
 {
   g_autoptr(EcReply) status = ec_api (engine, session, "GET", "/engine/status", NULL);
   JsonObject *object;
@@ -224,13 +226,14 @@ launcher_status (CcTestEngine *engine,
 
   g_assert_cmpuint (status->status, ==, 200);
   object = json_node_get_object (status->json);
-  *isolation = g_strdup (json_object_get_string_member (object, "isolation"));
+  if (isolation != NULL)
+    *isolation = g_strdup (json_object_get_string_member (object, "isolation"));
   facts = json_object_get_array_member (object, "facts");
   for (guint i = 0; i < json_array_get_length (facts); i++)
     {
       JsonObject *fact = json_array_get_object_element (facts, i);
 
-      if (g_str_equal (json_object_get_string_member (fact, "name"), "launcher") &&
+      if (g_str_equal (json_object_get_string_member (fact, "name"), name) &&
           !json_object_get_boolean_member (fact, "ok"))
         return g_strdup (json_object_get_string_member (fact, "detail"));
     }
@@ -239,7 +242,8 @@ launcher_status (CcTestEngine *engine,
 
 /* Sandboxes are started by a program of their own, found in ../libexec from an installed
  * engine. Without it the engine still runs commands, unisolated, and its status names the
- * missing program. */
+ * missing program; unless it runs as root, when they would run as root on the host: then it
+ * refuses them, and its status says so. */
 static void
 test_launcher_program (void)
 {
@@ -267,7 +271,7 @@ test_launcher_program (void)
       g_setenv ("CODE_CANVAS_ENGINE", engine_path, TRUE);
       engine = cc_test_engine_new ();
       g_setenv ("CODE_CANVAS_ENGINE", saved, TRUE);
-      missing = launcher_status (engine, session, &isolation);
+      missing = missing_fact (engine, session, "launcher", &isolation);
       g_test_message ("%s: %s, %s", dirs[i], isolation,
                       missing != NULL ? missing : "launcher found");
       if (i == 0)
@@ -289,8 +293,22 @@ test_launcher_program (void)
         }
       sandbox = ec_sandbox_new (engine, session, NULL);
       run = ec_run (sandbox, "echo ran", NULL);
-      g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
-      g_assert_cmpstr (run->stdout_text->str, ==, "ran\n");
+      if (i == 1 && geteuid () == 0)
+        {
+          g_autofree char *refused = missing_fact (engine, session, "commands", NULL);
+
+          g_assert_nonnull (refused);
+          g_assert_nonnull (run->eos_error);
+          g_assert_cmpstr (json_object_get_string_member (run->eos_error, "code"), ==, "failed_precondition");
+          g_assert_cmpstr (json_object_get_string_member (run->eos_error, "message"), ==, refused);
+          g_assert_cmpstr (run->stdout_text->str, ==, "");
+        }
+      else
+        {
+          g_assert_null (missing_fact (engine, session, "commands", NULL));
+          g_assert_cmpstr (ec_run_end_status (run), ==, "exit status 0");
+          g_assert_cmpstr (run->stdout_text->str, ==, "ran\n");
+        }
       g_clear_pointer (&sandbox, ec_sandbox_free);
       g_clear_pointer (&engine, cc_test_engine_free);
       cc_test_rm_rf (dir);

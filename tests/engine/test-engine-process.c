@@ -758,14 +758,23 @@ test_unisolated (void)
   g_autoptr(CcTestEngine) plain = cc_test_engine_new_with_env (env);
   g_autoptr(EcSandbox) sandbox = ec_sandbox_new (plain, session, NULL);
   g_autoptr(EcRun) run = ec_run (sandbox, "echo $HOME; pwd", NULL);
+  /* Works for the engine's user, root included, outside any filter. */
+  g_autoptr(EcRun) nested = ec_run (sandbox, "unshare --user true", NULL);
   g_autofree char *home = g_build_filename (cc_test_engine_get_data_dir (plain), "sandboxes", sandbox->id, NULL);
   g_autofree char *expected = g_strdup_printf ("%s\n%s\n", home, home);
   g_autoptr(EcReply) status = ec_api (plain, session, "GET", "/engine/status", NULL);
+  /* Its network would be the machine's: refused rather than run online. */
+  g_autoptr(EcReply) offline = ec_api (plain, session, "POST", "/sandboxes",
+                                       "{\"templateID\":\"base\",\"allow_internet_access\":false}");
 
   g_assert_cmpstr (cc_test_engine_get_isolation (plain), ==, "none");
+  g_assert_cmpuint (offline->status, ==, 400);
   g_assert_cmpstr (run->stdout_text->str, ==, expected);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status->json), "isolation"), ==, "none");
   g_assert_nonnull (json_object_get_string_member (json_node_get_object (status->json), "isolationReason"));
+  /* Without bubblewrap each command loads the system-call filter itself. */
+  g_assert_cmpstr (ec_run_end_status (nested), ==, "exit status 1");
+  g_assert_nonnull (strstr (nested->stderr_text->str, "Operation not permitted"));
 }
 
 /* A stream's connection is corked while its envelopes wait to be written (cc-engine-stream.c):
