@@ -5,8 +5,9 @@
  *
  * Uploaded into a sandbox and run there. Each mode prints one "name:result" line per attempt,
  * where the result is "ok" (the attack worked) or the errno's name, so the test can tell a
- * refusal of the filter (EPERM) from one of the kernel. Plain C library only: the sandbox has
- * the host's /usr but none of the build tree (the kernel's headers are needed to build only).
+ * refusal of the filter (EPERM, or its own answer to a call) from one of the kernel. Plain C
+ * library only: the sandbox has the host's /usr but none of the build tree (the kernel's headers
+ * are needed to build only).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,15 +19,21 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
 #include <linux/userfaultfd.h>
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
 
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
@@ -149,6 +156,27 @@ attack_syscalls (void)
   report ("perf_event_open", syscall (SYS_perf_event_open, &attr, 0, -1, -1, 0) >= 0);
   /* Without privileges since Linux 5.11, whatever vm.unprivileged_userfaultfd says. */
   report ("userfaultfd", syscall (SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY) >= 0);
+  /* An invalid descriptor: the kernel says EBADF, the filter EPERM. */
+  report ("setns", syscall (SYS_setns, -1, 0) == 0);
+  /* Reading the (empty) table, and an empty range: both fine for the kernel. */
+#ifdef SYS_modify_ldt
+  {
+    char table[16];
+
+    report ("modify_ldt", syscall (SYS_modify_ldt, 0, table, sizeof table) >= 0);
+  }
+#else
+  printf ("modify_ldt:EPERM\n");  /* x86 only */
+#endif
+  report ("mbind", syscall (SYS_mbind, NULL, 0, 0, NULL, 0, 0) == 0);
+  {
+    struct io_uring_params params;
+
+    memset (&params, 0, sizeof params);
+    report ("io_uring", syscall (SYS_io_uring_setup, 1, &params) >= 0);
+  }
+  /* Not confined by the network namespace (the kernel says ENODEV without a transport). */
+  report ("vsock", socket (AF_VSOCK, SOCK_STREAM, 0) >= 0);
   {
     pid_t child = (pid_t) syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
 
