@@ -498,6 +498,25 @@ test_interrupted (FsFixture    *f,
   }
 }
 
+/* An engine killed during an upload leaves its temporary in its private directory (never in the
+ * sandbox's tree), and the next start sweeps it: here it is left there by hand while the engine
+ * is stopped. */
+static void
+test_swept_at_start (FsFixture    *f,
+                     gconstpointer data)
+{
+  g_autofree char *uploads = g_build_filename (cc_test_engine_get_data_dir (f->engine), "uploads", NULL);
+  g_autofree char *left = g_build_filename (uploads, ".cc-upload-left-behind", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cc_test_engine_stop (f->engine);
+  g_assert_cmpint (g_mkdir_with_parents (uploads, 0700), ==, 0);
+  g_file_set_contents (left, "half an upload", -1, &error);
+  g_assert_no_error (error);
+  cc_test_engine_restart (f->engine);
+  g_assert_false (g_file_test (left, G_FILE_TEST_EXISTS));
+}
+
 /* A refusal comes before the body: a client that waits for "100 Continue" sends none of it. */
 static void
 test_refused_early (FsFixture    *f,
@@ -817,6 +836,7 @@ main (int   argc,
   ADD ("multipart-raw", test_multipart_raw);
   ADD ("multipart-disk-full", test_multipart_disk_full);
   ADD ("interrupted", test_interrupted);
+  ADD ("swept-at-start", test_swept_at_start);
   ADD ("refused-early", test_refused_early);
   ADD ("refused-without-expect", test_refused_without_expect);
   ADD ("ipv6-loopback", test_ipv6_loopback);
