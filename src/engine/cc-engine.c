@@ -716,7 +716,9 @@ body_limit_exempt (SoupServerMessage *msg)
   if (_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id) &&
       host_port != CC_ENGINE_ENVD_PORT)
     return TRUE;  /* preview traffic: the dev server decides */
-  return port_text != NULL && !g_str_equal (port_text, G_STRINGIFY (CC_ENGINE_ENVD_PORT));
+  /* Routed as preview traffic by its headers only with a sandbox named (early_handler ()). */
+  return port_text != NULL && !g_str_equal (port_text, G_STRINGIFY (CC_ENGINE_ENVD_PORT)) &&
+         soup_message_headers_get_one (headers, "E2b-Sandbox-Id") != NULL;
 }
 
 static void
@@ -726,15 +728,24 @@ got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
+  /* libsoup reads a body whole before it writes the answer, and keeps it unless told not to: a
+   * body the engine has no use for is read and dropped, or one connection could fill its
+   * memory. An upload or preview traffic goes elsewhere, never through memory, and no other
+   * route for it wants the body. */
   if (body_limit_exempt (msg))
     {
       g_object_set_data (G_OBJECT (msg), BODY_EXEMPT_KEY, GINT_TO_POINTER (TRUE));
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       return;
     }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     return;
   if (length > CC_ENGINE_MAX_BODY)
-    _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
+    {
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      _cc_engine_reply_api_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body too large");
+    }
   else if (length > CC_ENGINE_PARSE_INLINE_BYTES)
     _cc_engine_request_body_keep (msg, (gsize) length);
 }

@@ -464,6 +464,54 @@ assert_closed_by_engine (CcTestEngine *e,
   g_source_remove (ticker);
 }
 
+/* Sends @head announcing a body far over every bound, then 192 MiB of it, and checks the
+ * engine's memory did not grow with it: a body refused at its head, or not the engine's to keep
+ * (preview traffic with no sandbox to go to), is read and dropped. */
+static void
+assert_body_not_kept (const char *head)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *zeros = g_malloc0 (1024 * 1024);
+  GPid pid = cc_test_engine_get_pid (engine);
+  guint64 before = cc_test_proc_status_kib (pid, "VmRSS");
+  guint64 after;
+  GSocket *socket;
+  guint sent = 0;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", cc_test_engine_get_port (engine),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, cc_test_scaled_seconds (30));
+  g_assert_cmpint (g_socket_send (socket, head, strlen (head), NULL, &error), ==, (gssize) strlen (head));
+  g_assert_no_error (error);
+  /* Blocking writes: when the last one returns, the engine has read all but what the sockets'
+   * buffers hold. The engine may also close early, which ends the sending. */
+  for (; sent < 192; sent++)
+    if (g_socket_send (socket, zeros, 1024 * 1024, NULL, NULL) <= 0)
+      break;
+  after = cc_test_proc_status_kib (pid, "VmRSS");
+  g_test_message ("%u MiB sent; the engine's RSS went from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " KiB",
+                  sent, before, after);
+  g_assert_cmpuint (after, <, before + 64 * 1024);
+}
+
+static void
+test_announced_too_large (void)
+{
+  /* Over the limit, on the control plane, with no key. */
+  assert_body_not_kept ("POST /sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Type: application/json\r\nContent-Length: 1073741825\r\n\r\n");
+  /* A port header alone is no preview traffic: the limit applies. */
+  assert_body_not_kept ("POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Port: 1\r\n"
+                        "Content-Length: 1073741825\r\n\r\n");
+  /* Exempt from the limit as preview traffic, but with no such sandbox to go to. */
+  assert_body_not_kept ("POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Port: 1\r\n"
+                        "E2b-Sandbox-Id: nosuchsandbox\r\nContent-Length: 1073741825\r\n\r\n");
+}
+
 static void
 test_header_timeout (void)
 {
@@ -494,5 +542,6 @@ main (int   argc,
   g_test_add_func ("/engine/input/proxy-loop", test_proxy_loop);
   g_test_add_func ("/engine/input/huge-envs", test_huge_envs);
   g_test_add_func ("/engine/input/header-timeout", test_header_timeout);
+  g_test_add_func ("/engine/input/announced-too-large", test_announced_too_large);
   return ec_test_run (&engine, &session, cc_test_scaled_seconds (30));
 }
