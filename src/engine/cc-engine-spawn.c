@@ -363,6 +363,11 @@ launch_init (Launch           *launch,
   if (as_pid_1)
     add (launch->argv, "--as-pid-1");
   add (launch->argv, "--unshare-uts");
+  /* SysV shared memory, semaphores and message queues are per IPC namespace: in the host's, a
+   * sandbox could read, change and remove its user's (X11's MIT-SHM among them) and another
+   * sandbox's. */
+  add (launch->argv, "--unshare-ipc");
+  add (launch->argv, "--unshare-cgroup-try");
   add (launch->argv, "--hostname"); add (launch->argv, "sandbox");
   if (g_file_test (seccomp, G_FILE_TEST_EXISTS))
     {

@@ -223,6 +223,32 @@ test_seccomp_filter (void)
     }
 }
 
+/* A sandbox's SysV IPC objects and cgroup view are its own, not the host's (nor another
+ * sandbox's): its namespaces are not the test's. */
+static void
+test_namespaces (void)
+{
+  const char *kinds[] = { "ipc", "cgroup", "uts", "pid", "net", "user" };
+  g_autoptr(EcSandbox) sandbox = NULL;
+
+  if (!isolated ())
+    return;
+  sandbox = ec_sandbox_new (engine, session, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *own_path = g_strdup_printf ("/proc/self/ns/%s", kinds[i]);
+      g_autofree char *own = g_file_read_link (own_path, NULL);
+      g_autofree char *cmd = g_strdup_printf ("readlink %s", own_path);
+      g_autoptr(EcRun) run = ec_run (sandbox, cmd, NULL);
+      g_autofree char *inside = g_strstrip (g_strdup (run->stdout_text->str));
+
+      g_test_message ("%s: %s here, %s in the sandbox", kinds[i], own, inside);
+      g_assert_nonnull (own);
+      g_assert_cmpstr (inside, !=, "");
+      g_assert_cmpstr (inside, !=, own);
+    }
+}
+
 /* A root-owned 0600 file on the host, on the file system behind the sandbox's home, stays
  * closed to the sandbox's root through open_by_handle_at (which needs CAP_DAC_READ_SEARCH on
  * the host, and ownership that the sandbox's root does not have). */
@@ -1198,6 +1224,7 @@ main (int    argc,
 
   g_test_add_func ("/engine/isolation/launcher", test_launcher_out_of_reach);
   g_test_add_func ("/engine/isolation/seccomp", test_seccomp_filter);
+  g_test_add_func ("/engine/isolation/namespaces", test_namespaces);
   g_test_add_func ("/engine/isolation/open-by-handle", test_open_by_handle);
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
