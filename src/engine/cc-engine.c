@@ -721,10 +721,24 @@ body_limit_exempt (SoupServerMessage *msg)
          soup_message_headers_get_one (headers, "E2b-Sandbox-Id") != NULL;
 }
 
+/* Whether server_handler () takes @msg to the control plane, which wants the API key: no
+ * sandbox named by header or host, and not a signed /files URL (body_limit_exempt ()). */
+static gboolean
+is_control_plane (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *host_id = NULL;
+  guint host_port = 0;
+
+  return soup_message_headers_get_one (headers, "E2b-Sandbox-Id") == NULL &&
+         !_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id);
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
+  CcEngine *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
@@ -736,6 +750,16 @@ got_headers_cb (SoupServerMessage *msg,
     {
       g_object_set_data (G_OBJECT (msg), BODY_EXEMPT_KEY, GINT_TO_POINTER (TRUE));
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      return;
+    }
+  /* A control-plane request without the key is answered 401 (server_handler ()) whatever its
+   * body says: the body is not kept meanwhile. */
+  if ((soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED || length > 0) &&
+      is_control_plane (msg) &&
+      !_cc_engine_secret_equal (soup_message_headers_get_one (headers, "X-API-KEY"), self->api_key))
+    {
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
@@ -845,11 +869,83 @@ header_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A body that stops arriving gets the same once it has not moved for as long: a client that
+ * announced 16 MiB and sent all but the last byte held that memory for ever. Not for uploads
+ * and preview traffic (body_limit_exempt ()), which go elsewhere and are never kept. The timer
+ * looks at the body's progress each time it fires, rather than being set again at each chunk;
+ * a stalled body is cut between one and two spans after its last chunk. */
+typedef struct
+{
+  GSource *source;
+  GSocket *socket;
+  gint64 last;   /* monotonic time of the last chunk */
+  gint64 span;   /* microseconds */
+} BodyTimeout;
+
+static void
+body_timeout_free (gpointer data)
+{
+  BodyTimeout *timeout = data;
+
+  g_source_destroy (timeout->source);
+  g_source_unref (timeout->source);
+  g_object_unref (timeout->socket);
+  g_free (timeout);
+}
+
+static gboolean
+body_timeout_cb (gpointer user_data)
+{
+  BodyTimeout *timeout = user_data;
+
+  if (g_get_monotonic_time () - timeout->last < timeout->span)
+    return G_SOURCE_CONTINUE;
+  header_timeout_cb (timeout->socket);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+body_timeout_progress_cb (SoupServerMessage *msg,
+                          GBytes            *chunk,
+                          gpointer           user_data)
+{
+  BodyTimeout *timeout = g_object_get_data (G_OBJECT (msg), "cc-body-timeout");
+
+  if (timeout != NULL)
+    timeout->last = g_get_monotonic_time ();
+}
+
+static void
+body_timeout_disarm_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "cc-body-timeout", NULL);
+}
+
 static void
 header_timeout_disarm_cb (SoupServerMessage *msg,
                           gpointer           user_data)
 {
+  CcEngine *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  BodyTimeout *timeout;
+
   g_object_set_data (G_OBJECT (msg), "cc-header-timeout", NULL);
+  if (socket == NULL || body_limit_exempt (msg) ||
+      (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED &&
+       soup_message_headers_get_content_length (headers) <= 0))
+    return;
+  timeout = g_new0 (BodyTimeout, 1);
+  timeout->socket = g_object_ref (socket);
+  timeout->last = g_get_monotonic_time ();
+  timeout->span = (gint64) self->header_timeout_ms * 1000;
+  timeout->source = g_timeout_source_new (self->header_timeout_ms);
+  g_source_set_callback (timeout->source, body_timeout_cb, timeout, NULL);
+  g_source_attach (timeout->source, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "cc-body-timeout", timeout, body_timeout_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_timeout_progress_cb), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (body_timeout_disarm_cb), NULL);
 }
 
 static void
@@ -868,7 +964,7 @@ header_timeout_arm_cb (SoupServer        *server,
   g_source_attach (source, NULL);
   /* The message owns the source: the timer ends with the headers or with the message. */
   g_object_set_data_full (G_OBJECT (msg), "cc-header-timeout", source, destroy_source);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (header_timeout_disarm_cb), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (header_timeout_disarm_cb), self);
 }
 
 void

@@ -464,11 +464,13 @@ assert_closed_by_engine (CcTestEngine *e,
   g_source_remove (ticker);
 }
 
-/* Sends @head announcing a body far over every bound, then 192 MiB of it, and checks the
- * engine's memory did not grow with it: a body refused at its head, or not the engine's to keep
- * (preview traffic with no sandbox to go to), is read and dropped. */
+/* Sends @head, then @mib MiB of body, and checks the engine's memory grew by less than
+ * @max_kib: a body refused at its head, or not the engine's to keep (preview traffic with no
+ * sandbox to go to, a request without the key), is read and dropped. */
 static void
-assert_body_not_kept (const char *head)
+assert_body_not_kept (const char *head,
+                      guint       mib,
+                      guint64     max_kib)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
@@ -489,13 +491,13 @@ assert_body_not_kept (const char *head)
   g_assert_no_error (error);
   /* Blocking writes: when the last one returns, the engine has read all but what the sockets'
    * buffers hold. The engine may also close early, which ends the sending. */
-  for (; sent < 192; sent++)
+  for (; sent < mib; sent++)
     if (g_socket_send (socket, zeros, 1024 * 1024, NULL, NULL) <= 0)
       break;
   after = cc_test_proc_status_kib (pid, "VmRSS");
   g_test_message ("%u MiB sent; the engine's RSS went from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " KiB",
                   sent, before, after);
-  g_assert_cmpuint (after, <, before + 64 * 1024);
+  g_assert_cmpuint (after, <, before + max_kib);
 }
 
 static void
@@ -503,13 +505,19 @@ test_announced_too_large (void)
 {
   /* Over the limit, on the control plane, with no key. */
   assert_body_not_kept ("POST /sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        "Content-Type: application/json\r\nContent-Length: 1073741825\r\n\r\n");
+                        "Content-Type: application/json\r\nContent-Length: 1073741825\r\n\r\n",
+                        192, 64 * 1024);
+  /* Under the limit, but without the key. */
+  assert_body_not_kept ("POST /sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Type: application/json\r\nContent-Length: 16000000\r\n\r\n",
+                        15, 8 * 1024);
   /* A port header alone is no preview traffic: the limit applies. */
   assert_body_not_kept ("POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Port: 1\r\n"
-                        "Content-Length: 1073741825\r\n\r\n");
+                        "Content-Length: 1073741825\r\n\r\n", 192, 64 * 1024);
   /* Exempt from the limit as preview traffic, but with no such sandbox to go to. */
   assert_body_not_kept ("POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Port: 1\r\n"
-                        "E2b-Sandbox-Id: nosuchsandbox\r\nContent-Length: 1073741825\r\n\r\n");
+                        "E2b-Sandbox-Id: nosuchsandbox\r\nContent-Length: 1073741825\r\n\r\n",
+                        192, 64 * 1024);
 }
 
 static void
@@ -520,6 +528,17 @@ test_header_timeout (void)
 
   assert_closed_by_engine (e, NULL);
   assert_closed_by_engine (e, "GET /health HTTP/1.1\r\nHost: local");
+  /* A whole head, then a body that stops arriving. */
+  assert_closed_by_engine (e, "POST /sandboxes HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\n"
+                              "Content-Length: 100\r\n\r\n{");
+  {
+    g_autofree char *with_key = g_strdup_printf ("POST /sandboxes HTTP/1.1\r\nHost: local\r\nX-API-Key: %s\r\n"
+                                                 "Content-Type: application/json\r\n"
+                                                 "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n",
+                                                 cc_test_engine_get_api_key (e));
+
+    assert_closed_by_engine (e, with_key);
+  }
   {
     /* A whole request is still answered. */
     g_autofree char *url = g_strconcat (cc_test_engine_get_url (e), "/health", NULL);
