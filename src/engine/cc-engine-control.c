@@ -569,8 +569,8 @@ handle_create (CcEngine          *engine,
   if (!internet && _cc_engine_get_isolation_mode (engine) == CC_ENGINE_ISOLATION_NONE)
     {
       _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
-                                  _("A sandbox without internet access needs isolation, which this "
-                                    "engine runs without: its sandboxes use this computer's network"));
+                                  "A sandbox without internet access needs isolation, which this "
+                                  "engine runs without: its sandboxes use this computer's network");
       return;
     }
   /* Without outbound traffic (no pasta) there is nothing to filter. */
