@@ -169,9 +169,11 @@ is_hop_by_hop (const char *name,
                const char *connection,
                gboolean    streaming)
 {
+  /* With the engine's API key, which a client may send to a preview host by mistake: the
+   * sandbox's server would then hold every sandbox. */
   static const char * const hop[] = {
     "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-    "TE", "Trailer", "Upgrade", "Host",
+    "TE", "Trailer", "Upgrade", "Host", "X-API-Key",
   };
   /* The body's framing: rewritten when the body was read here (and libsoup already answered an
    * Expect), passed on when the body still comes from the client's socket. */

@@ -50,13 +50,14 @@ dev_handler (SoupServer        *server,
   {
     SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
     g_autofree char *text = g_strdup_printf ("method=%s\npath=%s\nquery=%s\nhost=%s\nforwarded-host=%s\n"
-                                             "custom=%s\nconnection=%s\nbody=%.*s\n",
+                                             "custom=%s\nconnection=%s\napi-key=%s\nbody=%.*s\n",
                                              soup_server_message_get_method (msg), path,
                                              g_uri_get_query (soup_server_message_get_uri (msg)),
                                              soup_message_headers_get_one (request, "Host"),
                                              soup_message_headers_get_one (request, "X-Forwarded-Host"),
                                              soup_message_headers_get_one (request, "X-Custom"),
                                              soup_message_headers_get_one (request, "Connection"),
+                                             soup_message_headers_get_one (request, "X-API-Key"),
                                              (int) request_body->length, request_body->data);
 
     soup_message_headers_replace (response, "X-Dev-Server", "yes");
@@ -156,9 +157,13 @@ test_http (PreviewFixture *f,
   g_autofree char *expected_forwarded = g_strdup_printf ("forwarded-host=%s\n", f->host);
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Custom", "kept");
+  /* The engine's key, sent by mistake, would give the sandbox's code every sandbox. */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-Key",
+                                cc_test_engine_get_api_key (f->fs.engine));
   body = fs_send (&f->fs, msg);
   text = body_text (body);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (strstr (text, "api-key=(null)\n"));
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "X-Dev-Server"),
                    ==, "yes");
   g_assert_nonnull (strstr (text, "method=GET\npath=/page\nquery=x=1&y=%20z\n"));
