@@ -825,6 +825,60 @@ swap_stop (Swap *swap)
   g_free (swap);
 }
 
+/* A process's working directory never tells whether a host directory exists: a directory
+ * only the host's / has is, through the swapped link, missing every time ("does not exist"),
+ * never found on the host and then failing to start inside. */
+static void
+test_symlink_swap_cwd (void)
+{
+  g_autofree char *host_dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *body = NULL;
+  GHashTableIter iter;
+  const char *name;
+  Swap *swap;
+
+  if (!isolated ())
+    return;
+  swap = swap_start ();
+  g_hash_table_iter_init (&iter, swap->host_names);
+  while (host_dir == NULL && g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    {
+      g_autofree char *path = g_strconcat ("/", name, NULL);
+      g_autofree char *cmd = g_strdup_printf ("test -e /%s", name);
+      g_autoptr(EcRun) inside = NULL;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      inside = ec_run (swap->sandbox, cmd, "user");
+      if (!g_str_equal (ec_run_end_status (inside), "exit status 0"))
+        host_dir = g_strdup (name);
+    }
+  g_assert_nonnull (host_dir);
+  expected = g_strdup_printf ("cwd '/home/user/real/%s' does not exist", host_dir);
+  body = g_strdup_printf ("{\"process\":{\"cmd\":\"/bin/true\",\"cwd\":\"/home/user/real/%s\"},"
+                          "\"stdin\":false}", host_dir);
+  for (guint i = 0; i < SWAP_TRIES; i++)
+    {
+      g_autoptr(EcStream) stream = ec_stream_open (swap->sandbox, "/process.Process/Start", body, "user", NULL);
+      JsonObject *message = NULL;
+      guint8 flags;
+
+      g_assert_true (ec_stream_next (stream, &flags, &message));
+      if (!json_object_has_member (message, "error") ||
+          g_strcmp0 (json_object_get_string_member (json_object_get_object_member (message, "error"), "message"),
+                     expected) != 0)
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), message);
+          g_autofree char *text = json_to_string (node, FALSE);
+
+          g_error ("a start in /home/user/real/%s answered %s, not that it does not exist", host_dir, text);
+        }
+      json_object_unref (message);
+    }
+  swap_stop (swap);
+}
+
 /* Stat never describes the host's file: not the canary, not the host's /etc/os-release, not a
  * name only the host's / has. */
 static void
@@ -1233,6 +1287,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/non-utf8-names", test_non_utf8_names);
   g_test_add_func ("/engine/isolation/symlink-swap-download", test_symlink_swap_download);
   g_test_add_func ("/engine/isolation/symlink-swap/stat", test_symlink_swap_stat);
+  g_test_add_func ("/engine/isolation/symlink-swap/cwd", test_symlink_swap_cwd);
   g_test_add_func ("/engine/isolation/symlink-swap/list-dir", test_symlink_swap_list_dir);
   g_test_add_func ("/engine/isolation/symlink-swap/remove", test_symlink_swap_remove);
   g_test_add_func ("/engine/isolation/symlink-swap/move", test_symlink_swap_move);
