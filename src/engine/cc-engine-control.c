@@ -527,7 +527,8 @@ handle_create (CcEngine          *engine,
 {
   static const char * const allowed[] = {
     "templateID", "timeout", "metadata", "envVars", "autoPause", "autoPauseMemory", "autoResume",
-    "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", CC_ENGINE_WORKSPACE_FIELD, NULL
+    "allow_internet_access", "network", "iam", "mcp", "volumeMounts", "secure", CC_ENGINE_WORKSPACE_FIELD,
+    CC_ENGINE_SANDBOX_NESTED_FIELD, NULL
   };
   g_autoptr(JsonObject) body = _cc_engine_control_parse_body (msg, allowed);
   g_autoptr(GError) error = NULL;
@@ -625,6 +626,19 @@ create_continue (CcEngine             *engine,
   cc_engine_sandbox_set_auto_pause (sandbox, auto_pause);
   cc_engine_sandbox_set_internet (sandbox, internet);
   cc_engine_sandbox_set_network_rules (sandbox, rules);
+  /* Our own field, for tools that make namespaces (bubblewrap, rootless containers): only
+   * bubblewrap's sandboxes have a filter of ours to open. */
+  if (cc_protojson_get_bool (body, CC_ENGINE_SANDBOX_NESTED_FIELD, FALSE))
+    {
+      if (_cc_engine_get_isolation_mode (engine) != CC_ENGINE_ISOLATION_BUBBLEWRAP)
+        {
+          _cc_engine_reply_api_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                      "Nested user namespaces need sandboxes under bubblewrap, "
+                                      "which this engine does not have");
+          return;
+        }
+      cc_engine_sandbox_set_nested_userns (sandbox, TRUE);
+    }
   /* Our client's own field: the project's workspace folder becomes the sandbox's home. */
   if (json_object_has_member (body, CC_ENGINE_WORKSPACE_FIELD))
     {
@@ -649,6 +663,7 @@ create_continue (CcEngine             *engine,
   /* Everything the create asked for is checked: the sandbox made ahead takes it on, if it was
    * made as asked (its folders, its network). */
   if (cc_engine_sandbox_get_workspace (sandbox, NULL) == NULL && internet && rules == NULL &&
+      !cc_engine_sandbox_get_nested_userns (sandbox) &&
       (spare = cc_engine_spare_take (_cc_engine_get_spare (engine))) != NULL)
     {
       cc_engine_sandbox_adopt (spare, sandbox);

@@ -66,6 +66,12 @@ void             cc_engine_sandbox_set_auto_resume (CcEngineSandbox *self,
 gboolean         cc_engine_sandbox_get_internet   (CcEngineSandbox  *self);
 void             cc_engine_sandbox_set_internet   (CcEngineSandbox  *self,
                                                    gboolean          allow);
+/* Whether the sandbox's processes may make user namespaces of their own (the filter refuses
+ * them otherwise): CC_ENGINE_SANDBOX_NESTED_FIELD at create. */
+#define CC_ENGINE_SANDBOX_NESTED_FIELD "codeCanvasNestedUserNamespaces"
+gboolean         cc_engine_sandbox_get_nested_userns (CcEngineSandbox *self);
+void             cc_engine_sandbox_set_nested_userns (CcEngineSandbox *self,
+                                                      gboolean         allow);
 /* The per-address outbound rules (host names resolved), or NULL when all outbound traffic is
  * allowed; kept in the saved state, loaded whenever the sandbox's network is made. */
 CcEngineNetworkRules *cc_engine_sandbox_get_network_rules (CcEngineSandbox      *self);

@@ -47,6 +47,7 @@ struct _CcEngineSandbox
   gboolean auto_pause;
   gboolean auto_resume;
   gboolean internet;
+  gboolean nested_userns;
   CcEngineNetworkRules *network_rules;  /* resolved; NULL: all outbound traffic allowed */
 
   GHashTable *processes;
@@ -219,6 +220,7 @@ cc_engine_sandbox_new_from_state (const char  *data_dir,
   self->auto_pause = cc_protojson_get_bool (state, "autoPause", FALSE);
   self->auto_resume = cc_protojson_get_bool (state, "autoResume", FALSE);
   self->internet = cc_protojson_get_bool (state, "allowInternetAccess", TRUE);
+  self->nested_userns = cc_protojson_get_bool (state, CC_ENGINE_SANDBOX_NESTED_FIELD, FALSE);
   /* Rules that no longer read (a changed engine) close the sandbox's network, never open it. */
   if (cc_protojson_get_object (state, "networkRules") != NULL)
     {
@@ -268,6 +270,8 @@ cc_engine_sandbox_to_state (CcEngineSandbox *self)
   json_builder_add_boolean_value (builder, self->auto_resume);
   json_builder_set_member_name (builder, "allowInternetAccess");
   json_builder_add_boolean_value (builder, self->internet);
+  json_builder_set_member_name (builder, CC_ENGINE_SANDBOX_NESTED_FIELD);
+  json_builder_add_boolean_value (builder, self->nested_userns);
   if (self->network_rules != NULL)
     {
       json_builder_set_member_name (builder, "networkRules");
@@ -303,6 +307,7 @@ cc_engine_sandbox_adopt (CcEngineSandbox *self,
 {
   g_return_if_fail (self->workspace == NULL && request->workspace == NULL);
   g_return_if_fail (self->internet == request->internet && request->network_rules == NULL);
+  g_return_if_fail (!self->nested_userns && !request->nested_userns);
 
   g_free (self->template_id);
   self->template_id = g_strdup (request->template_id);
@@ -488,6 +493,19 @@ cc_engine_sandbox_set_internet (CcEngineSandbox *self,
                                 gboolean         allow)
 {
   self->internet = allow;
+}
+
+gboolean
+cc_engine_sandbox_get_nested_userns (CcEngineSandbox *self)
+{
+  return self->nested_userns;
+}
+
+void
+cc_engine_sandbox_set_nested_userns (CcEngineSandbox *self,
+                                     gboolean         allow)
+{
+  self->nested_userns = allow;
 }
 
 CcEngineNetworkRules *

@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+/* In the engine's runtime directory: the filter, and the one for sandboxes that asked for nested
+ * user namespaces. */
+#define CC_ENGINE_SECCOMP_FILE        "sandbox-seccomp.bpf"
+#define CC_ENGINE_SECCOMP_NESTED_FILE "sandbox-seccomp-nested.bpf"
+
 /* Compiles the filter to classic BPF and writes it to @path (replaced atomically, mode 0600),
  * for bubblewrap's `--seccomp FD`. @allow_userns keeps clone/unshare with CLONE_NEWUSER open (for
  * a sandbox that asked for nested user namespaces). */

@@ -800,6 +800,7 @@ new_fork (CcEngine        *engine,
   cc_engine_sandbox_set_auto_pause (sandbox, cc_engine_sandbox_get_auto_pause (source));
   cc_engine_sandbox_set_auto_resume (sandbox, cc_engine_sandbox_get_auto_resume (source));
   cc_engine_sandbox_set_internet (sandbox, cc_engine_sandbox_get_internet (source));
+  cc_engine_sandbox_set_nested_userns (sandbox, cc_engine_sandbox_get_nested_userns (source));
   if (!cc_engine_sandbox_create_dirs (sandbox, error))
     return NULL;
   return g_steal_pointer (&sandbox);

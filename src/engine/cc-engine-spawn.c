@@ -333,7 +333,10 @@ launch_init (Launch           *launch,
   g_autofree char *passwd = g_build_filename (runtime_dir, "sandbox-passwd", NULL);
   g_autofree char *group = g_build_filename (runtime_dir, "sandbox-group", NULL);
   g_autofree char *profile = g_build_filename (runtime_dir, "sandbox-profile", NULL);
-  g_autofree char *seccomp = g_build_filename (runtime_dir, "sandbox-seccomp.bpf", NULL);
+  g_autofree char *seccomp = g_build_filename (runtime_dir,
+                                              cc_engine_sandbox_get_nested_userns (sandbox)
+                                                ? CC_ENGINE_SECCOMP_NESTED_FILE : CC_ENGINE_SECCOMP_FILE,
+                                              NULL);
   gboolean own_profile = g_file_test (profile, G_FILE_TEST_EXISTS);
   gboolean root = g_strcmp0 (user, "root") == 0;
   gboolean staged;

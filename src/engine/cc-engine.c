@@ -225,12 +225,14 @@ _cc_engine_check_unisolated (CcEngine  *self,
 static void
 write_filter (CcEngine *self)
 {
-  g_autofree char *path = g_build_filename (self->runtime_dir, "sandbox-seccomp.bpf", NULL);
+  g_autofree char *path = g_build_filename (self->runtime_dir, CC_ENGINE_SECCOMP_FILE, NULL);
+  g_autofree char *nested = g_build_filename (self->runtime_dir, CC_ENGINE_SECCOMP_NESTED_FILE, NULL);
   g_autoptr(GError) error = NULL;
   char *program = NULL;
   gsize length = 0;
 
   if (cc_engine_seccomp_write (path, FALSE, &error) &&
+      cc_engine_seccomp_write (nested, TRUE, &error) &&
       g_file_get_contents (path, &program, &length, &error))
     {
       self->filter = g_bytes_new_take (program, length);
@@ -245,6 +247,7 @@ write_filter (CcEngine *self)
       g_autofree char *detail = g_strdup_printf (_("No system-call filter: %s"), error->message);
 
       g_unlink (path);
+      g_unlink (nested);
       cc_engine_isolation_fact_add (self->isolation_facts, "seccomp", FALSE, detail);
     }
 }

@@ -223,6 +223,33 @@ test_seccomp_filter (void)
     }
 }
 
+/* New user namespaces are refused unless the sandbox asked for them at create
+ * ("codeCanvasNestedUserNamespaces"): then a tool that makes its own (bubblewrap, rootless
+ * containers) runs, and the rest of the filter still holds. */
+static void
+test_nested_userns (void)
+{
+  g_autoptr(EcSandbox) plain = NULL;
+  g_autoptr(EcSandbox) nested = NULL;
+  g_autoptr(EcRun) refused = NULL;
+  g_autoptr(EcRun) allowed = NULL;
+  g_autoptr(EcRun) vsock = NULL;
+
+  if (!isolated ())
+    return;
+  plain = ec_sandbox_new (engine, session, NULL);
+  nested = ec_sandbox_new (engine, session, "{\"templateID\":\"base\",\"codeCanvasNestedUserNamespaces\":true}");
+  refused = ec_run (plain, "unshare --user --map-root-user id -u", NULL);
+  allowed = ec_run (nested, "unshare --user --map-root-user id -u", NULL);
+  vsock = ec_run (nested, "python3 -c 'import socket; socket.socket(40, socket.SOCK_STREAM)'", NULL);
+  g_assert_cmpstr (ec_run_end_status (refused), !=, "exit status 0");
+  g_assert_nonnull (strstr (refused->stderr_text->str, "Operation not permitted"));
+  g_assert_cmpstr (ec_run_end_status (allowed), ==, "exit status 0");
+  g_assert_cmpstr (allowed->stdout_text->str, ==, "0\n");
+  /* An AF_VSOCK socket stays refused. */
+  g_assert_nonnull (strstr (vsock->stderr_text->str, "Address family not supported"));
+}
+
 /* A sandbox's SysV IPC objects and cgroup view are its own, not the host's (nor another
  * sandbox's): its namespaces are not the test's. */
 static void
@@ -1279,6 +1306,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/launcher", test_launcher_out_of_reach);
   g_test_add_func ("/engine/isolation/seccomp", test_seccomp_filter);
   g_test_add_func ("/engine/isolation/namespaces", test_namespaces);
+  g_test_add_func ("/engine/isolation/nested-userns", test_nested_userns);
   g_test_add_func ("/engine/isolation/open-by-handle", test_open_by_handle);
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
