@@ -751,6 +751,34 @@ test_port_header_with_python (void)
   g_assert_cmpuint (killed->status, ==, 200);
 }
 
+/* "pid session tty" of a command's shell, from its /proc entry. */
+#define OWN_SESSION_CMD "read -a s < /proc/$$/stat; echo ${s[0]} ${s[5]} ${s[6]}"
+
+/* Every command leads a session of its own and has no controlling terminal (a host's terminal
+ * it could type into with TIOCSTI, among others), under bubblewrap and without it. */
+static void
+assert_own_session (EcSandbox *sandbox)
+{
+  g_autoptr(EcRun) run = ec_run (sandbox, OWN_SESSION_CMD, NULL);
+  g_auto(GStrv) fields = g_strsplit (g_strstrip (run->stdout_text->str), " ", -1);
+
+  g_assert_cmpuint (g_strv_length (fields), ==, 3);
+  g_assert_cmpstr (fields[1], ==, fields[0]);
+  g_assert_cmpstr (fields[2], ==, "0");
+}
+
+static void
+test_own_session (void)
+{
+  const char *env[] = { "CODE_CANVAS_ENGINE_NO_BWRAP=1", NULL };
+  g_autoptr(CcTestEngine) plain = cc_test_engine_new_with_env (env);
+  g_autoptr(EcSandbox) sandbox = ec_sandbox_new (engine, session, NULL);
+  g_autoptr(EcSandbox) unisolated = ec_sandbox_new (plain, session, NULL);
+
+  assert_own_session (sandbox);
+  assert_own_session (unisolated);
+}
+
 static void
 test_unisolated (void)
 {
@@ -885,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/engine/process/connect-deadline", test_connect_deadline);
   g_test_add_func ("/engine/process/port-header", test_port_header);
   g_test_add_func ("/engine/process/unisolated", test_unisolated);
+  g_test_add_func ("/engine/process/own-session", test_own_session);
   g_test_add_func ("/engine/process/few-segments", test_few_segments);
 
   return ec_test_run (&engine, &session, 60);
