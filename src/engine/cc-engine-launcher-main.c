@@ -53,7 +53,6 @@
 #include <glib.h>
 
 #include "cc-engine-launcher-wire.h"
-#include "cc-engine-stage.h"
 
 /* How long the launcher looks for the holder of a port (held_here). */
 #define HELD_SCAN_LIMIT_MS 200
@@ -670,9 +669,6 @@ int
 main (int    argc,
       char **argv)
 {
-  /* A root engine's first step to bubblewrap, on the host (cc-engine-stage.h). */
-  if (argc > 1 && strcmp (argv[1], CC_ENGINE_STAGE_ARG) == 0)
-    return cc_engine_stage_exec (argc, argv);
   /* Started by the engine only, under bubblewrap or flatpak-spawn; its output goes nowhere. */
   if (argc != 3 || strcmp (argv[1], "--sandbox-launcher") != 0)
     return 2;

@@ -42,7 +42,6 @@
 #include "cc-engine-seccomp.h"
 #include "cc-engine-spawn.h"
 #include "cc-engine-host.h"
-#include "cc-engine-stage.h"
 
 static const char passwd_text[] =
   "root:x:0:0:root:/root:/bin/bash\n"
@@ -86,7 +85,11 @@ typedef struct
   int next_target;
   uid_t uid;
   gid_t gid;
-  GPtrArray *stage;  /* an engine running as root: the stage's arguments before argv's */
+  char *home_dir;  /* the sandbox's directories, for an engine running as root */
+  char *tmp_dir;
+  gboolean staged;  /* the engine is root: drop_privileges () has work to do */
+  gboolean workspace;  /* home_dir is a mounted workspace, checked against workspace_id */
+  CcEngineWorkspaceId workspace_id;
   gboolean join;    /* enter join_netns (and join_userns, unless -1) instead of a new network */
   int join_netns;   /* owned, like join_userns; at JOIN_FD_MIN or above */
   int join_userns;
@@ -95,20 +98,26 @@ typedef struct
 /* Above every number a child's descriptors are mapped to. */
 #define JOIN_FD_MIN 64
 
+/* Where an engine running as root shows bubblewrap the sandbox's directories (see
+ * drop_privileges). */
+#define ROOT_STAGE      "/tmp"
+#define ROOT_STAGE_HOME ROOT_STAGE "/code-canvas-home"
+#define ROOT_STAGE_TMP  ROOT_STAGE "/code-canvas-tmp"
+
 /* A sandbox whose home is a person's workspace folder: the folder may be gone or replaced since
- * the sandbox was made, so it is checked at every launch. @checked (may be NULL) gets the folder
- * checked, opened O_PATH, or -1 when the home is the engine's own. */
+ * the sandbox was made, so it is checked at every launch. @ws_id (may be NULL) gets its id, or
+ * NULL when the home is the engine's own. */
 static gboolean
-check_workspace (CcEngineSandbox  *sandbox,
-                 int              *checked,
-                 GError          **error)
+check_workspace (CcEngineSandbox            *sandbox,
+                 const CcEngineWorkspaceId **ws_id,
+                 GError                    **error)
 {
   const CcEngineWorkspaceId *id = NULL;
   const char *home = cc_engine_sandbox_get_home_dir (sandbox);
   int fd;
 
-  if (checked != NULL)
-    *checked = -1;
+  if (ws_id != NULL)
+    *ws_id = NULL;
   if (cc_engine_sandbox_get_workspace (sandbox, &id) == NULL)
     return TRUE;
   fd = cc_engine_workspace_reopen (home, id);
@@ -119,10 +128,9 @@ check_workspace (CcEngineSandbox  *sandbox,
                    home);
       return FALSE;
     }
-  if (checked != NULL)
-    *checked = fd;
-  else
-    close (fd);
+  close (fd);
+  if (ws_id != NULL)
+    *ws_id = id;
   return TRUE;
 }
 
@@ -135,7 +143,8 @@ launch_clear (Launch *launch)
       close (g_array_index (launch->source_fds, int, i));
   g_clear_pointer (&launch->source_fds, g_array_unref);
   g_clear_pointer (&launch->target_fds, g_array_unref);
-  g_clear_pointer (&launch->stage, g_ptr_array_unref);
+  g_clear_pointer (&launch->home_dir, g_free);
+  g_clear_pointer (&launch->tmp_dir, g_free);
   if (launch->join && launch->join_netns >= 0)
     close (launch->join_netns);
   if (launch->join && launch->join_userns >= 0)
@@ -245,76 +254,71 @@ launch_add_system_path (Launch     *launch,
   add (launch->argv, "--ro-bind-try"); add (launch->argv, path); add (launch->argv, path);
 }
 
-/* Runs in the child before bubblewrap (or the stage, cc-engine-stage.h). System calls only:
- * this runs between fork and exec. */
+/* "/proc/self/fd/N" without printf, which is not async-signal-safe. */
 static void
-child_setup (gpointer user_data)
+fd_path (char *buf,
+         int   fd)
+{
+  static const char prefix[] = "/proc/self/fd/";
+  char digits[12];
+  int n = 0;
+
+  memcpy (buf, prefix, sizeof prefix - 1);
+  do
+    digits[n++] = '0' + fd % 10;
+  while ((fd /= 10) > 0);
+  for (int i = 0; i < n; i++)
+    buf[sizeof prefix - 1 + i] = digits[n - 1 - i];
+  buf[sizeof prefix - 1 + n] = '\0';
+}
+
+/* Runs in the child before bubblewrap: an engine running as root starts it as the sandbox's
+ * unprivileged host uid, so the user namespace bubblewrap makes maps the sandbox's users to
+ * that uid and never to 0. That uid cannot walk the engine's private directories to the
+ * sandbox's own, so first, in a mount namespace of this child alone, they are bound where it
+ * can reach them. System calls only: this runs between fork and exec. */
+static void
+drop_privileges (gpointer user_data)
 {
   Launch *launch = user_data;
+  char home_at[32], tmp_at[32];
+  int home_fd, tmp_fd;
 
   /* A process group of its own: bubblewrap's child in the new PID namespace is not tied to it
    * until the launcher runs, and a launcher killed while still starting is killed as a group
    * (see mark_dead ()), or that child would be left behind. */
   setpgid (0, 0);
-  /* Before the stage drops the uid: entering another launcher's namespaces is not allowed
-   * after. Failing closed, as bubblewrap was told not to make a network namespace of its own. */
+  /* First: once the uid is dropped, entering another launcher's namespaces is not allowed.
+   * Failing closed, as bubblewrap was told not to make a network namespace of its own. */
   if (launch->join &&
       ((launch->join_userns >= 0 && setns (launch->join_userns, CLONE_NEWUSER) != 0) ||
        setns (launch->join_netns, CLONE_NEWNET) != 0))
     _exit (127);
-}
+  /* Not geteuid (): in a joined user namespace the uid may read as 0 there. */
+  if (!launch->staged)
+    return;
 
-/* An engine running as root starts bubblewrap as the sandbox's unprivileged host uid, so the
- * user namespace bubblewrap makes maps the sandbox's users to that uid and never to 0, through
- * the stage (cc-engine-stage.h): its arguments, with the sandbox's two directories checked and
- * passed open. */
-static gboolean
-launch_stage (Launch           *launch,
-              CcEngineSandbox  *sandbox,
-              int               home_checked,
-              GError          **error)
-{
-  const char *dirs[] = { cc_engine_sandbox_get_home_dir (sandbox), cc_engine_sandbox_get_tmp_dir (sandbox) };
-  g_autofree char *program = cc_engine_host_find_launcher (error);
-  g_autofree char *bwrap = NULL;
-
-  if (program == NULL)
-    {
-      if (home_checked >= 0)
-        close (home_checked);
-      return FALSE;
-    }
-  launch->stage = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (launch->stage, g_steal_pointer (&program));
-  add (launch->stage, CC_ENGINE_STAGE_ARG);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      int fd = i == 0 && home_checked >= 0 ? home_checked
-                                           : open (dirs[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-      if (fd < 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Could not open %s for the sandbox: %s"), dirs[i], g_strerror (saved));
-          return FALSE;
-        }
-      g_ptr_array_add (launch->stage, g_strdup_printf ("%d", launch_pass_fd (launch, fd)));
-      add (launch->stage, dirs[i]);
-    }
-  g_ptr_array_add (launch->stage, g_strdup_printf ("%u", (guint) launch->uid));
-  g_ptr_array_add (launch->stage, g_strdup_printf ("%u", (guint) launch->gid));
-  /* bwrap is searched in the engine's PATH, as it is when the engine is not root. */
-  bwrap = g_find_program_in_path ("bwrap");
-  if (bwrap == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("bubblewrap (bwrap) is not installed; install the bubblewrap package"));
-      return FALSE;
-    }
-  g_ptr_array_add (launch->stage, g_steal_pointer (&bwrap));
-  return TRUE;
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    _exit (126);
+  /* Opened in the new namespace (binds take mounts of their own namespace only), before the
+   * stage hides them: they may well lie under /tmp. */
+  home_fd = launch->workspace ? cc_engine_workspace_reopen (launch->home_dir, &launch->workspace_id)
+                             : open (launch->home_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  tmp_fd = open (launch->tmp_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (home_fd < 0 || tmp_fd < 0)
+    _exit (126);
+  fd_path (home_at, home_fd);
+  fd_path (tmp_at, tmp_fd);
+  if (mount ("tmpfs", ROOT_STAGE, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0 ||
+      mkdir (ROOT_STAGE_HOME, 0755) != 0 || mkdir (ROOT_STAGE_TMP, 0755) != 0 ||
+      mount (home_at, ROOT_STAGE_HOME, NULL, MS_BIND, NULL) != 0 ||
+      mount (tmp_at, ROOT_STAGE_TMP, NULL, MS_BIND, NULL) != 0)
+    _exit (126);
+  close (home_fd);
+  close (tmp_fd);
+  if (setgroups (0, NULL) != 0 || setresgid (launch->gid, launch->gid, launch->gid) != 0 ||
+      setresuid (launch->uid, launch->uid, launch->uid) != 0)
+    _exit (126);
 }
 
 /* Everything up to "--": the sandbox's namespaces, its file system view and the system-call
@@ -339,7 +343,6 @@ launch_init (Launch           *launch,
                                               NULL);
   gboolean own_profile = g_file_test (profile, G_FILE_TEST_EXISTS);
   gboolean root = g_strcmp0 (user, "root") == 0;
-  gboolean staged;
   char id[16];
 
   launch->argv = g_ptr_array_new_with_free_func (g_free);
@@ -404,21 +407,26 @@ launch_init (Launch           *launch,
   add (launch->argv, "--dev"); add (launch->argv, "/dev");
   add (launch->argv, "--tmpfs"); add (launch->argv, "/var");
   add (launch->argv, "--symlink"); add (launch->argv, "../tmp"); add (launch->argv, "/var/tmp");
-  staged = geteuid () == 0;
+  launch->home_dir = g_strdup (cc_engine_sandbox_get_home_dir (sandbox));
+  launch->tmp_dir = g_strdup (cc_engine_sandbox_get_tmp_dir (sandbox));
+  launch->staged = geteuid () == 0;
   {
-    int home_checked = -1;
+    const CcEngineWorkspaceId *ws_id = NULL;
 
-    /* The stage of a root engine binds that very directory; bubblewrap of an engine that is
-     * not root binds it by path right after. */
-    if (!check_workspace (sandbox, staged ? &home_checked : NULL, error) ||
-        (staged && !launch_stage (launch, sandbox, home_checked, error)))
+    /* Checked again in the child of a root engine, which binds that very directory; bubblewrap
+     * of an engine that is not root binds it by path right after. */
+    if (!check_workspace (sandbox, &ws_id, error))
       return FALSE;
+    if (ws_id != NULL)
+      {
+        launch->workspace = TRUE;
+        launch->workspace_id = *ws_id;
+      }
   }
   {
-    const char *home = staged ? CC_ENGINE_STAGE_HOME : cc_engine_sandbox_get_home_dir (sandbox);
+    const char *home = launch->staged ? ROOT_STAGE_HOME : launch->home_dir;
 
-    add (launch->argv, "--bind");
-    add (launch->argv, staged ? CC_ENGINE_STAGE_TMP : cc_engine_sandbox_get_tmp_dir (sandbox));
+    add (launch->argv, "--bind"); add (launch->argv, launch->staged ? ROOT_STAGE_TMP : launch->tmp_dir);
     add (launch->argv, "/tmp");
     add (launch->argv, "--bind"); add (launch->argv, home); add (launch->argv, "/home/user");
     if (root)
@@ -462,20 +470,16 @@ launch_spawn (Launch       *launch,
   const char * const envp[] = { "PATH=" CC_ENGINE_SANDBOX_PATH, NULL };
   g_autoptr(GArray) source = g_array_copy (launch->source_fds);
   g_autoptr(GArray) target = g_array_copy (launch->target_fds);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
 
-  if (launch->stage != NULL)
-    g_ptr_array_extend (argv, launch->stage, NULL, NULL);
-  g_ptr_array_extend (argv, launch->argv, NULL, NULL);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (launch->argv, NULL);
   g_array_append_vals (source, extra_source, n_extra);
   g_array_append_vals (target, extra_target, n_extra);
   /* bwrap is searched in the engine's PATH; what runs inside finds its programs with the
    * sandbox's PATH (the launcher passes each command's own environment). */
-  return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, envp,
+  return g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) launch->argv->pdata, envp,
                                            flags | G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                                            G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                           child_setup, launch, -1, -1, stderr_fd,
+                                           drop_privileges, launch, -1, -1, stderr_fd,
                                            (const int *) source->data, (const int *) target->data,
                                            source->len, pid, NULL, NULL, NULL, error);
 }
@@ -500,7 +504,7 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
   own_sandbox_dirs (sandbox);
   if (!launch_init (&launch, runtime_dir, sandbox, user, cc_engine_sandbox_user_home (user), TRUE, error))
     return FALSE;
-  /* The child gets its descriptors at 3, 4 and from 10 up before child_setup () runs: the
+  /* The child gets its descriptors at 3, 4 and from 10 up before drop_privileges () runs: the
    * namespaces it enters then are moved above those numbers, or one could be replaced by a
    * file of the sandbox and the launcher would fail to start. */
   g_assert (launch.next_target < JOIN_FD_MIN);
