@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -616,13 +617,16 @@ cc_engine_launcher_harden (int sock)
 }
 
 static int
-run (int sock)
+run (int   sock,
+     rlim_t process_limit)
 {
+  const struct rlimit nproc = { process_limit, process_limit };
   struct pollfd polls[2];
   sigset_t chld;
   int sigfd;
 
-  if (sock < 3 || !cc_engine_launcher_harden (sock))
+  /* The hard limit too: raising it back takes CAP_SYS_RESOURCE on the host. */
+  if (sock < 3 || !cc_engine_launcher_harden (sock) || setrlimit (RLIMIT_NPROC, &nproc) != 0)
     return 1;
   /* Ignored signals survive exec: an engine started with `&` from a script ignores SIGINT and
    * SIGQUIT, and Ctrl+C would then never stop a command. Reset here once, not in every child:
@@ -669,9 +673,13 @@ int
 main (int    argc,
       char **argv)
 {
+  rlim_t process_limit = CC_LAUNCHER_PROCESS_LIMIT;
+
   /* Started by the engine only, under bubblewrap or flatpak-spawn; its output goes nowhere. */
-  if (argc != 3 || strcmp (argv[1], "--sandbox-launcher") != 0)
+  if ((argc != 3 && argc != 4) || strcmp (argv[1], "--sandbox-launcher") != 0)
+    return 2;
+  if (argc == 4 && (process_limit = strtoul (argv[3], NULL, 10)) == 0)
     return 2;
   close (4);  /* our executable, which bubblewrap ran */
-  return run (atoi (argv[2]));
+  return run (atoi (argv[2]), process_limit);
 }

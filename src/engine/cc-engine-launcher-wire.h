@@ -30,6 +30,11 @@ G_BEGIN_DECLS
 #define CC_LAUNCHER_INLINE_MAX     (16 * 1024)
 #define CC_LAUNCHER_SPAWN_MAGIC    0x43435350u
 
+/* `--sandbox-launcher FD [LIMIT]`: the launcher and its commands may be at most LIMIT processes
+ * of their user in the sandbox (RLIMIT_NPROC, counted per user namespace): a fork bomb in a
+ * sandbox stops there, rather than at the host's last pid. Podman's default is 2048. */
+#define CC_LAUNCHER_PROCESS_LIMIT  4096
+
 typedef struct
 {
   guint32 magic;

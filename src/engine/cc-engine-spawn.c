@@ -37,6 +37,7 @@
 #include <glib/gstdio.h>
 
 #include "cc-engine-isolation.h"
+#include "cc-engine-launcher-wire.h"
 #include "cc-engine-netns.h"
 #include "cc-engine-sandbox-private.h"
 #include "cc-engine-seccomp.h"
@@ -439,6 +440,19 @@ launch_init (Launch           *launch,
   return TRUE;
 }
 
+/* The launcher's process limit (CC_LAUNCHER_PROCESS_LIMIT), as its argument; tests lower it
+ * with CODE_CANVAS_ENGINE_PROCESS_LIMIT. */
+static char *
+process_limit (void)
+{
+  const char *text = g_getenv ("CODE_CANVAS_ENGINE_PROCESS_LIMIT");
+  guint64 value = CC_LAUNCHER_PROCESS_LIMIT;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT32, &value, NULL))
+    value = CC_LAUNCHER_PROCESS_LIMIT;
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+}
+
 /* Hands the sandbox's two directories to its host uid (an engine running as root made them). */
 static void
 own_sandbox_dirs (CcEngineSandbox *sandbox)
@@ -523,6 +537,7 @@ cc_engine_spawn_start_launcher (const char       *runtime_dir,
   add (launch.argv, "/proc/self/fd/4");
   add (launch.argv, "--sandbox-launcher");
   add (launch.argv, "3");
+  g_ptr_array_add (launch.argv, process_limit ());
   /* Not the engine's stderr: it may be the terminal the engine was started from. */
   null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
   ok = launch_spawn (&launch, 0, source, target, G_N_ELEMENTS (source), null_fd, pid, error);
@@ -586,6 +601,7 @@ cc_engine_spawn_start_flatpak_launcher (CcEngineSandbox  *sandbox,
   add (argv, program);
   add (argv, "--sandbox-launcher");
   add (argv, "3");
+  g_ptr_array_add (argv, process_limit ());
   g_ptr_array_add (argv, NULL);
   /* flatpak-spawn talks to the portal on the session bus, so it keeps the engine's
    * environment. */

@@ -223,6 +223,49 @@ test_seccomp_filter (void)
     }
 }
 
+/* A fork bomb stops at the launcher's process limit (lowered here to 64), inside its sandbox:
+ * the host's pids are not the sandbox's to use up. */
+static void
+test_process_limit (void)
+{
+  const char *env[] = { "CODE_CANVAS_ENGINE_PROCESS_LIMIT=64", NULL };
+  g_autoptr(CcTestEngine) limited = NULL;
+  g_autoptr(EcSandbox) sandbox = NULL;
+  g_autoptr(EcRun) run = NULL;
+  g_autoptr(EcRun) after = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 made = 0;
+
+  if (!isolated ())
+    return;
+  limited = cc_test_engine_new_with_env (env);
+  sandbox = ec_sandbox_new (limited, session, NULL);
+  run = ec_run (sandbox, "python3 -c '\n"
+                         "import os, signal, time\n"
+                         "pids = []\n"
+                         "try:\n"
+                         "    for i in range(200):\n"
+                         "        pid = os.fork()\n"
+                         "        if pid == 0:\n"
+                         "            time.sleep(60)\n"
+                         "            os._exit(0)\n"
+                         "        pids.append(pid)\n"
+                         "except OSError as e:\n"
+                         "    print(\"refused\", e.errno)\n"
+                         "print(len(pids))\n"
+                         "for pid in pids:\n"
+                         "    os.kill(pid, signal.SIGKILL)\n"
+                         "'", NULL);
+  lines = g_strsplit (g_strstrip (run->stdout_text->str), "\n", -1);
+  g_test_message ("%s", run->stdout_text->str);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[0], ==, "refused 11");
+  g_assert_true (g_ascii_string_to_unsigned (lines[1], 10, 1, 63, &made, NULL));
+  /* The sandbox still works once they are gone. */
+  after = ec_run (sandbox, "echo alive", NULL);
+  g_assert_cmpstr (after->stdout_text->str, ==, "alive\n");
+}
+
 /* New user namespaces are refused unless the sandbox asked for them at create
  * ("codeCanvasNestedUserNamespaces"): then a tool that makes its own (bubblewrap, rootless
  * containers) runs, and the rest of the filter still holds. */
@@ -1307,6 +1350,7 @@ main (int    argc,
   g_test_add_func ("/engine/isolation/seccomp", test_seccomp_filter);
   g_test_add_func ("/engine/isolation/namespaces", test_namespaces);
   g_test_add_func ("/engine/isolation/nested-userns", test_nested_userns);
+  g_test_add_func ("/engine/isolation/process-limit", test_process_limit);
   g_test_add_func ("/engine/isolation/open-by-handle", test_open_by_handle);
   g_test_add_func ("/engine/isolation/proc", test_proc_read_only);
   g_test_add_func ("/engine/isolation/unprivileged", test_unprivileged_on_host);
