@@ -136,6 +136,15 @@ launch (CcTestEngine *self)
   g_signal_connect (monitor, "changed", G_CALLBACK (monitor_changed_cb), &changed);
 
   g_subprocess_launcher_setenv (launcher, "HOME", self->home, TRUE);
+  /* A critical in the engine is a bug that would otherwise only be printed: it aborts the
+   * engine, which the test then notices. */
+  {
+    const char *debug = g_getenv ("G_DEBUG");
+    g_autofree char *fatal = debug != NULL && *debug != '\0' ? g_strconcat (debug, ",fatal-criticals", NULL)
+                                                             : g_strdup ("fatal-criticals");
+
+    g_subprocess_launcher_setenv (launcher, "G_DEBUG", fatal, TRUE);
+  }
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", self->data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", self->runtime_dir, TRUE);
   for (guint i = 0; self->extra_env && self->extra_env[i]; i++)
