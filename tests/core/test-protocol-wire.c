@@ -226,6 +226,8 @@ handler (SoupServer        *server,
                           "\"pid\":103}]}");
   else if (g_str_equal (path, "/process.Process/SendSignal") && strstr (body_text, "999"))
     reply_text (msg, 404, "{\"code\":\"not_found\",\"message\":\"process with pid 999 not found\"}");
+  else if (g_str_equal (path, "/process.Process/SendInput") && strstr (body_text, "998"))
+    reply_text (msg, 400, "{\"code\":\"failed_precondition\",\"message\":\"process 998 has no stdin\"}");
   else if (g_str_has_prefix (path, "/process.Process/"))
     reply_text (msg, 200, "{}");
   else if (g_str_equal (path, "/filesystem.Filesystem/ListDir"))
@@ -737,6 +739,20 @@ test_process_unary (Fixture       *f,
                              &result);
   g_assert_false (cc_envd_send_signal_finish (f->envd, cc_test_wait_result (&result), &error));
   g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Input to a process that takes none: failed_precondition, worded as the state of things
+   * (not as a wrong path or command), with the server's reason. */
+  {
+    g_autoptr(GBytes) input = g_bytes_new_static ("x", 1);
+
+    cc_envd_send_input_async (f->envd, 998, input, FALSE, NULL, cc_test_store_result_cb, &result);
+    g_assert_false (cc_envd_send_input_finish (f->envd, cc_test_wait_result (&result), &error));
+    g_assert_error (error, CC_SANDBOX_ERROR, CC_SANDBOX_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "as things are now"));
+    g_assert_nonnull (strstr (error->message, "process 998 has no stdin"));
+  }
 }
 
 static void

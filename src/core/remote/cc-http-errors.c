@@ -143,12 +143,18 @@ _cc_http_set_connect_error (GError    **error,
       human = _("It already exists in the sandbox. Choose another name.");
     }
   else if (g_strcmp0 (code, "invalid_argument") == 0 ||
-           g_strcmp0 (code, "failed_precondition") == 0 ||
            g_strcmp0 (code, "out_of_range") == 0)
     {
       cc_code = CC_SANDBOX_ERROR_INVALID_ARGUMENT;
       human = _("The sandbox refused the request. Check the path, command or working "
                 "directory.");
+    }
+  else if (g_strcmp0 (code, "failed_precondition") == 0)
+    {
+      /* Not the request's values but the state of things: a process without input, a link
+       * loop, an engine that refuses commands. The reason that follows says which. */
+      cc_code = CC_SANDBOX_ERROR_INVALID_ARGUMENT;
+      human = _("The sandbox cannot do this as things are now; the reason follows.");
     }
   else if (g_strcmp0 (code, "unauthenticated") == 0)
     {
