@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 #define CC_ENGINE_SECCOMP_NESTED_FILE "sandbox-seccomp-nested.bpf"
 
 /* Compiles the filter to classic BPF and writes it to @path (replaced atomically, mode 0600),
- * for bubblewrap's `--seccomp FD`. @allow_userns keeps clone/unshare with CLONE_NEWUSER open (for
- * a sandbox that asked for nested user namespaces). */
+ * for bubblewrap's `--seccomp FD`. @allow_userns keeps unshare, and clone with CLONE_NEWUSER,
+ * open (for a sandbox that asked for nested user namespaces). */
 gboolean cc_engine_seccomp_write (const char  *path,
                                   gboolean     allow_userns,
                                   GError     **error);

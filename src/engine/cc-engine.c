@@ -704,6 +704,16 @@ early_handler (SoupServer        *server,
   _cc_engine_upload_begin (sandbox, msg, query, token != NULL);
 }
 
+typedef struct
+{
+  GSource *source;
+  GSocket *socket;
+  gint64 last;   /* monotonic time of the last chunk */
+  gint64 span;   /* microseconds */
+} BodyTimeout;
+
+#define BODY_TIMEOUT_KEY "cc-body-timeout"
+
 /* Bodies are refused early when they announce a size over the limit; /files uploads are exempt
  * (their handler streams them). */
 static gboolean
@@ -737,6 +747,9 @@ is_control_plane (SoupServerMessage *msg)
          !_cc_engine_parse_sandbox_host (soup_message_headers_get_one (headers, "Host"), &host_port, &host_id);
 }
 
+static void body_timeout_arm (CcEngine          *self,
+                              SoupServerMessage *msg);
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
@@ -744,6 +757,7 @@ got_headers_cb (SoupServerMessage *msg,
   CcEngine *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+  gboolean has_body = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED || length > 0;
 
   /* libsoup reads a body whole before it writes the answer, and keeps it unless told not to: a
    * body the engine has no use for is read and dropped, or one connection could fill its
@@ -755,10 +769,11 @@ got_headers_cb (SoupServerMessage *msg,
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       return;
     }
+  if (has_body)
+    body_timeout_arm (self, msg);
   /* A control-plane request without the key is answered 401 (server_handler ()) whatever its
    * body says: the body is not kept meanwhile. */
-  if ((soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED || length > 0) &&
-      is_control_plane (msg) &&
+  if (has_body && is_control_plane (msg) &&
       !_cc_engine_secret_equal (soup_message_headers_get_one (headers, "X-API-KEY"), self->api_key))
     {
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -803,6 +818,11 @@ got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
+  BodyTimeout *timeout = g_object_get_data (G_OBJECT (msg), BODY_TIMEOUT_KEY);
+
+  /* Whatever becomes of the body, it is still arriving. */
+  if (timeout != NULL)
+    timeout->last = g_get_monotonic_time ();
   yield_each_slice (msg, g_bytes_get_size (chunk));
   if (soup_server_message_get_status (msg) != 0 ||
       g_object_get_data (G_OBJECT (msg), BODY_EXEMPT_KEY) != NULL)
@@ -872,19 +892,12 @@ header_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A body that stops arriving gets the same once it has not moved for as long: a client that
- * announced 16 MiB and sent all but the last byte held that memory for ever. Not for uploads
- * and preview traffic (body_limit_exempt ()), which go elsewhere and are never kept. The timer
- * looks at the body's progress each time it fires, rather than being set again at each chunk;
- * a stalled body is cut between one and two spans after its last chunk. */
-typedef struct
-{
-  GSource *source;
-  GSocket *socket;
-  gint64 last;   /* monotonic time of the last chunk */
-  gint64 span;   /* microseconds */
-} BodyTimeout;
-
+/* A body that stops arriving is cut as an unfinished head is (header_timeout_cb ()), once it
+ * has not moved for as long: a client that announced 16 MiB and sent all but the last byte held
+ * that memory for ever. Not for uploads and preview traffic (body_limit_exempt ()), which go
+ * elsewhere and are never kept. The timer looks at the body's progress (got_chunk_cb ()) each
+ * time it fires, rather than being set again at each chunk; a stalled body is cut between one
+ * and two spans after its last chunk. */
 static void
 body_timeout_free (gpointer data)
 {
@@ -908,36 +921,21 @@ body_timeout_cb (gpointer user_data)
 }
 
 static void
-body_timeout_progress_cb (SoupServerMessage *msg,
-                          GBytes            *chunk,
-                          gpointer           user_data)
-{
-  BodyTimeout *timeout = g_object_get_data (G_OBJECT (msg), "cc-body-timeout");
-
-  if (timeout != NULL)
-    timeout->last = g_get_monotonic_time ();
-}
-
-static void
 body_timeout_disarm_cb (SoupServerMessage *msg,
                         gpointer           user_data)
 {
-  g_object_set_data (G_OBJECT (msg), "cc-body-timeout", NULL);
+  g_object_set_data (G_OBJECT (msg), BODY_TIMEOUT_KEY, NULL);
 }
 
+/* For a request whose body the engine reads itself (got_headers_cb ()). */
 static void
-header_timeout_disarm_cb (SoupServerMessage *msg,
-                          gpointer           user_data)
+body_timeout_arm (CcEngine          *self,
+                  SoupServerMessage *msg)
 {
-  CcEngine *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   GSocket *socket = soup_server_message_get_socket (msg);
   BodyTimeout *timeout;
 
-  g_object_set_data (G_OBJECT (msg), "cc-header-timeout", NULL);
-  if (socket == NULL || body_limit_exempt (msg) ||
-      (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED &&
-       soup_message_headers_get_content_length (headers) <= 0))
+  if (socket == NULL || self->header_timeout_ms == 0)
     return;
   timeout = g_new0 (BodyTimeout, 1);
   timeout->socket = g_object_ref (socket);
@@ -946,9 +944,15 @@ header_timeout_disarm_cb (SoupServerMessage *msg,
   timeout->source = g_timeout_source_new (self->header_timeout_ms);
   g_source_set_callback (timeout->source, body_timeout_cb, timeout, NULL);
   g_source_attach (timeout->source, NULL);
-  g_object_set_data_full (G_OBJECT (msg), "cc-body-timeout", timeout, body_timeout_free);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_timeout_progress_cb), NULL);
+  g_object_set_data_full (G_OBJECT (msg), BODY_TIMEOUT_KEY, timeout, body_timeout_free);
   g_signal_connect (msg, "got-body", G_CALLBACK (body_timeout_disarm_cb), NULL);
+}
+
+static void
+header_timeout_disarm_cb (SoupServerMessage *msg,
+                          gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "cc-header-timeout", NULL);
 }
 
 static void
@@ -967,7 +971,7 @@ header_timeout_arm_cb (SoupServer        *server,
   g_source_attach (source, NULL);
   /* The message owns the source: the timer ends with the headers or with the message. */
   g_object_set_data_full (G_OBJECT (msg), "cc-header-timeout", source, destroy_source);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (header_timeout_disarm_cb), self);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (header_timeout_disarm_cb), NULL);
 }
 
 void

@@ -388,7 +388,74 @@ test_preview_listener (PreviewFixture *f,
   }
 }
 
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Reads what @socket (non-blocking) has into @answer; TRUE at its end. */
+static gboolean
+read_to_end (GSocket *socket,
+             GString *answer)
+{
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (answer, buffer, n);
+  return n == 0;
+}
+
+/* Through a preview listener a body goes straight to the dev server: one that pauses for longer
+ * than the engine's header timeout (300 ms here, several spans) arrives whole, since the dev
+ * server, not the engine, decides how long it waits. */
+static void
+test_listener_slow_body (PreviewFixture *f,
+                         gconstpointer   data)
+{
+  const char *head = "POST /slow HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
+                     "Connection: close\r\n\r\n01234";
+  guint status = 0;
+  g_autofree char *url = create_preview (f, f->dev_port, &status);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean paused = FALSE;
+  GSocket *socket;
+  guint ticker;
+
+  g_assert_cmpuint (status, ==, 201);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) g_uri_get_port (uri), NULL,
+                                                &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_assert_cmpint (g_socket_send (socket, head, strlen (head), NULL, &error), ==, (gssize) strlen (head));
+  g_assert_no_error (error);
+  g_timeout_add (1500, flag_cb, &paused);
+  CC_TEST_WAIT_FOR (paused, "the pause in the body");
+  g_assert_cmpint (g_socket_send (socket, "56789", 5, NULL, &error), ==, 5);
+  g_assert_no_error (error);
+  /* The dev server answers in this process's main loop; a ticker looks at the socket. */
+  g_socket_set_blocking (socket, FALSE);
+  ticker = g_timeout_add (20, tick_cb, NULL);
+  CC_TEST_WAIT_FOR (read_to_end (socket, answer), "the dev server's answer");
+  g_source_remove (ticker);
+  g_assert_nonnull (strstr (answer->str, "body=0123456789\n"));
+}
+
 static const char * const unisolated[] = { "CODE_CANVAS_ENGINE_NO_BWRAP=1", NULL };
+static const char * const short_timeout[] = { "CODE_CANVAS_ENGINE_NO_BWRAP=1",
+                                              "CODE_CANVAS_ENGINE_HEADER_TIMEOUT_MS=300", NULL };
 
 int
 main (int   argc,
@@ -405,6 +472,8 @@ main (int   argc,
   ADD ("unknown-sandbox", test_unknown_sandbox);
   ADD ("websocket", test_websocket);
   ADD ("listener", test_preview_listener);
+  g_test_add ("/engine/preview/listener-slow-body", PreviewFixture, short_timeout, preview_setup,
+              test_listener_slow_body, preview_teardown);
 #undef ADD
 
   return g_test_run ();
