@@ -144,7 +144,9 @@ engine_status_cb (GObject      *source,
     else if (status->isolated)
       g_string_append (text, _("Isolated: sandboxes run in their own container with a read-only system"));
     else
-      g_string_append_printf (text, _("Not isolated: sandbox commands run as you, with your files visible. %s"),
+      /* "would": an engine running as root refuses them (said below, among what is missing). */
+      g_string_append_printf (text, _("Not isolated: a sandbox command would run as you, with your "
+                                      "files visible. %s"),
                               status->detail != NULL ? status->detail : "");
     /* What the engine says is missing, one line each. */
     for (guint i = 0; status->missing != NULL && status->missing[i] != NULL; i++)

@@ -319,9 +319,11 @@ cc_client_has_api_key_finish (CcClient      *self,
 
 /* ---- the local engine -------------------------------------------------------------------- */
 
-/* The details of the facts that are not "ok" in a status answer, or NULL. */
+/* The details of the facts that are not "ok" in a status answer, or NULL; not @said, the reason
+ * for no isolation already given (a missing launcher is both). */
 static GStrv
-missing_facts (JsonObject *object)
+missing_facts (JsonObject *object,
+               const char *said)
 {
   JsonNode *node = json_object_get_member (object, "facts");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -339,7 +341,8 @@ missing_facts (JsonObject *object)
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       detail = cc_protojson_get_string (json_node_get_object (element), "detail");
-      if (!cc_protojson_get_bool (json_node_get_object (element), "ok", TRUE) && detail != NULL)
+      if (!cc_protojson_get_bool (json_node_get_object (element), "ok", TRUE) && detail != NULL &&
+          g_strcmp0 (detail, said) != 0)
         g_strv_builder_add (builder, detail);
     }
   missing = g_strv_builder_end (builder);
@@ -405,7 +408,7 @@ health_cb (GObject      *source,
             status->detail = g_strdup (_("Each sandbox runs in a container of its own: a "
                                          "read-only system, its own files, processes and network; "
                                          "your files and other sandboxes are out of its reach."));
-          status->missing = missing_facts (object);
+          status->missing = missing_facts (object, status->isolated ? NULL : status->detail);
         }
     }
   if (!status->isolated && status->detail == NULL)
